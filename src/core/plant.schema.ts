@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { topicIdSchema } from './ids.schema.ts';
+
+/** The loss a reason is booked to: a planned stop (excluded from planned time) or one of the six big losses. */
+export const lossCategories = [
+  'planned',
+  'breakdown', // availability: equipment failure
+  'setup', // availability: setup and adjustments
+  'minor-stop', // performance: idling and minor stops
+  'reduced-speed', // performance
+  'process-defect', // quality: rejects in steady state
+  'reduced-yield', // quality: rejects during start-up
+] as const;
+export const lossCategorySchema = z.enum(lossCategories);
+export type LossCategory = z.infer<typeof lossCategorySchema>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day "HH:MM" (24 h)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"');
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const breakSchema = z.object({
+  name: z.string().min(1),
+  start: hhmm,
+  end: hhmm,
+});
+
+/** A shift in the weekly pattern. `end` before `start` means the shift runs past midnight. */
+export const shiftSchema = z.object({
+  id: topicIdSchema,
+  name: z.string().min(1),
+  days: z.array(z.enum(weekdays)).min(1),
+  start: hhmm,
+  end: hhmm,
+  breaks: z.array(breakSchema).default([]),
+});
+export type Shift = z.infer<typeof shiftSchema>;
+
+/** Dated exceptions: a holiday cancels shifts on a date; an extra shift adds one. */
+export const calendarExceptionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('holiday'),
+    date: isoDate,
+    name: z.string().min(1),
+    /** Only these shifts are cancelled; all shifts starting that date when omitted. */
+    shiftIds: z.array(topicIdSchema).optional(),
+  }),
+  z.object({
+    kind: z.literal('extra'),
+    date: isoDate,
+    name: z.string().min(1),
+    shift: shiftSchema.omit({ days: true }),
+  }),
+]);
+export type CalendarException = z.infer<typeof calendarExceptionSchema>;
+
+export const calendarSchema = z.object({
+  /** IANA time zone the shift times are written in, e.g. "Europe/Berlin". */
+  timezone: z.string().min(1),
+  shifts: z.array(shiftSchema).min(1),
+  exceptions: z.array(calendarExceptionSchema).default([]),
+});
+export type Calendar = z.infer<typeof calendarSchema>;
+
+export const productSchema = z.object({
+  id: topicIdSchema,
+  name: z.string().min(1),
+});
+
+/** The ideal cycle time belongs to a product on a line: the same part runs at different speeds on different lines. */
+export const lineProductSchema = z.object({
+  productId: topicIdSchema,
+  idealCycleTimeSec: z.number().positive(),
+});
+
+export const stationSchema = z.object({
+  id: topicIdSchema,
+  name: z.string().min(1),
+});
+
+export const lineSchema = z.object({
+  id: topicIdSchema,
+  name: z.string().min(1),
+  stations: z.array(stationSchema).min(1),
+  products: z.array(lineProductSchema).min(1),
+  /** Stops shorter than this are minor stops (performance loss) and need no reason. */
+  smallStopThresholdSec: z.number().positive().default(120),
+  /** Target OEE as a fraction 0..1, for dashboards. */
+  targetOee: z.number().min(0).max(1).default(0.85),
+});
+export type Line = z.infer<typeof lineSchema>;
+
+export const areaSchema = z.object({
+  id: topicIdSchema,
+  name: z.string().min(1),
+  lines: z.array(lineSchema).min(1),
+});
+
+export const reasonSchema = z.object({
+  id: topicIdSchema,
+  label: z.string().min(1),
+  /** Translations of the label by language tag, e.g. { "de": "Werkzeugbruch" }. */
+  labels: z.record(z.string(), z.string()).default({}),
+  loss: lossCategorySchema,
+});
+
+export const reasonCategorySchema = reasonSchema.extend({
+  /** Second level; a tree is at most two levels deep. */
+  children: z.array(reasonSchema).default([]),
+});
+export type ReasonCategory = z.infer<typeof reasonCategorySchema>;
+
+export const roles = ['operator', 'lead', 'manager', 'admin', 'gateway'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/** A secret as stored: never the secret itself. Format "scrypt$N$r$p$saltB64$hashB64". */
+export const secretHashSchema = z
+  .string()
+  .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a scrypt hash "scrypt$N$r$p$salt$hash"');
+
+const userBase = {
+  id: topicIdSchema,
+  name: z.string().min(1),
+};
+export const userSchema = z.discriminatedUnion('role', [
+  z.object({ ...userBase, role: z.literal('operator'), badge: z.string().min(1), pinHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
+  z.object({ ...userBase, role: z.literal('lead'), passwordHash: secretHashSchema, lines: z.array(topicIdSchema).min(1) }),
+  z.object({
+    ...userBase,
+    role: z.literal('manager'),
+    passwordHash: secretHashSchema,
+    /** The whole site when omitted. */
+    areas: z.array(topicIdSchema).optional(),
+  }),
+  z.object({ ...userBase, role: z.literal('admin'), passwordHash: secretHashSchema }),
+  z.object({ ...userBase, role: z.literal('gateway'), passwordHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
+]);
+export type User = z.infer<typeof userSchema>;
+
+const plantObjectSchema = z.object({
+  schemaVersion: z.literal(1),
+  site: z.object({ id: topicIdSchema, name: z.string().min(1) }),
+  calendar: calendarSchema,
+  products: z.array(productSchema).min(1),
+  areas: z.array(areaSchema).min(1),
+  reasons: z.array(reasonCategorySchema).min(1),
+  users: z.array(userSchema).default([]),
+});
+
+/** The plant file: one validated document. Cross-references are checked here, so a bad file names every broken path. */
+export const plantSchema = plantObjectSchema.superRefine((plant, ctx) => {
+  const productIds = new Set(plant.products.map((p) => p.id));
+  const seen = new Map<string, string>();
+  const unique = (id: string, kind: string, path: (string | number)[]) => {
+    const key = `${kind}:${id}`;
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path, message: `duplicate ${kind} id "${id}" (also at ${seen.get(key)})` });
+    else seen.set(key, path.join('.'));
+  };
+  plant.products.forEach((p, i) => unique(p.id, 'product', ['products', i, 'id']));
+  const stationIds = new Set<string>();
+  const lineIds = new Set<string>();
+  plant.areas.forEach((area, ai) => {
+    unique(area.id, 'area', ['areas', ai, 'id']);
+    area.lines.forEach((line, li) => {
+      unique(line.id, 'line', ['areas', ai, 'lines', li, 'id']);
+      lineIds.add(line.id);
+      line.stations.forEach((st, si) => {
+        unique(st.id, 'station', ['areas', ai, 'lines', li, 'stations', si, 'id']);
+        stationIds.add(st.id);
+      });
+      line.products.forEach((lp, pi) => {
+        if (!productIds.has(lp.productId))
+          ctx.addIssue({ code: 'custom', path: ['areas', ai, 'lines', li, 'products', pi, 'productId'], message: `unknown product "${lp.productId}"` });
+      });
+    });
+  });
+  plant.calendar.shifts.forEach((s, i) => unique(s.id, 'shift', ['calendar', 'shifts', i, 'id']));
+  if (plant.reasons.length > 12)
+    ctx.addIssue({ code: 'custom', path: ['reasons'], message: `has ${plant.reasons.length} top-level categories; keep it to 6-8 (12 at most) so "Other" does not take over` });
+  plant.reasons.forEach((r, ri) => {
+    unique(r.id, 'reason', ['reasons', ri, 'id']);
+    r.children.forEach((c, ci) => unique(c.id, 'reason', ['reasons', ri, 'children', ci, 'id']));
+  });
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: plant.calendar.timezone });
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['calendar', 'timezone'], message: `unknown IANA time zone "${plant.calendar.timezone}"` });
+  }
+  const areaIds = new Set(plant.areas.map((a) => a.id));
+  plant.users.forEach((u, ui) => {
+    unique(u.id, 'user', ['users', ui, 'id']);
+    const check = (ids: string[] | undefined, known: Set<string>, field: string, kind: string) =>
+      ids?.forEach((id, k) => {
+        if (!known.has(id)) ctx.addIssue({ code: 'custom', path: ['users', ui, field, k], message: `unknown ${kind} "${id}"` });
+      });
+    if (u.role === 'operator' || u.role === 'gateway') check(u.stations, stationIds, 'stations', 'station');
+    if (u.role === 'lead') check(u.lines, lineIds, 'lines', 'line');
+    if (u.role === 'manager') check(u.areas, areaIds, 'areas', 'area');
+  });
+  const badges = new Set<string>();
+  plant.users.forEach((u, ui) => {
+    if (u.role !== 'operator') return;
+    if (badges.has(u.badge)) ctx.addIssue({ code: 'custom', path: ['users', ui, 'badge'], message: `duplicate badge "${u.badge}"` });
+    badges.add(u.badge);
+  });
+});
+export type Plant = z.infer<typeof plantSchema>;
+export type PlantInput = z.input<typeof plantSchema>;

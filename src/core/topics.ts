@@ -1,0 +1,88 @@
+import { topicIdSchema } from './ids.schema.ts';
+
+/**
+ * The topic scheme, in the spirit of a Unified Namespace: an ISA-95 path
+ * `floorboard/v1/<site>/<area>/<line>/...`. Every id is a topic-safe id (see `topicIdSchema`),
+ * so a level never contains `/`, `+`, `#` or `$`. Documented in docs/topics.md.
+ */
+export const TOPIC_ROOT = 'floorboard/v1';
+
+export interface LinePath {
+  site: string;
+  area: string;
+  line: string;
+}
+export interface StationPath extends LinePath {
+  station: string;
+}
+
+export type ParsedTopic =
+  | ({ kind: 'events' } & StationPath)
+  | ({ kind: 'signals' } & StationPath)
+  | ({ kind: 'corrections' } & LinePath)
+  | ({ kind: 'line-status' } & LinePath)
+  | ({ kind: 'line-oee' } & LinePath)
+  | { kind: 'area-oee'; site: string; area: string }
+  | { kind: 'site-oee'; site: string }
+  | { kind: 'ack'; site: string; deviceId: string }
+  | { kind: 'dead-letter'; site: string };
+
+const linePath = (p: LinePath) => `${TOPIC_ROOT}/${p.site}/${p.area}/${p.line}`;
+
+export const topics = {
+  /** Operator entries from a tablet at a station (batches). */
+  events: (p: StationPath) => `${linePath(p)}/station/${p.station}/events`,
+  /** Machine signals (state, counters) from a gateway at a station (batches). */
+  signals: (p: StationPath) => `${linePath(p)}/station/${p.station}/signals`,
+  /** Corrections and voids by a shift lead for a line (batches). */
+  corrections: (p: LinePath) => `${linePath(p)}/corrections`,
+  /** Retained live status of a line. */
+  lineStatus: (p: LinePath) => `${linePath(p)}/status`,
+  /** Retained OEE snapshot of a line for the current shift. */
+  lineOee: (p: LinePath) => `${linePath(p)}/oee`,
+  areaOee: (site: string, area: string) => `${TOPIC_ROOT}/${site}/${area}/oee`,
+  siteOee: (site: string) => `${TOPIC_ROOT}/${site}/oee`,
+  /** Application-level acknowledgements for one device, sent after the commit. */
+  ack: (site: string, deviceId: string) => `${TOPIC_ROOT}/${site}/_ack/${deviceId}`,
+  deadLetter: (site: string) => `${TOPIC_ROOT}/${site}/_deadletter`,
+  /** Subscription filters the service uses for ingest. */
+  ingestFilters: (site: string) => [
+    `${TOPIC_ROOT}/${site}/+/+/station/+/events`,
+    `${TOPIC_ROOT}/${site}/+/+/station/+/signals`,
+    `${TOPIC_ROOT}/${site}/+/+/corrections`,
+  ],
+} as const;
+
+const isId = (s: string | undefined): s is string => s !== undefined && topicIdSchema.safeParse(s).success;
+
+/** Parses a concrete topic (no wildcards). Returns null for anything outside the scheme. */
+export function parseTopic(topic: string): ParsedTopic | null {
+  if (!topic.startsWith(`${TOPIC_ROOT}/`)) return null;
+  const parts = topic.slice(TOPIC_ROOT.length + 1).split('/');
+  const [site, a, b, c, d, e] = parts;
+  if (!isId(site)) return null;
+  if (parts.length === 1) return null;
+  if (parts.length === 2) {
+    if (a === 'oee') return { kind: 'site-oee', site };
+    if (a === '_deadletter') return { kind: 'dead-letter', site };
+    return null;
+  }
+  if (parts.length === 3) {
+    if (a === '_ack' && isId(b)) return { kind: 'ack', site, deviceId: b };
+    if (isId(a) && b === 'oee') return { kind: 'area-oee', site, area: a };
+    return null;
+  }
+  if (!isId(a) || !isId(b)) return null;
+  const line = { site, area: a, line: b };
+  if (parts.length === 4) {
+    if (c === 'status') return { kind: 'line-status', ...line };
+    if (c === 'oee') return { kind: 'line-oee', ...line };
+    if (c === 'corrections') return { kind: 'corrections', ...line };
+    return null;
+  }
+  if (parts.length === 6 && c === 'station' && isId(d)) {
+    if (e === 'events') return { kind: 'events', ...line, station: d };
+    if (e === 'signals') return { kind: 'signals', ...line, station: d };
+  }
+  return null;
+}
