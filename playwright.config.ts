@@ -11,6 +11,8 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list']],
   outputDir: 'test-results/e2e',
+  // Builds dist/ (PWA + service worker) once; E2E_SKIP_BUILD=1 reuses the last build.
+  globalSetup: './test/e2e/support/global-setup.ts',
   use: {
     ...devices['Desktop Chrome'],
     launchOptions: {

@@ -4,3 +4,4 @@ export * from './events.schema.ts';
 export * from './topics.ts';
 export * from './errors.ts';
 export * from './oee/report.ts';
+export * from './oee/index.ts';

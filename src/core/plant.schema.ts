@@ -18,14 +18,14 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of da
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"');
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-export const breakSchema = z.object({
+export const breakSchema = z.strictObject({
   name: z.string().min(1),
   start: hhmm,
   end: hhmm,
 });
 
 /** A shift in the weekly pattern. `end` before `start` means the shift runs past midnight. */
-export const shiftSchema = z.object({
+export const shiftSchema = z.strictObject({
   id: topicIdSchema,
   name: z.string().min(1),
   days: z.array(z.enum(weekdays)).min(1),
@@ -37,14 +37,14 @@ export type Shift = z.infer<typeof shiftSchema>;
 
 /** Dated exceptions: a holiday cancels shifts on a date; an extra shift adds one. */
 export const calendarExceptionSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('holiday'),
     date: isoDate,
     name: z.string().min(1),
     /** Only these shifts are cancelled; all shifts starting that date when omitted. */
     shiftIds: z.array(topicIdSchema).optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('extra'),
     date: isoDate,
     name: z.string().min(1),
@@ -53,7 +53,7 @@ export const calendarExceptionSchema = z.discriminatedUnion('kind', [
 ]);
 export type CalendarException = z.infer<typeof calendarExceptionSchema>;
 
-export const calendarSchema = z.object({
+export const calendarSchema = z.strictObject({
   /** IANA time zone the shift times are written in, e.g. "Europe/Berlin". */
   timezone: z.string().min(1),
   shifts: z.array(shiftSchema).min(1),
@@ -61,41 +61,43 @@ export const calendarSchema = z.object({
 });
 export type Calendar = z.infer<typeof calendarSchema>;
 
-export const productSchema = z.object({
+export const productSchema = z.strictObject({
   id: topicIdSchema,
   name: z.string().min(1),
 });
 
 /** The ideal cycle time belongs to a product on a line: the same part runs at different speeds on different lines. */
-export const lineProductSchema = z.object({
+export const lineProductSchema = z.strictObject({
   productId: topicIdSchema,
   idealCycleTimeSec: z.number().positive(),
 });
 
-export const stationSchema = z.object({
+export const stationSchema = z.strictObject({
   id: topicIdSchema,
   name: z.string().min(1),
 });
 
-export const lineSchema = z.object({
+export const lineSchema = z.strictObject({
   id: topicIdSchema,
   name: z.string().min(1),
   stations: z.array(stationSchema).min(1),
   products: z.array(lineProductSchema).min(1),
   /** Stops shorter than this are minor stops (performance loss) and need no reason. */
   smallStopThresholdSec: z.number().positive().default(120),
+  /** Rejects within this many seconds after a changeover end are start-up rejects (reduced yield). */
+  startupRejectWindowSec: z.number().min(0).default(600),
   /** Target OEE as a fraction 0..1, for dashboards. */
   targetOee: z.number().min(0).max(1).default(0.85),
 });
 export type Line = z.infer<typeof lineSchema>;
 
-export const areaSchema = z.object({
+export const areaSchema = z.strictObject({
   id: topicIdSchema,
   name: z.string().min(1),
   lines: z.array(lineSchema).min(1),
 });
 
-export const reasonSchema = z.object({
+export const reasonSchema = z.strictObject({
   id: topicIdSchema,
   label: z.string().min(1),
   /** Translations of the label by language tag, e.g. { "de": "Werkzeugbruch" }. */
@@ -123,23 +125,23 @@ const userBase = {
   name: z.string().min(1),
 };
 export const userSchema = z.discriminatedUnion('role', [
-  z.object({ ...userBase, role: z.literal('operator'), badge: z.string().min(1), pinHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
-  z.object({ ...userBase, role: z.literal('lead'), passwordHash: secretHashSchema, lines: z.array(topicIdSchema).min(1) }),
-  z.object({
+  z.strictObject({ ...userBase, role: z.literal('operator'), badge: z.string().min(1), pinHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
+  z.strictObject({ ...userBase, role: z.literal('lead'), passwordHash: secretHashSchema, lines: z.array(topicIdSchema).min(1) }),
+  z.strictObject({
     ...userBase,
     role: z.literal('manager'),
     passwordHash: secretHashSchema,
     /** The whole site when omitted. */
     areas: z.array(topicIdSchema).optional(),
   }),
-  z.object({ ...userBase, role: z.literal('admin'), passwordHash: secretHashSchema }),
-  z.object({ ...userBase, role: z.literal('gateway'), passwordHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
+  z.strictObject({ ...userBase, role: z.literal('admin'), passwordHash: secretHashSchema }),
+  z.strictObject({ ...userBase, role: z.literal('gateway'), passwordHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
 ]);
 export type User = z.infer<typeof userSchema>;
 
-const plantObjectSchema = z.object({
+const plantObjectSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  site: z.object({ id: topicIdSchema, name: z.string().min(1) }),
+  site: z.strictObject({ id: topicIdSchema, name: z.string().min(1) }),
   calendar: calendarSchema,
   products: z.array(productSchema).min(1),
   areas: z.array(areaSchema).min(1),

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { plantSchema, type Plant } from '../../core/plant.schema.ts';
+import { topicIdSchema } from '../../core/ids.schema.ts';
+import type { Db } from './db.ts';
+
+/** An operator as cached for offline sign-in (GET /api/roster): scrypt hash, never the PIN. */
+export const rosterEntrySchema = z.object({ id: topicIdSchema, name: z.string().min(1), badge: z.string().min(1), pinHash: z.string().min(1) });
+export const rosterSchema = z.array(rosterEntrySchema);
+export type RosterEntry = z.infer<typeof rosterEntrySchema>;
+
+/** Which station this tablet is enrolled to, set once by a lead or admin. */
+export const enrolmentSchema = z.object({
+  deviceId: topicIdSchema,
+  site: topicIdSchema,
+  area: topicIdSchema,
+  line: topicIdSchema,
+  station: topicIdSchema,
+  enrolledBy: topicIdSchema,
+  enrolledAt: z.number().int(),
+});
+export type Enrolment = z.infer<typeof enrolmentSchema>;
+
+export const localeSchema = z.enum(['en', 'de']);
+export type Locale = z.infer<typeof localeSchema>;
+
+/** The signed-in operator. `token` is absent after an offline sign-in. */
+export const sessionSchema = z.object({
+  user: z.object({ id: topicIdSchema, name: z.string() }),
+  signedInAt: z.number().int(),
+  isOffline: z.boolean(),
+  locale: localeSchema,
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** The newest valid token on this device: used to sync entries, whoever made them. */
+export const credentialsSchema = z.object({ userId: topicIdSchema, token: z.string().min(1), expiresAt: z.number().int() });
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+/** The plant as the service sends it (no users) parsed with the core schema. */
+export function parsePlant(raw: unknown): Plant {
+  const base = z.object({}).passthrough().parse(raw);
+  return plantSchema.parse({ ...base, users: [] });
+}
+
+/** Reads and writes the cached plant, roster, enrolment, session and credentials, each zod-checked on read. */
+export class CacheIdb {
+  constructor(private readonly db: Db) {}
+
+  async plant(): Promise<Plant | null> {
+    const raw = await this.db.get('cache', 'plant');
+    if (raw === undefined) return null;
+    try {
+      return parsePlant(raw);
+    } catch {
+      return null;
+    }
+  }
+  async roster(): Promise<RosterEntry[]> {
+    return rosterSchema.catch([]).parse(await this.db.get('cache', 'roster') ?? []);
+  }
+  async savePlantAndRoster(plant: unknown, roster: RosterEntry[]): Promise<void> {
+    const tx = this.db.transaction('cache', 'readwrite');
+    await Promise.all([tx.store.put(plant, 'plant'), tx.store.put(roster, 'roster'), tx.done]);
+  }
+  async get<T>(key: 'enrolment' | 'session' | 'credentials' | 'locale', schema: z.ZodType<T>): Promise<T | null> {
+    const parsed = schema.safeParse(await this.db.get('meta', key));
+    return parsed.success ? parsed.data : null;
+  }
+  async put(key: 'enrolment' | 'session' | 'credentials' | 'locale', value: unknown): Promise<void> {
+    await this.db.put('meta', value, key);
+  }
+  async delete(key: 'enrolment' | 'session' | 'credentials'): Promise<void> {
+    await this.db.delete('meta', key);
+  }
+}

@@ -1,0 +1,82 @@
+import type { FloorEvent } from '../../core/events.schema.ts';
+
+export interface StopView {
+  stopId: string;
+  start: number;
+  end: number | null;
+  reasonId: string | null;
+}
+
+/** What the operator screen shows, derived from this station's own events. */
+export interface StationView {
+  state: 'running' | 'stopped' | 'changeover';
+  since: number | null;
+  productId: string | null;
+  openStop: StopView | null;
+  /** Ended stops at or above the small-stop threshold with no reason, oldest first. */
+  needsReason: StopView[];
+  good: number;
+  reject: number;
+}
+
+/**
+ * Folds events (oldest first) into the station view. Pure: `from` cuts counts to the shift, and
+ * `smallStopMs` keeps minor stops out of the "needs a reason" list.
+ */
+export function deriveStationView(
+  events: readonly FloorEvent[],
+  opts: { stationId: string; from: number; smallStopMs: number; defaultProductId: string | null },
+): StationView {
+  const stops = new Map<string, StopView>();
+  let state: StationView['state'] = 'running';
+  let since: number | null = null;
+  let productId = opts.defaultProductId;
+  let good = 0;
+  let reject = 0;
+  const sorted = events.filter((e) => e.stationId === opts.stationId).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+  for (const e of sorted) {
+    switch (e.type) {
+      case 'stop.start':
+        stops.set(e.stopId, { stopId: e.stopId, start: e.ts, end: null, reasonId: e.reasonId ?? null });
+        state = 'stopped';
+        since = e.ts;
+        break;
+      case 'stop.end': {
+        const s = stops.get(e.stopId);
+        if (s) s.end = e.ts;
+        if (state === 'stopped') [state, since] = ['running', e.ts];
+        break;
+      }
+      case 'stop.classify': {
+        const s = stops.get(e.stopId);
+        if (s) s.reasonId = e.reasonId;
+        break;
+      }
+      case 'stop.split': {
+        const s = stops.get(e.stopId);
+        if (!s || e.at <= s.start || (s.end !== null && e.at >= s.end)) break;
+        stops.set(e.newStopId, { stopId: e.newStopId, start: e.at, end: s.end, reasonId: e.reasonId ?? null });
+        s.end = e.at;
+        break;
+      }
+      case 'count':
+        if (e.ts >= opts.from) [good, reject] = [good + e.good, reject + e.reject];
+        productId = e.productId;
+        break;
+      case 'changeover.start':
+        [state, since] = ['changeover', e.ts];
+        break;
+      case 'changeover.end':
+        [state, since, productId] = ['running', e.ts, e.productId];
+        break;
+      default:
+        break;
+    }
+  }
+  const all = [...stops.values()];
+  const openStop = all.find((s) => s.end === null) ?? null;
+  const needsReason = all
+    .filter((s) => s.end !== null && s.reasonId === null && s.end - s.start >= opts.smallStopMs)
+    .sort((a, b) => a.start - b.start);
+  return { state, since, productId, openStop, needsReason, good, reject };
+}

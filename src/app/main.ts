@@ -1,0 +1,54 @@
+// The tablet's entry point: the only place where adapters are wired together.
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+import { topics } from '../core/topics.ts';
+import { openFloorboardDb } from './adapters/db.ts';
+import { OutboxIdb } from './adapters/outbox-idb.ts';
+import { CacheIdb } from './adapters/cache-idb.ts';
+import { SyncEngine } from './services/sync-engine.ts';
+import { device } from './managers/device.svelte.ts';
+import { station } from './managers/station.svelte.ts';
+import { sync } from './managers/sync.svelte.ts';
+import { clock } from './managers/clock.svelte.ts';
+import { update } from './managers/update.svelte.ts';
+
+async function start(): Promise<void> {
+  const db = await openFloorboardDb();
+  const outbox = new OutboxIdb(db);
+  await device.load(new CacheIdb(db));
+  station.events = await outbox.journal(Date.now());
+  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
+  const engine = new SyncEngine({
+    store: outbox,
+    url: wsUrl,
+    clientId: device.enrolment?.deviceId ?? 'unenrolled',
+    ackTopic: topics.ack(device.enrolment?.site ?? 'none', device.enrolment?.deviceId ?? 'unenrolled'),
+    topicFor: (key) => {
+      const e = device.enrolment;
+      const [line, st] = key.split('/');
+      const area = device.plant?.areas.find((a) => a.lines.some((l) => l.id === line));
+      return e && area && st ? topics.events({ site: e.site, area: area.id, line: line!, station: st }) : null;
+    },
+    credentials: () => device.credentials(Date.now()),
+    // Loaded on first connect only, after the first screen is interactive: keeps the shell small.
+    open: async (...args) => (await import('./adapters/mqtt-link.ts')).openMqttLink(...args),
+    now: () => Date.now(),
+    random: Math.random,
+    onStatus: sync.update,
+  });
+  await engine.load();
+  sync.engine = engine;
+  mount(App, { target: document.getElementById('app')! });
+  clock.listen();
+  // Everything network-bound waits until the first screen is up.
+  const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));
+  later(() => {
+    if (device.enrolment) engine.start();
+    void clock.measure();
+    void update.register();
+  });
+  window.addEventListener('online', () => engine.kick());
+}
+
+void start();

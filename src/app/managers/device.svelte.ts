@@ -1,0 +1,142 @@
+import { ulid } from 'ulid';
+import type { Plant } from '../../core/plant.schema.ts';
+import type { StationPath } from '../../core/topics.ts';
+import { FloorboardError } from '../../core/errors.ts';
+import {
+  CacheIdb, credentialsSchema, enrolmentSchema, parsePlant, sessionSchema,
+  type Credentials, type Enrolment, type Locale, type RosterEntry, type Session,
+} from '../adapters/cache-idb.ts';
+import type { LoginResult } from '../services/api-client.ts';
+
+// Network code is loaded on first use: a signed-in operator's first screen does not need it.
+const apiModule = () => import('../services/api-client.ts');
+import { i18n } from './i18n.svelte.ts';
+
+/**
+ * The tablet: its enrolment, the cached plant and roster, and who is signed in.
+ * Sign-in is online when the service answers; when the network is down it checks the PIN against
+ * the cached, salted roster and keeps the PIN in memory only, to re-verify online (and get a sync
+ * token) as soon as the service is reachable. Every entry records the signed-in user as author.
+ */
+class DeviceManager {
+  enrolment = $state<Enrolment | null>(null);
+  plant = $state<Plant | null>(null);
+  session = $state<Session | null>(null);
+  #cache: CacheIdb | null = null;
+  #roster: RosterEntry[] = [];
+  #pending: { badge: string; pin: string } | null = null;
+  #credentials: Credentials | null = null;
+
+  /** Station path for topics, derived from enrolment and plant. */
+  path = $derived.by((): StationPath | null => {
+    const e = this.enrolment;
+    return e ? { site: e.site, area: e.area, line: e.line, station: e.station } : null;
+  });
+  line = $derived(this.plant?.areas.flatMap((a) => a.lines).find((l) => l.id === this.enrolment?.line) ?? null);
+
+  async load(cache: CacheIdb): Promise<void> {
+    this.#cache = cache;
+    const [enrolment, plant, session, credentials, roster] = await Promise.all([
+      cache.get('enrolment', enrolmentSchema), cache.plant(), cache.get('session', sessionSchema), cache.get('credentials', credentialsSchema), cache.roster(),
+    ]);
+    [this.enrolment, this.plant, this.session, this.#credentials, this.#roster] = [enrolment, plant, session, credentials, roster];
+    if (session) await i18n.set(session.locale);
+  }
+
+  /** Step 1 of enrolment: a lead or admin signs in; returns the stations the plant has. */
+  async startEnrolment(userId: string, password: string): Promise<{ token: string; plant: Plant; raw: unknown; userId: string }> {
+    const deviceId = this.enrolment?.deviceId ?? `tab-${ulid().toLowerCase()}`;
+    const { api } = await apiModule();
+    const login = await api.login({ kind: 'password', userId, password, deviceId });
+    const raw = await api.plant(login.token);
+    return { token: login.token, plant: parsePlant(raw), raw, userId: login.user.id };
+  }
+
+  /** Step 2: enrol to one station; caches plant and that station's roster for offline sign-in. */
+  async enrol(step: { token: string; plant: Plant; raw: unknown; userId: string }, stationId: string, now: number): Promise<void> {
+    const area = step.plant.areas.find((a) => a.lines.some((l) => l.stations.some((s) => s.id === stationId)));
+    const line = area?.lines.find((l) => l.stations.some((s) => s.id === stationId));
+    if (!area || !line) throw new FloorboardError('not-found', `station "${stationId}" is not in the plant`);
+    const { api } = await apiModule();
+    const roster = await api.roster(step.token, [stationId]);
+    const enrolment: Enrolment = {
+      deviceId: `tab-${ulid().toLowerCase()}`, site: step.plant.site.id, area: area.id, line: line.id, station: stationId, enrolledBy: step.userId, enrolledAt: now,
+    };
+    await this.#cache!.savePlantAndRoster(step.raw, roster);
+    await this.#cache!.put('enrolment', enrolment);
+    [this.plant, this.#roster, this.enrolment] = [step.plant, roster, enrolment];
+  }
+
+  /** Operator sign-in with badge and PIN: online first, the cached roster when the network is down. */
+  async signIn(badge: string, pin: string, now: number): Promise<Session> {
+    const deviceId = this.enrolment!.deviceId;
+    let session: Session;
+    const { api, isNetworkError } = await apiModule();
+    try {
+      const login = await api.login({ kind: 'badge', badge, pin, deviceId });
+      await this.#adopt(login);
+      session = { user: { id: login.user.id, name: login.user.name }, signedInAt: now, isOffline: false, locale: i18n.locale };
+      void this.#refresh(login.token);
+    } catch (error) {
+      if (!isNetworkError(error)) throw error;
+      const entry = this.#roster.find((r) => r.badge === badge);
+      const { verifyPinOffline } = await import('../services/offline-pin.ts');
+      if (!entry || !(await verifyPinOffline(pin, entry.pinHash))) throw new FloorboardError('unauthorized', 'badge or PIN not recognised');
+      this.#pending = { badge, pin };
+      session = { user: { id: entry.id, name: entry.name }, signedInAt: now, isOffline: true, locale: i18n.locale };
+    }
+    await this.#cache!.put('session', session);
+    this.session = session;
+    return session;
+  }
+
+  async signOut(): Promise<void> {
+    this.#pending = null;
+    await this.#cache!.delete('session');
+    this.session = null;
+  }
+
+  async setLocale(locale: Locale): Promise<void> {
+    await i18n.set(locale);
+    if (this.session) {
+      this.session = { ...this.session, locale };
+      await this.#cache!.put('session', $state.snapshot(this.session));
+    }
+  }
+
+  /** MQTT credentials: the newest unexpired token on this device, or re-verify an offline sign-in now. */
+  async credentials(now: number): Promise<{ username: string; password: string } | null> {
+    if (this.#pending && (!this.#credentials || this.#credentials.expiresAt - 60_000 < now)) {
+      try {
+        const { api } = await apiModule();
+        await this.#adopt(await api.login({ kind: 'badge', ...this.#pending, deviceId: this.enrolment!.deviceId }));
+        this.#pending = null;
+        if (this.session) this.session = { ...this.session, isOffline: false };
+      } catch {
+        // still offline, or the PIN changed: keep working locally
+      }
+    }
+    const c = this.#credentials;
+    return c && c.expiresAt - 60_000 > now ? { username: c.userId, password: c.token } : null;
+  }
+
+  async #adopt(login: LoginResult): Promise<void> {
+    this.#credentials = { userId: login.mqtt.username, token: login.mqtt.password, expiresAt: login.expiresAt };
+    await this.#cache!.put('credentials', this.#credentials);
+  }
+
+  async #refresh(token: string): Promise<void> {
+    try {
+      const { api } = await apiModule();
+      const raw = await api.plant(token);
+      const roster = await api.roster(token, [this.enrolment!.station]);
+      this.plant = parsePlant(raw);
+      this.#roster = roster;
+      await this.#cache!.savePlantAndRoster(raw, roster);
+    } catch {
+      // keep the cached copy
+    }
+  }
+}
+
+export const device = new DeviceManager();

@@ -1,0 +1,32 @@
+import type { FloorEvent } from '../../core/events.schema.ts';
+import { deriveStationView } from '../domain/station-view.ts';
+import { currentShift } from '../domain/current-shift.ts';
+import { device } from './device.svelte.ts';
+import { clock } from './clock.svelte.ts';
+
+/** This station's own recent events and what the operator screen derives from them. */
+class StationManager {
+  events = $state.raw<FloorEvent[]>([]);
+
+  shift = $derived(device.plant ? currentShift(device.plant.calendar, clock.now) : null);
+  view = $derived(
+    deriveStationView(this.events, {
+      stationId: device.enrolment?.station ?? '',
+      from: this.shift?.start ?? clock.now - 8 * 3600_000,
+      smallStopMs: (device.line?.smallStopThresholdSec ?? 120) * 1000,
+      defaultProductId: device.line?.products[0]?.productId ?? null,
+    }),
+  );
+  /** Parts the shift should have made by now at the ideal cycle time. */
+  target = $derived.by(() => {
+    const cycle = device.line?.products.find((p) => p.productId === this.view.productId)?.idealCycleTimeSec;
+    return this.shift && cycle ? Math.floor((this.shift.plannedSoFarMin * 60) / cycle) : null;
+  });
+
+  /** Adds an event once it is committed. */
+  push(event: FloorEvent): void {
+    this.events = [...this.events, event];
+  }
+}
+
+export const station = new StationManager();

@@ -1,0 +1,30 @@
+import { secretHashSchema } from '../../core/plant.schema.ts';
+
+const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+/**
+ * Checks a PIN against a cached roster hash "scrypt$N$r$p$salt$hash" in the browser.
+ * WebCrypto has no scrypt, so this uses @noble/hashes (audited, no dependencies); `scryptAsync`
+ * yields to the event loop so the screen stays responsive during the ~0.3 s it takes.
+ * The PIN is normalised NFKC exactly as the service does before hashing.
+ */
+export async function verifyPinOffline(pin: string, stored: string): Promise<boolean> {
+  if (!secretHashSchema.safeParse(stored).success) return false;
+  const [, n, r, p, salt, hash] = stored.split('$') as [string, string, string, string, string, string];
+  const N = Number(n);
+  // Refuse costs that would freeze the tablet (a tampered cache), like the service does.
+  if (N > 2 ** 20 || Number(r) > 32 || Number(p) > 16) return false;
+  const expected = fromB64(hash);
+  // Loaded only for an offline sign-in: it is not part of the first screen.
+  const { scryptAsync } = await import('@noble/hashes/scrypt.js');
+  const key = await scryptAsync(new TextEncoder().encode(pin.normalize('NFKC')), fromB64(salt), {
+    N,
+    r: Number(r),
+    p: Number(p),
+    dkLen: expected.length,
+    maxmem: 256 * N * Number(r) + 1024 * 1024,
+  });
+  let diff = key.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) diff |= (key[i] ?? 0) ^ (expected[i] ?? 0);
+  return diff === 0;
+}

@@ -1,0 +1,218 @@
+import { ackSchema, type FloorEvent, type RejectCode } from '../../core/events.schema.ts';
+import { OutboxState } from '../../core/outbox/outbox-state.ts';
+import { backoffDelay } from '../../core/outbox/backoff.ts';
+import type { OutboxRecord } from '../../core/outbox/outbox-record.schema.ts';
+import type { OutboxIdb } from '../adapters/outbox-idb.ts';
+import type { BrokerLink, LinkHandlers } from '../adapters/mqtt-link.ts';
+
+/** Sync mode as an explicit union: what the indicator shows. */
+export type SyncMode = 'offline' | 'connecting' | 'syncing' | 'online' | 'needs-sign-in';
+
+export interface RejectedEntry {
+  id: string;
+  type: FloorEvent['type'];
+  ts: number;
+  code: RejectCode;
+  message: string;
+}
+
+export interface SyncStatus {
+  mode: SyncMode;
+  waiting: number;
+  oldestTs: number | null;
+  lastSyncAt: number | null;
+  rejected: RejectedEntry[];
+}
+
+export interface SyncEngineDeps {
+  store: OutboxIdb;
+  url: string;
+  clientId: string;
+  ackTopic: string;
+  /** Topic for a batch's station key (`line/station`), or null if the plant does not know it. */
+  topicFor(stationKey: string): string | null;
+  credentials(): Promise<{ username: string; password: string } | null>;
+  open(url: string, auth: { username: string; password: string; clientId: string }, subscribe: string, handlers: LinkHandlers): Promise<BrokerLink>;
+  now(): number;
+  random(): number;
+  onStatus(status: SyncStatus): void;
+}
+
+const BATCH_MAX = 100;
+/** Batches in flight at once: enough to keep the pipe full, small enough to bound duplicates on a drop. */
+const WINDOW = 8;
+const ACK_TIMEOUT_MS = 15_000;
+
+/**
+ * Drives the outbox: commits entries, publishes batches, applies application acks (storage first,
+ * memory second) and reconnects with exponential backoff and jitter. Entry never waits for the network.
+ */
+export class SyncEngine {
+  readonly #box = new OutboxState();
+  #link: BrokerLink | null = null;
+  #mode: SyncMode = 'offline';
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #expireTimer: ReturnType<typeof setInterval> | null = null;
+  #ackChain: Promise<void> = Promise.resolve();
+  #lastSyncAt: number | null = null;
+  #batchNo = 0;
+  #isStopped = false;
+  #isConnecting = false;
+
+  constructor(private readonly deps: SyncEngineDeps) {}
+
+  /** Loads the stored outbox into memory. Call once before `record` or `connect`. */
+  async load(): Promise<void> {
+    const { records } = await this.deps.store.loadAll();
+    for (const r of records) this.#box.add(r.event, r.state);
+    this.#emit();
+  }
+
+  /** Commits one entry durably, then shows it (and sends it when connected). */
+  async record(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
+    const record = await this.deps.store.append(build, clockOffsetMs);
+    this.#box.add(record.event);
+    this.#emit();
+    this.#pump();
+    return record;
+  }
+
+  /** Starts syncing (and keeps retrying) until `stop`. */
+  start(): void {
+    this.#isStopped = false;
+    this.#expireTimer ??= setInterval(() => {
+      if (this.#box.expire(this.deps.now(), ACK_TIMEOUT_MS) > 0) this.#pump();
+    }, 5000);
+    void this.#connect();
+  }
+
+  /** Try now (network came back, or an operator signed in): resets the backoff. */
+  kick(): void {
+    this.#attempt = 0;
+    if (this.#link || this.#isConnecting) return;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    void this.#connect();
+  }
+
+  stop(): void {
+    this.#isStopped = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    if (this.#expireTimer) clearInterval(this.#expireTimer);
+    this.#expireTimer = null;
+    this.#link?.end();
+    this.#link = null;
+    this.#box.connectionLost();
+  }
+
+  /** The operator read a rejected entry's reason and removes it. */
+  async dismiss(id: string): Promise<void> {
+    await this.deps.store.dismiss(id);
+    this.#box.dismiss(id);
+    this.#emit();
+  }
+
+  status(): SyncStatus {
+    const rejected: RejectedEntry[] = [];
+    for (const e of this.#box.entries())
+      if (e.state.kind === 'rejected') rejected.push({ id: e.event.id, type: e.event.type, ts: e.event.ts, code: e.state.code, message: e.state.message });
+    const waiting = this.#box.size - rejected.length;
+    const mode = this.#mode === 'online' && waiting > 0 ? 'syncing' : this.#mode;
+    return { mode, waiting, oldestTs: this.#box.oldestWaitingTs(), lastSyncAt: this.#lastSyncAt, rejected };
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#isStopped || this.#link || this.#isConnecting) return;
+    this.#isConnecting = true;
+    try {
+      const auth = await this.deps.credentials();
+      if (!auth) return this.#setMode('needs-sign-in');
+      this.#setMode('connecting');
+      const link = await this.deps.open(this.deps.url, { ...auth, clientId: this.deps.clientId }, this.deps.ackTopic, {
+        onMessage: (topic, payload) => {
+          if (topic === this.deps.ackTopic) this.#ackChain = this.#ackChain.then(() => this.#onAck(payload));
+        },
+        onClose: () => this.#lost(),
+      });
+      if (this.#isStopped) return link.end();
+      this.#link = link;
+      this.#attempt = 0;
+      this.#setMode('online');
+      this.#pump();
+    } catch {
+      this.#setMode('offline');
+      this.#scheduleRetry();
+    } finally {
+      this.#isConnecting = false;
+    }
+  }
+
+  #lost(): void {
+    this.#link = null;
+    this.#box.connectionLost();
+    this.#setMode('offline');
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    if (this.#isStopped || this.#retryTimer) return;
+    const delay = backoffDelay(this.#attempt++, this.deps.random);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.#connect();
+    }, delay);
+  }
+
+  #pump(): void {
+    const link = this.#link;
+    if (!link) return;
+    while (this.#box.inflightBatches < WINDOW) {
+      const batch = this.#box.takeBatch(`${this.deps.clientId}-${this.#batchNo++}`, this.deps.now(), BATCH_MAX);
+      if (!batch) break;
+      const topic = this.deps.topicFor(batch.stationKey);
+      // An unknown station cannot be published anywhere: it stays pending (and visible) until the plant knows it.
+      if (!topic) continue;
+      link.publish(topic, JSON.stringify({ events: batch.events })).catch(() => {
+        if (this.#link === link) {
+          link.end();
+          this.#lost();
+        }
+      });
+    }
+    this.#emit();
+  }
+
+  async #onAck(payload: string): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    const parsed = ackSchema.safeParse(json);
+    if (!parsed.success || parsed.data.deviceId !== this.deps.clientId) return;
+    const outcome = this.#box.outcomeOf(parsed.data);
+    await this.deps.store.commitOutcome(outcome);
+    this.#box.apply(outcome);
+    this.#lastSyncAt = this.deps.now();
+    this.#emit();
+    this.#pump();
+  }
+
+  #setMode(mode: SyncMode): void {
+    this.#mode = mode;
+    this.#emit();
+  }
+
+  #isEmitQueued = false;
+  /** Coalesces status updates: one per task, however many entries changed. */
+  #emit(): void {
+    if (this.#isEmitQueued) return;
+    this.#isEmitQueued = true;
+    queueMicrotask(() => {
+      this.#isEmitQueued = false;
+      this.deps.onStatus(this.status());
+    });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The `floorboard` command line. `bin/floorboard.mjs` runs this file through tsx.
+ * New subcommands (e.g. `broker-config`) are one entry in `commands`.
+ */
+import { pathToFileURL } from 'node:url';
+import { FloorboardError } from '../core/index.ts';
+import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command.ts';
+import { OEE_USAGE } from './oee-usage.ts';
+
+export const commands: Record<string, CliCommand> = {
+  oee: { summary: 'compute OEE from a plant file and an events file', usage: OEE_USAGE, load: () => import('./oee-command.ts') },
+};
+
+function mainUsage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const list = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: floorboard <command> [options]', '', 'Commands:', ...list, '', 'Run "floorboard <command> --help" for its options.', ''].join('\n');
+}
+
+/** Prints an error the same way for every command: message, one line per detail, usage on bad arguments. */
+export function reportError(error: unknown, io: CliIo, usage: string): number {
+  if (error instanceof FloorboardError) {
+    io.err(`floorboard: ${error.message}\n`);
+    for (const detail of error.details) io.err(`  ${detail}\n`);
+    if (error.code === 'invalid-arguments') io.err(`\n${usage}`);
+  } else {
+    io.err(`floorboard: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  return exitCodeFor(error);
+}
+
+/** Runs one command line and returns the exit code; never calls process.exit itself. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.err : io.out)(mainUsage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    const error = new FloorboardError('invalid-arguments', `unknown command "${name}"`, { details: [`known commands: ${Object.keys(commands).join(', ')}`] });
+    return reportError(error, io, mainUsage());
+  }
+  try {
+    const module = await command.load();
+    return await module.run(rest, io);
+  } catch (error) {
+    return reportError(error, io, command.usage);
+  }
+}
+
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntryPoint) {
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
+  // Let pending writes flush: set the code instead of exiting hard (large JSON output to a pipe).
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

@@ -1,0 +1,20 @@
+/** Kept apart from oee-command.ts so the command table can print it without loading the engine. */
+export const OEE_USAGE = `Usage: floorboard oee --plant FILE --events FILE [options]
+
+Computes OEE from a plant file (JSON or YAML) and an events file (NDJSON, one event per line)
+with the same engine the plant service and the tablets use.
+
+Options:
+  --plant FILE       plant file (.json, .yaml or .yml)                      required
+  --events FILE      events, one JSON event per line                        required
+  --from ISO         window start: 2026-03-02 (midnight, plant time zone)
+                     or 2026-03-02T06:00:00+01:00        default: first event
+  --to ISO           window end (exclusive), same forms  default: just after the last event
+  --by BUCKET        hour | shift | day | window         default: shift
+  --line ID          only this line; repeat for more     default: all lines
+  --format FORMAT    table | json | csv                  default: table
+  -h, --help         show this help
+
+Open stops count until --to. Invalid event lines are reported on stderr and skipped.
+Exit codes: 0 done, 1 bad plant file, 2 bad arguments.
+`;

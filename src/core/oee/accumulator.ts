@@ -1,0 +1,125 @@
+import type { FloorEvent } from '../events.schema.ts';
+import type { LossCategory, Plant } from '../plant.schema.ts';
+import type { OeeQuery, OeeReport } from './report.ts';
+import { LineTimeline, type EffectiveEvent } from './line-timeline.ts';
+import { compareEvents, effectiveEvents } from './normalize.ts';
+import { buildPlan, type Plan } from './plan.ts';
+import { lineRaw } from './line-figures.ts';
+import { buildReport } from './rollup.ts';
+import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts';
+
+/** The query of a live view without `now`, which each report supplies. */
+export type OeeWindow = Omit<OeeQuery, 'now'>;
+
+interface LineState {
+  selected: SelectedLine;
+  /** Every distinct raw event of the line, kept for a local recompute. */
+  events: FloorEvent[];
+  timeline: LineTimeline;
+  last: FloorEvent | null;
+  /** Set by a late event or an edit: the timeline is rebuilt from `events` at the next report. */
+  isDirty: boolean;
+}
+
+const NO_LINE = -1;
+
+/**
+ * Live OEE for one window: `apply` each event as it arrives, `report(now)` whenever a view needs it.
+ * An event in time order for its line is folded in at O(1); a late event, a correction or a void
+ * marks only its line for a recompute, so the report always equals
+ * `computeOee(plant, allEventsSoFar, { ...window, now })`.
+ *
+ * @example
+ * const acc = new OeeAccumulator(plant, { from, to, by: 'shift' });
+ * for (const e of events) acc.apply(e);
+ * acc.report(Date.now()).site.total.oee;
+ */
+export class OeeAccumulator {
+  private readonly plan: Plan;
+  private readonly lines: LineState[];
+  private readonly lineIndex = new Map<string, number>();
+  /** Event id to the index of the line it belongs to (NO_LINE when none); doubles as the duplicate filter. */
+  private readonly eventLine = new Map<string, number>();
+  private readonly editTarget = new Map<string, string>();
+  private readonly edits: FloorEvent[] = [];
+  /** Ids targeted by an edit before they arrived. */
+  private readonly pending = new Set<string>();
+  private readonly losses: Map<string, LossCategory>;
+
+  constructor(
+    private readonly plant: Plant,
+    private readonly window: OeeWindow,
+  ) {
+    const selected = selectLines(plant, { ...window, now: window.from });
+    this.plan = buildPlan(plant.calendar, window.from, window.to, window.by);
+    this.losses = reasonLosses(plant);
+    this.lines = selected.map((s, i) => {
+      this.lineIndex.set(s.line.id, i);
+      return { selected: s, events: [], timeline: new LineTimeline(s.line), last: null, isDirty: false };
+    });
+  }
+
+  /** Folds one event in; copies of an event already applied are ignored. */
+  apply(e: FloorEvent): void {
+    if (this.eventLine.has(e.id)) return;
+    if (e.type === 'correction' || e.type === 'void') {
+      const target = e.type === 'correction' ? e.supersedes : e.voids;
+      this.edits.push(e);
+      this.editTarget.set(e.id, target);
+      this.eventLine.set(e.id, NO_LINE);
+      this.touch(target);
+      if (this.pending.has(e.id)) this.touch(e.id);
+      return;
+    }
+    const li = this.lineIndex.get(e.lineId) ?? NO_LINE;
+    this.eventLine.set(e.id, li);
+    if (li === NO_LINE) return;
+    const line = this.lines[li] as LineState;
+    line.events.push(e);
+    if (this.pending.has(e.id)) line.isDirty = true;
+    if (line.isDirty) return;
+    if (line.last !== null && compareEvents(e, line.last) < 0) {
+      line.isDirty = true;
+      return;
+    }
+    line.timeline.push(e as EffectiveEvent);
+    line.last = e;
+  }
+
+  /** Figures as known at `now`; recomputes only lines touched by late events or edits. */
+  report(now: number): OeeReport {
+    const query: OeeQuery = { ...this.window, now };
+    for (const line of this.lines) if (line.isDirty) this.rebuild(line);
+    const raws = this.lines.map((l) => lineRaw(l.timeline, this.plan, now, this.losses));
+    return buildReport(
+      this.plant.site.id,
+      query,
+      this.plan,
+      this.lines.map((l) => l.selected),
+      raws,
+    );
+  }
+
+  /** Marks the line an event id belongs to, following edits of edits; remembers ids not seen yet. */
+  private touch(id: string): void {
+    let cur = id;
+    for (let depth = 0; depth < 64; depth++) {
+      const next = this.editTarget.get(cur);
+      if (next === undefined) break;
+      cur = next;
+    }
+    const li = this.eventLine.get(cur);
+    if (li === undefined) this.pending.add(cur);
+    else if (li !== NO_LINE) (this.lines[li] as LineState).isDirty = true;
+  }
+
+  private rebuild(line: LineState): void {
+    const timeline = new LineTimeline(line.selected.line);
+    for (const e of effectiveEvents(this.edits.length ? [...line.events, ...this.edits] : line.events)) timeline.push(e);
+    let last: FloorEvent | null = null;
+    for (const e of line.events) if (last === null || compareEvents(e, last) > 0) last = e;
+    line.timeline = timeline;
+    line.last = last;
+    line.isDirty = false;
+  }
+}

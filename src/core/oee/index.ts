@@ -1,0 +1,4 @@
+/** The OEE engine's public surface: batch, live accumulator, and the query contract. */
+export { computeOee } from './engine.ts';
+export { OeeAccumulator, type OeeWindow } from './accumulator.ts';
+export { oeeQuerySchema } from './query.schema.ts';

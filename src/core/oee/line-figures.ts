@@ -1,0 +1,119 @@
+import type { LossCategory } from '../plant.schema.ts';
+import type { BigLoss } from './report.ts';
+import type { LineTimeline } from './line-timeline.ts';
+import type { Plan } from './plan.ts';
+import { addReason, emptyRaw, type RawFigures } from './figures.ts';
+import { stopSegments, type StopPiece } from './stop-segments.ts';
+
+export interface LineRaw {
+  buckets: RawFigures[];
+  total: RawFigures;
+}
+
+/** Elapsed calendar time of [start, end) inside the window and before `now`. */
+const elapsed = (start: number, end: number, from: number, limit: number) => Math.max(0, Math.min(end, limit) - Math.max(start, from));
+
+/** First index in sorted `ts` with ts[i] >= x. */
+function lowerBound(ts: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ts[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Planned, stop and count figures of one line for every bucket of the plan, as known at `now`. */
+export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineRaw {
+  const limit = Math.min(plan.to, now);
+  const buckets = plan.buckets.map((b) => emptyRaw(elapsed(b.start, b.end, plan.from, limit)));
+  const total = emptyRaw(Math.max(0, limit - plan.from));
+  const seg = stopSegments(tl, now, reasonLoss, tl.line.smallStopThresholdSec * 1000);
+  const counted = new Uint8Array(seg.pieces.length);
+
+  // Planned pieces and stop segments are both sorted and disjoint: one merge pass.
+  let s = 0;
+  for (let p = 0; p < plan.pieceStart.length; p++) {
+    const ps = plan.pieceStart[p] as number;
+    if (ps >= limit) break;
+    const pe = Math.min(plan.pieceEnd[p] as number, limit);
+    const bucket = buckets[plan.pieceBucket[p] as number] as RawFigures;
+    bucket.baseMs += pe - ps;
+    total.baseMs += pe - ps;
+    while (s < seg.start.length && (seg.end[s] as number) <= ps) s++;
+    for (let k = s; k < seg.start.length && (seg.start[k] as number) < pe; k++) {
+      const d = Math.min(pe, seg.end[k] as number) - Math.max(ps, seg.start[k] as number);
+      if (d <= 0) continue;
+      const idx = seg.piece[k] as number;
+      const piece = seg.pieces[idx] as StopPiece;
+      const isFirst = counted[idx] === 0;
+      counted[idx] = 1;
+      bookStop(bucket, piece, d, isFirst);
+      bookStop(total, piece, d, isFirst);
+    }
+  }
+
+  countPass(tl, plan, now, buckets, total);
+  return { buckets, total };
+}
+
+function bookStop(raw: RawFigures, piece: StopPiece, d: number, isFirst: boolean): void {
+  const n = isFirst ? 1 : 0;
+  if (piece.loss === 'planned') {
+    raw.plannedStopMs += d;
+    return;
+  }
+  if (piece.loss === 'minor-stop') {
+    raw.minorMs += d;
+    raw.minorStopCount += n;
+  } else {
+    raw.stopMs += d;
+    raw.stopLossMs[piece.loss as BigLoss] += d;
+    raw.stopCount += n;
+    if (piece.loss === 'breakdown') raw.breakdownCount += n;
+  }
+  addReason(raw, piece.key, piece.reasonId, piece.loss as BigLoss, d, n);
+}
+
+/**
+ * Counts inside the window and known at `now`, summed per bucket: the hot loop of a year's recompute.
+ * Sums live in block locals (not in a closure) so the loop never boxes a number.
+ */
+function countPass(tl: LineTimeline, plan: Plan, now: number, buckets: RawFigures[], total: RawFigures): void {
+  const { cTs, cGood, cReject, cIdeal, cRejectIdeal, cStartup } = tl;
+  const end = tl.nCounts;
+  const nb = plan.buckets.length;
+  const last = Math.min(plan.to, now + 1); // counts at `now` are known
+  let b = 0;
+  let i = lowerBound(cTs, end, plan.from);
+  while (i < end && (cTs[i] as number) < last) {
+    const t0 = cTs[i] as number;
+    while (b < nb && (plan.buckets[b] as { end: number }).end <= t0) b++;
+    const bucket = b < nb ? (plan.buckets[b] as { start: number; end: number }) : undefined;
+    const isIn = bucket !== undefined && bucket.start <= t0;
+    // Sum a run of counts that share a bucket (or share being outside every bucket).
+    const stop = Math.min(last, bucket === undefined ? Infinity : isIn ? bucket.end : bucket.start);
+    let good = 0;
+    let reject = 0;
+    let ideal = 0;
+    let defect = 0;
+    let startup = 0;
+    for (; i < end; i++) {
+      if ((cTs[i] as number) >= stop) break;
+      good += cGood[i] as number;
+      reject += cReject[i] as number;
+      ideal += cIdeal[i] as number;
+      if (cStartup[i] === 1) startup += cRejectIdeal[i] as number;
+      else defect += cRejectIdeal[i] as number;
+    }
+    for (const raw of isIn ? [total, buckets[b] as RawFigures] : [total]) {
+      raw.good += good;
+      raw.reject += reject;
+      raw.idealMs += ideal;
+      raw.defectMs += defect;
+      raw.startupMs += startup;
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import type { CorrectablePayload, EventEnvelope } from '../events.schema.ts';
+import type { Line } from '../plant.schema.ts';
+
+/** An event as the engine sees it after corrections: the original envelope with the effective payload. */
+export type EffectiveEvent = EventEnvelope & CorrectablePayload;
+
+/** A stop as recorded, before splits, reasons and `now` are applied. `end` is Infinity while open. */
+export interface StopRecord {
+  id: string;
+  start: number;
+  end: number;
+  reasonId: string | null;
+  /** What an unclassified stop is booked to: machine 'setup' state and changeovers are setup. */
+  defaultLoss: 'setup' | 'breakdown';
+}
+
+export interface SplitRecord {
+  ts: number;
+  stopId: string;
+  at: number;
+  newStopId: string;
+  reasonId: string | null;
+}
+
+interface StationState {
+  state: string;
+  openStop: StopRecord | null;
+  lastTotal: number;
+  lastReject: number;
+}
+
+/** Default seconds after a changeover end in which rejects are start-up losses (reduced yield). */
+export const DEFAULT_STARTUP_REJECT_WINDOW_SEC = 600;
+
+/**
+ * Everything the figures of one line need, built by pushing its effective events in sort order
+ * (ts, deviceId, seq, id). Each push is O(1) amortised; batch and accumulator share this, so they
+ * cannot disagree on what an event means.
+ */
+export class LineTimeline {
+  readonly stops: StopRecord[] = [];
+  readonly stopById = new Map<string, StopRecord>();
+  /** Classifications per stop id in push order; the last one at or before `now` wins. */
+  readonly classify = new Map<string, Array<{ ts: number; reasonId: string }>>();
+  readonly splits: SplitRecord[] = [];
+  // Counts as parallel typed columns, grown by doubling: no object and no boxing per count.
+  /** Number of rows used in the count columns. */
+  nCounts = 0;
+  cTs = new Float64Array(1024);
+  cGood = new Float64Array(1024);
+  cReject = new Float64Array(1024);
+  /** Total count x ideal cycle time, ms (zero for scrap, which moves parts from good to reject). */
+  cIdeal = new Float64Array(1024);
+  /** Reject count x ideal cycle time, ms. */
+  cRejectIdeal = new Float64Array(1024);
+  /** 1 when the rejects are start-up rejects (reduced yield). */
+  cStartup = new Uint8Array(1024);
+
+  private readonly ict = new Map<string, number>();
+  private readonly stations = new Map<string, StationState>();
+  private readonly pendingEnds = new Map<string, number>();
+  private product: string;
+  private lastProduct = '';
+  private lastIct = 0;
+  private openChangeover: StopRecord | null = null;
+  private lastChangeoverEnd = -Infinity;
+  private readonly startupWindowMs: number;
+
+  constructor(readonly line: Line) {
+    for (const p of line.products) this.ict.set(p.productId, p.idealCycleTimeSec * 1000);
+    this.product = line.products[0]?.productId ?? '';
+    this.startupWindowMs = (line.startupRejectWindowSec ?? DEFAULT_STARTUP_REJECT_WINDOW_SEC) * 1000;
+  }
+
+  /** Applies one effective event; events must come in sort order. */
+  push(e: EffectiveEvent): void {
+    switch (e.type) {
+      case 'count':
+        this.addCount(e.ts, e.productId, e.good, e.reject, e.good + e.reject);
+        return;
+      case 'machine.counter':
+        this.counter(e.ts, e.stationId, e.total, e.rejectTotal, e.productId);
+        return;
+      case 'stop.start':
+        this.openStop(e.stopId, e.ts, e.reasonId ?? null, 'breakdown');
+        return;
+      case 'stop.end': {
+        const stop = this.stopById.get(e.stopId);
+        if (!stop) {
+          if (!this.pendingEnds.has(e.stopId)) this.pendingEnds.set(e.stopId, e.ts);
+        } else if (stop.end === Infinity) stop.end = Math.max(stop.start, e.ts);
+        return;
+      }
+      case 'stop.classify': {
+        const list = this.classify.get(e.stopId);
+        if (list) list.push({ ts: e.ts, reasonId: e.reasonId });
+        else this.classify.set(e.stopId, [{ ts: e.ts, reasonId: e.reasonId }]);
+        return;
+      }
+      case 'stop.split':
+        this.splits.push({ ts: e.ts, stopId: e.stopId, at: e.at, newStopId: e.newStopId, reasonId: e.reasonId ?? null });
+        return;
+      case 'machine.state':
+        this.machineState(e.id, e.ts, e.stationId, e.state);
+        return;
+      case 'changeover.start':
+        this.closeChangeover(e.ts);
+        this.product = e.toProductId;
+        this.openChangeover = this.openStop(e.id, e.ts, null, 'setup');
+        return;
+      case 'changeover.end':
+        this.closeChangeover(e.ts);
+        this.product = e.productId;
+        this.lastChangeoverEnd = e.ts;
+        return;
+      case 'scrap':
+        this.addCount(e.ts, e.productId, -e.quantity, e.quantity, 0);
+        return;
+      case 'note':
+        return;
+    }
+  }
+
+  private addCount(ts: number, productId: string, good: number, reject: number, idealParts: number): void {
+    // The same product runs for hours: skip the map lookup while it does.
+    if (productId !== this.lastProduct) {
+      this.lastProduct = productId;
+      this.lastIct = this.ict.get(productId) ?? 0;
+    }
+    const ict = this.lastIct;
+    const i = this.nCounts;
+    if (i === this.cTs.length) this.grow();
+    this.cTs[i] = ts;
+    this.cGood[i] = good;
+    this.cReject[i] = reject;
+    this.cIdeal[i] = idealParts * ict;
+    this.cRejectIdeal[i] = reject * ict;
+    this.cStartup[i] = ts >= this.lastChangeoverEnd && ts - this.lastChangeoverEnd < this.startupWindowMs ? 1 : 0;
+    this.nCounts = i + 1;
+  }
+
+  private grow(): void {
+    const cap = this.cTs.length * 2;
+    const f = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.cTs = f(this.cTs);
+    this.cGood = f(this.cGood);
+    this.cReject = f(this.cReject);
+    this.cIdeal = f(this.cIdeal);
+    this.cRejectIdeal = f(this.cRejectIdeal);
+    const st = new Uint8Array(cap);
+    st.set(this.cStartup);
+    this.cStartup = st;
+  }
+
+  private station(id: string): StationState {
+    let s = this.stations.get(id);
+    if (!s) {
+      s = { state: 'running', openStop: null, lastTotal: Number.NaN, lastReject: Number.NaN };
+      this.stations.set(id, s);
+    }
+    return s;
+  }
+
+  /** Cumulative counters: delta from the previous reading; a drop is a reset (delta = new value); the first reading is the baseline. */
+  private counter(ts: number, stationId: string, total: number, rejectTotal: number | undefined, productId: string | undefined): void {
+    const s = this.station(stationId);
+    const delta = Number.isNaN(s.lastTotal) ? 0 : total >= s.lastTotal ? total - s.lastTotal : total;
+    s.lastTotal = total;
+    let rejects = 0;
+    if (rejectTotal !== undefined) {
+      rejects = Number.isNaN(s.lastReject) ? 0 : rejectTotal >= s.lastReject ? rejectTotal - s.lastReject : rejectTotal;
+      s.lastReject = rejectTotal;
+    }
+    rejects = Math.min(rejects, delta);
+    if (delta > 0) this.addCount(ts, productId ?? this.product, delta - rejects, rejects, delta);
+  }
+
+  private machineState(eventId: string, ts: number, stationId: string, state: string): void {
+    const s = this.station(stationId);
+    if (state === s.state) return;
+    if (s.openStop) s.openStop.end = Math.max(s.openStop.start, ts);
+    s.openStop = state === 'running' ? null : this.openStop(eventId, ts, null, state === 'setup' ? 'setup' : 'breakdown');
+    s.state = state;
+  }
+
+  private closeChangeover(ts: number): void {
+    if (this.openChangeover && this.openChangeover.end === Infinity) this.openChangeover.end = Math.max(this.openChangeover.start, ts);
+    this.openChangeover = null;
+  }
+
+  private openStop(id: string, ts: number, reasonId: string | null, defaultLoss: 'setup' | 'breakdown'): StopRecord | null {
+    if (this.stopById.has(id)) return null;
+    const pendingEnd = this.pendingEnds.get(id);
+    const stop: StopRecord = { id, start: ts, end: pendingEnd === undefined ? Infinity : Math.max(ts, pendingEnd), reasonId, defaultLoss };
+    this.stops.push(stop);
+    this.stopById.set(id, stop);
+    return stop;
+  }
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { pino, type Logger } from 'pino';
+import { topics, type User } from '../core/index.ts';
+import { indexPlant } from '../core/plant-index.ts';
+import { createLogin } from './auth/login.ts';
+import { defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-guard.ts';
+import { resolveTokenSecret } from './auth/token-secret.ts';
+import { createTokenService } from './auth/tokens.ts';
+import { createBrokerAuth, SERVICE_USERNAME } from './broker/broker-auth.ts';
+import { MQTT_WS_PATH, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts';
+import type { Config } from './config.ts';
+import { historyRoutes } from './http/history-routes.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { ClockTracker } from './ingest/clock-tracker.ts';
+import { createIngestHandler } from './ingest/ingest-handler.ts';
+import { connectServiceClient, type ServiceClient } from './ingest/service-client.ts';
+import { startLiveOee, type LiveOee } from './live/live-oee.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+import { loadPlantFile } from './plant-file.ts';
+import { startSimulator, type Simulator } from './sim/simulator.ts';
+import { openStorage } from './storage/open-storage.ts';
+import type { Storage } from './storage/storage.ts';
+
+/** Fixed client id of the service: the broker keeps its session and queued messages across reconnects. */
+export const SERVICE_CLIENT_ID = 'floorboard-service';
+
+export interface ServiceOverrides {
+  now?: () => number;
+  guardLimits?: GuardLimits;
+  logger?: Logger;
+  /** Process metrics (event loop, memory); off in tests. */
+  hasDefaultMetrics?: boolean;
+}
+
+/** A running plant service. */
+export interface Service {
+  httpPort: number;
+  /** TCP port of the embedded broker; null with an external broker. */
+  mqttPort: number | null;
+  storage: Storage;
+  metrics: ServiceMetrics;
+  close(): Promise<void>;
+}
+
+const loopback = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+
+/**
+ * Starts the whole service in-process: plant, storage (migrated), broker (embedded unless
+ * MQTT_URL), HTTP + MQTT over WebSocket, ingest, live OEE, and the simulator with --demo.
+ * Ports 0 pick free ports (tests). Everything started is stopped by `close()`, in reverse order.
+ *
+ * @example const service = await startService(parseConfig(process.env, process.argv.slice(2)));
+ */
+export async function startService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
+  const now = overrides.now ?? Date.now;
+  const logger = overrides.logger ?? pino({ level: config.logLevel });
+  const log = (message: string, fields: Record<string, unknown> = {}) => logger.info(fields, message);
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ error }, 'shutdown step failed'));
+    stops.length = 0;
+  };
+  try {
+    const plant = await loadPlantFile(config.plantFile);
+    const index = indexPlant(plant);
+    const usersById = new Map<string, User>(plant.users.map((u) => [u.id, u]));
+    const secret = await resolveTokenSecret(config.tokenSecret, config.dataDir);
+    const storage = openStorage(config.databaseUrl, config.dataDir);
+    stops.push(() => storage.close());
+    await storage.migrate();
+    const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
+    const tokens = createTokenService(secret, (id) => usersById.get(id), now);
+    const clock = new ClockTracker(config.clockOffsetLimitMs);
+
+    let broker: EmbeddedBroker | null = null;
+    let mqttUrl = config.mqttUrl;
+    let credentials = { username: config.mqttUsername ?? SERVICE_USERNAME, password: config.mqttPassword ?? '' };
+    if (!mqttUrl) {
+      const servicePassword = randomBytes(32).toString('base64url');
+      const auth = createBrokerAuth({
+        index: () => index,
+        tokens,
+        servicePassword,
+        now,
+        onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
+      });
+      broker = await startEmbeddedBroker({ host: config.host, tcpPort: config.mqttTcpPort, auth, metrics, log, onClientReady: (id) => clock.reset(id) });
+      stops.push(() => broker!.close());
+      mqttUrl = `mqtt://${loopback(config.host)}:${broker.tcpPort}`;
+      credentials = { username: SERVICE_USERNAME, password: servicePassword };
+    }
+
+    const login = createLogin({ users: () => plant.users, tokens, guard: new LoginGuard(overrides.guardLimits ?? defaultGuardLimits), now, mqttPath: MQTT_WS_PATH });
+    const deps = { index: () => index, users: () => plant.users, tokens, now };
+    let client: ServiceClient | null = null;
+    const app = createHttpApp({
+      deps,
+      login,
+      metrics,
+      staticDir: config.staticDir,
+      extraApi: historyRoutes({ ...deps, storage }),
+      health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false }),
+    });
+    const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as HttpServer;
+    broker?.attachWebSocket(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+
+    let live: LiveOee | null = null;
+    const handle = createIngestHandler({
+      storage,
+      index: () => index,
+      usersById: () => usersById,
+      metrics,
+      clock,
+      now,
+      log,
+      onCommitted: (records) => live?.onCommitted(records),
+    });
+    client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
+    stops.push(() => client!.close());
+    live = await startLiveOee({ storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log });
+    stops.push(async () => live?.stop());
+
+    let sim: Simulator | null = null;
+    if (config.isDemo) {
+      const externalCredentials = credentials;
+      sim = await startSimulator({
+        plant,
+        index,
+        mqttUrl,
+        now,
+        log,
+        // Embedded broker: each gateway signs in with a token like a real one. External broker: the
+        // service's own account (the demo gateways' passwords are not the broker's business).
+        credentialsFor: async (gw, deviceId) => (broker ? { username: gw.id, password: (await tokens.issue(gw, deviceId)).token } : externalCredentials),
+        lastSeq: async (deviceId) => (await storage.getDevice(deviceId))?.lastSeq ?? -1,
+      });
+      stops.push(() => sim!.stop());
+    }
+    const httpPort = (server.address() as AddressInfo).port;
+    logger.info({ httpPort, mqttPort: broker?.tcpPort ?? null, storage: storage.kind, isDemo: config.isDemo }, 'floorboard service started');
+    return { httpPort, mqttPort: broker?.tcpPort ?? null, storage, metrics, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { principalOf } from '../../core/access.ts';
+import { FloorboardError, topicIdSchema, type User } from '../../core/index.ts';
+import type { LoginGuard } from './login-guard.ts';
+import { verifySecret } from './secrets.ts';
+import type { IssuedToken, TokenService } from './tokens.ts';
+
+/** Body of POST /api/login (docs/api.md). */
+export const loginRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('badge'), badge: z.string().min(1).max(128), pin: z.string().min(1).max(128), deviceId: topicIdSchema }),
+  z.object({ kind: z.literal('password'), userId: topicIdSchema, password: z.string().min(1).max(1024), deviceId: topicIdSchema }),
+]);
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export interface LoginResponse extends IssuedToken {
+  user: { id: string; name: string; role: User['role']; stations?: string[]; lines?: string[]; areas?: string[] };
+  mqtt: { path: string; username: string; password: string; clientId: string };
+}
+
+/** Thrown when the guard refuses an attempt; `status` is 429 (slow down) or 423 (locked out). */
+export class LoginRefused extends FloorboardError {
+  constructor(
+    readonly status: 429 | 423,
+    readonly retryAfterMs: number,
+  ) {
+    super('locked-out', status === 423 ? 'too many failed attempts: locked out for a while' : 'too many failed attempts: wait before trying again');
+  }
+}
+
+// A hash of nothing anyone knows, checked when the badge or user is unknown so that the answer
+// takes as long as for a real one (no user enumeration by timing).
+const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export interface LoginDeps {
+  users: () => readonly User[];
+  tokens: TokenService;
+  guard: LoginGuard;
+  now: () => number;
+  mqttPath: string;
+}
+
+/**
+ * Checks a login and issues a session. Operators sign in with badge and PIN, everyone else with
+ * user id and password; gateways and operators cannot use the other kind. Failures are counted per
+ * badge or user id; the guard slows them down, then locks out.
+ */
+export function createLogin(deps: LoginDeps) {
+  return async function login(request: LoginRequest): Promise<LoginResponse> {
+    const key = request.kind === 'badge' ? `badge:${request.badge}` : `user:${request.userId}`;
+    const verdict = deps.guard.check(key, deps.now());
+    if (verdict.kind !== 'allowed') throw new LoginRefused(verdict.kind === 'locked' ? 423 : 429, verdict.retryAfterMs);
+    const users = deps.users();
+    const user =
+      request.kind === 'badge'
+        ? users.find((u) => u.role === 'operator' && u.badge === request.badge)
+        : users.find((u) => u.id === request.userId && u.role !== 'operator');
+    const hash = !user ? DECOY_HASH : user.role === 'operator' ? user.pinHash : user.passwordHash;
+    const secret = request.kind === 'badge' ? request.pin : request.password;
+    const isValid = (await verifySecret(secret, hash)) && user !== undefined;
+    if (!isValid || !user) {
+      deps.guard.recordFailure(key, deps.now());
+      throw new FloorboardError('unauthorized', request.kind === 'badge' ? 'unknown badge or wrong PIN' : 'unknown user or wrong password');
+    }
+    deps.guard.recordSuccess(key);
+    const issued = await deps.tokens.issue(user, request.deviceId);
+    const p = principalOf(user);
+    return {
+      ...issued,
+      user: {
+        id: p.id,
+        name: p.name,
+        role: user.role,
+        ...('stations' in p ? { stations: p.stations } : {}),
+        ...('lines' in p ? { lines: p.lines } : {}),
+        ...('areas' in p && p.areas ? { areas: p.areas } : {}),
+      },
+      mqtt: { path: deps.mqttPath, username: user.id, password: issued.token, clientId: request.deviceId },
+    };
+  };
+}

@@ -1,0 +1,85 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Aedes } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { ServiceMetrics } from '../metrics.ts';
+import type { createBrokerAuth } from './broker-auth.ts';
+
+export const MQTT_WS_PATH = '/mqtt';
+
+export interface EmbeddedBroker {
+  aedes: Aedes;
+  /** Port of the TCP listener (the one asked for, or the one the OS picked for 0). */
+  tcpPort: number;
+  /** Serves MQTT over WebSocket on `/mqtt` of this HTTP server. */
+  attachWebSocket(server: HttpServer): void;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  tcpPort: number;
+  auth: ReturnType<typeof createBrokerAuth>;
+  metrics: ServiceMetrics;
+  /** Told when a client connects (device id), so the clock offset is measured on its next batch. */
+  onClientReady?: (clientId: string) => void;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * Starts Aedes (MQTT 3.1.1) on TCP and, once attached, on WebSocket at `/mqtt` of the HTTP
+ * server. Sessions live in memory: the service's own persistent session survives reconnects,
+ * and the tablets' outboxes (not the broker) are what survives a restart.
+ */
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const { auth, metrics } = options;
+  const aedes = await Aedes.createBroker({
+    authenticate: auth.authenticate,
+    authorizePublish: auth.authorizePublish,
+    authorizeSubscribe: auth.authorizeSubscribe,
+    // Matches core MAX_PAYLOAD_BYTES headroom: bigger packets are refused by the parser, not by us.
+    concurrency: 1000,
+  });
+  aedes.on('clientReady', (client) => {
+    metrics.connectedClients.set(aedes.connectedClients);
+    options.onClientReady?.(client.id);
+  });
+  aedes.on('clientDisconnect', () => metrics.connectedClients.set(aedes.connectedClients));
+  aedes.on('clientError', (client, error) => options.log('mqtt client error', { clientId: client.id, error: error.message }));
+
+  const tcp: TcpServer = createServer((socket) => aedes.handle(socket));
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(options.tcpPort, options.host, () => resolve());
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<Duplex>();
+
+  return {
+    aedes,
+    tcpPort: (tcp.address() as AddressInfo).port,
+    attachWebSocket(server) {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        if (path !== MQTT_WS_PATH) {
+          socket.destroy();
+          return;
+        }
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const stream = createWebSocketStream(ws);
+          stream.on('error', () => stream.destroy());
+          aedes.handle(stream, req);
+        });
+      });
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      wss.close();
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    },
+  };
+}

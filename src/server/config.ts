@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { describeIssues, FloorboardError } from '../core/index.ts';
+
+const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(0).max(65535);
+const positiveMs = (min: number) => z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(min);
+
+/** Service configuration: one object, parsed once at start. */
+export const configSchema = z.object({
+  port: port.default(8080),
+  mqttTcpPort: port.default(1883),
+  host: z.string().min(1).default('0.0.0.0'),
+  /** External broker; the embedded Aedes broker runs when absent. */
+  mqttUrl: z
+    .string()
+    .regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .optional(),
+  /** Credentials of the service on an external broker (see `floorboard broker-config`). */
+  mqttUsername: z.string().min(1).optional(),
+  mqttPassword: z.string().min(1).optional(),
+  /** PostgreSQL when set; SQLite in `dataDir` otherwise. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  dataDir: z.string().min(1).default('./data'),
+  plantFile: z.string().min(1).default('plants/demo.plant.yaml'),
+  /** HS256 key for tokens; generated and kept in `dataDir/secret` when absent. */
+  tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  oeeIntervalMs: positiveMs(100).default(5000),
+  clockOffsetLimitMs: positiveMs(0).default(60_000),
+  /** Directory of the built PWA. */
+  staticDir: z.string().min(1).default('dist'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  isDemo: z.boolean().default(false),
+});
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+const envKeys: Record<string, keyof Config> = {
+  PORT: 'port',
+  MQTT_TCP_PORT: 'mqttTcpPort',
+  HOST: 'host',
+  MQTT_URL: 'mqttUrl',
+  MQTT_USERNAME: 'mqttUsername',
+  MQTT_PASSWORD: 'mqttPassword',
+  DATABASE_URL: 'databaseUrl',
+  DATA_DIR: 'dataDir',
+  PLANT_FILE: 'plantFile',
+  TOKEN_SECRET: 'tokenSecret',
+  OEE_INTERVAL_MS: 'oeeIntervalMs',
+  CLOCK_OFFSET_LIMIT_MS: 'clockOffsetLimitMs',
+  STATIC_DIR: 'staticDir',
+  LOG_LEVEL: 'logLevel',
+};
+const keyToEnv = new Map(Object.entries(envKeys).map(([env, key]) => [key, env]));
+
+/** Command-line flags that take a value, and the key they set (they win over the environment). */
+const argKeys: Record<string, keyof Config> = {
+  '--port': 'port',
+  '--mqtt-port': 'mqttTcpPort',
+  '--host': 'host',
+  '--plant': 'plantFile',
+  '--data-dir': 'dataDir',
+};
+
+/**
+ * Parses the configuration from the environment and the command line. Empty variables count as
+ * unset. Throws `invalid-config` listing every bad value at once, named as the user wrote it.
+ * @example const config = parseConfig(process.env, process.argv.slice(2));
+ */
+export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[]): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(envKeys)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (flag === '--demo') raw.isDemo = true;
+    else if (flag in argKeys) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) problems.push(`${flag}: needs a value`);
+      else raw[argKeys[flag] as string] = value;
+    } else problems.push(`${arg}: unknown argument (known: --demo, ${Object.keys(argKeys).join(', ')})`);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    for (const [i, line] of describeIssues(result.error).entries()) {
+      const key = result.error.issues[i]?.path[0];
+      const env = typeof key === 'string' ? keyToEnv.get(key as keyof Config) : undefined;
+      problems.push(env ? line.replace(String(key), env) : line);
+    }
+  }
+  if (problems.length > 0) throw new FloorboardError('invalid-config', `invalid configuration (${problems.length} problem${problems.length > 1 ? 's' : ''})`, { details: problems });
+  return result.data as Config;
+}

@@ -1,0 +1,59 @@
+/** How long a sample counts towards a device's offset estimate. */
+const WINDOW_MS = 10 * 60_000;
+/** A device that looks behind is believed only after it kept looking so for this long. */
+const BEHIND_EVIDENCE_MS = 2 * 60_000;
+
+interface Sample {
+  offsetMs: number;
+  at: number;
+}
+
+/** What the service concludes about a device clock after a batch. */
+export interface ClockReading {
+  /** Best estimate of device clock minus service clock, ms. */
+  estimateMs: number;
+  /** The offset used to correct this batch (0 unless the device is surely ahead). */
+  appliedMs: number;
+  isFlagged: boolean;
+}
+
+/**
+ * Estimates each device's clock offset (device clock minus service clock) from the newest event of
+ * each batch: `ts - receivedAt`. Outbox and transit delay only make a sample smaller than the true
+ * offset, so the estimate is the largest sample of the last ten minutes, and a fresh connect
+ * restarts the window (the contract: the batch published right after connect is the measurement).
+ *
+ * A positive sample is proof (an event cannot arrive before it happened), so a device ahead is
+ * corrected. A negative one is ambiguous: a clock behind looks exactly like a backlog sent after
+ * an offline spell. Correcting it would move old events to the present, so such a device is not
+ * corrected; it is flagged once it kept looking behind beyond the limit for two minutes.
+ */
+export class ClockTracker {
+  readonly #samples = new Map<string, Sample[]>();
+
+  constructor(readonly limitMs: number) {}
+
+  /** The device (re)connected: earlier samples no longer describe its clock. */
+  reset(deviceId: string): void {
+    this.#samples.delete(deviceId);
+  }
+
+  observe(deviceId: string, newestTs: number, receivedAt: number): ClockReading {
+    const kept = (this.#samples.get(deviceId) ?? []).filter((s) => receivedAt - s.at <= WINDOW_MS);
+    kept.push({ offsetMs: Math.round(newestTs - receivedAt), at: receivedAt });
+    this.#samples.set(deviceId, kept);
+    const estimateMs = Math.max(...kept.map((s) => s.offsetMs));
+    const appliedMs = Math.max(0, estimateMs);
+    const spanMs = receivedAt - (kept[0]?.at ?? receivedAt);
+    const isFlagged = appliedMs > this.limitMs || (estimateMs < -this.limitMs && spanMs >= BEHIND_EVIDENCE_MS);
+    return { estimateMs, appliedMs, isFlagged };
+  }
+}
+
+/**
+ * Device time brought onto the service clock. Never later than the receipt: an event cannot have
+ * happened after it arrived, whatever the estimate says.
+ */
+export function correctTs(ts: number, offsetMs: number, receivedAt: number): number {
+  return Math.max(0, Math.min(ts - offsetMs, receivedAt));
+}

@@ -1,0 +1,83 @@
+import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+import type { Outgoing } from './ingest-handler.ts';
+
+export interface ServiceClientOptions {
+  url: string;
+  username: string;
+  password: string;
+  /** Fixed, so the broker keeps the session (and queues QoS 1 messages) while the service is away. */
+  clientId: string;
+  filters: string[];
+  /** Commits one message; the PUBACK goes only after it resolves. Rejecting withholds the PUBACK. */
+  handle: (topic: string, payload: Buffer) => Promise<Outgoing[]>;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface ServiceClient {
+  client: MqttClient;
+  publish(topic: string, payload: string, options?: { retain?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The service's MQTT connection: a persistent session (clean: false) with QoS 1 subscriptions to
+ * the ingest filters. Messages go through `handleMessage`, which mqtt.js calls before it sends the
+ * PUBACK and one message at a time; `customHandleAcks` would do the same but only for MQTT 5,
+ * and the embedded Aedes speaks 3.1.1 only (MQTT.js issues 691, 1299, 1423). So a crash between
+ * receipt and commit leaves the message unacknowledged, and the broker delivers it again.
+ */
+export async function connectServiceClient(options: ServiceClientOptions): Promise<ServiceClient> {
+  const clientOptions: IClientOptions = {
+    clientId: options.clientId,
+    username: options.username,
+    password: options.password,
+    clean: false,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    // A persistent session is resumed by the broker; resubscribing is harmless and covers a lost session.
+    resubscribe: true,
+  };
+  const client = mqtt.connect(options.url, clientOptions);
+  client.handleMessage = (packet: Packet, callback: (error?: Error) => void) => {
+    if (packet.cmd !== 'publish') return callback();
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    options.handle(packet.topic, payload).then(
+      (outgoing) => {
+        // Acks go out before the PUBACK; they are not awaited (a lost ack is recovered by the
+        // device resending, which is then acked as a duplicate).
+        for (const o of outgoing) client.publish(o.topic, o.payload, { qos: 1 }, (error) => error && options.log('ack publish failed', { topic: o.topic, error: error.message }));
+        callback();
+      },
+      (error: unknown) => {
+        options.log('ingest failed; message left unacknowledged for redelivery', { topic: packet.topic, error: (error as Error).message });
+        // No PUBACK: drop the connection so the broker redelivers on the resumed session.
+        client.stream?.destroy();
+      },
+    );
+  };
+  client.on('error', (error) => options.log('service mqtt error', { error: error.message }));
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    client.once('connect', (connack) => {
+      client.off('error', onError);
+      if (connack.sessionPresent) return resolve();
+      client.subscribe(
+        options.filters.map((f) => f),
+        { qos: 1 },
+        (error, granted) => {
+          if (error) return reject(error);
+          const refused = granted?.filter((g) => g.qos === 128) ?? [];
+          if (refused.length) return reject(new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`));
+          resolve();
+        },
+      );
+    });
+    client.once('error', onError);
+  });
+  return {
+    client,
+    publish: (topic, payload, opts = {}) =>
+      new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1, retain: opts.retain ?? false }, (error) => (error ? reject(error) : resolve()))),
+    close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+  };
+}

@@ -1,0 +1,218 @@
+import pg from 'pg';
+import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
+import { prepareDeadLetter } from './dead-letter-codec.ts';
+import { checkRecords, dedupeBatch, EVENT_COLUMNS, fromRow, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
+import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
+import {
+  bucketUpsertSql,
+  buildBucketQuery,
+  buildEventQuery,
+  chunks,
+  parseQuery,
+  postgresPlaceholder,
+  valuesList,
+} from './query-builders.ts';
+import { fromDeadLetterRow, fromDeviceRow, parseLimit } from './row-codecs.ts';
+import { deviceSchema, type DeadLetter, type Device, type EventPage, type HourlyBucket, type InsertResult, type Storage } from './storage.ts';
+
+/** Advisory lock keys (arbitrary, fixed): one for migrations, one that orders event commits. */
+const MIGRATE_LOCK = 4_660_001;
+const INSERT_LOCK = 4_660_002;
+/** Rows per INSERT: 14 columns x 2,000 rows stays far below PostgreSQL's 65,535 parameters. */
+const ROWS_PER_INSERT = 2_000;
+
+export interface PostgresOptions {
+  /** Pool size. */
+  max?: number;
+  /** An idle pooled connection failed (server restart...); without a listener pg would crash the process. */
+  onIdleError?: (error: Error) => void;
+}
+
+/** Connects a pool to `url` (postgres://...). Nothing is queried until the first call. */
+export function openPostgresStorage(url: string, options: PostgresOptions = {}): Storage {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'floorboard' });
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return new PostgresStorage(pool);
+}
+
+class PostgresStorage implements Storage {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  #isClosed = false;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async #query<R extends pg.QueryResultRow>(operation: string, sql: string, params: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.#pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw storageFailed(operation, error);
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection; rolls back on any error. */
+  async #transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw storageFailed(operation, error);
+    }
+    let isBroken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (isBroken = true));
+      throw storageFailed(operation, error);
+    } finally {
+      // A connection that cannot even roll back is dropped from the pool, not reused.
+      client.release(isBroken);
+    }
+  }
+
+  migrate(): Promise<number[]> {
+    return this.#transaction('migrate', async (client) => {
+      // Two services starting together: the second waits, then finds nothing left to apply.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
+      await client.query(SCHEMA_MIGRATIONS_SQL.postgres);
+      const done = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+      );
+      const applied: number[] = [];
+      for (const migration of migrations) {
+        if (done.has(migration.version)) continue;
+        await client.query(migration.postgres);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          Date.now(),
+        ]);
+        applied.push(migration.version);
+      }
+      return applied;
+    });
+  }
+
+  async insertEvents(records: Parameters<Storage['insertEvents']>[0]): Promise<InsertResult> {
+    checkRecords(records);
+    const { unique, repeated } = dedupeBatch(records);
+    if (unique.length === 0) return { inserted: [], duplicates: repeated };
+    const stored = await this.#transaction('insert events', async (client) => {
+      // storage_seq is drawn at insert but becomes visible at commit. Serialising the writers makes
+      // commit order equal sequence order, so a reader catching up with `afterSeq` never skips a
+      // row that commits late with a lower number.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]);
+      const ids = new Set<string>();
+      for (const chunk of chunks(unique, ROWS_PER_INSERT)) {
+        const result = await client.query<{ id: string }>(
+          `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${valuesList(chunk.length, EVENT_COLUMNS.length)}
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          chunk.flatMap(toRowValues),
+        );
+        for (const row of result.rows) ids.add(row.id);
+      }
+      return ids;
+    });
+    const inserted: string[] = [];
+    const duplicates: string[] = [];
+    for (const record of unique) (stored.has(record.event.id) ? inserted : duplicates).push(record.event.id);
+    return { inserted, duplicates: [...duplicates, ...repeated] };
+  }
+
+  async listEvents(query?: Parameters<Storage['listEvents']>[0]): Promise<EventPage> {
+    const built = buildEventQuery(query, postgresPlaceholder);
+    const rows = await this.#query<EventRow & pg.QueryResultRow>('list events', built.sql, built.params);
+    const page: EventPage = { events: [], unreadable: [], lastSeq: null };
+    for (const row of rows) {
+      const decoded = fromRow(row);
+      if ('event' in decoded) page.events.push(decoded);
+      else page.unreadable.push(decoded);
+      page.lastSeq = Number(row.storage_seq);
+    }
+    return page;
+  }
+
+  async findExistingIds(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#query<{ id: string }>('find event ids', 'SELECT id FROM events WHERE id = ANY($1::text[])', [
+      [...ids],
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  async insertDeadLetter(input: Parameters<Storage['insertDeadLetter']>[0]): Promise<DeadLetter> {
+    const l = prepareDeadLetter(input);
+    const rows = await this.#query<{ id: string }>(
+      'insert dead letter',
+      `INSERT INTO dead_letters (received_at, topic, device_id, code, message, payload, payload_bytes, is_truncated)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [l.receivedAt, l.topic, l.deviceId ?? null, l.code, l.message, l.payload, l.payloadBytes, l.isTruncated],
+    );
+    return { id: Number(rows[0]?.id), ...l };
+  }
+
+  async listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    const rows = await this.#query('list dead letters', 'SELECT * FROM dead_letters ORDER BY id DESC LIMIT $1', [
+      parseLimit(limit),
+    ]);
+    return rows.map((row) => fromDeadLetterRow(row as Parameters<typeof fromDeadLetterRow>[0]));
+  }
+
+  async upsertHourlyBuckets(rows: Parameters<Storage['upsertHourlyBuckets']>[0]): Promise<void> {
+    const buckets = checkBuckets(rows);
+    if (buckets.length === 0) return;
+    await this.#transaction('upsert hourly buckets', async (client) => {
+      for (const chunk of chunks(buckets, ROWS_PER_INSERT)) {
+        await client.query(
+          bucketUpsertSql(valuesList(chunk.length, BUCKET_COLUMNS.length)),
+          chunk.flatMap(toBucketValues),
+        );
+      }
+    });
+  }
+
+  async listHourlyBuckets(query: Parameters<Storage['listHourlyBuckets']>[0]): Promise<HourlyBucket[]> {
+    const built = buildBucketQuery(query, postgresPlaceholder);
+    const rows = await this.#query('list hourly buckets', built.sql, built.params);
+    return rows.map((row) => fromBucketRow(row as Parameters<typeof fromBucketRow>[0]));
+  }
+
+  async upsertDevice(input: Device): Promise<Device> {
+    const d = parseQuery(deviceSchema, input, 'device');
+    // The newest observation sets the clock offset; sequence and last-seen never move backwards.
+    const rows = await this.#query(
+      'upsert device',
+      `INSERT INTO devices AS old (device_id, last_seq, clock_offset_ms, last_seen_at, is_clock_flagged)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (device_id) DO UPDATE SET
+         last_seq = GREATEST(old.last_seq, EXCLUDED.last_seq),
+         clock_offset_ms = CASE WHEN EXCLUDED.last_seen_at >= old.last_seen_at THEN EXCLUDED.clock_offset_ms ELSE old.clock_offset_ms END,
+         is_clock_flagged = CASE WHEN EXCLUDED.last_seen_at >= old.last_seen_at THEN EXCLUDED.is_clock_flagged ELSE old.is_clock_flagged END,
+         last_seen_at = GREATEST(old.last_seen_at, EXCLUDED.last_seen_at)
+       RETURNING *`,
+      [d.deviceId, d.lastSeq, d.clockOffsetMs, d.lastSeenAt, d.isClockFlagged],
+    );
+    return fromDeviceRow(rows[0] as Parameters<typeof fromDeviceRow>[0]);
+  }
+
+  async getDevice(deviceId: string): Promise<Device | null> {
+    const rows = await this.#query('get device', 'SELECT * FROM devices WHERE device_id = $1', [deviceId]);
+    return rows[0] === undefined ? null : fromDeviceRow(rows[0] as Parameters<typeof fromDeviceRow>[0]);
+  }
+
+  async listDevices(): Promise<Device[]> {
+    const rows = await this.#query('list devices', 'SELECT * FROM devices ORDER BY device_id');
+    return rows.map((row) => fromDeviceRow(row as Parameters<typeof fromDeviceRow>[0]));
+  }
+
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    await this.#pool.end();
+  }
+}

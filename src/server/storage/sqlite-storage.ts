@@ -1,0 +1,208 @@
+import Database from 'better-sqlite3';
+import { prepareDeadLetter } from './dead-letter-codec.ts';
+import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
+import { checkRecords, dedupeBatch, EVENT_COLUMNS, fromRow, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
+import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
+import { fromDeadLetterRow, fromDeviceRow, parseLimit, type DeadLetterRow, type DeviceRow } from './row-codecs.ts';
+import { bucketUpsertSql, buildBucketQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
+import {
+  deviceSchema,
+  type DeadLetter,
+  type Device,
+  type EventPage,
+  type HourlyBucket,
+  type InsertResult,
+  type Storage,
+  type StoredEventInput,
+} from './storage.ts';
+
+const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+
+/**
+ * Opens (creating if needed) a SQLite database file. WAL lets readers run beside the one writer;
+ * synchronous=NORMAL in WAL mode stays consistent after a crash and may only lose the last
+ * commits on power loss, which the devices' outboxes resend (they keep entries until acked).
+ */
+export function openSqliteStorage(file: string): Storage {
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw storageFailed(`open ${file}`, error);
+  }
+  return new SqliteStorage(db);
+}
+
+class SqliteStorage implements Storage {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  /** Statements are prepared on first use (after migrate) and kept: preparing is the slow part. */
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async #run<T>(operation: string, work: () => T): Promise<T> {
+    try {
+      return work();
+    } catch (error) {
+      throw storageFailed(operation, error);
+    }
+  }
+
+  migrate(): Promise<number[]> {
+    return this.#run('migrate', () => {
+      this.#db.exec(SCHEMA_MIGRATIONS_SQL.sqlite);
+      const applied: number[] = [];
+      const apply = this.#db.transaction(() => {
+        const done = new Set(
+          (this.#db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+        );
+        for (const migration of migrations) {
+          if (done.has(migration.version)) continue;
+          this.#db.exec(migration.sqlite);
+          this.#db
+            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+            .run(migration.version, migration.name, Date.now());
+          applied.push(migration.version);
+        }
+      });
+      // IMMEDIATE takes the write lock first, so two processes migrating at once run one after the other.
+      apply.immediate();
+      return applied;
+    });
+  }
+
+  insertEvents(records: readonly StoredEventInput[]): Promise<InsertResult> {
+    return this.#run('insert events', () => {
+      checkRecords(records);
+      const { unique, repeated } = dedupeBatch(records);
+      const insert = this.#prepare(
+        `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${placeholders(EVENT_COLUMNS.length)}
+         ON CONFLICT (id) DO NOTHING`,
+      );
+      const inserted: string[] = [];
+      const duplicates: string[] = [];
+      const write = this.#db.transaction(() => {
+        for (const record of unique) {
+          const changes = insert.run(toRowValues(record)).changes;
+          (changes === 1 ? inserted : duplicates).push(record.event.id);
+        }
+      });
+      write.immediate();
+      return { inserted, duplicates: [...duplicates, ...repeated] };
+    });
+  }
+
+  listEvents(query?: Parameters<Storage['listEvents']>[0]): Promise<EventPage> {
+    return this.#run('list events', () => {
+      const built = buildEventQuery(query, sqlitePlaceholder);
+      const rows = this.#prepare(built.sql).all(built.params) as EventRow[];
+      const page: EventPage = { events: [], unreadable: [], lastSeq: null };
+      for (const row of rows) {
+        const decoded = fromRow(row);
+        if ('event' in decoded) page.events.push(decoded);
+        else page.unreadable.push(decoded);
+        page.lastSeq = Number(row.storage_seq);
+      }
+      return page;
+    });
+  }
+
+  findExistingIds(ids: readonly string[]): Promise<string[]> {
+    return this.#run('find event ids', () => {
+      if (ids.length === 0) return [];
+      // json_each keeps one prepared statement for any number of ids.
+      const rows = this.#prepare('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').all(
+        JSON.stringify(ids),
+      ) as { id: string }[];
+      return rows.map((r) => r.id);
+    });
+  }
+
+  insertDeadLetter(input: Parameters<Storage['insertDeadLetter']>[0]): Promise<DeadLetter> {
+    return this.#run('insert dead letter', () => {
+      const l = prepareDeadLetter(input);
+      const result = this.#prepare(
+        `INSERT INTO dead_letters (received_at, topic, device_id, code, message, payload, payload_bytes, is_truncated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(l.receivedAt, l.topic, l.deviceId ?? null, l.code, l.message, l.payload, l.payloadBytes, l.isTruncated ? 1 : 0);
+      return { id: Number(result.lastInsertRowid), ...l };
+    });
+  }
+
+  listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    return this.#run('list dead letters', () => {
+      const rows = this.#prepare('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?').all(
+        parseLimit(limit),
+      ) as DeadLetterRow[];
+      return rows.map(fromDeadLetterRow);
+    });
+  }
+
+  upsertHourlyBuckets(rows: Parameters<Storage['upsertHourlyBuckets']>[0]): Promise<void> {
+    return this.#run('upsert hourly buckets', () => {
+      const buckets = checkBuckets(rows);
+      const upsert = this.#prepare(bucketUpsertSql(placeholders(BUCKET_COLUMNS.length)));
+      this.#db.transaction(() => {
+        for (const bucket of buckets) upsert.run(toBucketValues(bucket));
+      }).immediate();
+    });
+  }
+
+  listHourlyBuckets(query: Parameters<Storage['listHourlyBuckets']>[0]): Promise<HourlyBucket[]> {
+    return this.#run('list hourly buckets', () => {
+      const built = buildBucketQuery(query, sqlitePlaceholder);
+      return (this.#prepare(built.sql).all(built.params) as Parameters<typeof fromBucketRow>[0][]).map(fromBucketRow);
+    });
+  }
+
+  upsertDevice(input: Device): Promise<Device> {
+    return this.#run('upsert device', () => {
+      const d = parseQuery(deviceSchema, input, 'device');
+      // The newest observation sets the clock offset; sequence and last-seen never move backwards.
+      const row = this.#prepare(
+        `INSERT INTO devices (device_id, last_seq, clock_offset_ms, last_seen_at, is_clock_flagged) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET
+           last_seq = MAX(last_seq, excluded.last_seq),
+           clock_offset_ms = CASE WHEN excluded.last_seen_at >= last_seen_at THEN excluded.clock_offset_ms ELSE clock_offset_ms END,
+           is_clock_flagged = CASE WHEN excluded.last_seen_at >= last_seen_at THEN excluded.is_clock_flagged ELSE is_clock_flagged END,
+           last_seen_at = MAX(last_seen_at, excluded.last_seen_at)
+         RETURNING *`,
+      ).get(d.deviceId, d.lastSeq, d.clockOffsetMs, d.lastSeenAt, d.isClockFlagged ? 1 : 0) as DeviceRow;
+      return fromDeviceRow(row);
+    });
+  }
+
+  getDevice(deviceId: string): Promise<Device | null> {
+    return this.#run('get device', () => {
+      const row = this.#prepare('SELECT * FROM devices WHERE device_id = ?').get(deviceId) as DeviceRow | undefined;
+      return row === undefined ? null : fromDeviceRow(row);
+    });
+  }
+
+  listDevices(): Promise<Device[]> {
+    return this.#run('list devices', () =>
+      (this.#prepare('SELECT * FROM devices ORDER BY device_id').all() as DeviceRow[]).map(fromDeviceRow),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.#run('close', () => {
+      if (this.#db.open) this.#db.close();
+    });
+  }
+}

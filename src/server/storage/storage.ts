@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { epochMsSchema, topicIdSchema } from '../../core/ids.schema.ts';
+import { rejectCodeSchema, type FloorEvent } from '../../core/events.schema.ts';
+import type { BigLoss } from '../../core/oee/report.ts';
+
+/**
+ * The plant service's one storage port. Two adapters implement it (SQLite, PostgreSQL) and both
+ * pass `test/server/storage/storage.contract.ts`. Every method is async so PostgreSQL fits; every
+ * write is one transaction, so callers can update memory and publish acks after it resolves.
+ */
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations in order; safe to call again. Returns the versions it applied. */
+  migrate(): Promise<number[]>;
+  /**
+   * Stores a batch in one transaction, idempotent on the event id: an id already stored (or
+   * repeated earlier in the same batch) is reported as a duplicate and left untouched (the first
+   * stored copy wins). Events must come from the core `eventSchema` (ingest parses them); the
+   * receipt and stored columns are checked here and a bad record refuses the whole batch.
+   *
+   * @example
+   * const { inserted, duplicates } = await storage.insertEvents([{ event, topic, receivedAt, clockOffsetMs: 0, correctedTs: event.ts }]);
+   * // publish the ack for [...inserted, ...duplicates] only now: both are safely stored.
+   */
+  insertEvents(records: readonly StoredEventInput[]): Promise<InsertResult>;
+  /** Events in storage order (or corrected-time order), with rows that no longer parse reported apart. */
+  listEvents(query?: EventQuery): Promise<EventPage>;
+  /** Which of these ids are stored (for corrections and voids that reference earlier events). */
+  findExistingIds(ids: readonly string[]): Promise<string[]>;
+  insertDeadLetter(letter: DeadLetterInput): Promise<DeadLetter>;
+  /** Newest first. */
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Inserts or overwrites the buckets keyed by (lineId, start), in one transaction. */
+  upsertHourlyBuckets(rows: readonly HourlyBucket[]): Promise<void>;
+  /** Buckets with `from <= start < to`, ordered by line then start. */
+  listHourlyBuckets(query: BucketQuery): Promise<HourlyBucket[]>;
+  /** Inserts or updates a device; `lastSeq` and `lastSeenAt` never move backwards. */
+  upsertDevice(device: Device): Promise<Device>;
+  getDevice(deviceId: string): Promise<Device | null>;
+  listDevices(): Promise<Device[]>;
+  close(): Promise<void>;
+}
+
+const msSchema = z.number().finite();
+
+/** What the service adds to an event when it receives it. */
+export const receiptSchema = z.object({
+  /** Service time at receipt, ms since epoch. */
+  receivedAt: epochMsSchema,
+  /** Device clock minus service clock, ms (positive: the device runs ahead). */
+  clockOffsetMs: z.number().int(),
+  /** `ts` corrected by the clock offset: the time every query and the OEE engine use. */
+  correctedTs: epochMsSchema,
+  /** MQTT topic the event arrived on. */
+  topic: z.string().min(1).max(1024),
+});
+export type Receipt = z.infer<typeof receiptSchema>;
+
+/** One event to store: the core event untouched, plus the receipt. */
+export interface StoredEventInput extends Receipt {
+  event: FloorEvent;
+}
+
+/** One stored event read back, with its storage sequence (strictly increasing in commit order). */
+export interface StoredEvent extends StoredEventInput {
+  storageSeq: number;
+}
+
+export interface InsertResult {
+  inserted: string[];
+  duplicates: string[];
+}
+
+export const eventQuerySchema = z.object({
+  lineIds: z.array(topicIdSchema).optional(),
+  /** Corrected time, inclusive. */
+  from: epochMsSchema.optional(),
+  /** Corrected time, exclusive. */
+  to: epochMsSchema.optional(),
+  /** Only events stored after this storage sequence (catch-up). */
+  afterSeq: z.number().int().min(0).optional(),
+  /** `seq` (default): storage order, for catch-up. `time`: corrected time, then storage order. */
+  orderBy: z.enum(['seq', 'time']).optional(),
+  limit: z.number().int().min(1).max(1_000_000).optional(),
+});
+export type EventQuery = z.infer<typeof eventQuerySchema>;
+
+/** A stored row that no longer parses as a core event: reported, never thrown through. */
+export interface UnreadableEvent {
+  storageSeq: number;
+  id: string;
+  issues: string[];
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  unreadable: UnreadableEvent[];
+  /** Highest storage sequence in this page (readable or not), to resume with `afterSeq`. */
+  lastSeq: number | null;
+}
+
+/** Dead-letter payloads are cut to this many UTF-8 bytes. */
+export const MAX_DEAD_LETTER_BYTES = 64 * 1024;
+
+export const deadLetterInputSchema = z.object({
+  receivedAt: epochMsSchema,
+  topic: z.string().max(1024),
+  deviceId: z.string().max(256).optional(),
+  code: rejectCodeSchema,
+  message: z.string().max(4000),
+  /** The raw payload as text; stored cut to MAX_DEAD_LETTER_BYTES. */
+  payload: z.string(),
+});
+export type DeadLetterInput = z.infer<typeof deadLetterInputSchema>;
+
+export interface DeadLetter extends DeadLetterInput {
+  id: number;
+  /** Size of the payload as received, in UTF-8 bytes. */
+  payloadBytes: number;
+  isTruncated: boolean;
+}
+
+const count = z.number().int().min(0);
+const duration = msSchema.min(0);
+
+/**
+ * Additive figures of one line for one hour (see OeeFigures): sums, never ratios, so any window
+ * and any roll-up is summed from buckets and the ratios derived afterwards.
+ */
+export const hourlyBucketSchema = z.object({
+  lineId: topicIdSchema,
+  /** Bucket start, ms since epoch; the bucket covers [start, start + 1 h). */
+  start: epochMsSchema,
+  allTimeMs: duration,
+  plannedMs: duration,
+  plannedStopMs: duration,
+  stopMs: duration,
+  runMs: duration,
+  idealMs: duration,
+  good: count,
+  reject: count,
+  stopCount: count,
+  minorStopCount: count,
+  lossMs: z.object({
+    breakdown: duration,
+    setup: duration,
+    'minor-stop': duration,
+    'reduced-speed': duration,
+    'process-defect': duration,
+    'reduced-yield': duration,
+  }) satisfies z.ZodType<Record<BigLoss, number>>,
+});
+export type HourlyBucket = z.infer<typeof hourlyBucketSchema>;
+
+export const bucketQuerySchema = z.object({
+  lineIds: z.array(topicIdSchema).optional(),
+  from: epochMsSchema,
+  to: epochMsSchema,
+});
+export type BucketQuery = z.infer<typeof bucketQuerySchema>;
+
+export const deviceSchema = z.object({
+  deviceId: topicIdSchema,
+  /** Highest per-device sequence number stored, -1 before the first event. */
+  lastSeq: z.number().int().min(-1),
+  clockOffsetMs: z.number().int(),
+  lastSeenAt: epochMsSchema,
+  isClockFlagged: z.boolean(),
+});
+export type Device = z.infer<typeof deviceSchema>;

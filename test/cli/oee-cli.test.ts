@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OeeReport } from '../../src/core/index.ts';
+import { at, writeWorkedExample } from './worked-example.fixture.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/floorboard.mjs', import.meta.url));
+let dir: string;
+
+/** Runs the real CLI as a child process, from the temp dir, like a user would. */
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const DAY = ['--from', '2026-03-02', '--to', '2026-03-03'];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'floorboard-cli-'));
+  await writeWorkedExample(dir, [
+    '{"v":1,"id":"not-an-id"', // truncated JSON
+    JSON.stringify({ v: 1, id: '01JNJ5V1M0AAAAAAAAAAAAAAAA', deviceId: 'tab-1', seq: 99, ts: at(8), author: 'op-1', lineId: 'l1', stationId: 's1', type: 'count', productId: 'p1', good: 0, reject: 0 }),
+    JSON.stringify({ v: 1, id: '01JNJ5V1M0AAAAAAAAAAAAAAAB', deviceId: 'tab-1', seq: 100, ts: at(8), author: 'op-1', lineId: 'l1', stationId: 's1', type: 'teleport' }),
+    '',
+  ]);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('floorboard oee', () => {
+  it('computes the DOMAIN.md worked example to the hundredth of a percent (table)', async () => {
+    const { code, stdout, stderr } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', ...DAY, '--line', 'l1');
+    expect(code).toBe(0);
+    const row = stdout.split('\n').find((l) => l.startsWith('line ') && l.includes(' l1 '));
+    expect(row).toMatch(/2026-03-02 06:00-14:00\s+early\s+420\.0\s+373\.0\s+18848\s+423\s+88\.81 %\s+86\.11 %\s+97\.80 %\s+74\.79 %/);
+    // Only l1 was asked for: its area and the site roll up only l1.
+    expect(stdout).toMatch(/^site\s+site\s+.*74\.79 %/m);
+    expect(stdout).not.toMatch(/\bl2\b/);
+    expect(stderr).toContain('events: 13 read, 10 used, 3 skipped (invalid)');
+  });
+
+  it('reports every invalid events line with its number and reason, and skips it', async () => {
+    const { stderr } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', ...DAY);
+    expect(stderr).toMatch(/^events\.ndjson: line 11: not valid JSON/m);
+    expect(stderr).toMatch(/^events\.ndjson: line 12: good: a count must have good or reject above zero$/m);
+    expect(stderr).toMatch(/^events\.ndjson: line 13: type: unknown event type "teleport"; expected one of stop\.start, /m);
+  });
+
+  it('rolls areas and the site up from summed times and counts, never averaged percentages', async () => {
+    const { code, stdout } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', ...DAY, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as OeeReport;
+    const [l1, l2] = report.lines;
+    expect(l1!.total.oee).toBeCloseTo(0.7479, 4);
+    expect(l2!.total.oee).toBeCloseTo(20_000 / 21_600, 4); // 1 h planned maintenance is not planned time
+    const site = report.site.total;
+    expect(site.plannedMs).toBe(l1!.total.plannedMs + l2!.total.plannedMs);
+    expect(site.runMs).toBe(l1!.total.runMs + l2!.total.runMs);
+    expect(site.good).toBe(28_848);
+    expect(site.availability).toBeCloseTo(733 / 780, 6);
+    expect(site.oee).not.toBeCloseTo((l1!.total.oee! + l2!.total.oee!) / 2, 3);
+    expect(report.areas.map((a) => [a.id, a.total.oee?.toFixed(4)])).toEqual([['a1', l1!.total.oee!.toFixed(4)], ['a2', l2!.total.oee!.toFixed(4)]]);
+  });
+
+  it('writes CSV with a header row, CRLF line ends and empty cells where nothing was scheduled', async () => {
+    const { code, stdout } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', ...DAY, '--by', 'hour', '--line', 'l1', '--format', 'csv');
+    expect(code).toBe(0);
+    const rows = stdout.trimEnd().split('\r\n');
+    expect(stdout.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(rows[0]).toBe('scope,id,bucket_start,bucket_end,shift,planned_min,run_min,stop_min,good,reject,total,availability_pct,performance_pct,quality_pct,oee_pct,is_scheduled,is_performance_over_limit');
+    // 24 hours + a total row, for the line, its area and the site.
+    expect(rows).toHaveLength(1 + 3 * 25);
+    expect(rows).toContain('line,l1,2026-03-02T00:00:00.000Z,2026-03-02T01:00:00.000Z,,0.0,0.0,0.0,0,0,0,,,,,false,false');
+    expect(rows).toContain('line,l1,2026-03-01T23:00:00.000Z,2026-03-02T23:00:00.000Z,total,420.0,373.0,47.0,18848,423,19271,88.81,86.11,97.80,74.79,true,false');
+    // 08:00-09:00: 5,100 parts at 1 s in 60 min is faster than ideal: flagged.
+    expect(rows).toContain('line,l1,2026-03-02T07:00:00.000Z,2026-03-02T08:00:00.000Z,,60.0,60.0,0.0,5000,100,5100,100.00,141.67,98.04,138.89,true,true');
+  });
+
+  it('marks unscheduled buckets and performance over 100 % in the table', async () => {
+    const { stdout } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', '--from', '2026-03-02T05:00:00+01:00', '--to', '2026-03-02T09:00:00+01:00', '--by', 'hour', '--line', 'l1');
+    expect(stdout).toMatch(/^line\s+l1\s+2026-03-02 05:00-06:00\s+0\.0\s+0\.0\s+0\s+0\s+-\s+-\s+-\s+not scheduled$/m);
+    expect(stdout).toMatch(/^line\s+l1\s+2026-03-02 08:00-09:00 .*141\.67 %.*138\.89 %\s+P > 100 %: check ideal cycle time$/m);
+  });
+
+  it('defaults the window to the span of the events and `now` to its end', async () => {
+    const { code, stdout } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', '--format', 'json', '--by', 'window');
+    expect(code).toBe(0);
+    const { query } = JSON.parse(stdout) as OeeReport;
+    expect(query).toEqual({ from: at(6), to: at(13, 59) + 1, now: at(13, 59) + 1, by: 'window' });
+  });
+
+  it('answers bad arguments with every problem, the usage, and exit code 2', async () => {
+    const { code, stderr, stdout } = await cli('oee', '--plant', 'plant.json', '--by', 'week', '--format', 'xml', '--from', 'yesterday', '--line', 'Line 1');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--events: is required (--events FILE)');
+    for (const expected of ['--by "week": must be one of hour, shift, day, window', '--format "xml": must be one of table, json, csv', '--from "yesterday": must be a date', '--line "Line 1": must be lower-case'])
+      expect(stderr).toContain(expected);
+    expect(stderr).toContain('Usage: floorboard oee --plant FILE --events FILE');
+  });
+
+  it.each([
+    ['an unknown option', ['--plant', 'plant.json', '--events', 'events.ndjson', '--bogus'], "Unknown option '--bogus'"],
+    ['a window that ends before it starts', ['--plant', 'plant.json', '--events', 'events.ndjson', '--from', '2026-03-03', '--to', '2026-03-02'], 'must be before --to'],
+    ['an unknown line', ['--plant', 'plant.json', '--events', 'events.ndjson', '--line', 'l9'], '--line: unknown line "l9"; the plant has l1, l2'],
+    ['a missing events file', ['--plant', 'plant.json', '--events', 'nope.ndjson'], 'cannot read events file'],
+  ])('exits 2 on %s', async (_name, args, message) => {
+    const { code, stderr } = await cli('oee', ...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('exits 1 on a bad plant file, printing every offending path', async () => {
+    await writeFile(join(dir, 'bad.plant.yaml'), 'schemaVersion: 1\nsite: { id: "Bad Site", name: x }\ncalendar: { timezone: UTC, shifts: [] }\nproducts: []\nareas: []\nreasons: []\n');
+    const { code, stderr } = await cli('oee', '--plant', 'bad.plant.yaml', '--events', 'events.ndjson');
+    expect(code).toBe(1);
+    expect(stderr).toContain('floorboard: plant file');
+    for (const path of ['site.id', 'calendar.shifts', 'products', 'areas', 'reasons']) expect(stderr).toMatch(new RegExp(`^  ${path}: .+ \\(line \\d\\)$`, 'm'));
+    expect(stderr).not.toContain('Usage:');
+  });
+
+  it('lists its commands, and exits 2 on an unknown one', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}oee {2}compute OEE/m);
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    expect((await cli('oee', '--help')).stdout).toContain('--by BUCKET');
+  });
+});

@@ -1,0 +1,84 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Page model of the operator tablet: what an operator (or lead) does, in their words. */
+export class TabletPage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  /** A lead enrols the tablet to a station; the app reloads itself with the new device id. */
+  async enrol(userId: string, password: string, stationId: string): Promise<void> {
+    await this.page.getByLabel('User id').fill(userId);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Load stations' }).click();
+    await this.page.getByLabel('Station').selectOption(stationId);
+    await Promise.all([this.page.waitForEvent('load'), this.page.getByRole('button', { name: 'Enrol tablet' }).click()]);
+    await expect(this.page.getByRole('heading', { name: 'Sign in' })).toBeVisible({ timeout: 15_000 });
+  }
+
+  async signIn(badge: string, pin: string): Promise<void> {
+    await this.page.getByLabel('Badge').fill(badge);
+    await this.page.getByLabel('PIN').fill(pin);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(this.page.getByTestId('station-state')).toBeVisible({ timeout: 15_000 });
+  }
+
+  /** Waits until the service worker controls the page (the shell is precached). */
+  async waitForServiceWorker(): Promise<void> {
+    await this.page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    if (!(await this.page.evaluate(() => navigator.serviceWorker.controller !== null))) await this.page.reload();
+    await expect.poll(() => this.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  }
+
+  async stopWithReason(category: string, reason?: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Stop', exact: true }).tap();
+    await this.page.getByRole('button', { name: category, exact: true }).tap();
+    if (reason) await this.page.getByRole('button', { name: reason, exact: true }).tap();
+    await expect(this.page.getByTestId('station-state')).toHaveAttribute('data-state', 'stopped');
+  }
+
+  async restart(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Restart' }).tap();
+    await expect(this.page.getByTestId('station-state')).toHaveAttribute('data-state', 'running');
+  }
+
+  async bookCount(good: number, reject: number, scrapReasonId?: string): Promise<void> {
+    await this.page.getByLabel('Good', { exact: true }).fill(String(good));
+    await this.page.getByLabel('Reject', { exact: true }).fill(String(reject));
+    if (scrapReasonId) await this.page.getByLabel('Scrap reason').selectOption(scrapReasonId);
+    await this.page.getByRole('button', { name: 'Book count' }).tap();
+    await expect(this.page.getByRole('status').filter({ hasText: 'Saved on this tablet' })).toBeVisible();
+  }
+
+  async addNote(text: string): Promise<void> {
+    await this.page.getByLabel('Note').fill(text);
+    await this.page.getByRole('button', { name: 'Add note' }).tap();
+    await expect(this.page.getByLabel('Note')).toHaveValue('');
+  }
+
+  /** Entries in the IndexedDB outbox, read straight from the database. */
+  outboxIds(): Promise<string[]> {
+    return this.page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('floorboard');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('outbox').objectStore('outbox').getAllKeys();
+            req.onsuccess = () => {
+              open.result.close();
+              resolve(req.result.map(String));
+            };
+          };
+        }),
+    );
+  }
+
+  async waitSynced(timeoutMs = 30_000): Promise<void> {
+    await expect(this.page.getByTestId('sync-indicator')).toHaveAttribute('data-waiting', '0', { timeout: timeoutMs });
+  }
+}

@@ -1,0 +1,58 @@
+import { test, expect } from '@playwright/test';
+import { TestService } from './support/test-service.ts';
+import { TabletPage } from './support/tablet-page.ts';
+
+// A landscape tablet with a touch screen.
+test.use({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
+
+let svc: TestService;
+test.beforeEach(async () => {
+  svc = await TestService.start();
+});
+test.afterEach(async () => {
+  await svc.dispose();
+});
+
+test('entries made offline survive reload and closing the page, then reach the service exactly once with their author', async ({ context }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.open(svc.url);
+  await tablet.enrol('lead-a', 'lead-pass', 'a1');
+  await tablet.signIn('1001', '1234');
+  await tablet.waitForServiceWorker();
+  await expect(tablet.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', /online|syncing/, { timeout: 15_000 });
+
+  // Network gone: the browser is offline and the service is down.
+  await context.setOffline(true);
+  await svc.down();
+  await tablet.stopWithReason('Breakdown', 'Jam');
+  await tablet.restart();
+  await tablet.bookCount(10, 2, 'scrap-dim');
+  await tablet.addNote('guard door sticks');
+  await expect(tablet.page.getByTestId('sync-indicator')).toHaveAttribute('data-waiting', '5');
+  const made = await tablet.outboxIds();
+  expect(made).toHaveLength(5);
+
+  // Reload with no network: the shell comes from the service worker, the entries from IndexedDB.
+  await tablet.page.reload();
+  await expect(tablet.page.getByTestId('station-state')).toBeVisible();
+  expect(await tablet.outboxIds()).toEqual(made);
+  await tablet.page.close();
+
+  const reopened = new TabletPage(await context.newPage());
+  await reopened.open(svc.url);
+  await expect(reopened.page.getByTestId('sync-indicator')).toHaveAttribute('data-waiting', '5');
+
+  // Network back.
+  await svc.up();
+  await context.setOffline(false);
+  await reopened.waitSynced();
+  expect(await reopened.outboxIds()).toEqual([]);
+  const stored = await svc.events();
+  const mine = stored.filter((s) => made.includes(s.event.id));
+  expect(mine.map((s) => s.event.id).sort()).toEqual([...made].sort());
+  expect(new Set(stored.map((s) => s.event.id)).size).toBe(stored.length);
+  for (const s of mine) expect(s.event.author).toBe('op-a');
+  expect(mine.map((s) => s.event.type).sort()).toEqual(['count', 'note', 'stop.classify', 'stop.end', 'stop.start']);
+  const seqs = mine.map((s) => s.event.seq).sort((a, b) => a - b);
+  expect(seqs).toEqual([seqs[0], seqs[0]! + 1, seqs[0]! + 2, seqs[0]! + 3, seqs[0]! + 4]);
+});

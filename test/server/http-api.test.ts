@@ -1,0 +1,103 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countEvent, publish, SITE, startHarness, subscribe, nextMessage, topicA1, type Harness } from './service-harness.ts';
+
+describe('HTTP API', () => {
+  let h: Harness;
+  const auth: Record<string, { authorization: string }> = {};
+  const get = (path: string, who: string) => h.http(path, { headers: auth[who] });
+  const t0 = Date.now() - 3600_000;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const dist = join(h.dataDir, 'no-dist');
+    await mkdir(dist, { recursive: true });
+    await writeFile(join(dist, 'index.html'), '<!doctype html><title>Floorboard</title>');
+    for (const [who, body] of Object.entries({
+      opA: { kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-h' },
+      opB: { kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-hb' },
+      lead: { kind: 'password', userId: 'lead-a', password: 'lead-pass', deviceId: 'lead-h' },
+      mgrPack: { kind: 'password', userId: 'mgr-pack', password: 'mgr-pass', deviceId: 'dash-h' },
+      admin: { kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'admin-h' },
+    })) {
+      const res = await h.login(body);
+      auth[who] = { authorization: `Bearer ${res.token}` };
+    }
+    // Some history on line A: a 10-minute jam and counts.
+    const { token } = await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-h' });
+    const c = await h.connect('op-a', token, 'tab-h');
+    await subscribe(c, `floorboard/v1/${SITE}/_ack/tab-h`);
+    const start = countEvent({ deviceId: 'tab-h', type: 'stop.start', reasonId: 'jam', ts: t0 + 60_000 });
+    start.stopId = start.id;
+    delete start.productId;
+    const end = countEvent({ deviceId: 'tab-h', type: 'stop.end', stopId: start.id, ts: t0 + 660_000, productId: undefined });
+    const ack = nextMessage(c, `floorboard/v1/${SITE}/_ack/tab-h`);
+    await publish(c, topicA1, JSON.stringify({ events: [countEvent({ deviceId: 'tab-h', ts: t0 + 30_000, good: 100, reject: 4 }), start, end] }));
+    expect(await ack).toMatchObject({ rejected: [] });
+  });
+  afterAll(async () => h?.close());
+
+  it('answers /api/time and serves the PWA with a strict CSP', async () => {
+    const time = (await (await h.http('/api/time')).json()) as { now: number };
+    expect(Math.abs(time.now - Date.now())).toBeLessThan(2000);
+    const page = await h.http('/some/client/route');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Floorboard');
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
+    expect((await h.http('/api/nothing')).status).toBe(404);
+  });
+
+  it('gives the plant without secrets, scoped to the caller', async () => {
+    const res = await get('/api/plant', 'mgrPack');
+    const text = await res.text();
+    expect(text).not.toMatch(/scrypt|pinHash|passwordHash/);
+    const plant = JSON.parse(text) as { areas: { id: string }[] };
+    expect(plant.areas.map((a) => a.id)).toEqual(['packing']);
+    expect((await h.http('/api/plant')).status).toBe(401);
+  });
+
+  it('gives the roster to the lead and the station operators, not to others', async () => {
+    const res = await get('/api/roster?stations=a1,a2', 'lead');
+    expect(res.status).toBe(200);
+    const { operators } = (await res.json()) as { operators: { id: string; pinHash: string }[] };
+    expect(operators.map((o) => o.id)).toEqual(['op-a']);
+    expect(operators[0]!.pinHash).toMatch(/^scrypt\$/);
+    expect((await get('/api/roster?stations=a1', 'opA')).status).toBe(200);
+    expect((await get('/api/roster?stations=b1', 'opA')).status).toBe(403);
+    expect((await get('/api/roster?stations=a1', 'mgrPack')).status).toBe(403);
+    const bad = await get('/api/roster', 'lead');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/stations/);
+  });
+
+  it('computes OEE, stops, timeline and pareto with the engine, scoped', async () => {
+    const q = `from=${t0}&to=${t0 + 3600_000}&line=line-a`;
+    const oee = (await (await get(`/api/oee?${q}&by=hour`, 'opA')).json()) as { lines: { id: string; total: { good: number; stopMs: number } }[] };
+    expect(oee.lines.map((l) => l.id)).toEqual(['line-a']);
+    expect(oee.lines[0]!.total.good).toBe(100);
+    const stops = (await (await get(`/api/stops?${q}`, 'opA')).json()) as { lines: { stops: { reasonId: string; durationMs: number }[] }[] };
+    expect(stops.lines[0]!.stops).toEqual([expect.objectContaining({ reasonId: 'jam', durationMs: 600_000, loss: 'breakdown' })]);
+    const timeline = (await (await get(`/api/timeline?${q}`, 'opA')).json()) as { lines: { segments: { state: string }[] }[] };
+    expect(timeline.lines[0]!.segments.map((s) => s.state)).toEqual(['running', 'stopped', 'running']);
+    const pareto = (await (await get(`/api/pareto?${q}`, 'opA')).json()) as { reasons: { reasonId: string }[] };
+    expect(pareto.reasons[0]!.reasonId).toBe('jam');
+    const csv = await get(`/api/report.csv?${q}`, 'admin');
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(await csv.text()).toMatch(/^scope,id,bucket_start/);
+  });
+
+  it('refuses lines out of scope and explains bad queries precisely', async () => {
+    expect((await get(`/api/oee?from=${t0}&to=${t0 + 1000}&line=line-a`, 'opB')).status).toBe(403);
+    expect((await get(`/api/oee?from=${t0}&to=${t0 + 1000}`, 'opB')).status).toBe(200);
+    const bad = await get(`/api/oee?from=yesterday&to=${t0}&by=week`, 'admin');
+    expect(bad.status).toBe(400);
+    const { error } = (await bad.json()) as { error: { details: string[] } };
+    expect(error.details.join('\n')).toMatch(/from: .*ISO 8601/);
+    expect(error.details.join('\n')).toMatch(/by: /);
+    const unknown = await get(`/api/stops?from=${t0}&to=${t0 + 1000}&line=line-z`, 'admin');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { details: string[] } }).error.details).toEqual(['line: unknown line "line-z"']);
+    expect((await h.http(`/api/oee?from=${t0}&to=${t0 + 1000}`)).status).toBe(401);
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { ulid } from 'ulid';
+import { startService, type Service, type ServiceOverrides } from '../../src/server/app.ts';
+import { configSchema, type ConfigInput } from '../../src/server/config.ts';
+
+export const FIXTURE_PLANT = new URL('../fixtures/test.plant.json', import.meta.url).pathname;
+export const SITE = 'test-site';
+
+export interface Harness {
+  service: Service;
+  dataDir: string;
+  http: (path: string, init?: RequestInit) => Promise<Response>;
+  login: (body: Record<string, unknown>) => Promise<{ token: string; user: { id: string } }>;
+  /** Connects a real mqtt.js client over TCP (or WebSocket with `ws`); rejects when the broker refuses. */
+  connect: (username: string | undefined, password: string | undefined, clientId: string, ws?: boolean) => Promise<MqttClient>;
+  close: () => Promise<void>;
+}
+
+/** Starts a real service on free 127.0.0.1 ports with a fresh SQLite database in a temp dir. */
+export async function startHarness(config: ConfigInput = {}, overrides: ServiceOverrides = {}): Promise<Harness> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'floorboard-svc-'));
+  const service = await startService(
+    configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile: FIXTURE_PLANT, dataDir, staticDir: join(dataDir, 'no-dist'), ...config }),
+    { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, ...overrides },
+  );
+  const clients: MqttClient[] = [];
+  const base = `http://127.0.0.1:${service.httpPort}`;
+  const http = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
+  return {
+    service,
+    dataDir,
+    http,
+    async login(body) {
+      const res = await http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { token: string; user: { id: string } };
+    },
+    connect(username, password, clientId, ws = false) {
+      const url = ws ? `ws://127.0.0.1:${service.httpPort}/mqtt` : `mqtt://127.0.0.1:${service.mqttPort}`;
+      const client = mqtt.connect(url, { clientId, reconnectPeriod: 0, connectTimeout: 5000, ...(username ? { username } : {}), ...(password ? { password } : {}) });
+      clients.push(client);
+      return new Promise((resolve, reject) => {
+        client.once('connect', () => resolve(client));
+        client.once('error', reject);
+        client.once('close', () => reject(new Error('connection closed')));
+      });
+    },
+    async close() {
+      for (const c of clients) c.end(true);
+      await service.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+/** A valid operator event for station a1 on line-a (author op-a, device tab-1). */
+export function countEvent(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { v: 1, id: ulid(), deviceId: 'tab-1', seq: seq++, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'count', productId: 'widget', good: 5, reject: 1, ...over };
+}
+
+export const topicA1 = `floorboard/v1/${SITE}/assembly/line-a/station/a1/events`;
+
+/** Waits for the next message on a topic that passes `accept` (the client must be subscribed). */
+export function nextMessage(client: MqttClient, topic: string, timeoutMs = 5000, accept: (value: any) => boolean = () => true): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (t: string, payload: Buffer) => {
+      if (t !== topic) return;
+      const value: unknown = JSON.parse(payload.toString('utf8'));
+      if (!accept(value)) return;
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve(value);
+    };
+    client.on('message', onMessage);
+  });
+}
+
+/** Subscribes and resolves the granted QoS: 1, or 128 when the broker refuses (mqtt.js reports that as an error). */
+export function subscribe(client: MqttClient, filter: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    client.subscribe(filter, { qos: 1 }, (error, granted) => {
+      if (error?.name === 'ErrorWithSubackPacket') return resolve(128);
+      if (error) return reject(error);
+      resolve(granted?.[0]?.qos ?? -1);
+    }),
+  );
+}
+
+export function publish(client: MqttClient, topic: string, payload: string | Buffer): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (error) => (error ? reject(error) : resolve())));
+}

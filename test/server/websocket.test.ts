@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ackSchema } from '../../src/core/events.schema.ts';
+import { countEvent, nextMessage, publish, SITE, startHarness, subscribe, topicA1, type Harness } from './service-harness.ts';
+
+describe('MQTT over WebSocket on /mqtt', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('logs in over HTTP, connects with the returned credentials and gets an ack after the commit', async () => {
+    const res = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-ws' }) });
+    const login = (await res.json()) as { expiresAt: number; mqtt: { path: string; username: string; password: string; clientId: string }; user: { role: string; stations: string[] } };
+    expect(login.mqtt).toMatchObject({ path: '/mqtt', username: 'op-a', clientId: 'tab-ws' });
+    expect(login.user).toMatchObject({ role: 'operator', stations: ['a1', 'a2'] });
+    expect(login.expiresAt - Date.now()).toBeGreaterThan(11 * 3600_000);
+    const c = await h.connect(login.mqtt.username, login.mqtt.password, login.mqtt.clientId, true);
+    const ackTopic = `floorboard/v1/${SITE}/_ack/tab-ws`;
+    await subscribe(c, ackTopic);
+    const event = countEvent({ deviceId: 'tab-ws' });
+    const ack = nextMessage(c, ackTopic);
+    await publish(c, topicA1, JSON.stringify({ events: [event] }));
+    expect(ackSchema.parse(await ack).accepted).toEqual([event.id]);
+    await expect(h.connect(undefined, undefined, 'anon-ws', true)).rejects.toThrow();
+  });
+});

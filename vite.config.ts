@@ -1,0 +1,61 @@
+import { defineConfig, build, type Plugin } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { injectManifest } from 'workbox-build';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const outDir = `${root}dist`;
+
+/**
+ * Builds service-worker/sw.ts after the app bundle, then lets Workbox inject the precache manifest
+ * of the finished dist/ (so every hashed asset of the shell is precached). Skipped in dev.
+ */
+function serviceWorker(): Plugin {
+  let isSsrOrChild = false;
+  return {
+    name: 'floorboard-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      isSsrOrChild = Boolean(config.build.ssr) || config.build.lib !== false;
+    },
+    async closeBundle() {
+      if (isSsrOrChild) return;
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        // Workbox guards its dev-only logging with process.env.NODE_ENV, which a worker does not have.
+        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+        build: {
+          outDir,
+          emptyOutDir: false,
+          copyPublicDir: false,
+          minify: true,
+          lib: { entry: `${root}service-worker/sw.ts`, formats: ['iife'], name: 'floorboardSw', fileName: () => 'sw.js' },
+        },
+      });
+      const { count, size, warnings } = await injectManifest({
+        swSrc: `${outDir}/sw.js`,
+        swDest: `${outDir}/sw.js`,
+        globDirectory: outDir,
+        globPatterns: ['index.html', 'assets/**/*.{js,css}', 'manifest.webmanifest', 'icons/*.png', 'favicon.svg'],
+        // Hashed file names make revision info redundant for assets.
+        dontCacheBustURLsMatching: /assets\/.+-[\w-]{8,}\./,
+        maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,
+      });
+      for (const w of warnings) console.warn(`service worker: ${w}`);
+      console.log(`service worker: precaching ${count} files, ${(size / 1024).toFixed(1)} kB`);
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [svelte(), serviceWorker()],
+  build: { outDir, target: 'es2022', sourcemap: false },
+  server: {
+    // In dev, the plant service runs beside vite (npm start): forward the API and the MQTT socket.
+    proxy: {
+      '/api': 'http://127.0.0.1:8080',
+      '/mqtt': { target: 'ws://127.0.0.1:8080', ws: true },
+    },
+  },
+});
