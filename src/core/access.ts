@@ -86,7 +86,8 @@ export function canRead(p: Principal, topic: ParsedTopic | null, index: PlantInd
   switch (topic.kind) {
     case 'line-status':
     case 'line-oee':
-      return isRealLine(topic, index) && visibleLines(p, index).has(topic.line);
+      // Gateways only send signals: least privilege, they read nothing but their acks.
+      return p.role !== 'gateway' && isRealLine(topic, index) && visibleLines(p, index).has(topic.line);
     case 'area-oee':
       return p.role === 'manager' && (!p.areas || p.areas.includes(topic.area));
     case 'site-oee':

@@ -10,7 +10,9 @@ import { defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-g
 import { resolveTokenSecret } from './auth/token-secret.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { createBrokerAuth, SERVICE_USERNAME } from './broker/broker-auth.ts';
+import { connectDynsec } from './broker/dynsec-sessions.ts';
 import { MQTT_WS_PATH, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts';
+import { withBrokerSessions } from './broker/session-login.ts';
 import type { Config } from './config.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -33,6 +35,8 @@ export interface ServiceOverrides {
   logger?: Logger;
   /** Process metrics (event loop, memory); off in tests. */
   hasDefaultMetrics?: boolean;
+  /** Tick of the --demo simulator (tests make it fast). */
+  simTickMs?: number;
 }
 
 /** A running plant service. */
@@ -77,6 +81,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
 
     let broker: EmbeddedBroker | null = null;
     let mqttUrl = config.mqttUrl;
+    // External broker: the account `floorboard broker-config` wrote into service.env.
     let credentials = { username: config.mqttUsername ?? SERVICE_USERNAME, password: config.mqttPassword ?? '' };
     if (!mqttUrl) {
       const servicePassword = randomBytes(32).toString('base64url');
@@ -93,7 +98,17 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       credentials = { username: SERVICE_USERNAME, password: servicePassword };
     }
 
-    const login = createLogin({ users: () => plant.users, tokens, guard: new LoginGuard(overrides.guardLimits ?? defaultGuardLimits), now, mqttPath: MQTT_WS_PATH });
+    // External broker with the dynamic-security plugin: one broker client per login (docs/adr/0004).
+    const dynsec = broker ? null : await connectDynsec({ url: mqttUrl, ...credentials, clientId: `${SERVICE_CLIENT_ID}-dynsec`, index: () => index, now, log });
+    if (dynsec) stops.push(() => dynsec.close());
+    const baseLogin = createLogin({
+      users: () => plant.users,
+      tokens,
+      guard: new LoginGuard(overrides.guardLimits ?? defaultGuardLimits),
+      now,
+      mqttPath: MQTT_WS_PATH,
+    });
+    const login = withBrokerSessions(baseLogin, dynsec, (id) => usersById.get(id));
     const deps = { index: () => index, users: () => plant.users, tokens, now };
     let client: ServiceClient | null = null;
     const app = createHttpApp({
@@ -135,18 +150,18 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     stops.push(async () => live?.stop());
 
     let sim: Simulator | null = null;
-    if (config.isDemo) {
-      const externalCredentials = credentials;
+    if (config.isDemo && !broker) logger.warn('--demo: the simulator needs the embedded broker (its gateways sign in with tokens); not started');
+    if (config.isDemo && broker) {
       sim = await startSimulator({
         plant,
         index,
         mqttUrl,
         now,
         log,
-        // Embedded broker: each gateway signs in with a token like a real one. External broker: the
-        // service's own account (the demo gateways' passwords are not the broker's business).
-        credentialsFor: async (gw, deviceId) => (broker ? { username: gw.id, password: (await tokens.issue(gw, deviceId)).token } : externalCredentials),
+        // Each gateway signs in as itself, with a token, like a real one.
+        credentialsFor: async (gw, deviceId) => ({ username: gw.id, password: (await tokens.issue(gw, deviceId)).token }),
         lastSeq: async (deviceId) => (await storage.getDevice(deviceId))?.lastSeq ?? -1,
+        ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}),
       });
       stops.push(() => sim!.stop());
     }

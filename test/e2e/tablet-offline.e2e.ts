@@ -9,7 +9,9 @@ let svc: TestService;
 test.beforeEach(async () => {
   svc = await TestService.start();
 });
-test.afterEach(async () => {
+test.afterEach(async ({ context }) => {
+  // Close the tablet first: the service waits for its open MQTT socket otherwise.
+  await context.close();
   await svc.dispose();
 });
 
@@ -21,9 +23,10 @@ test('entries made offline survive reload and closing the page, then reach the s
   await tablet.waitForServiceWorker();
   await expect(tablet.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', /online|syncing/, { timeout: 15_000 });
 
-  // Network gone: the browser is offline and the service is down.
-  await context.setOffline(true);
+  // Network gone: the service is down and the browser is offline. (Stopping the service first:
+  // with the browser already offline its socket stalls and the service waits out the keepalive.)
   await svc.down();
+  await context.setOffline(true);
   await tablet.stopWithReason('Breakdown', 'Jam');
   await tablet.restart();
   await tablet.bookCount(10, 2, 'scrap-dim');

@@ -3,7 +3,8 @@ import type { Plant } from '../plant.schema.ts';
 import type { OeeQuery, OeeReport } from './report.ts';
 import { LineTimeline, type EffectiveEvent } from './line-timeline.ts';
 import { compareEvents, effectiveEvents } from './normalize.ts';
-import { buildPlan } from './plan.ts';
+import { buildPlan, type Plan } from './plan.ts';
+import { CountFold } from './count-store.ts';
 import { lineRaw } from './line-figures.ts';
 import { buildReport } from './rollup.ts';
 import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts';
@@ -21,15 +22,16 @@ import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts'
 export function computeOee(plant: Plant, events: readonly FloorEvent[], query: OeeQuery): OeeReport {
   const lines = selectLines(plant, query);
   const plan = buildPlan(plant.calendar, query.from, query.to, query.by);
-  const timelines = buildTimelines(lines, events);
+  const timelines = buildTimelines(lines, plan, query.now, events);
   const losses = reasonLosses(plant);
   const raws = lines.map((l) => lineRaw(timelines.get(l.line.id) as LineTimeline, plan, query.now, losses));
   return buildReport(plant.site.id, query, plan, lines, raws);
 }
 
-function freshTimelines(lines: readonly SelectedLine[]): Map<string, LineTimeline> {
+function freshTimelines(lines: readonly SelectedLine[], plan: Plan, now: number): Map<string, LineTimeline> {
   const map = new Map<string, LineTimeline>();
-  for (const l of lines) map.set(l.line.id, new LineTimeline(l.line));
+  // One report, one `now`: counts fold straight into bucket sums, no row is kept.
+  for (const l of lines) map.set(l.line.id, new LineTimeline(l.line, new CountFold(plan, now)));
   return map;
 }
 
@@ -38,20 +40,23 @@ function freshTimelines(lines: readonly SelectedLine[]): Map<string, LineTimelin
  * no copies and no edits: then one pass over the input, no copy and no sort. Anything else (a late
  * event, a copy, a correction or void) falls back to the full normalisation.
  */
-function buildTimelines(lines: readonly SelectedLine[], events: readonly FloorEvent[]): Map<string, LineTimeline> {
-  let timelines = freshTimelines(lines);
+function buildTimelines(lines: readonly SelectedLine[], plan: Plan, now: number, events: readonly FloorEvent[]): Map<string, LineTimeline> {
+  let timelines = freshTimelines(lines, plan, now);
   let lastLine = '';
   let tl: LineTimeline | undefined;
   let prev: FloorEvent | undefined;
+  let prevTs = -Infinity;
   let isClean = true;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as FloorEvent;
-    // compare 0 means a copy (same ts, device, seq and id).
-    if (e.type === 'correction' || e.type === 'void' || (prev !== undefined && compareEvents(prev, e) >= 0)) {
+    const ts = e.ts;
+    // Full comparison only on a tie; compare 0 means a copy (same ts, device, seq and id).
+    if (e.type === 'correction' || e.type === 'void' || ts < prevTs || (ts === prevTs && compareEvents(prev as FloorEvent, e) >= 0)) {
       isClean = false;
       break;
     }
     prev = e;
+    prevTs = ts;
     if (e.lineId !== lastLine) {
       lastLine = e.lineId;
       tl = timelines.get(lastLine);
@@ -59,7 +64,7 @@ function buildTimelines(lines: readonly SelectedLine[], events: readonly FloorEv
     tl?.push(e);
   }
   if (isClean) return timelines;
-  timelines = freshTimelines(lines);
+  timelines = freshTimelines(lines, plan, now);
   for (const e of effectiveEvents(events)) timelines.get(e.lineId)?.push(e as EffectiveEvent);
   return timelines;
 }

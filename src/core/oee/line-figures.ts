@@ -13,18 +13,6 @@ export interface LineRaw {
 /** Elapsed calendar time of [start, end) inside the window and before `now`. */
 const elapsed = (start: number, end: number, from: number, limit: number) => Math.max(0, Math.min(end, limit) - Math.max(start, from));
 
-/** First index in sorted `ts` with ts[i] >= x. */
-function lowerBound(ts: Float64Array, n: number, x: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((ts[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Planned, stop and count figures of one line for every bucket of the plan, as known at `now`. */
 export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineRaw {
   const limit = Math.min(plan.to, now);
@@ -55,7 +43,7 @@ export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: R
     }
   }
 
-  countPass(tl, plan, now, buckets, total);
+  tl.counts.sumInto(plan, now, buckets, total);
   return { buckets, total };
 }
 
@@ -75,45 +63,4 @@ function bookStop(raw: RawFigures, piece: StopPiece, d: number, isFirst: boolean
     if (piece.loss === 'breakdown') raw.breakdownCount += n;
   }
   addReason(raw, piece.key, piece.reasonId, piece.loss as BigLoss, d, n);
-}
-
-/**
- * Counts inside the window and known at `now`, summed per bucket: the hot loop of a year's recompute.
- * Sums live in block locals (not in a closure) so the loop never boxes a number.
- */
-function countPass(tl: LineTimeline, plan: Plan, now: number, buckets: RawFigures[], total: RawFigures): void {
-  const { cTs, cGood, cReject, cIdeal, cRejectIdeal, cStartup } = tl;
-  const end = tl.nCounts;
-  const nb = plan.buckets.length;
-  const last = Math.min(plan.to, now + 1); // counts at `now` are known
-  let b = 0;
-  let i = lowerBound(cTs, end, plan.from);
-  while (i < end && (cTs[i] as number) < last) {
-    const t0 = cTs[i] as number;
-    while (b < nb && (plan.buckets[b] as { end: number }).end <= t0) b++;
-    const bucket = b < nb ? (plan.buckets[b] as { start: number; end: number }) : undefined;
-    const isIn = bucket !== undefined && bucket.start <= t0;
-    // Sum a run of counts that share a bucket (or share being outside every bucket).
-    const stop = Math.min(last, bucket === undefined ? Infinity : isIn ? bucket.end : bucket.start);
-    let good = 0;
-    let reject = 0;
-    let ideal = 0;
-    let defect = 0;
-    let startup = 0;
-    for (; i < end; i++) {
-      if ((cTs[i] as number) >= stop) break;
-      good += cGood[i] as number;
-      reject += cReject[i] as number;
-      ideal += cIdeal[i] as number;
-      if (cStartup[i] === 1) startup += cRejectIdeal[i] as number;
-      else defect += cRejectIdeal[i] as number;
-    }
-    for (const raw of isIn ? [total, buckets[b] as RawFigures] : [total]) {
-      raw.good += good;
-      raw.reject += reject;
-      raw.idealMs += ideal;
-      raw.defectMs += defect;
-      raw.startupMs += startup;
-    }
-  }
 }

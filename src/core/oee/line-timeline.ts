@@ -1,5 +1,6 @@
 import type { CorrectablePayload, EventEnvelope } from '../events.schema.ts';
 import type { Line } from '../plant.schema.ts';
+import { CountRows, countRow, type CountStore } from './count-store.ts';
 
 /** An event as the engine sees it after corrections: the original envelope with the effective payload. */
 export type EffectiveEvent = EventEnvelope & CorrectablePayload;
@@ -43,18 +44,8 @@ export class LineTimeline {
   /** Classifications per stop id in push order; the last one at or before `now` wins. */
   readonly classify = new Map<string, Array<{ ts: number; reasonId: string }>>();
   readonly splits: SplitRecord[] = [];
-  // Counts as parallel typed columns, grown by doubling: no object and no boxing per count.
-  /** Number of rows used in the count columns. */
-  nCounts = 0;
-  cTs = new Float64Array(1024);
-  cGood = new Float64Array(1024);
-  cReject = new Float64Array(1024);
-  /** Total count x ideal cycle time, ms (zero for scrap, which moves parts from good to reject). */
-  cIdeal = new Float64Array(1024);
-  /** Reject count x ideal cycle time, ms. */
-  cRejectIdeal = new Float64Array(1024);
-  /** 1 when the rejects are start-up rejects (reduced yield). */
-  cStartup = new Uint8Array(1024);
+  /** Counts: rows for live reports, or folded into bucket sums for one batch report. */
+  readonly counts: CountStore;
 
   private readonly ict = new Map<string, number>();
   private readonly stations = new Map<string, StationState>();
@@ -66,7 +57,11 @@ export class LineTimeline {
   private lastChangeoverEnd = -Infinity;
   private readonly startupWindowMs: number;
 
-  constructor(readonly line: Line) {
+  constructor(
+    readonly line: Line,
+    counts: CountStore = new CountRows(),
+  ) {
+    this.counts = counts;
     for (const p of line.products) this.ict.set(p.productId, p.idealCycleTimeSec * 1000);
     this.product = line.products[0]?.productId ?? '';
     this.startupWindowMs = (line.startupRejectWindowSec ?? DEFAULT_STARTUP_REJECT_WINDOW_SEC) * 1000;
@@ -76,7 +71,8 @@ export class LineTimeline {
   push(e: EffectiveEvent): void {
     switch (e.type) {
       case 'count':
-        this.addCount(e.ts, e.productId, e.good, e.reject, e.good + e.reject);
+        countRow[0] = e.ts; // see countRow: no double crosses a call
+        this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
         return;
       case 'machine.counter':
         this.counter(e.ts, e.stationId, e.total, e.rejectTotal, e.productId);
@@ -114,46 +110,28 @@ export class LineTimeline {
         this.lastChangeoverEnd = e.ts;
         return;
       case 'scrap':
-        this.addCount(e.ts, e.productId, -e.quantity, e.quantity, 0);
+        countRow[0] = e.ts;
+        this.addCount(e.productId, -e.quantity, e.quantity, 0);
         return;
       case 'note':
         return;
     }
   }
 
-  private addCount(ts: number, productId: string, good: number, reject: number, idealParts: number): void {
+  /** Adds a count at countRow[0]. */
+  private addCount(productId: string, good: number, reject: number, idealParts: number): void {
+    const ts = countRow[0] as number;
     // The same product runs for hours: skip the map lookup while it does.
     if (productId !== this.lastProduct) {
       this.lastProduct = productId;
       this.lastIct = this.ict.get(productId) ?? 0;
     }
-    const ict = this.lastIct;
-    const i = this.nCounts;
-    if (i === this.cTs.length) this.grow();
-    this.cTs[i] = ts;
-    this.cGood[i] = good;
-    this.cReject[i] = reject;
-    this.cIdeal[i] = idealParts * ict;
-    this.cRejectIdeal[i] = reject * ict;
-    this.cStartup[i] = ts >= this.lastChangeoverEnd && ts - this.lastChangeoverEnd < this.startupWindowMs ? 1 : 0;
-    this.nCounts = i + 1;
-  }
-
-  private grow(): void {
-    const cap = this.cTs.length * 2;
-    const f = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.cTs = f(this.cTs);
-    this.cGood = f(this.cGood);
-    this.cReject = f(this.cReject);
-    this.cIdeal = f(this.cIdeal);
-    this.cRejectIdeal = f(this.cRejectIdeal);
-    const st = new Uint8Array(cap);
-    st.set(this.cStartup);
-    this.cStartup = st;
+    countRow[1] = good;
+    countRow[2] = reject;
+    countRow[3] = idealParts * this.lastIct;
+    countRow[4] = reject * this.lastIct;
+    countRow[5] = ts >= this.lastChangeoverEnd && ts - this.lastChangeoverEnd < this.startupWindowMs ? 1 : 0;
+    this.counts.add();
   }
 
   private station(id: string): StationState {
@@ -176,7 +154,10 @@ export class LineTimeline {
       s.lastReject = rejectTotal;
     }
     rejects = Math.min(rejects, delta);
-    if (delta > 0) this.addCount(ts, productId ?? this.product, delta - rejects, rejects, delta);
+    if (delta > 0) {
+      countRow[0] = ts;
+      this.addCount(productId ?? this.product, delta - rejects, rejects, delta);
+    }
   }
 
   private machineState(eventId: string, ts: number, stationId: string, state: string): void {
@@ -194,7 +175,7 @@ export class LineTimeline {
 
   private openStop(id: string, ts: number, reasonId: string | null, defaultLoss: 'setup' | 'breakdown'): StopRecord | null {
     if (this.stopById.has(id)) return null;
-    const pendingEnd = this.pendingEnds.get(id);
+    const pendingEnd = this.pendingEnds.size > 0 ? this.pendingEnds.get(id) : undefined;
     const stop: StopRecord = { id, start: ts, end: pendingEnd === undefined ? Infinity : Math.max(ts, pendingEnd), reasonId, defaultLoss };
     this.stops.push(stop);
     this.stopById.set(id, stop);

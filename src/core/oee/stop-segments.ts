@@ -28,6 +28,20 @@ export interface StopSegments {
  * Applies `now`, splits and reasons to a line's stops. A stop still open runs until `now`; nothing
  * recorded after `now` (ends, classifications, splits) is known yet.
  */
+const keys = new Map<string, Map<string | null, string>>();
+/** Tally key of (loss, reason), interned: a year has ~20k stops but only a few dozen distinct keys. */
+function reasonKey(loss: LossCategory, reasonId: string | null): string {
+  let byReason = keys.get(loss);
+  if (!byReason) keys.set(loss, (byReason = new Map()));
+  let key = byReason.get(reasonId);
+  if (key === undefined) {
+    if (byReason.size > 10_000) byReason.clear(); // bounded: reason ids come from the plant, but be safe
+    key = `${loss}|${reasonId ?? ''}`;
+    byReason.set(reasonId, key);
+  }
+  return key;
+}
+
 function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopPiece[] {
   const pieces: StopPiece[] = [];
   // Root length decides minor vs. not, so splitting a long stop never turns its parts into minor stops.
@@ -44,7 +58,7 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i] as StopPiece;
     let reasonId = p.reasonId;
-    const list = tl.classify.get(p.id);
+    const list = tl.classify.size > 0 ? tl.classify.get(p.id) : undefined;
     if (list) for (const c of list) if (c.ts <= now) reasonId = c.reasonId;
     const known = reasonId === null ? undefined : reasonLoss.get(reasonId);
     // A reason missing from the tree counts as unclassified.
@@ -53,7 +67,7 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
     if (loss !== 'planned' && (rootMs[i] as number) < smallStopMs) loss = 'minor-stop';
     p.loss = loss;
     p.rank = loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1;
-    p.key = `${loss}|${p.reasonId ?? ''}`;
+    p.key = reasonKey(loss, p.reasonId);
   }
   const kept = pieces.filter((p) => p.end > p.start);
   kept.sort((a, b) => a.start - b.start || a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

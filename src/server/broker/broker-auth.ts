@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { canPublish, canSubscribe, type Principal } from '../../core/access.ts';
 import { parseTopic } from '../../core/index.ts';
-import { type PlantIndex } from '../../core/plant-index.ts';
+import type { PlantIndex } from '../../core/plant-index.ts';
 import type { TokenService } from '../auth/tokens.ts';
 
 /** User name of the service's own MQTT client; not a valid plant user id (ids start with a letter or digit). */

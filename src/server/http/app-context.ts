@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Principal } from '../../core/access.ts';
 import { FloorboardError, type User } from '../../core/index.ts';
-import { type PlantIndex } from '../../core/plant-index.ts';
+import type { PlantIndex } from '../../core/plant-index.ts';
 import type { TokenService } from '../auth/tokens.ts';
 
 /** Hono environment of the API: the authenticated principal. */

@@ -42,10 +42,10 @@ export function createHttpApp(options: HttpAppOptions): Hono<ApiEnv> {
   if (options.extraApi) app.route('/api', options.extraApi);
 
   // Looked up per request, so a build made while the service runs is served at once.
-  let statics: ReturnType<typeof serveStatic> | null = null;
+  let statics: ReturnType<typeof serveStatic<ApiEnv>> | null = null;
   app.use('/*', (c, next) => {
     if (!existsSync(options.staticDir)) return next();
-    statics ??= serveStatic({ root: options.staticDir });
+    statics ??= serveStatic<ApiEnv>({ root: options.staticDir });
     return statics(c, next);
   });
   // Client-side routes of the PWA fall back to its shell; /api and unknown files do not.

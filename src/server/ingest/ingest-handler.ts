@@ -1,5 +1,5 @@
 import { topics, type Ack, type RejectCode, type User } from '../../core/index.ts';
-import { type PlantIndex } from '../../core/plant-index.ts';
+import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { ClockTracker, correctTs } from './clock-tracker.ts';

@@ -7,79 +7,132 @@ export function byTime(a: FloorEvent, b: FloorEvent): number {
   return a.ts - b.ts || a.deviceId.localeCompare(b.deviceId) || a.seq - b.seq || a.id.localeCompare(b.id);
 }
 
-/**
- * Folds a line's events (sorted by time, `ts` already corrected) into its present status.
- * Corrections and voids do not change the present state: they rewrite history, which the OEE
- * figures show.
- */
-export function lineStatusOf(line: IndexedLine, events: readonly FloorEvent[], shiftId: string | null, now: number): LineStatus {
-  const s: LineStatus = {
-    v: 1,
-    siteId: line.path.site,
-    areaId: line.path.area,
-    lineId: line.line.id,
-    state: 'unknown',
-    since: null,
-    stopId: null,
-    reasonId: null,
-    isAwaitingReason: false,
-    productId: null,
-    shiftId,
-    operatorId: null,
-    updatedAt: now,
-  };
-  const enter = (state: LineStatus['state'], ts: number) => {
-    if (s.state !== state) {
-      s.state = state;
-      s.since = ts;
-    }
-  };
-  for (const e of events) {
-    if (e.type !== 'machine.state' && e.type !== 'machine.counter') s.operatorId = e.author;
-    switch (e.type) {
-      case 'machine.state':
-        enter(e.state, e.ts);
-        if (e.state === 'running') {
-          s.stopId = null;
-          s.reasonId = null;
-        } else if (!s.stopId) s.stopId = e.id;
-        break;
-      case 'stop.start':
-        if (s.state === 'running' || s.state === 'unknown') enter('stopped', e.ts);
-        s.stopId = e.stopId;
-        s.reasonId = e.reasonId ?? s.reasonId;
-        break;
-      case 'stop.end':
-        if (s.stopId === e.stopId) {
-          enter('running', e.ts);
-          s.stopId = null;
-          s.reasonId = null;
-        }
-        break;
-      case 'stop.classify':
-        if (s.stopId === e.stopId) s.reasonId = e.reasonId;
-        break;
-      case 'changeover.start':
-        enter('setup', e.ts);
-        s.productId = e.toProductId;
-        break;
-      case 'changeover.end':
-        enter('running', e.ts);
-        s.productId = e.productId;
-        break;
-      case 'count':
-        s.productId = e.productId;
-        break;
-      case 'machine.counter':
-        if (e.productId) s.productId = e.productId;
-        break;
-      default:
-        break;
-    }
+type Fold = Omit<LineStatus, 'isAwaitingReason' | 'shiftId' | 'updatedAt' | 'productId' | 'operatorId'>;
+
+function emptyFold(line: IndexedLine): Fold {
+  return { v: 1, siteId: line.path.site, areaId: line.path.area, lineId: line.line.id, state: 'unknown', since: null, stopId: null, reasonId: null };
+}
+
+function enter(s: Fold, state: LineStatus['state'], ts: number): void {
+  if (s.state !== state) {
+    s.state = state;
+    s.since = ts;
   }
-  const isStopped = s.state !== 'running' && s.state !== 'unknown' && s.state !== 'setup';
-  s.isAwaitingReason = isStopped && s.stopId !== null && s.reasonId === null && s.since !== null && now - s.since >= line.line.smallStopThresholdSec * 1000;
-  return s;
+}
+
+/** Applies one state event (in time order) to a line's state. */
+function step(s: Fold, e: FloorEvent): void {
+  switch (e.type) {
+    case 'machine.state':
+      enter(s, e.state, e.ts);
+      if (e.state === 'running') {
+        s.stopId = null;
+        s.reasonId = null;
+      } else if (!s.stopId) s.stopId = e.id;
+      break;
+    case 'stop.start':
+      if (s.state === 'running' || s.state === 'unknown') enter(s, 'stopped', e.ts);
+      s.stopId = e.stopId;
+      s.reasonId = e.reasonId ?? s.reasonId;
+      break;
+    case 'stop.end':
+      if (s.stopId === e.stopId) {
+        enter(s, 'running', e.ts);
+        s.stopId = null;
+        s.reasonId = null;
+      }
+      break;
+    case 'stop.classify':
+      if (s.stopId === e.stopId) s.reasonId = e.reasonId;
+      break;
+    case 'changeover.start':
+      enter(s, 'setup', e.ts);
+      break;
+    case 'changeover.end':
+      enter(s, 'running', e.ts);
+      break;
+    default:
+      break;
+  }
+}
+
+const isStateEvent = (e: FloorEvent) => e.type === 'machine.state' || e.type.startsWith('stop.') || e.type.startsWith('changeover.');
+
+/** The product an event says the line is making, if it says one. */
+function productOf(e: FloorEvent): string | undefined {
+  if (e.type === 'count' || e.type === 'changeover.end') return e.productId;
+  if (e.type === 'changeover.start') return e.toProductId;
+  if (e.type === 'machine.counter') return e.productId;
+  return undefined;
+}
+
+/**
+ * A line's present status, folded from its events (`ts` already corrected). Only state events
+ * (machine states, stops, changeovers) are kept and folded, in time order: one in order is applied
+ * at O(1), a late one is inserted in place and the fold redone once. Product and operator are
+ * simply those of the latest event that names one, so the many counts cost nothing. Corrections
+ * and voids do not change the present state: they rewrite history, which the OEE figures show.
+ */
+export class LineStatusTracker {
+  readonly #events: FloorEvent[] = [];
+  #fold: Fold;
+  #isDirty = false;
+  #product: FloorEvent | null = null;
+  #operator: FloorEvent | null = null;
+
+  constructor(readonly line: IndexedLine) {
+    this.#fold = emptyFold(line);
+  }
+
+  add(e: FloorEvent): void {
+    const productId = productOf(e);
+    if (productId && (!this.#product || byTime(this.#product, e) <= 0)) this.#product = e;
+    if (e.type !== 'machine.state' && e.type !== 'machine.counter' && (!this.#operator || byTime(this.#operator, e) <= 0)) this.#operator = e;
+    if (!isStateEvent(e)) return;
+    const list = this.#events;
+    const last = list[list.length - 1];
+    if (!last || byTime(last, e) <= 0) {
+      list.push(e);
+      if (!this.#isDirty) step(this.#fold, e);
+      return;
+    }
+    // Binary search for the place of a late event.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byTime(list[mid]!, e) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, e);
+    this.#isDirty = true;
+  }
+
+  status(shiftId: string | null, now: number): LineStatus {
+    if (this.#isDirty) {
+      this.#fold = emptyFold(this.line);
+      for (const e of this.#events) step(this.#fold, e);
+      this.#isDirty = false;
+    }
+    const s = this.#fold;
+    const isStopped = s.state !== 'running' && s.state !== 'unknown' && s.state !== 'setup';
+    const isAwaitingReason = isStopped && s.stopId !== null && s.reasonId === null && s.since !== null && now - s.since >= this.line.line.smallStopThresholdSec * 1000;
+    return {
+      ...s,
+      productId: this.#product ? (productOf(this.#product) ?? null) : null,
+      operatorId: this.#operator?.author ?? null,
+      isAwaitingReason,
+      shiftId,
+      updatedAt: now,
+    };
+  }
+}
+
+/** Folds a line's events (any order) into its present status. */
+export function lineStatusOf(line: IndexedLine, events: readonly FloorEvent[], shiftId: string | null, now: number): LineStatus {
+  const tracker = new LineStatusTracker(line);
+  for (const e of events) tracker.add(e);
+  return tracker.status(shiftId, now);
 }
 
 /** True when two statuses differ in anything but `updatedAt`. */

@@ -4,7 +4,7 @@ import { localBoundaries, shiftInstances } from '../../core/oee/calendar.ts';
 import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
-import { byTime, hasStatusChanged, lineStatusOf } from './line-status.ts';
+import { hasStatusChanged, LineStatusTracker } from './line-status.ts';
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
@@ -78,7 +78,7 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
 export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   let window: Window;
   let acc: OeeAccumulator;
-  const lineEvents = new Map<string, FloorEvent[]>();
+  const trackers = new Map<string, LineStatusTracker>();
   const statuses = new Map<string, LineStatus>();
   let isStopped = false;
 
@@ -103,7 +103,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     for (const id of lineIds) {
       const line = o.index.lines.get(id);
       if (!line) continue;
-      const next = lineStatusOf(line, lineEvents.get(id) ?? [], window.shiftId, o.now());
+      const next = (trackers.get(id) ?? new LineStatusTracker(line)).status(window.shiftId, o.now());
       if (!hasStatusChanged(statuses.get(id), next)) continue;
       statuses.set(id, next);
       hasChanged = true;
@@ -115,18 +115,20 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   async function load(): Promise<void> {
     window = currentWindow(o.plant, o.now());
     acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' });
-    lineEvents.clear();
+    trackers.clear();
     const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });
     for (const r of page.events) add(corrected(r));
-    for (const list of lineEvents.values()) list.sort(byTime);
     refreshStatus(o.index.lines.keys());
     publishSnapshots();
   }
 
   function add(e: FloorEvent): void {
     acc.apply(e);
-    const list = lineEvents.get(e.lineId) ?? lineEvents.set(e.lineId, []).get(e.lineId)!;
-    list.push(e);
+    const line = o.index.lines.get(e.lineId);
+    if (!line) return;
+    let tracker = trackers.get(e.lineId);
+    if (!tracker) trackers.set(e.lineId, (tracker = new LineStatusTracker(line)));
+    tracker.add(e);
   }
 
   await load();
@@ -153,9 +155,6 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
       for (const r of records) {
         const e = corrected(r);
         add(e);
-        const list = lineEvents.get(e.lineId)!;
-        // Usually in order; a late event needs the list sorted again.
-        if (list.length > 1 && byTime(list[list.length - 2]!, e) > 0) list.sort(byTime);
         touched.add(e.lineId);
       }
       if (refreshStatus(touched)) publishSnapshots();

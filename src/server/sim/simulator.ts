@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   lastSeq: (deviceId: string) => Promise<number>;
   now: () => number;
   seed?: number;
+  /** Tick period; 5 s unless a test wants it faster. */
+  tickMs?: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -47,10 +49,11 @@ export async function startSimulator(o: SimulatorOptions): Promise<Simulator> {
       const line = o.index.lines.get(path.line)!.line;
       return { path, model: new MachineModel({ products: line.products }, seededRandom((o.seed ?? 42) + n++), o.now()) };
     });
+    const tickMs = o.tickMs ?? TICK_MS;
     const tick = () => {
       const now = o.now();
       for (const m of machines) {
-        const t = m.model.tick(now, TICK_MS);
+        const t = m.model.tick(now, tickMs);
         const envelope = { v: 1 as const, deviceId, ts: now, author: gw.id, lineId: m.path.line, stationId: m.path.station };
         const events: FloorEvent[] = [];
         if (t.state) events.push({ ...envelope, id: ulid(now), seq: seq++, type: 'machine.state', state: t.state });
@@ -58,7 +61,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<Simulator> {
         client.publish(topics.signals(m.path), JSON.stringify({ events }), { qos: 1 });
       }
     };
-    timers.push(setInterval(tick, TICK_MS));
+    timers.push(setInterval(tick, tickMs));
   }
   o.log('demo simulator started', { gateways: clients.length });
   return {

@@ -25,6 +25,15 @@ export class TabletPage {
     await expect(this.page.getByTestId('station-state')).toBeVisible({ timeout: 15_000 });
   }
 
+  /** Enrols the tablet to a1 as lead-a, signs in Olga (badge 1001) and waits for the shell to be cached. */
+  async setUp(url: string): Promise<void> {
+    await this.open(url);
+    await this.enrol('lead-a', 'lead-pass', 'a1');
+    await this.signIn('1001', '1234');
+    await this.waitForServiceWorker();
+    await expect(this.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', /online|syncing/, { timeout: 15_000 });
+  }
+
   /** Waits until the service worker controls the page (the shell is precached). */
   async waitForServiceWorker(): Promise<void> {
     await this.page.evaluate(async () => {
@@ -76,6 +85,15 @@ export class TabletPage {
           };
         }),
     );
+  }
+
+  /** Books `n` counts of one good part each, as fast as an operator's taps go. */
+  async tapCounts(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      await this.page.getByRole('button', { name: '+1 Good' }).tap();
+      await this.page.getByRole('button', { name: 'Book count' }).tap();
+    }
+    await expect(this.page.getByTestId('sync-indicator')).not.toHaveAttribute('data-waiting', '0');
   }
 
   async waitSynced(timeoutMs = 30_000): Promise<void> {

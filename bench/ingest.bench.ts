@@ -1,0 +1,131 @@
+/**
+ * Ingest benchmark: `npm run bench:ingest` (env BENCH_EVENTS, BENCH_CONNECTIONS, BENCH_BATCH).
+ * Publishes N valid events from several connections through Mosquitto and through the embedded
+ * broker into SQLite, and prints events per second committed and acknowledged (the last app-level
+ * ack arrives after the last commit), beside the raw delivery rate of the same broker measured in
+ * the same run by a subscriber that only counts.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startService, type Service } from '../src/server/app.ts';
+import { runCli } from '../src/cli/main.ts';
+import { configSchema } from '../src/server/config.ts';
+
+const N = Number(process.env.BENCH_EVENTS ?? 100_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const PLANT = new URL('../test/fixtures/test.plant.json', import.meta.url).pathname;
+const SITE = 'test-site';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const isOpen = await new Promise<boolean>((resolve) => {
+      const s = createConnection(port, '127.0.0.1', () => (s.end(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (isOpen) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+interface Broker {
+  name: string;
+  url: string;
+  service: Service;
+  credentials(userId: string, deviceId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function embedded(dir: string): Promise<Broker> {
+  const service = await startService(configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile: PLANT, dataDir: dir, staticDir: join(dir, 'none'), logLevel: 'silent' }), {
+    logger: pino({ level: 'silent' }),
+    hasDefaultMetrics: false,
+  });
+  const credentials = async (userId: string, deviceId: string) => {
+    const body = userId === 'admin' ? { kind: 'password', userId, password: 'admin-pass', deviceId } : { kind: 'badge', badge: '1001', pin: '1234', deviceId };
+    const res = await fetch(`http://127.0.0.1:${service.httpPort}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return ((await res.json()) as { token: string }).token;
+  };
+  return { name: 'embedded Aedes', url: `mqtt://127.0.0.1:${service.mqttPort}`, service, credentials, stop: () => service.close() };
+}
+
+async function mosquitto(dir: string): Promise<Broker> {
+  const port = await freePort();
+  const conf = join(dir, 'broker');
+  const args = ['broker-config', '--plant', PLANT, '--out', conf, '--auth', 'acl', '--tcp-port', String(port), '--ws-port', String(await freePort()), '--bind', '127.0.0.1'];
+  let err = '';
+  if ((await runCli(args, { out: () => {}, err: (t) => (err += t), cwd: dir })) !== 0) throw new Error(`broker-config failed: ${err}`);
+  if (process.getuid?.() === 0) await appendFile(join(conf, 'mosquitto.conf'), 'user root\n');
+  const passwords = JSON.parse(await readFile(join(conf, 'credentials.json'), 'utf8')) as Record<string, string>;
+  const env = Object.fromEntries((await readFile(join(conf, 'service.env'), 'utf8')).trim().split('\n').map((l) => l.split(/=(.*)/s, 2) as [string, string]));
+  const child: ChildProcess = spawn('/usr/sbin/mosquitto', ['-c', join(conf, 'mosquitto.conf')], { stdio: 'ignore' });
+  await waitForPort(port);
+  const url = `mqtt://127.0.0.1:${port}`;
+  const service = await startService(
+    configSchema.parse({ port: 0, host: '127.0.0.1', plantFile: PLANT, dataDir: dir, staticDir: join(dir, 'none'), mqttUrl: url, mqttUsername: env.MQTT_USERNAME, mqttPassword: env.MQTT_PASSWORD, logLevel: 'silent' }),
+    { logger: pino({ level: 'silent' }), hasDefaultMetrics: false },
+  );
+  return {
+    name: 'Mosquitto',
+    url,
+    service,
+    credentials: async (userId) => passwords[userId]!,
+    async stop() {
+      await service.close();
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+/**
+ * Runs the load (publishers and the counting subscriber) in a child process, so the service's
+ * event loop is measured, not shared with the load generator.
+ */
+async function run(broker: Broker) {
+  const perConnection = Math.ceil(N / CONNECTIONS);
+  const credentials: Record<string, string> = { admin: await broker.credentials('admin', 'bench-counter') };
+  for (let i = 0; i < CONNECTIONS; i++) credentials[`bench-${i}`] = await broker.credentials('op-a', `bench-${i}`);
+  const child = fork(new URL('./ingest-load.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.send({ url: broker.url, site: SITE, connections: CONNECTIONS, perConnection, batch: BATCH, credentials });
+  const load = await new Promise<{ ackMs: number; rawMs: number; acked: number; raw: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { ackMs: number; rawMs: number; acked: number; raw: number }));
+    child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+  });
+  child.kill();
+  const total = perConnection * CONNECTIONS;
+  const stored = (await broker.service.storage.listEvents({ lineIds: ['line-a'], limit: 1_000_000 })).events.length;
+  const ackRate = total / (load.ackMs / 1000);
+  const rawRate = total / (load.rawMs / 1000);
+  return { broker: broker.name, events: total, stored, acked: load.acked, committedAndAckedPerSec: Math.round(ackRate), rawDeliveryPerSec: Math.round(rawRate), ratio: +(ackRate / rawRate).toFixed(2) };
+}
+
+const results = [];
+for (const make of [mosquitto, embedded]) {
+  const dir = await mkdtemp(join(tmpdir(), 'floorboard-bench-'));
+  const broker = await make(dir);
+  try {
+    results.push(await run(broker));
+  } finally {
+    await broker.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+console.log(`ingest benchmark: ${N} events, ${CONNECTIONS} connections, ${BATCH} events per message, SQLite`);
+console.table(results);
+const mosq = results[0]!;
+const isOk = mosq.committedAndAckedPerSec >= 20_000 && mosq.ratio >= 0.5 && results.every((r) => r.stored === r.events);
+console.log(isOk ? 'budget met: >= 20,000 events/s through Mosquitto and >= half the raw delivery rate' : 'BUDGET MISSED');
+process.exitCode = isOk ? 0 : 1;

@@ -1,0 +1,40 @@
+import { lineMetas, type LineMeta } from '../../../core/charts/board.ts';
+import type { BigLoss } from '../../../core/oee/report.ts';
+import type { Plant } from '../../../core/plant.schema.ts';
+import type { LinePath } from '../../../core/topics.ts';
+import { i18n } from '../../managers/i18n.svelte.ts';
+import { dashboardApi } from '../services/dashboard-api.ts';
+import { lossKey, reasonIndex } from '../services/labels.ts';
+
+/** The plant as the signed-in user may see it (the API scopes it), and labels in their language. */
+class DashboardPlantManager {
+  plant = $state.raw<Plant | null>(null);
+  metas = $derived<LineMeta[]>(this.plant ? lineMetas(this.plant) : []);
+  paths = $derived<LinePath[]>(this.metas.map((m) => ({ site: this.plant!.site.id, area: m.areaId, line: m.line.id })));
+  #reasons = $derived(this.plant ? reasonIndex(this.plant) : new Map());
+
+  async load(token: string): Promise<Plant> {
+    const plant = await dashboardApi.plant(token);
+    this.plant = plant;
+    return plant;
+  }
+
+  clear(): void {
+    this.plant = null;
+  }
+
+  meta = (lineId: string): LineMeta | undefined => this.metas.find((m) => m.line.id === lineId);
+
+  /** A reason's label, or "no reason yet (<loss>)" for an unclassified stop. */
+  reasonLabel = (reasonId: string | null, loss?: BigLoss | 'planned' | string | null): string => {
+    if (reasonId === null) return loss ? i18n.t('dash.reason.none-loss', { loss: i18n.t(lossKey(loss as BigLoss)) }) : i18n.t('dash.reason.none');
+    const r = this.#reasons.get(reasonId);
+    return r ? i18n.reasonLabel(r) : reasonId;
+  };
+
+  /** Leaf reasons for a reclassification picker: categories without children, and every child. */
+  reasonChoices = (): { id: string; label: string }[] =>
+    (this.plant?.reasons ?? []).flatMap((r) => (r.children.length ? r.children.map((c) => ({ id: c.id, label: `${i18n.reasonLabel(r)} › ${i18n.reasonLabel(c)}` })) : [{ id: r.id, label: i18n.reasonLabel(r) }]));
+}
+
+export const dashboardPlant = new DashboardPlantManager();

@@ -1,0 +1,67 @@
+import uPlot from 'uplot';
+
+/**
+ * uPlot options of the dashboard charts. Series differ by colour (Okabe-Ito) AND by dash or bar
+ * shape, so none relies on colour alone; the legend names each one.
+ */
+const axis = { stroke: '#cbd5e1', grid: { stroke: '#334155', width: 1 }, ticks: { stroke: '#334155' } };
+
+export function hourlyOptions(labels: { good: string; target: string; cumGood: string; cumTarget: string }): Omit<uPlot.Options, 'width' | 'height'> {
+  const bars = uPlot.paths.bars!({ size: [0.6, 60], align: 0 });
+  return {
+    scales: { x: { time: true }, n: { auto: true }, c: { auto: true } },
+    axes: [{ ...axis }, { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
+    series: [
+      {},
+      { label: labels.good, scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
+      { label: labels.target, scale: 'n', stroke: '#E69F00', width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
+      { label: labels.cumGood, scale: 'c', stroke: '#009E73', width: 3, points: { show: false } },
+      { label: labels.cumTarget, scale: 'c', stroke: '#CC79A7', width: 2, dash: [2, 4], points: { show: false } },
+    ],
+  };
+}
+
+/** A, P, Q and OEE in percent over time (hour buckets, or minutes for long windows). */
+export function apqOptions(labels: { oee: string; a: string; p: string; q: string }, targetPct: number | null): Omit<uPlot.Options, 'width' | 'height'> {
+  const target: ((u: uPlot) => void)[] =
+    targetPct === null
+      ? []
+      : [
+          (u) => {
+            const y = u.valToPos(targetPct, 'y', true);
+            const { ctx } = u;
+            ctx.save();
+            ctx.strokeStyle = '#F0E442';
+            ctx.setLineDash([10, 6]);
+            ctx.beginPath();
+            ctx.moveTo(u.bbox.left, y);
+            ctx.lineTo(u.bbox.left + u.bbox.width, y);
+            ctx.stroke();
+            ctx.restore();
+          },
+        ];
+  return {
+    scales: { x: { time: true }, y: { range: [0, 110] } },
+    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
+    series: [
+      {},
+      { label: labels.oee, stroke: '#F8FAFC', width: 3, points: { show: false } },
+      { label: labels.a, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
+      { label: labels.p, stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
+      { label: labels.q, stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
+    ],
+    hooks: { draw: target },
+  };
+}
+
+const lineColours = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#F8FAFC'];
+const lineDashes: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 4], [1, 2], [6, 2, 2, 2]];
+
+/** OEE per line on one axis: each line gets a colour and a dash pattern. */
+export function trendOptions(names: readonly string[]): Omit<uPlot.Options, 'width' | 'height'> {
+  return {
+    scales: { x: { time: true }, y: { range: [0, 110] } },
+    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
+    series: [{}, ...names.map((label, i) => ({ label, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
+  };
+}

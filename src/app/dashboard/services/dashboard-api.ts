@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { FloorboardError } from '../../../core/errors.ts';
+import { plantSchema, type Plant } from '../../../core/plant.schema.ts';
+import { oeeReportSchema, paretoSchema, stopsSchema, timelineSchema } from './history.schema.ts';
+
+const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** A window of history: [from, to) in ms, optionally bucketed. */
+export interface HistoryQuery {
+  from: number;
+  to: number;
+  by?: 'hour' | 'shift' | 'day' | 'window';
+  lines?: readonly string[];
+}
+
+const query = (q: HistoryQuery) => {
+  const p = new URLSearchParams({ from: String(Math.floor(q.from)), to: String(Math.ceil(q.to)) });
+  if (q.by) p.set('by', q.by);
+  if (q.lines?.length) p.set('line', q.lines.join(','));
+  return p.toString();
+};
+
+async function fetchChecked(path: string, token: string, timeoutMs: number): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (cause) {
+    throw new FloorboardError('internal', `network: ${path} unreachable`, { cause });
+  }
+  if (response.ok) return response;
+  const body = errorBodySchema.safeParse(await response.json().catch(() => null));
+  const code = response.status === 401 ? 'unauthorized' : response.status === 403 ? 'forbidden' : response.status === 404 ? 'not-found' : response.status === 400 ? 'invalid-arguments' : 'internal';
+  throw new FloorboardError(code, body.success ? body.data.error.message : `${path} answered ${response.status}`);
+}
+
+async function get<T>(path: string, schema: z.ZodType<T>, token: string, timeoutMs = 15_000): Promise<T> {
+  const response = await fetchChecked(path, token, timeoutMs);
+  const parsed = schema.safeParse(await response.json());
+  if (!parsed.success) throw new FloorboardError('internal', `${path} answered an unexpected shape`, { cause: parsed.error });
+  return parsed.data;
+}
+
+/** The history API as the dashboards use it; every answer is parsed at this boundary. */
+export const dashboardApi = {
+  /** The plant scoped to the caller (no users, no secrets). */
+  plant: (token: string): Promise<Plant> => get('/api/plant', z.unknown(), token).then((raw) => plantSchema.parse({ ...(raw as object), users: [] })),
+  oee: (token: string, q: HistoryQuery) => get(`/api/oee?${query(q)}`, oeeReportSchema, token),
+  stops: (token: string, q: HistoryQuery) => get(`/api/stops?${query(q)}`, stopsSchema, token),
+  timeline: (token: string, q: HistoryQuery) => get(`/api/timeline?${query(q)}`, timelineSchema, token),
+  pareto: (token: string, q: HistoryQuery) => get(`/api/pareto?${query(q)}`, paretoSchema, token),
+  /** The shift report CSV (same engine as every screen), fetched with the token for a download. */
+  reportCsv: async (token: string, q: HistoryQuery): Promise<string> => (await fetchChecked(`/api/report.csv?${query(q)}`, token, 15_000)).text(),
+};

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { lossCategorySchema } from '../../../core/plant.schema.ts';
+
+/**
+ * The shapes of the history API (GET /api/oee, /stops, /timeline, /pareto) that the dashboards
+ * read. Only the fields used are kept (zod strips the rest), so a bigger answer costs no memory.
+ */
+const ratio = z.number().nullable();
+const bigLoss = lossCategorySchema.exclude(['planned']);
+const reasonLossSchema = z.object({ reasonId: z.string().nullable(), loss: bigLoss, durationMs: z.number(), count: z.number() });
+
+export const figuresSchema = z.object({
+  plannedMs: z.number(),
+  runMs: z.number(),
+  stopMs: z.number(),
+  idealMs: z.number(),
+  availability: ratio,
+  performance: ratio,
+  quality: ratio,
+  oee: ratio,
+  isScheduled: z.boolean(),
+  isPerformanceOverLimit: z.boolean(),
+  lossMs: z.record(z.string(), z.number()),
+  stopCount: z.number(),
+  good: z.number(),
+  reject: z.number(),
+  total: z.number(),
+  topReasons: z.array(reasonLossSchema),
+});
+export type Figures = z.infer<typeof figuresSchema>;
+
+export const bucketSchema = figuresSchema.extend({ start: z.number(), end: z.number(), shiftId: z.string().optional() });
+export type Bucket = z.infer<typeof bucketSchema>;
+
+const scopeSchema = z.object({ id: z.string(), buckets: z.array(bucketSchema), total: figuresSchema });
+export const oeeReportSchema = z.object({ lines: z.array(scopeSchema), areas: z.array(scopeSchema), site: scopeSchema });
+export type OeeReportView = z.infer<typeof oeeReportSchema>;
+
+export const stopSchema = z.object({
+  id: z.string(),
+  start: z.number(),
+  end: z.number(),
+  reasonId: z.string().nullable(),
+  loss: lossCategorySchema,
+  isOpen: z.boolean(),
+  durationMs: z.number(),
+});
+export type StopView = z.infer<typeof stopSchema>;
+export const stopsSchema = z.object({ lines: z.array(z.object({ lineId: z.string(), stops: z.array(stopSchema) })) });
+
+export const timelineSchema = z.object({
+  lines: z.array(
+    z.object({
+      lineId: z.string(),
+      segments: z.array(z.object({ start: z.number(), end: z.number(), state: z.enum(['running', 'stopped']), stopId: z.string().nullable(), reasonId: z.string().nullable(), loss: z.string().nullable() })),
+    }),
+  ),
+});
+export type TimelineView = z.infer<typeof timelineSchema>;
+
+export const paretoSchema = z.object({ lossMs: z.record(z.string(), z.number()), reasons: z.array(reasonLossSchema) });
+export type ParetoView = z.infer<typeof paretoSchema>;

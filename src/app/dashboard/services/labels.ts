@@ -1,0 +1,20 @@
+import type { DisplayState } from '../../../core/charts/states.ts';
+import type { BigLoss } from '../../../core/oee/report.ts';
+import type { Plant } from '../../../core/plant.schema.ts';
+import type { MessageKey } from '../../i18n/en.ts';
+
+/** Catalog key of a display state's name. */
+export const stateKey = (s: DisplayState): MessageKey => `dash.state.${s}` as MessageKey;
+
+/** Catalog key of one of the six big losses. */
+export const lossKey = (l: BigLoss | 'planned'): MessageKey => `dash.loss.${l}` as MessageKey;
+
+/** Reason id -> its plant entry (both levels of the tree), for labels in the viewer's language. */
+export function reasonIndex(plant: Plant): Map<string, { label: string; labels: Record<string, string> }> {
+  const out = new Map<string, { label: string; labels: Record<string, string> }>();
+  for (const r of plant.reasons) {
+    out.set(r.id, r);
+    for (const c of r.children) out.set(c.id, c);
+  }
+  return out;
+}

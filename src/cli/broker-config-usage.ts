@@ -1,0 +1,24 @@
+/** Help text of `floorboard broker-config`; its own module so the command table loads nothing else. */
+export const BROKER_CONFIG_USAGE = `Usage: floorboard broker-config --plant FILE --out DIR [options]
+
+Writes a Mosquitto 2 configuration that enforces the plant's roles and scopes, the same rules as
+the embedded broker (see docs/adr/0004-external-broker-auth.md).
+
+Options:
+  --plant FILE      plant file (YAML or JSON)
+  --out DIR         directory to write into (created if missing)
+  --auth MODE       dynsec (default): the dynamic-security plugin; the service adds one broker
+                    client per login session (random password, bound to the device id, deleted
+                    when the token expires), so tablets sign in to Mosquitto as to the embedded
+                    broker. acl: password_file + acl_file with one random long-lived password per
+                    plant user in credentials.json (machines, evaluation; no client-id binding)
+  --tcp-port N      MQTT listener port (default 1883)
+  --ws-port N       MQTT over WebSocket listener port (default 9001)
+  --bind ADDR       address both listeners bind to (default: all)
+  --plugin PATH     dynamic-security plugin (default /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so)
+  -h, --help        show this help
+
+Files: mosquitto.conf, service.env (MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD of the service), and
+dynamic-security.json (dynsec) or passwords, acl, credentials.json (acl). Secrets are written 0600.
+Run: mosquitto -c DIR/mosquitto.conf; then start the service with the variables of service.env.
+`;

@@ -1,0 +1,67 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { indexPlant } from '../core/plant-index.ts';
+import { loadPlantFile } from '../server/plant-file.ts';
+import { parseFlags } from './args.ts';
+import { BROKER_CONFIG_USAGE } from './broker-config-usage.ts';
+import { EXIT, type CliIo } from './command.ts';
+import { renderBrokerConfig } from './mosquitto-files.ts';
+
+
+const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1..65535').max(65535, 'must be 1..65535');
+const argsSchema = z.object({
+  help: z.boolean().default(false),
+  plant: z.string().min(1, 'must not be empty').optional(),
+  out: z.string().min(1, 'must not be empty').optional(),
+  auth: z.enum(['dynsec', 'acl'], { error: 'must be one of dynsec, acl' }).default('dynsec'),
+  'tcp-port': port.default(1883),
+  'ws-port': port.default(9001),
+  bind: z.string().regex(/^[\w.:-]+$/, 'must be an IP address or host name').optional(),
+  plugin: z.string().min(1, "must not be empty").default('/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so'),
+});
+
+const flags = {
+  help: { type: 'boolean', short: 'h' },
+  plant: { type: 'string' },
+  out: { type: 'string' },
+  auth: { type: 'string' },
+  'tcp-port': { type: 'string' },
+  'ws-port': { type: 'string' },
+  bind: { type: 'string' },
+  plugin: { type: 'string' },
+} as const;
+
+/** `floorboard broker-config`: writes the Mosquitto files for a plant. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const args = parseFlags(argv, flags, argsSchema.refine((a) => a['tcp-port'] !== a['ws-port'], { message: 'must differ from --tcp-port', path: ['ws-port'] }), {
+    plant: 'FILE',
+    out: 'DIR',
+  });
+  if (args.help) {
+    io.out(BROKER_CONFIG_USAGE);
+    return EXIT.ok;
+  }
+  const plant = await loadPlantFile(resolve(io.cwd, args.plant!));
+  const dir = resolve(io.cwd, args.out!);
+  const files = renderBrokerConfig({
+    index: indexPlant(plant),
+    dir,
+    tcpPort: args['tcp-port'],
+    wsPort: args['ws-port'],
+    bind: args.bind,
+    auth: args.auth,
+    plantSource: args.plant!,
+    pluginPath: args.plugin,
+  });
+  await mkdir(join(dir, 'data'), { recursive: true });
+  for (const f of files) {
+    const path = join(dir, f.name);
+    await writeFile(path, f.text, { mode: f.isSecret ? 0o600 : 0o644 });
+    // writeFile's mode applies only to new files; tighten an existing one too.
+    await chmod(path, f.isSecret ? 0o600 : 0o644);
+    io.out(`wrote ${path}${f.isSecret ? ' (secret, 0600)' : ''}\n`);
+  }
+  io.out(`\nStart the broker:  mosquitto -c ${join(dir, 'mosquitto.conf')}\nStart the service: set -a; . ${join(dir, 'service.env')}; set +a; npm start\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,112 @@
+import type { LineStatus, OeeSnapshot } from '../live.schema.ts';
+import type { Line } from '../plant.schema.ts';
+import { displayStateOfLine, stateSeverity, type DisplayState } from './states.ts';
+
+/** Where a line sits in the plant, as the board groups it. */
+export interface LineMeta {
+  line: Line;
+  areaId: string;
+  areaName: string;
+}
+
+/** Everything one board tile shows; built from the retained status and OEE snapshot only. */
+export interface BoardTile {
+  lineId: string;
+  name: string;
+  areaId: string;
+  areaName: string;
+  state: DisplayState;
+  /** ms in the current state at `now`; null while the state is unknown. */
+  timeInStateMs: number | null;
+  reasonId: string | null;
+  isAwaitingReason: boolean;
+  oee: number | null;
+  availability: number | null;
+  performance: number | null;
+  quality: number | null;
+  targetOee: number;
+  isScheduled: boolean;
+  isPerformanceOverLimit: boolean;
+  produced: number;
+  good: number;
+  /** Good parts the line should have made by now at its target OEE; null before any planned time. */
+  target: number | null;
+  topLoss: { reasonId: string | null; loss: string; durationMs: number } | null;
+  hasLiveData: boolean;
+}
+
+/** Ideal cycle time (ms) of the product on the line: the status's product, else the line's first. */
+export function idealCycleMs(line: Line, productId: string | null): number {
+  const p = line.products.find((x) => x.productId === productId) ?? line.products[0];
+  return (p?.idealCycleTimeSec ?? 1) * 1000;
+}
+
+/**
+ * Good parts expected by now: planned time so far x target OEE / ideal cycle time. This is the
+ * "simple form" of OEE (good x ideal cycle / planned) solved for good, so the produced-vs-target
+ * figure and the OEE figure can never tell different stories.
+ */
+export function targetGood(plannedMs: number, targetOee: number, cycleMs: number): number | null {
+  if (plannedMs <= 0 || cycleMs <= 0) return null;
+  return Math.floor((plannedMs * targetOee) / cycleMs);
+}
+
+/** One tile from what the broker retained for a line (either part may still be missing). */
+export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: OeeSnapshot | undefined, now: number): BoardTile {
+  const { line } = meta;
+  const targetOee = oee?.targetOee ?? line.targetOee;
+  const isScheduled = oee?.isScheduled ?? true;
+  const top = oee?.topLosses[0];
+  return {
+    lineId: line.id,
+    name: line.name,
+    areaId: meta.areaId,
+    areaName: meta.areaName,
+    state: displayStateOfLine(status?.state ?? 'unknown', isScheduled),
+    timeInStateMs: status?.since == null ? null : Math.max(0, now - status.since),
+    reasonId: status?.reasonId ?? null,
+    isAwaitingReason: status?.isAwaitingReason ?? false,
+    oee: oee?.oee ?? null,
+    availability: oee?.availability ?? null,
+    performance: oee?.performance ?? null,
+    quality: oee?.quality ?? null,
+    targetOee,
+    isScheduled,
+    isPerformanceOverLimit: oee?.isPerformanceOverLimit ?? false,
+    produced: oee?.total ?? 0,
+    good: oee?.good ?? 0,
+    target: oee ? targetGood(oee.plannedMs, targetOee, idealCycleMs(line, status?.productId ?? null)) : null,
+    topLoss: top ? { reasonId: top.reasonId, loss: top.loss, durationMs: top.durationMs } : null,
+    hasLiveData: status !== undefined || oee !== undefined,
+  };
+}
+
+export type BoardSort = 'worst' | 'name' | 'oee';
+
+/**
+ * Sorts tiles. `worst`: state severity first (stopped lines on top), then the biggest gap below
+ * target OEE, then name, so the order is stable between updates and tiles do not jump around.
+ */
+export function sortTiles(tiles: readonly BoardTile[], by: BoardSort): BoardTile[] {
+  const gap = (t: BoardTile) => (t.oee === null ? -Infinity : t.targetOee - t.oee);
+  const byName = (a: BoardTile, b: BoardTile) => a.name.localeCompare(b.name) || a.lineId.localeCompare(b.lineId);
+  const out = tiles.slice();
+  if (by === 'name') return out.sort(byName);
+  if (by === 'oee') return out.sort((a, b) => (a.oee ?? Infinity) - (b.oee ?? Infinity) || byName(a, b));
+  return out.sort((a, b) => stateSeverity[a.state] - stateSeverity[b.state] || gap(b) - gap(a) || byName(a, b));
+}
+
+/** Groups tiles by area, keeping the order of the input inside each area and areas in first-seen order. */
+export function groupByArea(tiles: readonly BoardTile[]): { areaId: string; areaName: string; tiles: BoardTile[] }[] {
+  const groups = new Map<string, { areaId: string; areaName: string; tiles: BoardTile[] }>();
+  for (const t of tiles) {
+    const g = groups.get(t.areaId) ?? groups.set(t.areaId, { areaId: t.areaId, areaName: t.areaName, tiles: [] }).get(t.areaId)!;
+    g.tiles.push(t);
+  }
+  return [...groups.values()];
+}
+
+/** Every line of a (scoped) plant with its area, in plant order. */
+export function lineMetas(plant: { areas: readonly { id: string; name: string; lines: readonly Line[] }[] }): LineMeta[] {
+  return plant.areas.flatMap((a) => a.lines.map((line) => ({ line, areaId: a.id, areaName: a.name })));
+}

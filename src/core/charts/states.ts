@@ -1,0 +1,76 @@
+import type { LineState } from '../live.schema.ts';
+import type { LossCategory } from '../plant.schema.ts';
+
+/**
+ * What every dashboard screen shows as a line's state. One list, one palette, one icon and one
+ * pattern per state, so the board, the TV, the line view and the print report never disagree and
+ * never tell a state by colour alone.
+ */
+export const displayStates = ['running', 'small-stop', 'stopped', 'changeover', 'planned', 'not-scheduled', 'unknown'] as const;
+export type DisplayState = (typeof displayStates)[number];
+
+export interface StateStyle {
+  /** Okabe-Ito palette: distinguishable with the common colour-vision deficiencies. */
+  colour: string;
+  /** Text colour readable on `colour` (WCAG AA for large text). */
+  ink: string;
+  /** A glyph shown beside the name: the second channel besides colour. */
+  icon: string;
+  /** Fill pattern in bands and bars: the third channel (print in black and white too). */
+  pattern: 'solid' | 'hatch' | 'dots' | 'cross' | 'grid' | 'none';
+}
+
+export const stateStyles: Record<DisplayState, StateStyle> = {
+  running: { colour: '#009E73', ink: '#000000', icon: '▶', pattern: 'solid' },
+  'small-stop': { colour: '#E69F00', ink: '#000000', icon: '◆', pattern: 'dots' },
+  stopped: { colour: '#D55E00', ink: '#000000', icon: '■', pattern: 'hatch' },
+  changeover: { colour: '#56B4E9', ink: '#000000', icon: '⟳', pattern: 'cross' },
+  planned: { colour: '#CC79A7', ink: '#000000', icon: '⏸', pattern: 'grid' },
+  'not-scheduled': { colour: '#8C8C8C', ink: '#000000', icon: '–', pattern: 'none' },
+  unknown: { colour: '#4D4D4D', ink: '#FFFFFF', icon: '?', pattern: 'none' },
+};
+
+/** Worst first: the order a manager wants to see lines in when sorting by state. */
+export const stateSeverity: Record<DisplayState, number> = {
+  stopped: 0,
+  unknown: 1,
+  'small-stop': 2,
+  changeover: 3,
+  planned: 4,
+  running: 5,
+  'not-scheduled': 6,
+};
+
+/** A live line state (from the retained status topic) as a display state. */
+export function displayStateOfLine(state: LineState, isScheduled = true): DisplayState {
+  if (!isScheduled && (state === 'unknown' || state === 'idle')) return 'not-scheduled';
+  switch (state) {
+    case 'running':
+      return 'running';
+    case 'setup':
+      return 'changeover';
+    case 'unknown':
+      return 'unknown';
+    default:
+      return 'stopped';
+  }
+}
+
+/** A booked stop (history) as a display state, from the loss it is booked to. */
+export function displayStateOfLoss(loss: LossCategory | null): DisplayState {
+  switch (loss) {
+    case null:
+      return 'running';
+    case 'minor-stop':
+      return 'small-stop';
+    case 'setup':
+      return 'changeover';
+    case 'planned':
+      return 'planned';
+    default:
+      return 'stopped';
+  }
+}
+
+/** Numeric code of a display state, for typed arrays. */
+export const stateCode = (s: DisplayState): number => displayStates.indexOf(s);

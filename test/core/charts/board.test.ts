@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { boardTile, fitGrid, groupByArea, sortTiles, targetGood, type LineMeta } from '../../../src/core/charts/index.ts';
+import type { LineStatus, OeeSnapshot } from '../../../src/core/live.schema.ts';
+
+const meta = (id: string, areaId = 'a1', targetOee = 0.85): LineMeta => ({
+  line: { id, name: `Line ${id}`, stations: [{ id: `${id}-s`, name: 'S' }], products: [{ productId: 'p', idealCycleTimeSec: 2 }], smallStopThresholdSec: 120, startupRejectWindowSec: 600, targetOee },
+  areaId,
+  areaName: areaId.toUpperCase(),
+});
+const status = (lineId: string, state: LineStatus['state'], since: number | null = 1000): LineStatus => ({
+  v: 1, siteId: 's', areaId: 'a1', lineId, state, since, stopId: null, reasonId: state === 'running' ? null : 'jam', isAwaitingReason: false, productId: 'p', shiftId: 'early', operatorId: null, updatedAt: 1000,
+});
+const snap = (id: string, oee: number | null, plannedMs = 3_600_000): OeeSnapshot => ({
+  v: 1, scope: 'line', id, siteId: 's', shiftId: 'early', from: 0, to: 1, at: 1, availability: 0.9, performance: 0.9, quality: 0.99, oee, isScheduled: plannedMs > 0, isPerformanceOverLimit: false,
+  plannedMs, runMs: 3_000_000, stopMs: 600_000, good: 1000, reject: 10, total: 1010, stopCount: 3, targetOee: 0.8, topLosses: [{ reasonId: 'jam', loss: 'breakdown', durationMs: 600_000, count: 3 }],
+});
+
+describe('boardTile', () => {
+  it('shows state, time in state, reason, OEE and produced vs target from the retained messages', () => {
+    const t = boardTile(meta('l1'), status('l1', 'fault', 1000), snap('l1', 0.7), 61_000);
+    expect(t).toMatchObject({ state: 'stopped', timeInStateMs: 60_000, reasonId: 'jam', oee: 0.7, produced: 1010, good: 1000, targetOee: 0.8, hasLiveData: true });
+    // 1 h planned x 0.8 / 2 s cycle = 1440 good parts expected by now.
+    expect(t.target).toBe(1440);
+    expect(t.topLoss).toEqual({ reasonId: 'jam', loss: 'breakdown', durationMs: 600_000 });
+  });
+
+  it('knows nothing before the broker delivered anything: unknown, no OEE, the plant target', () => {
+    const t = boardTile(meta('l1', 'a1', 0.6), undefined, undefined, 5);
+    expect(t).toMatchObject({ state: 'unknown', timeInStateMs: null, oee: null, target: null, targetOee: 0.6, hasLiveData: false });
+  });
+
+  it('shows a line without planned time as not scheduled, never 0 %', () => {
+    const t = boardTile(meta('l1'), status('l1', 'idle', null), snap('l1', null, 0), 5);
+    expect(t.state).toBe('not-scheduled');
+    expect(t.oee).toBeNull();
+    expect(targetGood(0, 0.8, 2000)).toBeNull();
+  });
+});
+
+describe('sortTiles and groupByArea', () => {
+  const tiles = [
+    boardTile(meta('a', 'x'), status('a', 'running'), snap('a', 0.9), 2000),
+    boardTile(meta('b', 'y'), status('b', 'running'), snap('b', 0.5), 2000),
+    boardTile(meta('c', 'x'), status('c', 'fault'), snap('c', 0.95), 2000),
+    boardTile(meta('d', 'y'), status('d', 'setup'), snap('d', 0.7), 2000),
+  ];
+  it('puts stopped lines first, then the biggest gap below target', () => {
+    expect(sortTiles(tiles, 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a']);
+    expect(sortTiles(tiles, 'oee').map((t) => t.lineId)).toEqual(['b', 'd', 'a', 'c']);
+    expect(sortTiles(tiles, 'name').map((t) => t.lineId)).toEqual(['a', 'b', 'c', 'd']);
+  });
+  it('groups by area keeping the sort order inside each area', () => {
+    const groups = groupByArea(sortTiles(tiles, 'worst'));
+    expect(groups.map((g) => [g.areaId, g.tiles.map((t) => t.lineId)])).toEqual([['x', ['c', 'a']], ['y', ['d', 'b']]]);
+  });
+});
+
+describe('fitGrid', () => {
+  it.each([1, 4, 7, 12, 50, 60])('fits %i tiles on a 1920x1080 TV without overflow', (n) => {
+    const g = fitGrid(n, 1920, 1080);
+    expect(g.cols * g.rows).toBeGreaterThanOrEqual(n);
+    expect(g.cols * g.tileWidth + 8 * (g.cols - 1)).toBeLessThanOrEqual(1920.0001);
+    expect(g.rows * g.tileHeight + 8 * (g.rows - 1)).toBeLessThanOrEqual(1080.0001);
+    // No empty row: fewer tiles would not fit the same rows.
+    expect((g.rows - 1) * g.cols).toBeLessThan(n);
+  });
+  it('makes tiles smaller as lines are added', () => {
+    expect(fitGrid(50, 1920, 1080).tileWidth).toBeLessThan(fitGrid(6, 1920, 1080).tileWidth);
+  });
+});

@@ -1,0 +1,62 @@
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { TestService } from './support/test-service.ts';
+import { TabletPage } from './support/tablet-page.ts';
+
+test.use({ hasTouch: true, serviceWorkers: 'allow' });
+
+let svc: TestService;
+test.beforeEach(async () => {
+  svc = await TestService.start();
+});
+test.afterEach(async ({ context }) => {
+  await context.close();
+  await svc.dispose();
+});
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Every interactive control is at least 48 x 48 CSS px: usable with gloves. */
+async function smallTargets(page: Page) {
+  return page.$$eval('button, select, input, textarea', (els) =>
+    els
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .map((el) => ({ el: el.outerHTML.slice(0, 60), r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width < 48 || r.height < 48)
+      .map(({ el, r }) => `${el} ${r.width}x${r.height}`),
+  );
+}
+
+test('operator screen: no serious accessibility violations, 48 px targets, screenshots in both orientations and languages', async ({ context }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.page.setViewportSize({ width: 1280, height: 800 });
+  await tablet.open(svc.url);
+  expect(await seriousViolations(tablet.page)).toEqual([]);
+  await tablet.enrol('lead-a', 'lead-pass', 'a1');
+  expect(await seriousViolations(tablet.page)).toEqual([]);
+  await tablet.signIn('1001', '1234');
+  // Something on screen in every panel: a stop that needs a reason is the busiest state.
+  await tablet.bookCount(40, 3, 'scrap-dim');
+  await tablet.page.getByRole('button', { name: 'Stop', exact: true }).tap();
+  expect(await seriousViolations(tablet.page)).toEqual([]);
+  await tablet.page.getByRole('button', { name: 'Cancel' }).tap();
+
+  for (const lang of ['en', 'de'] as const) {
+    await tablet.page.getByLabel(lang === 'en' ? 'Sprache' : 'Language').selectOption(lang).catch(() => tablet.page.getByRole('combobox', { name: /Language|Sprache/ }).selectOption(lang));
+    await expect(tablet.page.locator('html')).toHaveAttribute('lang', lang);
+    for (const [name, size] of [['landscape', { width: 1280, height: 800 }], ['portrait', { width: 800, height: 1280 }]] as const) {
+      await tablet.page.setViewportSize(size);
+      expect(await smallTargets(tablet.page)).toEqual([]);
+      expect(await seriousViolations(tablet.page)).toEqual([]);
+      const path = `test-results/screenshots/operator-${name}-${lang}.png`;
+      await tablet.page.screenshot({ path, fullPage: true });
+      await test.info().attach(`operator-${name}-${lang}`, { path, contentType: 'image/png' });
+    }
+  }
+  await expect(tablet.page.getByRole('button', { name: 'Stopp', exact: true })).toBeVisible();
+});

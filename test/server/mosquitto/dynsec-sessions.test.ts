@@ -1,0 +1,63 @@
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalOf, type Principal } from '../../../src/core/access.ts';
+import { indexPlant } from '../../../src/core/plant-index.ts';
+import { connectDynsec, type DynsecSessions } from '../../../src/server/broker/dynsec-sessions.ts';
+import { loadPlantFile } from '../../../src/server/plant-file.ts';
+import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
+import { FIXTURE_PLANT } from '../service-harness.ts';
+import { connectTo } from './mqtt-probe.ts';
+
+describe('dynamic-security sessions against a real Mosquitto', () => {
+  let broker: MosquittoBroker;
+  let sessions: DynsecSessions | null;
+  const clients: MqttClient[] = [];
+  const logs: string[] = [];
+  let principal: Principal;
+
+  beforeAll(async () => {
+    broker = await startMosquitto(FIXTURE_PLANT, 'dynsec');
+    const index = indexPlant(await loadPlantFile(FIXTURE_PLANT));
+    const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
+    sessions = await connectDynsec({ url: MQTT_URL!, username: MQTT_USERNAME!, password: MQTT_PASSWORD!, clientId: 'dynsec-test', index: () => index, now: Date.now, log: (m) => logs.push(m) });
+    principal = principalOf(index.plant.users.find((u) => u.id === 'op-a')!);
+  }, 20_000);
+  afterAll(async () => {
+    for (const c of clients) c.end(true);
+    await sessions?.close();
+    await broker?.stop();
+  });
+
+  it('deletes the broker client when the session expires, which disconnects it', async () => {
+    expect(sessions).not.toBeNull();
+    const username = await sessions!.open({ principal, deviceId: 'tab-exp', password: 'pw-exp-1', expiresAt: Date.now() + 800 });
+    expect(username).toBe('op-a@tab-exp');
+    const c = await connectTo(broker.tcpPort, { username, password: 'pw-exp-1', clientId: 'tab-exp' }, clients);
+    const closed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 4000);
+      c.once('close', () => (clearTimeout(timer), resolve(true)));
+    });
+    expect(await closed).toBe(true);
+    await expect(connectTo(broker.tcpPort, { username, password: 'pw-exp-1', clientId: 'tab-exp' }, clients)).rejects.toThrow();
+  });
+
+  it('replaces the session of the same user and device: the old password stops working', async () => {
+    await sessions!.open({ principal, deviceId: 'tab-re', password: 'old-pw', expiresAt: Date.now() + 60_000 });
+    await sessions!.open({ principal, deviceId: 'tab-re', password: 'new-pw', expiresAt: Date.now() + 60_000 });
+    await expect(connectTo(broker.tcpPort, { username: 'op-a@tab-re', password: 'old-pw', clientId: 'tab-re' }, clients)).rejects.toThrow();
+    await expect(connectTo(broker.tcpPort, { username: 'op-a@tab-re', password: 'new-pw', clientId: 'tab-re' }, clients)).resolves.toBeDefined();
+  });
+
+  it('resolves null quickly on a broker without dynamic security for the account', async () => {
+    const acl = await startMosquitto(FIXTURE_PLANT, 'acl');
+    try {
+      const index = indexPlant(await loadPlantFile(FIXTURE_PLANT));
+      const started = Date.now();
+      const none = await connectDynsec({ url: acl.serviceEnv.MQTT_URL!, username: '_service', password: acl.credentials._service!, clientId: 'probe', index: () => index, now: Date.now, log: () => {} });
+      expect(none).toBeNull();
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await acl.stop();
+    }
+  });
+});
