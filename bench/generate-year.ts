@@ -1,4 +1,4 @@
-import { plantSchema, type Plant, type PlantInput } from '../src/core/plant.schema.ts';
+import { plantSchema, weekdays, type Plant, type PlantInput } from '../src/core/plant.schema.ts';
 import type { FloorEvent } from '../src/core/events.schema.ts';
 import { lineHistory } from '../src/core/sim/year-generator.ts';
 
@@ -11,7 +11,7 @@ export function benchPlant(lines = 50): Plant {
   const shift = (id: string, start: string, end: string, breakStart: string, breakEnd: string) => ({
     id,
     name: id,
-    days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const,
+    days: [...weekdays],
     start,
     end,
     breaks: [{ name: 'break', start: breakStart, end: breakEnd }],

@@ -113,7 +113,8 @@ async function run(broker: Broker) {
 }
 
 const results = [];
-for (const make of [mosquitto, embedded]) {
+const only = process.env.BENCH_BROKERS; // 'mosquitto' or 'embedded' to run one
+for (const make of [mosquitto, embedded].filter((m) => !only || m.name === only)) {
   const dir = await mkdtemp(join(tmpdir(), 'floorboard-bench-'));
   const broker = await make(dir);
   try {

@@ -12,12 +12,19 @@ import { station } from './managers/station.svelte.ts';
 import { sync } from './managers/sync.svelte.ts';
 import { clock } from './managers/clock.svelte.ts';
 import { update } from './managers/update.svelte.ts';
+import { oee } from './managers/oee.svelte.ts';
 
 async function start(): Promise<void> {
+  performance.mark('fb:script');
   const db = await openFloorboardDb();
+  performance.mark('fb:db-open');
   const outbox = new OutboxIdb(db);
-  await device.load(new CacheIdb(db));
-  station.events = await outbox.journal(Date.now());
+  // Independent reads: run them side by side.
+  const [, journal] = await Promise.all([
+    device.load(new CacheIdb(db)).then(() => performance.mark('fb:device')),
+    outbox.journal(Date.now()).then((events) => (performance.mark('fb:journal'), events)),
+  ]);
+  station.events = journal;
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
   const engine = new SyncEngine({
     store: outbox,
@@ -38,8 +45,10 @@ async function start(): Promise<void> {
     onStatus: sync.update,
   });
   await engine.load();
+  performance.mark('fb:outbox');
   sync.engine = engine;
   mount(App, { target: document.getElementById('app')! });
+  performance.mark('fb:mounted');
   clock.listen();
   // Everything network-bound waits until the first screen is up.
   const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));
@@ -47,6 +56,7 @@ async function start(): Promise<void> {
     if (device.enrolment) engine.start();
     void clock.measure();
     void update.register();
+    oee.listen();
   });
   window.addEventListener('online', () => engine.kick());
 }

@@ -19,6 +19,7 @@ import { createHttpApp } from './http/http-app.ts';
 import { ClockTracker } from './ingest/clock-tracker.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { connectServiceClient, type ServiceClient } from './ingest/service-client.ts';
+import { startBucketWriter } from './live/hourly-buckets.ts';
 import { startLiveOee, type LiveOee } from './live/live-oee.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { loadPlantFile } from './plant-file.ts';
@@ -37,6 +38,8 @@ export interface ServiceOverrides {
   hasDefaultMetrics?: boolean;
   /** Tick of the --demo simulator (tests make it fast). */
   simTickMs?: number;
+  /** How often hourly buckets are rewritten (tests make it fast). */
+  bucketFlushMs?: number;
 }
 
 /** A running plant service. */
@@ -133,6 +136,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         }),
     );
 
+    const buckets = startBucketWriter({ storage, plant, now, log, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+    stops.push(async () => buckets.stop());
     let live: LiveOee | null = null;
     const handle = createIngestHandler({
       storage,
@@ -142,7 +147,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       clock,
       now,
       log,
-      onCommitted: (records) => live?.onCommitted(records),
+      onCommitted: (records) => {
+        live?.onCommitted(records);
+        buckets.touch(records);
+      },
     });
     client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
     stops.push(() => client!.close());

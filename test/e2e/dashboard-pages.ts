@@ -9,16 +9,16 @@ export class DashboardPage {
   }
 
   async signIn(userId: string, password: string): Promise<void> {
-    await this.page.getByLabel('User id').fill(userId);
-    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByLabel('User id', { exact: true }).fill(userId);
+    await this.page.getByLabel('Password', { exact: true }).fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
     await expect(this.page.getByTestId('dashboard-user')).toBeVisible({ timeout: 15_000 });
   }
 
   async signInWithBadge(badge: string, pin: string): Promise<void> {
     await this.page.getByLabel('Badge and PIN').check();
-    await this.page.getByLabel('Badge').fill(badge);
-    await this.page.getByLabel('PIN').fill(pin);
+    await this.page.getByLabel('Badge', { exact: true }).fill(badge);
+    await this.page.getByLabel('PIN', { exact: true }).fill(pin);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
   }
 

@@ -10,7 +10,7 @@ describe('HTTP API', () => {
   const t0 = Date.now() - 3600_000;
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({}, { bucketFlushMs: 100 });
     const dist = join(h.dataDir, 'no-dist');
     await mkdir(dist, { recursive: true });
     await writeFile(join(dist, 'index.html'), '<!doctype html><title>Floorboard</title>');
@@ -46,6 +46,8 @@ describe('HTTP API', () => {
     expect(await page.text()).toContain('Floorboard');
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
     expect((await h.http('/api/nothing')).status).toBe(404);
+    const huge = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: 'x'.repeat(100_000) }) });
+    expect(huge.status).toBe(413);
   });
 
   it('gives the plant without secrets, scoped to the caller', async () => {
@@ -85,6 +87,25 @@ describe('HTTP API', () => {
     const csv = await get(`/api/report.csv?${q}`, 'admin');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(await csv.text()).toMatch(/^scope,id,bucket_start/);
+  });
+
+  it('serves OEE from the hourly buckets, equal to the engine over the same hours', async () => {
+    const from = Math.floor(t0 / 3600_000) * 3600_000 - 3600_000;
+    const to = from + 4 * 3600_000;
+    const q = `from=${from}&to=${to}&line=line-a`;
+    type Totals = { good: number; plannedMs: number; runMs: number; stopMs: number; oee: number | null };
+    let hourly: { total: Totals; lines: { buckets: unknown[] }[] } | undefined;
+    for (let i = 0; i < 50; i++) {
+      hourly = (await (await get(`/api/oee/hourly?${q}`, 'opA')).json()) as typeof hourly;
+      if (hourly!.total.good === 100) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const engine = ((await (await get(`/api/oee?${q}`, 'opA')).json()) as { lines: { total: Totals }[] }).lines[0]!.total;
+    expect(hourly!.total.good).toBe(100);
+    expect(hourly!.lines[0]!.buckets.length).toBeGreaterThanOrEqual(2);
+    expect(hourly!.total.stopMs).toBe(engine.stopMs);
+    expect(hourly!.total.plannedMs).toBeCloseTo(engine.plannedMs, -4);
+    expect((await get(`/api/oee/hourly?${q}`, 'opB')).status).toBe(403);
   });
 
   it('refuses lines out of scope and explains bad queries precisely', async () => {

@@ -66,12 +66,12 @@ export function countEvent(over: Record<string, unknown> = {}): Record<string, u
 export const topicA1 = `floorboard/v1/${SITE}/assembly/line-a/station/a1/events`;
 
 /** Waits for the next message on a topic that passes `accept` (the client must be subscribed). */
-export function nextMessage(client: MqttClient, topic: string, timeoutMs = 5000, accept: (value: any) => boolean = () => true): Promise<unknown> {
+export function nextMessage<T = unknown>(client: MqttClient, topic: string, timeoutMs = 5000, accept: (value: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (t: string, payload: Buffer) => {
       if (t !== topic) return;
-      const value: unknown = JSON.parse(payload.toString('utf8'));
+      const value = JSON.parse(payload.toString('utf8')) as T;
       if (!accept(value)) return;
       clearTimeout(timer);
       client.off('message', onMessage);

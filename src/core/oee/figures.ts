@@ -103,7 +103,8 @@ export function finalize(raw: RawFigures): OeeFigures {
     utilization = raw.allTimeMs > 0 ? plannedMs / raw.allTimeMs : null;
     teep = utilization !== null ? oee * utilization : null;
   }
-  const topReasons = [...raw.reasons.values()].sort(byDuration).slice(0, TOP_REASONS).map((r) => ({ ...r }));
+  // Raw figures are made per report and never reused, so their tallies can be handed out as they are.
+  const topReasons = [...raw.reasons.values()].sort(byDuration).slice(0, TOP_REASONS);
   return {
     allTimeMs: raw.allTimeMs,
     plannedMs,

@@ -40,7 +40,8 @@ export const DEFAULT_STARTUP_REJECT_WINDOW_SEC = 600;
  */
 export class LineTimeline {
   readonly stops: StopRecord[] = [];
-  readonly stopById = new Map<string, StopRecord>();
+  /** Stops still open: a handful at most, so ends are matched by a scan instead of a map of every stop. */
+  private readonly open: StopRecord[] = [];
   /** Classifications per stop id in push order; the last one at or before `now` wins. */
   readonly classify = new Map<string, Array<{ ts: number; reasonId: string }>>();
   readonly splits: SplitRecord[] = [];
@@ -81,10 +82,10 @@ export class LineTimeline {
         this.openStop(e.stopId, e.ts, e.reasonId ?? null, 'breakdown');
         return;
       case 'stop.end': {
-        const stop = this.stopById.get(e.stopId);
-        if (!stop) {
-          if (!this.pendingEnds.has(e.stopId)) this.pendingEnds.set(e.stopId, e.ts);
-        } else if (stop.end === Infinity) stop.end = Math.max(stop.start, e.ts);
+        const stop = this.findOpen(e.stopId);
+        if (stop) this.close(stop, e.ts);
+        // An end before its start (clock skew) waits for the start; a repeated end changes nothing.
+        else if (!this.pendingEnds.has(e.stopId)) this.pendingEnds.set(e.stopId, e.ts);
         return;
       }
       case 'stop.classify': {
@@ -163,22 +164,39 @@ export class LineTimeline {
   private machineState(eventId: string, ts: number, stationId: string, state: string): void {
     const s = this.station(stationId);
     if (state === s.state) return;
-    if (s.openStop) s.openStop.end = Math.max(s.openStop.start, ts);
+    if (s.openStop) this.close(s.openStop, ts);
     s.openStop = state === 'running' ? null : this.openStop(eventId, ts, null, state === 'setup' ? 'setup' : 'breakdown');
     s.state = state;
   }
 
   private closeChangeover(ts: number): void {
-    if (this.openChangeover && this.openChangeover.end === Infinity) this.openChangeover.end = Math.max(this.openChangeover.start, ts);
+    if (this.openChangeover) this.close(this.openChangeover, ts);
     this.openChangeover = null;
   }
 
+  private findOpen(id: string): StopRecord | undefined {
+    for (let i = this.open.length - 1; i >= 0; i--) if ((this.open[i] as StopRecord).id === id) return this.open[i];
+    return undefined;
+  }
+
+  /** The first end wins; an end before the start makes an empty stop. */
+  private close(stop: StopRecord, ts: number): void {
+    if (stop.end !== Infinity) return;
+    stop.end = Math.max(stop.start, ts);
+    const i = this.open.indexOf(stop);
+    if (i >= 0) {
+      this.open[i] = this.open[this.open.length - 1] as StopRecord;
+      this.open.pop();
+    }
+  }
+
+  /** Opens a stop unless one with this id is open already (a repeated start). */
   private openStop(id: string, ts: number, reasonId: string | null, defaultLoss: 'setup' | 'breakdown'): StopRecord | null {
-    if (this.stopById.has(id)) return null;
+    if (this.findOpen(id)) return null;
     const pendingEnd = this.pendingEnds.size > 0 ? this.pendingEnds.get(id) : undefined;
     const stop: StopRecord = { id, start: ts, end: pendingEnd === undefined ? Infinity : Math.max(ts, pendingEnd), reasonId, defaultLoss };
     this.stops.push(stop);
-    this.stopById.set(id, stop);
+    if (stop.end === Infinity) this.open.push(stop);
     return stop;
   }
 }

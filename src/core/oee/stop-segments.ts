@@ -24,10 +24,6 @@ export interface StopSegments {
   piece: number[];
 }
 
-/**
- * Applies `now`, splits and reasons to a line's stops. A stop still open runs until `now`; nothing
- * recorded after `now` (ends, classifications, splits) is known yet.
- */
 const keys = new Map<string, Map<string | null, string>>();
 /** Tally key of (loss, reason), interned: a year has ~20k stops but only a few dozen distinct keys. */
 function reasonKey(loss: LossCategory, reasonId: string | null): string {
@@ -42,14 +38,18 @@ function reasonKey(loss: LossCategory, reasonId: string | null): string {
   return key;
 }
 
+/**
+ * Applies `now`, splits and reasons to a line's stops. A stop still open runs until `now`; nothing
+ * recorded after `now` (ends, classifications, splits) is known yet.
+ */
 function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopPiece[] {
   const pieces: StopPiece[] = [];
   // Root length decides minor vs. not, so splitting a long stop never turns its parts into minor stops.
   const rootMs: number[] = [];
   const defaults: BigLoss[] = [];
   for (const s of tl.stops) {
-    if (s.start >= now) continue;
     const end = s.end < now ? s.end : now;
+    if (end <= s.start) continue; // not started yet, or empty: nothing to book and nothing to split
     pieces.push({ id: s.id, start: s.start, end, reasonId: s.reasonId, loss: s.defaultLoss, rank: 1, key: '' });
     rootMs.push(end - s.start);
     defaults.push(s.defaultLoss);
@@ -69,9 +69,8 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
     p.rank = loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1;
     p.key = reasonKey(loss, p.reasonId);
   }
-  const kept = pieces.filter((p) => p.end > p.start);
-  kept.sort((a, b) => a.start - b.start || a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return kept;
+  pieces.sort((a, b) => a.start - b.start || a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return pieces;
 }
 
 /** Splits known at `now`, in event order: the part after `at` becomes the new stop. */
@@ -126,7 +125,13 @@ export function stopSegments(tl: LineTimeline, now: number, reasonLoss: Readonly
       out.piece.push(owner);
     }
     cur = next;
-    for (let k = active.length - 1; k >= 0; k--) if ((pieces[active[k] as number] as StopPiece).end <= cur) active.splice(k, 1);
+    // Drop ended pieces by swapping with the last: ownership does not depend on the order here.
+    for (let k = active.length - 1; k >= 0; k--) {
+      if ((pieces[active[k] as number] as StopPiece).end <= cur) {
+        active[k] = active[active.length - 1] as number;
+        active.pop();
+      }
+    }
   }
   return out;
 }

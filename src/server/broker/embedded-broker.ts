@@ -38,7 +38,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authenticate: auth.authenticate,
     authorizePublish: auth.authorizePublish,
     authorizeSubscribe: auth.authorizeSubscribe,
-    // Matches core MAX_PAYLOAD_BYTES headroom: bigger packets are refused by the parser, not by us.
+    // Deliveries in flight per broker: the service's subscription takes every device's batches.
     concurrency: 1000,
   });
   aedes.on('clientReady', (client) => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { createLogin } from '../auth/login.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { ApiDeps, ApiEnv } from './app-context.ts';
@@ -38,6 +39,11 @@ export function createHttpApp(options: HttpAppOptions): Hono<ApiEnv> {
     c.header('Content-Type', options.metrics.registry.contentType);
     return c.body(await options.metrics.registry.metrics());
   });
+  // Nothing the API accepts is large; refuse big bodies before reading them.
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: 'invalid-arguments', message: 'request body larger than 64 KiB' } }, 413) }),
+  );
   app.route('/api', authRoutes(options.deps, options.login));
   if (options.extraApi) app.route('/api', options.extraApi);
 

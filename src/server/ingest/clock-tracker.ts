@@ -40,7 +40,10 @@ export class ClockTracker {
 
   observe(deviceId: string, newestTs: number, receivedAt: number): ClockReading {
     const kept = (this.#samples.get(deviceId) ?? []).filter((s) => receivedAt - s.at <= WINDOW_MS);
-    kept.push({ offsetMs: Math.round(newestTs - receivedAt), at: receivedAt });
+    const offsetMs = Math.round(newestTs - receivedAt);
+    // Only samples that can still be the maximum matter (plus the first, for the evidence span).
+    while (kept.length > 1 && kept[kept.length - 1]!.offsetMs <= offsetMs) kept.pop();
+    kept.push({ offsetMs, at: receivedAt });
     this.#samples.set(deviceId, kept);
     const estimateMs = Math.max(...kept.map((s) => s.offsetMs));
     const appliedMs = Math.max(0, estimateMs);

@@ -30,6 +30,8 @@ export interface IngestDeps {
  */
 export function createIngestHandler(deps: IngestDeps) {
   const { storage, metrics } = deps;
+  /** What was last written per device, so a busy device costs one device write a second, not one per message. */
+  const written = new Map<string, { at: number; offsetMs: number; isFlagged: boolean }>();
 
   async function deadLetter(topic: string, code: RejectCode, message: string, payload: string, receivedAt: number, deviceId?: string): Promise<Outgoing> {
     await storage.insertDeadLetter({ receivedAt, topic, code, message, payload, ...(deviceId ? { deviceId } : {}) });
@@ -76,8 +78,12 @@ export function createIngestHandler(deps: IngestDeps) {
     const committedAt = deps.now();
     for (const [deviceId, n] of newest) {
       const reading = offsets.get(deviceId)!;
-      if (reading.isFlagged) deps.log('device clock off', { deviceId, clockOffsetMs: reading.estimateMs });
+      const last = written.get(deviceId);
+      const isNews = !last || last.isFlagged !== reading.isFlagged || Math.abs(last.offsetMs - reading.estimateMs) > 1000 || receivedAt - last.at >= 1000;
+      if (!isNews) continue;
+      if (reading.isFlagged && !last?.isFlagged) deps.log('device clock off', { deviceId, clockOffsetMs: reading.estimateMs });
       await storage.upsertDevice({ deviceId, lastSeq: n.seq, clockOffsetMs: reading.estimateMs, lastSeenAt: receivedAt, isClockFlagged: reading.isFlagged });
+      written.set(deviceId, { at: receivedAt, offsetMs: reading.estimateMs, isFlagged: reading.isFlagged });
     }
     const inserted = new Set(result.inserted);
     const stored = records.filter((r) => inserted.has(r.event.id));

@@ -79,12 +79,16 @@ export class LineStatusTracker {
   #isDirty = false;
   #product: FloorEvent | null = null;
   #operator: FloorEvent | null = null;
+  /** Ids already folded: a copy of an event (a reload racing a commit) changes nothing. */
+  readonly #seen = new Set<string>();
 
   constructor(readonly line: IndexedLine) {
     this.#fold = emptyFold(line);
   }
 
   add(e: FloorEvent): void {
+    if (this.#seen.has(e.id)) return;
+    this.#seen.add(e.id);
     const productId = productOf(e);
     if (productId && (!this.#product || byTime(this.#product, e) <= 0)) this.#product = e;
     if (e.type !== 'machine.state' && e.type !== 'machine.counter' && (!this.#operator || byTime(this.#operator, e) <= 0)) this.#operator = e;

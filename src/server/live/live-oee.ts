@@ -133,13 +133,21 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
 
   await load();
   let isRolling = false;
+  /** Commits that arrive while a new shift loads from storage: applied once it is loaded. */
+  let held: StoredEventInput[] = [];
   const timer = setInterval(() => {
     if (isStopped || isRolling) return;
     if (o.now() >= window.to) {
       isRolling = true;
       load()
         .catch((error: unknown) => o.log('live OEE reload failed', { error: (error as Error).message }))
-        .finally(() => (isRolling = false));
+        .finally(() => {
+          isRolling = false;
+          // The accumulator drops copies, so events the load already read are harmless here.
+          const late = held;
+          held = [];
+          apply(late);
+        });
       return;
     }
     // Time alone can change a status: a stop becomes one awaiting a reason.
@@ -148,16 +156,21 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   }, o.intervalMs);
   timer.unref();
 
+  function apply(records: readonly StoredEventInput[]): void {
+    const touched = new Set<string>();
+    for (const r of records) {
+      const e = corrected(r);
+      add(e);
+      touched.add(e.lineId);
+    }
+    if (refreshStatus(touched)) publishSnapshots();
+  }
+
   return {
     onCommitted(records) {
-      if (isStopped || isRolling) return;
-      const touched = new Set<string>();
-      for (const r of records) {
-        const e = corrected(r);
-        add(e);
-        touched.add(e.lineId);
-      }
-      if (refreshStatus(touched)) publishSnapshots();
+      if (isStopped) return;
+      if (isRolling) held.push(...records);
+      else apply(records);
     },
     stop() {
       isStopped = true;

@@ -132,3 +132,24 @@ describe('computeOee: corrections, voids, duplicates and order', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('computeOee: nothing after now is known', () => {
+  it('ignores ends, classifications, splits and counts recorded after now', () => {
+    const m = new EventMaker();
+    const [s, e] = m.stop(at(7), at(9)); // ends after now
+    const evs = [
+      s,
+      e,
+      m.ev(at(10), { type: 'stop.classify', stopId: s.id, reasonId: 'maint' }),
+      m.ev(at(10), { type: 'stop.split', stopId: s.id, at: at(7, 30), newStopId: id(8000) }),
+      m.count(at(7, 50), 100),
+      m.count(at(8, 30), 100),
+    ];
+    const t = total(evs, { ...q, now: at(8) });
+    expect([t.stopMs, t.plannedStopMs, t.stopCount, t.good, t.plannedMs]).toEqual([60 * MIN, 0, 1, 100, 2 * H]);
+    // Later, all of it is known: the split leaves the stop's id (and its reason) on the first part.
+    const later = total(evs, { ...q, now: at(11) });
+    expect([later.plannedStopMs, later.stopMs, later.good]).toEqual([30 * MIN, 90 * MIN, 200]);
+  });
+});
+

@@ -1,0 +1,165 @@
+// npm run bench:pwa — the operator tablet's figures, in Debian's Chromium against the real service:
+// first-screen and total JS (gzip), tap-to-IndexedDB-commit, cold start from the service-worker
+// cache with 4x CPU throttling, and the drain of 10,000 queued entries to acknowledged.
+import { execSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { ulid } from 'ulid';
+import { TestService } from '../test/e2e/support/test-service.ts';
+import { TabletPage } from '../test/e2e/support/tablet-page.ts';
+
+const dist = new URL('../dist/', import.meta.url).pathname;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+
+/** The entry chunk and everything it imports statically: what the first screen needs before it runs. */
+function jsSizes(): { firstScreen: number; all: number; files: string[] } {
+  const html = readFileSync(`${dist}index.html`, 'utf8');
+  const entry = /<script type="module"[^>]*src="\/assets\/([^"]+\.js)"/.exec(html)?.[1];
+  if (!entry) throw new Error('no entry script in dist/index.html');
+  const gz = (f: string) => gzipSync(readFileSync(`${dist}assets/${f}`), { level: 9 }).length;
+  const seen = new Set<string>();
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    const code = readFileSync(`${dist}assets/${f}`, 'utf8');
+    // Static imports only (`import(` is a lazy chunk).
+    for (const m of code.matchAll(/\b(?:import|export)\s*(?:[^"'();]*?from\s*)?["']\.\/([^"']+\.js)["']/g)) visit(m[1]!);
+  };
+  visit(entry);
+  const all = readdirSync(`${dist}assets`).filter((f) => f.endsWith('.js'));
+  return { firstScreen: [...seen].reduce((s, f) => s + gz(f), 0), all: all.reduce((s, f) => s + gz(f), 0), files: [...seen] };
+}
+
+/** Taps "+1 good" then "Book count" n times in the page; each time from the tap until the committed count is on screen. */
+async function tapToCommit(page: Page, n: number): Promise<number[]> {
+  return page.evaluate(async (n) => {
+    const button = (name: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === name || b.getAttribute('aria-label') === name)!;
+    const heading = document.getElementById('count-h')!;
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      button('+1 Good').click();
+      await new Promise((r) => requestAnimationFrame(r));
+      const before = heading.textContent;
+      const done = new Promise<number>((resolve) => {
+        const mo = new MutationObserver(() => {
+          if (heading.textContent !== before) {
+            mo.disconnect();
+            resolve(performance.now());
+          }
+        });
+        mo.observe(heading, { childList: true, subtree: true, characterData: true });
+      });
+      const t0 = performance.now();
+      button('Book count').click();
+      out.push((await done) - t0);
+    }
+    return out;
+  }, n);
+}
+
+/** Queues `n` valid count entries straight into the IndexedDB outbox (as if made offline). */
+async function queueEntries(page: Page, ids: string[]): Promise<void> {
+  await page.evaluate(async (ids) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('floorboard');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const get = <T>(req: IDBRequest<T>) => new Promise<T>((res) => (req.onsuccess = () => res(req.result)));
+    const tx = db.transaction(['outbox', 'meta'], 'readwrite');
+    const meta = tx.objectStore('meta');
+    const enrolment = (await get(meta.get('enrolment'))) as { deviceId: string };
+    let seq = ((await get(meta.get('seq'))) as number | undefined) ?? 0;
+    const now = Date.now();
+    for (const id of ids) {
+      const event = { v: 1, id, deviceId: enrolment.deviceId, seq, ts: now, author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'count', productId: 'widget', good: 1, reject: 0 };
+      tx.objectStore('outbox').add({ id, seq, event, state: { kind: 'pending' }, clockOffsetMs: null });
+      seq++;
+    }
+    meta.put(seq, 'seq');
+    await new Promise((res, rej) => ((tx.oncomplete = res), (tx.onerror = () => rej(tx.error))));
+    db.close();
+  }, ids);
+}
+
+// tsx keeps function names with a `__name` helper that page.evaluate'd functions then need.
+const INIT = `(() => {
+  globalThis.__name = globalThis.__name || ((f) => f);
+  window.__bench = {};
+  new MutationObserver(() => {
+    const b = window.__bench;
+    if (b.interactive === undefined && document.querySelector('[data-testid=station-state]')) b.interactive = performance.now();
+    const s = document.querySelector('[data-testid=sync-indicator]');
+    if (!s) return;
+    if (b.syncStart === undefined && s.getAttribute('data-mode') === 'syncing') b.syncStart = performance.now();
+    if (b.syncStart !== undefined && b.drained === undefined && s.getAttribute('data-waiting') === '0') b.drained = performance.now();
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+})()`;
+
+if (!process.env.BENCH_SKIP_BUILD) execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
+const sizes = jsSizes();
+const svc = await TestService.start();
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
+  await context.addInitScript(INIT);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+
+  const taps = await tapToCommit(tablet.page, 1000);
+  await tablet.waitSynced(60_000);
+
+  const cold: number[] = [];
+  await tablet.page.close();
+  await context.setOffline(true);
+  for (let i = 0; i < 5; i++) {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.goto(svc.url);
+    await page.waitForFunction(() => (window as unknown as { __bench: { interactive?: number } }).__bench.interactive !== undefined);
+    cold.push(await page.evaluate(() => (window as unknown as { __bench: { interactive: number } }).__bench.interactive));
+    if (i === 0)
+      console.log(
+        'cold start marks:',
+        await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          const marks = performance.getEntriesByType('mark').map((m) => `${m.name} ${m.startTime.toFixed(0)}`);
+          return [`response ${nav.responseEnd.toFixed(0)}`, `dcl ${nav.domContentLoadedEventEnd.toFixed(0)}`, ...marks].join(', ');
+        }),
+      );
+    await page.close();
+  }
+  await context.setOffline(false);
+
+  const ids = Array.from({ length: 10_000 }, () => ulid());
+  const page = await context.newPage();
+  await page.goto(svc.url);
+  await svc.down();
+  await queueEntries(page, ids);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('[data-testid=sync-indicator]')?.getAttribute('data-waiting') === '10000', undefined, { timeout: 60_000 });
+  await svc.up();
+  await page.waitForFunction(() => (window as unknown as { __bench: { drained?: number } }).__bench.drained !== undefined, undefined, { timeout: 120_000, polling: 100 });
+  const { syncStart, drained } = await page.evaluate(() => (window as unknown as { __bench: { syncStart: number; drained: number } }).__bench);
+  const stored = new Set((await svc.events()).map((s) => s.event.id));
+  const missing = ids.filter((id) => !stored.has(id)).length;
+
+  const rows = [
+    ['first-screen JS (gzip)', kb(sizes.firstScreen), '< 60 kB', sizes.firstScreen < 60 * 1024],
+    ['all JS (gzip)', kb(sizes.all), '', true],
+    ['tap-to-IndexedDB-commit median (1,000 entries)', `${quantile(taps, 0.5).toFixed(1)} ms`, '', true],
+    ['tap-to-IndexedDB-commit p95', `${quantile(taps, 0.95).toFixed(1)} ms`, '< 10 ms', quantile(taps, 0.95) < 10],
+    ['cold start offline from SW cache, 4x CPU throttle (median of 5)', `${quantile(cold, 0.5).toFixed(0)} ms`, '< 1000 ms', quantile(cold, 0.5) < 1000],
+    ['drain 10,000 queued entries to acknowledged', `${(drained - syncStart).toFixed(0)} ms (${missing} missing)`, '< 5000 ms', drained - syncStart < 5000 && missing === 0],
+  ] as const;
+  console.log(`first-screen chunks: ${sizes.files.join(', ')}`);
+  console.log('| figure | value | budget | ok |\n|---|---|---|---|');
+  for (const [name, value, budget, ok] of rows) console.log(`| ${name} | ${value} | ${budget} | ${ok ? 'yes' : 'NO'} |`);
+  console.log(`cold starts: ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
+} finally {
+  await browser.close();
+  await svc.dispose();
+}

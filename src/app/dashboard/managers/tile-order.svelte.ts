@@ -1,0 +1,28 @@
+import { untrack } from 'svelte';
+import { sortTiles, type BoardSort, type BoardTile } from '../../../core/charts/board.ts';
+
+/** How often the board re-sorts by itself: tiles must not jump around while people read them. */
+export const RESORT_MS = 10_000;
+
+/**
+ * Keeps a board's tile order steady: it is recomputed when the sort, the filter or the set of
+ * lines changes, and otherwise every RESORT_MS, never on every live update. Values inside tiles
+ * stay live; only their positions wait. Call from a component (it uses effects).
+ */
+export function stableOrder(tiles: () => BoardTile[], sort: () => BoardSort): { readonly ids: string[] } {
+  let ids = $state<string[]>([]);
+  const resort = () => (ids = sortTiles(untrack(tiles), untrack(sort)).map((t) => t.lineId));
+  $effect(() => {
+    // Re-sort at once when what is shown changes (lines added, filter, sort), not when values do.
+    void sort();
+    void tiles().map((t) => t.lineId).join();
+    resort();
+    const timer = setInterval(resort, RESORT_MS);
+    return () => clearInterval(timer);
+  });
+  return {
+    get ids() {
+      return ids;
+    },
+  };
+}
