@@ -104,7 +104,8 @@ export function filterMatches(filter: string, topic: string): boolean {
   const f = filter.split('/');
   const t = topic.split('/');
   for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return i < t.length || i === t.length;
+    // `#` also matches the parent level itself ("a/#" matches "a").
+    if (f[i] === '#') return true;
     if (i >= t.length) return false;
     if (f[i] !== '+' && f[i] !== t[i]) return false;
   }

@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
-import { topics, type User } from '../core/index.ts';
+import { FloorboardError, topics, type User } from '../core/index.ts';
 import { indexPlant } from '../core/plant-index.ts';
 import { createLogin } from './auth/login.ts';
 import { defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-guard.ts';
@@ -125,7 +125,13 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as HttpServer;
     broker?.attachWebSocket(server);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new FloorboardError('invalid-config', `PORT ${config.port} is already in use`, { details: ['PORT: choose a free port'], cause: error })
+            : error,
+        ),
+      );
       server.listen(config.port, config.host, () => resolve());
     });
     stops.push(

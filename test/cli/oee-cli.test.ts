@@ -129,7 +129,8 @@ describe('floorboard oee', () => {
   it('lists its commands, and exits 2 on an unknown one', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^ {2}oee {2}compute OEE/m);
+    expect(help.stdout).toMatch(/^ {2}oee +compute OEE/m);
+    expect(help.stdout).toMatch(/^ {2}broker-config +write a Mosquitto configuration/m);
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');

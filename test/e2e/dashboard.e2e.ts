@@ -111,7 +111,23 @@ test('a stop logged on a tablet shows on the lead line view and the manager boar
   await manager.page.goto(`${svc.url}/#/tv`);
   await expect(manager.page.getByTestId('tv')).toBeVisible();
   await expect(manager.page.locator('[data-testid="tv"] [data-testid^="tile-"]')).toHaveCount(3);
+  await expect(manager.tile('line-a')).toHaveAttribute('data-state', 'stopped');
   await manager.screenshot('tv');
+
+  // Network loss: the service goes away and comes back on the same port; the TV recovers alone.
+  await svc.down();
+  await expect(manager.page.getByTestId('live-status')).not.toHaveAttribute('data-connection', 'online', { timeout: 15_000 });
+  await svc.up();
+  await expect(manager.page.getByTestId('live-status')).toHaveAttribute('data-connection', 'online', { timeout: 15_000 });
+  await tablet.waitSynced();
+  await tablet.restart();
+  await expect(manager.tile('line-a')).toHaveAttribute('data-state', 'running', { timeout: 10_000 });
+
+  // Trends: OEE per line by day, and the comparison of lines.
+  await manager.page.goto(`${svc.url}/#/trends`);
+  await expect(manager.page.locator('[data-testid="compare"] tbody tr')).toHaveCount(3);
+  await expect(manager.page.locator('[data-testid="trends"] figure[data-drawn="true"]')).toHaveCount(1);
+  await manager.screenshot('trends');
 });
 
 test('the lead corrects a reason; the report, the board and the CLI agree on the new numbers', async ({ browser }) => {

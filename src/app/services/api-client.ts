@@ -32,6 +32,8 @@ async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit, ti
   } catch (cause) {
     throw new FloorboardError('internal', `network: ${path} unreachable`, { cause });
   }
+  // A gateway or proxy answering for a service that is down is the same as no network.
+  if (response.status >= 502) throw new FloorboardError('internal', `network: ${path} answered ${response.status}`);
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const err = errorBodySchema.safeParse(body);

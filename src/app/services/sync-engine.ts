@@ -24,8 +24,11 @@ export interface SyncStatus {
   rejected: RejectedEntry[];
 }
 
+/** What the engine needs from storage (the IndexedDB adapter in the app). */
+export type OutboxStore = Pick<OutboxIdb, 'append' | 'loadAll' | 'commitOutcome' | 'dismiss'>;
+
 export interface SyncEngineDeps {
-  store: OutboxIdb;
+  store: OutboxStore;
   url: string;
   clientId: string;
   ackTopic: string;
@@ -131,7 +134,9 @@ export class SyncEngine {
       this.#setMode('connecting');
       const link = await this.deps.open(this.deps.url, { ...auth, clientId: this.deps.clientId }, this.deps.ackTopic, {
         onMessage: (topic, payload) => {
-          if (topic === this.deps.ackTopic) this.#ackChain = this.#ackChain.then(() => this.#onAck(payload));
+          // Acks are applied one at a time, in order. A failed commit leaves the entries sent; they
+          // expire, go out again and are acknowledged again (the service dedupes), so never stall the chain.
+          if (topic === this.deps.ackTopic) this.#ackChain = this.#ackChain.then(() => this.#onAck(payload)).catch((error: unknown) => console.error('ack not applied', error));
         },
         onClose: () => this.#lost(),
       });

@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import type { Principal } from '../../core/access.ts';
+import { FloorboardError } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import { ackRole, dynsecRoles } from './dynsec-roles.ts';
 import { readsOwnAck, rolesFor } from './mosquitto-scopes.ts';
@@ -65,7 +66,13 @@ export async function connectDynsec(options: DynsecOptions): Promise<DynsecSessi
   let nextId = 0;
   client.on('message', (topic, payload) => {
     if (topic !== RESPONSE_TOPIC) return;
-    const parsed = responsesSchema.safeParse(JSON.parse(payload.toString('utf8')));
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    const parsed = responsesSchema.safeParse(json);
     if (!parsed.success) return options.log('dynsec: unreadable response', { payload: payload.toString('utf8').slice(0, 200) });
     const key = parsed.data.responses.at(-1)?.correlationData;
     const waiter = key ? pending.get(key) : undefined;
@@ -107,11 +114,16 @@ export async function connectDynsec(options: DynsecOptions): Promise<DynsecSessi
     timers.set(username, timer);
   };
 
+  // Not reaching the broker, or being refused by it, is a configuration error: the service stops.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new FloorboardError('invalid-config', `cannot reach the MQTT broker at ${options.url}`)), 10_000);
+    client.once('connect', () => (clearTimeout(timer), resolve()));
+    client.once('error', (error) => (clearTimeout(timer), reject(new FloorboardError('invalid-config', `MQTT broker refused the service: ${error.message}`, { cause: error }))));
+  }).catch((error: unknown) => {
+    client.end(true);
+    throw error;
+  });
   try {
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
     await client.subscribeAsync(RESPONSE_TOPIC, { qos: 1 });
     const [listing] = await send([{ command: 'listClients', verbose: true }]);
     if (listing?.error) throw new Error(listing.error);
@@ -154,7 +166,7 @@ export async function connectDynsec(options: DynsecOptions): Promise<DynsecSessi
       });
       const responses = await send(commands);
       const created = responses.at(-1);
-      if (!created || created.error) throw new Error(`broker refused the session client ${username}: ${created?.error ?? 'no answer'}`);
+      if (!created || created.error) throw new FloorboardError('internal', `the MQTT broker refused the session client ${username}: ${created?.error ?? 'no answer'}`);
       expireAt(username, session.expiresAt);
       return username;
     },

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
+import { FloorboardError } from '../../core/index.ts';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { createBrokerAuth } from './broker-auth.ts';
@@ -50,7 +51,17 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
 
   const tcp: TcpServer = createServer((socket) => aedes.handle(socket));
   await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
+    tcp.once('error', (error: NodeJS.ErrnoException) => {
+      aedes.close();
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new FloorboardError('invalid-config', `MQTT_TCP_PORT ${options.tcpPort} is already in use (another broker?)`, {
+              details: ['MQTT_TCP_PORT: choose a free port, or set MQTT_URL to use the broker that holds it'],
+              cause: error,
+            })
+          : error,
+      );
+    });
     tcp.listen(options.tcpPort, options.host, () => resolve());
   });
   const wss = new WebSocketServer({ noServer: true });

@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { startService, type Service } from '../../../src/server/app.ts';
 import { configSchema } from '../../../src/server/config.ts';
 import type { StoredEvent } from '../../../src/server/storage/storage.ts';
+import { TcpRelay } from './tcp-relay.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURE_PLANT = join(root, 'test/fixtures/test.plant.json');
@@ -20,38 +19,28 @@ export const FIXTURE_PLANT = join(root, 'test/fixtures/test.plant.json');
 export class TestService {
   service: Service | null = null;
   port = 0;
-  readonly #sockets = new Set<Socket>();
-  #relay: Server | null = null;
-  private constructor(readonly dataDir: string) {}
+  #relay: TcpRelay | null = null;
+  private constructor(
+    readonly dataDir: string,
+    readonly staticDir: string,
+  ) {}
 
-  static async start(): Promise<TestService> {
-    const t = new TestService(await mkdtemp(join(tmpdir(), 'floorboard-e2e-')));
+  /** Starts the service; `staticDir` serves another build of the PWA (default dist/). */
+  static async start(staticDir = join(root, 'dist')): Promise<TestService> {
+    const t = new TestService(await mkdtemp(join(tmpdir(), 'floorboard-e2e-')), staticDir);
     await t.up();
     await t.#listen();
     return t;
   }
 
   async #listen(): Promise<void> {
-    this.#relay = createServer((client) => {
-      const target = this.service?.httpPort;
-      if (target === undefined) return void client.destroy();
-      const upstream = connect(target, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on('close', () => this.#sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.#relay!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.#relay.address() as AddressInfo).port;
+    this.#relay = await TcpRelay.start(() => this.service?.httpPort);
+    this.port = this.#relay.port;
   }
 
   /** Cuts every open connection (a network drop), without stopping the service. */
   cut(): void {
-    for (const s of this.#sockets) s.destroy();
+    this.#relay?.cut();
   }
 
   get url(): string {
@@ -62,7 +51,7 @@ export class TestService {
   async up(plantFile = FIXTURE_PLANT): Promise<void> {
     const config = configSchema.parse({
       port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile, dataDir: this.dataDir,
-      staticDir: join(root, 'dist'), oeeIntervalMs: 1000, logLevel: 'silent',
+      staticDir: this.staticDir, oeeIntervalMs: 1000, logLevel: 'silent',
     });
     this.service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
   }
@@ -81,7 +70,7 @@ export class TestService {
 
   async dispose(): Promise<void> {
     await this.down();
-    await new Promise<void>((resolve) => (this.#relay ? this.#relay.close(() => resolve()) : resolve()));
+    await this.#relay?.close();
     await rm(this.dataDir, { recursive: true, force: true });
   }
 }

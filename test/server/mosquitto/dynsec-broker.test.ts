@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
+import { connect as mqttConnect, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackSchema } from '../../../src/core/events.schema.ts';
@@ -14,7 +14,7 @@ import { connectTo, pubackCode, recorder, sleep, subackCode } from './mqtt-probe
 const root = `floorboard/v1/${SITE}`;
 const lineA = `${root}/assembly/line-a`;
 const lineB = `${root}/assembly/line-b`;
-type Creds = { username: string; password: string; clientId: string };
+type Creds = { path: string; username: string; password: string; clientId: string };
 
 describe('Mosquitto with dynamic security: per-session broker clients made at login', () => {
   let broker: MosquittoBroker;
@@ -26,7 +26,7 @@ describe('Mosquitto with dynamic security: per-session broker clients made at lo
     expect(res.status).toBe(200);
     return (await res.json()) as { token: string; mqtt: Creds };
   };
-  const connect = (c: Creds, v5 = true) => connectTo(broker.tcpPort, { ...c, protocolVersion: v5 ? 5 : 4 }, clients);
+  const connect = (c: Creds, v5 = true) => connectTo(broker.tcpPort, { username: c.username, password: c.password, clientId: c.clientId, protocolVersion: v5 ? 5 : 4 }, clients);
   const storedIds = async () => new Set((await service.storage.listEvents()).events.map((e) => e.event.id));
 
   beforeAll(async () => {
@@ -53,6 +53,15 @@ describe('Mosquitto with dynamic security: per-session broker clients made at lo
     await expect(connect({ ...mqtt, clientId: 'tab-other' })).rejects.toThrow();
     await expect(connectTo(broker.tcpPort, { clientId: 'anon' }, clients)).rejects.toThrow();
     await expect(connect(mqtt)).resolves.toBeDefined();
+  });
+
+  it('serves the tablets over the WebSocket listener with the same session credentials', async () => {
+    const { mqtt } = await login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-ws' });
+    const ws = mqttConnect(`ws://127.0.0.1:${broker.wsPort}${mqtt.path}`, { username: mqtt.username, password: mqtt.password, clientId: mqtt.clientId, reconnectPeriod: 0, connectTimeout: 5000 });
+    clients.push(ws);
+    await new Promise<void>((resolve, reject) => (ws.once('connect', () => resolve()), ws.once('error', reject)));
+    expect(await subackCode(ws, `${root}/_ack/tab-ws`)).toBe(1);
+    expect(await subackCode(ws, `${lineB}/status`)).toBe(128);
   });
 
   it('refuses an operator subscribing past its scope: SUBACK 0x80 on MQTT 3.1.1, 0x87 on MQTT 5', async () => {

@@ -1,12 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalOf, type Principal } from '../../../src/core/access.ts';
-import { indexPlant } from '../../../src/core/plant-index.ts';
+import { indexPlant, type PlantIndex } from '../../../src/core/plant-index.ts';
 import { connectDynsec, type DynsecSessions } from '../../../src/server/broker/dynsec-sessions.ts';
 import { loadPlantFile } from '../../../src/server/plant-file.ts';
 import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
 import { FIXTURE_PLANT } from '../service-harness.ts';
-import { connectTo } from './mqtt-probe.ts';
+import { connectTo, pubackCode } from './mqtt-probe.ts';
 
 describe('dynamic-security sessions against a real Mosquitto', () => {
   let broker: MosquittoBroker;
@@ -14,10 +15,11 @@ describe('dynamic-security sessions against a real Mosquitto', () => {
   const clients: MqttClient[] = [];
   const logs: string[] = [];
   let principal: Principal;
+  let index: PlantIndex;
 
   beforeAll(async () => {
     broker = await startMosquitto(FIXTURE_PLANT, 'dynsec');
-    const index = indexPlant(await loadPlantFile(FIXTURE_PLANT));
+    index = indexPlant(await loadPlantFile(FIXTURE_PLANT));
     const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
     sessions = await connectDynsec({ url: MQTT_URL!, username: MQTT_USERNAME!, password: MQTT_PASSWORD!, clientId: 'dynsec-test', index: () => index, now: Date.now, log: (m) => logs.push(m) });
     principal = principalOf(index.plant.users.find((u) => u.id === 'op-a')!);
@@ -41,6 +43,20 @@ describe('dynamic-security sessions against a real Mosquitto', () => {
     await expect(connectTo(broker.tcpPort, { username, password: 'pw-exp-1', clientId: 'tab-exp' }, clients)).rejects.toThrow();
   });
 
+  it('expires, after a restart of the service, the sessions the previous run created', async () => {
+    const username = await sessions!.open({ principal, deviceId: 'tab-left', password: 'pw-left', expiresAt: Date.now() + 1500 });
+    await sessions!.close();
+    const c = await connectTo(broker.tcpPort, { username, password: 'pw-left', clientId: 'tab-left' }, clients);
+    const closed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 5000);
+      c.once('close', () => (clearTimeout(timer), resolve(true)));
+    });
+    // A new run finds the client with its expiry in the description and deletes it on time.
+    const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
+    sessions = await connectDynsec({ url: MQTT_URL!, username: MQTT_USERNAME!, password: MQTT_PASSWORD!, clientId: 'dynsec-test-2', index: () => index, now: Date.now, log: () => {} });
+    expect(await closed).toBe(true);
+  });
+
   it('replaces the session of the same user and device: the old password stops working', async () => {
     await sessions!.open({ principal, deviceId: 'tab-re', password: 'old-pw', expiresAt: Date.now() + 60_000 });
     await sessions!.open({ principal, deviceId: 'tab-re', password: 'new-pw', expiresAt: Date.now() + 60_000 });
@@ -48,10 +64,20 @@ describe('dynamic-security sessions against a real Mosquitto', () => {
     await expect(connectTo(broker.tcpPort, { username: 'op-a@tab-re', password: 'new-pw', clientId: 'tab-re' }, clients)).resolves.toBeDefined();
   });
 
+  it('creates the roles of the current plant at start, so a station added after broker-config works', async () => {
+    const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
+    // As if a2 were new: its role is missing from the broker.
+    execFileSync('/usr/bin/mosquitto_ctrl', ['-h', '127.0.0.1', '-p', String(broker.tcpPort), '-u', MQTT_USERNAME!, '-P', MQTT_PASSWORD!, 'dynsec', 'deleteRole', 'fb-events-a2'], { stdio: 'ignore' });
+    await sessions!.close();
+    sessions = await connectDynsec({ url: MQTT_URL!, username: MQTT_USERNAME!, password: MQTT_PASSWORD!, clientId: 'dynsec-test-3', index: () => index, now: Date.now, log: () => {} });
+    const username = await sessions!.open({ principal, deviceId: 'tab-new', password: 'pw-new', expiresAt: Date.now() + 60_000 });
+    const c = await connectTo(broker.tcpPort, { username, password: 'pw-new', clientId: 'tab-new', protocolVersion: 5 }, clients);
+    expect(await pubackCode(c, 'floorboard/v1/test-site/assembly/line-a/station/a2/events', '{"events":[]}')).toBe(0);
+  });
+
   it('resolves null quickly on a broker without dynamic security for the account', async () => {
     const acl = await startMosquitto(FIXTURE_PLANT, 'acl');
     try {
-      const index = indexPlant(await loadPlantFile(FIXTURE_PLANT));
       const started = Date.now();
       const none = await connectDynsec({ url: acl.serviceEnv.MQTT_URL!, username: '_service', password: acl.credentials._service!, clientId: 'probe', index: () => index, now: Date.now, log: () => {} });
       expect(none).toBeNull();

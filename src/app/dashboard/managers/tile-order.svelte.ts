@@ -12,11 +12,12 @@ export const RESORT_MS = 10_000;
 export function stableOrder(tiles: () => BoardTile[], sort: () => BoardSort): { readonly ids: string[] } {
   let ids = $state<string[]>([]);
   const resort = () => (ids = sortTiles(untrack(tiles), untrack(sort)).map((t) => t.lineId));
+  // A string: equal when the same lines are shown, so new values alone never re-run the effect.
+  const shown = $derived(`${sort()}|${tiles().map((t) => t.lineId).join()}`);
   $effect(() => {
     // Re-sort at once when what is shown changes (lines added, filter, sort), not when values do.
-    void sort();
-    void tiles().map((t) => t.lineId).join();
-    resort();
+    void shown;
+    untrack(resort);
     const timer = setInterval(resort, RESORT_MS);
     return () => clearInterval(timer);
   });

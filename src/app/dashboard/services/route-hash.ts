@@ -1,0 +1,43 @@
+/** The dashboard routes, from the location hash. */
+export type DashboardRoute =
+  | { kind: 'home' }
+  | { kind: 'board' }
+  | { kind: 'tv' }
+  | { kind: 'trends' }
+  | { kind: 'line'; lineId: string; from: number | null; to: number | null }
+  | { kind: 'report'; lineId: string; from: number; to: number };
+
+const num = (s: string | null) => (s !== null && /^\d+$/.test(s) ? Number(s) : null);
+
+/** Parses `#/board`, `#/tv`, `#/trends`, `#/line/<id>[?from=&to=]`, `#/report/<id>?from=&to=`; null when not a dashboard hash. */
+export function parseRoute(hash: string): DashboardRoute | null {
+  const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
+  // Read once, never mutated: a plain URLSearchParams is right here.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const params = new URLSearchParams(search);
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'dashboard' && parts.length === 1) return { kind: 'home' };
+  if (parts[0] === 'board' && parts.length === 1) return { kind: 'board' };
+  if (parts[0] === 'tv' && parts.length === 1) return { kind: 'tv' };
+  if (parts[0] === 'trends' && parts.length === 1) return { kind: 'trends' };
+  if (parts[0] === 'line' && parts[1] && parts.length === 2) return { kind: 'line', lineId: decodeURIComponent(parts[1]), from: num(params.get('from')), to: num(params.get('to')) };
+  if (parts[0] === 'report' && parts[1] && parts.length === 2) {
+    const [from, to] = [num(params.get('from')), num(params.get('to'))];
+    if (from !== null && to !== null) return { kind: 'report', lineId: decodeURIComponent(parts[1]), from, to };
+  }
+  return null;
+}
+
+/** The hash of a route (the inverse of `parseRoute`). */
+export function routeHash(r: DashboardRoute): string {
+  switch (r.kind) {
+    case 'home':
+      return '#/dashboard';
+    case 'line':
+      return `#/line/${encodeURIComponent(r.lineId)}${r.from !== null && r.to !== null ? `?from=${r.from}&to=${r.to}` : ''}`;
+    case 'report':
+      return `#/report/${encodeURIComponent(r.lineId)}?from=${r.from}&to=${r.to}`;
+    default:
+      return `#/${r.kind}`;
+  }
+}

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { ulid } from 'ulid';
+import { startService, type Service } from '../../../src/server/app.ts';
+import { configSchema } from '../../../src/server/config.ts';
+import { topics } from '../../../src/core/topics.ts';
+import { eventSchema, type FloorEvent } from '../../../src/core/events.schema.ts';
+import type { OutboxRecord } from '../../../src/core/outbox/outbox-record.schema.ts';
+import type { AckOutcome } from '../../../src/core/outbox/outbox-state.ts';
+import { SyncEngine, type OutboxStore, type SyncStatus } from '../../../src/app/services/sync-engine.ts';
+import { openMqttLink } from '../../../src/app/adapters/mqtt-link.ts';
+import { TcpRelay } from '../../e2e/support/tcp-relay.ts';
+
+const PLANT = new URL('../../fixtures/test.plant.json', import.meta.url).pathname;
+const DEVICE = 'tab-sync-test';
+
+/** Storage stand-in with the adapter's contract (IndexedDB itself is covered by the e2e tests). */
+class MemoryStore implements OutboxStore {
+  readonly records = new Map<string, OutboxRecord>();
+  seq = 0;
+  async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null) {
+    const event = eventSchema.parse(build(this.seq)) as FloorEvent;
+    const record: OutboxRecord = { id: event.id, seq: this.seq++, event, state: { kind: 'pending' }, clockOffsetMs };
+    this.records.set(record.id, record);
+    return record;
+  }
+  async loadAll() {
+    return { records: [...this.records.values()], invalid: [] };
+  }
+  async commitOutcome(o: AckOutcome) {
+    for (const id of o.removed) this.records.delete(id);
+    for (const r of o.rejected) {
+      const rec = this.records.get(r.id);
+      if (rec) this.records.set(r.id, { ...rec, state: { kind: 'rejected', code: r.code, message: r.message } });
+    }
+  }
+  async dismiss(id: string) {
+    this.records.delete(id);
+  }
+}
+
+let service: Service | null = null;
+let dataDir = '';
+let port = 0;
+let relay: TcpRelay | null = null;
+async function up() {
+  const config = configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile: PLANT, dataDir, staticDir: join(dataDir, 'none'), logLevel: 'silent' });
+  service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
+  port = service.httpPort;
+}
+async function token(): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: '1001', pin: '1234', deviceId: DEVICE }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+/** Network drop, then the service stops (with no client socket left open) and starts again. */
+async function restart() {
+  relay!.cut();
+  await service!.close();
+  await up();
+}
+afterEach(async () => {
+  relay?.cut();
+  await service?.close();
+  await relay?.close();
+  relay = null;
+  service = null;
+  port = 0;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function setup() {
+  dataDir = await mkdtemp(join(tmpdir(), 'floorboard-sync-'));
+  await up();
+  relay = await TcpRelay.start(() => service?.httpPort);
+  const password = await token();
+  const store = new MemoryStore();
+  let status: SyncStatus | null = null;
+  const engine = new SyncEngine({
+    store, url: `ws://127.0.0.1:${relay.port}/mqtt`, clientId: DEVICE, ackTopic: topics.ack('test-site', DEVICE),
+    topicFor: (key) => (key === 'line-a/a1' ? topics.events({ site: 'test-site', area: 'assembly', line: 'line-a', station: 'a1' }) : null),
+    credentials: async () => ({ username: 'op-a', password }),
+    open: openMqttLink, now: Date.now, random: Math.random, onStatus: (s) => (status = s),
+  });
+  const note = (text: string) => (seq: number): FloorEvent => ({ v: 1, id: ulid(), deviceId: DEVICE, seq, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'note', text });
+  const until = async (what: () => boolean, ms = 20_000) => {
+    const end = Date.now() + ms;
+    while (!what()) {
+      if (Date.now() > end) throw new Error(`timed out; status ${JSON.stringify({ ...status, rejected: status?.rejected.length })}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const stored = async () => (await service!.storage.listEvents({ limit: 100_000 })).events.map((e) => e.event.id);
+  return { store, engine, note, until, stored, status: () => status };
+}
+
+describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
+  it('drains entries made offline, each stored exactly once, and removes them only on the ack', async () => {
+    const t = await setup();
+    await t.engine.load();
+    const ids: string[] = [];
+    for (let i = 0; i < 500; i++) ids.push((await t.engine.record(t.note(`n${i}`), 0)).id);
+    expect(t.store.records.size).toBe(500);
+    t.engine.start();
+    await t.until(() => t.store.records.size === 0);
+    const stored = await t.stored();
+    expect([...stored].sort()).toEqual([...ids].sort());
+    t.engine.stop();
+  });
+
+  it('survives a service restart mid-flight: every entry arrives once', async () => {
+    const t = await setup();
+    await t.engine.load();
+    const ids: string[] = [];
+    for (let i = 0; i < 2000; i++) ids.push((await t.engine.record(t.note(`r${i}`), 0)).id);
+    t.engine.start();
+    await t.until(() => t.store.records.size < 2000);
+    await restart();
+    t.engine.kick();
+    await t.until(() => t.store.records.size === 0, 25_000);
+    const stored = await t.stored();
+    expect(stored.length).toBe(2000);
+    expect(new Set(stored)).toEqual(new Set(ids));
+    t.engine.stop();
+  });
+
+  it('keeps a rejected entry with its reason and syncs the entries behind it', async () => {
+    const t = await setup();
+    await t.engine.load();
+    const first = await t.engine.record(t.note('before'), 0);
+    const bad = await t.engine.record((seq) => ({ ...t.note('x')(seq), type: 'stop.classify', stopId: ulid(), reasonId: 'no-such-reason' }) as FloorEvent, 0);
+    const after = await t.engine.record(t.note('after'), 0);
+    t.engine.start();
+    await t.until(() => t.store.records.size === 1 && t.status()?.rejected.length === 1);
+    expect(t.status()?.rejected[0]).toMatchObject({ id: bad.id, code: 'unknown-reason' });
+    expect(t.store.records.get(bad.id)?.state.kind).toBe('rejected');
+    expect((await t.stored()).sort()).toEqual([first.id, after.id].sort());
+    await t.engine.dismiss(bad.id);
+    expect(t.store.records.size).toBe(0);
+    t.engine.stop();
+  });
+});

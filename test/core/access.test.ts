@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { canPublish, canSubscribe, filterMatches, principalOf, visibleLines, type Principal } from '../../src/core/access.ts';
+import { parseTopic, plantSchema } from '../../src/core/index.ts';
+import { indexPlant } from '../../src/core/plant-index.ts';
+
+const plant = plantSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/test.plant.json', import.meta.url), 'utf8')));
+const index = indexPlant(plant);
+const who = (id: string): Principal => principalOf(plant.users.find((u) => u.id === id)!);
+const root = 'floorboard/v1/test-site';
+
+describe('access rules (shared by the embedded broker, broker-config and the HTTP API)', () => {
+  it.each([
+    ['op-a', `${root}/assembly/line-a/station/a1/events`, true],
+    ['op-a', `${root}/assembly/line-b/station/b1/events`, false],
+    ['op-a', `${root}/packing/line-a/station/a1/events`, false],
+    ['op-a', `${root}/assembly/line-a/station/a1/signals`, false],
+    ['op-a', `${root}/assembly/line-a/corrections`, false],
+    ['op-a', `${root}/assembly/line-a/status`, false],
+    ['op-a', `${root}/_ack/tab-1`, false],
+    ['lead-a', `${root}/assembly/line-a/station/a2/events`, true],
+    ['lead-a', `${root}/assembly/line-a/corrections`, true],
+    ['lead-a', `${root}/assembly/line-b/corrections`, false],
+    ['gw-a', `${root}/assembly/line-a/station/a1/signals`, true],
+    ['gw-a', `${root}/assembly/line-a/station/a2/signals`, false],
+    ['gw-a', `${root}/assembly/line-a/station/a1/events`, false],
+    ['mgr', `${root}/assembly/line-a/station/a1/events`, false],
+    ['admin', `${root}/assembly/line-b/status`, true],
+    ['op-a', 'floorboard/v1/other-site/assembly/line-a/station/a1/events', false],
+  ])('%s publishing %s: %s', (user, topic, expected) => {
+    expect(canPublish(who(user), parseTopic(topic), index)).toBe(expected);
+  });
+
+  it.each([
+    ['op-a', `${root}/assembly/line-a/status`, true],
+    ['op-a', `${root}/assembly/line-a/+`, false],
+    ['op-a', `${root}/assembly/+/status`, false],
+    ['op-a', `${root}/_ack/tab-1`, true],
+    ['op-a', `${root}/_ack/+`, false],
+    ['op-a', '#', false],
+    ['mgr', `${root}/+/+/status`, true],
+    ['mgr', `${root}/+/oee`, true],
+    ['mgr', `${root}/#`, false],
+    ['mgr-pack', `${root}/packing/+/oee`, true],
+    ['mgr-pack', `${root}/+/+/oee`, false],
+    ['mgr-pack', `${root}/oee`, false],
+    ['gw-a', `${root}/assembly/line-a/status`, false],
+    ['gw-a', `${root}/_ack/tab-1`, true],
+    ['admin', '$SYS/#', true],
+    ['mgr', '$SYS/#', false],
+  ])('%s subscribing %s (client tab-1): %s', (user, filter, expected) => {
+    expect(canSubscribe(who(user), filter, index, 'tab-1')).toBe(expected);
+  });
+
+  it('scopes the lines each role sees', () => {
+    expect([...visibleLines(who('op-a'), index)]).toEqual(['line-a']);
+    expect([...visibleLines(who('mgr-pack'), index)]).toEqual(['line-c']);
+    expect([...visibleLines(who('mgr'), index)].sort()).toEqual(['line-a', 'line-b', 'line-c']);
+  });
+
+  it('matches MQTT filters like a broker', () => {
+    expect(filterMatches('a/+/c', 'a/b/c')).toBe(true);
+    expect(filterMatches('a/#', 'a')).toBe(true);
+    expect(filterMatches('a/#', 'a/b/c')).toBe(true);
+    expect(filterMatches('a/+', 'a/b/c')).toBe(false);
+    expect(filterMatches('+', 'a/b')).toBe(false);
+  });
+});
