@@ -119,8 +119,12 @@ async function boardRun(page: Page, base: string, mqttPort: number) {
       timers[i] = setInterval(send, 1000);
     }, (i * 1000) / LINES),
   );
+  const browser = page.context().browser()!;
+  const isTracing = Boolean(process.env.BENCH_TRACE);
+  if (isTracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   timers.forEach((t) => clearInterval(t));
+  if (isTracing) printTopTasks(JSON.parse((await browser.stopTracing()).toString('utf8')) as TraceFile);
   const mid = await metric();
   const wallS = (Date.now() - t0) / 1000;
   await page.waitForTimeout(500);
@@ -146,6 +150,20 @@ async function boardRun(page: Page, base: string, mqttPort: number) {
     heapEnd: end.JSHeapUsedSize!,
     tileState,
   };
+}
+
+type TraceFile = { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] };
+
+/** BENCH_TRACE=1: where the renderer's main thread spent its time, by top-level task kind. */
+function printTopTasks(trace: TraceFile): void {
+  const main = trace.traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const byName = new Map<string, number>();
+  for (const e of trace.traceEvents) {
+    if (!main || e.tid !== main.tid || e.pid !== main.pid || e.ph !== 'X' || !e.dur) continue;
+    byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`  trace (main thread, ms incl. nested): ${top.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')}`);
 }
 
 /** 7 days of 1-minute buckets for one line, in the shape of GET /api/oee. */

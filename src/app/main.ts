@@ -13,6 +13,7 @@ import { sync } from './managers/sync.svelte.ts';
 import { clock } from './managers/clock.svelte.ts';
 import { update } from './managers/update.svelte.ts';
 import { oee } from './managers/oee.svelte.ts';
+import { lineLive } from './managers/line-live.svelte.ts';
 
 async function start(): Promise<void> {
   performance.mark('fb:script');
@@ -43,6 +44,7 @@ async function start(): Promise<void> {
     now: () => Date.now(),
     random: Math.random,
     onStatus: sync.update,
+    live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
   await engine.load();
   performance.mark('fb:outbox');
@@ -57,8 +59,14 @@ async function start(): Promise<void> {
     void clock.measure();
     void update.register();
     oee.listen();
+    void outbox.pruneJournal(Date.now());
   });
-  window.addEventListener('online', () => engine.kick());
+  window.addEventListener('online', () => {
+    engine.kick();
+    void clock.measure();
+  });
+  // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
+  setInterval(() => void clock.measure(), 10 * 60_000);
 }
 
 void start();

@@ -24,6 +24,8 @@ export async function openMqttLink(
   subscribe: string,
   handlers: LinkHandlers,
   connectTimeoutMs = 8000,
+  /** Nice-to-have topics (live status): a refusal here does not fail the connection. */
+  extras: readonly string[] = [],
 ): Promise<BrokerLink> {
   const { default: mqtt } = await import('mqtt');
   const client: MqttClient = mqtt.connect(url, {
@@ -52,6 +54,7 @@ export async function openMqttLink(
     client.once('error', fail);
     client.once('close', () => fail(new Error('connection closed before it was ready')));
   });
+  if (extras.length > 0) client.subscribe([...extras], { qos: 0 }, () => undefined);
   let isClosed = false;
   client.on('message', (topic, payload) => handlers.onMessage(topic, payload.toString()));
   client.on('close', () => {

@@ -78,16 +78,20 @@ export class OutboxIdb {
     await this.db.delete('outbox', id);
   }
 
-  /** The device's own recent events (for the station view), oldest first; prunes old ones. */
+  /** The device's own recent events (for the station view), oldest first. Read-only: start-up path. */
   async journal(now: number): Promise<FloorEvent[]> {
-    const tx = this.db.transaction('journal', 'readwrite');
-    const index = tx.store.index('ts');
-    for (let c = await index.openCursor(IDBKeyRange.upperBound(now - JOURNAL_KEEP_MS)); c; c = await c.continue()) await c.delete();
-    const all = await index.getAll();
-    await tx.done;
+    const all = await this.db.getAllFromIndex('journal', 'ts', IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS));
     return all.flatMap((v) => {
       const p = eventSchema.safeParse(v);
       return p.success ? [p.data as FloorEvent] : [];
     });
+  }
+
+  /** Drops journal events older than the window (run when idle, not at start-up). */
+  async pruneJournal(now: number): Promise<void> {
+    const tx = this.db.transaction('journal', 'readwrite');
+    const index = tx.store.index('ts');
+    for (let c = await index.openCursor(IDBKeyRange.upperBound(now - JOURNAL_KEEP_MS)); c; c = await c.continue()) await c.delete();
+    await tx.done;
   }
 }

@@ -3,9 +3,20 @@ import { weekdays } from '../../core/plant.schema.ts';
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+// Building an Intl formatter is costly (time-zone data), and the live timer asks every second.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timezone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timezone, f);
+  }
+  return f;
+}
+
 /** Local weekday index (0 = mon) and minute of day of `now` in `timezone`. */
 function localClock(now: number, timezone: string): { day: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = formatterFor(timezone).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = weekdays.indexOf(get('weekday').toLowerCase().slice(0, 3) as (typeof weekdays)[number]);
   return { day, minute: Number(get('hour')) * 60 + Number(get('minute')) };

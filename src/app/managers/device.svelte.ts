@@ -12,6 +12,15 @@ import type { LoginResult } from '../services/api-client.ts';
 const apiModule = () => import('../services/api-client.ts');
 import { i18n } from './i18n.svelte.ts';
 
+/** What step 1 of enrolment hands to step 2. */
+export interface EnrolmentStep {
+  token: string;
+  plant: Plant;
+  raw: unknown;
+  userId: string;
+  deviceId: string;
+}
+
 /**
  * The tablet: its enrolment, the cached plant and roster, and who is signed in.
  * Sign-in is online when the service answers; when the network is down it checks the PIN against
@@ -44,23 +53,24 @@ class DeviceManager {
   }
 
   /** Step 1 of enrolment: a lead or admin signs in; returns the stations the plant has. */
-  async startEnrolment(userId: string, password: string): Promise<{ token: string; plant: Plant; raw: unknown; userId: string }> {
+  async startEnrolment(userId: string, password: string): Promise<EnrolmentStep> {
+    // The device id is made here, once: the lead's login and every later operator login use it.
     const deviceId = this.enrolment?.deviceId ?? `tab-${ulid().toLowerCase()}`;
     const { api } = await apiModule();
     const login = await api.login({ kind: 'password', userId, password, deviceId });
     const raw = await api.plant(login.token);
-    return { token: login.token, plant: parsePlant(raw), raw, userId: login.user.id };
+    return { token: login.token, plant: parsePlant(raw), raw, userId: login.user.id, deviceId };
   }
 
   /** Step 2: enrol to one station; caches plant and that station's roster for offline sign-in. */
-  async enrol(step: { token: string; plant: Plant; raw: unknown; userId: string }, stationId: string, now: number): Promise<void> {
+  async enrol(step: EnrolmentStep, stationId: string, now: number): Promise<void> {
     const area = step.plant.areas.find((a) => a.lines.some((l) => l.stations.some((s) => s.id === stationId)));
     const line = area?.lines.find((l) => l.stations.some((s) => s.id === stationId));
     if (!area || !line) throw new FloorboardError('not-found', `station "${stationId}" is not in the plant`);
     const { api } = await apiModule();
     const roster = await api.roster(step.token, [stationId]);
     const enrolment: Enrolment = {
-      deviceId: `tab-${ulid().toLowerCase()}`, site: step.plant.site.id, area: area.id, line: line.id, station: stationId, enrolledBy: step.userId, enrolledAt: now,
+      deviceId: step.deviceId, site: step.plant.site.id, area: area.id, line: line.id, station: stationId, enrolledBy: step.userId, enrolledAt: now,
     };
     await this.#cache!.savePlantAndRoster(step.raw, roster);
     await this.#cache!.put('enrolment', enrolment);
@@ -106,14 +116,20 @@ class DeviceManager {
 
   /** MQTT credentials: the newest unexpired token on this device, or re-verify an offline sign-in now. */
   async credentials(now: number): Promise<{ username: string; password: string } | null> {
-    if (this.#pending && (!this.#credentials || this.#credentials.expiresAt - 60_000 < now)) {
+    // An offline sign-in is re-verified online as soon as the service answers (and brings a fresh token).
+    if (this.#pending) {
+      const { api, isNetworkError } = await apiModule();
       try {
-        const { api } = await apiModule();
         await this.#adopt(await api.login({ kind: 'badge', ...this.#pending, deviceId: this.enrolment!.deviceId }));
         this.#pending = null;
-        if (this.session) this.session = { ...this.session, isOffline: false };
-      } catch {
-        // still offline, or the PIN changed: keep working locally
+        if (this.session) {
+          this.session = { ...this.session, isOffline: false };
+          await this.#cache!.put('session', $state.snapshot(this.session));
+        }
+      } catch (error) {
+        // Still offline: try again on the next connect. Refused (PIN changed, locked out): stop
+        // retrying, or every reconnect would count as a failed login for this badge.
+        if (!isNetworkError(error)) this.#pending = null;
       }
     }
     const c = this.#credentials;

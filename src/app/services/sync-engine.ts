@@ -35,7 +35,16 @@ export interface SyncEngineDeps {
   /** Topic for a batch's station key (`line/station`), or null if the plant does not know it. */
   topicFor(stationKey: string): string | null;
   credentials(): Promise<{ username: string; password: string } | null>;
-  open(url: string, auth: { username: string; password: string; clientId: string }, subscribe: string, handlers: LinkHandlers): Promise<BrokerLink>;
+  open(
+    url: string,
+    auth: { username: string; password: string; clientId: string },
+    subscribe: string,
+    handlers: LinkHandlers,
+    connectTimeoutMs?: number,
+    extras?: readonly string[],
+  ): Promise<BrokerLink>;
+  /** Live topics to follow besides the acks (retained line status and OEE), and their handler. */
+  live?: { topics: () => readonly string[]; onMessage(topic: string, payload: string): void };
   now(): number;
   random(): number;
   onStatus(status: SyncStatus): void;
@@ -137,9 +146,10 @@ export class SyncEngine {
           // Acks are applied one at a time, in order. A failed commit leaves the entries sent; they
           // expire, go out again and are acknowledged again (the service dedupes), so never stall the chain.
           if (topic === this.deps.ackTopic) this.#ackChain = this.#ackChain.then(() => this.#onAck(payload)).catch((error: unknown) => console.error('ack not applied', error));
+          else this.deps.live?.onMessage(topic, payload);
         },
         onClose: () => this.#lost(),
-      });
+      }, 8000, this.deps.live?.topics() ?? []);
       if (this.#isStopped) return link.end();
       this.#link = link;
       this.#attempt = 0;

@@ -1,4 +1,4 @@
-import type { BigLoss, OeeFigures, ReasonLoss } from './report.ts';
+import type { BigLoss, OeeBucket, OeeFigures, ReasonLoss } from './report.ts';
 
 export const bigLosses: readonly BigLoss[] = ['breakdown', 'setup', 'minor-stop', 'reduced-speed', 'process-defect', 'reduced-yield'];
 const TOP_REASONS = 5;
@@ -77,17 +77,53 @@ export function addRaw(dst: RawFigures, src: RawFigures): void {
 const byDuration = (a: ReasonLoss, b: ReasonLoss) =>
   b.durationMs - a.durationMs || b.count - a.count || a.loss.localeCompare(b.loss) || (a.reasonId ?? '').localeCompare(b.reasonId ?? '');
 
+/**
+ * The first TOP_REASONS of `reasons` in byDuration order, exactly as a stable sort and a slice
+ * would give them, without copying and sorting every tally (thousands of buckets per report).
+ */
+function topReasonsOf(reasons: ReadonlyMap<string, ReasonLoss>): ReasonLoss[] {
+  const top: ReasonLoss[] = [];
+  for (const r of reasons.values()) {
+    let k = top.length;
+    // Ties keep arrival order (stable): move in front only of strictly later entries.
+    while (k > 0 && byDuration(r, top[k - 1] as ReasonLoss) < 0) k--;
+    if (k >= TOP_REASONS) continue;
+    top.splice(k, 0, r);
+    if (top.length > TOP_REASONS) top.pop();
+  }
+  return top;
+}
+
 /** Derives every figure, ratio and flag from summed times and counts. */
 export function finalize(raw: RawFigures): OeeFigures {
+  return derive(raw, 0, 0, false) as OeeFigures;
+}
+
+/** `finalize` for one bucket: bounds first, then the figures, then the shift id (the report's key order). */
+export function finalizeBucket(raw: RawFigures, start: number, end: number, shiftId: string | undefined): OeeBucket {
+  const out = derive(raw, start, end, true) as OeeBucket;
+  if (shiftId !== undefined) out.shiftId = shiftId;
+  return out;
+}
+
+/**
+ * One object literal per shape (with or without bounds): spreading figures into a bucket made a
+ * slow dictionary-mode copy of ~1.5 kB per bucket, thousands per report.
+ */
+function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean): OeeFigures | OeeBucket {
   const plannedMs = raw.baseMs - raw.plannedStopMs;
   const runMs = plannedMs - raw.stopMs;
   const total = raw.good + raw.reject;
   const isScheduled = plannedMs > 0;
-  const lossMs = { ...raw.stopLossMs };
-  lossMs['minor-stop'] += raw.minorMs;
-  lossMs['reduced-speed'] += Math.max(0, runMs - raw.idealMs - raw.minorMs);
-  lossMs['process-defect'] += raw.defectMs;
-  lossMs['reduced-yield'] += raw.startupMs;
+  const sl = raw.stopLossMs;
+  const lossMs: Record<BigLoss, number> = {
+    breakdown: sl.breakdown,
+    setup: sl.setup,
+    'minor-stop': sl['minor-stop'] + raw.minorMs,
+    'reduced-speed': sl['reduced-speed'] + Math.max(0, runMs - raw.idealMs - raw.minorMs),
+    'process-defect': sl['process-defect'] + raw.defectMs,
+    'reduced-yield': sl['reduced-yield'] + raw.startupMs,
+  };
   let availability: number | null = null;
   let performance: number | null = null;
   let quality: number | null = null;
@@ -104,7 +140,39 @@ export function finalize(raw: RawFigures): OeeFigures {
     teep = utilization !== null ? oee * utilization : null;
   }
   // Raw figures are made per report and never reused, so their tallies can be handed out as they are.
-  const topReasons = [...raw.reasons.values()].sort(byDuration).slice(0, TOP_REASONS);
+  const topReasons = topReasonsOf(raw.reasons);
+  const isPerformanceOverLimit = performance !== null && performance > 1;
+  const mtbfMs = raw.breakdownCount > 0 ? runMs / raw.breakdownCount : null;
+  const mttrMs = raw.breakdownCount > 0 ? raw.stopLossMs.breakdown / raw.breakdownCount : null;
+  if (hasBounds) {
+    return {
+      start,
+      end,
+      allTimeMs: raw.allTimeMs,
+      plannedMs,
+      plannedStopMs: raw.plannedStopMs,
+      stopMs: raw.stopMs,
+      runMs,
+      idealMs: raw.idealMs,
+      availability,
+      performance,
+      quality,
+      oee,
+      utilization,
+      teep,
+      isScheduled,
+      isPerformanceOverLimit,
+      lossMs,
+      stopCount: raw.stopCount,
+      minorStopCount: raw.minorStopCount,
+      mtbfMs,
+      mttrMs,
+      good: raw.good,
+      reject: raw.reject,
+      total,
+      topReasons,
+    };
+  }
   return {
     allTimeMs: raw.allTimeMs,
     plannedMs,
@@ -119,12 +187,12 @@ export function finalize(raw: RawFigures): OeeFigures {
     utilization,
     teep,
     isScheduled,
-    isPerformanceOverLimit: performance !== null && performance > 1,
+    isPerformanceOverLimit,
     lossMs,
     stopCount: raw.stopCount,
     minorStopCount: raw.minorStopCount,
-    mtbfMs: raw.breakdownCount > 0 ? runMs / raw.breakdownCount : null,
-    mttrMs: raw.breakdownCount > 0 ? raw.stopLossMs.breakdown / raw.breakdownCount : null,
+    mtbfMs,
+    mttrMs,
     good: raw.good,
     reject: raw.reject,
     total,

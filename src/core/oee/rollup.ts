@@ -2,15 +2,14 @@ import type { OeeBucket, OeeQuery, OeeReport, ScopeReport } from './report.ts';
 import type { Plan } from './plan.ts';
 import type { LineRaw } from './line-figures.ts';
 import type { SelectedLine } from './query.schema.ts';
-import { addRaw, emptyRaw, finalize, type RawFigures } from './figures.ts';
+import { addRaw, emptyRaw, finalize, finalizeBucket, type RawFigures } from './figures.ts';
 
 function scope(kind: ScopeReport['scope'], id: string, plan: Plan, raw: LineRaw): ScopeReport {
-  const buckets: OeeBucket[] = raw.buckets.map((r, i) => {
+  const buckets: OeeBucket[] = new Array(raw.buckets.length);
+  for (let i = 0; i < buckets.length; i++) {
     const b = plan.buckets[i] as Plan['buckets'][number];
-    const out: OeeBucket = { start: b.start, end: b.end, ...finalize(r) };
-    if (b.shiftId !== undefined) out.shiftId = b.shiftId;
-    return out;
-  });
+    buckets[i] = finalizeBucket(raw.buckets[i] as RawFigures, b.start, b.end, b.shiftId);
+  }
   return { scope: kind, id, buckets, total: finalize(raw.total) };
 }
 

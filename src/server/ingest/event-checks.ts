@@ -9,6 +9,14 @@ export interface Refusal {
 
 type IngestTopic = Extract<ParsedTopic, { kind: 'events' | 'signals' | 'corrections' }>;
 
+/** Product ids per plant line, built once per line object (a plant reload brings new objects). */
+const productsOfLine = new WeakMap<object, ReadonlySet<string>>();
+function lineProducts(line: { products: readonly { productId: string }[] }): ReadonlySet<string> {
+  let products = productsOfLine.get(line);
+  if (!products) productsOfLine.set(line, (products = new Set(line.products.map((p) => p.productId))));
+  return products;
+}
+
 const isMachine = (type: string) => type === 'machine.state' || type === 'machine.counter';
 
 /** Product and reason ids a payload refers to, for the plant checks. */
@@ -56,9 +64,9 @@ export function checkEvent(event: FloorEvent, topic: IngestTopic, index: PlantIn
 
   const payload = event.type === 'correction' ? event.replacement : event.type === 'void' ? null : (event as CorrectablePayload);
   if (payload) {
-    const lineProducts = new Set(line.line.products.map((p) => p.productId));
+    const products = lineProducts(line.line);
     const refs = references(payload);
-    const product = refs.products.find((p) => !lineProducts.has(p));
+    const product = refs.products.find((p) => !products.has(p));
     if (product) return { code: 'unknown-product', message: `product "${product}" is not made on line "${event.lineId}"` };
     const reason = refs.reasons.find((r) => !index.reasons.has(r));
     if (reason) return { code: 'unknown-reason', message: `unknown reason "${reason}"` };

@@ -1,9 +1,10 @@
+import type { z } from 'zod';
+import { describeEventProblems } from '../../core/event-issues.ts';
 import {
   describeIssues,
   eventBatchSchema,
-  eventEnvelopeSchema,
   eventIdSchema,
-  eventPayloadSchema,
+  eventSchema,
   MAX_PAYLOAD_BYTES,
   parseTopic,
   topicIdSchema,
@@ -39,6 +40,12 @@ const readId = (raw: unknown, key: 'id' | 'deviceId'): string | undefined => {
   return schema.safeParse(value).success ? (value as string) : undefined;
 };
 
+/** Why an event failed `eventSchema`, in the CLI's precise words (zod's own as a fallback). */
+function badShape(raw: unknown, error: z.ZodError): string {
+  const problems = describeEventProblems(raw);
+  return (problems.length ? problems : describeIssues(error)).join('; ');
+}
+
 /**
  * Turns one MQTT message into accepted events and refusals, never throwing: size limit, JSON,
  * batch shape, then each event on its own (schema, then plant and topic checks), so one bad event
@@ -65,23 +72,23 @@ export function parseMessage(topicName: string, payload: Buffer, index: PlantInd
   }
   const accepted: { index: number; event: FloorEvent }[] = [];
   const rejected: RejectedEntry[] = [];
-  batch.data.events.forEach((raw, i) => {
+  const events = batch.data.events;
+  // A plain loop without per-event closures: this runs for every event of every message.
+  for (let i = 0; i < events.length; i++) {
+    const raw = events[i];
+    const parsed = eventSchema.safeParse(raw);
+    const refusal = parsed.success
+      ? checkEvent(parsed.data, topic, index, usersById)
+      : // The cold path words the problem precisely (a bad count says "good: ...", a bad id
+        // "must be a ULID or UUIDv7" instead of a union's "Invalid input").
+        { code: 'bad-shape' as const, message: badShape(raw, parsed.error) };
+    if (refusal === null) {
+      accepted.push({ index: i, event: parsed.data! });
+      continue;
+    }
     const id = readId(raw, 'id');
     const deviceId = readId(raw, 'deviceId');
-    const refuse = (code: RejectCode, message: string) =>
-      rejected.push({ index: i, code, message, raw, ...(id ? { id } : {}), ...(deviceId ? { deviceId } : {}) });
-    // The same as eventSchema (an intersection), parsed as its two halves: zod's intersection
-    // merge was the largest cost of ingest (bench/ingest.bench.ts).
-    const envelope = eventEnvelopeSchema.safeParse(raw);
-    const payload = eventPayloadSchema.safeParse(raw);
-    if (!envelope.success || !payload.success) {
-      const issues = [...(envelope.error ? describeIssues(envelope.error) : []), ...(payload.error ? describeIssues(payload.error) : [])];
-      return refuse('bad-shape', issues.join('; '));
-    }
-    const event = { ...envelope.data, ...payload.data } as FloorEvent;
-    const refusal = checkEvent(event, topic, index, usersById);
-    if (refusal) return refuse(refusal.code, refusal.message);
-    accepted.push({ index: i, event });
-  });
+    rejected.push({ index: i, code: refusal.code, message: refusal.message, raw, ...(id ? { id } : {}), ...(deviceId ? { deviceId } : {}) });
+  }
   return { kind: 'batch', topic, accepted, rejected };
 }

@@ -5,7 +5,7 @@ import { lineStatusSchema, oeeSnapshotSchema, type LineStatus, type OeeSnapshot 
 import { parseTopic, topics, type LinePath } from '../../../core/topics.ts';
 
 /** How long incoming messages are coalesced before one render. */
-const FLUSH_MS = 200;
+const FLUSH_MS = 250;
 
 export type LiveConnection = 'idle' | 'connecting' | 'online' | 'offline';
 

@@ -1,0 +1,49 @@
+import type { LineStatus, OeeSnapshot } from '../../core/live.schema.ts';
+import { topics } from '../../core/topics.ts';
+import { device } from './device.svelte.ts';
+
+/** A snapshot older than this is not "live" any more: the tablet shows its own computation. */
+const FRESH_MS = 120_000;
+
+/**
+ * The service's retained live view of this tablet's line: its status (a machine-detected stop
+ * awaiting a reason) and the current shift's OEE snapshot. Fed by the sync link's subscriptions.
+ */
+class LineLiveManager {
+  status = $state.raw<LineStatus | null>(null);
+  snapshot = $state.raw<OeeSnapshot | null>(null);
+
+  /** Topics to follow for the enrolled line. */
+  topics = (): string[] => {
+    const p = device.path;
+    return p ? [topics.lineStatus(p), topics.lineOee(p)] : [];
+  };
+
+  onMessage = async (topic: string, payload: string): Promise<void> => {
+    const p = device.path;
+    if (!p) return;
+    // Parsed lazily: live messages only come once the MQTT client (itself lazy) is connected.
+    const { lineStatusSchema, oeeSnapshotSchema } = await import('../../core/live.schema.ts');
+    let json: unknown;
+    try {
+      json = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (topic === topics.lineStatus(p)) {
+      const parsed = lineStatusSchema.safeParse(json);
+      if (parsed.success) this.status = parsed.data;
+    } else if (topic === topics.lineOee(p)) {
+      const parsed = oeeSnapshotSchema.safeParse(json);
+      if (parsed.success) this.snapshot = parsed.data;
+    }
+  };
+
+  /** The snapshot when it is recent enough to trust, else null. */
+  freshSnapshot(now: number): OeeSnapshot | null {
+    const s = this.snapshot;
+    return s && now - s.at < FRESH_MS ? s : null;
+  }
+}
+
+export const lineLive = new LineLiveManager();
