@@ -69,4 +69,9 @@ async function start(): Promise<void> {
   setInterval(() => void clock.measure(), 10 * 60_000);
 }
 
-void start();
+start().catch((error: unknown) => {
+  // Without IndexedDB nothing can be recorded safely: say so instead of showing a blank screen.
+  console.error(error);
+  const app = document.getElementById('app');
+  if (app) app.textContent = `Floorboard cannot store entries on this device (${error instanceof Error ? error.message : String(error)}). Ask IT.`;
+});

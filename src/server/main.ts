@@ -1,6 +1,6 @@
 import { FloorboardError } from '../core/index.ts';
 import { startService } from './app.ts';
-import { parseConfig } from './config.ts';
+import { parseConfig, type Config } from './config.ts';
 
 /**
  * Entry point of the plant service (`npm start`): the only place that reads the process
@@ -9,7 +9,7 @@ import { parseConfig } from './config.ts';
 async function main(): Promise<void> {
   let service;
   try {
-    service = await startService(parseConfig(process.env, process.argv.slice(2)));
+    service = await startWithFallbackPort(parseConfig(process.env, process.argv.slice(2)));
   } catch (error) {
     if (error instanceof FloorboardError) {
       console.error(`floorboard: ${error.message}`);
@@ -31,6 +31,26 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * A plant engineer's laptop often runs Mosquitto on 1883 already. When nobody asked for that port,
+ * the quick start should still come up: the embedded broker then takes a free TCP port (tablets and
+ * dashboards use WebSocket on /mqtt anyway) and says which. An explicitly chosen port stays fatal.
+ */
+async function startWithFallbackPort(config: Config): Promise<Awaited<ReturnType<typeof startService>>> {
+  const isPortChosen = Boolean(process.env.MQTT_TCP_PORT) || process.argv.some((a) => a.startsWith('--mqtt-port'));
+  try {
+    return await startService(config);
+  } catch (error) {
+    const isBusy = error instanceof FloorboardError && error.code === 'invalid-config' && error.message.startsWith('MQTT_TCP_PORT');
+    if (!isBusy || isPortChosen || config.mqttUrl) throw error;
+    const service = await startService({ ...config, mqttTcpPort: 0 });
+    console.error(
+      `floorboard: MQTT port ${config.mqttTcpPort} is taken (another broker?); the embedded broker listens on TCP port ${service.mqttPort} instead. Set MQTT_TCP_PORT to choose one, or MQTT_URL to use that broker.`,
+    );
+    return service;
+  }
 }
 
 await main();

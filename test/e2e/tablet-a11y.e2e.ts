@@ -11,7 +11,7 @@ test.beforeEach(async () => {
 });
 test.afterEach(async ({ context }) => {
   await context.close();
-  await svc.dispose();
+  await svc?.dispose();
 });
 
 async function seriousViolations(page: Page) {

@@ -12,7 +12,7 @@ test.beforeEach(async () => {
   profile = await mkdtemp(join(tmpdir(), 'floorboard-profile-'));
 });
 test.afterEach(async () => {
-  await svc.dispose();
+  await svc?.dispose();
   await rm(profile, { recursive: true, force: true });
 });
 

@@ -13,7 +13,7 @@ test.beforeEach(async () => {
 });
 test.afterEach(async ({ context }) => {
   await context.close();
-  await svc.dispose();
+  await svc?.dispose();
 });
 
 /** The machine gateway of station a1 reports a stop that began `agoMs` ago. */

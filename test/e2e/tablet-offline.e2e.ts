@@ -12,7 +12,7 @@ test.beforeEach(async () => {
 test.afterEach(async ({ context }) => {
   // Close the tablet first: the service waits for its open MQTT socket otherwise.
   await context.close();
-  await svc.dispose();
+  await svc?.dispose();
 });
 
 test('entries made offline survive reload and closing the page, then reach the service exactly once with their author', async ({ context }) => {

@@ -12,7 +12,7 @@ test.beforeEach(async () => {
 });
 test.afterEach(async ({ context }) => {
   await context.close();
-  await svc.dispose();
+  await svc?.dispose();
 });
 
 test('the service restarts while entries are in flight: every entry arrives exactly once', async ({ context }) => {

@@ -17,7 +17,7 @@ test.beforeEach(async () => {
 });
 test.afterEach(async ({ context }) => {
   await context.close();
-  await svc.dispose();
+  await svc?.dispose();
   await rm(shell, { recursive: true, force: true });
 });
 

@@ -1,4 +1,5 @@
 import type { FloorEvent } from '../events.schema.ts';
+import type { CountEvent } from './line-timeline.ts';
 import type { Plant } from '../plant.schema.ts';
 import type { OeeQuery, OeeReport } from './report.ts';
 import { LineTimeline, type EffectiveEvent } from './line-timeline.ts';
@@ -55,25 +56,32 @@ function buildTimelines(lines: readonly SelectedLine[], plan: Plan, now: number,
   let isClean = true;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as FloorEvent;
-    // Counts are ~90 % of a year and share one shape: reading `ts` at a site that sees only them
-    // stays monomorphic and unboxed. A megamorphic read of a double field allocates a number per
-    // event, and in TurboFan one such site in this loop made every read allocate (7 MB per
-    // line-year), so the other types are read in a helper with its own feedback.
-    if (e.type === 'count') tsSlot[0] = e.ts;
-    else readTs(e);
+    // Counts are ~90 % of a year and share one shape, so every read of a count's fields sits at a
+    // site that sees only counts: monomorphic, and `ts` unboxed. A megamorphic read of a double
+    // field allocates a number per event, and with one such site in this loop TurboFan boxed every
+    // read (7 MB per line-year); other types read `ts` in a helper with its own feedback.
+    const isCount = e.type === 'count';
+    if (isCount) tsSlot[0] = e.ts;
+    else if (e.type === 'correction' || e.type === 'void') {
+      isClean = false;
+      break;
+    } else readTs(e);
     const ts = tsSlot[0] as number;
     // Full comparison only on a tie; compare 0 means a copy (same ts, device, seq and id).
-    if (e.type === 'correction' || e.type === 'void' || ts < prevTs || (ts === prevTs && compareEvents(prev as FloorEvent, e) >= 0)) {
+    if (ts < prevTs || (ts === prevTs && compareEvents(prev as FloorEvent, e) >= 0)) {
       isClean = false;
       break;
     }
     prev = e;
     prevTs = ts;
-    if (e.lineId !== lastLine) {
-      lastLine = e.lineId;
+    const lineId = isCount ? e.lineId : e.lineId;
+    if (lineId !== lastLine) {
+      lastLine = lineId;
       tl = timelines.get(lastLine);
     }
-    tl?.push(e);
+    if (tl === undefined) continue;
+    if (isCount) tl.pushCount(e as CountEvent);
+    else tl.push(e);
   }
   if (isClean) return timelines;
   timelines = freshTimelines(lines, plan, now);

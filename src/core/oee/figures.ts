@@ -88,8 +88,9 @@ function topReasonsOf(reasons: ReadonlyMap<string, ReasonLoss>): ReasonLoss[] {
     // Ties keep arrival order (stable): move in front only of strictly later entries.
     while (k > 0 && byDuration(r, top[k - 1] as ReasonLoss) < 0) k--;
     if (k >= TOP_REASONS) continue;
-    top.splice(k, 0, r);
-    if (top.length > TOP_REASONS) top.pop();
+    if (top.length < TOP_REASONS) top.push(r);
+    for (let j = top.length - 1; j > k; j--) top[j] = top[j - 1] as ReasonLoss;
+    top[k] = r;
   }
   return top;
 }

@@ -3,7 +3,7 @@ import type { BigLoss } from './report.ts';
 import type { LineTimeline } from './line-timeline.ts';
 import type { Plan } from './plan.ts';
 import { addReason, emptyRaw, type RawFigures } from './figures.ts';
-import { stopSegments, type StopPiece } from './stop-segments.ts';
+import { stopSegments } from './stop-segments.ts';
 
 export interface LineRaw {
   buckets: RawFigures[];
@@ -19,7 +19,7 @@ export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: R
   const buckets = plan.buckets.map((b) => emptyRaw(elapsed(b.start, b.end, plan.from, limit)));
   const total = emptyRaw(Math.max(0, limit - plan.from));
   const seg = stopSegments(tl, now, reasonLoss, tl.line.smallStopThresholdSec * 1000);
-  const counted = new Uint8Array(seg.pieces.length);
+  const counted = new Uint8Array(seg.key.length);
 
   // Planned pieces and stop segments are both sorted and disjoint: one merge pass.
   let s = 0;
@@ -35,11 +35,13 @@ export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: R
       const d = Math.min(pe, seg.end[k] as number) - Math.max(ps, seg.start[k] as number);
       if (d <= 0) continue;
       const idx = seg.piece[k] as number;
-      const piece = seg.pieces[idx] as StopPiece;
       const isFirst = counted[idx] === 0;
       counted[idx] = 1;
-      bookStop(bucket, piece, d, isFirst);
-      bookStop(total, piece, d, isFirst);
+      const loss = seg.loss[idx] as LossCategory;
+      const key = seg.key[idx] as string;
+      const reasonId = seg.reasonId[idx] as string | null;
+      bookStop(bucket, loss, key, reasonId, d, isFirst);
+      bookStop(total, loss, key, reasonId, d, isFirst);
     }
   }
 
@@ -47,20 +49,20 @@ export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: R
   return { buckets, total };
 }
 
-function bookStop(raw: RawFigures, piece: StopPiece, d: number, isFirst: boolean): void {
+function bookStop(raw: RawFigures, loss: LossCategory, key: string, reasonId: string | null, d: number, isFirst: boolean): void {
   const n = isFirst ? 1 : 0;
-  if (piece.loss === 'planned') {
+  if (loss === 'planned') {
     raw.plannedStopMs += d;
     return;
   }
-  if (piece.loss === 'minor-stop') {
+  if (loss === 'minor-stop') {
     raw.minorMs += d;
     raw.minorStopCount += n;
   } else {
     raw.stopMs += d;
-    raw.stopLossMs[piece.loss as BigLoss] += d;
+    raw.stopLossMs[loss] += d;
     raw.stopCount += n;
-    if (piece.loss === 'breakdown') raw.breakdownCount += n;
+    if (loss === 'breakdown') raw.breakdownCount += n;
   }
-  addReason(raw, piece.key, piece.reasonId, piece.loss as BigLoss, d, n);
+  addReason(raw, key, reasonId, loss, d, n);
 }

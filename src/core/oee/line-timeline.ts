@@ -1,19 +1,11 @@
 import type { CorrectablePayload, EventEnvelope } from '../events.schema.ts';
 import type { Line } from '../plant.schema.ts';
 import { CountRows, countRow, type CountStore } from './count-store.ts';
+import { ClassifyLog, StopTable } from './stop-table.ts';
 
 /** An event as the engine sees it after corrections: the original envelope with the effective payload. */
 export type EffectiveEvent = EventEnvelope & CorrectablePayload;
-
-/** A stop as recorded, before splits, reasons and `now` are applied. `end` is Infinity while open. */
-export interface StopRecord {
-  id: string;
-  start: number;
-  end: number;
-  reasonId: string | null;
-  /** What an unclassified stop is booked to: machine 'setup' state and changeovers are setup. */
-  defaultLoss: 'setup' | 'breakdown';
-}
+export type CountEvent = Extract<EffectiveEvent, { type: 'count' }>;
 
 export interface SplitRecord {
   ts: number;
@@ -25,7 +17,8 @@ export interface SplitRecord {
 
 interface StationState {
   state: string;
-  openStop: StopRecord | null;
+  /** Row of the stop this station's machine state opened, or -1. */
+  openStop: number;
   lastTotal: number;
   lastReject: number;
 }
@@ -39,11 +32,11 @@ export const DEFAULT_STARTUP_REJECT_WINDOW_SEC = 600;
  * cannot disagree on what an event means.
  */
 export class LineTimeline {
-  readonly stops: StopRecord[] = [];
-  /** Stops still open: a handful at most, so ends are matched by a scan instead of a map of every stop. */
-  private readonly open: StopRecord[] = [];
-  /** Classifications per stop id in push order; the last one at or before `now` wins. */
-  readonly classify = new Map<string, Array<{ ts: number; reasonId: string }>>();
+  readonly stops = new StopTable();
+  /** Rows of stops still open: a handful at most, so ends are matched by a scan instead of a map of every stop. */
+  private readonly open: number[] = [];
+  /** Classifications in push order; the last one at or before `now` wins. */
+  readonly classify = new ClassifyLog();
   readonly splits: SplitRecord[] = [];
   /** Counts: rows for live reports, or folded into bucket sums for one batch report. */
   readonly counts: CountStore;
@@ -54,7 +47,8 @@ export class LineTimeline {
   private product: string;
   private lastProduct = '';
   private lastIct = 0;
-  private openChangeover: StopRecord | null = null;
+  /** Row of the open changeover's stop, or -1. */
+  private openChangeover = -1;
   private lastChangeoverEnd = -Infinity;
   private readonly startupWindowMs: number;
 
@@ -73,10 +67,14 @@ export class LineTimeline {
     // Counts are most events and share one shape: their `ts` read stays monomorphic and unboxed.
     // Reading `ts` of every other type in this same function made TurboFan box every read (one
     // number per event), so those go through a method of their own.
-    if (e.type === 'count') {
-      countRow[0] = e.ts; // see countRow: no double crosses a call
-      this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
-    } else this.pushOther(e);
+    if (e.type === 'count') this.pushCount(e);
+    else this.pushOther(e);
+  }
+
+  /** `push` for a count, for callers that already know its type. */
+  pushCount(e: CountEvent): void {
+    countRow[0] = e.ts; // see countRow: no double crosses a call
+    this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
   }
 
   private pushOther(e: EffectiveEvent): void {
@@ -89,21 +87,18 @@ export class LineTimeline {
         this.counter(e.ts, e.stationId, e.total, e.rejectTotal, e.productId);
         return;
       case 'stop.start':
-        this.openStop(e.stopId, e.ts, e.reasonId ?? null, 'breakdown');
+        this.openStop(e.stopId, e.ts, e.reasonId ?? null, false);
         return;
       case 'stop.end': {
         const stop = this.findOpen(e.stopId);
-        if (stop) this.close(stop, e.ts);
+        if (stop >= 0) this.close(stop, e.ts);
         // An end before its start (clock skew) waits for the start; a repeated end changes nothing.
         else if (!this.pendingEnds.has(e.stopId)) this.pendingEnds.set(e.stopId, e.ts);
         return;
       }
-      case 'stop.classify': {
-        const list = this.classify.get(e.stopId);
-        if (list) list.push({ ts: e.ts, reasonId: e.reasonId });
-        else this.classify.set(e.stopId, [{ ts: e.ts, reasonId: e.reasonId }]);
+      case 'stop.classify':
+        this.classify.add(e.stopId, e.ts, e.reasonId);
         return;
-      }
       case 'stop.split':
         this.splits.push({ ts: e.ts, stopId: e.stopId, at: e.at, newStopId: e.newStopId, reasonId: e.reasonId ?? null });
         return;
@@ -113,7 +108,7 @@ export class LineTimeline {
       case 'changeover.start':
         this.closeChangeover(e.ts);
         this.product = e.toProductId;
-        this.openChangeover = this.openStop(e.id, e.ts, null, 'setup');
+        this.openChangeover = this.openStop(e.id, e.ts, null, true);
         return;
       case 'changeover.end':
         this.closeChangeover(e.ts);
@@ -148,7 +143,7 @@ export class LineTimeline {
   private station(id: string): StationState {
     let s = this.stations.get(id);
     if (!s) {
-      s = { state: 'running', openStop: null, lastTotal: Number.NaN, lastReject: Number.NaN };
+      s = { state: 'running', openStop: -1, lastTotal: Number.NaN, lastReject: Number.NaN };
       this.stations.set(id, s);
     }
     return s;
@@ -174,39 +169,44 @@ export class LineTimeline {
   private machineState(eventId: string, ts: number, stationId: string, state: string): void {
     const s = this.station(stationId);
     if (state === s.state) return;
-    if (s.openStop) this.close(s.openStop, ts);
-    s.openStop = state === 'running' ? null : this.openStop(eventId, ts, null, state === 'setup' ? 'setup' : 'breakdown');
+    if (s.openStop >= 0) this.close(s.openStop, ts);
+    s.openStop = state === 'running' ? -1 : this.openStop(eventId, ts, null, state === 'setup');
     s.state = state;
   }
 
   private closeChangeover(ts: number): void {
-    if (this.openChangeover) this.close(this.openChangeover, ts);
-    this.openChangeover = null;
+    if (this.openChangeover >= 0) this.close(this.openChangeover, ts);
+    this.openChangeover = -1;
   }
 
-  private findOpen(id: string): StopRecord | undefined {
-    for (let i = this.open.length - 1; i >= 0; i--) if ((this.open[i] as StopRecord).id === id) return this.open[i];
-    return undefined;
+  /** Row of the open stop with this id, or -1. */
+  private findOpen(id: string): number {
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const row = this.open[i] as number;
+      if (this.stops.id[row] === id) return row;
+    }
+    return -1;
   }
 
   /** The first end wins; an end before the start makes an empty stop. */
-  private close(stop: StopRecord, ts: number): void {
-    if (stop.end !== Infinity) return;
-    stop.end = Math.max(stop.start, ts);
-    const i = this.open.indexOf(stop);
+  private close(row: number, ts: number): void {
+    const { start, end } = this.stops;
+    if (end[row] !== Infinity) return;
+    end[row] = Math.max(start[row] as number, ts);
+    const i = this.open.indexOf(row);
     if (i >= 0) {
-      this.open[i] = this.open[this.open.length - 1] as StopRecord;
+      this.open[i] = this.open[this.open.length - 1] as number;
       this.open.pop();
     }
   }
 
-  /** Opens a stop unless one with this id is open already (a repeated start). */
-  private openStop(id: string, ts: number, reasonId: string | null, defaultLoss: 'setup' | 'breakdown'): StopRecord | null {
-    if (this.findOpen(id)) return null;
+  /** Opens a stop unless one with this id is open already (a repeated start); returns its row or -1. */
+  private openStop(id: string, ts: number, reasonId: string | null, isSetup: boolean): number {
+    if (this.findOpen(id) >= 0) return -1;
     const pendingEnd = this.pendingEnds.size > 0 ? this.pendingEnds.get(id) : undefined;
-    const stop: StopRecord = { id, start: ts, end: pendingEnd === undefined ? Infinity : Math.max(ts, pendingEnd), reasonId, defaultLoss };
-    this.stops.push(stop);
-    if (stop.end === Infinity) this.open.push(stop);
-    return stop;
+    const end = pendingEnd === undefined ? Infinity : Math.max(ts, pendingEnd);
+    const row = this.stops.add(id, ts, end, reasonId, isSetup);
+    if (end === Infinity) this.open.push(row);
+    return row;
   }
 }

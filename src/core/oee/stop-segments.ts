@@ -1,24 +1,18 @@
 import type { LossCategory } from '../plant.schema.ts';
-import type { BigLoss } from './report.ts';
 import type { LineTimeline } from './line-timeline.ts';
 
-/** A stop (or a part of a split stop) as booked at `now`. */
-export interface StopPiece {
-  id: string;
-  start: number;
-  end: number;
-  reasonId: string | null;
-  /** 'planned' is excluded from planned time; 'minor-stop' stays in run time. */
-  loss: LossCategory;
-  /** Order among overlapping pieces: planned first, then unplanned, then minor; earlier start wins ties. */
-  rank: number;
-  /** Key of (loss, reason) for the reason tally, made once per piece. */
-  key: string;
-}
-
-/** Disjoint, sorted stop time of a line, each segment owned by exactly one piece. */
+/**
+ * A line's stops (and parts of split stops) as booked at `now`, as columns: row `p` is one piece,
+ * rows sorted by start, then rank, then id. Disjoint segments of stop time follow, each owned by
+ * exactly one piece. Columns instead of an object per piece: a line-year has ~22 k of them.
+ */
 export interface StopSegments {
-  pieces: StopPiece[];
+  /** Pieces. 'planned' is excluded from planned time; 'minor-stop' stays in run time. */
+  loss: LossCategory[];
+  reasonId: Array<string | null>;
+  /** Key of (loss, reason) for the reason tally, made once per piece. */
+  key: string[];
+  /** Segments: disjoint, sorted; `piece` is the owning row. */
   start: number[];
   end: number[];
   piece: number[];
@@ -38,84 +32,127 @@ function reasonKey(loss: LossCategory, reasonId: string | null): string {
   return key;
 }
 
+/** Pieces while they are being made, before sorting. */
+interface Pieces {
+  id: string[];
+  start: number[];
+  end: number[];
+  reasonId: Array<string | null>;
+  /** Root stop length: decides minor vs. not, so splitting a long stop never makes minor parts. */
+  rootMs: number[];
+  isSetup: boolean[];
+  loss: LossCategory[];
+  /** Order among overlapping pieces: planned 0, then unplanned 1, then minor 2. */
+  rank: number[];
+  key: string[];
+}
+
 /**
  * Applies `now`, splits and reasons to a line's stops. A stop still open runs until `now`; nothing
  * recorded after `now` (ends, classifications, splits) is known yet.
  */
-function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopPiece[] {
-  const pieces: StopPiece[] = [];
-  // Root length decides minor vs. not, so splitting a long stop never turns its parts into minor stops.
-  const rootMs: number[] = [];
-  const defaults: BigLoss[] = [];
-  for (const s of tl.stops) {
-    const end = s.end < now ? s.end : now;
-    if (end <= s.start) continue; // not started yet, or empty: nothing to book and nothing to split
-    pieces.push({ id: s.id, start: s.start, end, reasonId: s.reasonId, loss: s.defaultLoss, rank: 1, key: '' });
-    rootMs.push(end - s.start);
-    defaults.push(s.defaultLoss);
+function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): Pieces {
+  const p: Pieces = { id: [], start: [], end: [], reasonId: [], rootMs: [], isSetup: [], loss: [], rank: [], key: [] };
+  const st = tl.stops;
+  for (let i = 0; i < st.n; i++) {
+    const start = st.start[i] as number;
+    const se = st.end[i] as number;
+    const end = se < now ? se : now;
+    if (end <= start) continue; // not started yet, or empty: nothing to book and nothing to split
+    p.id.push(st.id[i] as string);
+    p.start.push(start);
+    p.end.push(end);
+    p.reasonId.push(st.reasonId[i] as string | null);
+    p.rootMs.push(end - start);
+    p.isSetup.push(st.isSetup[i] as boolean);
   }
-  if (tl.splits.length > 0) applySplits(tl, now, pieces, rootMs, defaults);
-  for (let i = 0; i < pieces.length; i++) {
-    const p = pieces[i] as StopPiece;
-    let reasonId = p.reasonId;
-    const list = tl.classify.size > 0 ? tl.classify.get(p.id) : undefined;
-    if (list) for (const c of list) if (c.ts <= now) reasonId = c.reasonId;
+  if (tl.splits.length > 0) applySplits(tl, now, p);
+  const n = p.id.length;
+  for (let i = 0; i < n; i++) {
+    const reasonId = tl.classify.reasonAt(p.id[i] as string, now, p.reasonId[i] as string | null);
     const known = reasonId === null ? undefined : reasonLoss.get(reasonId);
     // A reason missing from the tree counts as unclassified.
-    p.reasonId = known === undefined ? null : reasonId;
-    let loss: LossCategory = known ?? (defaults[i] as BigLoss);
-    if (loss !== 'planned' && (rootMs[i] as number) < smallStopMs) loss = 'minor-stop';
-    p.loss = loss;
-    p.rank = loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1;
-    p.key = reasonKey(loss, p.reasonId);
+    const booked = known === undefined ? null : reasonId;
+    let loss: LossCategory = known ?? (p.isSetup[i] ? 'setup' : 'breakdown');
+    if (loss !== 'planned' && (p.rootMs[i] as number) < smallStopMs) loss = 'minor-stop';
+    p.reasonId[i] = booked;
+    p.loss.push(loss);
+    p.rank.push(loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1);
+    p.key.push(reasonKey(loss, booked));
   }
-  pieces.sort((a, b) => a.start - b.start || a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return pieces;
+  return sortPieces(p);
 }
 
 /** Splits known at `now`, in event order: the part after `at` becomes the new stop. */
-function applySplits(tl: LineTimeline, now: number, pieces: StopPiece[], rootMs: number[], defaults: BigLoss[]): void {
+function applySplits(tl: LineTimeline, now: number, p: Pieces): void {
   const byId = new Map<string, number>();
-  pieces.forEach((p, i) => byId.set(p.id, i));
+  p.id.forEach((id, i) => byId.set(id, i));
   for (const sp of tl.splits) {
     if (sp.ts > now) continue;
     const i = byId.get(sp.stopId);
-    const p = i === undefined ? undefined : pieces[i];
-    if (i === undefined || !p || byId.has(sp.newStopId) || !(sp.at > p.start && sp.at < p.end)) continue;
-    pieces.push({ id: sp.newStopId, start: sp.at, end: p.end, reasonId: sp.reasonId ?? p.reasonId, loss: p.loss, rank: 1, key: '' });
-    rootMs.push(rootMs[i] as number);
-    defaults.push(defaults[i] as BigLoss);
-    byId.set(sp.newStopId, pieces.length - 1);
-    p.end = sp.at;
+    if (i === undefined || byId.has(sp.newStopId) || !(sp.at > (p.start[i] as number) && sp.at < (p.end[i] as number))) continue;
+    p.id.push(sp.newStopId);
+    p.start.push(sp.at);
+    p.end.push(p.end[i] as number);
+    p.reasonId.push(sp.reasonId ?? p.reasonId[i] ?? null);
+    p.rootMs.push(p.rootMs[i] as number);
+    p.isSetup.push(p.isSetup[i] as boolean);
+    byId.set(sp.newStopId, p.id.length - 1);
+    p.end[i] = sp.at;
   }
 }
 
-/** Better owner of overlapping time: lower rank, then earlier start (pieces are sorted, so lower index). */
-const better = (pieces: StopPiece[], a: number, b: number) => {
-  const pa = pieces[a] as StopPiece;
-  const pb = pieces[b] as StopPiece;
-  return pa.rank < pb.rank || (pa.rank === pb.rank && a < b);
-};
+/**
+ * Rows in (start, rank, id) order, stable. Stops are recorded in start order, so this is nearly
+ * always a check and no sort.
+ */
+function sortPieces(p: Pieces): Pieces {
+  const { start, rank, id } = p;
+  const cmp = (a: number, b: number) =>
+    (start[a] as number) - (start[b] as number) ||
+    (rank[a] as number) - (rank[b] as number) ||
+    ((id[a] as string) < (id[b] as string) ? -1 : (id[a] as string) > (id[b] as string) ? 1 : 0);
+  const n = id.length;
+  let isSorted = true;
+  for (let i = 1; i < n && isSorted; i++) if (cmp(i - 1, i) > 0) isSorted = false;
+  if (isSorted) return p;
+  const order = Array.from({ length: n }, (_, i) => i).sort(cmp);
+  const pick = <T>(col: T[]) => order.map((i) => col[i] as T);
+  return {
+    id: pick(p.id),
+    start: pick(p.start),
+    end: pick(p.end),
+    reasonId: pick(p.reasonId),
+    rootMs: pick(p.rootMs),
+    isSetup: pick(p.isSetup),
+    loss: pick(p.loss),
+    rank: pick(p.rank),
+    key: pick(p.key),
+  };
+}
 
 /**
  * Cuts a line's stops into disjoint segments: a line is stopped while any stop on it is open, and
  * overlapping or duplicate stops are never counted twice.
  */
 export function stopSegments(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopSegments {
-  const pieces = materialize(tl, now, reasonLoss, smallStopMs);
-  const out: StopSegments = { pieces, start: [], end: [], piece: [] };
+  const p = materialize(tl, now, reasonLoss, smallStopMs);
+  const { start: ps, end: pe, rank } = p;
+  const out: StopSegments = { loss: p.loss, reasonId: p.reasonId, key: p.key, start: [], end: [], piece: [] };
+  const n = ps.length;
   const active: number[] = [];
   let i = 0;
   let cur = -Infinity;
-  while (i < pieces.length || active.length > 0) {
-    if (active.length === 0) cur = (pieces[i] as StopPiece).start;
-    while (i < pieces.length && (pieces[i] as StopPiece).start <= cur) active.push(i++);
-    let next = i < pieces.length ? (pieces[i] as StopPiece).start : Infinity;
+  while (i < n || active.length > 0) {
+    if (active.length === 0) cur = ps[i] as number;
+    while (i < n && (ps[i] as number) <= cur) active.push(i++);
+    let next = i < n ? (ps[i] as number) : Infinity;
     let owner = active[0] as number;
     for (const a of active) {
-      const e = (pieces[a] as StopPiece).end;
+      const e = pe[a] as number;
       if (e < next) next = e;
-      if (better(pieces, a, owner)) owner = a;
+      // Better owner of overlapping time: lower rank, then earlier row (rows are sorted).
+      if ((rank[a] as number) < (rank[owner] as number) || (rank[a] === rank[owner] && a < owner)) owner = a;
     }
     const last = out.piece.length - 1;
     if (last >= 0 && out.piece[last] === owner && out.end[last] === cur) out.end[last] = next;
@@ -127,7 +164,7 @@ export function stopSegments(tl: LineTimeline, now: number, reasonLoss: Readonly
     cur = next;
     // Drop ended pieces by swapping with the last: ownership does not depend on the order here.
     for (let k = active.length - 1; k >= 0; k--) {
-      if ((pieces[active[k] as number] as StopPiece).end <= cur) {
+      if ((pe[active[k] as number] as number) <= cur) {
         active[k] = active[active.length - 1] as number;
         active.pop();
       }

@@ -1,9 +1,10 @@
-import { topics, type Ack, type RejectCode, type User } from '../../core/index.ts';
+import { topics, type Ack, type FloorEvent, type RejectCode, type User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
-import { ClockTracker, correctTs } from './clock-tracker.ts';
-import { parseMessage, type RejectedEntry } from './parse-message.ts';
+import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
+import { createGroupCommit } from './group-commit.ts';
+import { parseMessage, type IngestTopic, type RejectedEntry } from './parse-message.ts';
 
 /** A message to publish once the commit is done. */
 export interface Outgoing {
@@ -23,12 +24,32 @@ export interface IngestDeps {
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
+/** One MQTT message as the service client received it. */
+export interface IngestMessage {
+  topic: string;
+  payload: Buffer;
+}
+
+/** A message that parsed as a batch, with what the group commit needs of it. */
+interface Pending {
+  topicName: string;
+  receivedAt: number;
+  kind: IngestTopic['kind'];
+  accepted: { index: number; event: FloorEvent }[];
+  records: StoredEventInput[];
+  rejected: RejectedEntry[];
+  /** Device of the batch's first valid event (acks of entries too broken to name one). */
+  fallback: string | undefined;
+}
+
 /**
- * Handles one ingest message end to end: parse, check, one storage transaction, device upkeep,
- * dead letters. Resolves with the acks and dead-letter notices to publish; rejects only when
- * storage fails, so the caller withholds the PUBACK and the broker delivers the message again.
+ * Handles ingest messages end to end: parse, check, storage, device upkeep, dead letters. Messages
+ * that arrive while a commit runs are committed together in ONE storage transaction (group
+ * commit, see `group-commit.ts`). Each call resolves with the acks and dead-letter notices of its
+ * own message, only after the commit; it rejects when storage fails, so the caller withholds the
+ * PUBACK and the broker delivers the message again.
  */
-export function createIngestHandler(deps: IngestDeps) {
+export function createIngestHandler(deps: IngestDeps): (topicName: string, payload: Buffer) => Promise<Outgoing[]> {
   const { storage, metrics } = deps;
   /** What was last written per device, so a busy device costs one device write a second, not one per message. */
   const written = new Map<string, { at: number; offsetMs: number; isFlagged: boolean }>();
@@ -41,43 +62,68 @@ export function createIngestHandler(deps: IngestDeps) {
     return { topic: topics.deadLetter(site), payload: JSON.stringify({ receivedAt, topic, code, message, ...(deviceId ? { deviceId } : {}) }) };
   }
 
-  return async function handle(topicName: string, payload: Buffer): Promise<Outgoing[]> {
-    const receivedAt = deps.now();
+  async function commitGroup(messages: readonly IngestMessage[]): Promise<Outgoing[][]> {
     const index = deps.index();
-    const parsed = parseMessage(topicName, payload, index, deps.usersById());
-    if (parsed.kind === 'dead') {
-      const out = [await deadLetter(topicName, parsed.code, parsed.message, payload.toString('utf8'), receivedAt, parsed.deviceId)];
-      if (parsed.deviceId) out.push(ackMessage(index.site, parsed.deviceId, [], [{ index: 0, code: parsed.code, message: parsed.message }], deps.now()));
-      return out;
+    const usersById = deps.usersById();
+    const results: Outgoing[][] = messages.map(() => []);
+    const pending: (Pending | null)[] = [];
+    for (let m = 0; m < messages.length; m++) {
+      const { topic: topicName, payload } = messages[m]!;
+      const receivedAt = deps.now();
+      const parsed = parseMessage(topicName, payload, index, usersById);
+      if (parsed.kind === 'dead') {
+        pending.push(null);
+        results[m]!.push(await deadLetter(topicName, parsed.code, parsed.message, payload.toString('utf8'), receivedAt, parsed.deviceId));
+        if (parsed.deviceId) results[m]!.push(ackMessage(index.site, parsed.deviceId, [], [{ index: 0, code: parsed.code, message: parsed.message }], deps.now()));
+        continue;
+      }
+      pending.push({ topicName, receivedAt, kind: parsed.topic.kind, accepted: parsed.accepted, records: [], rejected: parsed.rejected, fallback: undefined });
     }
-    const { accepted, rejected, topic } = parsed;
 
-    // Corrections and voids must point at an event that exists (stored, or earlier in this batch).
+    // Corrections and voids must point at an event that exists (stored, or earlier in this group).
+    const accepted = pending.flatMap((p) => p?.accepted ?? []);
     const refs = accepted.flatMap(({ event }) => (event.type === 'correction' ? [event.supersedes] : event.type === 'void' ? [event.voids] : []));
-    const known = new Set([...accepted.map((a) => a.event.id), ...(refs.length ? await storage.findExistingIds(refs) : [])]);
-    const valid = accepted.filter(({ index: i, event }) => {
-      const ref = event.type === 'correction' ? event.supersedes : event.type === 'void' ? event.voids : undefined;
-      if (ref === undefined || known.has(ref)) return true;
-      rejected.push({ index: i, id: event.id, deviceId: event.deviceId, code: 'superseded-unknown', message: `event "${ref}" is not known`, raw: event });
-      return false;
-    });
+    const known = refs.length ? new Set([...accepted.map((a) => a.event.id), ...(await storage.findExistingIds(refs))]) : null;
 
-    // Clock offset from the newest event per device in this batch.
-    const newest = new Map<string, { ts: number; seq: number }>();
-    for (const { event } of valid) {
-      const n = newest.get(event.deviceId);
-      newest.set(event.deviceId, { ts: Math.max(n?.ts ?? 0, event.ts), seq: Math.max(n?.seq ?? -1, event.seq) });
+    const newest = new Map<string, { ts: number; seq: number; receivedAt: number; reading: ClockReading }>();
+    const records: StoredEventInput[] = [];
+    for (let m = 0; m < pending.length; m++) {
+      const p = pending[m];
+      if (!p) continue;
+      const valid = known ? p.accepted.filter(({ index: i, event }) => {
+        const ref = event.type === 'correction' ? event.supersedes : event.type === 'void' ? event.voids : undefined;
+        if (ref === undefined || known.has(ref)) return true;
+        p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, code: 'superseded-unknown', message: `event "${ref}" is not known`, raw: event });
+        return false;
+      }) : p.accepted;
+      p.fallback = valid[0]?.event.deviceId ?? p.rejected.find((r) => r.deviceId)?.deviceId;
+      // Clock offset from the newest event per device of each message (one sample per message).
+      const inMessage = new Map<string, { ts: number; seq: number }>();
+      for (const { event } of valid) {
+        const n = inMessage.get(event.deviceId);
+        if (!n) inMessage.set(event.deviceId, { ts: event.ts, seq: event.seq });
+        else if (event.ts > n.ts || event.seq > n.seq) inMessage.set(event.deviceId, { ts: Math.max(n.ts, event.ts), seq: Math.max(n.seq, event.seq) });
+      }
+      const applied = new Map<string, number>();
+      for (const [device, n] of inMessage) {
+        const reading = deps.clock.observe(device, n.ts, p.receivedAt);
+        applied.set(device, reading.appliedMs);
+        const before = newest.get(device);
+        newest.set(device, { ts: n.ts, seq: Math.max(n.seq, before?.seq ?? -1), receivedAt: p.receivedAt, reading });
+      }
+      for (const { event } of valid) {
+        const offset = applied.get(event.deviceId) ?? 0;
+        const record: StoredEventInput = { event, receivedAt: p.receivedAt, clockOffsetMs: offset, correctedTs: correctTs(event.ts, offset, p.receivedAt), topic: p.topicName };
+        p.records.push(record);
+        records.push(record);
+      }
     }
-    const offsets = new Map([...newest].map(([device, n]) => [device, deps.clock.observe(device, n.ts, receivedAt)]));
-    const records: StoredEventInput[] = valid.map(({ event }) => {
-      const offset = offsets.get(event.deviceId)?.appliedMs ?? 0;
-      return { event, receivedAt, clockOffsetMs: offset, correctedTs: correctTs(event.ts, offset, receivedAt), topic: topicName };
-    });
 
+    const startedAt = pending.find((p) => p)?.receivedAt ?? deps.now();
     const result = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
     const committedAt = deps.now();
     for (const [deviceId, n] of newest) {
-      const reading = offsets.get(deviceId)!;
+      const { reading, receivedAt } = n;
       const last = written.get(deviceId);
       const isNews = !last || last.isFlagged !== reading.isFlagged || Math.abs(last.offsetMs - reading.estimateMs) > 1000 || receivedAt - last.at >= 1000;
       if (!isNews) continue;
@@ -86,27 +132,38 @@ export function createIngestHandler(deps: IngestDeps) {
       written.set(deviceId, { at: receivedAt, offsetMs: reading.estimateMs, isFlagged: reading.isFlagged });
     }
     const inserted = new Set(result.inserted);
-    const stored = records.filter((r) => inserted.has(r.event.id));
-    metrics.ingested.inc({ kind: topic.kind }, stored.length);
+    const stored: StoredEventInput[] = [];
+    for (const p of pending) {
+      if (!p) continue;
+      let count = 0;
+      for (const r of p.records) if (inserted.has(r.event.id)) (stored.push(r), count++);
+      if (count) metrics.ingested.inc({ kind: p.kind }, count);
+    }
     metrics.duplicates.inc(result.duplicates.length);
     for (const r of stored) metrics.ingestLag.observe(Math.max(0, committedAt - r.correctedTs) / 1000);
-    metrics.commitDuration.observe((committedAt - receivedAt) / 1000);
+    metrics.commitDuration.observe((committedAt - startedAt) / 1000);
     if (stored.length) deps.onCommitted?.(stored);
 
-    const out: Outgoing[] = [];
-    for (const r of rejected) out.push(await deadLetter(topicName, r.code, r.message, JSON.stringify(r.raw) ?? '', receivedAt, r.deviceId));
-    // One ack per device; entries too broken to name a device go to the batch's first device.
-    const fallback = valid[0]?.event.deviceId ?? rejected.find((r) => r.deviceId)?.deviceId;
-    const byDevice = new Map<string, { accepted: string[]; rejected: RejectedEntry[] }>();
-    const slot = (d: string) => byDevice.get(d) ?? byDevice.set(d, { accepted: [], rejected: [] }).get(d)!;
-    for (const r of records) slot(r.event.deviceId).accepted.push(r.event.id);
-    for (const r of rejected) {
-      const device = r.deviceId ?? fallback;
-      if (device) slot(device).rejected.push(r);
+    for (let m = 0; m < pending.length; m++) {
+      const p = pending[m];
+      if (!p) continue;
+      const out = results[m]!;
+      for (const r of p.rejected) out.push(await deadLetter(p.topicName, r.code, r.message, JSON.stringify(r.raw) ?? '', p.receivedAt, r.deviceId));
+      // One ack per device; entries too broken to name a device go to the message's first device.
+      const byDevice = new Map<string, { accepted: string[]; rejected: RejectedEntry[] }>();
+      const slot = (d: string) => byDevice.get(d) ?? byDevice.set(d, { accepted: [], rejected: [] }).get(d)!;
+      for (const r of p.records) slot(r.event.deviceId).accepted.push(r.event.id);
+      for (const r of p.rejected) {
+        const device = r.deviceId ?? p.fallback;
+        if (device) slot(device).rejected.push(r);
+      }
+      for (const [deviceId, entries] of byDevice) out.push(ackMessage(index.site, deviceId, entries.accepted, entries.rejected, committedAt));
     }
-    for (const [deviceId, entries] of byDevice) out.push(ackMessage(index.site, deviceId, entries.accepted, entries.rejected, committedAt));
-    return out;
-  };
+    return results;
+  }
+
+  const submit = createGroupCommit(commitGroup);
+  return (topic, payload) => submit({ topic, payload });
 }
 
 function ackMessage(site: string, deviceId: string, accepted: string[], rejected: Pick<RejectedEntry, 'index' | 'id' | 'code' | 'message'>[], committedAt: number): Outgoing {

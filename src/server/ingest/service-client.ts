@@ -19,12 +19,21 @@ export interface ServiceClient {
   close(): Promise<void>;
 }
 
+type SendPacket = (packet: Packet, cb?: (error?: Error) => void, ...rest: unknown[]) => void;
+
 /**
  * The service's MQTT connection: a persistent session (clean: false) with QoS 1 subscriptions to
- * the ingest filters. Messages go through `handleMessage`, which mqtt.js calls before it sends the
- * PUBACK and one message at a time; `customHandleAcks` would do the same but only for MQTT 5,
- * and the embedded Aedes speaks 3.1.1 only (MQTT.js issues 691, 1299, 1423). So a crash between
- * receipt and commit leaves the message unacknowledged, and the broker delivers it again.
+ * the ingest filters. Each PUBACK goes only after its message is committed, so a crash between
+ * receipt and commit leaves the message unacknowledged and the broker delivers it again.
+ *
+ * mqtt.js hands over one message at a time and sends its PUBACK when `handleMessage` calls back
+ * (`customHandleAcks` is the same, and MQTT 5 only: MQTT.js issues 691, 1299, 1423). Waiting for
+ * the commit there would serialise the commits, one transaction per message. Instead the service
+ * calls back at once and holds the PUBACK itself (in `_sendPacket`, the one place every packet
+ * goes through) until `handle` resolves: messages keep flowing, `handle` commits those that
+ * arrive meanwhile together, and PUBACKs are released in receipt order (resolution order).
+ * A held PUBACK is dropped if the connection changed meanwhile (the broker redelivers instead),
+ * and a failed commit drops the connection without any PUBACK.
  */
 export async function connectServiceClient(options: ServiceClientOptions): Promise<ServiceClient> {
   const clientOptions: IClientOptions = {
@@ -34,26 +43,47 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
     clean: false,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
-    // A persistent session is resumed by the broker; resubscribing is harmless and covers a lost session.
+    // A persistent session is resumed by the broker; resubscribe is harmless and covers a lost session.
     resubscribe: true,
   };
   const client = mqtt.connect(options.url, clientOptions);
+  const internals = client as unknown as { _sendPacket: SendPacket };
+  const send = internals._sendPacket.bind(client);
+  /** PUBACKs to send once their message is committed, by packet id (unique while unacknowledged). */
+  const held = new Map<number, Promise<void>>();
+  internals._sendPacket = (packet, cb, ...rest) => {
+    const commit = packet.cmd === 'puback' && packet.messageId !== undefined ? held.get(packet.messageId) : undefined;
+    if (!commit) return send(packet, cb, ...rest);
+    held.delete(packet.messageId!);
+    const stream = client.stream;
+    void commit.then(
+      () => {
+        if (client.stream === stream && client.connected) send(packet);
+      },
+      () => {},
+    );
+    cb?.(); // mqtt.js moves on to the next message now
+  };
   client.handleMessage = (packet: Packet, callback: (error?: Error) => void) => {
     if (packet.cmd !== 'publish') return callback();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    options.handle(packet.topic, payload).then(
+    const stream = client.stream;
+    const committed = options.handle(packet.topic, payload).then(
       (outgoing) => {
         // Acks go out before the PUBACK; they are not awaited (a lost ack is recovered by the
         // device resending, which is then acked as a duplicate).
         for (const o of outgoing) client.publish(o.topic, o.payload, { qos: 1 }, (error) => error && options.log('ack publish failed', { topic: o.topic, error: error.message }));
-        callback();
       },
       (error: unknown) => {
         options.log('ingest failed; message left unacknowledged for redelivery', { topic: packet.topic, error: (error as Error).message });
         // No PUBACK: drop the connection so the broker redelivers on the resumed session.
-        client.stream?.destroy();
+        if (client.stream === stream) stream.destroy();
+        throw error;
       },
     );
+    if (packet.qos === 1 && packet.messageId !== undefined) held.set(packet.messageId, committed);
+    else void committed.catch(() => {});
+    callback();
   };
   client.on('error', (error) => options.log('service mqtt error', { error: error.message }));
   await new Promise<void>((resolve, reject) => {

@@ -16,6 +16,8 @@ import {
   type StoredEventInput,
 } from './storage.ts';
 
+/** Rows per multi-row insert statement: 25 x 14 columns, far below SQLite's parameter limit. */
+const INSERT_CHUNK = 25;
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
 
 /**
@@ -90,21 +92,32 @@ class SqliteStorage implements Storage {
     return this.#run('insert events', () => {
       checkRecords(records);
       const { unique, repeated } = dedupeBatch(records);
-      const insert = this.#prepare(
-        `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${placeholders(EVENT_COLUMNS.length)}
-         ON CONFLICT (id) DO NOTHING`,
-      );
+      const existing = this.#prepare('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck();
       const inserted: string[] = [];
       const duplicates: string[] = [];
       const write = this.#db.transaction(() => {
-        for (const record of unique) {
-          const changes = insert.run(toRowValues(record)).changes;
-          (changes === 1 ? inserted : duplicates).push(record.event.id);
+        // Inside the IMMEDIATE transaction nobody else can write, so the ids found now are exactly
+        // the duplicates; the rest go in with multi-row statements (a statement call costs about
+        // as much as SQLite's own work for a row). ON CONFLICT stays as the guard.
+        const stored = new Set(existing.all(JSON.stringify(unique.map((r) => r.event.id))) as string[]);
+        const fresh: StoredEventInput[] = [];
+        for (const record of unique) (stored.has(record.event.id) ? duplicates : (fresh.push(record), inserted)).push(record.event.id);
+        let i = 0;
+        for (; i + INSERT_CHUNK <= fresh.length; i += INSERT_CHUNK) {
+          const values: unknown[] = [];
+          for (let j = i; j < i + INSERT_CHUNK; j++) values.push(...toRowValues(fresh[j]!));
+          this.#insertRows(INSERT_CHUNK).run(values);
         }
+        for (; i < fresh.length; i++) this.#insertRows(1).run(toRowValues(fresh[i]!));
       });
       write.immediate();
       return { inserted, duplicates: [...duplicates, ...repeated] };
     });
+  }
+
+  #insertRows(rows: number): Database.Statement {
+    const row = placeholders(EVENT_COLUMNS.length);
+    return this.#prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')} ON CONFLICT (id) DO NOTHING`);
   }
 
   listEvents(query?: Parameters<Storage['listEvents']>[0]): Promise<EventPage> {
