@@ -99,21 +99,25 @@ async function run(broker: Broker) {
   const credentials: Record<string, string> = { admin: await broker.credentials('admin', 'bench-counter') };
   for (let i = 0; i < CONNECTIONS; i++) credentials[`bench-${i}`] = await broker.credentials('op-a', `bench-${i}`);
   const child = fork(new URL('./ingest-load.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const cpuBefore = process.cpuUsage();
   child.send({ url: broker.url, site: SITE, connections: CONNECTIONS, perConnection, batch: BATCH, credentials });
   const load = await new Promise<{ ackMs: number; rawMs: number; acked: number; raw: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { ackMs: number; rawMs: number; acked: number; raw: number }));
     child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
   });
+  const cpu = process.cpuUsage(cpuBefore);
   child.kill();
   const total = perConnection * CONNECTIONS;
   const stored = (await broker.service.storage.listEvents({ lineIds: ['line-a'], limit: 1_000_000 })).events.length;
   const ackRate = total / (load.ackMs / 1000);
   const rawRate = total / (load.rawMs / 1000);
-  return { broker: broker.name, events: total, stored, acked: load.acked, committedAndAckedPerSec: Math.round(ackRate), rawDeliveryPerSec: Math.round(rawRate), ratio: +(ackRate / rawRate).toFixed(2) };
+  return { broker: broker.name, events: total, stored, acked: load.acked, committedAndAckedPerSec: Math.round(ackRate), rawDeliveryPerSec: Math.round(rawRate), ratio: +(ackRate / rawRate).toFixed(2),
+    // CPU of this process (the service; the load runs in the child) per event: robust to a busy machine.
+    serviceCpuUsPerEvent: +((cpu.user + cpu.system) / total).toFixed(1) };
 }
 
 const results = [];
-const only = process.env.BENCH_BROKERS; // 'mosquitto' or 'embedded' to run one
+const only = process.env.BENCH_BROKERS; // 'mosquitto' or 'embedded' to run one (the factory's name)
 for (const make of [mosquitto, embedded].filter((m) => !only || m.name === only)) {
   const dir = await mkdtemp(join(tmpdir(), 'floorboard-bench-'));
   const broker = await make(dir);
@@ -126,7 +130,13 @@ for (const make of [mosquitto, embedded].filter((m) => !only || m.name === only)
 }
 console.log(`ingest benchmark: ${N} events, ${CONNECTIONS} connections, ${BATCH} events per message, SQLite`);
 console.table(results);
-const mosq = results[0]!;
-const isOk = mosq.committedAndAckedPerSec >= 20_000 && mosq.ratio >= 0.5 && results.every((r) => r.stored === r.events);
-console.log(isOk ? 'budget met: >= 20,000 events/s through Mosquitto and >= half the raw delivery rate' : 'BUDGET MISSED');
+// The budget is stated for Mosquitto; a run of the embedded broker alone only checks completeness.
+const mosq = results.find((r) => r.broker === 'Mosquitto');
+const isComplete = results.every((r) => r.stored === r.events && r.acked === r.events);
+const isRateOk = !mosq || mosq.committedAndAckedPerSec >= 20_000;
+const isRatioOk = !mosq || mosq.ratio >= 0.5;
+console.log(`complete (every event stored and acked once): ${isComplete ? 'yes' : 'NO'}`);
+if (mosq) console.log(`>= 20,000 events/s through Mosquitto: ${isRateOk ? 'met' : 'MISSED'}; >= half the raw delivery rate: ${isRatioOk ? 'met' : 'MISSED'}`);
+const isOk = isComplete && isRateOk && isRatioOk;
+console.log(isOk ? 'budget met' : 'BUDGET MISSED');
 process.exitCode = isOk ? 0 : 1;

@@ -7,6 +7,7 @@
  * so the year (~5 GB as event objects) never sits in memory at once.
  */
 import os from 'node:os';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { computeOee } from '../src/core/oee/engine.ts';
 import { OeeAccumulator } from '../src/core/oee/accumulator.ts';
 import { compareEvents } from '../src/core/oee/normalize.ts';
@@ -42,6 +43,11 @@ const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 let peakHeap = 0;
 const accLineIds = new Set(allLines.slice(0, ACC_LINES).map((l) => l.id));
 const sampleHeap = () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
+/** GC pauses on the main thread, to tell how much of the batch time is collection (entries arrive asynchronously). */
+const gcEntries: PerformanceEntry[] = [];
+const gcObserver = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
+const engineSpans: Array<[number, number]> = [];
 
 // Warm up the JIT on a small slice so the first line does not pay for compilation alone.
 computeOee(plant, lineYear(plant, 0, 7, SEED), { ...window, to: YEAR_START + 7 * DAY_MS, now: YEAR_START + 7 * DAY_MS, lineIds: [allLines[0]!.id] });
@@ -87,6 +93,7 @@ for (const group of groups) {
   const report = computeOee(plant, evs, { ...window, now, lineIds: group.map((l) => l.id) });
   engineCpuMs += cpuMs(process.cpuUsage(c0));
   engineMs += performance.now() - t;
+  engineSpans.push([t, performance.now()]);
   for (const l of report.lines) {
     buckets += l.buckets.length;
     if (accLineIds.has(l.id)) batchTotals.set(l.id, l.total);
@@ -130,6 +137,13 @@ acc.report(now);
 const lateMs = performance.now() - t;
 sampleHeap();
 
+await new Promise((resolve) => setTimeout(resolve, 50)); // let the last GC entries arrive
+gcObserver.disconnect();
+let engineGcMs = 0;
+for (const g of gcEntries) {
+  const span = engineSpans.find(([a, b]) => g.startTime >= a && g.startTime < b);
+  if (span) engineGcMs += g.duration;
+}
 const perEventUs = (applyMs * 1000) / applied;
 const perEventCpuUs = (applyCpuMs * 1000) / applied;
 const rss = process.resourceUsage().maxRSS * 1024;
@@ -139,6 +153,7 @@ const rows: Array<[string, string]> = [
   ['shift buckets per line', `${buckets / LINES}`],
   ['load average (1 min) start/end', `${load0.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.availableParallelism()} cores`],
   ['batch recompute, whole plant', `${secs(engineMs, engineCpuMs)} (${((engineCpuMs * 1e6) / events).toFixed(0)} ns CPU/event)`],
+  ['GC pauses inside batch calls', `${(engineGcMs / 1000).toFixed(2)} s wall (main-thread pauses; collection work on helper threads is in CPU time only)`],
   ['baseline: iterate + order check', `${secs(iterateMs, iterateCpuMs)} (engine = ${(engineCpuMs / iterateCpuMs).toFixed(1)}x by CPU)`],
   ['baseline: sort a copy', `${secs(sortMs, sortCpuMs)} (engine = ${(engineCpuMs / sortCpuMs).toFixed(1)}x by CPU)`],
   ['incremental apply', `${applied.toLocaleString('en')} events on ${ACC_LINES} lines: ${perEventUs.toFixed(3)} µs/event wall, ${perEventCpuUs.toFixed(3)} µs CPU`],

@@ -137,6 +137,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     stops.push(
       () =>
         new Promise<void>((resolve) => {
+          broker?.dropWebSockets();
           server.closeAllConnections();
           server.close(() => resolve());
         }),

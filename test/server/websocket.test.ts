@@ -25,3 +25,17 @@ describe('MQTT over WebSocket on /mqtt', () => {
     await expect(h.connect(undefined, undefined, 'anon-ws', true)).rejects.toThrow();
   });
 });
+
+describe('shutdown with tablets connected over WebSocket', () => {
+  it('closes promptly instead of waiting for the upgraded sockets', async () => {
+    const h = await startHarness();
+    const res = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-close' }) });
+    const login = (await res.json()) as { mqtt: { username: string; password: string; clientId: string } };
+    const c = await h.connect(login.mqtt.username, login.mqtt.password, login.mqtt.clientId, true);
+    const started = Date.now();
+    await h.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(c.connected).toBe(false);
+    c.end(true);
+  });
+});

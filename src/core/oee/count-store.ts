@@ -33,26 +33,38 @@ function addSums(raw: RawFigures, s: Float64Array, k: number): void {
 export class CountFold implements CountStore {
   /** FIELDS sums per bucket, then one slot for counts in the window but in no bucket. */
   private readonly sums: Float64Array;
+  private readonly from: number;
   private readonly last: number;
+  /** Bucket bounds as columns: a bucket object's numbers are boxed, one more memory hop per count. */
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
   private b = 0;
 
   constructor(
     private readonly plan: Plan,
     private readonly now: number,
   ) {
-    this.sums = new Float64Array((plan.buckets.length + 1) * FIELDS);
+    const nb = plan.buckets.length;
+    this.sums = new Float64Array((nb + 1) * FIELDS);
+    this.from = plan.from;
     this.last = Math.min(plan.to, now + 1); // a count at `now` is known
+    this.starts = new Float64Array(nb);
+    this.ends = new Float64Array(nb);
+    plan.buckets.forEach((b, i) => {
+      this.starts[i] = b.start;
+      this.ends[i] = b.end;
+    });
   }
 
   add(): void {
     const ts = countRow[0] as number;
-    if (ts < this.plan.from || ts >= this.last) return;
-    const buckets = this.plan.buckets;
-    const nb = buckets.length;
+    if (ts < this.from || ts >= this.last) return;
+    const { starts, ends } = this;
+    const nb = ends.length;
     // Events come in order, so the bucket pointer only moves forward.
-    if (this.b > 0 && ts < (buckets[this.b - 1] as { end: number }).end) this.b = 0;
-    while (this.b < nb && (buckets[this.b] as { end: number }).end <= ts) this.b++;
-    const isIn = this.b < nb && (buckets[this.b] as { start: number }).start <= ts;
+    if (this.b > 0 && ts < (ends[this.b - 1] as number)) this.b = 0;
+    while (this.b < nb && (ends[this.b] as number) <= ts) this.b++;
+    const isIn = this.b < nb && (starts[this.b] as number) <= ts;
     const k = (isIn ? this.b : nb) * FIELDS;
     const s = this.sums;
     s[k] = (s[k] as number) + (countRow[1] as number);

@@ -15,6 +15,8 @@ export interface EmbeddedBroker {
   tcpPort: number;
   /** Serves MQTT over WebSocket on `/mqtt` of this HTTP server. */
   attachWebSocket(server: HttpServer): void;
+  /** Upgraded sockets are not the HTTP server's any more: it waits for them forever on close. */
+  dropWebSockets(): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
           aedes.handle(stream, req);
         });
       });
+    },
+    dropWebSockets() {
+      for (const s of sockets) s.destroy();
     },
     async close() {
       for (const s of sockets) s.destroy();

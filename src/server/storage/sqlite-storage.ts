@@ -92,7 +92,8 @@ class SqliteStorage implements Storage {
     return this.#run('insert events', () => {
       checkRecords(records);
       const { unique, repeated } = dedupeBatch(records);
-      const existing = this.#prepare('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck();
+      // Its own statement: pluck() changes a prepared statement for every user of it.
+      const existing = this.#prepare('SELECT id AS stored_id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck();
       const inserted: string[] = [];
       const duplicates: string[] = [];
       const write = this.#db.transaction(() => {
