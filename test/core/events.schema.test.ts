@@ -56,6 +56,8 @@ describe('eventSchema', () => {
     ['an empty note', ev({ type: 'note', text: '' }), /text: /],
     ['an unknown machine state', ev({ type: 'machine.state', state: 'exploded' }), /.+/],
     ['a correction without a reason', ev({ type: 'correction', supersedes: ulid(T), replacement: { type: 'note', text: 'x' } }), /.+/],
+    ['an unknown type, naming the allowed ones', ev({ type: 'teleport' }), /^type: .*'stop\.start'.*'count'.*'void'/],
+    ['a count with a bad envelope, precisely', ev({ type: 'count', productId: 'p1', good: 1, reject: 0 }, { seq: -1 }), /^seq: /],
     ['a correction of a correction', ev({ type: 'correction', supersedes: ulid(T), reason: 'r', replacement: { type: 'void', voids: ulid(T), reason: 'r' } }), /.+/],
   ])('refuses %s', (_name, value, expected) => {
     expect(issues(value).join('\n')).toMatch(new RegExp(expected.source, 'm'));

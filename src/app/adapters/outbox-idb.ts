@@ -3,10 +3,16 @@ import { eventSchema, type FloorEvent } from '../../core/events.schema.ts';
 import { outboxRecordSchema, type OutboxRecord } from '../../core/outbox/outbox-record.schema.ts';
 import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
 import { FloorboardError } from '../../core/errors.ts';
-import type { Db } from './db.ts';
+import type { IDBPTransaction } from 'idb';
+import type { Db, FloorboardDb } from './db.ts';
 
 const SEQ_KEY = 'seq';
 const JOURNAL_KEEP_MS = 36 * 3600_000;
+/** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
+export const QUARANTINE_PREFIX = 'quarantine:';
+const seqSchema = z.number().int().min(0);
+
+type AppendTx = IDBPTransaction<FloorboardDb, ('outbox' | 'journal' | 'meta')[], 'readwrite'>;
 
 /**
  * The outbox on disk. Every entry is committed in ONE transaction (entry + journal copy + the
@@ -22,7 +28,7 @@ export class OutboxIdb {
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
     const tx = this.db.transaction(['outbox', 'journal', 'meta'], 'readwrite', { durability: 'strict' });
     try {
-      const seq = z.number().int().min(0).catch(0).parse(await tx.objectStore('meta').get(SEQ_KEY));
+      const seq = await this.#nextSeq(tx);
       const event = eventSchema.parse(build(seq)) as FloorEvent;
       const record: OutboxRecord = { id: event.id, seq, event, state: { kind: 'pending' }, clockOffsetMs };
       await Promise.all([
@@ -43,17 +49,59 @@ export class OutboxIdb {
     }
   }
 
-  /** All stored entries in seq order; records that fail validation are reported, not dropped. */
-  async loadAll(): Promise<{ records: OutboxRecord[]; invalid: string[] }> {
-    const raw = await this.db.getAllFromIndex('outbox', 'seq');
-    const records: OutboxRecord[] = [];
-    const invalid: string[] = [];
-    for (const value of raw) {
-      const parsed = outboxRecordSchema.safeParse(value);
-      if (parsed.success) records.push(parsed.data as OutboxRecord);
-      else invalid.push(String((value as { id?: unknown } | null)?.id ?? '?'));
+  /**
+   * The next per-device seq, never one already used. The counter in `meta` is the source; if it is
+   * missing or damaged (a cleared or corrupt profile) it must not restart at 0: the unique seq index
+   * would refuse every new entry, and the service would see seqs it has seen before. So it is never
+   * below the highest seq in the outbox, and when it has to be rebuilt, the journal counts too.
+   */
+  async #nextSeq(tx: AppendTx): Promise<number> {
+    const counter = seqSchema.safeParse(await tx.objectStore('meta').get(SEQ_KEY));
+    const last = await tx.objectStore('outbox').index('seq').openCursor(null, 'prev');
+    let next = Math.max(counter.success ? counter.data : 0, last ? seqSchema.catch(-1).parse(last.key) + 1 : 0);
+    if (!counter.success) {
+      for (let c = await tx.objectStore('journal').openCursor(); c; c = await c.continue()) {
+        const seq = (c.value as { seq?: unknown } | null)?.seq;
+        if (seqSchema.safeParse(seq).success) next = Math.max(next, (seq as number) + 1);
+      }
     }
-    return { records, invalid };
+    return next;
+  }
+
+  /**
+   * All stored entries in seq order. A record that fails validation (an older or newer app version,
+   * a damaged profile) is quarantined: moved, as it was, to `meta` under `quarantine:<key>` in one
+   * transaction, so it neither crashes the app nor sits in the queue; `invalid` lists their keys.
+   */
+  async loadAll(): Promise<{ records: OutboxRecord[]; invalid: string[] }> {
+    // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
+    const read = this.db.transaction('outbox', 'readonly');
+    const [keys, values] = await Promise.all([read.store.getAllKeys(), read.store.getAll(), read.done]);
+    const records: OutboxRecord[] = [];
+    const bad: { key: string; value: unknown }[] = [];
+    values.forEach((value, i) => {
+      const parsed = outboxRecordSchema.safeParse(value);
+      if (parsed.success && parsed.data.id === keys[i]) records.push(parsed.data as OutboxRecord);
+      else bad.push({ key: String(keys[i]), value });
+    });
+    records.sort((a, b) => a.seq - b.seq);
+    if (bad.length > 0) {
+      const tx = this.db.transaction(['outbox', 'meta'], 'readwrite');
+      await Promise.all([
+        ...bad.flatMap(({ key, value }) => [
+          tx.objectStore('meta').put({ key, value, quarantinedAt: Date.now() }, `${QUARANTINE_PREFIX}${key}`),
+          tx.objectStore('outbox').delete(key),
+        ]),
+        tx.done,
+      ]);
+    }
+    return { records, invalid: bad.map((b) => b.key) };
+  }
+
+  /** Quarantined records (see `loadAll`), as they were stored. */
+  async quarantined(): Promise<{ key: string; value: unknown; quarantinedAt: number }[]> {
+    const range = IDBKeyRange.bound(QUARANTINE_PREFIX, `${QUARANTINE_PREFIX}\uffff`);
+    return (await this.db.getAll('meta', range)) as { key: string; value: unknown; quarantinedAt: number }[];
   }
 
   /** Commits what an acknowledgement changed in one transaction. */
@@ -73,9 +121,12 @@ export class OutboxIdb {
     await Promise.all([...work, tx.done]);
   }
 
-  /** Removes a rejected entry the operator has read. */
+  /** Removes a rejected entry the operator has read; an entry still waiting for its ack stays. */
   async dismiss(id: string): Promise<void> {
-    await this.db.delete('outbox', id);
+    const tx = this.db.transaction('outbox', 'readwrite');
+    const parsed = outboxRecordSchema.safeParse(await tx.store.get(id));
+    if (parsed.success && parsed.data.state.kind === 'rejected') await tx.store.delete(id);
+    await tx.done;
   }
 
   /** The device's own recent events (for the station view), oldest first. Read-only: start-up path. */

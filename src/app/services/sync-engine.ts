@@ -76,7 +76,9 @@ export class SyncEngine {
 
   /** Loads the stored outbox into memory. Call once before `record` or `connect`. */
   async load(): Promise<void> {
-    const { records } = await this.deps.store.loadAll();
+    const { records, invalid } = await this.deps.store.loadAll();
+    // Damaged records were moved aside by the store (quarantined), so they cannot block the queue.
+    if (invalid.length > 0) console.warn(`outbox: ${invalid.length} damaged record(s) quarantined`, invalid);
     for (const r of records) this.#box.add(r.event, r.state);
     this.#emit();
   }

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { Calendar, Shift } from '../plant.schema.ts';
 import { weekdays } from '../plant.schema.ts';
+import { LocalClock, tzInstant, type LocalDate } from './local-clock.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -13,12 +14,6 @@ export interface ShiftInstance {
   breaks: Array<[number, number]>;
 }
 
-interface LocalDate {
-  y: number;
-  m: number; // 0-based
-  d: number;
-}
-
 /** The local calendar date of an instant in `tz`. */
 export function localDateOf(ts: number, tz: string): LocalDate & { weekday: number } {
   const t = new TZDate(ts, tz);
@@ -27,7 +22,7 @@ export function localDateOf(ts: number, tz: string): LocalDate & { weekday: numb
 
 /** The instant of local wall time y-m-d hh:mm in `tz` (a time skipped by DST maps forward). */
 export function localInstant(date: LocalDate, minutes: number, tz: string): number {
-  return new TZDate(date.y, date.m, date.d, Math.floor(minutes / 60), minutes % 60, tz).getTime();
+  return tzInstant(date, minutes, tz);
 }
 
 /** Local midnight of the day after `date`. */
@@ -45,20 +40,20 @@ const weekdayName = (jsDay: number) => weekdays[(jsDay + 6) % 7] as (typeof week
 type ShiftPattern = Omit<Shift, 'days'>;
 
 /** Wall time `hhmm` on `date`, or on the next day when it falls before `after` (overnight shifts and breaks). */
-function instantAtOrAfter(date: LocalDate, hhmm: string, after: number, tz: string): number {
-  const t = localInstant(date, minutesOf(hhmm), tz);
-  return t >= after ? t : localInstant(nextDate(date), minutesOf(hhmm), tz);
+function instantAtOrAfter(date: LocalDate, hhmm: string, after: number, clock: LocalClock): number {
+  const t = clock.instant(date, minutesOf(hhmm));
+  return t >= after ? t : clock.instant(nextDate(date), minutesOf(hhmm));
 }
 
-function instanceOf(shift: ShiftPattern, date: LocalDate, tz: string): ShiftInstance {
-  const start = localInstant(date, minutesOf(shift.start), tz);
-  const endSame = localInstant(date, minutesOf(shift.end), tz);
+function instanceOf(shift: ShiftPattern, date: LocalDate, clock: LocalClock): ShiftInstance {
+  const start = clock.instant(date, minutesOf(shift.start));
+  const endSame = clock.instant(date, minutesOf(shift.end));
   // `end` not after `start` means the shift runs past midnight.
-  const end = endSame > start ? endSame : localInstant(nextDate(date), minutesOf(shift.end), tz);
+  const end = endSame > start ? endSame : clock.instant(nextDate(date), minutesOf(shift.end));
   const breaks: Array<[number, number]> = [];
   for (const b of shift.breaks) {
-    const bs = instantAtOrAfter(date, b.start, start, tz);
-    const be = instantAtOrAfter(date, b.end, bs + 1, tz);
+    const bs = instantAtOrAfter(date, b.start, start, clock);
+    const be = instantAtOrAfter(date, b.end, bs + 1, clock);
     const s = Math.max(bs, start);
     const e = Math.min(be, end);
     if (e > s) breaks.push([s, e]);
@@ -84,6 +79,7 @@ function mergePairs(pairs: Array<[number, number]>): Array<[number, number]> {
  */
 export function shiftInstances(calendar: Calendar, from: number, to: number): ShiftInstance[] {
   const tz = calendar.timezone;
+  const clock = new LocalClock(tz);
   const holidays = new Map<string, Set<string> | null>();
   const extras = new Map<string, ShiftPattern[]>();
   for (const ex of calendar.exceptions) {
@@ -98,7 +94,7 @@ export function shiftInstances(calendar: Calendar, from: number, to: number): Sh
   let date: LocalDate = localDateOf(from - DAY_MS, tz);
   const last = localInstant(localDateOf(to, tz), 0, tz) + DAY_MS;
   for (let guard = 0; guard < 100_000; guard++) {
-    const midnight = localInstant(date, 0, tz);
+    const midnight = clock.instant(date, 0);
     if (midnight > last) break;
     const iso = isoOf(date);
     const day = weekdayName(new Date(Date.UTC(date.y, date.m, date.d)).getUTCDay());
@@ -106,9 +102,9 @@ export function shiftInstances(calendar: Calendar, from: number, to: number): Sh
     for (const shift of calendar.shifts) {
       if (!shift.days.includes(day)) continue;
       if (cancelled === null || cancelled?.has(shift.id)) continue;
-      all.push(instanceOf(shift, date, tz));
+      all.push(instanceOf(shift, date, clock));
     }
-    for (const extra of extras.get(iso) ?? []) all.push(instanceOf(extra, date, tz));
+    for (const extra of extras.get(iso) ?? []) all.push(instanceOf(extra, date, clock));
     date = nextDate(date);
   }
   all.sort((a, b) => a.start - b.start || (a.shiftId < b.shiftId ? -1 : a.shiftId > b.shiftId ? 1 : 0));

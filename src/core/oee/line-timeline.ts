@@ -1,7 +1,7 @@
 import type { CorrectablePayload, EventEnvelope } from '../events.schema.ts';
 import type { Line } from '../plant.schema.ts';
 import { CountRows, countRow, type CountStore } from './count-store.ts';
-import { ClassifyLog, StopTable } from './stop-table.ts';
+import { StopTable } from './stop-table.ts';
 
 /** An event as the engine sees it after corrections: the original envelope with the effective payload. */
 export type EffectiveEvent = EventEnvelope & CorrectablePayload;
@@ -35,8 +35,6 @@ export class LineTimeline {
   readonly stops = new StopTable();
   /** Rows of stops still open: a handful at most, so ends are matched by a scan instead of a map of every stop. */
   private readonly open: number[] = [];
-  /** Classifications in push order; the last one at or before `now` wins. */
-  readonly classify = new ClassifyLog();
   readonly splits: SplitRecord[] = [];
   /** Counts: rows for live reports, or folded into bucket sums for one batch report. */
   readonly counts: CountStore;
@@ -97,7 +95,7 @@ export class LineTimeline {
         return;
       }
       case 'stop.classify':
-        this.classify.add(e.stopId, e.ts, e.reasonId);
+        this.stops.classify(e.stopId, e.ts, e.reasonId);
         return;
       case 'stop.split':
         this.splits.push({ ts: e.ts, stopId: e.stopId, at: e.at, newStopId: e.newStopId, reasonId: e.reasonId ?? null });

@@ -32,18 +32,19 @@ function reasonKey(loss: LossCategory, reasonId: string | null): string {
   return key;
 }
 
-/** Pieces while they are being made, before sorting. */
+/** Pieces while they are being made, before sorting; numbers in typed columns sized up front. */
 interface Pieces {
+  n: number;
   id: string[];
-  start: number[];
-  end: number[];
   reasonId: Array<string | null>;
+  start: Float64Array;
+  end: Float64Array;
   /** Root stop length: decides minor vs. not, so splitting a long stop never makes minor parts. */
-  rootMs: number[];
-  isSetup: boolean[];
-  loss: LossCategory[];
+  rootMs: Float64Array;
+  isSetup: Uint8Array;
   /** Order among overlapping pieces: planned 0, then unplanned 1, then minor 2. */
-  rank: number[];
+  rank: Uint8Array;
+  loss: LossCategory[];
   key: string[];
 }
 
@@ -52,33 +53,60 @@ interface Pieces {
  * recorded after `now` (ends, classifications, splits) is known yet.
  */
 function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): Pieces {
-  const p: Pieces = { id: [], start: [], end: [], reasonId: [], rootMs: [], isSetup: [], loss: [], rank: [], key: [] };
   const st = tl.stops;
+  // Each split adds at most one piece.
+  const cap = st.n + tl.splits.length;
+  const p: Pieces = {
+    n: 0,
+    id: [],
+    reasonId: [],
+    start: new Float64Array(cap),
+    end: new Float64Array(cap),
+    rootMs: new Float64Array(cap),
+    isSetup: new Uint8Array(cap),
+    rank: new Uint8Array(cap),
+    loss: [],
+    key: [],
+  };
+  const classified: Array<string | null> = [];
   for (let i = 0; i < st.n; i++) {
     const start = st.start[i] as number;
     const se = st.end[i] as number;
     const end = se < now ? se : now;
     if (end <= start) continue; // not started yet, or empty: nothing to book and nothing to split
+    const k = p.n++;
+    const given = st.reasonId[i] as string | null;
     p.id.push(st.id[i] as string);
-    p.start.push(start);
-    p.end.push(end);
-    p.reasonId.push(st.reasonId[i] as string | null);
-    p.rootMs.push(end - start);
-    p.isSetup.push(st.isSetup[i] as boolean);
+    p.reasonId.push(given);
+    // Classified here by row; only the new parts of splits are looked up by id, further down.
+    classified.push(st.reasonOfRow(i, now, given));
+    p.start[k] = start;
+    p.end[k] = end;
+    p.rootMs[k] = end - start;
+    p.isSetup[k] = st.isSetup[i] as number;
   }
+  const rows = p.n;
   if (tl.splits.length > 0) applySplits(tl, now, p);
-  const n = p.id.length;
-  for (let i = 0; i < n; i++) {
-    const reasonId = tl.classify.reasonAt(p.id[i] as string, now, p.reasonId[i] as string | null);
+  let lastLoss = '';
+  let lastReason: string | null = null;
+  let lastKey = '';
+  for (let i = 0; i < p.n; i++) {
+    const reasonId = i < rows ? (classified[i] as string | null) : st.reasonOfId(p.id[i] as string, now, p.reasonId[i] as string | null);
     const known = reasonId === null ? undefined : reasonLoss.get(reasonId);
     // A reason missing from the tree counts as unclassified.
     const booked = known === undefined ? null : reasonId;
-    let loss: LossCategory = known ?? (p.isSetup[i] ? 'setup' : 'breakdown');
+    let loss: LossCategory = known ?? (p.isSetup[i] === 1 ? 'setup' : 'breakdown');
     if (loss !== 'planned' && (p.rootMs[i] as number) < smallStopMs) loss = 'minor-stop';
     p.reasonId[i] = booked;
     p.loss.push(loss);
-    p.rank.push(loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1);
-    p.key.push(reasonKey(loss, booked));
+    p.rank[i] = loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1;
+    // Runs of pieces share a key (most are unclassified minor stops): skip the lookup for those.
+    if (loss !== lastLoss || booked !== lastReason) {
+      lastLoss = loss;
+      lastReason = booked;
+      lastKey = reasonKey(loss, booked);
+    }
+    p.key.push(lastKey);
   }
   return sortPieces(p);
 }
@@ -91,13 +119,14 @@ function applySplits(tl: LineTimeline, now: number, p: Pieces): void {
     if (sp.ts > now) continue;
     const i = byId.get(sp.stopId);
     if (i === undefined || byId.has(sp.newStopId) || !(sp.at > (p.start[i] as number) && sp.at < (p.end[i] as number))) continue;
+    const k = p.n++;
     p.id.push(sp.newStopId);
-    p.start.push(sp.at);
-    p.end.push(p.end[i] as number);
     p.reasonId.push(sp.reasonId ?? p.reasonId[i] ?? null);
-    p.rootMs.push(p.rootMs[i] as number);
-    p.isSetup.push(p.isSetup[i] as boolean);
-    byId.set(sp.newStopId, p.id.length - 1);
+    p.start[k] = sp.at;
+    p.end[k] = p.end[i] as number;
+    p.rootMs[k] = p.rootMs[i] as number;
+    p.isSetup[k] = p.isSetup[i] as number;
+    byId.set(sp.newStopId, k);
     p.end[i] = sp.at;
   }
 }
@@ -107,26 +136,28 @@ function applySplits(tl: LineTimeline, now: number, p: Pieces): void {
  * always a check and no sort.
  */
 function sortPieces(p: Pieces): Pieces {
-  const { start, rank, id } = p;
+  const { start, rank, id, n } = p;
   const cmp = (a: number, b: number) =>
     (start[a] as number) - (start[b] as number) ||
     (rank[a] as number) - (rank[b] as number) ||
     ((id[a] as string) < (id[b] as string) ? -1 : (id[a] as string) > (id[b] as string) ? 1 : 0);
-  const n = id.length;
   let isSorted = true;
   for (let i = 1; i < n && isSorted; i++) if (cmp(i - 1, i) > 0) isSorted = false;
   if (isSorted) return p;
   const order = Array.from({ length: n }, (_, i) => i).sort(cmp);
   const pick = <T>(col: T[]) => order.map((i) => col[i] as T);
+  const pickF = (col: Float64Array) => Float64Array.from(order, (i) => col[i] as number);
+  const pickU = (col: Uint8Array) => Uint8Array.from(order, (i) => col[i] as number);
   return {
+    n,
     id: pick(p.id),
-    start: pick(p.start),
-    end: pick(p.end),
     reasonId: pick(p.reasonId),
-    rootMs: pick(p.rootMs),
-    isSetup: pick(p.isSetup),
+    start: pickF(p.start),
+    end: pickF(p.end),
+    rootMs: pickF(p.rootMs),
+    isSetup: pickU(p.isSetup),
+    rank: pickU(p.rank),
     loss: pick(p.loss),
-    rank: pick(p.rank),
     key: pick(p.key),
   };
 }
@@ -137,9 +168,8 @@ function sortPieces(p: Pieces): Pieces {
  */
 export function stopSegments(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopSegments {
   const p = materialize(tl, now, reasonLoss, smallStopMs);
-  const { start: ps, end: pe, rank } = p;
+  const { start: ps, end: pe, rank, n } = p;
   const out: StopSegments = { loss: p.loss, reasonId: p.reasonId, key: p.key, start: [], end: [], piece: [] };
-  const n = ps.length;
   const active: number[] = [];
   let i = 0;
   let cur = -Infinity;

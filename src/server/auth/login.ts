@@ -2,13 +2,17 @@ import { z } from 'zod';
 import { principalOf } from '../../core/access.ts';
 import { FloorboardError, topicIdSchema, type User } from '../../core/index.ts';
 import type { LoginGuard } from './login-guard.ts';
+import { isReservedClientId } from '../broker/broker-auth.ts';
 import { verifySecret } from './secrets.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
 
+/** The device id becomes the MQTT client id: the service's own ids are not for devices. */
+const deviceIdSchema = topicIdSchema.refine((id) => !isReservedClientId(id), 'is reserved for the plant service');
+
 /** Body of POST /api/login (docs/api.md). */
 export const loginRequestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('badge'), badge: z.string().min(1).max(128), pin: z.string().min(1).max(128), deviceId: topicIdSchema }),
-  z.object({ kind: z.literal('password'), userId: topicIdSchema, password: z.string().min(1).max(1024), deviceId: topicIdSchema }),
+  z.object({ kind: z.literal('badge'), badge: z.string().min(1).max(128), pin: z.string().min(1).max(128), deviceId: deviceIdSchema }),
+  z.object({ kind: z.literal('password'), userId: topicIdSchema, password: z.string().min(1).max(1024), deviceId: deviceIdSchema }),
 ]);
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { canPublish, canSubscribe, type Principal } from '../../core/access.ts';
 import { parseTopic } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
@@ -7,6 +7,19 @@ import type { TokenService } from '../auth/tokens.ts';
 
 /** User name of the service's own MQTT client; not a valid plant user id (ids start with a letter or digit). */
 export const SERVICE_USERNAME = '_service';
+
+/**
+ * Client ids of the service's own sessions start with this. Only the service may use them: a plant
+ * user connecting as `floorboard-service` would take over the ingest session (Aedes hands the
+ * newcomer the session's queued QoS 1 messages, i.e. other stations' events) and knock ingest off.
+ */
+export const SERVICE_CLIENT_ID_PREFIX = 'floorboard-service';
+
+/** True for a client (device) id reserved for the service. */
+export const isReservedClientId = (id: string): boolean => id.startsWith(SERVICE_CLIENT_ID_PREFIX);
+
+/** setTimeout's longest delay; a later expiry is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Session {
   principal: Principal;
@@ -43,10 +56,31 @@ export interface BrokerAuthOptions {
  */
 export function createBrokerAuth(options: BrokerAuthOptions) {
   const sessions = new WeakMap<Client, Session>();
+  const expiryTimers = new Map<Client, ReturnType<typeof setTimeout>>();
   const denied = (what: string, client: Client | null, detail: string) => options.onDenied?.(what, client?.id, detail);
+
+  const isExpired = (session: Session | undefined) => !session || session.expiresAt <= options.now();
+  /** Ends the connection when its token expires: an open connection must not outlive its token. */
+  const armExpiry = (client: Client, session: Session) => {
+    const delay = session.expiresAt - options.now();
+    if (!Number.isFinite(delay)) return;
+    const timer = setTimeout(() => {
+      expiryTimers.delete(client);
+      if (!isExpired(session)) return armExpiry(client, session);
+      denied('session', client, 'token expired: connection closed');
+      client.close();
+    }, Math.min(Math.max(delay, 0), MAX_TIMER_MS));
+    timer.unref();
+    expiryTimers.set(client, timer);
+  };
 
   return {
     sessionOf: (client: Client) => sessions.get(client),
+    /** The connection is gone: stop its expiry timer. */
+    forget(client: Client) {
+      clearTimeout(expiryTimers.get(client));
+      expiryTimers.delete(client);
+    },
     authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, success: boolean | null) => void) {
       if (!username || !password) {
         denied('connect', client, 'anonymous');
@@ -67,12 +101,18 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
             denied('connect', client, `token of ${principal.id} used as ${username}`);
             return done(authError('token does not belong to this user', BAD_CREDENTIALS), false);
           }
+          if (isReservedClientId(client.id)) {
+            denied('connect', client, `client id "${client.id}" is reserved for the service`);
+            return done(authError('client id is reserved for the service', NOT_AUTHORIZED), false);
+          }
           // Acks are addressed by client id: a session may only use the device id it logged in with.
           if (deviceId !== undefined && deviceId !== client.id) {
             denied('connect', client, `client id must be the device id "${deviceId}"`);
             return done(authError('client id must be the device id of the login', NOT_AUTHORIZED), false);
           }
-          sessions.set(client, { principal, expiresAt });
+          const session = { principal, expiresAt };
+          sessions.set(client, session);
+          armExpiry(client, session);
           done(null, true);
         },
         (error: unknown) => {
@@ -85,9 +125,15 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
       // client is null for messages the broker itself publishes.
       if (!client) return callback(null);
       const session = sessions.get(client);
-      if (!session || session.expiresAt <= options.now()) {
+      if (!session || isExpired(session)) {
         denied('publish', client, `${packet.topic}: session expired`);
         return callback(new Error('session expired'));
+      }
+      // Only the service keeps retained messages (live status and OEE). A retained entry batch would
+      // be re-ingested on every resubscribe, and a retained will would outlive its sender.
+      if (packet.retain && session.principal.role !== 'service') {
+        denied('publish', client, `${packet.topic}: retained messages are the service's`);
+        return callback(new Error(`not allowed to publish a retained message on ${packet.topic}`));
       }
       if (!canPublish(session.principal, parseTopic(packet.topic), options.index())) {
         denied('publish', client, `${packet.topic}: not allowed for ${session.principal.role} ${session.principal.id}`);
@@ -97,10 +143,21 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
     },
     authorizeSubscribe(client: Client, sub: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void) {
       const session = sessions.get(client);
-      if (session && session.expiresAt > options.now() && canSubscribe(session.principal, sub.topic, options.index(), client.id)) return callback(null, sub);
+      if (session && !isExpired(session) && canSubscribe(session.principal, sub.topic, options.index(), client.id)) return callback(null, sub);
       denied('subscribe', client, `${sub.topic}: not allowed`);
       // A null subscription makes Aedes answer SUBACK 0x80 (failure) and keep the connection open.
       callback(null, null);
+    },
+    /** Delivers nothing to a session whose token has expired (the connection is closed meanwhile). */
+    authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+      const session = sessions.get(client);
+      if (!isExpired(session)) return packet;
+      if (session) {
+        denied('deliver', client, `${packet.topic}: token expired: connection closed`);
+        sessions.delete(client);
+        setImmediate(() => client.close());
+      }
+      return null;
     },
   };
 }

@@ -6,6 +6,7 @@ import { FloorboardError } from '../../core/index.ts';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { createBrokerAuth } from './broker-auth.ts';
+import { guardPacketSize, MAX_PACKET_BYTES } from './packet-size-guard.ts';
 
 export const MQTT_WS_PATH = '/mqtt';
 
@@ -41,6 +42,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authenticate: auth.authenticate,
     authorizePublish: auth.authorizePublish,
     authorizeSubscribe: auth.authorizeSubscribe,
+    authorizeForward: auth.authorizeForward,
     // Deliveries in flight per broker: the service's subscription takes every device's batches.
     concurrency: 1000,
   });
@@ -48,10 +50,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     metrics.connectedClients.set(aedes.connectedClients);
     options.onClientReady?.(client.id);
   });
-  aedes.on('clientDisconnect', () => metrics.connectedClients.set(aedes.connectedClients));
+  aedes.on('clientDisconnect', (client) => {
+    auth.forget(client);
+    metrics.connectedClients.set(aedes.connectedClients);
+  });
   aedes.on('clientError', (client, error) => options.log('mqtt client error', { clientId: client.id, error: error.message }));
 
-  const tcp: TcpServer = createServer((socket) => aedes.handle(socket));
+  const tcp: TcpServer = createServer((socket) => aedes.handle(guardPacketSize(socket)));
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', (error: NodeJS.ErrnoException) => {
       aedes.close();
@@ -66,7 +71,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     });
     tcp.listen(options.tcpPort, options.host, () => resolve());
   });
-  const wss = new WebSocketServer({ noServer: true });
+  // One WebSocket message may carry at most one full packet (mqtt.js sends one per message).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PACKET_BYTES + 8 });
   const sockets = new Set<Duplex>();
 
   return {
@@ -84,7 +90,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         wss.handleUpgrade(req, socket, head, (ws) => {
           const stream = createWebSocketStream(ws);
           stream.on('error', () => stream.destroy());
-          aedes.handle(stream, req);
+          aedes.handle(guardPacketSize(stream), req);
         });
       });
     },

@@ -8,6 +8,7 @@ import type { createLogin } from '../auth/login.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { ApiDeps, ApiEnv } from './app-context.ts';
 import { authRoutes } from './auth-routes.ts';
+import { cacheHeaders } from './cache-headers.ts';
 import { renderError } from './http-errors.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -27,6 +28,7 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use('*', securityHeaders);
+  app.use('*', cacheHeaders);
   app.onError((error, c) => renderError(c, error));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 

@@ -28,6 +28,8 @@ export interface IngestDeps {
 export interface IngestMessage {
   topic: string;
   payload: Buffer;
+  /** Service time at receipt, before any wait for a running commit. */
+  receivedAt: number;
 }
 
 /** A message that parsed as a batch, with what the group commit needs of it. */
@@ -68,8 +70,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     const results: Outgoing[][] = messages.map(() => []);
     const pending: (Pending | null)[] = [];
     for (let m = 0; m < messages.length; m++) {
-      const { topic: topicName, payload } = messages[m]!;
-      const receivedAt = deps.now();
+      const { topic: topicName, payload, receivedAt } = messages[m]!;
       const parsed = parseMessage(topicName, payload, index, usersById);
       if (parsed.kind === 'dead') {
         pending.push(null);
@@ -136,7 +137,11 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     for (const p of pending) {
       if (!p) continue;
       let count = 0;
-      for (const r of p.records) if (inserted.has(r.event.id)) (stored.push(r), count++);
+      for (const r of p.records) {
+        if (!inserted.has(r.event.id)) continue;
+        stored.push(r);
+        count++;
+      }
       if (count) metrics.ingested.inc({ kind: p.kind }, count);
     }
     metrics.duplicates.inc(result.duplicates.length);
@@ -163,7 +168,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
   }
 
   const submit = createGroupCommit(commitGroup);
-  return (topic, payload) => submit({ topic, payload });
+  return (topic, payload) => submit({ topic, payload, receivedAt: deps.now() });
 }
 
 function ackMessage(site: string, deviceId: string, accepted: string[], rejected: Pick<RejectedEntry, 'index' | 'id' | 'code' | 'message'>[], committedAt: number): Outgoing {

@@ -1,5 +1,9 @@
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+import { MAX_GROUP_MESSAGES } from './group-commit.ts';
 import type { Outgoing } from './ingest-handler.ts';
+
+/** Messages received and not yet committed, at most: two full groups. */
+const MAX_UNCOMMITTED = 2 * MAX_GROUP_MESSAGES;
 
 export interface ServiceClientOptions {
   url: string;
@@ -51,6 +55,9 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
   const send = internals._sendPacket.bind(client);
   /** PUBACKs to send once their message is committed, by packet id (unique while unacknowledged). */
   const held = new Map<number, Promise<void>>();
+  let uncommitted = 0;
+  /** mqtt.js's callback for the newest message, while too many are uncommitted. */
+  let paused: { callback: () => void; stream: MqttClient['stream'] } | null = null;
   internals._sendPacket = (packet, cb, ...rest) => {
     const commit = packet.cmd === 'puback' && packet.messageId !== undefined ? held.get(packet.messageId) : undefined;
     if (!commit) return send(packet, cb, ...rest);
@@ -82,8 +89,19 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
       },
     );
     if (packet.qos === 1 && packet.messageId !== undefined) held.set(packet.messageId, committed);
-    else void committed.catch(() => {});
-    callback();
+    // Backpressure: beyond MAX_UNCOMMITTED messages, take the next one only when one is settled,
+    // so a broker with a large backlog (Aedes has no in-flight limit) cannot flood memory.
+    uncommitted++;
+    const settle = () => {
+      uncommitted--;
+      const next = paused;
+      paused = null;
+      // A callback of a connection that is gone would send its PUBACK on the new one.
+      if (next && client.stream === next.stream) next.callback();
+    };
+    committed.then(settle, settle);
+    if (uncommitted < MAX_UNCOMMITTED) callback();
+    else paused = { callback, stream };
   };
   client.on('error', (error) => options.log('service mqtt error', { error: error.message }));
   await new Promise<void>((resolve, reject) => {

@@ -102,7 +102,13 @@ class SqliteStorage implements Storage {
         // as much as SQLite's own work for a row). ON CONFLICT stays as the guard.
         const stored = new Set(existing.all(JSON.stringify(unique.map((r) => r.event.id))) as string[]);
         const fresh: StoredEventInput[] = [];
-        for (const record of unique) (stored.has(record.event.id) ? duplicates : (fresh.push(record), inserted)).push(record.event.id);
+        for (const record of unique) {
+          if (stored.has(record.event.id)) duplicates.push(record.event.id);
+          else {
+            fresh.push(record);
+            inserted.push(record.event.id);
+          }
+        }
         let i = 0;
         for (; i + INSERT_CHUNK <= fresh.length; i += INSERT_CHUNK) {
           const values: unknown[] = [];

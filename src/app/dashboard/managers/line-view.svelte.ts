@@ -40,26 +40,25 @@ export class LineViewState {
     const seq = ++this.#seq;
     this.isLoading = true;
     const q = { from: w.from, to: w.to, lines: [this.lineId] };
-    try {
-      const [hourly, timeline, stops, pareto] = await Promise.all([
-        dashboardApi.oee(token, { ...q, by: 'hour' }),
-        dashboardApi.timeline(token, q),
-        dashboardApi.stops(token, q),
-        dashboardApi.pareto(token, q),
-      ]);
-      if (seq !== this.#seq) return; // a newer load won
-      const line = hourly.lines.find((l) => l.id === this.lineId);
+    // Each part on its own: one failing endpoint leaves the others on screen, with its error shown.
+    const [hourly, timeline, stops, pareto] = await Promise.allSettled([
+      dashboardApi.oee(token, { ...q, by: 'hour' }),
+      dashboardApi.timeline(token, q),
+      dashboardApi.stops(token, q),
+      dashboardApi.pareto(token, q),
+    ]);
+    if (seq !== this.#seq) return; // a newer load won
+    if (hourly.status === 'fulfilled') {
+      const line = hourly.value.lines.find((l) => l.id === this.lineId);
       this.total = line?.total ?? null;
       this.hours = line?.buckets ?? [];
-      this.segments = timeline.lines.find((l) => l.lineId === this.lineId)?.segments ?? [];
-      this.stops = stops.lines.find((l) => l.lineId === this.lineId)?.stops ?? [];
-      this.pareto = pareto;
-      this.error = null;
-      this.loadedAt = Date.now();
-    } catch (error) {
-      if (seq === this.#seq) this.error = error instanceof Error ? error.message : String(error);
-    } finally {
-      if (seq === this.#seq) this.isLoading = false;
     }
+    if (timeline.status === 'fulfilled') this.segments = timeline.value.lines.find((l) => l.lineId === this.lineId)?.segments ?? [];
+    if (stops.status === 'fulfilled') this.stops = stops.value.lines.find((l) => l.lineId === this.lineId)?.stops ?? [];
+    if (pareto.status === 'fulfilled') this.pareto = pareto.value;
+    const failed = [hourly, timeline, stops, pareto].find((r) => r.status === 'rejected');
+    this.error = failed ? String((failed.reason as Error)?.message ?? failed.reason) : null;
+    this.loadedAt = Date.now();
+    this.isLoading = false;
   }
 }

@@ -12,8 +12,6 @@ const num = (s: string | null) => (s !== null && /^\d+$/.test(s) ? Number(s) : n
 /** Parses `#/board`, `#/tv`, `#/trends`, `#/line/<id>[?from=&to=]`, `#/report/<id>?from=&to=`; null when not a dashboard hash. */
 export function parseRoute(hash: string): DashboardRoute | null {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
-  // Read once, never mutated: a plain URLSearchParams is right here.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   const params = new URLSearchParams(search);
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'dashboard' && parts.length === 1) return { kind: 'home' };

@@ -1,0 +1,21 @@
+/** Browser side of outbox-idb.test.ts: the real IndexedDB adapter, exposed to page.evaluate. */
+import { ulid } from 'ulid';
+import { openFloorboardDb } from '../../../src/app/adapters/db.ts';
+import { OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
+import type { FloorEvent } from '../../../src/core/events.schema.ts';
+
+const count = (seq: number): FloorEvent =>
+  ({ v: 1, id: ulid(), deviceId: 'tab-lab', seq, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'count', productId: 'widget', good: 1, reject: 0 }) as FloorEvent;
+
+const lab = {
+  async open(name: string) {
+    const db = await openFloorboardDb(name);
+    const box = new OutboxIdb(db);
+    return {
+      db,
+      box,
+      append: async () => (await box.append(count, null)).seq,
+    };
+  },
+};
+(globalThis as unknown as { lab: typeof lab }).lab = lab;
