@@ -63,6 +63,26 @@ describe('embedded broker hardening', () => {
     tablet.end(true);
   });
 
+  it("refuses another user the client id of a connected device (no kicking it off, no reading its acks); the same user may reconnect", async () => {
+    const victim = await h.connect('op-a', (await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-victim' })).token, 'tab-victim');
+    expect(await subscribe(victim, `${root}/_ack/tab-victim`)).toBe(1);
+    const thiefToken = (await h.login({ kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-victim' })).token;
+    await expect(h.connect('op-b', thiefToken, 'tab-victim')).rejects.toThrow();
+    expect(victim.connected).toBe(true);
+    const event = countEvent({ deviceId: 'tab-victim' });
+    const ack = nextMessage<{ accepted: string[] }>(victim, `${root}/_ack/tab-victim`);
+    await publish(victim, topicA1, JSON.stringify({ events: [event] }));
+    expect((await ack).accepted).toContain(event.id);
+    // The same operator reconnecting (a half-open socket on the old link) takes the id over.
+    const again = await h.connect('op-a', (await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-victim' })).token, 'tab-victim');
+    expect(await closesWithin(victim, 2000)).toBe(true);
+    again.end(true);
+    await sleep(100);
+    // Once the holder is gone, the id is free again (a shared tablet's next operator).
+    const next = await h.connect('op-b', thiefToken, 'tab-victim');
+    next.end(true);
+  });
+
   it('refuses a retained publish from a device, even on its own events topic, and keeps nothing retained', async () => {
     const c = await h.connect('op-a', (await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-h2' })).token, 'tab-h2');
     const event = countEvent({ deviceId: 'tab-h2' });

@@ -53,6 +53,9 @@ export function createLogin(deps: LoginDeps) {
     const key = request.kind === 'badge' ? `badge:${request.badge}` : `user:${request.userId}`;
     const verdict = deps.guard.check(key, deps.now());
     if (verdict.kind !== 'allowed') throw new LoginRefused(verdict.kind === 'locked' ? 423 : 429, verdict.retryAfterMs);
+    // Counted as a failure before the (slow) check, and cleared on success: attempts that arrive
+    // together then see each other, instead of all passing the guard before the first one fails.
+    deps.guard.recordFailure(key, deps.now());
     const users = deps.users();
     const user =
       request.kind === 'badge'
@@ -62,7 +65,6 @@ export function createLogin(deps: LoginDeps) {
     const secret = request.kind === 'badge' ? request.pin : request.password;
     const isValid = (await verifySecret(secret, hash)) && user !== undefined;
     if (!isValid || !user) {
-      deps.guard.recordFailure(key, deps.now());
       throw new FloorboardError('unauthorized', request.kind === 'badge' ? 'unknown badge or wrong PIN' : 'unknown user or wrong password');
     }
     deps.guard.recordSuccess(key);

@@ -57,6 +57,8 @@ export interface BrokerAuthOptions {
 export function createBrokerAuth(options: BrokerAuthOptions) {
   const sessions = new WeakMap<Client, Session>();
   const expiryTimers = new Map<Client, ReturnType<typeof setTimeout>>();
+  /** Who holds each client id now: a connection with that id by another user would take its acks. */
+  const holders = new Map<string, { client: Client; userId: string }>();
   const denied = (what: string, client: Client | null, detail: string) => options.onDenied?.(what, client?.id, detail);
 
   const isExpired = (session: Session | undefined) => !session || session.expiresAt <= options.now();
@@ -80,6 +82,7 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
     forget(client: Client) {
       clearTimeout(expiryTimers.get(client));
       expiryTimers.delete(client);
+      if (holders.get(client.id)?.client === client) holders.delete(client.id);
     },
     authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, success: boolean | null) => void) {
       if (!username || !password) {
@@ -110,7 +113,17 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
             denied('connect', client, `client id must be the device id "${deviceId}"`);
             return done(authError('client id must be the device id of the login', NOT_AUTHORIZED), false);
           }
+          // Same user (a reconnect, a half-open socket): the new connection takes over, as MQTT says.
+          // Another user: refused while the holder is connected, or it would be kicked off and its
+          // acknowledgements read by someone else. A shared tablet's next operator waits for the
+          // old socket to close (keepalive), which the tablet's reconnect with backoff rides out.
+          const holder = holders.get(client.id);
+          if (holder && holder.client !== client && !holder.client.closed && holder.userId !== principal.id) {
+            denied('connect', client, `client id "${client.id}" is in use by another user`);
+            return done(authError('client id is in use by another user', NOT_AUTHORIZED), false);
+          }
           const session = { principal, expiresAt };
+          holders.set(client.id, { client, userId: principal.id });
           sessions.set(client, session);
           armExpiry(client, session);
           done(null, true);

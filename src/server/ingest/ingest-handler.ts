@@ -86,7 +86,8 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     const refs = accepted.flatMap(({ event }) => (event.type === 'correction' ? [event.supersedes] : event.type === 'void' ? [event.voids] : []));
     const known = refs.length ? new Set([...accepted.map((a) => a.event.id), ...(await storage.findExistingIds(refs))]) : null;
 
-    const newest = new Map<string, { ts: number; seq: number; receivedAt: number; reading: ClockReading }>();
+    /** Per device over the whole group: highest seq, and the reading of its latest message. */
+    const newest = new Map<string, { seq: number; receivedAt: number; reading: ClockReading }>();
     const records: StoredEventInput[] = [];
     for (let m = 0; m < pending.length; m++) {
       const p = pending[m];
@@ -103,14 +104,17 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       for (const { event } of valid) {
         const n = inMessage.get(event.deviceId);
         if (!n) inMessage.set(event.deviceId, { ts: event.ts, seq: event.seq });
-        else if (event.ts > n.ts || event.seq > n.seq) inMessage.set(event.deviceId, { ts: Math.max(n.ts, event.ts), seq: Math.max(n.seq, event.seq) });
+        else {
+          n.ts = Math.max(n.ts, event.ts);
+          n.seq = Math.max(n.seq, event.seq);
+        }
       }
       const applied = new Map<string, number>();
       for (const [device, n] of inMessage) {
         const reading = deps.clock.observe(device, n.ts, p.receivedAt);
         applied.set(device, reading.appliedMs);
         const before = newest.get(device);
-        newest.set(device, { ts: n.ts, seq: Math.max(n.seq, before?.seq ?? -1), receivedAt: p.receivedAt, reading });
+        newest.set(device, { seq: Math.max(n.seq, before?.seq ?? -1), receivedAt: p.receivedAt, reading });
       }
       for (const { event } of valid) {
         const offset = applied.get(event.deviceId) ?? 0;

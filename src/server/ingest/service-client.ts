@@ -51,7 +51,12 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
     resubscribe: true,
   };
   const client = mqtt.connect(options.url, clientOptions);
-  const internals = client as unknown as { _sendPacket: SendPacket };
+  const internals = client as unknown as { _sendPacket?: SendPacket };
+  // A private method of mqtt.js 5: refuse to run without it rather than PUBACK before the commit.
+  if (typeof internals._sendPacket !== 'function') {
+    client.end(true);
+    throw new Error('mqtt.js has no _sendPacket: the PUBACK-after-commit hook needs updating');
+  }
   const send = internals._sendPacket.bind(client);
   /** PUBACKs to send once their message is committed, by packet id (unique while unacknowledged). */
   const held = new Map<number, Promise<void>>();

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/app/adapters/db.ts';
+import type { OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
 
 /**
  * The IndexedDB outbox adapter in a real Chromium (IndexedDB has no faithful Node stand-in):
@@ -10,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * is quarantined instead of crashing the load or blocking the queue.
  */
 const entry = new URL('./outbox-lab.entry.ts', import.meta.url).pathname;
-type Lab = { open(name: string): Promise<{ db: import('idb').IDBPDatabase<any>; append(): Promise<number>; box: import('../../../src/app/adapters/outbox-idb.ts').OutboxIdb }> };
+type Lab = { open(name: string): Promise<{ db: Db; append(): Promise<number>; box: OutboxIdb }> };
 declare const lab: Lab;
 
 describe('IndexedDB outbox adapter (real Chromium)', () => {
