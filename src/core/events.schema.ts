@@ -165,6 +165,8 @@ export const rejectCodes = [
   'topic-mismatch',
   'not-allowed',
   'superseded-unknown',
+  /** A code this version does not know yet (a newer service sent it); the message still says why. */
+  'other',
 ] as const;
 export const rejectCodeSchema = z.enum(rejectCodes);
 export type RejectCode = z.infer<typeof rejectCodeSchema>;
@@ -182,7 +184,8 @@ export const ackSchema = z.object({
       /** Absent when the event was too broken to have a readable id. */
       id: eventIdSchema.optional(),
       index: z.number().int().min(0),
-      code: rejectCodeSchema,
+      // An older tablet must not throw away a whole ack (and resend forever) over a code added later.
+      code: rejectCodeSchema.catch('other'),
       message: z.string(),
     }),
   ),

@@ -69,9 +69,22 @@ describe('eventSchema', () => {
     expect(eventBatchSchema.safeParse({ events: Array(MAX_BATCH_EVENTS + 1).fill({}) }).success).toBe(false);
   });
 
-  it('parses an ack with accepted ids and closed reject codes', () => {
+  it('parses an ack with accepted ids and reject codes', () => {
     const ack = { deviceId: 'tab-1', accepted: [ulid(T)], rejected: [{ index: 1, code: 'unknown-line', message: 'no line "x"' }], committedAt: T };
     expect(ackSchema.parse(ack)).toEqual(ack);
-    expect(ackSchema.safeParse({ ...ack, rejected: [{ index: 1, code: 'nope', message: '' }] }).success).toBe(false);
+    expect(ackSchema.safeParse({ ...ack, rejected: [{ index: 'one', code: 'unknown-line', message: '' }] }).success).toBe(false);
+  });
+});
+
+describe('ackSchema across versions', () => {
+  it('keeps an ack whose reject code a newer service added, so the tablet still clears and shows those entries', () => {
+    const ack = ackSchema.parse({
+      deviceId: 'tab-1',
+      accepted: [ulid(T)],
+      rejected: [{ id: ulid(T + 1), index: 1, code: 'quota-exceeded', message: 'line l1 is closed for entries' }],
+      committedAt: T,
+    });
+    expect(ack.accepted).toHaveLength(1);
+    expect(ack.rejected[0]).toMatchObject({ code: 'other', message: 'line l1 is closed for entries' });
   });
 });
