@@ -43,7 +43,9 @@ async function operatorTablet(browser: Browser): Promise<TabletPage> {
 
 async function dashboard(browser: Browser, hash: string, user: string, password: string): Promise<DashboardPage> {
   const d = new DashboardPage(await (await context(browser)).newPage());
-  d.page.on('console', (m) => m.type() === 'error' && console.log('PAGE', m.text()));
+  // Script errors (a CSP refusal, an exception) are worth seeing; refused requests are tested apart.
+  d.page.on('pageerror', (e) => console.log('page error:', e.message));
+  d.page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && console.log('page console:', m.text()));
   await d.open(svc.url, hash);
   await d.signIn(user, password);
   await d.waitLive();

@@ -128,6 +128,7 @@ export const de = {
   'dash.live.connecting': 'Verbinde…',
   'dash.live.offline': 'Offline, verbinde neu…',
   'dash.live.refused': '{n} Topics abgelehnt',
+  'dash.live.invalid': '{n} unlesbare Nachrichten',
   'dash.line.timeline': 'Zustandsverlauf',
   'dash.line.window': 'Zeitraum',
   'dash.line.current': 'Aktuelle Schicht',

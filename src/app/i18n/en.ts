@@ -126,6 +126,7 @@ export const en = {
   'dash.live.connecting': 'Connecting…',
   'dash.live.offline': 'Offline, reconnecting…',
   'dash.live.refused': '{n} topics refused',
+  'dash.live.invalid': '{n} unreadable messages',
   'dash.line.timeline': 'State timeline',
   'dash.line.window': 'Window',
   'dash.line.current': 'Current shift',

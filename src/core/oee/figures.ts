@@ -67,11 +67,20 @@ export function addRaw(dst: RawFigures, src: RawFigures): void {
   dst.reject += src.reject;
   dst.defectMs += src.defectMs;
   dst.startupMs += src.startupMs;
-  for (const l of bigLosses) dst.stopLossMs[l] += src.stopLossMs[l];
+  // Spelled out, and forEach rather than for-of over entries: roll-ups run this for thousands of
+  // buckets, and a keyed loop over the losses plus an [key, value] array per entry showed up.
+  const d = dst.stopLossMs;
+  const s = src.stopLossMs;
+  d.breakdown += s.breakdown;
+  d.setup += s.setup;
+  d['minor-stop'] += s['minor-stop'];
+  d['reduced-speed'] += s['reduced-speed'];
+  d['process-defect'] += s['process-defect'];
+  d['reduced-yield'] += s['reduced-yield'];
   dst.stopCount += src.stopCount;
   dst.minorStopCount += src.minorStopCount;
   dst.breakdownCount += src.breakdownCount;
-  for (const [key, r] of src.reasons) addReason(dst, key, r.reasonId, r.loss, r.durationMs, r.count);
+  src.reasons.forEach((r, key) => addReason(dst, key, r.reasonId, r.loss, r.durationMs, r.count));
 }
 
 const byDuration = (a: ReasonLoss, b: ReasonLoss) =>
@@ -95,14 +104,17 @@ function topReasonsOf(reasons: ReadonlyMap<string, ReasonLoss>): ReasonLoss[] {
   return top;
 }
 
-/** Derives every figure, ratio and flag from summed times and counts. */
-export function finalize(raw: RawFigures): OeeFigures {
-  return derive(raw, 0, 0, false) as OeeFigures;
+/**
+ * Derives every figure, ratio and flag from summed times and counts. `isShared`: `raw` is finalized
+ * for another scope too, so the reason tallies are copied instead of handed out.
+ */
+export function finalize(raw: RawFigures, isShared = false): OeeFigures {
+  return derive(raw, 0, 0, false, isShared) as OeeFigures;
 }
 
-/** `finalize` for one bucket: bounds first, then the figures, then the shift id (the report's key order). */
-export function finalizeBucket(raw: RawFigures, start: number, end: number, shiftId: string | undefined): OeeBucket {
-  const out = derive(raw, start, end, true) as OeeBucket;
+/** `finalize` for one bucket (`isShared`: see `finalize`): bounds first, then the figures, then the shift id (the report's key order). */
+export function finalizeBucket(raw: RawFigures, start: number, end: number, shiftId: string | undefined, isShared = false): OeeBucket {
+  const out = derive(raw, start, end, true, isShared) as OeeBucket;
   if (shiftId !== undefined) out.shiftId = shiftId;
   return out;
 }
@@ -111,7 +123,7 @@ export function finalizeBucket(raw: RawFigures, start: number, end: number, shif
  * One object literal per shape (with or without bounds): spreading figures into a bucket made a
  * slow dictionary-mode copy of ~1.5 kB per bucket, thousands per report.
  */
-function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean): OeeFigures | OeeBucket {
+function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean, isShared: boolean): OeeFigures | OeeBucket {
   const plannedMs = raw.baseMs - raw.plannedStopMs;
   const runMs = plannedMs - raw.stopMs;
   const total = raw.good + raw.reject;
@@ -142,6 +154,8 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean)
   }
   // Raw figures are made per report and never reused, so their tallies can be handed out as they are.
   const topReasons = topReasonsOf(raw.reasons);
+  // A raw finalized for a second scope (an area or site of one line) must not share its tallies.
+  if (isShared) for (let k = 0; k < topReasons.length; k++) topReasons[k] = { ...(topReasons[k] as ReasonLoss) };
   const isPerformanceOverLimit = performance !== null && performance > 1;
   const mtbfMs = raw.breakdownCount > 0 ? runMs / raw.breakdownCount : null;
   const mttrMs = raw.breakdownCount > 0 ? raw.stopLossMs.breakdown / raw.breakdownCount : null;

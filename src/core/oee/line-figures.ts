@@ -1,5 +1,4 @@
 import type { LossCategory } from '../plant.schema.ts';
-import type { BigLoss } from './report.ts';
 import type { LineTimeline } from './line-timeline.ts';
 import type { Plan } from './plan.ts';
 import { addReason, emptyRaw, type RawFigures } from './figures.ts';

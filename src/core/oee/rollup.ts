@@ -4,13 +4,24 @@ import type { LineRaw } from './line-figures.ts';
 import type { SelectedLine } from './query.schema.ts';
 import { addRaw, emptyRaw, finalize, finalizeBucket, type RawFigures } from './figures.ts';
 
-function scope(kind: ScopeReport['scope'], id: string, plan: Plan, raw: LineRaw): ScopeReport {
+function scope(kind: ScopeReport['scope'], id: string, plan: Plan, raw: LineRaw, isShared = false): ScopeReport {
   const buckets: OeeBucket[] = new Array(raw.buckets.length);
   for (let i = 0; i < buckets.length; i++) {
     const b = plan.buckets[i] as Plan['buckets'][number];
-    buckets[i] = finalizeBucket(raw.buckets[i] as RawFigures, b.start, b.end, b.shiftId);
+    buckets[i] = finalizeBucket(raw.buckets[i] as RawFigures, b.start, b.end, b.shiftId, isShared);
   }
-  return { scope: kind, id, buckets, total: finalize(raw.total) };
+  return { scope: kind, id, buckets, total: finalize(raw.total, isShared) };
+}
+
+/**
+ * The roll-up of `parts`. A roll-up of one line is that line's figures: summing them into zeros
+ * gives the same numbers (0 + x is x, and no raw figure is -0) and reasons in the same order, so
+ * its raw is used as it is (the caller finalizes it with copied tallies) instead of copying a
+ * thousand buckets. One line per call is how a server streams a year out of storage.
+ */
+function rollUp(kind: ScopeReport['scope'], id: string, plan: Plan, parts: readonly LineRaw[]): ScopeReport {
+  const only = parts.length === 1 ? parts[0] : undefined;
+  return only ? scope(kind, id, plan, only, true) : scope(kind, id, plan, sum(plan, parts));
 }
 
 function sum(plan: Plan, parts: readonly LineRaw[]): LineRaw {
@@ -30,7 +41,7 @@ export function buildReport(siteId: string, query: OeeQuery, plan: Plan, lines: 
   const lineReports = lines.map((l, i) => scope('line', l.line.id, plan, raws[i] as LineRaw));
   const areaIds = [...new Set(lines.map((l) => l.areaId))];
   const areas = areaIds.map((areaId) =>
-    scope('area', areaId, plan, sum(plan, raws.filter((_, i) => (lines[i] as SelectedLine).areaId === areaId))),
+    rollUp('area', areaId, plan, raws.filter((_, i) => (lines[i] as SelectedLine).areaId === areaId)),
   );
-  return { query: { ...query }, lines: lineReports, areas, site: scope('site', siteId, plan, sum(plan, raws)) };
+  return { query: { ...query }, lines: lineReports, areas, site: rollUp('site', siteId, plan, raws) };
 }

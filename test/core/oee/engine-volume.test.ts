@@ -60,6 +60,23 @@ describe('computeOee at volume', () => {
     expect(keys).toEqual(['breakdown|', 'minor-stop|', 'breakdown|jam', 'breakdown|mech', 'setup|setup']);
   });
 
+  it('rolls one line up to area and site as equal figures that share no objects with the line', () => {
+    const one = computeOee(plant, events, { ...window, by: 'shift', lineIds: ['l1'] });
+    const [l1, a1, site] = [one.lines[0], one.areas[0], one.site];
+    if (!l1 || !a1) throw new Error('missing scope');
+    expect(one.areas.map((a) => a.id)).toEqual(['a1']);
+    for (const s of [a1, site]) {
+      expect({ buckets: s.buckets, total: s.total }).toEqual({ buckets: l1.buckets, total: l1.total });
+      expect(s.total.topReasons[0]).not.toBe(l1.total.topReasons[0]);
+      expect(s.buckets[0]?.topReasons[0]).not.toBe(l1.buckets[0]?.topReasons[0]);
+      expect(s.buckets[0]).not.toBe(l1.buckets[0]);
+    }
+    // And equal to the same line rolled up together with an empty one (the summing path).
+    const two = computeOee(plant, events, { ...window, by: 'shift', lineIds: ['l1', 'l2'] });
+    expect(two.areas[0]?.total.topReasons).toEqual(a1.total.topReasons);
+    expect(two.areas[0]?.total.good).toBe(a1.total.good);
+  });
+
   it('gives the same totals whatever the bucketing', () => {
     for (const by of ['hour', 'day', 'window'] as const) {
       const t = computeOee(plant, events, { ...window, by }).lines.find((l) => l.id === 'l1')?.total;

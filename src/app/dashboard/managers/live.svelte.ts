@@ -87,6 +87,10 @@ class LiveManager {
     this.#client?.end(true);
     this.#client = null;
     this.#pending.clear();
+    // The next session may see fewer lines: nothing of this one stays on screen.
+    this.statuses.clear();
+    this.snapshots.clear();
+    this.refused = [];
     this.connection = 'idle';
   }
 
