@@ -142,6 +142,7 @@ test('the lead corrects a reason; the report, the board and the CLI agree on the
   await tablet.bookCount(10, 2, 'scrap-dim');
   await stored((e) => e.type === 'count');
   const stopId = String((await stored((e) => e.type === 'stop.start')).event.id);
+  const jam = await stored((e) => e.type === 'stop.classify' && e.reasonId === 'jam');
 
   // Reclassify Jam -> Setup, with a why; the service acknowledges it.
   await expect(lead.page.locator(`[data-testid="stops"] tr[data-stop="${stopId}"]`)).toHaveAttribute('data-reason', 'jam', { timeout: 10_000 });
@@ -149,13 +150,20 @@ test('the lead corrects a reason; the report, the board and the CLI agree on the
   await lead.page.getByLabel('New reason').selectOption('setup');
   await lead.page.getByLabel('Why').fill('tool change, not a jam');
   await lead.page.getByRole('button', { name: 'Save correction' }).click();
-  await expect(lead.page.locator('[data-testid="audit"] li')).toHaveAttribute('data-outcome', 'accepted', { timeout: 10_000 });
-  await expect(lead.page.locator('[data-testid="audit"] li')).toContainText('tool change, not a jam');
-  await expect(lead.page.locator(`[data-testid="stops"] tr[data-stop="${stopId}"]`)).toHaveAttribute('data-reason', 'setup');
-  const fix = await stored((e) => e.type === 'stop.classify' && e.reasonId === 'setup');
-  expect(fix.event.author).toBe('lead-a');
+  // A real correction event superseding the reason event, by the lead, with the why.
+  const fix = await stored((e) => e.type === 'correction' && e.supersedes === jam.event.id);
+  expect(fix.event).toMatchObject({ author: 'lead-a', reason: 'tool change, not a jam', replacement: { type: 'stop.classify', stopId, reasonId: 'setup' } });
+  await expect(lead.page.locator(`[data-testid="stops"] tr[data-stop="${stopId}"]`)).toHaveAttribute('data-reason', 'setup', { timeout: 10_000 });
   // The raw entry stays.
-  await stored((e) => e.type === 'stop.classify' && e.reasonId === 'jam');
+  expect((await svc.events()).find((s) => s.event.id === jam.event.id)?.event).toMatchObject({ type: 'stop.classify', reasonId: 'jam' });
+  // The service's audit trail: who, when, what, why.
+  const entry = lead.page.locator(`[data-testid="audit"] li[data-target="${jam.event.id}"]`);
+  await expect(entry).toHaveAttribute('data-kind', 'correction', { timeout: 10_000 });
+  await expect(entry).toHaveAttribute('data-author', 'lead-a');
+  await expect(entry).toContainText('Lea Lead');
+  await expect(entry).toContainText('Jam → Setup');
+  await expect(entry).toContainText('tool change, not a jam');
+  await expect(entry.locator('time')).toHaveAttribute('datetime', new Date(fix.correctedTs).toISOString());
 
   // One closed window, the same for the report page, the API and the CLI.
   const events = await svc.events();

@@ -45,7 +45,9 @@ describe('HTTP API', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Floorboard');
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
-    expect((await h.http('/api/nothing')).status).toBe(404);
+    // Everything under /api but login and time needs a token first, unknown routes too.
+    expect((await h.http('/api/nothing')).status).toBe(401);
+    expect((await get('/api/nothing', 'admin')).status).toBe(404);
     const huge = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: 'x'.repeat(100_000) }) });
     expect(huge.status).toBe(413);
   });

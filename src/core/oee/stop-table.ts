@@ -18,8 +18,8 @@ class IdIndex {
     return this.used;
   }
 
-  get(id: string): number {
-    const hash = hashOf(id);
+  /** `hash` is hashOf(id), computed once by the caller for every index it asks about that id. */
+  get(id: string, hash: number): number {
     const mask = this.slots.length - 1;
     for (let h = hash & mask; ; h = (h + 1) & mask) {
       const v = this.slots[h] as number;
@@ -28,9 +28,8 @@ class IdIndex {
   }
 
   /** Points `id` at `index` (keys[index] must be `id`). */
-  set(id: string, index: number): void {
+  set(id: string, hash: number, index: number): void {
     if ((this.used + 1) * 2 > this.slots.length) this.grow();
-    const hash = hashOf(id);
     const mask = this.slots.length - 1;
     for (let h = hash & mask; ; h = (h + 1) & mask) {
       const v = this.slots[h] as number;
@@ -116,10 +115,12 @@ export class StopTable {
     this.start[row] = start;
     this.end[row] = end;
     this.isSetup[row] = isSetup ? 1 : 0;
-    this.sameId[row] = this.rowOf.get(id);
-    this.rowOf.set(id, row);
+    // One hash of the id for all three look-ups: hashing was most of this method's time.
+    const hash = hashOf(id);
+    this.sameId[row] = this.rowOf.get(id, hash);
+    this.rowOf.set(id, hash, row);
     // Classified before it started (clock skew, or a reused id).
-    this.cls[row] = this.clsOf.size > 0 ? this.clsOf.get(id) : -1;
+    this.cls[row] = this.clsOf.size > 0 ? this.clsOf.get(id, hash) : -1;
     return this.n++;
   }
 
@@ -129,9 +130,10 @@ export class StopTable {
     this.clsTs.push(ts);
     this.clsReason.push(reasonId);
     this.clsStop.push(stopId);
-    this.clsPrev.push(this.clsOf.get(stopId));
-    this.clsOf.set(stopId, c);
-    for (let row = this.rowOf.get(stopId); row >= 0; row = this.sameId[row] as number) this.cls[row] = c;
+    const hash = hashOf(stopId);
+    this.clsPrev.push(this.clsOf.get(stopId, hash));
+    this.clsOf.set(stopId, hash, c);
+    for (let row = this.rowOf.get(stopId, hash); row >= 0; row = this.sameId[row] as number) this.cls[row] = c;
   }
 
   /** The reason of row `row` at `now`: its last classification in push order with ts <= now, else `fallback`. */
@@ -141,7 +143,7 @@ export class StopTable {
 
   /** `reasonOfRow` for a stop id that may have no row (the new part of a split stop). */
   reasonOfId(stopId: string, now: number, fallback: string | null): string | null {
-    return this.clsOf.size > 0 ? this.walk(this.clsOf.get(stopId), now, fallback) : fallback;
+    return this.clsOf.size > 0 ? this.walk(this.clsOf.get(stopId, hashOf(stopId)), now, fallback) : fallback;
   }
 
   /** Walks back from the latest: the first one known at `now` is the last one in push order. */

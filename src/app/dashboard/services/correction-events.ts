@@ -1,5 +1,6 @@
 import { eventSchema, type CorrectablePayload, type EventPayload, type FloorEvent } from '../../../core/events.schema.ts';
 import { topics, type LinePath } from '../../../core/topics.ts';
+import type { StopView } from './history.schema.ts';
 
 /** What a lead does to a stop; `why` is required for every change (audit trail). */
 export type StopCorrection =
@@ -7,8 +8,12 @@ export type StopCorrection =
   | { kind: 'split'; stopId: string; at: number; reasonId: string; why: string }
   | { kind: 'void'; stopId: string; why: string };
 
+/** What the change needs to know of the stop, as the history API lists it. */
+export type StopTarget = Pick<StopView, 'id' | 'stationId' | 'originEventId' | 'reasonEvent'>;
+
 export interface CorrectionContext {
-  line: LinePath & { stationId: string };
+  line: LinePath;
+  stop: StopTarget;
   deviceId: string;
   author: string;
   /** First sequence number to use (gap-free per device). */
@@ -17,30 +22,42 @@ export interface CorrectionContext {
   newId: () => string;
 }
 
+/** The payloads of a change and whether they go to the line's corrections topic. */
+function payloadsOf(c: StopCorrection, stop: StopTarget, newId: () => string): { payloads: EventPayload[]; isCorrection: boolean } {
+  if (c.kind === 'void') return { payloads: [{ type: 'void', voids: stop.originEventId, reason: c.why }], isCorrection: true };
+  const reasonEvent = stop.reasonEvent;
+  if (c.kind === 'reclassify' && reasonEvent) {
+    // A real correction: the event that sets the reason now is superseded by a copy with the new
+    // reason; that raw event stays stored, and the correction carries who, when and why.
+    const replacement = { ...reasonEvent.payload, reasonId: c.reasonId } as CorrectablePayload;
+    return { payloads: [{ type: 'correction', supersedes: reasonEvent.id, reason: c.why, replacement }], isCorrection: true };
+  }
+  // Nothing to supersede yet (a machine stop nobody classified) or a split: the lead's own entry on
+  // the stop's station, with the why as a note in the same batch. (Ingest takes only corrections and
+  // voids on the corrections topic.)
+  const entry: CorrectablePayload =
+    c.kind === 'split'
+      ? { type: 'stop.split', stopId: stop.id, at: c.at, newStopId: newId(), reasonId: c.reasonId }
+      : { type: 'stop.classify', stopId: stop.id, reasonId: c.reasonId };
+  return { payloads: [entry, { type: 'note', text: `${c.kind} ${stop.id}: ${c.why}`.slice(0, 2000) }], isCorrection: false };
+}
+
 /**
  * The events of a lead's change and the topic they go to. The raw entries stay untouched: a
- * reclassification is a newer `stop.classify` by the lead (the engine books the newest one), a
- * split is a `stop.split`, and both carry the why as a `note` in the same batch; a void is a
- * `void` event on the line's corrections topic, with its reason. Every event is schema-checked.
+ * reclassification is a `correction` superseding the stop's reason event (or, when the stop has
+ * none, a `stop.classify`); a void is a `void` of the event that opened the stop; a split is a
+ * `stop.split`. Every event is schema-checked.
  */
 export function correctionEvents(c: StopCorrection, ctx: CorrectionContext): { topic: string; events: FloorEvent[] } {
-  const payloads: EventPayload[] =
-    c.kind === 'void'
-      ? [{ type: 'void', voids: c.stopId, reason: c.why }]
-      : [
-          c.kind === 'reclassify'
-            ? ({ type: 'stop.classify', stopId: c.stopId, reasonId: c.reasonId } satisfies CorrectablePayload)
-            : ({ type: 'stop.split', stopId: c.stopId, at: c.at, newStopId: ctx.newId(), reasonId: c.reasonId } satisfies CorrectablePayload),
-          { type: 'note', text: `${c.kind} ${c.stopId}: ${c.why}`.slice(0, 2000) },
-        ];
+  const { payloads, isCorrection } = payloadsOf(c, ctx.stop, ctx.newId);
   const events = payloads.map((p, i) =>
-    eventSchema.parse({ v: 1, id: ctx.newId(), deviceId: ctx.deviceId, seq: ctx.seq + i, ts: ctx.now, author: ctx.author, lineId: ctx.line.line, stationId: ctx.line.stationId, ...p }),
+    eventSchema.parse({ v: 1, id: ctx.newId(), deviceId: ctx.deviceId, seq: ctx.seq + i, ts: ctx.now, author: ctx.author, lineId: ctx.line.line, stationId: ctx.stop.stationId, ...p }),
   );
-  const topic = c.kind === 'void' ? topics.corrections(ctx.line) : topics.events({ ...ctx.line, station: ctx.line.stationId });
+  const topic = isCorrection ? topics.corrections(ctx.line) : topics.events({ ...ctx.line, station: ctx.stop.stationId });
   return { topic, events };
 }
 
-/** A one-line description of a change for the audit list. */
+/** A one-line description of a change, for the lead's immediate feedback. */
 export function describeCorrection(c: StopCorrection, time: (ms: number) => string): string {
   if (c.kind === 'void') return `void ${c.stopId}`;
   if (c.kind === 'split') return `split ${c.stopId} at ${time(c.at)} → ${c.reasonId}`;

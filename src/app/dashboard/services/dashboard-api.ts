@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FloorboardError } from '../../../core/errors.ts';
 import { plantSchema, type Plant } from '../../../core/plant.schema.ts';
-import { oeeReportSchema, paretoSchema, stopsSchema, timelineSchema } from './history.schema.ts';
+import { auditSchema, oeeReportSchema, paretoSchema, stopsSchema, timelineSchema } from './history.schema.ts';
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -48,6 +48,8 @@ export const dashboardApi = {
   stops: (token: string, q: HistoryQuery) => get(`/api/stops?${query(q)}`, stopsSchema, token),
   timeline: (token: string, q: HistoryQuery) => get(`/api/timeline?${query(q)}`, timelineSchema, token),
   pareto: (token: string, q: HistoryQuery) => get(`/api/pareto?${query(q)}`, paretoSchema, token),
+  /** Corrections and voids made in the window (the raw entries they change stay stored). */
+  audit: (token: string, q: HistoryQuery) => get(`/api/audit?${query(q)}`, auditSchema, token),
   /** The shift report CSV (same engine as every screen), fetched with the token for a download. */
   reportCsv: async (token: string, q: HistoryQuery): Promise<string> => (await fetchChecked(`/api/report.csv?${query(q)}`, token, 15_000)).text(),
 };

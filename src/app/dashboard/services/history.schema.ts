@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { correctablePayloadSchema } from '../../../core/events.schema.ts';
 import { lossCategorySchema } from '../../../core/plant.schema.ts';
 
 /**
@@ -57,6 +58,12 @@ export const stopSchema = z.object({
   loss: lossCategorySchema,
   isOpen: z.boolean(),
   durationMs: z.number(),
+  stationId: z.string(),
+  source: z.enum(['machine', 'operator']),
+  /** The event that opened the stop: what a void cancels. */
+  originEventId: z.string(),
+  /** The event that sets the reason now (its payload in force): what a reclassification supersedes. */
+  reasonEvent: z.object({ id: z.string(), type: z.enum(['stop.start', 'stop.classify', 'stop.split']), author: z.string(), ts: z.number(), payload: correctablePayloadSchema }).nullable(),
 });
 export type StopView = z.infer<typeof stopSchema>;
 export const stopsSchema = z.object({ lines: z.array(z.object({ lineId: z.string(), stops: z.array(stopSchema) })) });
@@ -73,3 +80,20 @@ export type TimelineView = z.infer<typeof timelineSchema>;
 
 export const paretoSchema = z.object({ lossMs: z.record(z.string(), z.number()), reasons: z.array(reasonLossSchema) });
 export type ParetoView = z.infer<typeof paretoSchema>;
+
+/** GET /api/audit: corrections and voids with who, when, before/after and why. */
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['correction', 'void']),
+  lineId: z.string(),
+  author: z.string(),
+  authorName: z.string(),
+  ts: z.number(),
+  target: z.string(),
+  before: correctablePayloadSchema.nullable(),
+  after: correctablePayloadSchema.nullable(),
+  reason: z.string(),
+  isVoided: z.boolean(),
+});
+export type AuditEntryView = z.infer<typeof auditEntrySchema>;
+export const auditSchema = z.object({ entries: z.array(auditEntrySchema) });

@@ -1,0 +1,69 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { visibleLines } from '../../core/access.ts';
+import { FloorboardError, topicIdSchema, type FloorEvent, type OeeQuery } from '../../core/index.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { ApiDeps, ApiEnv } from './app-context.ts';
+import { parseInput } from './http-errors.ts';
+
+/** Events this long before `from` still shape the window (a stop open at its start, a corrected event). */
+const LOOKBACK_MS = 24 * 3600_000;
+const MAX_WINDOW_MS = 400 * 86_400_000;
+
+/** An instant as ms since epoch or an ISO 8601 date-time. */
+const instant = z.string({ message: 'is required: ms since epoch or an ISO 8601 date-time' }).transform((s, ctx) => {
+  const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  if (Number.isNaN(ms) || ms > 8.64e15) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not ms since epoch or an ISO 8601 date-time` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const historyQuerySchema = z
+  .object({
+    from: instant,
+    to: instant,
+    by: z.enum(['hour', 'shift', 'day', 'window']).default('window'),
+    line: z
+      .string()
+      .transform((s) => s.split(',').filter(Boolean))
+      .pipe(z.array(topicIdSchema).min(1, 'must name at least one line'))
+      .optional(),
+  })
+  .refine((q) => q.to > q.from, { message: 'must be after "from"', path: ['to'] })
+  .refine((q) => q.to - q.from <= MAX_WINDOW_MS, { message: 'window is longer than 400 days', path: ['to'] });
+
+/**
+ * History is for people: a gateway only publishes its machines' signals (least privilege, as on the
+ * broker), so it is refused here even for the lines of its own stations.
+ */
+export const refuseGateways: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (c.get('principal').role === 'gateway') throw new FloorboardError('forbidden', 'a gateway may only publish signals; history is not for gateways');
+  await next();
+};
+
+export type HistoryDeps = ApiDeps & { storage: Storage };
+
+/** Validates the query and the caller's scope; no storage read. */
+export function scopeOf(deps: HistoryDeps, c: Context<ApiEnv>) {
+  const q = parseInput(historyQuerySchema, c.req.query(), 'query');
+  const index = deps.index();
+  const visible = visibleLines(c.get('principal'), index);
+  const unknown = (q.line ?? []).filter((l) => !index.lines.has(l));
+  if (unknown.length) throw new FloorboardError('invalid-arguments', 'invalid query', { details: unknown.map((l) => `line: unknown line "${l}"`) });
+  const hidden = (q.line ?? []).filter((l) => !visible.has(l));
+  if (hidden.length) throw new FloorboardError('forbidden', `not allowed to read line ${hidden.join(', ')}`);
+  const lineIds = q.line ?? [...index.lines.keys()].filter((l) => visible.has(l));
+  const query: OeeQuery = { from: q.from, to: q.to, now: deps.now(), by: q.by, lineIds };
+  return { query, lineIds, index };
+}
+
+/** The scoped query and its lines' events from a day before `from`, on the service clock (corrected time). */
+export async function loadEvents(deps: HistoryDeps, c: Context<ApiEnv>) {
+  const scoped = scopeOf(deps, c);
+  const { query, lineIds } = scoped;
+  const page = await deps.storage.listEvents({ lineIds, from: Math.max(0, query.from - LOOKBACK_MS), to: query.to, orderBy: 'time' });
+  const events: FloorEvent[] = page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
+  return { ...scoped, events };
+}

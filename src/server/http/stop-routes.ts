@@ -1,0 +1,94 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { OeeQuery } from '../../core/index.ts';
+import { auditTrail } from '../../core/oee-stops/audit-trail.ts';
+import { stopsByLine, type StopDetail } from '../../core/oee-stops/stop-detail.ts';
+import { reasonLosses } from '../../core/oee/query.schema.ts';
+import type { FloorEvent } from '../../core/index.ts';
+import type { PlantIndex } from '../../core/plant-index.ts';
+import type { ApiEnv } from './app-context.ts';
+import { loadEvents, type HistoryDeps } from './history-scope.ts';
+import { parseInput } from './http-errors.ts';
+
+const stopsQuerySchema = z.object({
+  needsReason: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional(),
+});
+
+/** A stop waits for a reason when nobody gave one it can be booked to; small stops never wait. */
+const isAwaitingReason = (s: { reasonId: string | null; loss: string }) => s.reasonId === null && s.loss !== 'minor-stop';
+
+function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
+  const lines = (query.lineIds ?? []).map((id) => index.lines.get(id)!.line);
+  return stopsByLine(lines, events, query.now, reasonLosses(index.plant));
+}
+
+/** A stop cut to the window, on the wire. */
+function view(s: StopDetail, from: number, end: number) {
+  const start = Math.max(s.start, from);
+  const stop = Math.min(s.end, end);
+  return {
+    id: s.id,
+    start,
+    end: stop,
+    durationMs: stop - start,
+    reasonId: s.reasonId,
+    loss: s.loss,
+    isOpen: s.isOpen,
+    stationId: s.stationId,
+    source: s.source,
+    originEventId: s.originEventId,
+    reasonEvent: s.reasonEvent && { id: s.reasonEvent.id, type: s.reasonEvent.type, author: s.reasonEvent.author, ts: s.reasonEvent.ts, payload: s.reasonEvent.payload },
+  };
+}
+
+/**
+ * GET /api/stops (with `needsReason=1`: only stops still waiting for a reason), /api/timeline and
+ * /api/audit. Mounted behind the history router's auth and scope checks.
+ */
+export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+
+  app.get('/stops', async (c) => {
+    const { needsReason } = parseInput(stopsQuerySchema, c.req.query(), 'query');
+    const { query, events, index } = await loadEvents(deps, c);
+    const end = Math.min(query.to, query.now);
+    const lines = linesOf(query, events, index).map(({ lineId, stops }) => ({
+      lineId,
+      stops: stops
+        .filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)))
+        .map((s) => view(s, query.from, end)),
+    }));
+    return c.json({ from: query.from, to: query.to, lines });
+  });
+
+  app.get('/timeline', async (c) => {
+    const { query, events, index } = await loadEvents(deps, c);
+    const end = Math.min(query.to, query.now);
+    const lines = linesOf(query, events, index).map(({ lineId, stops, segments }) => {
+      // Disjoint stop segments; the gaps between them are run time.
+      const out: { start: number; end: number; state: 'running' | 'stopped'; stopId: string | null; reasonId: string | null; loss: string | null }[] = [];
+      let cursor = query.from;
+      for (const seg of segments) {
+        const start = Math.max(seg.start, query.from);
+        const stop = Math.min(seg.end, end);
+        if (stop <= start) continue;
+        if (start > cursor) out.push({ start: cursor, end: start, state: 'running', stopId: null, reasonId: null, loss: null });
+        const s = stops[seg.stop]!;
+        out.push({ start, end: stop, state: 'stopped', stopId: s.id, reasonId: s.reasonId, loss: s.loss });
+        cursor = stop;
+      }
+      if (end > cursor) out.push({ start: cursor, end, state: 'running', stopId: null, reasonId: null, loss: null });
+      return { lineId, segments: out };
+    });
+    return c.json({ from: query.from, to: query.to, lines });
+  });
+
+  /** Corrections and voids made in the window, with who, when, before/after and why; raw entries stay stored. */
+  app.get('/audit', async (c) => {
+    const { query, events } = await loadEvents(deps, c);
+    const names = new Map(deps.users().map((u) => [u.id, u.name]));
+    const entries = auditTrail(events, query.from, query.to).map((e) => ({ ...e, authorName: names.get(e.author) ?? e.author }));
+    return c.json({ from: query.from, to: query.to, lineIds: query.lineIds, entries });
+  });
+  return app;
+}

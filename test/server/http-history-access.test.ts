@@ -1,0 +1,112 @@
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countEvent, nextMessage, publish, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
+
+const lineA = `floorboard/v1/${SITE}/assembly/line-a`;
+type Ack = { accepted: string[]; rejected: unknown[] };
+
+/** Publishes one batch and waits for the service's acknowledgement after its commit. */
+async function send(c: MqttClient, deviceId: string, topic: string, events: Record<string, unknown>[]): Promise<Ack> {
+  const ack = nextMessage<Ack>(c, `floorboard/v1/${SITE}/_ack/${deviceId}`);
+  await publish(c, topic, JSON.stringify({ events }));
+  return ack;
+}
+
+describe('history API: access, stops with their reason event, audit trail', () => {
+  let h: Harness;
+  const auth: Record<string, { authorization: string }> = {};
+  const get = (path: string, who: string) => h.http(path, { headers: auth[who] });
+  const t0 = Date.now() - 3600_000;
+  const q = `from=${t0}&to=${t0 + 3600_000}&line=line-a`;
+  let jam: Record<string, unknown>;
+  let fault: Record<string, unknown>;
+  let fix: Record<string, unknown>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const logins = {
+      opA: { kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-x' },
+      opB: { kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-xb' },
+      lead: { kind: 'password', userId: 'lead-a', password: 'lead-pass', deviceId: 'lead-x' },
+      gw: { kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-x' },
+    };
+    const tokens: Record<string, string> = {};
+    for (const [who, body] of Object.entries(logins)) {
+      tokens[who] = (await h.login(body)).token;
+      auth[who] = { authorization: `Bearer ${tokens[who]}` };
+    }
+    // An operator's 10-minute jam, given its reason at the start.
+    const op = await h.connect('op-a', tokens.opA, 'tab-x');
+    await subscribe(op, `floorboard/v1/${SITE}/_ack/tab-x`);
+    jam = countEvent({ deviceId: 'tab-x', type: 'stop.start', reasonId: 'jam', ts: t0 + 60_000, productId: undefined });
+    jam.stopId = jam.id;
+    const end = countEvent({ deviceId: 'tab-x', type: 'stop.end', stopId: jam.id, ts: t0 + 660_000, productId: undefined });
+    expect(await send(op, 'tab-x', `${lineA}/station/a1/events`, [jam, end])).toMatchObject({ rejected: [] });
+    // A machine fault of 5 minutes nobody classified.
+    const gw = await h.connect('gw-a', tokens.gw, 'gw-x');
+    await subscribe(gw, `floorboard/v1/${SITE}/_ack/gw-x`);
+    const signal = (state: string, ts: number) => countEvent({ deviceId: 'gw-x', author: 'gw-a', type: 'machine.state', state, ts, productId: undefined, good: undefined, reject: undefined });
+    fault = signal('fault', t0 + 1200_000);
+    expect(await send(gw, 'gw-x', `${lineA}/station/a1/signals`, [fault, signal('running', t0 + 1500_000)])).toMatchObject({ rejected: [] });
+    // The lead corrects the jam's reason with a real correction event on the line's corrections topic.
+    const lead = await h.connect('lead-a', tokens.lead, 'lead-x');
+    await subscribe(lead, `floorboard/v1/${SITE}/_ack/lead-x`);
+    fix = countEvent({ deviceId: 'lead-x', author: 'lead-a', type: 'correction', supersedes: jam.id, reason: 'tool change, not a jam', replacement: { type: 'stop.start', stopId: jam.id, reasonId: 'setup' }, ts: t0 + 1800_000, productId: undefined, good: undefined, reject: undefined });
+    expect(await send(lead, 'lead-x', `${lineA}/corrections`, [fix])).toMatchObject({ rejected: [] });
+  });
+  afterAll(async () => h?.close());
+
+  it('refuses gateways on every history route, even for the line of their own station', async () => {
+    for (const path of ['/api/oee', '/api/oee/hourly', '/api/stops', '/api/timeline', '/api/pareto', '/api/report.csv', '/api/audit']) {
+      const res = await get(`${path}?${q}`, 'gw');
+      expect(res.status, path).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code, path).toBe('forbidden');
+    }
+  });
+
+  it('needs a token for anything under /api but login and time, including routes that do not exist', async () => {
+    for (const path of ['/api/oee', '/api/stops', '/api/audit', '/api/anything-new'])
+      expect((await h.http(`${path}?${q}`)).status, path).toBe(401);
+    expect((await get('/api/anything-new', 'opA')).status).toBe(404);
+    expect((await h.http('/api/time')).status).toBe(200);
+  });
+
+  it('lists each stop with the event that sets its reason and where it came from', async () => {
+    const res = (await (await get(`/api/stops?${q}`, 'lead')).json()) as { lines: { stops: Record<string, unknown>[] }[] };
+    const [first, second] = res.lines[0]!.stops;
+    expect(first).toMatchObject({ id: jam.id, reasonId: 'setup', loss: 'setup', durationMs: 600_000, source: 'operator', stationId: 'a1', originEventId: jam.id });
+    expect(first!.reasonEvent).toMatchObject({ id: jam.id, type: 'stop.start', payload: { type: 'stop.start', reasonId: 'setup' } });
+    expect(second).toMatchObject({ id: fault.id, reasonId: null, loss: 'breakdown', durationMs: 300_000, source: 'machine', reasonEvent: null });
+  });
+
+  it('lists only stops awaiting a reason with needsReason=1, for operators of the line only', async () => {
+    const res = (await (await get(`/api/stops?${q}&needsReason=1`, 'opA')).json()) as { lines: { stops: { id: string }[] }[] };
+    expect(res.lines[0]!.stops.map((s) => s.id)).toEqual([fault.id]);
+    expect((await get(`/api/stops?${q}&needsReason=1`, 'opB')).status).toBe(403);
+    const bad = await get(`/api/stops?${q}&needsReason=yes`, 'opA');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/needsReason: must be 0 or 1/);
+  });
+
+  it('shows the audit trail: who, when, what before and after, why; scoped', async () => {
+    const res = await get(`/api/audit?${q}`, 'lead');
+    expect(res.status).toBe(200);
+    const { entries } = (await res.json()) as { entries: Record<string, unknown>[] };
+    expect(entries).toEqual([
+      expect.objectContaining({
+        id: fix.id,
+        kind: 'correction',
+        author: 'lead-a',
+        authorName: 'Lea Lead',
+        target: jam.id,
+        before: { type: 'stop.start', stopId: jam.id, reasonId: 'jam' },
+        after: { type: 'stop.start', stopId: jam.id, reasonId: 'setup' },
+        reason: 'tool change, not a jam',
+        isVoided: false,
+      }),
+    ]);
+    expect(Math.abs((entries[0]!.ts as number) - (t0 + 1800_000))).toBeLessThan(5000);
+    expect((await get(`/api/audit?${q}`, 'opB')).status).toBe(403);
+    expect((await get(`/api/audit?from=${t0}&to=${t0 + 3600_000}`, 'opB')).status).toBe(200);
+  });
+});
