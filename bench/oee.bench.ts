@@ -4,7 +4,8 @@
  *   npm run bench:oee                       # the full year
  *   node --import tsx bench/oee.bench.ts --lines 5 --days 30 --acc-lines 2   # a quick look
  * The plant is generated and recomputed a group of lines at a time (`--group`, default one line),
- * so the year (~5 GB as event objects) never sits in memory at once.
+ * so the year (~5 GB as event objects) never sits in memory at once. A young-generation GC runs
+ * after each group is generated, outside the timed parts (`--no-force-gc` to skip it; see FORCE_GC).
  */
 import os from 'node:os';
 import v8 from 'node:v8';
@@ -34,13 +35,14 @@ const SEED = arg('seed', 42);
 const GROUP = arg('group', 1);
 /**
  * Each group's events are generated right before its batch call, and V8 would otherwise still be
- * collecting the generator's garbage (several hundred MB per line-year) on its helper threads during
- * the call, billed to the engine's CPU time. So after generating, and before the baselines and
- * the batch call, the bench forces a young-generation GC (`gc({ type: 'minor' })`, its CPU time
- * reported apart, not counted); `--no-force-gc` measures as before.
- * Not a full gc(): a forced full GC is memory-reducing, and the next engine call on a fresh line
- * then cost ~150-190 ms CPU instead of ~45 (deoptimisations for lost type feedback, and a major
- * GC of the line's live events), more than it saved. The same happened with gc() before generating.
+ * collecting the generator's young garbage when the call starts, billed to the engine. So after
+ * generating, and before the baselines and the batch call, the bench forces a young-generation GC,
+ * `gc({ type: 'minor' })`; its CPU time is reported apart and not counted. `--no-force-gc` skips it.
+ * Not a full gc(): on Node 20 the full one is memory-reducing (two mark-compacts), and the next
+ * engine call on a fresh line then cost ~150-230 ms CPU instead of ~45 (deoptimisations for lost
+ * type feedback, and a major GC of the line's live events): more than it took off. (Node 20's
+ * gc({ type: 'major' }) runs a scavenge.) Old-generation marking the generator started can still
+ * run on helper threads during a call; that stays in the engine's CPU time.
  */
 const FORCE_GC = !process.argv.includes('--no-force-gc');
 if (FORCE_GC && typeof globalThis.gc !== 'function') v8.setFlagsFromString('--expose-gc');
@@ -177,7 +179,7 @@ const rows: Array<[string, string]> = [
   ['shift buckets per line', `${buckets / LINES}`],
   ['load average (1 min) start/end', `${load0.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.availableParallelism()} cores`],
   ['batch recompute, whole plant', `${secs(engineMs, engineCpuMs)} (${((engineCpuMs * 1e6) / events).toFixed(0)} ns CPU/event)`],
-  ['forced GC before each batch call', FORCE_GC ? `yes, young generation, after generating and before timing: ${(forcedGcCpuMs / 1000).toFixed(2)} s CPU, not counted` : 'no (--no-force-gc): V8 may still be collecting the generator\'s garbage during a batch call'],
+  ['forced GC before each batch call', FORCE_GC ? `yes (young generation), after generating and before timing: ${(forcedGcCpuMs / 1000).toFixed(2)} s CPU, not counted` : 'no (--no-force-gc): V8 may still be collecting the generator\'s garbage during a batch call'],
   ['GC pauses inside batch calls', `${(engineGcMs / 1000).toFixed(2)} s wall (main-thread pauses; collection work on helper threads is in CPU time only)`],
   ['baseline: iterate + order check', `${secs(iterateMs, iterateCpuMs)} (engine = ${(engineCpuMs / iterateCpuMs).toFixed(1)}x by CPU)`],
   ['baseline: sort a copy', `${secs(sortMs, sortCpuMs)} (engine = ${(engineCpuMs / sortCpuMs).toFixed(1)}x by CPU)`],

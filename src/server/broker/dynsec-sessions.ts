@@ -59,7 +59,9 @@ export const sessionUsername = (userId: string, deviceId: string) => `${userId}@
  * deleted when the token expires; deleting a client makes Mosquitto disconnect it.
  */
 export async function connectDynsec(options: DynsecOptions): Promise<DynsecSessions | null> {
-  const timeoutMs = options.timeoutMs ?? 3000;
+  // Generous: a loaded broker answering a burst of createRole commands can take seconds; a broker
+  // without the plugin refuses at once (PUBACK 0x87), so this does not slow the fallback down.
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const client: MqttClient = mqtt.connect(options.url, { clientId: options.clientId, username: options.username, password: options.password, clean: true, reconnectPeriod: 1000, connectTimeout: 10_000, protocolVersion: 5 });
   const pending = new Map<string, { resolve: (r: Response[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -173,7 +175,8 @@ export async function connectDynsec(options: DynsecOptions): Promise<DynsecSessi
     async close() {
       for (const t of timers.values()) clearTimeout(t);
       for (const w of pending.values()) clearTimeout(w.timer);
-      await client.endAsync();
+      // Nothing in flight is worth waiting for: expiries are swept again at the next start.
+      await client.endAsync(true);
     },
   };
 }

@@ -52,8 +52,8 @@ describe('computeOee: roll-ups of a single line', () => {
     const all = computeOee(plant, events, q());
     expect(all.lines.find((l) => l.id === 'l3')).toEqual(one.lines[0]);
     expect(all.areas.find((a) => a.id === 'a2')).toEqual(one.areas[0]);
-    // The site of the whole plant adds the other lines' scheduled time: not equal, but l3's stops are in it.
+    // The site of the whole plant adds l1 and l2 (8 h planned each, no events): l3's stops are all it has.
     expect(all.site.total.stopCount).toBe(one.site.total.stopCount);
-    expect(all.site.total.plannedMs).toBe(3 * one.site.total.plannedMs);
+    expect(all.site.total.plannedMs).toBe(2 * 8 * H + one.site.total.plannedMs);
   });
 });
