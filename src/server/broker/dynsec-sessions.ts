@@ -127,14 +127,21 @@ export async function connectDynsec(options: DynsecOptions): Promise<DynsecSessi
   });
   try {
     await client.subscribeAsync(RESPONSE_TOPIC, { qos: 1 });
-    const [listing] = await send([{ command: 'listClients', verbose: true }]);
+    // Not `verbose: true`: Mosquitto 2.0 answers "Internal error" to a verbose listing once a role
+    // that clients still name has been deleted. Names first, then each client on its own.
+    const [listing] = await send([{ command: 'listClients' }]);
     if (listing?.error) throw new Error(listing.error);
     // Roles of the current plant: createRole fails harmlessly for those broker-config already wrote,
     // and a station added since then gets its role without touching the broker's files.
     const created = await send(dynsecRoles(options.index()).map((r) => ({ command: 'createRole', ...r })));
     for (const r of created) if (r.error && !/already exists/i.test(r.error)) options.log('dynsec: could not create a role', { error: r.error });
     // Sessions created before a restart: expire them on time (or now).
-    const clients = (listing?.data as { clients?: { username: string; textdescription?: string }[] } | undefined)?.clients ?? [];
+    const names = (listing?.data as { clients?: unknown[] } | undefined)?.clients?.filter((n): n is string => typeof n === 'string') ?? [];
+    const details = names.length > 0 ? await send(names.map((username) => ({ command: 'getClient', username }))) : [];
+    const clients = details.flatMap((d) => {
+      const c = (d.data as { client?: { username?: unknown; textdescription?: unknown } } | undefined)?.client;
+      return typeof c?.username === 'string' ? [{ username: c.username, textdescription: typeof c.textdescription === 'string' ? c.textdescription : undefined }] : [];
+    });
     for (const c of clients) {
       const expiry = c.textdescription?.startsWith(EXPIRY_PREFIX) ? Number(c.textdescription.slice(EXPIRY_PREFIX.length)) : NaN;
       if (Number.isFinite(expiry)) expireAt(c.username, expiry);
