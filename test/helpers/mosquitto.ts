@@ -81,7 +81,8 @@ export async function startMosquitto(plantFile: string, auth: AuthMode, options:
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const log = () => output;
   const stop = async () => {
-    if (child.exitCode === null) {
+    // A broker that died of a signal has exitCode null but will never emit 'exit' again.
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);

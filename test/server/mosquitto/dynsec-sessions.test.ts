@@ -65,14 +65,22 @@ describe('dynamic-security sessions against a real Mosquitto', () => {
   });
 
   it('creates the roles of the current plant at start, so a station added after broker-config works', async () => {
-    const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
-    // As if a2 were new: its role is missing from the broker.
-    execFileSync('/usr/bin/mosquitto_ctrl', ['-h', '127.0.0.1', '-p', String(broker.tcpPort), '-u', MQTT_USERNAME!, '-P', MQTT_PASSWORD!, 'dynsec', 'deleteRole', 'fb-events-a2'], { stdio: 'ignore' });
-    await sessions!.close();
-    sessions = await connectDynsec({ url: MQTT_URL!, username: MQTT_USERNAME!, password: MQTT_PASSWORD!, clientId: 'dynsec-test-3', index: () => index, now: Date.now, log: () => {} });
-    const username = await sessions!.open({ principal, deviceId: 'tab-new', password: 'pw-new', expiresAt: Date.now() + 60_000 });
-    const c = await connectTo(broker.tcpPort, { username, password: 'pw-new', clientId: 'tab-new', protocolVersion: 5 }, clients);
-    expect(await pubackCode(c, 'floorboard/v1/test-site/assembly/line-a/station/a2/events', '{"events":[]}')).toBe(0);
+    // A broker of its own: the role must be missing before any session client names it (deleting a
+    // role that clients still hold is not what happens in the field, and Mosquitto 2.0 mishandles it).
+    const fresh = await startMosquitto(FIXTURE_PLANT, 'dynsec');
+    let own: DynsecSessions | null = null;
+    try {
+      const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = fresh.serviceEnv;
+      // As if a2 were new: its role is missing from the broker.
+      execFileSync('/usr/bin/mosquitto_ctrl', ['-h', '127.0.0.1', '-p', String(fresh.tcpPort), '-u', MQTT_USERNAME!, '-P', MQTT_PASSWORD!, 'dynsec', 'deleteRole', 'fb-events-a2'], { stdio: 'ignore' });
+      own = await connectDynsec({ url: MQTT_URL!, username: MQTT_USERNAME!, password: MQTT_PASSWORD!, clientId: 'dynsec-test-3', index: () => index, now: Date.now, log: () => {} });
+      const username = await own!.open({ principal, deviceId: 'tab-new', password: 'pw-new', expiresAt: Date.now() + 60_000 });
+      const c = await connectTo(fresh.tcpPort, { username, password: 'pw-new', clientId: 'tab-new', protocolVersion: 5 }, clients);
+      expect(await pubackCode(c, 'floorboard/v1/test-site/assembly/line-a/station/a2/events', '{"events":[]}')).toBe(0);
+    } finally {
+      await own?.close();
+      await fresh.stop();
+    }
   });
 
   it('resolves null quickly on a broker without dynamic security for the account', async () => {
