@@ -18,7 +18,13 @@ class UpdateManager {
     wb.addEventListener('waiting', () => (this.isReady = true));
     wb.addEventListener('controlling', () => window.location.reload());
     this.#wb = wb;
-    await wb.register();
+    try {
+      await wb.register();
+    } catch (error) {
+      // No service worker (blocked by policy, private mode): the app still works online, only
+      // offline start and update offers are gone. Not worth stopping anything for.
+      console.warn('service worker not registered', error);
+    }
   }
 
   apply(): void {

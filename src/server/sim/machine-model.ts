@@ -1,18 +1,10 @@
 import type { machineStates } from '../../core/events.schema.ts';
+import { prng } from '../../core/sim/year-generator.ts';
 
 type MachineState = (typeof machineStates)[number];
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same demo day. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the core's mulberry32): the same seed gives the same demo day. */
+export const seededRandom = prng;
 
 export interface MachineProfile {
   products: { productId: string; idealCycleTimeSec: number }[];
