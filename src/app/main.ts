@@ -44,11 +44,16 @@ async function start(): Promise<void> {
     now: () => Date.now(),
     random: Math.random,
     onStatus: sync.update,
+    // A stop entry the service just took may have settled a stop in the "needs a reason" list.
+    onAcked: (events) => {
+      if (events.some((e) => e.type.startsWith('stop.'))) void lineLive.refreshStops();
+    },
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
   await engine.load();
   performance.mark('fb:outbox');
   sync.engine = engine;
+  sync.waiting = engine.waiting();
   mount(App, { target: document.getElementById('app')! });
   performance.mark('fb:mounted');
   clock.listen();

@@ -33,7 +33,8 @@ export const sessionSchema = z.object({
 export type Session = z.infer<typeof sessionSchema>;
 
 /** The newest valid token on this device: used to sync entries, whoever made them. */
-export const credentialsSchema = z.object({ userId: topicIdSchema, token: z.string().min(1), expiresAt: z.number().int() });
+// `bearer` is the HTTP token; absent in records stored before it was kept (then `token` serves both).
+export const credentialsSchema = z.object({ userId: topicIdSchema, token: z.string().min(1), expiresAt: z.number().int(), bearer: z.string().min(1).optional() });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
 /** The plant as the service sends it (no users) parsed with the core schema. */

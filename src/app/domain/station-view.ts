@@ -80,3 +80,40 @@ export function deriveStationView(
     .sort((a, b) => a.start - b.start);
   return { state, since, productId, openStop, needsReason, good, reject };
 }
+
+/** What feeds the "needs a reason" list besides this station's own view. */
+export interface NeedsReasonSources {
+  /** The machine stop open right now per the service's retained line status, if it awaits a reason. */
+  live: StopView | null;
+  /** The service's last answer to `GET /api/stops?needsReason=1` (kept in memory only). */
+  fetched: readonly StopView[];
+  /** Entries made on this tablet the service may not know yet (the outbox, the local journal). */
+  local: readonly FloorEvent[];
+}
+
+/**
+ * Merges the station's own unclassified stops with the service's (fetched and live) ones, oldest
+ * first, one row per stop. A stop classified here disappears at once, before the service acks it;
+ * a stop split here keeps only its earlier (still unclassified) part. The station's open stop is
+ * left out: the screen offers its own button for it.
+ * @example mergeNeedsReason(view, { live: null, fetched: [], local: [] }) // view.needsReason
+ */
+export function mergeNeedsReason(view: Pick<StationView, 'openStop' | 'needsReason'>, src: NeedsReasonSources): StopView[] {
+  const classified = new Set<string>();
+  const splitAt = new Map<string, number>();
+  for (const e of src.local) {
+    if (e.type === 'stop.classify') classified.add(e.stopId);
+    else if (e.type === 'stop.split') splitAt.set(e.stopId, Math.min(e.at, splitAt.get(e.stopId) ?? Infinity));
+  }
+  const byId = new Map<string, StopView>();
+  for (const s of src.fetched) {
+    const at = splitAt.get(s.stopId);
+    byId.set(s.stopId, at !== undefined && at > s.start && (s.end === null || at < s.end) ? { ...s, end: at } : s);
+  }
+  if (src.live && !byId.has(src.live.stopId)) byId.set(src.live.stopId, src.live);
+  // The station's own derivation knows its latest entries: it wins over the service's copy.
+  for (const s of view.needsReason) byId.set(s.stopId, s);
+  return [...byId.values()]
+    .filter((s) => s.reasonId === null && !classified.has(s.stopId) && s.stopId !== view.openStop?.stopId)
+    .sort((a, b) => a.start - b.start || (a.stopId < b.stopId ? -1 : a.stopId > b.stopId ? 1 : 0));
+}

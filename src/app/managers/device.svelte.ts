@@ -136,8 +136,14 @@ class DeviceManager {
     return c && c.expiresAt - 60_000 > now ? { username: c.userId, password: c.token } : null;
   }
 
+  /** The HTTP bearer token of the signed-in operator while it is valid, else null. */
+  bearer(now: number): string | null {
+    const c = this.#credentials;
+    return this.session && !this.session.isOffline && c && c.expiresAt - 60_000 > now ? (c.bearer ?? c.token) : null;
+  }
+
   async #adopt(login: LoginResult): Promise<void> {
-    this.#credentials = { userId: login.mqtt.username, token: login.mqtt.password, expiresAt: login.expiresAt };
+    this.#credentials = { userId: login.mqtt.username, token: login.mqtt.password, expiresAt: login.expiresAt, bearer: login.token };
     await this.#cache!.put('credentials', this.#credentials);
   }
 

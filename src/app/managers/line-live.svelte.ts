@@ -1,6 +1,8 @@
 import type { LineStatus, OeeSnapshot } from '../../core/live.schema.ts';
 import { topics } from '../../core/topics.ts';
+import type { StopView } from '../domain/station-view.ts';
 import { device } from './device.svelte.ts';
+import { station } from './station.svelte.ts';
 
 /** A snapshot older than this is not "live" any more: the tablet shows its own computation. */
 const FRESH_MS = 120_000;
@@ -12,6 +14,10 @@ const FRESH_MS = 120_000;
 class LineLiveManager {
   status = $state.raw<LineStatus | null>(null);
   snapshot = $state.raw<OeeSnapshot | null>(null);
+  /** The line's stops awaiting a reason as last fetched; memory only, so offline shows the last answer. */
+  fetchedStops = $state.raw<StopView[]>([]);
+  #fetching: Promise<void> | null = null;
+  #isRefetchDue = false;
 
   /** Topics to follow for the enrolled line. */
   topics = (): string[] => {
@@ -38,6 +44,46 @@ class LineLiveManager {
       if (parsed.success) this.snapshot = parsed.data;
     }
   };
+
+  /**
+   * Fetches the line's stops still awaiting a reason since the shift start. A failure keeps the
+   * last list: offline, the tablet shows what it last knew plus its own entries.
+   */
+  refreshStops = async (): Promise<void> => {
+    // One request at a time; a call during one (an ack just landed) asks for one more afterwards.
+    if (this.#fetching) {
+      this.#isRefetchDue = true;
+      return this.#fetching;
+    }
+    this.#fetching = this.#fetchStops();
+    try {
+      await this.#fetching;
+    } finally {
+      this.#fetching = null;
+    }
+    if (this.#isRefetchDue) {
+      this.#isRefetchDue = false;
+      await this.refreshStops();
+    }
+  };
+
+  async #fetchStops(): Promise<void> {
+    const now = Date.now();
+    const line = device.enrolment?.line;
+    const token = device.bearer(now);
+    if (!line || !token) return;
+    try {
+      const { api } = await import('../services/api-client.ts');
+      const from = station.shift?.start ?? now - 8 * 3_600_000;
+      // `to` runs ahead of the tablet clock: the service cuts stops at its own now anyway.
+      const res = await api.stopsNeedingReason(token, line, from, now + 3_600_000);
+      this.fetchedStops = (res.lines.find((l) => l.lineId === line)?.stops ?? []).map((s) => ({
+        stopId: s.id, start: s.start, end: s.isOpen ? null : s.end, reasonId: s.reasonId,
+      }));
+    } catch (error) {
+      console.warn('stops needing a reason not fetched', error);
+    }
+  }
 
   /** The snapshot when it is recent enough to trust, else null. */
   freshSnapshot(now: number): OeeSnapshot | null {

@@ -45,6 +45,8 @@ export interface SyncEngineDeps {
   ): Promise<BrokerLink>;
   /** Live topics to follow besides the acks (retained line status and OEE), and their handler. */
   live?: { topics: () => readonly string[]; onMessage(topic: string, payload: string): void };
+  /** Called after an ack is applied, with the events it settled (accepted or rejected). */
+  onAcked?(events: readonly FloorEvent[]): void;
   now(): number;
   random(): number;
   onStatus(status: SyncStatus): void;
@@ -136,6 +138,11 @@ export class SyncEngine {
     return { mode, waiting, oldestTs: this.#box.oldestWaitingTs(), lastSyncAt: this.#lastSyncAt, rejected };
   }
 
+  /** Entries not acknowledged yet (pending or sent), in seq order; rejected ones are left out. */
+  waiting(): FloorEvent[] {
+    return this.#box.entries().flatMap((e) => (e.state.kind === 'rejected' ? [] : [e.event]));
+  }
+
   async #connect(): Promise<void> {
     if (this.#isStopped || this.#link || this.#isConnecting) return;
     this.#isConnecting = true;
@@ -210,8 +217,10 @@ export class SyncEngine {
     const parsed = ackSchema.safeParse(json);
     if (!parsed.success || parsed.data.deviceId !== this.deps.clientId) return;
     const outcome = this.#box.outcomeOf(parsed.data);
+    const settled = [...outcome.removed, ...outcome.rejected.map((r) => r.id)].flatMap((id) => this.#box.get(id)?.event ?? []);
     await this.deps.store.commitOutcome(outcome);
     this.#box.apply(outcome);
+    if (settled.length > 0) this.deps.onAcked?.(settled);
     this.#lastSyncAt = this.deps.now();
     this.#emit();
     this.#pump();
