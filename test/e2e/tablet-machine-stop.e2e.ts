@@ -16,18 +16,25 @@ test.afterEach(async ({ context }) => {
   await svc?.dispose();
 });
 
-/** The machine gateway of station a1 reports a stop that began `agoMs` ago. */
-async function machineStops(agoMs: number): Promise<string> {
+/** The machine gateway of station a1 reports its states, each `agoMs` ago; returns the event ids. */
+async function machineReports(states: readonly { state: 'stopped' | 'running'; agoMs: number }[]): Promise<string[]> {
   const res = await fetch(`${svc.url}/api/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-dev' }),
   });
   const { token } = (await res.json()) as { token: string };
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${svc.service!.mqttPort}`, { username: 'gw-a', password: token, clientId: 'gw-dev', reconnectPeriod: 0 });
-  const id = ulid();
-  const event = { v: 1, id, deviceId: 'gw-dev', seq: 0, ts: Date.now() - agoMs, author: 'gw-a', lineId: 'line-a', stationId: 'a1', type: 'machine.state', state: 'stopped' };
-  await client.publishAsync(topics.signals({ site: 'test-site', area: 'assembly', line: 'line-a', station: 'a1' }), JSON.stringify({ events: [event] }), { qos: 1 });
+  const events = states.map(({ state, agoMs }, seq) => ({
+    v: 1, id: ulid(), deviceId: 'gw-dev', seq, ts: Date.now() - agoMs, author: 'gw-a', lineId: 'line-a', stationId: 'a1', type: 'machine.state', state,
+  }));
+  await client.publishAsync(topics.signals({ site: 'test-site', area: 'assembly', line: 'line-a', station: 'a1' }), JSON.stringify({ events }), { qos: 1 });
   await client.endAsync();
-  return id;
+  return events.map((e) => e.id);
+}
+
+/** The machine gateway of station a1 reports a stop that began `agoMs` ago. */
+async function machineStops(agoMs: number): Promise<string> {
+  const [id] = await machineReports([{ state: 'stopped', agoMs }]);
+  return id!;
 }
 
 test('a stop the machine detected shows as "needs a reason" and is classified in one tap (portrait)', async ({ context }) => {
@@ -46,4 +53,34 @@ test('a stop the machine detected shows as "needs a reason" and is classified in
   expect(classify).toHaveLength(1);
   // The machine's stop is the one classified: its id is the machine event's id.
   expect(classify[0]).toMatchObject({ author: 'op-a', reasonId: 'setup', stopId: machineStopEvent });
+});
+
+test('a machine stop that already ended without a reason is listed, split and classified (portrait)', async ({ context }) => {
+  // Stopped 10 minutes ago, running again 4 minutes ago: the live status no longer awaits a reason.
+  const [stopEvent] = await machineReports([{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
+  await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(2);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+
+  const list = tablet.page.getByTestId('needs-reason');
+  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
+  await expect(list.getByRole('listitem')).toContainText('6 min');
+  // Split after 2 minutes: the later 4 minutes were a setup; the earlier part still needs a reason.
+  await list.getByRole('button', { name: 'Split' }).tap();
+  await tablet.page.getByLabel('Split after (minutes)').fill('2');
+  await tablet.page.getByRole('button', { name: 'Split', exact: true }).tap();
+  await tablet.page.getByRole('button', { name: 'Setup', exact: true }).tap();
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list.getByRole('listitem')).toContainText('2 min');
+  // Classified here: gone from the list at once, before the service acknowledges it.
+  await list.getByRole('button', { name: 'Give reason' }).tap();
+  await tablet.page.getByRole('button', { name: 'Setup', exact: true }).tap();
+  await expect(list).toHaveCount(0);
+  await tablet.waitSynced();
+  // The refetch after the ack agrees: nothing of that stop waits for a reason any more.
+  await expect(list).toHaveCount(0);
+
+  const stored = (await svc.events()).map((s) => s.event);
+  expect(stored.filter((e) => e.type === 'stop.split')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
+  expect(stored.filter((e) => e.type === 'stop.classify')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
 });

@@ -46,7 +46,7 @@ class LineLiveManager {
   };
 
   /**
-   * Fetches the line's stops still awaiting a reason since the shift start. A failure keeps the
+   * Fetches the line's stops still awaiting a reason in the current shift. A failure keeps the
    * last list: offline, the tablet shows what it last knew plus its own entries.
    */
   refreshStops = async (): Promise<void> => {
@@ -74,7 +74,8 @@ class LineLiveManager {
     if (!line || !token) return;
     try {
       const { api } = await import('../services/api-client.ts');
-      const from = station.shift?.start ?? now - 8 * 3_600_000;
+      // The current shift, and at least the last hour: a stop just before the shift began still counts.
+      const from = Math.min(station.shift?.start ?? now - 8 * 3_600_000, now - 3_600_000);
       // `to` runs ahead of the tablet clock: the service cuts stops at its own now anyway.
       const res = await api.stopsNeedingReason(token, line, from, now + 3_600_000);
       this.fetchedStops = (res.lines.find((l) => l.lineId === line)?.stops ?? []).map((s) => ({

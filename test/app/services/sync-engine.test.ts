@@ -10,7 +10,7 @@ import { topics } from '../../../src/core/topics.ts';
 import { eventSchema, type FloorEvent } from '../../../src/core/events.schema.ts';
 import type { OutboxRecord } from '../../../src/core/outbox/outbox-record.schema.ts';
 import type { AckOutcome } from '../../../src/core/outbox/outbox-state.ts';
-import { SyncEngine, type OutboxStore, type SyncStatus } from '../../../src/app/services/sync-engine.ts';
+import { SyncEngine, type OutboxStore, type SyncEngineDeps, type SyncStatus } from '../../../src/app/services/sync-engine.ts';
 import { openMqttLink } from '../../../src/app/adapters/mqtt-link.ts';
 import { TcpRelay } from '../../e2e/support/tcp-relay.ts';
 
@@ -73,7 +73,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function setup() {
+async function setup(extra: Partial<SyncEngineDeps> = {}) {
   dataDir = await mkdtemp(join(tmpdir(), 'floorboard-sync-'));
   await up();
   relay = await TcpRelay.start(() => service?.httpPort);
@@ -84,7 +84,7 @@ async function setup() {
     store, url: `ws://127.0.0.1:${relay.port}/mqtt`, clientId: DEVICE, ackTopic: topics.ack('test-site', DEVICE),
     topicFor: (key) => (key === 'line-a/a1' ? topics.events({ site: 'test-site', area: 'assembly', line: 'line-a', station: 'a1' }) : null),
     credentials: async () => ({ username: 'op-a', password }),
-    open: openMqttLink, now: Date.now, random: Math.random, onStatus: (s) => (status = s),
+    open: openMqttLink, now: Date.now, random: Math.random, onStatus: (s) => (status = s), ...extra,
   });
   const note = (text: string) => (seq: number): FloorEvent => ({ v: 1, id: ulid(), deviceId: DEVICE, seq, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'note', text });
   const until = async (what: () => boolean, ms = 20_000) => {
@@ -109,6 +109,20 @@ describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
     await t.until(() => t.store.records.size === 0);
     const stored = await t.stored();
     expect([...stored].sort()).toEqual([...ids].sort());
+    t.engine.stop();
+  });
+
+  it('lists unacknowledged entries and reports each settled entry once after its ack', async () => {
+    const acked: FloorEvent[] = [];
+    const t = await setup({ onAcked: (events) => acked.push(...events) });
+    await t.engine.load();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await t.engine.record(t.note(`w${i}`), 0)).id);
+    expect(t.engine.waiting().map((e) => e.id)).toEqual(ids);
+    t.engine.start();
+    await t.until(() => t.store.records.size === 0 && acked.length === 3);
+    expect(t.engine.waiting()).toEqual([]);
+    expect(acked.map((e) => e.id).sort()).toEqual([...ids].sort());
     t.engine.stop();
   });
 
