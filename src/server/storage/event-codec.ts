@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, eventEnvelopeSchema, eventSchema, type FloorEvent } from '../../core/events.schema.ts';
 import { FloorboardError } from '../../core/errors.ts';
-import { receiptSchema, type StoredEvent, type StoredEventInput, type UnreadableEvent } from './storage.ts';
+import { receiptSchema, type EventPage, type StoredEvent, type StoredEventInput, type UnreadableEvent } from './storage.ts';
 
 /** Column order of the events table, shared by both adapters' insert statements. */
 export const EVENT_COLUMNS = [
@@ -150,4 +150,16 @@ export function storageFailed(operation: string, cause: unknown): FloorboardErro
   if (cause instanceof FloorboardError) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new FloorboardError('storage-failed', `storage: ${operation} failed: ${reason}`, { cause });
+}
+
+/** Decodes a page of rows read in storage order; unreadable rows are reported, never thrown. */
+export function pageFromRows(rows: readonly EventRow[]): EventPage {
+  const page: EventPage = { events: [], unreadable: [], lastSeq: null };
+  for (const row of rows) {
+    const decoded = fromRow(row);
+    if ('event' in decoded) page.events.push(decoded);
+    else page.unreadable.push(decoded);
+    page.lastSeq = Number(row.storage_seq);
+  }
+  return page;
 }

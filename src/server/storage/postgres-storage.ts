@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
 import { prepareDeadLetter } from './dead-letter-codec.ts';
-import { checkRecords, dedupeBatch, EVENT_COLUMNS, fromRow, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
+import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
 import {
   bucketUpsertSql,
@@ -127,14 +127,7 @@ class PostgresStorage implements Storage {
   async listEvents(query?: Parameters<Storage['listEvents']>[0]): Promise<EventPage> {
     const built = buildEventQuery(query, postgresPlaceholder);
     const rows = await this.#query<EventRow & pg.QueryResultRow>('list events', built.sql, built.params);
-    const page: EventPage = { events: [], unreadable: [], lastSeq: null };
-    for (const row of rows) {
-      const decoded = fromRow(row);
-      if ('event' in decoded) page.events.push(decoded);
-      else page.unreadable.push(decoded);
-      page.lastSeq = Number(row.storage_seq);
-    }
-    return page;
+    return pageFromRows(rows);
   }
 
   async findExistingIds(ids: readonly string[]): Promise<string[]> {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { prepareDeadLetter } from './dead-letter-codec.ts';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
-import { checkRecords, dedupeBatch, EVENT_COLUMNS, fromRow, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
+import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
 import { fromDeadLetterRow, fromDeviceRow, parseLimit, type DeadLetterRow, type DeviceRow } from './row-codecs.ts';
 import { bucketUpsertSql, buildBucketQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
@@ -131,14 +131,7 @@ class SqliteStorage implements Storage {
     return this.#run('list events', () => {
       const built = buildEventQuery(query, sqlitePlaceholder);
       const rows = this.#prepare(built.sql).all(built.params) as EventRow[];
-      const page: EventPage = { events: [], unreadable: [], lastSeq: null };
-      for (const row of rows) {
-        const decoded = fromRow(row);
-        if ('event' in decoded) page.events.push(decoded);
-        else page.unreadable.push(decoded);
-        page.lastSeq = Number(row.storage_seq);
-      }
-      return page;
+      return pageFromRows(rows);
     });
   }
 
