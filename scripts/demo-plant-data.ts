@@ -4,8 +4,6 @@
  */
 import type { PlantInput } from '../src/core/index.ts';
 
-const station = (lineId: string, suffix: string, name: string) => ({ id: `${lineId}-${suffix}`, name });
-
 export const demoCalendar: PlantInput['calendar'] = {
   timezone: 'Europe/Berlin',
   shifts: [
@@ -53,27 +51,47 @@ export const demoProducts: PlantInput['products'] = [
   { id: 'kit-s', name: 'Servicekit S' },
 ];
 
-const ict = (productId: string, idealCycleTimeSec: number) => ({ productId, idealCycleTimeSec });
+/**
+ * One line as a row: stations as `suffix: name` (ids become `<line>-<suffix>`), products as
+ * `productId: ideal cycle time in s`.
+ */
+function line(
+  id: string,
+  name: string,
+  stations: Record<string, string>,
+  products: Record<string, number>,
+  smallStopThresholdSec: number,
+  targetOee: number,
+) {
+  return {
+    id,
+    name,
+    stations: Object.entries(stations).map(([suffix, stationName]) => ({ id: `${id}-${suffix}`, name: stationName })),
+    products: Object.entries(products).map(([productId, idealCycleTimeSec]) => ({ productId, idealCycleTimeSec })),
+    smallStopThresholdSec,
+    targetOee,
+  };
+}
 
 export const demoAreas: PlantInput['areas'] = [
   {
     id: 'machining',
     name: 'Zerspanung',
     lines: [
-      { id: 'turn-1', name: 'Drehlinie 1', stations: [station('turn-1', 'lathe', 'Drehmaschine'), station('turn-1', 'wash', 'Waschanlage')], products: [ict('sh-12', 38), ict('sh-16', 45)], smallStopThresholdSec: 120, targetOee: 0.8 },
-      { id: 'turn-2', name: 'Drehlinie 2', stations: [station('turn-2', 'lathe', 'Drehmaschine'), station('turn-2', 'wash', 'Waschanlage')], products: [ict('sh-12', 35), ict('sh-16', 42), ict('pc-40', 55)], smallStopThresholdSec: 120, targetOee: 0.8 },
-      { id: 'mill-1', name: 'Fräszentrum 1', stations: [station('mill-1', 'load', 'Beladung'), station('mill-1', 'mill', 'Bearbeitungszentrum'), station('mill-1', 'deburr', 'Entgraten')], products: [ict('vb-100', 95), ict('vb-200', 120), ict('pc-40', 70)], smallStopThresholdSec: 180, targetOee: 0.75 },
-      { id: 'grind-1', name: 'Schleiflinie 1', stations: [station('grind-1', 'grind', 'Rundschleifmaschine'), station('grind-1', 'measure', 'Messstation')], products: [ict('sh-12', 30), ict('sh-16', 34)], smallStopThresholdSec: 120, targetOee: 0.8 },
+      line('turn-1', 'Drehlinie 1', { lathe: 'Drehmaschine', wash: 'Waschanlage' }, { 'sh-12': 38, 'sh-16': 45 }, 120, 0.8),
+      line('turn-2', 'Drehlinie 2', { lathe: 'Drehmaschine', wash: 'Waschanlage' }, { 'sh-12': 35, 'sh-16': 42, 'pc-40': 55 }, 120, 0.8),
+      line('mill-1', 'Fräszentrum 1', { load: 'Beladung', mill: 'Bearbeitungszentrum', deburr: 'Entgraten' }, { 'vb-100': 95, 'vb-200': 120, 'pc-40': 70 }, 180, 0.75),
+      line('grind-1', 'Schleiflinie 1', { grind: 'Rundschleifmaschine', measure: 'Messstation' }, { 'sh-12': 30, 'sh-16': 34 }, 120, 0.8),
     ],
   },
   {
     id: 'assembly',
     name: 'Montage',
     lines: [
-      { id: 'asm-1', name: 'Montagelinie 1', stations: [station('asm-1', 'pre', 'Vormontage'), station('asm-1', 'main', 'Endmontage'), station('asm-1', 'test', 'Dichtheitsprüfung')], products: [ict('hv-100', 60), ict('hv-200', 75)], smallStopThresholdSec: 60, targetOee: 0.85 },
-      { id: 'asm-2', name: 'Montagelinie 2', stations: [station('asm-2', 'pre', 'Vormontage'), station('asm-2', 'main', 'Endmontage'), station('asm-2', 'test', 'Dichtheitsprüfung')], products: [ict('hv-100', 55), ict('pu-40', 90)], smallStopThresholdSec: 60, targetOee: 0.85 },
-      { id: 'test-1', name: 'Prüfstand 1', stations: [station('test-1', 'bench', 'Funktionsprüfstand'), station('test-1', 'label', 'Kennzeichnung')], products: [ict('hv-100', 40), ict('hv-200', 40), ict('pu-40', 65)], smallStopThresholdSec: 120, targetOee: 0.85 },
-      { id: 'pack-1', name: 'Verpackungslinie 1', stations: [station('pack-1', 'pack', 'Verpackung'), station('pack-1', 'pallet', 'Palettierung')], products: [ict('hv-100', 12), ict('hv-200', 12), ict('pu-40', 20), ict('kit-s', 8)], smallStopThresholdSec: 60, targetOee: 0.9 },
+      line('asm-1', 'Montagelinie 1', { pre: 'Vormontage', main: 'Endmontage', test: 'Dichtheitsprüfung' }, { 'hv-100': 60, 'hv-200': 75 }, 60, 0.85),
+      line('asm-2', 'Montagelinie 2', { pre: 'Vormontage', main: 'Endmontage', test: 'Dichtheitsprüfung' }, { 'hv-100': 55, 'pu-40': 90 }, 60, 0.85),
+      line('test-1', 'Prüfstand 1', { bench: 'Funktionsprüfstand', label: 'Kennzeichnung' }, { 'hv-100': 40, 'hv-200': 40, 'pu-40': 65 }, 120, 0.85),
+      line('pack-1', 'Verpackungslinie 1', { pack: 'Verpackung', pallet: 'Palettierung' }, { 'hv-100': 12, 'hv-200': 12, 'pu-40': 20, 'kit-s': 8 }, 60, 0.9),
     ],
   },
 ];
