@@ -3,10 +3,12 @@
  * Publishes N valid events from several connections through Mosquitto and through the embedded
  * broker into SQLite, and prints events per second committed and acknowledged (the last app-level
  * ack arrives after the last commit), beside the raw delivery rate of the same broker measured in
- * the same run by a subscriber that only counts.
+ * the same run by a subscriber that only counts. BENCH_CPU_PROFILE=path writes a CPU profile of the
+ * service during the load (open it in Chrome DevTools or speedscope).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const PLANT = new URL('../test/fixtures/test.plant.json', import.meta.url).pathname;
 const SITE = 'test-site';
+/** BENCH_CPU_PROFILE=path: a V8 CPU profile of the service process during the load only (path.<broker>.cpuprofile). */
+const PROFILE = process.env.BENCH_CPU_PROFILE;
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -99,6 +103,12 @@ async function run(broker: Broker) {
   const credentials: Record<string, string> = { admin: await broker.credentials('admin', 'bench-counter') };
   for (let i = 0; i < CONNECTIONS; i++) credentials[`bench-${i}`] = await broker.credentials('op-a', `bench-${i}`);
   const child = fork(new URL('./ingest-load.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profiler = PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpuBefore = process.cpuUsage();
   child.send({ url: broker.url, site: SITE, connections: CONNECTIONS, perConnection, batch: BATCH, credentials });
   const load = await new Promise<{ ackMs: number; rawMs: number; acked: number; raw: number }>((resolve, reject) => {
@@ -106,6 +116,11 @@ async function run(broker: Broker) {
     child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
   });
   const cpu = process.cpuUsage(cpuBefore);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(`${PROFILE}.${broker.name.replace(/\W+/g, '-')}.cpuprofile`, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   child.kill();
   const total = perConnection * CONNECTIONS;
   const stored = (await broker.service.storage.listEvents({ lineIds: ['line-a'], limit: 1_000_000 })).events.length;

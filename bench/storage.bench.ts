@@ -35,14 +35,18 @@ function makeBatches(): StoredEventInput[][] {
 async function measure(name: string, storage: Storage, batches: StoredEventInput[][]): Promise<void> {
   await storage.migrate();
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let stored = 0;
   for (const batch of batches) stored += (await storage.insertEvents(batch)).inserted.length;
   const seconds = (performance.now() - start) / 1000;
+  // This process's CPU (user + system: the WAL writes are system time): robust to a busy machine.
+  const cpu = process.cpuUsage(cpuStart);
   const again = performance.now();
   const dup = (await storage.insertEvents(batches[0] ?? [])).duplicates.length;
   const dupMs = performance.now() - again;
   console.log(
     `${name.padEnd(10)} ${stored} events in ${batches.length} batches: ${Math.round(stored / seconds).toLocaleString('en')} events/s` +
+      `, CPU ${((cpu.user + cpu.system) / stored).toFixed(2)} us/event (system ${(cpu.system / stored).toFixed(2)})` +
       ` (${((seconds * 1000) / batches.length).toFixed(2)} ms per 500-event batch; a re-sent batch of ${dup} duplicates: ${dupMs.toFixed(2)} ms)`,
   );
   await storage.close();

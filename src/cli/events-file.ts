@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { eventSchema, FloorboardError, type FloorEvent } from '../core/index.ts';
+import { FloorboardError, type FloorEvent } from '../core/index.ts';
+import { compiledEventSchema } from '../core/event-parser.ts';
 import { describeEventProblems } from './event-issues.ts';
 
 export interface EventsFileResult {
@@ -44,7 +45,7 @@ export async function readEventsFile(path: string): Promise<EventsFileResult> {
       result.problems.push(`line ${lineNo}: not valid JSON (${(error as Error).message})`);
       continue;
     }
-    const parsed = eventSchema.safeParse(value);
+    const parsed = compiledEventSchema.safeParse(value);
     if (parsed.success) {
       result.events.push(parsed.data);
     } else {

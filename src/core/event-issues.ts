@@ -1,9 +1,9 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { correctablePayloadSchema, eventEnvelopeSchema, eventPayloadSchema } from './events.schema.ts';
 
 type Issue = z.core.$ZodIssue;
 
-const correctableTypes = new Set(correctablePayloadSchema.options.map((o) => o.shape.type.value as string));
+const correctableTypes = new Set(correctablePayloadSchema._zod.def.options.map((o) => o.shape.type._zod.def.values[0] as string));
 const allTypes = [...correctableTypes, 'correction', 'void'];
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { epochMsSchema, eventIdSchema, topicIdSchema } from './ids.schema.ts';
 
 /** Version of the event contract; bump on any incompatible change and keep parsing older ones. */
@@ -15,7 +15,7 @@ const stopRef = { stopId: eventIdSchema };
  */
 const payloadShapes = {
   /** An operator starts a stop. `stopId` is made on the device (by convention the event id). */
-  stopStart: { type: z.literal('stop.start'), ...stopRef, reasonId: topicIdSchema.optional() },
+  stopStart: { type: z.literal('stop.start'), ...stopRef, reasonId: z.optional(topicIdSchema) },
   stopEnd: { type: z.literal('stop.end'), ...stopRef },
   /** Give (or change) the reason of a stop, operator- or machine-detected. */
   stopClassify: { type: z.literal('stop.classify'), ...stopRef, reasonId: topicIdSchema },
@@ -25,34 +25,34 @@ const payloadShapes = {
     ...stopRef,
     at: epochMsSchema,
     newStopId: eventIdSchema,
-    reasonId: topicIdSchema.optional(),
+    reasonId: z.optional(topicIdSchema),
   },
   /** Count deltas made as `productId` since the last count (see `countIsSomething`). */
   count: {
     type: z.literal('count'),
     productId: topicIdSchema,
-    good: z.number().int().min(0).max(1_000_000),
-    reject: z.number().int().min(0).max(1_000_000),
-    scrapReasonId: topicIdSchema.optional(),
+    good: z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)),
+    reject: z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)),
+    scrapReasonId: z.optional(topicIdSchema),
   },
   /** A late quality check: `quantity` parts counted good earlier turn out to be scrap. */
   scrap: {
     type: z.literal('scrap'),
     productId: topicIdSchema,
-    quantity: z.number().int().min(1).max(1_000_000),
+    quantity: z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000)),
     reasonId: topicIdSchema,
   },
   changeoverStart: { type: z.literal('changeover.start'), toProductId: topicIdSchema },
   changeoverEnd: { type: z.literal('changeover.end'), productId: topicIdSchema },
-  note: { type: z.literal('note'), text: z.string().min(1).max(2000) },
+  note: { type: z.literal('note'), text: z.string().check(z.minLength(1), z.maxLength(2000)) },
   /** From a machine gateway: the machine's state changed. */
-  machineState: { type: z.literal('machine.state'), state: z.enum(machineStates), code: z.string().max(64).optional() },
+  machineState: { type: z.literal('machine.state'), state: z.enum(machineStates), code: z.optional(z.string().check(z.maxLength(64))) },
   /** From a machine gateway: cumulative counter values (resets are detected as a drop). */
   machineCounter: {
     type: z.literal('machine.counter'),
-    productId: topicIdSchema.optional(),
-    total: z.number().int().min(0),
-    rejectTotal: z.number().int().min(0).optional(),
+    productId: z.optional(topicIdSchema),
+    total: z.number().check(z.int(), z.minimum(0)),
+    rejectTotal: z.optional(z.number().check(z.int(), z.minimum(0))),
   },
 } as const;
 
@@ -69,7 +69,7 @@ export const correctablePayloadSchema = z.discriminatedUnion('type', [
   z.object(payloadShapes.stopEnd),
   z.object(payloadShapes.stopClassify),
   z.object(payloadShapes.stopSplit),
-  z.object(payloadShapes.count).refine(countIsSomething, countIsNothing),
+  z.object(payloadShapes.count).check(z.refine(countIsSomething, countIsNothing)),
   z.object(payloadShapes.scrap),
   z.object(payloadShapes.changeoverStart),
   z.object(payloadShapes.changeoverEnd),
@@ -84,11 +84,11 @@ const amendmentShapes = {
   correction: {
     type: z.literal('correction'),
     supersedes: eventIdSchema,
-    reason: z.string().min(1).max(500),
+    reason: z.string().check(z.minLength(1), z.maxLength(500)),
     replacement: correctablePayloadSchema,
   },
   /** Cancels an earlier event entirely. */
-  void: { type: z.literal('void'), voids: eventIdSchema, reason: z.string().min(1).max(500) },
+  void: { type: z.literal('void'), voids: eventIdSchema, reason: z.string().check(z.minLength(1), z.maxLength(500)) },
 } as const;
 
 export const eventPayloadSchema = z.union([
@@ -103,7 +103,7 @@ const envelopeShape = {
   id: eventIdSchema,
   deviceId: topicIdSchema,
   /** Per-device sequence number, gap-free from 0: lets the service see missing entries. */
-  seq: z.number().int().min(0),
+  seq: z.number().check(z.int(), z.minimum(0)),
   /** When it happened, by the device's clock (ms since epoch, UTC). */
   ts: epochMsSchema,
   /** User id of who made the entry (a gateway's user id for machine signals). */
@@ -115,7 +115,7 @@ export const eventEnvelopeSchema = z.object(envelopeShape);
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
 /** One flat object schema: the envelope's fields followed by one payload kind's. */
-const withEnvelope = <S extends z.ZodRawShape>(shape: S) => z.object({ ...envelopeShape, ...shape });
+const withEnvelope = <S extends z.core.$ZodLooseShape>(shape: S) => z.object({ ...envelopeShape, ...shape });
 
 /**
  * One event on the wire and in storage: envelope plus payload, as ONE discriminated union of flat
@@ -128,7 +128,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   withEnvelope(payloadShapes.stopEnd),
   withEnvelope(payloadShapes.stopClassify),
   withEnvelope(payloadShapes.stopSplit),
-  withEnvelope(payloadShapes.count).refine(countIsSomething, countIsNothing),
+  withEnvelope(payloadShapes.count).check(z.refine(countIsSomething, countIsNothing)),
   withEnvelope(payloadShapes.scrap),
   withEnvelope(payloadShapes.changeoverStart),
   withEnvelope(payloadShapes.changeoverEnd),
@@ -150,7 +150,7 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
  * and never blocks the rest of its batch.
  */
 export const eventBatchSchema = z.object({
-  events: z.array(z.unknown()).min(1).max(MAX_BATCH_EVENTS),
+  events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_BATCH_EVENTS)),
 });
 
 /** Closed set of reasons the service gives for refusing an event. */
@@ -182,10 +182,10 @@ export const ackSchema = z.object({
   rejected: z.array(
     z.object({
       /** Absent when the event was too broken to have a readable id. */
-      id: eventIdSchema.optional(),
-      index: z.number().int().min(0),
+      id: z.optional(eventIdSchema),
+      index: z.number().check(z.int(), z.minimum(0)),
       // An older tablet must not throw away a whole ack (and resend forever) over a code added later.
-      code: rejectCodeSchema.catch('other'),
+      code: z.catch(rejectCodeSchema, 'other'),
       message: z.string(),
     }),
   ),
@@ -195,6 +195,6 @@ export const ackSchema = z.object({
 export type Ack = z.infer<typeof ackSchema>;
 
 /** Formats zod issues as one line each: "path: message". */
-export function describeIssues(error: z.ZodError): string[] {
+export function describeIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
 }

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { epochMsSchema, eventIdSchema, topicIdSchema } from './ids.schema.ts';
 import { machineStates } from './events.schema.ts';
-import { lossCategorySchema } from './plant.schema.ts';
+import { lossCategories, type LossCategory } from './plant.schema.ts';
 
 /** What a line is doing now: a machine state, or `unknown` before anything was heard. */
 export const lineStateSchema = z.enum([...machineStates, 'unknown']);
@@ -18,28 +18,28 @@ export const lineStatusSchema = z.object({
   lineId: topicIdSchema,
   state: lineStateSchema,
   /** When the current state began (corrected time); null while unknown. */
-  since: epochMsSchema.nullable(),
+  since: z.nullable(epochMsSchema),
   /** The open stop, if any, and its reason once someone gave one. */
-  stopId: eventIdSchema.nullable(),
-  reasonId: topicIdSchema.nullable(),
+  stopId: z.nullable(eventIdSchema),
+  reasonId: z.nullable(topicIdSchema),
   /** A stop still waiting for a reason from an operator (not a minor stop). */
   isAwaitingReason: z.boolean(),
-  productId: topicIdSchema.nullable(),
-  shiftId: topicIdSchema.nullable(),
+  productId: z.nullable(topicIdSchema),
+  shiftId: z.nullable(topicIdSchema),
   /** Author of the latest operator entry on the line. */
-  operatorId: topicIdSchema.nullable(),
+  operatorId: z.nullable(topicIdSchema),
   updatedAt: epochMsSchema,
 });
 export type LineStatus = z.infer<typeof lineStatusSchema>;
 
-const ratio = z.number().min(0).nullable();
+const ratio = z.nullable(z.number().check(z.minimum(0)));
 
 /** One entry of the top losses of a snapshot. */
 export const snapshotLossSchema = z.object({
-  reasonId: topicIdSchema.nullable(),
-  loss: lossCategorySchema.exclude(['planned']),
-  durationMs: z.number().min(0),
-  count: z.number().int().min(0),
+  reasonId: z.nullable(topicIdSchema),
+  loss: z.enum(lossCategories.filter((l) => l !== 'planned') as Exclude<LossCategory, 'planned'>[]),
+  durationMs: z.number().check(z.minimum(0)),
+  count: z.number().check(z.int(), z.minimum(0)),
 });
 
 /**
@@ -51,7 +51,7 @@ export const oeeSnapshotSchema = z.object({
   scope: z.enum(['line', 'area', 'site']),
   id: topicIdSchema,
   siteId: topicIdSchema,
-  shiftId: topicIdSchema.nullable(),
+  shiftId: z.nullable(topicIdSchema),
   /** The window the figures cover: [from, at). */
   from: epochMsSchema,
   to: epochMsSchema,
@@ -62,15 +62,15 @@ export const oeeSnapshotSchema = z.object({
   oee: ratio,
   isScheduled: z.boolean(),
   isPerformanceOverLimit: z.boolean(),
-  plannedMs: z.number().min(0),
-  runMs: z.number().min(0),
-  stopMs: z.number().min(0),
-  good: z.number().int().min(0),
-  reject: z.number().int().min(0),
-  total: z.number().int().min(0),
-  stopCount: z.number().int().min(0),
+  plannedMs: z.number().check(z.minimum(0)),
+  runMs: z.number().check(z.minimum(0)),
+  stopMs: z.number().check(z.minimum(0)),
+  good: z.number().check(z.int(), z.minimum(0)),
+  reject: z.number().check(z.int(), z.minimum(0)),
+  total: z.number().check(z.int(), z.minimum(0)),
+  stopCount: z.number().check(z.int(), z.minimum(0)),
   /** Target OEE of a line (0..1); absent for areas and the site. */
-  targetOee: z.number().min(0).max(1).optional(),
-  topLosses: z.array(snapshotLossSchema).max(5),
+  targetOee: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  topLosses: z.array(snapshotLossSchema).check(z.maxLength(5)),
 });
 export type OeeSnapshot = z.infer<typeof oeeSnapshotSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { topicIdSchema } from './ids.schema.ts';
 
 /** The loss a reason is booked to: a planned stop (excluded from planned time) or one of the six big losses. */
@@ -14,12 +14,12 @@ export const lossCategories = [
 export const lossCategorySchema = z.enum(lossCategories);
 export type LossCategory = z.infer<typeof lossCategorySchema>;
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day "HH:MM" (24 h)');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"');
+const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day "HH:MM" (24 h)'));
+const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"'));
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const breakSchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   start: hhmm,
   end: hhmm,
 });
@@ -27,11 +27,11 @@ export const breakSchema = z.strictObject({
 /** A shift in the weekly pattern. `end` before `start` means the shift runs past midnight. */
 export const shiftSchema = z.strictObject({
   id: topicIdSchema,
-  name: z.string().min(1),
-  days: z.array(z.enum(weekdays)).min(1),
+  name: z.string().check(z.minLength(1)),
+  days: z.array(z.enum(weekdays)).check(z.minLength(1)),
   start: hhmm,
   end: hhmm,
-  breaks: z.array(breakSchema).default([]),
+  breaks: z._default(z.array(breakSchema), []),
 });
 export type Shift = z.infer<typeof shiftSchema>;
 
@@ -40,74 +40,74 @@ export const calendarExceptionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('holiday'),
     date: isoDate,
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     /** Only these shifts are cancelled; all shifts starting that date when omitted. */
-    shiftIds: z.array(topicIdSchema).optional(),
+    shiftIds: z.optional(z.array(topicIdSchema)),
   }),
   z.strictObject({
     kind: z.literal('extra'),
     date: isoDate,
-    name: z.string().min(1),
-    shift: shiftSchema.omit({ days: true }),
+    name: z.string().check(z.minLength(1)),
+    shift: z.omit(shiftSchema, { days: true }),
   }),
 ]);
 export type CalendarException = z.infer<typeof calendarExceptionSchema>;
 
 export const calendarSchema = z.strictObject({
   /** IANA time zone the shift times are written in, e.g. "Europe/Berlin". */
-  timezone: z.string().min(1),
-  shifts: z.array(shiftSchema).min(1),
-  exceptions: z.array(calendarExceptionSchema).default([]),
+  timezone: z.string().check(z.minLength(1)),
+  shifts: z.array(shiftSchema).check(z.minLength(1)),
+  exceptions: z._default(z.array(calendarExceptionSchema), []),
 });
 export type Calendar = z.infer<typeof calendarSchema>;
 
 export const productSchema = z.strictObject({
   id: topicIdSchema,
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
 });
 
 /** The ideal cycle time belongs to a product on a line: the same part runs at different speeds on different lines. */
 export const lineProductSchema = z.strictObject({
   productId: topicIdSchema,
-  idealCycleTimeSec: z.number().positive(),
+  idealCycleTimeSec: z.number().check(z.positive()),
 });
 
 export const stationSchema = z.strictObject({
   id: topicIdSchema,
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
 });
 
 export const lineSchema = z.strictObject({
   id: topicIdSchema,
-  name: z.string().min(1),
-  stations: z.array(stationSchema).min(1),
-  products: z.array(lineProductSchema).min(1),
+  name: z.string().check(z.minLength(1)),
+  stations: z.array(stationSchema).check(z.minLength(1)),
+  products: z.array(lineProductSchema).check(z.minLength(1)),
   /** Stops shorter than this are minor stops (performance loss) and need no reason. */
-  smallStopThresholdSec: z.number().positive().default(120),
+  smallStopThresholdSec: z._default(z.number().check(z.positive()), 120),
   /** Rejects within this many seconds after a changeover end are start-up rejects (reduced yield). */
-  startupRejectWindowSec: z.number().min(0).default(600),
+  startupRejectWindowSec: z._default(z.number().check(z.minimum(0)), 600),
   /** Target OEE as a fraction 0..1, for dashboards. */
-  targetOee: z.number().min(0).max(1).default(0.85),
+  targetOee: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.85),
 });
 export type Line = z.infer<typeof lineSchema>;
 
 export const areaSchema = z.strictObject({
   id: topicIdSchema,
-  name: z.string().min(1),
-  lines: z.array(lineSchema).min(1),
+  name: z.string().check(z.minLength(1)),
+  lines: z.array(lineSchema).check(z.minLength(1)),
 });
 
 export const reasonSchema = z.strictObject({
   id: topicIdSchema,
-  label: z.string().min(1),
+  label: z.string().check(z.minLength(1)),
   /** Translations of the label by language tag, e.g. { "de": "Werkzeugbruch" }. */
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: z._default(z.record(z.string(), z.string()), {}),
   loss: lossCategorySchema,
 });
 
-export const reasonCategorySchema = reasonSchema.extend({
+export const reasonCategorySchema = z.extend(reasonSchema, {
   /** Second level; a tree is at most two levels deep. */
-  children: z.array(reasonSchema).default([]),
+  children: z._default(z.array(reasonSchema), []),
 });
 export type ReasonCategory = z.infer<typeof reasonCategorySchema>;
 
@@ -118,39 +118,39 @@ export type Role = z.infer<typeof roleSchema>;
 /** A secret as stored: never the secret itself. Format "scrypt$N$r$p$saltB64$hashB64". */
 export const secretHashSchema = z
   .string()
-  .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a scrypt hash "scrypt$N$r$p$salt$hash"');
+  .check(z.regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be a scrypt hash "scrypt$N$r$p$salt$hash"'));
 
 const userBase = {
   id: topicIdSchema,
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
 };
 export const userSchema = z.discriminatedUnion('role', [
-  z.strictObject({ ...userBase, role: z.literal('operator'), badge: z.string().min(1), pinHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
-  z.strictObject({ ...userBase, role: z.literal('lead'), passwordHash: secretHashSchema, lines: z.array(topicIdSchema).min(1) }),
+  z.strictObject({ ...userBase, role: z.literal('operator'), badge: z.string().check(z.minLength(1)), pinHash: secretHashSchema, stations: z.array(topicIdSchema).check(z.minLength(1)) }),
+  z.strictObject({ ...userBase, role: z.literal('lead'), passwordHash: secretHashSchema, lines: z.array(topicIdSchema).check(z.minLength(1)) }),
   z.strictObject({
     ...userBase,
     role: z.literal('manager'),
     passwordHash: secretHashSchema,
     /** The whole site when omitted. */
-    areas: z.array(topicIdSchema).optional(),
+    areas: z.optional(z.array(topicIdSchema)),
   }),
   z.strictObject({ ...userBase, role: z.literal('admin'), passwordHash: secretHashSchema }),
-  z.strictObject({ ...userBase, role: z.literal('gateway'), passwordHash: secretHashSchema, stations: z.array(topicIdSchema).min(1) }),
+  z.strictObject({ ...userBase, role: z.literal('gateway'), passwordHash: secretHashSchema, stations: z.array(topicIdSchema).check(z.minLength(1)) }),
 ]);
 export type User = z.infer<typeof userSchema>;
 
 const plantObjectSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  site: z.strictObject({ id: topicIdSchema, name: z.string().min(1) }),
+  site: z.strictObject({ id: topicIdSchema, name: z.string().check(z.minLength(1)) }),
   calendar: calendarSchema,
-  products: z.array(productSchema).min(1),
-  areas: z.array(areaSchema).min(1),
-  reasons: z.array(reasonCategorySchema).min(1),
-  users: z.array(userSchema).default([]),
+  products: z.array(productSchema).check(z.minLength(1)),
+  areas: z.array(areaSchema).check(z.minLength(1)),
+  reasons: z.array(reasonCategorySchema).check(z.minLength(1)),
+  users: z._default(z.array(userSchema), []),
 });
 
 /** The plant file: one validated document. Cross-references are checked here, so a bad file names every broken path. */
-export const plantSchema = plantObjectSchema.superRefine((plant, ctx) => {
+export const plantSchema = plantObjectSchema.check(z.superRefine((plant, ctx) => {
   const productIds = new Set(plant.products.map((p) => p.id));
   const seen = new Map<string, string>();
   const unique = (id: string, kind: string, path: (string | number)[]) => {
@@ -184,7 +184,9 @@ export const plantSchema = plantObjectSchema.superRefine((plant, ctx) => {
     r.children.forEach((c, ci) => unique(c.id, 'reason', ['reasons', ri, 'children', ci, 'id']));
   });
   try {
-    new Intl.DateTimeFormat('en', { timeZone: plant.calendar.timezone });
+    // The options of the tablet's shift clock (src/app/domain/current-shift.ts): V8 keeps the ICU
+    // formatter it built, so a tablet's start pays for the zone's data and patterns once, not twice.
+    new Intl.DateTimeFormat('en-GB', { timeZone: plant.calendar.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   } catch {
     ctx.addIssue({ code: 'custom', path: ['calendar', 'timezone'], message: `unknown IANA time zone "${plant.calendar.timezone}"` });
   }
@@ -205,6 +207,6 @@ export const plantSchema = plantObjectSchema.superRefine((plant, ctx) => {
     if (badges.has(u.badge)) ctx.addIssue({ code: 'custom', path: ['users', ui, 'badge'], message: `duplicate badge "${u.badge}"` });
     badges.add(u.badge);
   });
-});
+}));
 export type Plant = z.infer<typeof plantSchema>;
 export type PlantInput = z.input<typeof plantSchema>;

@@ -3,14 +3,15 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { pino, type Logger } from 'pino';
-import { FloorboardError, topics, type User } from '../core/index.ts';
+import { principalOf } from '../core/access.ts';
+import { FloorboardError, topics, type Plant, type User } from '../core/index.ts';
 import { indexPlant } from '../core/plant-index.ts';
 import { createLogin } from './auth/login.ts';
-import { defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-guard.ts';
+import { defaultAddressGuardLimits, defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-guard.ts';
 import { resolveTokenSecret } from './auth/token-secret.ts';
-import { createTokenService } from './auth/tokens.ts';
+import { createTokenService, type TokenService } from './auth/tokens.ts';
 import { createBrokerAuth, SERVICE_USERNAME } from './broker/broker-auth.ts';
-import { connectDynsec } from './broker/dynsec-sessions.ts';
+import { connectDynsec, type DynsecSessions } from './broker/dynsec-sessions.ts';
 import { MQTT_WS_PATH, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts';
 import { withBrokerSessions } from './broker/session-login.ts';
 import type { Config } from './config.ts';
@@ -19,13 +20,47 @@ import { createHttpApp } from './http/http-app.ts';
 import { ClockTracker } from './ingest/clock-tracker.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { connectServiceClient, type ServiceClient } from './ingest/service-client.ts';
-import { startBucketWriter } from './live/hourly-buckets.ts';
+import { startBucketWriter, type BucketWriter } from './live/hourly-buckets.ts';
 import { startLiveOee, type LiveOee } from './live/live-oee.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { loadPlantFile } from './plant-file.ts';
+import { loadGatewayCredentials } from './sim/sim-credentials.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
 import type { Storage } from './storage/storage.ts';
+
+type Gateway = Extract<User, { role: 'gateway' }>;
+/** A year: the demo's broker sessions outlive any demo run. */
+const SIM_SESSION_MS = 365 * 86_400_000;
+
+/**
+ * How each simulated gateway signs in, always as itself with a gateway's scope, never with the
+ * service's account: a token on the embedded broker; its own password from SIM_CREDENTIALS_FILE
+ * on an external broker; or a broker client of its own made by dynamic security. Null: no way.
+ */
+async function simulatorCredentials(
+  config: Config,
+  plant: Plant,
+  isEmbedded: boolean,
+  tokens: TokenService,
+  dynsec: DynsecSessions | null,
+  now: () => number,
+): Promise<((gw: Gateway, deviceId: string) => Promise<{ username: string; password: string }>) | null> {
+  if (isEmbedded) return async (gw, deviceId) => ({ username: gw.id, password: (await tokens.issue(gw, deviceId)).token });
+  if (config.simCredentialsFile) {
+    const gateways = plant.users.filter((u): u is Gateway => u.role === 'gateway' && u.stations.length > 0);
+    const fromFile = await loadGatewayCredentials(config.simCredentialsFile, gateways);
+    return async (gw) => fromFile(gw);
+  }
+  if (dynsec) {
+    return async (gw, deviceId) => {
+      const password = randomBytes(24).toString('base64url');
+      const username = await dynsec.open({ principal: principalOf(gw), deviceId, password, expiresAt: now() + SIM_SESSION_MS });
+      return { username, password };
+    };
+  }
+  return null;
+}
 
 /** Fixed client id of the service: the broker keeps its session and queued messages across reconnects. */
 export const SERVICE_CLIENT_ID = 'floorboard-service';
@@ -33,6 +68,7 @@ export const SERVICE_CLIENT_ID = 'floorboard-service';
 export interface ServiceOverrides {
   now?: () => number;
   guardLimits?: GuardLimits;
+  addressGuardLimits?: GuardLimits;
   logger?: Logger;
   /** Process metrics (event loop, memory); off in tests. */
   hasDefaultMetrics?: boolean;
@@ -94,6 +130,13 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         servicePassword,
         now,
         onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
+        onForeignDevice: ({ clientId, topic, payload, code, message }) => {
+          metrics.deadLetters.inc({ code });
+          metrics.rejected.inc({ code });
+          storage
+            .insertDeadLetter({ receivedAt: now(), topic, code, message, payload: payload.toString('utf8'), deviceId: clientId })
+            .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a foreign-device publish failed'));
+        },
       });
       broker = await startEmbeddedBroker({ host: config.host, tcpPort: config.mqttTcpPort, auth, metrics, log, onClientReady: (id) => clock.reset(id) });
       stops.push(() => broker!.close());
@@ -108,18 +151,21 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       users: () => plant.users,
       tokens,
       guard: new LoginGuard(overrides.guardLimits ?? defaultGuardLimits),
+      addressGuard: new LoginGuard(overrides.addressGuardLimits ?? defaultAddressGuardLimits),
       now,
       mqttPath: MQTT_WS_PATH,
     });
     const login = withBrokerSessions(baseLogin, dynsec, (id) => usersById.get(id));
     const deps = { index: () => index, users: () => plant.users, tokens, now };
     let client: ServiceClient | null = null;
+    let buckets: BucketWriter | null = null;
     const app = createHttpApp({
       deps,
       login,
       metrics,
       staticDir: config.staticDir,
-      extraApi: historyRoutes({ ...deps, storage }),
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      extraApi: historyRoutes({ ...deps, storage, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY }),
       health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false }),
     });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as HttpServer;
@@ -143,8 +189,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         }),
     );
 
-    const buckets = startBucketWriter({ storage, plant, now, log, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
-    stops.push(async () => buckets.stop());
+    buckets = startBucketWriter({ storage, plant, now, log, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+    stops.push(async () => buckets?.stop());
     let live: LiveOee | null = null;
     const handle = createIngestHandler({
       storage,
@@ -156,7 +202,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       log,
       onCommitted: (records) => {
         live?.onCommitted(records);
-        buckets.touch(records);
+        buckets?.touch(records);
       },
     });
     client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
@@ -165,16 +211,17 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     stops.push(async () => live?.stop());
 
     let sim: Simulator | null = null;
-    if (config.isDemo && !broker) logger.warn('--demo: the simulator needs the embedded broker (its gateways sign in with tokens); not started');
-    if (config.isDemo && broker) {
+    const credentialsFor = config.isDemo ? await simulatorCredentials(config, plant, broker !== null, tokens, dynsec, now) : null;
+    if (config.isDemo && !credentialsFor)
+      logger.warn('--demo with an external broker: set SIM_CREDENTIALS_FILE to the credentials.json of `floorboard broker-config --auth acl` (or use dynamic security); simulator not started');
+    if (credentialsFor) {
       sim = await startSimulator({
         plant,
         index,
         mqttUrl,
         now,
         log,
-        // Each gateway signs in as itself, with a token, like a real one.
-        credentialsFor: async (gw, deviceId) => ({ username: gw.id, password: (await tokens.issue(gw, deviceId)).token }),
+        credentialsFor,
         lastSeq: async (deviceId) => (await storage.getDevice(deviceId))?.lastSeq ?? -1,
         ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}),
       });

@@ -30,8 +30,18 @@ export const configSchema = z.object({
   clockOffsetLimitMs: positiveMs(0).default(60_000),
   /** Directory of the built PWA. */
   staticDir: z.string().min(1).default('dist'),
+  /**
+   * Bearer token for GET /metrics (Prometheus `authorization: { credentials: ... }`); an admin's
+   * session token works too. Unset: admins only.
+   */
+  metricsToken: z.string().min(24, 'must be at least 24 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   isDemo: z.boolean().default(false),
+  /**
+   * With --demo and an external broker: the gateways' own broker passwords (`credentials.json` of
+   * `floorboard broker-config --auth acl`). Not needed with the embedded broker or dynamic security.
+   */
+  simCredentialsFile: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -51,6 +61,8 @@ const envKeys: Record<string, keyof Config> = {
   CLOCK_OFFSET_LIMIT_MS: 'clockOffsetLimitMs',
   STATIC_DIR: 'staticDir',
   LOG_LEVEL: 'logLevel',
+  METRICS_TOKEN: 'metricsToken',
+  SIM_CREDENTIALS_FILE: 'simCredentialsFile',
 };
 const keyToEnv = new Map(Object.entries(envKeys).map(([env, key]) => [key, env]));
 

@@ -9,21 +9,21 @@ describe('service configuration', () => {
   });
 
   it('reads the environment and the command line, the flags winning', () => {
-    const c = parseConfig({ PORT: '9000', DATABASE_URL: 'postgres://u@h/db', MQTT_URL: 'mqtt://broker:1883', OEE_INTERVAL_MS: '1000' }, ['--demo', '--port=9100', '--plant', 'x.yaml']);
-    expect(c).toMatchObject({ port: 9100, databaseUrl: 'postgres://u@h/db', mqttUrl: 'mqtt://broker:1883', oeeIntervalMs: 1000, isDemo: true, plantFile: 'x.yaml' });
+    const c = parseConfig({ PORT: '9000', DATABASE_URL: 'postgres://u@h/db', MQTT_URL: 'mqtt://broker:1883', OEE_INTERVAL_MS: '1000', SIM_CREDENTIALS_FILE: 'broker/credentials.json' }, ['--demo', '--port=9100', '--plant', 'x.yaml']);
+    expect(c).toMatchObject({ port: 9100, databaseUrl: 'postgres://u@h/db', mqttUrl: 'mqtt://broker:1883', oeeIntervalMs: 1000, isDemo: true, plantFile: 'x.yaml', simCredentialsFile: 'broker/credentials.json' });
   });
 
   it('lists every bad value at once, by the name the user wrote', () => {
     let error: unknown;
     try {
-      parseConfig({ PORT: 'eighty', MQTT_TCP_PORT: '70000', DATABASE_URL: 'mysql://x', TOKEN_SECRET: 'short', MQTT_URL: 'http://x' }, ['--frobnicate']);
+      parseConfig({ PORT: 'eighty', MQTT_TCP_PORT: '70000', DATABASE_URL: 'mysql://x', TOKEN_SECRET: 'short', MQTT_URL: 'http://x', METRICS_TOKEN: 'short' }, ['--frobnicate']);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(FloorboardError);
     const details = (error as FloorboardError).details.join('\n');
-    for (const name of ['PORT', 'MQTT_TCP_PORT', 'DATABASE_URL', 'TOKEN_SECRET', 'MQTT_URL', '--frobnicate']) expect(details).toContain(name);
-    expect((error as FloorboardError).details).toHaveLength(6);
+    for (const name of ['PORT', 'MQTT_TCP_PORT', 'DATABASE_URL', 'TOKEN_SECRET', 'MQTT_URL', 'METRICS_TOKEN', '--frobnicate']) expect(details).toContain(name);
+    expect((error as FloorboardError).details).toHaveLength(7);
   });
 
   it('makes the service refuse to start with exit code 1 and the problems on stderr', async () => {

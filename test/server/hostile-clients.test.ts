@@ -65,6 +65,24 @@ describe('hostile clients on the embedded broker', () => {
     expect((await storedIds()).has(event.id as string)).toBe(false);
   });
 
+  it('refuses events that claim another device, stores none of the batch, and dead-letters them with the reason', async () => {
+    const c = await h.connect('op-a', tokens.opA, 'tab-a');
+    const own = countEvent({ deviceId: 'tab-a' });
+    const forged = countEvent({ deviceId: 'tab-victim' });
+    expect(await publishIsRefused(c, `${lineA}/station/a1/events`, JSON.stringify({ events: [own, forged] }))).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    const stored = await storedIds();
+    expect(stored.has(own.id as string)).toBe(false);
+    expect(stored.has(forged.id as string)).toBe(false);
+    const letter = (await h.service.storage.listDeadLetters(20)).find((d) => d.payload.includes(forged.id as string));
+    expect(letter).toMatchObject({ code: 'not-allowed', deviceId: 'tab-a', topic: `${lineA}/station/a1/events` });
+    expect(letter?.message).toBe('event deviceId "tab-victim" is not the publishing client "tab-a": a device may only publish its own events');
+    // Its own device id still goes through.
+    const ok = await h.connect('op-a', tokens.opA, 'tab-a');
+    await publish(ok, `${lineA}/station/a1/events`, JSON.stringify({ events: [countEvent({ deviceId: 'tab-a' })] }));
+    ok.end(true);
+  });
+
   it('refuses a manager publishing anything, and scopes its subscriptions', async () => {
     const c = await h.connect('mgr', tokens.mgr, 'dash-1');
     expect(await subscribe(c, `${root}/+/+/status`)).toBe(1);
@@ -91,7 +109,7 @@ describe('hostile clients on the embedded broker', () => {
 
   it('lets a lead publish corrections for its line only', async () => {
     const c = await h.connect('lead-a', tokens.lead, 'lead-tab');
-    await publish(c, `${lineA}/corrections`, JSON.stringify({ events: [countEvent({ type: 'note', text: 'x' })] }));
+    await publish(c, `${lineA}/corrections`, JSON.stringify({ events: [countEvent({ deviceId: 'lead-tab', type: 'note', text: 'x' })] }));
     expect(await publishIsRefused(c, `${lineB}/corrections`, JSON.stringify({ events: [] }))).toBe(true);
   });
 

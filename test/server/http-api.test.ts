@@ -95,7 +95,7 @@ describe('HTTP API', () => {
     const from = Math.floor(t0 / 3600_000) * 3600_000 - 3600_000;
     const to = from + 4 * 3600_000;
     const q = `from=${from}&to=${to}&line=line-a`;
-    type Totals = { good: number; plannedMs: number; runMs: number; stopMs: number; oee: number | null };
+    type Totals = { good: number; plannedMs: number; runMs: number; stopMs: number; oee: number | null; mttrMs?: number | null; topReasons?: unknown[] };
     let hourly: { total: Totals; lines: { buckets: unknown[] }[] } | undefined;
     for (let i = 0; i < 50; i++) {
       hourly = (await (await get(`/api/oee/hourly?${q}`, 'opA')).json()) as typeof hourly;
@@ -106,8 +106,31 @@ describe('HTTP API', () => {
     expect(hourly!.total.good).toBe(100);
     expect(hourly!.lines[0]!.buckets.length).toBeGreaterThanOrEqual(2);
     expect(hourly!.total.stopMs).toBe(engine.stopMs);
+    // Reason tallies and the breakdown count are kept per hour, so the roll-up has them too.
+    expect(hourly!.total).toMatchObject({ mttrMs: 600_000, topReasons: [expect.objectContaining({ reasonId: 'jam', count: 1, durationMs: 600_000 })] });
     expect(hourly!.total.plannedMs).toBeCloseTo(engine.plannedMs, -4);
     expect((await get(`/api/oee/hourly?${q}`, 'opB')).status).toBe(403);
+  });
+
+  it('answers long windows of /api/oee, /pareto and /report.csv from the buckets, short ones from events', async () => {
+    // Every hour of the window after its first is among the 48 the writer fills at start.
+    const from = Math.floor(Date.now() / 3600_000) * 3600_000 - 48.5 * 3600_000;
+    const q = `from=${from}&to=${Date.now()}&line=line-a`;
+    let res = await get(`/api/oee?${q}&by=shift`, 'opA');
+    // The writer fills the last two days at start; until then the raw events answer.
+    for (let i = 0; i < 100 && res.headers.get('x-oee-source') !== 'buckets'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await get(`/api/oee?${q}&by=shift`, 'opA');
+    }
+    expect(res.headers.get('x-oee-source')).toBe('buckets');
+    const total = ((await res.json()) as { lines: { total: { good: number; stopMs: number; stopCount: number; mttrMs: number; topReasons: { reasonId: string }[] } }[] }).lines[0]!.total;
+    expect(total).toMatchObject({ good: 100, stopMs: 600_000, stopCount: 1, mttrMs: 600_000 });
+    expect(total.topReasons.map((r) => r.reasonId)).toEqual(['jam']);
+    const pareto = await get(`/api/pareto?${q}`, 'opA');
+    expect(pareto.headers.get('x-oee-source')).toBe('buckets');
+    expect(((await pareto.json()) as { reasons: { reasonId: string; count: number }[] }).reasons).toEqual([expect.objectContaining({ reasonId: 'jam', count: 1 })]);
+    expect((await get(`/api/report.csv?${q}`, 'admin')).headers.get('x-oee-source')).toBe('buckets');
+    expect((await get(`/api/oee?from=${t0}&to=${t0 + 3600_000}&line=line-a`, 'opA')).headers.get('x-oee-source')).toBe('events');
   });
 
   it('refuses lines out of scope and explains bad queries precisely', async () => {

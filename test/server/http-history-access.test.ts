@@ -64,6 +64,13 @@ describe('history API: access, stops with their reason event, audit trail', () =
     }
   });
 
+  it('refuses gateways the plant model too, and keeps it for operators, leads and admins', async () => {
+    const res = await get('/api/plant', 'gw');
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/gateway/);
+    for (const who of ['opA', 'lead'] as const) expect((await get('/api/plant', who)).status, who).toBe(200);
+  });
+
   it('needs a token for anything under /api but login and time, including routes that do not exist', async () => {
     for (const path of ['/api/oee', '/api/stops', '/api/audit', '/api/anything-new'])
       expect((await h.http(`${path}?${q}`)).status, path).toBe(401);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTokenSecret } from '../../src/server/auth/token-secret.ts';
-import { startHarness, type Harness } from './service-harness.ts';
+import { METRICS_TOKEN, startHarness, type Harness } from './service-harness.ts';
 
 const json = { 'content-type': 'application/json' };
 
@@ -45,6 +45,20 @@ describe('HTTP security and cache headers', () => {
       expect(csp, res.url).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
       expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
     }
+  });
+
+  it('serves /metrics to the METRICS_TOKEN scraper and admins only; /healthz stays open', async () => {
+    const metrics = (authorization: string) => h.http('/metrics', { headers: { authorization } });
+    const scraped = await h.http('/metrics'); // the harness sends METRICS_TOKEN
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/floorboard_events_ingested_total/);
+    expect((await metrics('')).status).toBe(401);
+    expect((await metrics('Bearer not-the-token-and-not-a-jwt')).status).toBe(401);
+    expect((await metrics(`Bearer ${METRICS_TOKEN}x`)).status).toBe(401);
+    expect((await metrics(bearer.mgr!)).status).toBe(403);
+    const admin = (await h.login({ kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'adm-s' })).token;
+    expect((await metrics(`Bearer ${admin}`)).status).toBe(200);
+    expect((await h.http('/healthz')).status).toBe(200);
   });
 
   it('never lets the API (tokens, roster hashes) be cached, and lets a new service worker through at once', async () => {

@@ -9,6 +9,8 @@ import { configSchema, type ConfigInput } from '../../src/server/config.ts';
 
 export const FIXTURE_PLANT = new URL('../fixtures/test.plant.json', import.meta.url).pathname;
 export const SITE = 'test-site';
+/** The scraper token every harness service gets; `http('/metrics')` sends it unless told otherwise. */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
 
 export interface Harness {
   service: Service;
@@ -24,12 +26,17 @@ export interface Harness {
 export async function startHarness(config: ConfigInput = {}, overrides: ServiceOverrides = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'floorboard-svc-'));
   const service = await startService(
-    configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile: FIXTURE_PLANT, dataDir, staticDir: join(dataDir, 'no-dist'), ...config }),
+    configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile: FIXTURE_PLANT, dataDir, staticDir: join(dataDir, 'no-dist'), metricsToken: METRICS_TOKEN, ...config }),
     { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, ...overrides },
   );
   const clients: MqttClient[] = [];
   const base = `http://127.0.0.1:${service.httpPort}`;
-  const http = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
+  // A scraper's view of /metrics by default; pass any authorization header (or '') to test access.
+  const http = (path: string, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    if (path === '/metrics' && !headers.has('authorization')) headers.set('authorization', `Bearer ${METRICS_TOKEN}`);
+    return fetch(`${base}${path}`, { ...init, headers });
+  };
   return {
     service,
     dataDir,

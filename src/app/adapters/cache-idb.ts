@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { plantSchema, type Plant } from '../../core/plant.schema.ts';
 import { topicIdSchema } from '../../core/ids.schema.ts';
 import type { Db } from './db.ts';
 
 /** An operator as cached for offline sign-in (GET /api/roster): scrypt hash, never the PIN. */
-export const rosterEntrySchema = z.object({ id: topicIdSchema, name: z.string().min(1), badge: z.string().min(1), pinHash: z.string().min(1) });
+export const rosterEntrySchema = z.object({ id: topicIdSchema, name: z.string().check(z.minLength(1)), badge: z.string().check(z.minLength(1)), pinHash: z.string().check(z.minLength(1)) });
 export const rosterSchema = z.array(rosterEntrySchema);
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
@@ -16,7 +16,7 @@ export const enrolmentSchema = z.object({
   line: topicIdSchema,
   station: topicIdSchema,
   enrolledBy: topicIdSchema,
-  enrolledAt: z.number().int(),
+  enrolledAt: z.number().check(z.int()),
 });
 export type Enrolment = z.infer<typeof enrolmentSchema>;
 
@@ -26,7 +26,7 @@ export type Locale = z.infer<typeof localeSchema>;
 /** The signed-in operator. `token` is absent after an offline sign-in. */
 export const sessionSchema = z.object({
   user: z.object({ id: topicIdSchema, name: z.string() }),
-  signedInAt: z.number().int(),
+  signedInAt: z.number().check(z.int()),
   isOffline: z.boolean(),
   locale: localeSchema,
 });
@@ -34,14 +34,17 @@ export type Session = z.infer<typeof sessionSchema>;
 
 /** The newest valid token on this device: used to sync entries, whoever made them. */
 // `bearer` is the HTTP token; absent in records stored before it was kept (then `token` serves both).
-export const credentialsSchema = z.object({ userId: topicIdSchema, token: z.string().min(1), expiresAt: z.number().int(), bearer: z.string().min(1).optional() });
+export const credentialsSchema = z.object({ userId: topicIdSchema, token: z.string().check(z.minLength(1)), expiresAt: z.number().check(z.int()), bearer: z.optional(z.string().check(z.minLength(1))) });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
 /** The plant as the service sends it (no users) parsed with the core schema. */
 export function parsePlant(raw: unknown): Plant {
-  const base = z.object({}).passthrough().parse(raw);
+  const base = z.looseObject({}).parse(raw);
   return plantSchema.parse({ ...base, users: [] });
 }
+
+/** Device settings in `meta`; `pin-attempts` counts wrong offline PINs (see domain/pin-attempts.ts). */
+type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts';
 
 /** Reads and writes the cached plant, roster, enrolment, session and credentials, each zod-checked on read. */
 export class CacheIdb {
@@ -57,20 +60,21 @@ export class CacheIdb {
     }
   }
   async roster(): Promise<RosterEntry[]> {
-    return rosterSchema.catch([]).parse(await this.db.get('cache', 'roster') ?? []);
+    const parsed = rosterSchema.safeParse(await this.db.get('cache', 'roster'));
+    return parsed.success ? parsed.data : [];
   }
   async savePlantAndRoster(plant: unknown, roster: RosterEntry[]): Promise<void> {
     const tx = this.db.transaction('cache', 'readwrite');
     await Promise.all([tx.store.put(plant, 'plant'), tx.store.put(roster, 'roster'), tx.done]);
   }
-  async get<T>(key: 'enrolment' | 'session' | 'credentials' | 'locale', schema: z.ZodType<T>): Promise<T | null> {
+  async get<T>(key: MetaKey, schema: z.ZodMiniType<T>): Promise<T | null> {
     const parsed = schema.safeParse(await this.db.get('meta', key));
     return parsed.success ? parsed.data : null;
   }
-  async put(key: 'enrolment' | 'session' | 'credentials' | 'locale', value: unknown): Promise<void> {
+  async put(key: MetaKey, value: unknown): Promise<void> {
     await this.db.put('meta', value, key);
   }
-  async delete(key: 'enrolment' | 'session' | 'credentials'): Promise<void> {
+  async delete(key: MetaKey): Promise<void> {
     await this.db.delete('meta', key);
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { eventSchema, type FloorEvent } from '../../core/events.schema.ts';
 import { outboxRecordSchema, type OutboxRecord } from '../../core/outbox/outbox-record.schema.ts';
 import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
@@ -10,7 +10,7 @@ const SEQ_KEY = 'seq';
 const JOURNAL_KEEP_MS = 36 * 3600_000;
 /** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
 export const QUARANTINE_PREFIX = 'quarantine:';
-const seqSchema = z.number().int().min(0);
+const seqSchema = z.number().check(z.int(), z.minimum(0));
 
 type AppendTx = IDBPTransaction<FloorboardDb, ('outbox' | 'journal' | 'meta')[], 'readwrite'>;
 
@@ -26,44 +26,49 @@ export class OutboxIdb {
    * Resolves only after the transaction completed (durable).
    */
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
-    const tx = this.db.transaction(['outbox', 'journal', 'meta'], 'readwrite', { durability: 'strict' });
-    try {
-      const seq = await this.#nextSeq(tx);
-      const event = eventSchema.parse(build(seq)) as FloorEvent;
-      const record: OutboxRecord = { id: event.id, seq, event, state: { kind: 'pending' }, clockOffsetMs };
-      await Promise.all([
-        tx.objectStore('outbox').add(record),
-        tx.objectStore('journal').put(event),
-        tx.objectStore('meta').put(seq + 1, SEQ_KEY),
-        tx.done,
-      ]);
-      return record;
-    } catch (cause) {
+    for (let isRebuild = false; ; isRebuild = true) {
+      const tx = this.db.transaction(['outbox', 'journal', 'meta'], 'readwrite', { durability: 'strict' });
       try {
-        tx.abort();
-      } catch {
-        // already finished or aborted
+        const seq = await this.#nextSeq(tx, isRebuild);
+        const event = eventSchema.parse(build(seq)) as FloorEvent;
+        const record: OutboxRecord = { id: event.id, seq, event, state: { kind: 'pending' }, clockOffsetMs };
+        await Promise.all([
+          tx.objectStore('outbox').add(record),
+          tx.objectStore('journal').put(event),
+          tx.objectStore('meta').put(seq + 1, SEQ_KEY),
+          tx.done,
+        ]);
+        return record;
+      } catch (cause) {
+        try {
+          tx.abort();
+        } catch {
+          // already finished or aborted
+        }
+        // The unique seq index refused the counter's seq: the counter is behind an entry still
+        // waiting (a restored or damaged profile). Rebuild it from what is stored, once.
+        if (!isRebuild && cause instanceof DOMException && cause.name === 'ConstraintError') continue;
+        if (cause instanceof z.core.$ZodError) throw new FloorboardError('invalid-event', 'entry is not a valid event', { cause });
+        throw new FloorboardError('storage-failed', 'could not save the entry on this tablet', { cause });
       }
-      if (cause instanceof z.ZodError) throw new FloorboardError('invalid-event', 'entry is not a valid event', { cause });
-      throw new FloorboardError('storage-failed', 'could not save the entry on this tablet', { cause });
     }
   }
 
   /**
-   * The next per-device seq, never one already used. The counter in `meta` is the source; if it is
-   * missing or damaged (a cleared or corrupt profile) it must not restart at 0: the unique seq index
-   * would refuse every new entry, and the service would see seqs it has seen before. So it is never
-   * below the highest seq in the outbox, and when it has to be rebuilt, the journal counts too.
+   * The next per-device seq, never one already used. The counter in `meta` is the source: one read
+   * in the tap's path. If it is missing or damaged (a cleared or corrupt profile) it must not restart
+   * at 0: the unique seq index would refuse every new entry, and the service would see seqs it has
+   * seen before. So it is rebuilt as above the highest seq in the outbox and in the journal; the same
+   * rebuild runs when the seq index refused a counter that was behind (`isRebuild`).
    */
-  async #nextSeq(tx: AppendTx): Promise<number> {
+  async #nextSeq(tx: AppendTx, isRebuild: boolean): Promise<number> {
     const counter = seqSchema.safeParse(await tx.objectStore('meta').get(SEQ_KEY));
+    if (counter.success && !isRebuild) return counter.data;
     const last = await tx.objectStore('outbox').index('seq').openCursor(null, 'prev');
-    let next = Math.max(counter.success ? counter.data : 0, last ? seqSchema.catch(-1).parse(last.key) + 1 : 0);
-    if (!counter.success) {
-      for (let c = await tx.objectStore('journal').openCursor(); c; c = await c.continue()) {
-        const seq = (c.value as { seq?: unknown } | null)?.seq;
-        if (seqSchema.safeParse(seq).success) next = Math.max(next, (seq as number) + 1);
-      }
+    let next = Math.max(counter.success ? counter.data : 0, last ? z.catch(seqSchema, -1).parse(last.key) + 1 : 0);
+    for (let c = await tx.objectStore('journal').openCursor(); c; c = await c.continue()) {
+      const seq = (c.value as { seq?: unknown } | null)?.seq;
+      if (seqSchema.safeParse(seq).success) next = Math.max(next, (seq as number) + 1);
     }
     return next;
   }

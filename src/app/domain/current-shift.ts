@@ -6,6 +6,8 @@ const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 // Building an Intl formatter is costly (time-zone data), and the live timer asks every second.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timezone: string): Intl.DateTimeFormat {
+  // The same options as the plant schema's time-zone check (src/core/plant.schema.ts): V8 reuses
+  // the ICU formatter that check built, so the cold start does not build a second one.
   let f = formatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

@@ -22,6 +22,8 @@ export const de = {
   'signin.offline': 'Offline angemeldet (gegen die Liste auf diesem Tablet geprüft).',
   'signin.failed': 'Ausweis oder PIN nicht erkannt.',
   'signin.locked': 'Zu viele Versuche. Bitte kurz warten.',
+  'signin.lockedSeconds': 'Zu viele falsche PINs auf diesem Tablet. Erneut versuchen in {n} s.',
+  'signin.lockedMinutes': 'Zu viele falsche PINs auf diesem Tablet. Erneut versuchen in {n} min.',
   'signout': 'Übergeben',
   'language': 'Sprache',
   'state.running': 'Läuft',

@@ -20,6 +20,8 @@ export const en = {
   'signin.offline': 'Signed in offline (checked against this tablet\'s roster).',
   'signin.failed': 'Badge or PIN not recognised.',
   'signin.locked': 'Too many attempts. Wait a moment and try again.',
+  'signin.lockedSeconds': 'Too many wrong PINs on this tablet. Try again in {n} s.',
+  'signin.lockedMinutes': 'Too many wrong PINs on this tablet. Try again in {n} min.',
   'signout': 'Hand over',
   'language': 'Language',
   'state.running': 'Running',

@@ -7,6 +7,7 @@ import {
   type Credentials, type Enrolment, type Locale, type RosterEntry, type Session,
 } from '../adapters/cache-idb.ts';
 import type { LoginResult } from '../services/api-client.ts';
+import type { PinAttempts } from '../domain/pin-attempts.ts';
 
 // Network code is loaded on first use: a signed-in operator's first screen does not need it.
 const apiModule = () => import('../services/api-client.ts');
@@ -90,8 +91,13 @@ class DeviceManager {
     } catch (error) {
       if (!isNetworkError(error)) throw error;
       const entry = this.#roster.find((r) => r.badge === badge);
-      const { verifyPinOffline } = await import('../services/offline-pin.ts');
-      if (!entry || !(await verifyPinOffline(pin, entry.pinHash))) throw new FloorboardError('unauthorized', 'badge or PIN not recognised');
+      const [{ checkPinOffline }, { pinAttemptsSchema }] = await Promise.all([import('../services/offline-pin.ts'), import('../domain/pin-attempts.ts')]);
+      const cache = this.#cache!;
+      const attempts = {
+        load: () => cache.get('pin-attempts', pinAttemptsSchema),
+        save: (a: PinAttempts | null) => (a ? cache.put('pin-attempts', a) : cache.delete('pin-attempts')),
+      };
+      if (!(await checkPinOffline(attempts, pin, entry?.pinHash, now)) || !entry) throw new FloorboardError('unauthorized', 'badge or PIN not recognised');
       this.#pending = { badge, pin };
       session = { user: { id: entry.id, name: entry.name }, signedInAt: now, isOffline: true, locale: i18n.locale };
     }

@@ -9,10 +9,15 @@ class StationManager {
   events = $state.raw<FloorEvent[]>([]);
 
   shift = $derived(device.plant ? currentShift(device.plant.calendar, clock.now) : null);
+  /**
+   * Where the counts start: the shift's start, else the last 8 hours. A number that changes once a
+   * shift (or once a minute), so the clock's tick does not re-fold every event each second.
+   */
+  #from = $derived(this.shift?.start ?? Math.floor(clock.now / 60_000) * 60_000 - 8 * 3600_000);
   view = $derived(
     deriveStationView(this.events, {
       stationId: device.enrolment?.station ?? '',
-      from: this.shift?.start ?? clock.now - 8 * 3600_000,
+      from: this.#from,
       smallStopMs: (device.line?.smallStopThresholdSec ?? 120) * 1000,
       defaultProductId: device.line?.products[0]?.productId ?? null,
     }),

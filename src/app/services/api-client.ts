@@ -1,19 +1,19 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { FloorboardError } from '../../core/errors.ts';
 import { topicIdSchema } from '../../core/ids.schema.ts';
 import { rosterSchema, type RosterEntry } from '../adapters/cache-idb.ts';
 
 /** The login answer of the agreed contract (POST /api/login). */
 export const loginResultSchema = z.object({
-  token: z.string().min(1),
-  expiresAt: z.number().int(),
+  token: z.string().check(z.minLength(1)),
+  expiresAt: z.number().check(z.int()),
   user: z.object({
     id: topicIdSchema,
     name: z.string(),
     role: z.string(),
-    stations: z.array(z.string()).optional(),
-    lines: z.array(z.string()).optional(),
-    areas: z.array(z.string()).optional(),
+    stations: z.optional(z.array(z.string())),
+    lines: z.optional(z.array(z.string())),
+    areas: z.optional(z.array(z.string())),
   }),
   mqtt: z.object({ path: z.string(), username: z.string(), password: z.string(), clientId: z.string() }),
 });
@@ -25,7 +25,7 @@ export type LoginRequest =
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit, timeoutMs = 8000): Promise<T> {
+async function call<T>(path: string, schema: z.ZodMiniType<T>, init: RequestInit, timeoutMs = 8000): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -47,19 +47,19 @@ async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit, ti
 
 /** One stop of `GET /api/stops` (docs/api.md "History"): only what the tablet uses. */
 const wireStopSchema = z.object({
-  id: z.string().min(1),
-  start: z.number().int(),
-  end: z.number().int(),
-  durationMs: z.number().int().nonnegative(),
-  reasonId: z.string().nullable(),
+  id: z.string().check(z.minLength(1)),
+  start: z.number().check(z.int()),
+  end: z.number().check(z.int()),
+  durationMs: z.number().check(z.int(), z.nonnegative()),
+  reasonId: z.nullable(z.string()),
   isOpen: z.boolean(),
   stationId: z.string(),
   source: z.enum(['machine', 'operator']),
   originEventId: z.string(),
 });
 export const stopsResultSchema = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
+  from: z.number().check(z.int()),
+  to: z.number().check(z.int()),
   lines: z.array(z.object({ lineId: z.string(), stops: z.array(wireStopSchema) })),
 });
 export type WireStop = z.infer<typeof wireStopSchema>;
@@ -75,7 +75,7 @@ export const api = {
   /** The plant model scoped to the caller; parsed by the cache adapter. */
   plant: (token: string) => call('/api/plant', z.unknown(), bearer(token)),
   roster: (token: string, stations: readonly string[]): Promise<RosterEntry[]> =>
-    call(`/api/roster?stations=${encodeURIComponent(stations.join(','))}`, z.union([rosterSchema, z.object({ operators: rosterSchema }).transform((r) => r.operators)]), bearer(token)),
+    call(`/api/roster?stations=${encodeURIComponent(stations.join(','))}`, z.union([rosterSchema, z.pipe(z.object({ operators: rosterSchema }), z.transform((r) => r.operators))]), bearer(token)),
   /** Stops of one line in [from, to) that still wait for a reason (minor stops never do). */
   stopsNeedingReason: (token: string, lineId: string, from: number, to: number) =>
     call(`/api/stops?line=${encodeURIComponent(lineId)}&needsReason=1&from=${from}&to=${to}`, stopsResultSchema, bearer(token)),

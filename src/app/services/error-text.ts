@@ -6,7 +6,13 @@ export function errorText(error: unknown): string {
   console.error(error);
   if (error instanceof FloorboardError) {
     if (error.code === 'unauthorized') return i18n.t('signin.failed');
-    if (error.code === 'locked-out') return i18n.t('signin.locked');
+    if (error.code === 'locked-out') {
+      // An offline lock (PinLockedError) knows until when; the service's does not say.
+      const retryAt = (error as { retryAt?: unknown }).retryAt;
+      if (typeof retryAt !== 'number') return i18n.t('signin.locked');
+      const s = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
+      return s <= 90 ? i18n.t('signin.lockedSeconds', { n: s }) : i18n.t('signin.lockedMinutes', { n: Math.ceil(s / 60) });
+    }
     if (error.code === 'storage-failed') return i18n.t('error.storage');
     return error.message;
   }

@@ -1,4 +1,5 @@
 import { secretHashSchema } from '../../core/plant.schema.ts';
+import { afterFailure, PinLockedError, retryAt, type PinAttempts } from '../domain/pin-attempts.ts';
 
 const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
@@ -27,4 +28,24 @@ export async function verifyPinOffline(pin: string, stored: string): Promise<boo
   let diff = key.length ^ expected.length;
   for (let i = 0; i < expected.length; i++) diff |= (key[i] ?? 0) ^ (expected[i] ?? 0);
   return diff === 0;
+}
+
+/** Where the count of wrong offline PINs lives (IndexedDB in the app): read and written on every try. */
+export interface PinAttemptStore {
+  load(): Promise<PinAttempts | null>;
+  save(attempts: PinAttempts | null): Promise<void>;
+}
+
+/**
+ * Offline sign-in with a limit on wrong PINs: refuses with `PinLockedError` while the tablet waits
+ * (see `waitAfter`), else checks the PIN (an unknown badge counts as a wrong PIN, so badges cannot
+ * be probed) and records the outcome before answering.
+ */
+export async function checkPinOffline(store: PinAttemptStore, pin: string, pinHash: string | undefined, now: number): Promise<boolean> {
+  const attempts = await store.load();
+  const allowedAt = retryAt(attempts);
+  if (now < allowedAt) throw new PinLockedError(allowedAt);
+  const isRight = pinHash !== undefined && (await verifyPinOffline(pin, pinHash));
+  await store.save(isRight ? null : afterFailure(attempts, now));
+  return isRight;
 }

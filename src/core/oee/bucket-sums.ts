@@ -1,5 +1,10 @@
-import type { BigLoss, OeeFigures } from './report.ts';
-import { addRaw, emptyRaw, finalize, type RawFigures } from './figures.ts';
+import type { Plant } from '../plant.schema.ts';
+import type { BigLoss, OeeFigures, OeeQuery, OeeReport, ReasonLoss } from './report.ts';
+import { addRaw, addReason, emptyRaw, finalize, type RawFigures } from './figures.ts';
+import type { LineRaw } from './line-figures.ts';
+import { bucketOf, buildPlan } from './plan.ts';
+import { selectLines } from './query.schema.ts';
+import { buildReport } from './rollup.ts';
 
 /** The additive part of OeeFigures that a pre-aggregated (hourly) bucket keeps. */
 export type FigureSums = Pick<
@@ -45,4 +50,73 @@ export function figuresFromSums(rows: readonly FigureSums[]): OeeFigures {
   const total = emptyRaw();
   for (const r of rows) addRaw(total, rawOf(r));
   return finalize(total);
+}
+
+/**
+ * What an hourly bucket keeps beyond FigureSums so that any window of whole hours gives the same
+ * report as the raw events: the breakdown count (MTBF, MTTR) and every reason tally, not only the
+ * top five. A stop is counted in the hour of its first planned time, as the engine counts it.
+ */
+export interface HourSums extends FigureSums {
+  start: number;
+  breakdownCount: number;
+  reasons: ReasonLoss[];
+}
+
+/** One hour's raw engine figures as a bucket's sums. */
+export function hourSumsOf(start: number, raw: RawFigures): HourSums {
+  const f = finalize(raw, true);
+  return {
+    start,
+    allTimeMs: f.allTimeMs,
+    plannedMs: f.plannedMs,
+    plannedStopMs: f.plannedStopMs,
+    stopMs: f.stopMs,
+    runMs: f.runMs,
+    idealMs: f.idealMs,
+    good: f.good,
+    reject: f.reject,
+    stopCount: f.stopCount,
+    minorStopCount: f.minorStopCount,
+    lossMs: f.lossMs,
+    breakdownCount: raw.breakdownCount,
+    reasons: [...raw.reasons.values()].map((r) => ({ ...r })),
+  };
+}
+
+/** Back to raw figures, reason tallies and breakdown count included. */
+export function rawOfHour(h: HourSums): RawFigures {
+  const raw = rawOf(h);
+  raw.breakdownCount = h.breakdownCount;
+  for (const r of h.reasons) addReason(raw, `${r.loss}|${r.reasonId ?? ''}`, r.reasonId, r.loss, r.durationMs, r.count);
+  return raw;
+}
+
+/** Figures of a span from full hourly sums, reason tallies and MTBF/MTTR included. */
+export function figuresFromHours(rows: readonly HourSums[]): OeeFigures {
+  const total = emptyRaw();
+  for (const r of rows) addRaw(total, rawOfHour(r));
+  return finalize(total);
+}
+
+/**
+ * The report of `query` from the raw figures of every (partial) hour of its window, per line:
+ * summed into the query's buckets and totals, then derived by the engine's own roll-up and
+ * finalize. Exact when every hour lies inside one bucket of the query (hour, day, window, and
+ * shift when shifts start and end on full hours) and no hour is missing.
+ */
+export function reportFromHours(plant: Plant, query: OeeQuery, hours: ReadonlyMap<string, readonly { start: number; raw: RawFigures }[]>): OeeReport {
+  const lines = selectLines(plant, query);
+  const plan = buildPlan(plant.calendar, query.from, query.to, query.by);
+  const raws: LineRaw[] = lines.map((l) => {
+    const out: LineRaw = { buckets: plan.buckets.map(() => emptyRaw()), total: emptyRaw() };
+    for (const h of hours.get(l.line.id) ?? []) {
+      addRaw(out.total, h.raw);
+      // The first hour may start before the window (only its part inside was summed).
+      const i = bucketOf(plan.buckets, Math.max(h.start, query.from));
+      if (i >= 0) addRaw(out.buckets[i] as RawFigures, h.raw);
+    }
+    return out;
+  });
+  return buildReport(plant.site.id, query, plan, lines, raws);
 }

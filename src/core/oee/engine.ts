@@ -6,7 +6,7 @@ import { LineTimeline, type EffectiveEvent } from './line-timeline.ts';
 import { compareEvents, effectiveEvents } from './normalize.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { CountFold } from './count-store.ts';
-import { lineRaw } from './line-figures.ts';
+import { lineRaw, type LineRaw } from './line-figures.ts';
 import { buildReport } from './rollup.ts';
 import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts';
 
@@ -21,12 +21,21 @@ import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts'
  * @throws FloorboardError 'invalid-arguments' for a bad query or an unknown line id.
  */
 export function computeOee(plant: Plant, events: readonly FloorEvent[], query: OeeQuery): OeeReport {
+  const { lines, plan, raws } = computeRaws(plant, events, query);
+  return buildReport(plant.site.id, query, plan, lines, raws);
+}
+
+/**
+ * The summable figures behind `computeOee`, before any ratio is derived: what pre-aggregated
+ * buckets store (bucket-sums.ts), so a report summed from them goes through the same finalize.
+ */
+export function computeRaws(plant: Plant, events: readonly FloorEvent[], query: OeeQuery): { lines: SelectedLine[]; plan: Plan; raws: LineRaw[] } {
   const lines = selectLines(plant, query);
   const plan = buildPlan(plant.calendar, query.from, query.to, query.by);
   const timelines = buildTimelines(lines, plan, query.now, events);
   const losses = reasonLosses(plant);
   const raws = lines.map((l) => lineRaw(timelines.get(l.line.id) as LineTimeline, plan, query.now, losses));
-  return buildReport(plant.site.id, query, plan, lines, raws);
+  return { lines, plan, raws };
 }
 
 /** Scratch for the event time in `buildTimelines`: see there. */

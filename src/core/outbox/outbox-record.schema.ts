@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { eventSchema, rejectCodeSchema } from '../events.schema.ts';
 
 /**
@@ -6,14 +6,14 @@ import { eventSchema, rejectCodeSchema } from '../events.schema.ts';
  * every unacknowledged entry is pending and is sent again (the service dedupes by event id).
  */
 export const outboxRecordSchema = z.object({
-  id: z.string().min(1),
-  seq: z.number().int().min(0),
+  id: z.string().check(z.minLength(1)),
+  seq: z.number().check(z.int(), z.minimum(0)),
   event: eventSchema,
   state: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('pending') }),
     z.object({ kind: z.literal('rejected'), code: rejectCodeSchema, message: z.string() }),
   ]),
   /** Measured device clock offset (service minus device, ms) when the entry was made. */
-  clockOffsetMs: z.number().int().nullable(),
+  clockOffsetMs: z.nullable(z.number().check(z.int())),
 });
 export type OutboxRecord = z.infer<typeof outboxRecordSchema>;

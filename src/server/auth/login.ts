@@ -7,7 +7,7 @@ import { verifySecret } from './secrets.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
 
 /** The device id becomes the MQTT client id: the service's own ids are not for devices. */
-const deviceIdSchema = topicIdSchema.refine((id) => !isReservedClientId(id), 'is reserved for the plant service');
+const deviceIdSchema = topicIdSchema.check(z.refine((id) => !isReservedClientId(id), 'is reserved for the plant service'));
 
 /** Body of POST /api/login (docs/api.md). */
 export const loginRequestSchema = z.discriminatedUnion('kind', [
@@ -38,7 +38,10 @@ const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 export interface LoginDeps {
   users: () => readonly User[];
   tokens: TokenService;
+  /** Failures per badge or user id. */
   guard: LoginGuard;
+  /** Failures per source address, whatever badge or user they try. */
+  addressGuard?: LoginGuard;
   now: () => number;
   mqttPath: string;
 }
@@ -46,16 +49,24 @@ export interface LoginDeps {
 /**
  * Checks a login and issues a session. Operators sign in with badge and PIN, everyone else with
  * user id and password; gateways and operators cannot use the other kind. Failures are counted per
- * badge or user id; the guard slows them down, then locks out.
+ * badge or user id and per source address; the guards slow them down, then lock out.
  */
 export function createLogin(deps: LoginDeps) {
-  return async function login(request: LoginRequest): Promise<LoginResponse> {
+  return async function login(request: LoginRequest, source?: string): Promise<LoginResponse> {
     const key = request.kind === 'badge' ? `badge:${request.badge}` : `user:${request.userId}`;
-    const verdict = deps.guard.check(key, deps.now());
-    if (verdict.kind !== 'allowed') throw new LoginRefused(verdict.kind === 'locked' ? 423 : 429, verdict.retryAfterMs);
+    const now = deps.now();
+    const address = source === undefined ? undefined : `addr:${source}`;
+    const verdicts = [deps.guard.check(key, now), ...(address && deps.addressGuard ? [deps.addressGuard.check(address, now)] : [])];
+    // The stricter refusal wins: a lockout over a slowdown, then the longer wait.
+    const refusal = verdicts
+      .filter((v) => v.kind !== 'allowed')
+      .sort((a, b) => Number(b.kind === 'locked') - Number(a.kind === 'locked') || b.retryAfterMs - a.retryAfterMs)[0];
+    if (refusal) throw new LoginRefused(refusal.kind === 'locked' ? 423 : 429, refusal.retryAfterMs);
     // Counted as a failure before the (slow) check, and cleared on success: attempts that arrive
     // together then see each other, instead of all passing the guard before the first one fails.
-    deps.guard.recordFailure(key, deps.now());
+    // The address count is not cleared by a success: it only fades (defaultAddressGuardLimits).
+    deps.guard.recordFailure(key, now);
+    if (address) deps.addressGuard?.recordFailure(address, now);
     const users = deps.users();
     const user =
       request.kind === 'badge'

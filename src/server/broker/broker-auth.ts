@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { canPublish, canSubscribe, type Principal } from '../../core/access.ts';
-import { parseTopic } from '../../core/index.ts';
+import { parseTopic, type RejectCode } from '../../core/index.ts';
+import { checkPublisherDevice } from '../ingest/event-checks.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { TokenService } from '../auth/tokens.ts';
 
@@ -47,6 +48,8 @@ export interface BrokerAuthOptions {
   now: () => number;
   /** Told about every refusal, for the log. */
   onDenied?: (what: string, clientId: string | undefined, detail: string) => void;
+  /** An ingest publish refused because its events name another device: to dead-letter it. */
+  onForeignDevice?: (refusal: { clientId: string; topic: string; payload: Buffer; code: RejectCode; message: string }) => void;
 }
 
 /**
@@ -148,9 +151,21 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
         denied('publish', client, `${packet.topic}: retained messages are the service's`);
         return callback(new Error(`not allowed to publish a retained message on ${packet.topic}`));
       }
-      if (!canPublish(session.principal, parseTopic(packet.topic), options.index())) {
+      const topic = parseTopic(packet.topic);
+      if (!canPublish(session.principal, topic, options.index())) {
         denied('publish', client, `${packet.topic}: not allowed for ${session.principal.role} ${session.principal.id}`);
         return callback(new Error(`not allowed to publish on ${packet.topic}`));
+      }
+      // The events' deviceId picks the sequence and ack topic they count against: it must be the
+      // publisher's own (the client id, bound to the token's device at CONNECT). Refused before the
+      // service sees it, so nothing is stored; the refusal is dead-lettered with its reason.
+      if (session.principal.role !== 'service' && (topic?.kind === 'events' || topic?.kind === 'signals' || topic?.kind === 'corrections')) {
+        const refusal = checkPublisherDevice(packet.payload as Buffer, client.id);
+        if (refusal) {
+          denied('publish', client, `${packet.topic}: ${refusal.message}`);
+          options.onForeignDevice?.({ clientId: client.id, topic: packet.topic, payload: Buffer.from(packet.payload), ...refusal });
+          return callback(new Error(refusal.message));
+        }
       }
       callback(null);
     },

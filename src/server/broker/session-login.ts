@@ -4,7 +4,7 @@ import { FloorboardError, type User } from '../../core/index.ts';
 import type { LoginRequest, LoginResponse } from '../auth/login.ts';
 import type { DynsecSessions } from './dynsec-sessions.ts';
 
-type Login = (request: LoginRequest) => Promise<LoginResponse>;
+type Login = (request: LoginRequest, source?: string) => Promise<LoginResponse>;
 
 /**
  * With an external broker, a login also creates the session's broker client, and the response's
@@ -14,8 +14,8 @@ type Login = (request: LoginRequest) => Promise<LoginResponse>;
  */
 export function withBrokerSessions(login: Login, sessions: DynsecSessions | null, findUser: (id: string) => User | undefined): Login {
   if (!sessions) return login;
-  return async (request) => {
-    const response = await login(request);
+  return async (request, source) => {
+    const response = await login(request, source);
     const user = findUser(response.user.id);
     if (!user) throw new FloorboardError('unauthorized', 'user no longer in the plant');
     const password = randomBytes(24).toString('base64url');

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { visibleLines } from '../../core/access.ts';
 import { FloorboardError, topicIdSchema, type Plant } from '../../core/index.ts';
@@ -13,6 +14,18 @@ const rosterQuerySchema = z.object({
     .pipe(z.array(topicIdSchema).min(1, 'must name at least one station').max(100)),
 });
 
+/**
+ * The peer address of the connection, for the per-address login guard. Forwarded-for headers are
+ * not trusted: anyone can write them. Behind a reverse proxy every login shares the proxy's address.
+ */
+function sourceAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined; // not served by the Node adapter (tests calling app.request)
+  }
+}
+
 /** POST /api/login, GET /api/time, GET /api/plant, GET /api/roster (docs/api.md). */
 export function authRoutes(deps: ApiDeps, login: ReturnType<typeof createLogin>) {
   const app = new Hono<ApiEnv>();
@@ -23,11 +36,13 @@ export function authRoutes(deps: ApiDeps, login: ReturnType<typeof createLogin>)
     } catch {
       throw new FloorboardError('invalid-arguments', 'body must be JSON');
     }
-    return c.json(await login(parseInput(loginRequestSchema, body, 'login request')));
+    return c.json(await login(parseInput(loginRequestSchema, body, 'login request'), sourceAddress(c)));
   });
   app.get('/time', (c) => c.json({ now: deps.now() }));
 
   app.get('/plant', requireAuth(deps.tokens), (c) => {
+    // A gateway only publishes its machines' signals (least privilege, as on the broker and history).
+    if (c.get('principal').role === 'gateway') throw new FloorboardError('forbidden', 'a gateway may only publish signals; the plant model is not for gateways');
     const index = deps.index();
     const lines = visibleLines(c.get('principal'), index);
     const plant: Plant = index.plant;

@@ -1,13 +1,16 @@
 import { figuresFromSums } from '../../core/index.ts';
+import { figuresFromHours } from '../../core/oee/bucket-sums.ts';
 import type { HourlyBucket } from '../storage/storage.ts';
 
 /**
  * Sums hourly buckets and derives the ratios with the core engine's own `finalize` (via
- * figuresFromSums): from summed times and counts, never by averaging percentages, and reduced
- * speed taken over the sum. Buckets keep no reason tallies or breakdown count, so `topReasons`,
- * `mtbfMs` and `mttrMs` are left out rather than answered empty.
+ * figuresFromHours / figuresFromSums): from summed times and counts, never by averaging
+ * percentages, and reduced speed taken over the sum. Reason tallies and the breakdown count give
+ * `topReasons`, `mtbfMs` and `mttrMs`; when a bucket predates them (schema version 4) those three
+ * are left out rather than answered wrong. A stop is counted in the hour it began.
  */
 export function rollupBuckets(rows: readonly HourlyBucket[]) {
+  if (rows.every((r) => r.reasons !== null)) return figuresFromHours(rows.map((r) => ({ ...r, reasons: r.reasons ?? [] })));
   const { topReasons: _reasons, mtbfMs: _mtbf, mttrMs: _mttr, ...figures } = figuresFromSums(rows);
   return figures;
 }

@@ -1,5 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { computeOee } from '../../core/oee/index.ts';
+import type { OeeQuery, OeeReport } from '../../core/oee/report.ts';
+import { oeeFromBuckets } from './bucket-history.ts';
 import { renderCsv } from '../../cli/oee-csv.ts';
 import type { HourlyBucket } from '../storage/storage.ts';
 import { rollupBuckets } from './bucket-rollup.ts';
@@ -11,7 +13,8 @@ export { historyQuerySchema } from './history-scope.ts';
 
 /**
  * History API, all computed by the core engine from stored events on the service clock:
- * GET /api/oee, /oee/hourly, /pareto, /report.csv, and (stop-routes.ts) /stops, /timeline, /audit.
+ * GET /api/oee, /oee/hourly, /pareto, /report.csv (long windows from the hourly buckets, see
+ * bucket-history.ts), and (stop-routes.ts) /stops, /timeline, /audit.
  * Every route needs a token and refuses gateways; every query is validated and scoped: lines the
  * caller may not see are refused (403), and no `line` means every line it sees.
  */
@@ -21,7 +24,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   // public, or open to gateways, by omission. Routes mounted before it (login, time) are unaffected.
   app.use('*', requireAuth(deps.tokens), refuseGateways);
   const scope = (c: Context<ApiEnv>) => scopeOf(deps, c);
-  const load = (c: Context<ApiEnv>) => loadEvents(deps, c);
 
   /** From the pre-aggregated hourly buckets: a year costs 8,760 rows per line, not a rescan of raw events. */
   app.get('/oee/hourly', async (c) => {
@@ -37,23 +39,35 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     });
   });
 
-  app.get('/oee', async (c) => {
-    const { query, events, index } = await load(c);
-    return c.json(computeOee(index.plant, events, query));
-  });
+  /**
+   * The report of the scoped query from the hourly buckets when they compose it exactly (long
+   * windows, bucket-history.ts), else from raw events; `X-Oee-Source` says which.
+   */
+  const report = async (c: Context<ApiEnv>, by?: OeeQuery['by']): Promise<OeeReport> => {
+    const { query, index } = scope(c);
+    const q = { ...query, by: by ?? query.by, lineIds: query.lineIds ?? [] };
+    const fromBuckets = await oeeFromBuckets(deps, index.plant, q);
+    c.header('X-Oee-Source', fromBuckets ? 'buckets' : 'events');
+    if (fromBuckets) return fromBuckets;
+    const { events } = await loadEvents(deps, c, true);
+    return computeOee(index.plant, events, q);
+  };
+
+  app.get('/oee', async (c) => c.json(await report(c)));
 
   app.get('/pareto', async (c) => {
-    const { query, events, index } = await load(c);
-    const total = computeOee(index.plant, events, { ...query, by: 'window' }).site.total;
+    const { query } = scope(c);
+    const total = (await report(c, 'window')).site.total;
     const reasons = [...total.topReasons].sort((a, b) => b.durationMs - a.durationMs);
     return c.json({ from: query.from, to: query.to, lineIds: query.lineIds, lossMs: total.lossMs, reasons });
   });
 
   app.get('/report.csv', async (c) => {
-    const { query, events, index } = await load(c);
+    const { query } = scope(c);
+    const csv = renderCsv(await report(c, c.req.query('by') ? query.by : 'shift'));
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="oee-${new Date(query.from).toISOString().slice(0, 10)}.csv"`);
-    return c.body(renderCsv(computeOee(index.plant, events, { ...query, by: c.req.query('by') ? query.by : 'shift' })));
+    return c.body(csv);
   });
 
   app.route('/', stopRoutes(deps));

@@ -43,7 +43,7 @@ export const refuseGateways: MiddlewareHandler<ApiEnv> = async (c, next) => {
   await next();
 };
 
-export type HistoryDeps = ApiDeps & { storage: Storage };
+export type HistoryDeps = ApiDeps & { storage: Storage; bucketsStaleFrom?: () => number };
 
 /** Validates the query and the caller's scope; no storage read. */
 export function scopeOf(deps: HistoryDeps, c: Context<ApiEnv>) {
@@ -59,11 +59,16 @@ export function scopeOf(deps: HistoryDeps, c: Context<ApiEnv>) {
   return { query, lineIds, index };
 }
 
-/** The scoped query and its lines' events from a day before `from`, on the service clock (corrected time). */
-export async function loadEvents(deps: HistoryDeps, c: Context<ApiEnv>) {
+/**
+ * The scoped query and its lines' events from a day before `from`, on the service clock (corrected
+ * time). `isAfterKnown` (OEE): also the day after `to`, so a stop that ends or is classified after
+ * the window is booked as it is known now, as the hourly buckets book it.
+ */
+export async function loadEvents(deps: HistoryDeps, c: Context<ApiEnv>, isAfterKnown = false) {
   const scoped = scopeOf(deps, c);
   const { query, lineIds } = scoped;
-  const page = await deps.storage.listEvents({ lineIds, from: Math.max(0, query.from - LOOKBACK_MS), to: query.to, orderBy: 'time' });
+  const to = isAfterKnown ? query.to + LOOKBACK_MS : query.to;
+  const page = await deps.storage.listEvents({ lineIds, from: Math.max(0, query.from - LOOKBACK_MS), to, orderBy: 'time' });
   const events: FloorEvent[] = page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
   return { ...scoped, events };
 }

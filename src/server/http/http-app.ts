@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { FloorboardError } from '../../core/index.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { createLogin } from '../auth/login.ts';
 import type { ServiceMetrics } from '../metrics.ts';
@@ -22,6 +24,29 @@ export interface HttpAppOptions {
   staticDir: string;
   /** More API routes, mounted under /api. */
   extraApi?: Hono<ApiEnv>;
+  /** Bearer token a scraper sends for /metrics (METRICS_TOKEN); admins' tokens are accepted too. */
+  metricsToken?: string;
+}
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * /metrics tells how busy each line and device is and which are failing: for the scraper's token or
+ * an admin, not for anyone on the network.
+ */
+function requireMetricsAccess(options: HttpAppOptions): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!token) throw new FloorboardError('unauthorized', 'missing "Authorization: Bearer <token>" header: METRICS_TOKEN or an admin\'s token');
+    if (options.metricsToken !== undefined && sameSecret(token, options.metricsToken)) return next();
+    const { principal } = await options.deps.tokens.verify(token);
+    if (principal.role !== 'admin') throw new FloorboardError('forbidden', 'metrics are for the METRICS_TOKEN scraper and admins');
+    return next();
+  };
 }
 
 /** The HTTP surface: /healthz, /metrics, /api/*, and the PWA with a strict CSP. */
@@ -37,7 +62,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<ApiEnv> {
     const isHealthy = Object.values(parts).every((v) => v !== false);
     return c.json({ status: isHealthy ? 'ok' : 'degraded', ...parts }, isHealthy ? 200 : 503);
   });
-  app.get('/metrics', async (c) => {
+  app.get('/metrics', requireMetricsAccess(options), async (c) => {
     c.header('Content-Type', options.metrics.registry.contentType);
     return c.body(await options.metrics.registry.metrics());
   });

@@ -19,26 +19,34 @@ function lineProducts(line: { products: readonly { productId: string }[] }): Rea
 
 const isMachine = (type: string) => type === 'machine.state' || type === 'machine.counter';
 
-/** Product and reason ids a payload refers to, for the plant checks. */
-function references(p: CorrectablePayload): { products: string[]; reasons: string[] } {
+/** A product of the payload the line does not make, if any. */
+function productOfPayload(p: CorrectablePayload): string | undefined {
+  switch (p.type) {
+    case 'count':
+    case 'scrap':
+    case 'changeover.end':
+    case 'machine.counter':
+      return p.productId || undefined;
+    case 'changeover.start':
+      return p.toProductId;
+    default:
+      return undefined;
+  }
+}
+
+/** The reason a payload names, if any. */
+function reasonOfPayload(p: CorrectablePayload): string | undefined {
   switch (p.type) {
     case 'stop.start':
     case 'stop.split':
-      return { products: [], reasons: p.reasonId ? [p.reasonId] : [] };
+      return p.reasonId || undefined;
     case 'stop.classify':
-      return { products: [], reasons: [p.reasonId] };
-    case 'count':
-      return { products: [p.productId], reasons: p.scrapReasonId ? [p.scrapReasonId] : [] };
     case 'scrap':
-      return { products: [p.productId], reasons: [p.reasonId] };
-    case 'changeover.start':
-      return { products: [p.toProductId], reasons: [] };
-    case 'changeover.end':
-      return { products: [p.productId], reasons: [] };
-    case 'machine.counter':
-      return { products: p.productId ? [p.productId] : [], reasons: [] };
+      return p.reasonId;
+    case 'count':
+      return p.scrapReasonId || undefined;
     default:
-      return { products: [], reasons: [] };
+      return undefined;
   }
 }
 
@@ -46,9 +54,16 @@ function references(p: CorrectablePayload): { products: string[]; reasons: strin
  * Checks one schema-valid event against the plant and the topic it came on: the line and station
  * exist, the topic path says the same line and station, the payload kind fits the topic
  * (machine signals only on `signals`), the products and reasons are the line's, and the author is a
- * plant user allowed to write there. Returns null when all hold.
+ * plant user allowed to write there. Returns null when all hold. `allowed` caches, per author, the
+ * answer for this topic: pass one map per message (the topic is the message's).
  */
-export function checkEvent(event: FloorEvent, topic: IngestTopic, index: PlantIndex, usersById: ReadonlyMap<string, User>): Refusal | null {
+export function checkEvent(
+  event: FloorEvent,
+  topic: IngestTopic,
+  index: PlantIndex,
+  usersById: ReadonlyMap<string, User>,
+  allowed: Map<string, boolean> = new Map(),
+): Refusal | null {
   const line = index.lines.get(event.lineId);
   if (!line) return { code: 'unknown-line', message: `unknown line "${event.lineId}"` };
   const station = index.stations.get(event.stationId);
@@ -64,17 +79,40 @@ export function checkEvent(event: FloorEvent, topic: IngestTopic, index: PlantIn
 
   const payload = event.type === 'correction' ? event.replacement : event.type === 'void' ? null : (event as CorrectablePayload);
   if (payload) {
-    const products = lineProducts(line.line);
-    const refs = references(payload);
-    const product = refs.products.find((p) => !products.has(p));
-    if (product) return { code: 'unknown-product', message: `product "${product}" is not made on line "${event.lineId}"` };
-    const reason = refs.reasons.find((r) => !index.reasons.has(r));
-    if (reason) return { code: 'unknown-reason', message: `unknown reason "${reason}"` };
+    // No arrays or closures here: this runs for every event.
+    const product = productOfPayload(payload);
+    if (product !== undefined && !lineProducts(line.line).has(product)) return { code: 'unknown-product', message: `product "${product}" is not made on line "${event.lineId}"` };
+    const reason = reasonOfPayload(payload);
+    if (reason !== undefined && !index.reasons.has(reason)) return { code: 'unknown-reason', message: `unknown reason "${reason}"` };
   }
 
   const author = usersById.get(event.author);
   if (!author) return { code: 'not-allowed', message: `author "${event.author}" is not a user of this plant` };
-  if (!canPublish(principalOf(author), topic, index))
+  let isAllowed = allowed.get(author.id);
+  if (isAllowed === undefined) allowed.set(author.id, (isAllowed = canPublish(principalOf(author), topic, index)));
+  if (!isAllowed)
     return { code: 'not-allowed', message: `${author.role} "${author.id}" may not write ${topic.kind} for station "${event.stationId}"` };
   return null;
+}
+
+/**
+ * An ingest payload (`{ "events": [...] }`, as received) naming a device other than the MQTT client
+ * that published it: a tablet may only write its own device's events, sequence and acks. Used by
+ * the embedded broker, the one place that knows the publisher (an external broker's subscriber does
+ * not: docs/topics.md). A payload that is not JSON or not a batch passes: ingest refuses it itself.
+ */
+export function checkPublisherDevice(payload: Buffer, clientId: string): Refusal | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return null;
+  }
+  const events = (json as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return null;
+  const foreign = events
+    .map((e) => (e as { deviceId?: unknown } | null)?.deviceId)
+    .find((d) => typeof d === 'string' && d !== clientId) as string | undefined;
+  if (foreign === undefined) return null;
+  return { code: 'not-allowed', message: `event deviceId "${foreign}" is not the publishing client "${clientId}": a device may only publish its own events` };
 }

@@ -4,7 +4,7 @@ import type { ServiceMetrics } from '../metrics.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { parseMessage, type IngestTopic, type RejectedEntry } from './parse-message.ts';
+import { parseMessage, type IngestTopic, type ParsedMessage, type RejectedEntry } from './parse-message.ts';
 
 /** A message to publish once the commit is done. */
 export interface Outgoing {
@@ -30,6 +30,8 @@ export interface IngestMessage {
   payload: Buffer;
   /** Service time at receipt, before any wait for a running commit. */
   receivedAt: number;
+  /** Parsed and checked at receipt, while the previous group is being written. */
+  parsed: ParsedMessage;
 }
 
 /** A message that parsed as a batch, with what the group commit needs of it. */
@@ -66,12 +68,10 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
 
   async function commitGroup(messages: readonly IngestMessage[]): Promise<Outgoing[][]> {
     const index = deps.index();
-    const usersById = deps.usersById();
     const results: Outgoing[][] = messages.map(() => []);
     const pending: (Pending | null)[] = [];
     for (let m = 0; m < messages.length; m++) {
-      const { topic: topicName, payload, receivedAt } = messages[m]!;
-      const parsed = parseMessage(topicName, payload, index, usersById);
+      const { topic: topicName, payload, receivedAt, parsed } = messages[m]!;
       if (parsed.kind === 'dead') {
         pending.push(null);
         results[m]!.push(await deadLetter(topicName, parsed.code, parsed.message, payload.toString('utf8'), receivedAt, parsed.deviceId));
@@ -82,9 +82,20 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     }
 
     // Corrections and voids must point at an event that exists (stored, or earlier in this group).
-    const accepted = pending.flatMap((p) => p?.accepted ?? []);
-    const refs = accepted.flatMap(({ event }) => (event.type === 'correction' ? [event.supersedes] : event.type === 'void' ? [event.voids] : []));
-    const known = refs.length ? new Set([...accepted.map((a) => a.event.id), ...(await storage.findExistingIds(refs))]) : null;
+    // Plain loops, no per-event arrays: this runs for every event.
+    const refs: string[] = [];
+    for (const p of pending) {
+      if (!p) continue;
+      for (const { event } of p.accepted) {
+        if (event.type === 'correction') refs.push(event.supersedes);
+        else if (event.type === 'void') refs.push(event.voids);
+      }
+    }
+    let known: Set<string> | null = null;
+    if (refs.length) {
+      known = new Set(await storage.findExistingIds(refs));
+      for (const p of pending) for (const { event } of p?.accepted ?? []) known.add(event.id);
+    }
 
     /** Per device over the whole group: highest seq, and the reading of its latest message. */
     const newest = new Map<string, { seq: number; receivedAt: number; reading: ClockReading }>();
@@ -136,15 +147,18 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       await storage.upsertDevice({ deviceId, lastSeq: n.seq, clockOffsetMs: reading.estimateMs, lastSeenAt: receivedAt, isClockFlagged: reading.isFlagged });
       written.set(deviceId, { at: receivedAt, offsetMs: reading.estimateMs, isFlagged: reading.isFlagged });
     }
-    const inserted = new Set(result.inserted);
-    const stored: StoredEventInput[] = [];
+    // Usually nothing is a duplicate: then every record was stored, with no per-event lookup.
+    const inserted = result.duplicates.length ? new Set(result.inserted) : null;
+    const stored: StoredEventInput[] = inserted ? [] : records;
     for (const p of pending) {
       if (!p) continue;
-      let count = 0;
-      for (const r of p.records) {
-        if (!inserted.has(r.event.id)) continue;
-        stored.push(r);
-        count++;
+      let count = inserted ? 0 : p.records.length;
+      if (inserted) {
+        for (const r of p.records) {
+          if (!inserted.has(r.event.id)) continue;
+          stored.push(r);
+          count++;
+        }
       }
       if (count) metrics.ingested.inc({ kind: p.kind }, count);
     }
@@ -172,7 +186,18 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
   }
 
   const submit = createGroupCommit(commitGroup);
-  return (topic, payload) => submit({ topic, payload, receivedAt: deps.now() });
+  return (topic, payload) => {
+    const receivedAt = deps.now();
+    let parsed: ParsedMessage;
+    try {
+      // At receipt, not at commit: with the events written on another thread (SQLite), parsing the
+      // next messages overlaps the write of the current group.
+      parsed = parseMessage(topic, payload, deps.index(), deps.usersById());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return submit({ topic, payload, receivedAt, parsed });
+  };
 }
 
 function ackMessage(site: string, deviceId: string, accepted: string[], rejected: Pick<RejectedEntry, 'index' | 'id' | 'code' | 'message'>[], committedAt: number): Outgoing {

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { describeEventProblems } from '../../core/event-issues.ts';
+import { compiledEventSchema } from '../../core/event-parser.ts';
 import {
   describeIssues,
   eventBatchSchema,
   eventIdSchema,
-  eventSchema,
   MAX_PAYLOAD_BYTES,
   parseTopic,
   topicIdSchema,
@@ -41,7 +41,7 @@ const readId = (raw: unknown, key: 'id' | 'deviceId'): string | undefined => {
 };
 
 /** Why an event failed `eventSchema`, in the CLI's precise words (zod's own as a fallback). */
-function badShape(raw: unknown, error: z.ZodError): string {
+function badShape(raw: unknown, error: z.core.$ZodError): string {
   const problems = describeEventProblems(raw);
   return (problems.length ? problems : describeIssues(error)).join('; ');
 }
@@ -73,12 +73,13 @@ export function parseMessage(topicName: string, payload: Buffer, index: PlantInd
   const accepted: { index: number; event: FloorEvent }[] = [];
   const rejected: RejectedEntry[] = [];
   const events = batch.data.events;
+  const allowed = new Map<string, boolean>();
   // A plain loop without per-event closures: this runs for every event of every message.
   for (let i = 0; i < events.length; i++) {
     const raw = events[i];
-    const parsed = eventSchema.safeParse(raw);
+    const parsed = compiledEventSchema.safeParse(raw);
     const refusal = parsed.success
-      ? checkEvent(parsed.data, topic, index, usersById)
+      ? checkEvent(parsed.data, topic, index, usersById, allowed)
       : // The cold path words the problem precisely (a bad count says "good: ...", a bad id
         // "must be a ULID or UUIDv7" instead of a union's "Invalid input").
         { code: 'bad-shape' as const, message: badShape(raw, parsed.error) };

@@ -1,16 +1,24 @@
 import type { FloorEvent, OeeFigures, Plant } from '../../core/index.ts';
+import { hourSumsOf } from '../../core/oee/bucket-sums.ts';
 import { localBoundaries } from '../../core/oee/calendar.ts';
-import { computeOee } from '../../core/oee/engine.ts';
-import type { HourlyBucket, Storage, StoredEventInput } from '../storage/storage.ts';
+import { computeRaws } from '../../core/oee/engine.ts';
+import type { RawFigures } from '../../core/oee/figures.ts';
+import type { HourlyBucket, HourlyBucketInput, Storage, StoredEventInput } from '../storage/storage.ts';
 
 const HOUR_MS = 3600_000;
-/** Events this long before an hour still shape it (a stop open at its start). */
-const LOOKBACK_MS = 24 * HOUR_MS;
+/**
+ * Events this long before an hour still shape it (a stop open at its start), and each write runs
+ * the engine from this long before its first hour, so a stop that began earlier is counted in the
+ * hour it began, never again in a later hour written on its own.
+ */
+export const LOOKBACK_MS = 24 * HOUR_MS;
 /** Hours filled at start, so a fresh service has history buckets for the last two days. */
 const BACKFILL_HOURS = 48;
+/** Events at one instant: they change their own hour only. Every other type may end, reclassify or split a stop that began earlier. */
+const POINT_EVENTS: ReadonlySet<string> = new Set(['count', 'scrap', 'machine.counter', 'note']);
 
-/** The additive part of an engine figure: what a bucket stores. */
-export function bucketOf(lineId: string, start: number, f: OeeFigures): HourlyBucket {
+/** The additive part of an engine figure (no reason tallies): what the first buckets stored. */
+export function bucketOf(lineId: string, start: number, f: OeeFigures): HourlyBucketInput {
   return {
     lineId,
     start,
@@ -28,11 +36,38 @@ export function bucketOf(lineId: string, start: number, f: OeeFigures): HourlyBu
   };
 }
 
+/** A full bucket from the engine's raw figures of one hour: sums, breakdown count and every reason tally. */
+export function bucketFromRaw(lineId: string, start: number, raw: RawFigures): HourlyBucket {
+  const { start: _start, ...sums } = hourSumsOf(start, raw);
+  return { lineId, start, ...sums };
+}
+
+/**
+ * Buckets of every hour in [upsertFrom, to) of `lineIds` (all lines when omitted) from `events`,
+ * the engine run from LOOKBACK_MS earlier so stops are counted once, in the hour they began.
+ * `events` must reach back to upsertFrom - LOOKBACK_MS.
+ */
+export function hourlyBuckets(plant: Plant, events: readonly FloorEvent[], o: { upsertFrom: number; to: number; now: number; lineIds?: readonly string[] }): HourlyBucket[] {
+  const planFrom = o.upsertFrom - LOOKBACK_MS;
+  const to = Math.min(o.to, Math.max(o.upsertFrom, o.now));
+  if (to <= o.upsertFrom) return [];
+  const { lines, plan, raws } = computeRaws(plant, events, { from: planFrom, to, now: o.now, by: 'hour', ...(o.lineIds ? { lineIds: o.lineIds } : {}) });
+  const rows: HourlyBucket[] = [];
+  lines.forEach((l, i) => {
+    plan.buckets.forEach((b, k) => {
+      if (b.start >= o.upsertFrom) rows.push(bucketFromRaw(l.line.id, b.start, raws[i]!.buckets[k]!));
+    });
+  });
+  return rows;
+}
+
 export interface BucketWriter {
   /** Marks the hours of freshly committed events for a rewrite. */
   touch(records: readonly StoredEventInput[]): void;
   /** Writes every marked hour now (also runs on its own once a minute). */
   flush(): Promise<void>;
+  /** Start of the earliest hour that is marked or being written: buckets from there on may be stale. */
+  staleFrom(): number;
   stop(): void;
 }
 
@@ -44,6 +79,9 @@ export interface BucketWriter {
 export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () => number; log: (m: string, f?: Record<string, unknown>) => void; flushMs?: number }): BucketWriter {
   const tz = o.plant.calendar.timezone;
   const dirty = new Set<number>();
+  /** Per line, the earliest hour of a stop-changing event: the day before it is written again too. */
+  const reach = new Map<string, number>();
+  let inFlightFrom = Number.POSITIVE_INFINITY;
   let isFlushing = false;
 
   const hourStart = (ts: number) => {
@@ -51,35 +89,48 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
     return b[0] ?? ts - (ts % HOUR_MS);
   };
 
-  async function write(from: number, to: number): Promise<void> {
+  async function write(upsertFrom: number, to: number, lineIds?: readonly string[]): Promise<void> {
     const now = o.now();
-    const page = await o.storage.listEvents({ from: Math.max(0, from - LOOKBACK_MS), to, orderBy: 'time' });
+    const lines = lineIds ? { lineIds: [...lineIds] } : {};
+    // Events after the hours too: the end or reason of a stop that began in them may come later.
+    const page = await o.storage.listEvents({ ...lines, from: Math.max(0, upsertFrom - LOOKBACK_MS), to: to + LOOKBACK_MS, orderBy: 'time' });
     const events: FloorEvent[] = page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
-    const report = computeOee(o.plant, events, { from, to: Math.min(to, Math.max(from, now)), now, by: 'hour' });
-    const rows = report.lines.flatMap((l) => l.buckets.map((b) => bucketOf(l.id, b.start, b)));
+    const rows = hourlyBuckets(o.plant, events, { upsertFrom, to, now, ...lines });
     if (rows.length) await o.storage.upsertHourlyBuckets(rows);
   }
 
   async function flush(): Promise<void> {
-    if (isFlushing || dirty.size === 0) return;
+    if (isFlushing || (dirty.size === 0 && reach.size === 0)) return;
     isFlushing = true;
     try {
       const hours = [...dirty].sort((a, b) => a - b);
+      const reaches = [...reach];
       dirty.clear();
+      reach.clear();
+      inFlightFrom = Math.min(hours[0] ?? Number.POSITIVE_INFINITY, ...reaches.map(([, h]) => h - LOOKBACK_MS));
+      // An event that ends, classifies, splits or corrects a stop changes the hours the stop began
+      // in too: rewrite the day before it on that line (a stop longer than a day is not followed).
+      if (reaches.length > 0) {
+        const from = Math.min(...reaches.map(([, h]) => h));
+        await write(from - LOOKBACK_MS, from, reaches.map(([line]) => line));
+      }
       // Consecutive hours are written in one engine run.
-      let runStart = hours[0]!;
-      let prev = runStart;
-      for (const h of [...hours.slice(1), Number.POSITIVE_INFINITY]) {
-        if (h - prev <= HOUR_MS) {
-          prev = h;
-          continue;
+      if (hours.length > 0) {
+        let runStart = hours[0]!;
+        let prev = runStart;
+        for (const h of [...hours.slice(1), Number.POSITIVE_INFINITY]) {
+          if (h - prev <= HOUR_MS) {
+            prev = h;
+            continue;
+          }
+          await write(runStart, prev + HOUR_MS);
+          runStart = prev = h;
         }
-        await write(runStart, prev + HOUR_MS);
-        runStart = prev = h;
       }
     } catch (error) {
       o.log('hourly buckets failed', { error: (error as Error).message });
     } finally {
+      inFlightFrom = Number.POSITIVE_INFINITY;
       isFlushing = false;
     }
   }
@@ -105,9 +156,14 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
       let from = Number.NaN;
       for (const r of records) {
         if (!(r.correctedTs >= from && r.correctedTs < from + HOUR_MS)) dirty.add((from = hourStart(r.correctedTs)));
+        if (!POINT_EVENTS.has(r.event.type)) {
+          const line = r.event.lineId;
+          reach.set(line, Math.min(reach.get(line) ?? Number.POSITIVE_INFINITY, from));
+        }
       }
     },
     flush,
+    staleFrom: () => Math.min(inFlightFrom, ...dirty, ...[...reach.values()].map((h) => h - LOOKBACK_MS)),
     stop: () => clearInterval(timer),
   };
 }

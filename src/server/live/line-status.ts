@@ -1,11 +1,13 @@
 import type { LineStatus } from '../../core/live.schema.ts';
 import type { FloorEvent } from '../../core/index.ts';
+import { compareEvents } from '../../core/oee/normalize.ts';
 import type { IndexedLine } from '../../core/plant-index.ts';
 
-/** Events in the order the engine uses: time, device, sequence, id. */
-export function byTime(a: FloorEvent, b: FloorEvent): number {
-  return a.ts - b.ts || a.deviceId.localeCompare(b.deviceId) || a.seq - b.seq || a.id.localeCompare(b.id);
-}
+/**
+ * Events in the order the engine uses: time, device, sequence, id (code-unit order: it runs
+ * twice for every count, and `localeCompare` cost more than the rest of the status).
+ */
+export const byTime = compareEvents;
 
 type Fold = Omit<LineStatus, 'isAwaitingReason' | 'shiftId' | 'updatedAt' | 'productId' | 'operatorId'>;
 
@@ -79,7 +81,11 @@ export class LineStatusTracker {
   #isDirty = false;
   #product: FloorEvent | null = null;
   #operator: FloorEvent | null = null;
-  /** Ids already folded: a copy of an event (a reload racing a commit) changes nothing. */
+  /**
+   * Ids of the state events kept: a copy of one (a reload racing a commit) changes nothing. Other
+   * events only replace the latest product or operator by an equal one, so they need no entry
+   * (a shift's counts would otherwise fill this set).
+   */
   readonly #seen = new Set<string>();
 
   constructor(readonly line: IndexedLine) {
@@ -87,12 +93,11 @@ export class LineStatusTracker {
   }
 
   add(e: FloorEvent): void {
-    if (this.#seen.has(e.id)) return;
-    this.#seen.add(e.id);
     const productId = productOf(e);
     if (productId && (!this.#product || byTime(this.#product, e) <= 0)) this.#product = e;
     if (e.type !== 'machine.state' && e.type !== 'machine.counter' && (!this.#operator || byTime(this.#operator, e) <= 0)) this.#operator = e;
-    if (!isStateEvent(e)) return;
+    if (!isStateEvent(e) || this.#seen.has(e.id)) return;
+    this.#seen.add(e.id);
     const list = this.#events;
     const last = list[list.length - 1];
     if (!last || byTime(last, e) <= 0) {

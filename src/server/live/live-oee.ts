@@ -39,8 +39,12 @@ export function currentWindow(plant: Plant, now: number): Window {
   return { from, to, shiftId: null };
 }
 
-/** The stored event on the service clock: the engine reads `ts`, so it gets the corrected time. */
-const corrected = (r: StoredEventInput): FloorEvent => ({ ...r.event, ts: r.correctedTs });
+/**
+ * The stored event on the service clock: the engine reads `ts`, so it gets the corrected time.
+ * Most events need no correction and are shared as they are (nothing mutates them): a copy per
+ * event was a visible share of ingest time.
+ */
+const corrected = (r: StoredEventInput): FloorEvent => (r.event.ts === r.correctedTs ? r.event : { ...r.event, ts: r.correctedTs });
 
 function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Window, siteId: string, at: number, targetOee?: number): OeeSnapshot {
   return {

@@ -1,9 +1,9 @@
 import { describeIssues } from '../../core/events.schema.ts';
 import { FloorboardError } from '../../core/errors.ts';
-import { hourlyBucketSchema, type HourlyBucket } from './storage.ts';
+import { hourlyBucketSchema, type HourlyBucket, type HourlyBucketInput } from './storage.ts';
 
-/** Additive columns of `hourly_buckets` after the key (line_id, bucket_start), in binding order. */
-export const BUCKET_VALUE_COLUMNS = [
+/** Additive columns of `hourly_buckets` as schema version 2 made them (frozen: migrations use it). */
+export const BUCKET_V2_VALUE_COLUMNS = [
   ['all_time_ms', 'ms'],
   ['planned_ms', 'ms'],
   ['planned_stop_ms', 'ms'],
@@ -22,14 +22,20 @@ export const BUCKET_VALUE_COLUMNS = [
   ['loss_reduced_yield_ms', 'ms'],
 ] as const;
 
+/** Columns added by schema version 4: breakdown count, and the reason tallies as JSON text (null before). */
+export const BUCKET_V4_COLUMNS = ['breakdown_count', 'reasons'] as const;
+
+/** Value columns of `hourly_buckets` after the key (line_id, bucket_start), in binding order. */
+export const BUCKET_VALUE_COLUMNS = [...BUCKET_V2_VALUE_COLUMNS.map(([name]) => name), ...BUCKET_V4_COLUMNS] as const;
+
 /** Every column of `hourly_buckets`, key first. */
-export const BUCKET_COLUMNS = ['line_id', 'bucket_start', ...BUCKET_VALUE_COLUMNS.map(([name]) => name)] as const;
+export const BUCKET_COLUMNS = ['line_id', 'bucket_start', ...BUCKET_VALUE_COLUMNS] as const;
 
 /**
  * Validates buckets (every bad one is listed with its index) and keeps the last of any repeated
  * (lineId, start): PostgreSQL refuses to update one row twice in a single statement.
  */
-export function checkBuckets(rows: readonly HourlyBucket[]): HourlyBucket[] {
+export function checkBuckets(rows: readonly HourlyBucketInput[]): HourlyBucket[] {
   const problems: string[] = [];
   const parsed = new Map<string, HourlyBucket>();
   rows.forEach((row, index) => {
@@ -44,16 +50,17 @@ export function checkBuckets(rows: readonly HourlyBucket[]): HourlyBucket[] {
 }
 
 /** Values in BUCKET_COLUMNS order. */
-export function toBucketValues(b: HourlyBucket): (string | number)[] {
+export function toBucketValues(b: HourlyBucket): (string | number | null)[] {
   const l = b.lossMs;
   return [
     b.lineId, b.start, b.allTimeMs, b.plannedMs, b.plannedStopMs, b.stopMs, b.runMs, b.idealMs,
     b.good, b.reject, b.stopCount, b.minorStopCount,
     l.breakdown, l.setup, l['minor-stop'], l['reduced-speed'], l['process-defect'], l['reduced-yield'],
+    b.breakdownCount, b.reasons === null ? null : JSON.stringify(b.reasons),
   ];
 }
 
-type BucketRow = Record<(typeof BUCKET_COLUMNS)[number], string | number>;
+type BucketRow = Record<(typeof BUCKET_COLUMNS)[number], string | number | null>;
 
 /** A row back to a bucket (PostgreSQL hands bigints back as strings). */
 export function fromBucketRow(row: BucketRow): HourlyBucket {
@@ -79,5 +86,8 @@ export function fromBucketRow(row: BucketRow): HourlyBucket {
       'process-defect': n('loss_process_defect_ms'),
       'reduced-yield': n('loss_reduced_yield_ms'),
     },
+    breakdownCount: n('breakdown_count'),
+    // Written by this codec from checked buckets, so parsed without a second validation.
+    reasons: row.reasons === null ? null : (JSON.parse(String(row.reasons)) as HourlyBucket['reasons']),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeIssues, eventEnvelopeSchema, eventSchema, type FloorEvent } from '../../core/events.schema.ts';
+import { describeIssues, eventEnvelopeSchema, type FloorEvent } from '../../core/events.schema.ts';
+import { compiledEventSchema } from '../../core/event-parser.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import { receiptSchema, type EventPage, type StoredEvent, type StoredEventInput, type UnreadableEvent } from './storage.ts';
 
@@ -56,7 +57,7 @@ export function toRowValues(record: StoredEventInput): EventRowValues {
   ];
 }
 
-const recordCheckSchema = z.object({ event: eventEnvelopeSchema.loose() }).extend(receiptSchema.shape);
+const recordCheckSchema = z.object({ event: z.looseObject(eventEnvelopeSchema.shape) }).extend(receiptSchema.shape);
 
 const isMs = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
 const isText = (s: unknown) => typeof s === 'string' && s.length > 0;
@@ -133,7 +134,7 @@ export function fromRow(row: EventRow): StoredEvent | UnreadableEvent {
     lineId: row.line_id,
     stationId: row.station_id,
   };
-  const parsed = eventSchema.safeParse(candidate);
+  const parsed = compiledEventSchema.safeParse(candidate);
   if (!parsed.success) return { storageSeq, id: row.id, issues: describeIssues(parsed.error) };
   return {
     storageSeq,

@@ -1,4 +1,4 @@
-import { BUCKET_VALUE_COLUMNS } from './bucket-codec.ts';
+import { BUCKET_V2_VALUE_COLUMNS } from './bucket-codec.ts';
 
 /**
  * Ordered, versioned schema migrations, one SQL text per dialect. Append only: a released
@@ -122,10 +122,22 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (line_id, bucket_start)
       );`,
   },
+  {
+    version: 4,
+    name: 'hourly buckets: breakdown count and reason tallies',
+    // reasons: JSON text of the hour's every (loss, reason) tally; NULL marks a bucket written
+    // before this version, which history queries do not use until the service rewrites it.
+    sqlite: `
+      ALTER TABLE hourly_buckets ADD COLUMN breakdown_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hourly_buckets ADD COLUMN reasons TEXT;`,
+    postgres: `
+      ALTER TABLE hourly_buckets ADD COLUMN breakdown_count bigint NOT NULL DEFAULT 0;
+      ALTER TABLE hourly_buckets ADD COLUMN reasons text;`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {
-  return BUCKET_VALUE_COLUMNS.map(([name, kind]) => `${name} ${kind === 'ms' ? msType : countType} NOT NULL`).join(
+  return BUCKET_V2_VALUE_COLUMNS.map(([name, kind]) => `${name} ${kind === 'ms' ? msType : countType} NOT NULL`).join(
     ',\n        ',
   );
 }

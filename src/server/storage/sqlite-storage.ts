@@ -5,6 +5,7 @@ import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, 
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
 import { fromDeadLetterRow, fromDeviceRow, parseLimit, type DeadLetterRow, type DeviceRow } from './row-codecs.ts';
 import { bucketUpsertSql, buildBucketQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
+import { SqliteEventWriter, type EventRowSql } from './sqlite-event-writer.ts';
 import {
   deviceSchema,
   type DeadLetter,
@@ -16,9 +17,25 @@ import {
   type StoredEventInput,
 } from './storage.ts';
 
-/** Rows per multi-row insert statement: 25 x 14 columns, far below SQLite's parameter limit. */
-const INSERT_CHUNK = 25;
+/**
+ * Rows per multi-row insert statement, largest first: 100 x 14 columns is far below SQLite's
+ * parameter limit (32,766), and cost ~1 us less CPU per event than 25 rows (A/B, same process).
+ */
+const INSERT_CHUNKS = [100, 10, 1] as const;
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+
+/** The statements of the event writer thread (see sqlite-event-writer.ts). */
+const EVENT_ROW_SQL: EventRowSql = {
+  lookupSql: 'SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))',
+  insertSql: Object.fromEntries(
+    INSERT_CHUNKS.map((rows) => [
+      rows,
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(placeholders(EVENT_COLUMNS.length)).join(', ')} ON CONFLICT (id) DO NOTHING`,
+    ]),
+  ),
+  chunks: INSERT_CHUNKS,
+  width: EVENT_COLUMNS.length,
+};
 
 /**
  * Opens (creating if needed) a SQLite database file. WAL lets readers run beside the one writer;
@@ -35,16 +52,19 @@ export function openSqliteStorage(file: string): Storage {
   } catch (error) {
     throw storageFailed(`open ${file}`, error);
   }
-  return new SqliteStorage(db);
+  return new SqliteStorage(db, new SqliteEventWriter(file, EVENT_ROW_SQL));
 }
 
 class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  /** Event inserts run on a worker thread with its own connection (docs/adr/0006). */
+  readonly #events: SqliteEventWriter;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, events: SqliteEventWriter) {
     this.#db = db;
+    this.#events = events;
   }
 
   /** Statements are prepared on first use (after migrate) and kept: preparing is the slow part. */
@@ -88,43 +108,28 @@ class SqliteStorage implements Storage {
     });
   }
 
-  insertEvents(records: readonly StoredEventInput[]): Promise<InsertResult> {
-    return this.#run('insert events', () => {
+  async insertEvents(records: readonly StoredEventInput[]): Promise<InsertResult> {
+    try {
       checkRecords(records);
       const { unique, repeated } = dedupeBatch(records);
-      // Its own statement: pluck() changes a prepared statement for every user of it.
-      const existing = this.#prepare('SELECT id AS stored_id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck();
-      const inserted: string[] = [];
-      const duplicates: string[] = [];
-      const write = this.#db.transaction(() => {
-        // Inside the IMMEDIATE transaction nobody else can write, so the ids found now are exactly
-        // the duplicates; the rest go in with multi-row statements (a statement call costs about
-        // as much as SQLite's own work for a row). ON CONFLICT stays as the guard.
-        const stored = new Set(existing.all(JSON.stringify(unique.map((r) => r.event.id))) as string[]);
-        const fresh: StoredEventInput[] = [];
-        for (const record of unique) {
-          if (stored.has(record.event.id)) duplicates.push(record.event.id);
-          else {
-            fresh.push(record);
-            inserted.push(record.event.id);
-          }
-        }
-        let i = 0;
-        for (; i + INSERT_CHUNK <= fresh.length; i += INSERT_CHUNK) {
-          const values: unknown[] = [];
-          for (let j = i; j < i + INSERT_CHUNK; j++) values.push(...toRowValues(fresh[j]!));
-          this.#insertRows(INSERT_CHUNK).run(values);
-        }
-        for (; i < fresh.length; i++) this.#insertRows(1).run(toRowValues(fresh[i]!));
-      });
-      write.immediate();
-      return { inserted, duplicates: [...duplicates, ...repeated] };
-    });
-  }
-
-  #insertRows(rows: number): Database.Statement {
-    const row = placeholders(EVENT_COLUMNS.length);
-    return this.#prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')} ON CONFLICT (id) DO NOTHING`);
+      if (unique.length === 0) return { inserted: [], duplicates: repeated };
+      // Row values are built here (they need the records) and sent flat: one array of strings and
+      // numbers is the cheapest thing to copy to the writer thread (~0.7 us per event).
+      const width = EVENT_COLUMNS.length;
+      const ids: string[] = new Array(unique.length);
+      const values: unknown[] = new Array(unique.length * width);
+      for (let r = 0; r < unique.length; r++) {
+        const row = toRowValues(unique[r]!);
+        ids[r] = row[0];
+        for (let c = 0; c < width; c++) values[r * width + c] = row[c];
+      }
+      const stored = await this.#events.write(ids, values);
+      if (stored.length === 0) return { inserted: ids, duplicates: repeated };
+      const isStored = new Set(stored);
+      return { inserted: ids.filter((id) => !isStored.has(id)), duplicates: [...stored, ...repeated] };
+    } catch (error) {
+      throw storageFailed('insert events', error);
+    }
   }
 
   listEvents(query?: Parameters<Storage['listEvents']>[0]): Promise<EventPage> {
@@ -213,7 +218,8 @@ class SqliteStorage implements Storage {
     );
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#events.close();
     return this.#run('close', () => {
       if (this.#db.open) this.#db.close();
     });

@@ -31,7 +31,7 @@ export interface Storage {
   /** Newest first. */
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
   /** Inserts or overwrites the buckets keyed by (lineId, start), in one transaction. */
-  upsertHourlyBuckets(rows: readonly HourlyBucket[]): Promise<void>;
+  upsertHourlyBuckets(rows: readonly HourlyBucketInput[]): Promise<void>;
   /** Buckets with `from <= start < to`, ordered by line then start. */
   listHourlyBuckets(query: BucketQuery): Promise<HourlyBucket[]>;
   /** Inserts or updates a device; `lastSeq` and `lastSeenAt` never move backwards. */
@@ -74,9 +74,9 @@ export interface InsertResult {
 export const eventQuerySchema = z.object({
   lineIds: z.array(topicIdSchema).optional(),
   /** Corrected time, inclusive. */
-  from: epochMsSchema.optional(),
+  from: z.optional(epochMsSchema),
   /** Corrected time, exclusive. */
-  to: epochMsSchema.optional(),
+  to: z.optional(epochMsSchema),
   /** Only events stored after this storage sequence (catch-up). */
   afterSeq: z.number().int().min(0).optional(),
   /** `seq` (default): storage order, for catch-up. `time`: corrected time, then storage order. */
@@ -149,8 +149,27 @@ export const hourlyBucketSchema = z.object({
     'process-defect': duration,
     'reduced-yield': duration,
   }) satisfies z.ZodType<Record<BigLoss, number>>,
+  /** Stops booked to breakdown (MTBF, MTTR); 0 in buckets written before schema version 4. */
+  breakdownCount: count.default(0),
+  /**
+   * Every reason tally of the hour (stop time and stops first counted in it); null in buckets
+   * written before schema version 4, which a history query therefore cannot use.
+   */
+  reasons: z
+    .array(
+      z.object({
+        reasonId: z.string().min(1).nullable(),
+        loss: z.enum(['breakdown', 'setup', 'minor-stop', 'reduced-speed', 'process-defect', 'reduced-yield']),
+        durationMs: duration,
+        count,
+      }),
+    )
+    .nullable()
+    .default(null),
 });
 export type HourlyBucket = z.infer<typeof hourlyBucketSchema>;
+/** A bucket as written: the two later fields may be left out (then 0 and null). */
+export type HourlyBucketInput = z.input<typeof hourlyBucketSchema>;
 
 export const bucketQuerySchema = z.object({
   lineIds: z.array(topicIdSchema).optional(),

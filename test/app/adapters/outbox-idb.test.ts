@@ -54,6 +54,18 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
     expect(seqs).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('moves past a counter that is behind the waiting entries (a restored profile) instead of failing', async () => {
+    const seqs = await page.evaluate(async () => {
+      const { db, append } = await lab.open('seq-behind');
+      const out: (number | string)[] = [await append(), await append(), await append()];
+      await db.put('meta', 1, 'seq'); // a valid counter, but seqs 1 and 2 still wait in the outbox
+      out.push(await append().catch((e: Error) => e.message));
+      out.push(await append().catch((e: Error) => e.message));
+      return out;
+    });
+    expect(seqs).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('quarantines a damaged record: the rest load in seq order, new entries still go in', async () => {
     const result = await page.evaluate(async () => {
       const { db, box, append } = await lab.open('corrupt');

@@ -25,6 +25,15 @@ function bucket(lineId: string, start: number, scale = 1): HourlyBucket {
       'process-defect': 17_000,
       'reduced-yield': 0,
     },
+    breakdownCount: 2 * scale,
+    // Reason tallies survive the round trip, an unclassified (null) reason included.
+    reasons:
+      scale === 1
+        ? null
+        : [
+            { reasonId: 'jam', loss: 'breakdown', durationMs: 300_000, count: 2 },
+            { reasonId: null, loss: 'minor-stop', durationMs: 45_000.5, count: 9 },
+          ],
   };
 }
 

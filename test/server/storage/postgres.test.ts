@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../../../src/server/storage/open-storage.ts';
 import { openPostgresStorage } from '../../../src/server/storage/postgres-storage.ts';
 import type { Storage } from '../../../src/server/storage/storage.ts';
+import { migrations } from '../../../src/server/storage/migrations.ts';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { storageContract } from './storage.contract.ts';
 
@@ -44,7 +45,7 @@ describe('PostgreSQL adapter', () => {
   it('is what openStorage returns for the server URL, and reports an unreachable server as storage-failed', async () => {
     const storage = openStorage(await server.createDatabase(), '/nonexistent-unused');
     expect(storage.kind).toBe('postgres');
-    expect(await storage.migrate()).toEqual([1, 2]);
+    expect(await storage.migrate()).toEqual(migrations.map((m) => m.version));
     await storage.close();
     const down = openPostgresStorage('postgres://postgres@127.0.0.1:1/none');
     await expect(down.listDevices()).rejects.toMatchObject({ code: 'storage-failed' });

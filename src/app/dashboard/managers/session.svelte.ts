@@ -1,15 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ulid } from 'ulid';
 import { loginResultSchema, type LoginRequest } from '../../services/api-client.ts';
 
 /** A dashboard session: who signed in, their token and MQTT credentials; kept for this browser tab. */
 export const dashboardSessionSchema = z.object({
-  token: z.string().min(1),
-  expiresAt: z.number().int(),
+  token: z.string().check(z.minLength(1)),
+  expiresAt: z.number().check(z.int()),
   user: loginResultSchema.shape.user,
-  deviceId: z.string().min(1),
+  deviceId: z.string().check(z.minLength(1)),
   /** Next per-device sequence number for the entries a lead publishes (gap-free from 0). */
-  seq: z.number().int().min(0),
+  seq: z.number().check(z.int(), z.minimum(0)),
 });
 export type DashboardSession = z.infer<typeof dashboardSessionSchema>;
 export type DashboardRole = 'operator' | 'lead' | 'manager' | 'admin';

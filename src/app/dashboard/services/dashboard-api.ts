@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { FloorboardError } from '../../../core/errors.ts';
 import { plantSchema, type Plant } from '../../../core/plant.schema.ts';
 import { auditSchema, oeeReportSchema, paretoSchema, stopsSchema, timelineSchema } from './history.schema.ts';
@@ -33,7 +33,7 @@ async function fetchChecked(path: string, token: string, timeoutMs: number): Pro
   throw new FloorboardError(code, body.success ? body.data.error.message : `${path} answered ${response.status}`);
 }
 
-async function get<T>(path: string, schema: z.ZodType<T>, token: string, timeoutMs = 15_000): Promise<T> {
+async function get<T>(path: string, schema: z.ZodMiniType<T>, token: string, timeoutMs = 15_000): Promise<T> {
   const response = await fetchChecked(path, token, timeoutMs);
   const parsed = schema.safeParse(await response.json());
   if (!parsed.success) throw new FloorboardError('internal', `${path} answered an unexpected shape`, { cause: parsed.error });

@@ -1,14 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { correctablePayloadSchema } from '../../../core/events.schema.ts';
-import { lossCategorySchema } from '../../../core/plant.schema.ts';
+import { lossCategories, type LossCategory } from '../../../core/plant.schema.ts';
 
 /**
  * The shapes of the history API (GET /api/oee, /stops, /timeline, /pareto) that the dashboards
  * read. Only the fields used are kept (zod strips the rest), so a bigger answer costs no memory.
  */
-const ratio = z.number().nullable();
-const bigLoss = lossCategorySchema.exclude(['planned']);
-const reasonLossSchema = z.object({ reasonId: z.string().nullable(), loss: bigLoss, durationMs: z.number(), count: z.number() });
+const ratio = z.nullable(z.number());
+const bigLoss = z.enum(lossCategories.filter((l): l is Exclude<LossCategory, 'planned'> => l !== 'planned'));
+const reasonLossSchema = z.object({ reasonId: z.nullable(z.string()), loss: bigLoss, durationMs: z.number(), count: z.number() });
 
 export const figuresSchema = z.object({
   plannedMs: z.number(),
@@ -54,8 +54,8 @@ export const stopSchema = z.object({
   id: z.string(),
   start: z.number(),
   end: z.number(),
-  reasonId: z.string().nullable(),
-  loss: lossCategorySchema,
+  reasonId: z.nullable(z.string()),
+  loss: z.enum(lossCategories),
   isOpen: z.boolean(),
   durationMs: z.number(),
   stationId: z.string(),
@@ -63,7 +63,7 @@ export const stopSchema = z.object({
   /** The event that opened the stop: what a void cancels. */
   originEventId: z.string(),
   /** The event that sets the reason now (its payload in force): what a reclassification supersedes. */
-  reasonEvent: z.object({ id: z.string(), type: z.enum(['stop.start', 'stop.classify', 'stop.split']), author: z.string(), ts: z.number(), payload: correctablePayloadSchema }).nullable(),
+  reasonEvent: z.nullable(z.object({ id: z.string(), type: z.enum(['stop.start', 'stop.classify', 'stop.split']), author: z.string(), ts: z.number(), payload: correctablePayloadSchema })),
 });
 export type StopView = z.infer<typeof stopSchema>;
 export const stopsSchema = z.object({ lines: z.array(z.object({ lineId: z.string(), stops: z.array(stopSchema) })) });
@@ -72,7 +72,7 @@ export const timelineSchema = z.object({
   lines: z.array(
     z.object({
       lineId: z.string(),
-      segments: z.array(z.object({ start: z.number(), end: z.number(), state: z.enum(['running', 'stopped']), stopId: z.string().nullable(), reasonId: z.string().nullable(), loss: z.string().nullable() })),
+      segments: z.array(z.object({ start: z.number(), end: z.number(), state: z.enum(['running', 'stopped']), stopId: z.nullable(z.string()), reasonId: z.nullable(z.string()), loss: z.nullable(z.string()) })),
     }),
   ),
 });
@@ -90,8 +90,8 @@ export const auditEntrySchema = z.object({
   authorName: z.string(),
   ts: z.number(),
   target: z.string(),
-  before: correctablePayloadSchema.nullable(),
-  after: correctablePayloadSchema.nullable(),
+  before: z.nullable(correctablePayloadSchema),
+  after: z.nullable(correctablePayloadSchema),
   reason: z.string(),
   isVoided: z.boolean(),
 });

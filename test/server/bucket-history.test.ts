@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeOee, type FloorEvent, type OeeQuery, type Plant } from '../../src/core/index.ts';
+import { composesFromHours, eventsBetween, oeeFromBuckets } from '../../src/server/http/bucket-history.ts';
+import { LOOKBACK_MS, startBucketWriter, type BucketWriter } from '../../src/server/live/hourly-buckets.ts';
+import { openStorage } from '../../src/server/storage/open-storage.ts';
+import type { Storage, StoredEventInput } from '../../src/server/storage/storage.ts';
+import { EventMaker, H, makePlant, MIN, MONDAY } from '../core/oee/fixtures.ts';
+
+const DAY = 24 * H;
+const SHIFTS = [
+  { id: 'early', name: 'Early', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '06:00', end: '14:00', breaks: [{ name: 'Lunch', start: '10:15', end: '10:45' }] },
+  { id: 'late', name: 'Late', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '14:00', end: '22:00' },
+] as const;
+
+/** Five days on l1 and l2: stops across hour and shift edges, over the night, minor, planned, classified late, one open at the end. */
+function fiveDays(): FloorEvent[] {
+  const m = new EventMaker();
+  const out: FloorEvent[] = [];
+  for (let d = 0; d < 5; d++) {
+    const day = MONDAY + d * DAY;
+    for (const lineId of ['l1', 'l2']) {
+      const opts = { lineId };
+      out.push(...m.stop(day + 5 * H + 30 * MIN, day + 6 * H + 20 * MIN, { ...opts, reasonId: 'jam' })); // open at shift start
+      out.push(...m.stop(day + 7 * H + 50 * MIN, day + 8 * H + 20 * MIN, { ...opts, reasonId: 'jam' })); // across an hour edge
+      out.push(...m.stop(day + 9 * H + 5 * MIN, day + 9 * H + 6 * MIN, { ...opts, reasonId: 'small' }));
+      const [shortStart, shortEnd] = m.stop(day + 9 * H + 30 * MIN, day + 9 * H + 31 * MIN, opts); // minor by length
+      out.push(shortStart, shortEnd);
+      out.push(...m.stop(day + 10 * H + 5 * MIN, day + 10 * H + 40 * MIN, { ...opts, reasonId: 'maint' })); // planned, over the break
+      out.push(...m.stop(day + 12 * H + 40 * MIN, day + 13 * H + 10 * MIN, { ...opts, reasonId: 'setup' }));
+      const [open, close] = m.stop(day + 13 * H + 30 * MIN, day + 14 * H + 30 * MIN, opts); // across the shift change
+      out.push(open, close, m.ev(day + 16 * H, { type: 'stop.classify', stopId: open.id, reasonId: 'jam' }, opts)); // classified later
+      out.push(...m.stop(day + 21 * H + 30 * MIN, day + 30 * H + 30 * MIN, opts)); // overnight, into the next early shift
+      for (let h = 6; h < 22; h++) out.push(m.count(day + h * H + 30 * MIN + d * 1000, h === 11 ? 4000 : 2000 + h * 50 + d, h % 3, h % 2 ? 'p1' : 'p2', lineId));
+    }
+  }
+  // Still open at `now` on l1.
+  out.push(m.ev(MONDAY + 4 * DAY + 10 * H + 10 * MIN, { type: 'stop.start', stopId: 'open-at-now' }, { lineId: 'l1' }));
+  return out.sort((a, b) => a.ts - b.ts);
+}
+
+const record = (event: FloorEvent): StoredEventInput => ({ event, receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts, topic: `t/${event.lineId}` });
+
+/** Flushes until nothing is marked (the writer's own start flush may be running). */
+async function settle(w: BucketWriter): Promise<void> {
+  for (let i = 0; i < 2000 && w.staleFrom() < Number.POSITIVE_INFINITY; i++) {
+    await w.flush();
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  expect(w.staleFrom()).toBe(Number.POSITIVE_INFINITY);
+}
+
+/** Every number within 1e-6 (far tighter than the hundredth asked), everything else equal. */
+function expectSameNumbers(actual: unknown, expected: unknown, path = 'report'): void {
+  if (typeof expected === 'number') {
+    expect(typeof actual, path).toBe('number');
+    expect(Math.abs((actual as number) - expected), `${path}: ${String(actual)} vs ${expected}`).toBeLessThanOrEqual(1e-6);
+  } else if (Array.isArray(expected)) {
+    expect(Array.isArray(actual), path).toBe(true);
+    expect((actual as unknown[]).length, `${path}.length`).toBe(expected.length);
+    expected.forEach((e, i) => expectSameNumbers((actual as unknown[])[i], e, `${path}.${i}`));
+  } else if (expected !== null && typeof expected === 'object') {
+    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
+    for (const [k, v] of Object.entries(expected)) expectSameNumbers((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+  } else expect(actual, path).toEqual(expected);
+}
+
+describe('OEE history from hourly buckets', () => {
+  const plant: Plant = makePlant({ shifts: SHIFTS as never });
+  const events = fiveDays();
+  const now = MONDAY + 4 * DAY + 10 * H + 20 * MIN;
+  let dir: string;
+  let storage: Storage;
+  let writer: BucketWriter;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fb-buckets-'));
+    storage = openStorage(undefined, dir);
+    await storage.migrate();
+    await storage.insertEvents(events.map(record));
+    writer = startBucketWriter({ storage, plant, now: () => now, log: () => {}, flushMs: 3_600_000 });
+    await settle(writer);
+    // Every hour written on its own, as a late event rewrites it: a stop must still count once.
+    for (let h = MONDAY - DAY; h < now; h += H) {
+      writer.touch([{ ...record(events[0]!), correctedTs: h, event: { ...events[0]!, type: 'count', productId: 'p1', good: 0, reject: 0, lineId: 'l1' } as FloorEvent }]);
+      await settle(writer);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    writer.stop();
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** What the raw path computes: the events from a day before `from` to a day after `to`. */
+  async function raw(query: OeeQuery) {
+    const lineIds = query.lineIds ?? ['l1', 'l2', 'l3'];
+    return computeOee(plant, await eventsBetween(storage, lineIds, query.from - LOOKBACK_MS, query.to + LOOKBACK_MS), query);
+  }
+
+  const windows = [
+    { name: 'whole hours up to now', from: MONDAY + DAY, to: MONDAY + 4 * DAY + 11 * H },
+    { name: 'from inside an overnight stop, to mid-hour', from: MONDAY + DAY + 3 * H + 17 * MIN, to: MONDAY + 4 * DAY + 9 * H + 5 * MIN },
+    { name: 'a closed past window', from: MONDAY + 2 * H, to: MONDAY + 3 * DAY },
+  ];
+  for (const w of windows) {
+    for (const by of ['hour', 'day', 'window', 'shift'] as const) {
+      it(`gives the raw-event report by ${by}, ${w.name}`, async () => {
+        const query = { from: w.from, to: w.to, now, by, lineIds: ['l1', 'l2'] };
+        const fromBuckets = await oeeFromBuckets({ storage, bucketsStaleFrom: writer.staleFrom }, plant, query);
+        expect(fromBuckets, 'answered from buckets').not.toBeNull();
+        const expected = await raw(query);
+        // The scenario books what the buckets must carry: reasons, breakdowns, minor stops.
+        expect(expected.site.total.topReasons.length).toBeGreaterThanOrEqual(4);
+        expect(expected.site.total.mtbfMs).not.toBeNull();
+        expect(expected.site.total.minorStopCount).toBeGreaterThan(0);
+        expectSameNumbers(fromBuckets, expected);
+      });
+    }
+  }
+
+  it('falls back to raw events for short windows, shifts off the hour, and hours never written', async () => {
+    const deps = { storage, bucketsStaleFrom: writer.staleFrom };
+    expect(await oeeFromBuckets(deps, plant, { from: MONDAY + DAY, to: MONDAY + 2 * DAY, now, by: 'window', lineIds: ['l1'] })).toBeNull();
+    const halfHour = makePlant({ shifts: [{ id: 'early', name: 'Early', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '06:30', end: '14:30' }] });
+    const long = { from: MONDAY + DAY, to: MONDAY + 4 * DAY, now, lineIds: ['l1'] };
+    expect(composesFromHours(halfHour, { ...long, by: 'shift' })).toBe(false);
+    expect(composesFromHours(halfHour, { ...long, by: 'day' })).toBe(true);
+    expect(composesFromHours(plant, { ...long, by: 'shift' })).toBe(true);
+    expect(await oeeFromBuckets(deps, halfHour, { ...long, by: 'shift' })).toBeNull();
+    expect(await oeeFromBuckets(deps, plant, { ...long, by: 'day' })).not.toBeNull();
+    // Hours before the buckets began: never answered from an incomplete set.
+    expect(await oeeFromBuckets(deps, plant, { ...long, from: MONDAY - 3 * DAY, by: 'day' })).toBeNull();
+    // Without a bucket writer nobody knows which hours are current.
+    expect(await oeeFromBuckets({ storage }, plant, { ...long, by: 'day' })).toBeNull();
+  });
+});
