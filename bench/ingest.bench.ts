@@ -7,6 +7,7 @@
  * service during the load (open it in Chrome DevTools or speedscope).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
@@ -24,6 +25,21 @@ const PLANT = new URL('../test/fixtures/test.plant.json', import.meta.url).pathn
 const SITE = 'test-site';
 /** BENCH_CPU_PROFILE=path: a V8 CPU profile of the service process during the load only (path.<broker>.cpuprofile). */
 const PROFILE = process.env.BENCH_CPU_PROFILE;
+
+/**
+ * CPU time of this process's main thread (the service's event loop) in microseconds, from Linux's
+ * /proc (user + system clock ticks of 10 ms: fine over a run of seconds); null elsewhere. The rest
+ * of `process.cpuUsage` is the SQLite writer thread, V8's GC and compiler threads.
+ */
+function mainThreadCpuUs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -110,12 +126,14 @@ async function run(broker: Broker) {
     await profiler.post('Profiler.start');
   }
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuUs();
   child.send({ url: broker.url, site: SITE, connections: CONNECTIONS, perConnection, batch: BATCH, credentials });
   const load = await new Promise<{ ackMs: number; rawMs: number; acked: number; raw: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { ackMs: number; rawMs: number; acked: number; raw: number }));
     child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
   });
   const cpu = process.cpuUsage(cpuBefore);
+  const mainAfter = mainThreadCpuUs();
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     await writeFile(`${PROFILE}.${broker.name.replace(/\W+/g, '-')}.cpuprofile`, JSON.stringify(profile));
@@ -128,7 +146,9 @@ async function run(broker: Broker) {
   const rawRate = total / (load.rawMs / 1000);
   return { broker: broker.name, events: total, stored, acked: load.acked, committedAndAckedPerSec: Math.round(ackRate), rawDeliveryPerSec: Math.round(rawRate), ratio: +(ackRate / rawRate).toFixed(2),
     // CPU of this process (the service; the load runs in the child) per event: robust to a busy machine.
-    serviceCpuUsPerEvent: +((cpu.user + cpu.system) / total).toFixed(1) };
+    serviceCpuUsPerEvent: +((cpu.user + cpu.system) / total).toFixed(1),
+    // Of which the event loop's thread: the one that bounds the rate when other cores are free.
+    mainThreadUsPerEvent: mainBefore === null || mainAfter === null ? null : +((mainAfter - mainBefore) / total).toFixed(1) };
 }
 
 const results = [];

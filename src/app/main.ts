@@ -1,9 +1,10 @@
 // The tablet's entry point: the only place where adapters are wired together.
+// First import: IndexedDB opens while the rest of the bundle is evaluated (see db-early.ts).
+import { earlyDb } from './adapters/db-early.ts';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 import { topics } from '../core/topics.ts';
-import { openFloorboardDb } from './adapters/db.ts';
 import { OutboxIdb } from './adapters/outbox-idb.ts';
 import { CacheIdb } from './adapters/cache-idb.ts';
 import { SyncEngine } from './services/sync-engine.ts';
@@ -17,7 +18,7 @@ import { lineLive } from './managers/line-live.svelte.ts';
 
 async function start(): Promise<void> {
   performance.mark('fb:script');
-  const db = await openFloorboardDb();
+  const db = await earlyDb;
   performance.mark('fb:db-open');
   const outbox = new OutboxIdb(db);
   // Independent reads: run them side by side.

@@ -1,8 +1,11 @@
 import { test, expect } from '@playwright/test';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { ulid } from 'ulid';
 import { topics } from '../../src/core/topics.ts';
-import { TestService } from './support/test-service.ts';
+import { FIXTURE_PLANT, TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
@@ -16,17 +19,17 @@ test.afterEach(async ({ context }) => {
   await svc?.dispose();
 });
 
-/** The machine gateway of station a1 reports its states, each `agoMs` ago; returns the event ids. */
-async function machineReports(states: readonly { state: 'stopped' | 'running'; agoMs: number }[]): Promise<string[]> {
+/** The machine gateway reports the states of a station (a1 unless said), each `agoMs` ago; returns the event ids. */
+async function machineReports(states: readonly { state: 'stopped' | 'running'; agoMs: number }[], station = 'a1'): Promise<string[]> {
   const res = await fetch(`${svc.url}/api/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-dev' }),
   });
   const { token } = (await res.json()) as { token: string };
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${svc.service!.mqttPort}`, { username: 'gw-a', password: token, clientId: 'gw-dev', reconnectPeriod: 0 });
   const events = states.map(({ state, agoMs }, seq) => ({
-    v: 1, id: ulid(), deviceId: 'gw-dev', seq, ts: Date.now() - agoMs, author: 'gw-a', lineId: 'line-a', stationId: 'a1', type: 'machine.state', state,
+    v: 1, id: ulid(), deviceId: 'gw-dev', seq, ts: Date.now() - agoMs, author: 'gw-a', lineId: 'line-a', stationId: station, type: 'machine.state', state,
   }));
-  await client.publishAsync(topics.signals({ site: 'test-site', area: 'assembly', line: 'line-a', station: 'a1' }), JSON.stringify({ events }), { qos: 1 });
+  await client.publishAsync(topics.signals({ site: 'test-site', area: 'assembly', line: 'line-a', station }), JSON.stringify({ events }), { qos: 1 });
   await client.endAsync();
   return events.map((e) => e.id);
 }
@@ -83,4 +86,31 @@ test('a machine stop that already ended without a reason is listed, split and cl
   const stored = (await svc.events()).map((s) => s.event);
   expect(stored.filter((e) => e.type === 'stop.split')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
   expect(stored.filter((e) => e.type === 'stop.classify')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
+});
+
+test("the list holds the tablet's own station's machine stops, not those of the line's other stations", async ({ context }) => {
+  // The line's gateway reports both of its stations here (a1 and a2).
+  const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { users: { id: string; stations?: string[] }[] };
+  plant.users.find((u) => u.id === 'gw-a')!.stations = ['a1', 'a2'];
+  const plantFile = join(await mkdtemp(join(tmpdir(), 'floorboard-plant-')), 'plant.json');
+  await writeFile(plantFile, JSON.stringify(plant));
+  await svc.down();
+  await svc.up(plantFile);
+
+  // a1 stopped for 6 minutes and runs again; a2 stopped 3 minutes ago and is still down, so the
+  // line's live status is a2's stop awaiting a reason.
+  await machineReports([{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
+  await machineReports([{ state: 'stopped', agoMs: 3 * 60_000 }], 'a2');
+  await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(3);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+
+  const list = tablet.page.getByTestId('needs-reason');
+  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
+  await expect(list.getByRole('listitem')).toContainText('6 min');
+  // Classified here, nothing of a1 is left: a2's open stop is for the a2 tablet to explain.
+  await list.getByRole('button', { name: 'Give reason' }).tap();
+  await tablet.page.getByRole('button', { name: 'Setup', exact: true }).tap();
+  await tablet.waitSynced();
+  await expect(tablet.page.getByText('Every stop has a reason.')).toBeVisible();
 });

@@ -71,3 +71,37 @@ test('entries made offline survive reload and closing the page, then reach the s
   // One device, gap-free sequence numbers across reloads and operators.
   expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
 });
+
+test('offline sign-in slows down wrong PINs, then locks the tablet for a while, and a reload does not lift the lock', async ({ context }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  await svc.down();
+  await context.setOffline(true);
+  await tablet.page.getByRole('button', { name: 'Hand over' }).tap();
+  // The page's clock stands still where the test puts it: the waits are minutes long.
+  let now = Date.now();
+  await tablet.page.clock.setFixedTime(now);
+  const attempt = async (pin: string, alert: string | RegExp) => {
+    await tablet.page.getByLabel('Badge').fill('1001');
+    await tablet.page.getByLabel('PIN').fill(pin);
+    await tablet.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(tablet.page.getByRole('alert')).toHaveText(alert);
+  };
+
+  for (let i = 0; i < 3; i++) await attempt('9999', 'Badge or PIN not recognised.');
+  // Slowed down: the right PIN at once is not even checked.
+  await attempt('1234', 'Too many wrong PINs on this tablet. Try again in 5 s.');
+  for (const waitS of [5, 10, 20, 40, 80]) {
+    await tablet.page.clock.setFixedTime((now += waitS * 1000));
+    await attempt('9999', 'Badge or PIN not recognised.');
+  }
+  // Eight wrong PINs: locked for 15 minutes, even after a reload.
+  await attempt('1234', 'Too many wrong PINs on this tablet. Try again in 15 min.');
+  await tablet.page.reload();
+  await tablet.page.clock.setFixedTime((now += 14 * 60_000));
+  await attempt('1234', 'Too many wrong PINs on this tablet. Try again in 60 s.');
+
+  await tablet.page.clock.setFixedTime((now += 60_000));
+  await tablet.signIn('1001', '1234');
+  await expect(tablet.page.getByRole('note').filter({ hasText: 'Signed in offline' })).toBeVisible();
+});

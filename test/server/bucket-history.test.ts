@@ -16,11 +16,11 @@ const SHIFTS = [
 ] as const;
 
 /** Five days on l1 and l2: stops across hour and shift edges, over the night, minor, planned, classified late, one open at the end. */
-function fiveDays(): FloorEvent[] {
+function fiveDays(start = MONDAY): FloorEvent[] {
   const m = new EventMaker();
   const out: FloorEvent[] = [];
   for (let d = 0; d < 5; d++) {
-    const day = MONDAY + d * DAY;
+    const day = start + d * DAY;
     for (const lineId of ['l1', 'l2']) {
       const opts = { lineId };
       out.push(...m.stop(day + 5 * H + 30 * MIN, day + 6 * H + 20 * MIN, { ...opts, reasonId: 'jam' })); // open at shift start
@@ -37,7 +37,7 @@ function fiveDays(): FloorEvent[] {
     }
   }
   // Still open at `now` on l1.
-  out.push(m.ev(MONDAY + 4 * DAY + 10 * H + 10 * MIN, { type: 'stop.start', stopId: 'open-at-now' }, { lineId: 'l1' }));
+  out.push(m.ev(start + 4 * DAY + 10 * H + 10 * MIN, { type: 'stop.start', stopId: 'open-at-now' }, { lineId: 'l1' }));
   return out.sort((a, b) => a.ts - b.ts);
 }
 
@@ -134,7 +134,56 @@ describe('OEE history from hourly buckets', () => {
     expect(await oeeFromBuckets(deps, plant, { ...long, by: 'day' })).not.toBeNull();
     // Hours before the buckets began: never answered from an incomplete set.
     expect(await oeeFromBuckets(deps, plant, { ...long, from: MONDAY - 3 * DAY, by: 'day' })).toBeNull();
-    // Without a bucket writer nobody knows which hours are current.
+    // Without a bucket writer (or before it started) nobody knows which hours are current.
     expect(await oeeFromBuckets({ storage }, plant, { ...long, by: 'day' })).toBeNull();
+    expect(await oeeFromBuckets({ storage, bucketsStaleFrom: () => Number.NEGATIVE_INFINITY }, plant, { ...long, by: 'day' })).toBeNull();
+    // A bucket from before schema version 4 has no reason tallies: not used.
+    const [old] = await storage.listHourlyBuckets({ lineIds: ['l1'], from: MONDAY + 2 * DAY, to: MONDAY + 2 * DAY + 1 });
+    await storage.upsertHourlyBuckets([{ ...old!, reasons: null }]);
+    expect(await oeeFromBuckets(deps, plant, { ...long, by: 'day' })).toBeNull();
+    await storage.upsertHourlyBuckets([old!]);
+    expect(await oeeFromBuckets(deps, plant, { ...long, by: 'day' })).not.toBeNull();
   });
+});
+
+describe('OEE history from hourly buckets across a daylight-saving change', () => {
+  // Europe/Berlin, Friday 2025-03-28 00:00 local: the clocks go forward on Sunday the 30th (a 23-hour day).
+  const start = Date.UTC(2025, 2, 27, 23);
+  const plant: Plant = makePlant({ timezone: 'Europe/Berlin', shifts: [{ id: 'day', name: 'Day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '01:00', end: '23:00' }] });
+  const events = fiveDays(start);
+  const now = start + 4 * DAY + 12 * H;
+  let dir: string;
+  let storage: Storage;
+  let writer: BucketWriter;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fb-buckets-dst-'));
+    storage = openStorage(undefined, dir);
+    await storage.migrate();
+    await storage.insertEvents(events.map(record));
+    writer = startBucketWriter({ storage, plant, now: () => now, log: () => {}, flushMs: 3_600_000 });
+    await settle(writer);
+    // Every hour, in one run this time (the first suite writes them one by one).
+    const tick = { ...record(events[0]!), event: { ...events[0]!, type: 'count', productId: 'p1', good: 0, reject: 0, lineId: 'l1' } as FloorEvent };
+    const hours: StoredEventInput[] = [];
+    for (let h = start - DAY; h < now; h += H) hours.push({ ...tick, correctedTs: h });
+    writer.touch(hours);
+    await settle(writer);
+  }, 120_000);
+  afterAll(async () => {
+    writer.stop();
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const by of ['hour', 'day', 'window', 'shift'] as const) {
+    it(`gives the raw-event report by ${by}`, async () => {
+      const query = { from: start + 2 * H, to: start + 4 * DAY + 5 * H, now, by, lineIds: ['l1', 'l2'] };
+      const fromBuckets = await oeeFromBuckets({ storage, bucketsStaleFrom: writer.staleFrom }, plant, query);
+      expect(fromBuckets, 'answered from buckets').not.toBeNull();
+      const expected = computeOee(plant, await eventsBetween(storage, ['l1', 'l2'], query.from - LOOKBACK_MS, query.to + LOOKBACK_MS), query);
+      if (by === 'day') expect(expected.lines[0]!.buckets.map((b) => (b.end - b.start) / H)).toContain(23);
+      expectSameNumbers(fromBuckets, expected);
+    });
+  }
 });

@@ -73,4 +73,25 @@ describe('hourly bucket writer', () => {
     expect(eight?.lossMs.setup).toBe(30 * MIN);
     expect(eight?.breakdownCount).toBe(0);
   });
+
+  it('rewrites an earlier hour when a stop that looked minor there ends long after, and when a lead corrects its reason', async () => {
+    const m = new EventMaker();
+    let clock = MONDAY + 9 * H + 20_000;
+    const [start, end] = m.stop(MONDAY + 8 * H + 59 * MIN + 30_000, MONDAY + 9 * H + 10 * MIN, { reasonId: 'jam' });
+    await storage.insertEvents([record(start)]);
+    writer = startBucketWriter({ storage, plant, now: () => clock, log: () => {}, flushMs: 3_600_000 });
+    await settle(writer);
+    // 50 s old when hour 8 was written: below the 120 s small-stop threshold.
+    expect((await bucketAt(MONDAY + 8 * H))?.minorStopCount).toBe(1);
+    clock = now;
+    await storage.insertEvents([record(end)]);
+    writer.touch([record(end)]);
+    await settle(writer);
+    expect(await bucketAt(MONDAY + 8 * H)).toMatchObject({ minorStopCount: 0, stopCount: 1, breakdownCount: 1, stopMs: 30_000 });
+    const fix = m.ev(MONDAY + 12 * H, { type: 'correction', supersedes: start.id, reason: 'was a setup', replacement: { type: 'stop.start', stopId: start.id, reasonId: 'setup' } });
+    await storage.insertEvents([record(fix)]);
+    writer.touch([record(fix)]);
+    await settle(writer);
+    expect(await bucketAt(MONDAY + 8 * H)).toMatchObject({ stopCount: 1, breakdownCount: 0, reasons: [{ reasonId: 'setup', loss: 'setup', durationMs: 30_000, count: 1 }] });
+  });
 });

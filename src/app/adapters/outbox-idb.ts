@@ -21,33 +21,65 @@ type AppendTx = IDBPTransaction<FloorboardDb, ('outbox' | 'journal' | 'meta')[],
 export class OutboxIdb {
   constructor(private readonly db: Db) {}
 
+  /** The seq this tab expects the stored counter to hold (it wrote it last); null: read it first. */
+  #expectedSeq: number | null = null;
+
   /**
    * Assigns the next per-device seq, builds the event with it and commits it.
    * Resolves only after the transaction completed (durable).
+   *
+   * The tap waits for no read: once this tab knows the counter, the entry is written with the seq
+   * it expects, and the counter's read goes out in the same transaction as the writes. If another
+   * tab or a damaged profile moved the counter, the transaction is aborted before it commits and
+   * the entry is made again from the stored counter.
    */
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
-    for (let isRebuild = false; ; isRebuild = true) {
+    let mode: 'expect' | 'read' | 'rebuild' = this.#expectedSeq === null ? 'read' : 'expect';
+    for (;;) {
       const tx = this.db.transaction(['outbox', 'journal', 'meta'], 'readwrite', { durability: 'strict' });
+      let isStale = false;
       try {
-        const seq = await this.#nextSeq(tx, isRebuild);
+        let seq: number;
+        let check: Promise<void> | null = null;
+        if (mode === 'expect') {
+          seq = this.#expectedSeq!;
+          check = tx.objectStore('meta').get(SEQ_KEY).then((stored) => {
+            if (stored !== seq) {
+              isStale = true;
+              tx.abort();
+            }
+          });
+        } else {
+          seq = await this.#nextSeq(tx, mode === 'rebuild');
+        }
         const event = eventSchema.parse(build(seq)) as FloorEvent;
         const record: OutboxRecord = { id: event.id, seq, event, state: { kind: 'pending' }, clockOffsetMs };
         await Promise.all([
+          check,
           tx.objectStore('outbox').add(record),
           tx.objectStore('journal').put(event),
           tx.objectStore('meta').put(seq + 1, SEQ_KEY),
           tx.done,
         ]);
+        this.#expectedSeq = seq + 1;
         return record;
       } catch (cause) {
+        this.#expectedSeq = null;
         try {
           tx.abort();
         } catch {
           // already finished or aborted
         }
+        if (isStale) {
+          mode = 'read';
+          continue;
+        }
         // The unique seq index refused the counter's seq: the counter is behind an entry still
         // waiting (a restored or damaged profile). Rebuild it from what is stored, once.
-        if (!isRebuild && cause instanceof DOMException && cause.name === 'ConstraintError') continue;
+        if (mode !== 'rebuild' && cause instanceof DOMException && cause.name === 'ConstraintError') {
+          mode = 'rebuild';
+          continue;
+        }
         if (cause instanceof z.core.$ZodError) throw new FloorboardError('invalid-event', 'entry is not a valid event', { cause });
         throw new FloorboardError('storage-failed', 'could not save the entry on this tablet', { cause });
       }
@@ -55,8 +87,7 @@ export class OutboxIdb {
   }
 
   /**
-   * The next per-device seq, never one already used. The counter in `meta` is the source: one read
-   * in the tap's path. If it is missing or damaged (a cleared or corrupt profile) it must not restart
+   * The next per-device seq, never one already used. The counter in `meta` is the source. If it is missing or damaged (a cleared or corrupt profile) it must not restart
    * at 0: the unique seq index would refuse every new entry, and the service would see seqs it has
    * seen before. So it is rebuilt as above the highest seq in the outbox and in the journal; the same
    * rebuild runs when the seq index refused a counter that was behind (`isRebuild`).

@@ -1,6 +1,7 @@
 import type { LineStatus, OeeSnapshot } from '../../core/live.schema.ts';
 import { topics } from '../../core/topics.ts';
 import type { StopView } from '../domain/station-view.ts';
+import { liveStopOfStations, stopsOfStations } from '../domain/station-stops.ts';
 import { device } from './device.svelte.ts';
 import { station } from './station.svelte.ts';
 
@@ -14,8 +15,15 @@ const FRESH_MS = 120_000;
 class LineLiveManager {
   status = $state.raw<LineStatus | null>(null);
   snapshot = $state.raw<OeeSnapshot | null>(null);
-  /** The line's stops awaiting a reason as last fetched; memory only, so offline shows the last answer. */
+  /** This tablet's stations' stops awaiting a reason as last fetched; memory only, so offline shows the last answer. */
   fetchedStops = $state.raw<StopView[]>([]);
+  /** Whose each of the line's stops in the last answer is (stop id to station id). */
+  #stationOf = $state.raw<ReadonlyMap<string, string>>(new Map());
+  /** The stations this tablet is enrolled to. */
+  #stations = $derived(new Set(device.enrolment ? [device.enrolment.station] : []));
+  /** The line's live machine stop awaiting a reason, if it is one of this tablet's stations'. */
+  #live = $derived(liveStopOfStations(this.status, this.#stationOf, this.#stations));
+  liveStop = $derived(this.#live.stop);
   #fetching: Promise<void> | null = null;
   #isRefetchDue = false;
 
@@ -39,6 +47,8 @@ class LineLiveManager {
     if (topic === topics.lineStatus(p)) {
       const parsed = lineStatusSchema.safeParse(json);
       if (parsed.success) this.status = parsed.data;
+      // A new stop on the line: only the stops list says whose it is.
+      if (!this.#live.isKnown) void this.refreshStops();
     } else if (topic === topics.lineOee(p)) {
       const parsed = oeeSnapshotSchema.safeParse(json);
       if (parsed.success) this.snapshot = parsed.data;
@@ -46,7 +56,7 @@ class LineLiveManager {
   };
 
   /**
-   * Fetches the line's stops still awaiting a reason in the current shift. A failure keeps the
+   * Fetches the line's stops still awaiting a reason in the current shift (kept: this tablet's stations'). A failure keeps the
    * last list: offline, the tablet shows what it last knew plus its own entries.
    */
   refreshStops = async (): Promise<void> => {
@@ -78,9 +88,8 @@ class LineLiveManager {
       const from = Math.min(station.shift?.start ?? now - 8 * 3_600_000, now - 3_600_000);
       // `to` runs ahead of the tablet clock: the service cuts stops at its own now anyway.
       const res = await api.stopsNeedingReason(token, line, from, now + 3_600_000);
-      this.fetchedStops = (res.lines.find((l) => l.lineId === line)?.stops ?? []).map((s) => ({
-        stopId: s.id, start: s.start, end: s.isOpen ? null : s.end, reasonId: s.reasonId,
-      }));
+      const { stops, stationOf } = stopsOfStations(res.lines.find((l) => l.lineId === line)?.stops ?? [], this.#stations);
+      [this.fetchedStops, this.#stationOf] = [stops, stationOf];
     } catch (error) {
       console.warn('stops needing a reason not fetched', error);
     }

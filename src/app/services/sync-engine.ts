@@ -1,4 +1,5 @@
-import { ackSchema, type FloorEvent, type RejectCode } from '../../core/events.schema.ts';
+import { ackSchema, type Ack, type FloorEvent, type RejectCode } from '../../core/events.schema.ts';
+import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
 import { OutboxState } from '../../core/outbox/outbox-state.ts';
 import { backoffDelay } from '../../core/outbox/backoff.ts';
 import type { OutboxRecord } from '../../core/outbox/outbox-record.schema.ts';
@@ -56,6 +57,13 @@ const BATCH_MAX = 100;
 /** Batches in flight at once: enough to keep the pipe full, small enough to bound duplicates on a drop. */
 const WINDOW = 8;
 const ACK_TIMEOUT_MS = 15_000;
+/**
+ * Acks are committed (one IndexedDB transaction for all that arrived) once no entry was made for
+ * this long, or at the latest ACK_HOLD_MAX_MS after the first: an ack's transaction on the outbox
+ * store would otherwise hold up the operator's next tap, whose transaction needs the same store.
+ */
+const ACK_QUIET_MS = 250;
+const ACK_HOLD_MAX_MS = 1000;
 
 /**
  * Drives the outbox: commits entries, publishes batches, applies application acks (storage first,
@@ -73,6 +81,11 @@ export class SyncEngine {
   #batchNo = 0;
   #isStopped = false;
   #isConnecting = false;
+  /** Acks received and not committed yet (see ACK_QUIET_MS), oldest first. */
+  #heldAcks: Ack[] = [];
+  #heldSince = 0;
+  #lastRecordAt = -Infinity;
+  #ackTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly deps: SyncEngineDeps) {}
 
@@ -87,6 +100,7 @@ export class SyncEngine {
 
   /** Commits one entry durably, then shows it (and sends it when connected). */
   async record(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
+    this.#lastRecordAt = this.deps.now();
     const record = await this.deps.store.append(build, clockOffsetMs);
     this.#box.add(record.event);
     this.#emit();
@@ -152,9 +166,7 @@ export class SyncEngine {
       this.#setMode('connecting');
       const link = await this.deps.open(this.deps.url, { ...auth, clientId: this.deps.clientId }, this.deps.ackTopic, {
         onMessage: (topic, payload) => {
-          // Acks are applied one at a time, in order. A failed commit leaves the entries sent; they
-          // expire, go out again and are acknowledged again (the service dedupes), so never stall the chain.
-          if (topic === this.deps.ackTopic) this.#ackChain = this.#ackChain.then(() => this.#onAck(payload)).catch((error: unknown) => console.error('ack not applied', error));
+          if (topic === this.deps.ackTopic) this.#onAck(payload);
           else this.deps.live?.onMessage(topic, payload);
         },
         onClose: () => this.#lost(),
@@ -207,7 +219,7 @@ export class SyncEngine {
     this.#emit();
   }
 
-  async #onAck(payload: string): Promise<void> {
+  #onAck(payload: string): void {
     let json: unknown;
     try {
       json = JSON.parse(payload);
@@ -216,7 +228,32 @@ export class SyncEngine {
     }
     const parsed = ackSchema.safeParse(json);
     if (!parsed.success || parsed.data.deviceId !== this.deps.clientId) return;
-    const outcome = this.#box.outcomeOf(parsed.data);
+    if (this.#heldAcks.length === 0) this.#heldSince = this.deps.now();
+    this.#heldAcks.push(parsed.data);
+    this.#scheduleAckCommit();
+  }
+
+  #scheduleAckCommit(): void {
+    if (this.#ackTimer || this.#heldAcks.length === 0) return;
+    const now = this.deps.now();
+    const due = Math.min(this.#lastRecordAt + ACK_QUIET_MS, this.#heldSince + ACK_HOLD_MAX_MS);
+    if (due > now) {
+      this.#ackTimer = setTimeout(() => {
+        this.#ackTimer = null;
+        this.#scheduleAckCommit();
+      }, due - now);
+      return;
+    }
+    // Commits run one at a time, in order. A failed commit leaves the entries sent; they expire, go
+    // out again and are acknowledged again (the service dedupes), so never stall the chain.
+    const acks = this.#heldAcks;
+    this.#heldAcks = [];
+    this.#ackChain = this.#ackChain.then(() => this.#commitAcks(acks)).catch((error: unknown) => console.error('ack not applied', error));
+  }
+
+  /** Storage first, memory second: what the acks settled is committed in one transaction, then applied. */
+  async #commitAcks(acks: readonly Ack[]): Promise<void> {
+    const outcome = mergeOutcomes(acks.map((ack) => this.#box.outcomeOf(ack)));
     const settled = [...outcome.removed, ...outcome.rejected.map((r) => r.id)].flatMap((id) => this.#box.get(id)?.event ?? []);
     await this.deps.store.commitOutcome(outcome);
     this.#box.apply(outcome);
@@ -241,4 +278,12 @@ export class SyncEngine {
       this.deps.onStatus(this.status());
     });
   }
+}
+
+/** One outcome for several acks: an entry one ack accepted is removed even if another rejected it. */
+function mergeOutcomes(outcomes: readonly AckOutcome[]): AckOutcome {
+  const removed = new Set(outcomes.flatMap((o) => o.removed));
+  const rejected = new Map<string, AckOutcome['rejected'][number]>();
+  for (const o of outcomes) for (const r of o.rejected) if (!removed.has(r.id) && !rejected.has(r.id)) rejected.set(r.id, r);
+  return { removed: [...removed], rejected: [...rejected.values()] };
 }

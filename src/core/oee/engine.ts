@@ -5,7 +5,7 @@ import type { OeeQuery, OeeReport } from './report.ts';
 import { LineTimeline, type EffectiveEvent } from './line-timeline.ts';
 import { compareEvents, effectiveEvents } from './normalize.ts';
 import { buildPlan, type Plan } from './plan.ts';
-import { CountFold } from './count-store.ts';
+import { CountFold, countRow } from './count-store.ts';
 import { lineRaw, type LineRaw } from './line-figures.ts';
 import { buildReport } from './rollup.ts';
 import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts';
@@ -38,10 +38,9 @@ export function computeRaws(plant: Plant, events: readonly FloorEvent[], query: 
   return { lines, plan, raws };
 }
 
-/** Scratch for the event time in `buildTimelines`: see there. */
-const tsSlot = new Float64Array(1);
+/** Reads the event time into countRow[0], the scratch `buildTimelines` uses for it: see there. */
 function readTs(e: FloorEvent): void {
-  tsSlot[0] = e.ts;
+  countRow[0] = e.ts;
 }
 
 function freshTimelines(lines: readonly SelectedLine[], plan: Plan, now: number): Map<string, LineTimeline> {
@@ -69,13 +68,14 @@ function buildTimelines(lines: readonly SelectedLine[], plan: Plan, now: number,
     // site that sees only counts: monomorphic, and `ts` unboxed. A megamorphic read of a double
     // field allocates a number per event, and with one such site in this loop TurboFan boxed every
     // read (7 MB per line-year); other types read `ts` in a helper with its own feedback.
+    // The time goes straight into countRow[0], where a count's fold reads it: one read per count.
     const isCount = e.type === 'count';
-    if (isCount) tsSlot[0] = e.ts;
+    if (isCount) countRow[0] = e.ts;
     else if (e.type === 'correction' || e.type === 'void') {
       isClean = false;
       break;
     } else readTs(e);
-    const ts = tsSlot[0] as number;
+    const ts = countRow[0] as number;
     // Full comparison only on a tie; compare 0 means a copy (same ts, device, seq and id).
     if (ts < prevTs || (ts === prevTs && compareEvents(prev as FloorEvent, e) >= 0)) {
       isClean = false;
@@ -89,7 +89,7 @@ function buildTimelines(lines: readonly SelectedLine[], plan: Plan, now: number,
       tl = timelines.get(lastLine);
     }
     if (tl === undefined) continue;
-    if (isCount) tl.pushCount(e as CountEvent);
+    if (isCount) tl.pushCountAt(e as CountEvent);
     else tl.push(e);
   }
   if (isClean) return timelines;

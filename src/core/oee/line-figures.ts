@@ -1,4 +1,5 @@
 import type { LossCategory } from '../plant.schema.ts';
+import type { BigLoss } from './report.ts';
 import type { LineTimeline } from './line-timeline.ts';
 import type { Plan } from './plan.ts';
 import { addReason, emptyRaw, type RawFigures } from './figures.ts';
@@ -59,9 +60,33 @@ function bookStop(raw: RawFigures, loss: LossCategory, key: string, reasonId: st
     raw.minorStopCount += n;
   } else {
     raw.stopMs += d;
-    raw.stopLossMs[loss] += d;
+    addStopLoss(raw.stopLossMs, loss, d);
     raw.stopCount += n;
     if (loss === 'breakdown') raw.breakdownCount += n;
   }
   addReason(raw, key, reasonId, loss, d, n);
+}
+
+/** `sl[loss] += d` with a constant key per branch: a computed key made that store megamorphic. */
+function addStopLoss(sl: Record<BigLoss, number>, loss: BigLoss, d: number): void {
+  switch (loss) {
+    case 'breakdown':
+      sl.breakdown += d;
+      return;
+    case 'setup':
+      sl.setup += d;
+      return;
+    case 'minor-stop':
+      sl['minor-stop'] += d;
+      return;
+    case 'reduced-speed':
+      sl['reduced-speed'] += d;
+      return;
+    case 'process-defect':
+      sl['process-defect'] += d;
+      return;
+    case 'reduced-yield':
+      sl['reduced-yield'] += d;
+      return;
+  }
 }

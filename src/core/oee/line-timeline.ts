@@ -75,6 +75,11 @@ export class LineTimeline {
     this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
   }
 
+  /** `pushCount` for a caller that has already put the count's time into countRow[0]. */
+  pushCountAt(e: CountEvent): void {
+    this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
+  }
+
   private pushOther(e: EffectiveEvent): void {
     switch (e.type) {
       case 'count':

@@ -13,9 +13,9 @@ export interface StopSegments {
   /** Key of (loss, reason) for the reason tally, made once per piece. */
   key: string[];
   /** Segments: disjoint, sorted; `piece` is the owning row. */
-  start: number[];
-  end: number[];
-  piece: number[];
+  start: Float64Array;
+  end: Float64Array;
+  piece: Int32Array;
 }
 
 const keys = new Map<string, Map<string | null, string>>();
@@ -32,10 +32,13 @@ function reasonKey(loss: LossCategory, reasonId: string | null): string {
   return key;
 }
 
-/** Pieces while they are being made, before sorting; numbers in typed columns sized up front. */
+/** Pieces while they are being made, before sorting; every column sized up front (no growth copies). */
 interface Pieces {
   n: number;
-  id: string[];
+  /** Stop row of the piece, or -1 for the new part of a split (its id is in `splitId`). */
+  row: Int32Array;
+  /** Ids of split parts by piece, only when there are splits (`null` otherwise: ids are read by row). */
+  splitId: Array<string | undefined> | null;
   reasonId: Array<string | null>;
   start: Float64Array;
   end: Float64Array;
@@ -48,6 +51,12 @@ interface Pieces {
   key: string[];
 }
 
+/** Id of piece `i`. */
+function idOf(tl: LineTimeline, p: Pieces, i: number): string {
+  const row = p.row[i] as number;
+  return row >= 0 ? (tl.stops.id[row] as string) : ((p.splitId as Array<string | undefined>)[i] as string);
+}
+
 /**
  * Applies `now`, splits and reasons to a line's stops. A stop still open runs until `now`; nothing
  * recorded after `now` (ends, classifications, splits) is known yet.
@@ -58,28 +67,25 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
   const cap = st.n + tl.splits.length;
   const p: Pieces = {
     n: 0,
-    id: [],
-    reasonId: [],
+    row: new Int32Array(cap),
+    splitId: null,
+    reasonId: new Array<string | null>(cap).fill(null),
     start: new Float64Array(cap),
     end: new Float64Array(cap),
     rootMs: new Float64Array(cap),
     isSetup: new Uint8Array(cap),
     rank: new Uint8Array(cap),
-    loss: [],
-    key: [],
+    loss: new Array<LossCategory>(cap).fill('breakdown'),
+    key: new Array<string>(cap).fill(''),
   };
-  const classified: Array<string | null> = [];
   for (let i = 0; i < st.n; i++) {
     const start = st.start[i] as number;
     const se = st.end[i] as number;
     const end = se < now ? se : now;
     if (end <= start) continue; // not started yet, or empty: nothing to book and nothing to split
     const k = p.n++;
-    const given = st.reasonId[i] as string | null;
-    p.id.push(st.id[i] as string);
-    p.reasonId.push(given);
-    // Classified here by row; only the new parts of splits are looked up by id, further down.
-    classified.push(st.reasonOfRow(i, now, given));
+    p.row[k] = i;
+    p.reasonId[k] = st.reasonId[i] as string | null;
     p.start[k] = start;
     p.end[k] = end;
     p.rootMs[k] = end - start;
@@ -91,14 +97,16 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
   let lastReason: string | null = null;
   let lastKey = '';
   for (let i = 0; i < p.n; i++) {
-    const reasonId = i < rows ? (classified[i] as string | null) : st.reasonOfId(p.id[i] as string, now, p.reasonId[i] as string | null);
+    const given = p.reasonId[i] as string | null;
+    // Stops are classified by row; only the new parts of splits are looked up by id.
+    const reasonId = i < rows ? st.reasonOfRow(p.row[i] as number, now, given) : st.reasonOfId(idOf(tl, p, i), now, given);
     const known = reasonId === null ? undefined : reasonLoss.get(reasonId);
     // A reason missing from the tree counts as unclassified.
     const booked = known === undefined ? null : reasonId;
     let loss: LossCategory = known ?? (p.isSetup[i] === 1 ? 'setup' : 'breakdown');
     if (loss !== 'planned' && (p.rootMs[i] as number) < smallStopMs) loss = 'minor-stop';
     p.reasonId[i] = booked;
-    p.loss.push(loss);
+    p.loss[i] = loss;
     p.rank[i] = loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1;
     // Runs of pieces share a key (most are unclassified minor stops): skip the lookup for those.
     if (loss !== lastLoss || booked !== lastReason) {
@@ -106,22 +114,25 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
       lastReason = booked;
       lastKey = reasonKey(loss, booked);
     }
-    p.key.push(lastKey);
+    p.key[i] = lastKey;
   }
-  return sortPieces(p);
+  return sortPieces(tl, p);
 }
 
 /** Splits known at `now`, in event order: the part after `at` becomes the new stop. */
 function applySplits(tl: LineTimeline, now: number, p: Pieces): void {
+  const splitId = new Array<string | undefined>(p.row.length);
+  p.splitId = splitId;
   const byId = new Map<string, number>();
-  p.id.forEach((id, i) => byId.set(id, i));
+  for (let i = 0; i < p.n; i++) byId.set(idOf(tl, p, i), i);
   for (const sp of tl.splits) {
     if (sp.ts > now) continue;
     const i = byId.get(sp.stopId);
     if (i === undefined || byId.has(sp.newStopId) || !(sp.at > (p.start[i] as number) && sp.at < (p.end[i] as number))) continue;
     const k = p.n++;
-    p.id.push(sp.newStopId);
-    p.reasonId.push(sp.reasonId ?? p.reasonId[i] ?? null);
+    p.row[k] = -1;
+    splitId[k] = sp.newStopId;
+    p.reasonId[k] = sp.reasonId ?? p.reasonId[i] ?? null;
     p.start[k] = sp.at;
     p.end[k] = p.end[i] as number;
     p.rootMs[k] = p.rootMs[i] as number;
@@ -135,12 +146,15 @@ function applySplits(tl: LineTimeline, now: number, p: Pieces): void {
  * Rows in (start, rank, id) order, stable. Stops are recorded in start order, so this is nearly
  * always a check and no sort.
  */
-function sortPieces(p: Pieces): Pieces {
-  const { start, rank, id, n } = p;
-  const cmp = (a: number, b: number) =>
-    (start[a] as number) - (start[b] as number) ||
-    (rank[a] as number) - (rank[b] as number) ||
-    ((id[a] as string) < (id[b] as string) ? -1 : (id[a] as string) > (id[b] as string) ? 1 : 0);
+function sortPieces(tl: LineTimeline, p: Pieces): Pieces {
+  const { start, rank, n } = p;
+  const cmp = (a: number, b: number) => {
+    const d = (start[a] as number) - (start[b] as number) || (rank[a] as number) - (rank[b] as number);
+    if (d !== 0) return d;
+    const ia = idOf(tl, p, a);
+    const ib = idOf(tl, p, b);
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  };
   let isSorted = true;
   for (let i = 1; i < n && isSorted; i++) if (cmp(i - 1, i) > 0) isSorted = false;
   if (isSorted) return p;
@@ -148,9 +162,11 @@ function sortPieces(p: Pieces): Pieces {
   const pick = <T>(col: T[]) => order.map((i) => col[i] as T);
   const pickF = (col: Float64Array) => Float64Array.from(order, (i) => col[i] as number);
   const pickU = (col: Uint8Array) => Uint8Array.from(order, (i) => col[i] as number);
+  const splitId = p.splitId;
   return {
     n,
-    id: pick(p.id),
+    row: Int32Array.from(order, (i) => p.row[i] as number),
+    splitId: splitId === null ? null : pick(splitId),
     reasonId: pick(p.reasonId),
     start: pickF(p.start),
     end: pickF(p.end),
@@ -169,7 +185,11 @@ function sortPieces(p: Pieces): Pieces {
 export function stopSegments(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopSegments {
   const p = materialize(tl, now, reasonLoss, smallStopMs);
   const { start: ps, end: pe, rank, n } = p;
-  const out: StopSegments = { loss: p.loss, reasonId: p.reasonId, key: p.key, start: [], end: [], piece: [] };
+  // Every piece start and end is at most one segment boundary: 2n segments at most.
+  const segStart = new Float64Array(2 * n);
+  const segEnd = new Float64Array(2 * n);
+  const segPiece = new Int32Array(2 * n);
+  let m = 0;
   const active: number[] = [];
   let i = 0;
   let cur = -Infinity;
@@ -178,18 +198,19 @@ export function stopSegments(tl: LineTimeline, now: number, reasonLoss: Readonly
     while (i < n && (ps[i] as number) <= cur) active.push(i++);
     let next = i < n ? (ps[i] as number) : Infinity;
     let owner = active[0] as number;
-    for (const a of active) {
+    for (let k = 0; k < active.length; k++) {
+      const a = active[k] as number;
       const e = pe[a] as number;
       if (e < next) next = e;
       // Better owner of overlapping time: lower rank, then earlier row (rows are sorted).
       if ((rank[a] as number) < (rank[owner] as number) || (rank[a] === rank[owner] && a < owner)) owner = a;
     }
-    const last = out.piece.length - 1;
-    if (last >= 0 && out.piece[last] === owner && out.end[last] === cur) out.end[last] = next;
+    if (m > 0 && segPiece[m - 1] === owner && segEnd[m - 1] === cur) segEnd[m - 1] = next;
     else {
-      out.start.push(cur);
-      out.end.push(next);
-      out.piece.push(owner);
+      segStart[m] = cur;
+      segEnd[m] = next;
+      segPiece[m] = owner;
+      m++;
     }
     cur = next;
     // Drop ended pieces by swapping with the last: ownership does not depend on the order here.
@@ -200,5 +221,5 @@ export function stopSegments(tl: LineTimeline, now: number, reasonLoss: Readonly
       }
     }
   }
-  return out;
+  return { loss: p.loss, reasonId: p.reasonId, key: p.key, start: segStart.subarray(0, m), end: segEnd.subarray(0, m), piece: segPiece.subarray(0, m) };
 }

@@ -74,22 +74,27 @@ function newSlots(n: number): Int32Array {
   return new Int32Array(2 * n).fill(EMPTY);
 }
 
+/** Characters hashed, from the end of the id. */
+const HASHED_TAIL = 12;
+
 /**
- * FNV-1a over the UTF-16 code units, as two interleaved chains (even and odd positions) mixed at
- * the end: each step waits on the previous multiply, so one chain over 26 characters was a long
- * dependency chain; two halve it. Only this table sees the value.
+ * FNV-1a over the length and the last HASHED_TAIL UTF-16 code units, as two interleaved chains
+ * mixed at the end. Event and stop ids are ULIDs or UUIDv7s, whose tails are random (60 and 48
+ * bits in the last 12 characters), so the tail separates them as well as the whole id does, in
+ * half the steps; ids that share a tail only make longer probes (the index compares whole ids).
+ * Two chains because each step waits on the previous multiply. Only this table sees the value.
  */
 function hashOf(id: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
   const n = id.length;
-  let i = 0;
+  let a = 0x811c9dc5 ^ n;
+  let b = 0x01000193;
+  let i = n > HASHED_TAIL ? n - HASHED_TAIL : 0;
   for (; i + 1 < n; i += 2) {
     a = Math.imul(a ^ id.charCodeAt(i), 0x01000193);
     b = Math.imul(b ^ id.charCodeAt(i + 1), 0x01000193);
   }
   if (i < n) a = Math.imul(a ^ id.charCodeAt(i), 0x01000193);
-  return Math.imul(a ^ (b >>> 15) ^ (b << 17), 0x01000193) ^ n;
+  return Math.imul(a ^ (b >>> 15) ^ (b << 17), 0x01000193);
 }
 
 /**
@@ -120,9 +125,10 @@ export class StopTable {
   private readonly rowOf = new IdIndex(this.id);
 
   /** Classifications in push order, with a chain per stop id back to the previous one. */
-  private readonly clsTs: number[] = [];
+  private nCls = 0;
+  private clsTs = new Float64Array(INITIAL);
+  private clsPrev = new Int32Array(INITIAL);
   private readonly clsReason: string[] = [];
-  private readonly clsPrev: number[] = [];
   private readonly clsStop: string[] = [];
   /** Stop id to its latest classification. */
   private readonly clsOf = new IdIndex(this.clsStop);
@@ -146,12 +152,16 @@ export class StopTable {
 
   /** Records a classification of every stop with this id, opened so far or later. */
   classify(stopId: string, ts: number, reasonId: string): void {
-    const c = this.clsTs.length;
-    this.clsTs.push(ts);
+    const c = this.nCls++;
+    if (c === this.clsTs.length) {
+      this.clsTs = grown(this.clsTs, new Float64Array(2 * c));
+      this.clsPrev = grown(this.clsPrev, new Int32Array(2 * c));
+    }
+    this.clsTs[c] = ts;
     this.clsReason.push(reasonId);
     this.clsStop.push(stopId);
     const hash = hashOf(stopId);
-    this.clsPrev.push(this.clsOf.swap(stopId, hash, c));
+    this.clsPrev[c] = this.clsOf.swap(stopId, hash, c);
     for (let row = this.rowOf.get(stopId, hash); row >= 0; row = this.sameId[row] as number) this.cls[row] = c;
   }
 
@@ -173,22 +183,16 @@ export class StopTable {
 
   private grow(): void {
     const cap = this.start.length * 2;
-    const f64 = (old: Float64Array) => {
-      const a = new Float64Array(cap);
-      a.set(old);
-      return a;
-    };
-    const i32 = (old: Int32Array) => {
-      const a = new Int32Array(cap);
-      a.set(old);
-      return a;
-    };
-    const isSetup = new Uint8Array(cap);
-    isSetup.set(this.isSetup);
-    this.start = f64(this.start);
-    this.end = f64(this.end);
-    this.isSetup = isSetup;
-    this.cls = i32(this.cls);
-    this.sameId = i32(this.sameId);
+    this.start = grown(this.start, new Float64Array(cap));
+    this.end = grown(this.end, new Float64Array(cap));
+    this.isSetup = grown(this.isSetup, new Uint8Array(cap));
+    this.cls = grown(this.cls, new Int32Array(cap));
+    this.sameId = grown(this.sameId, new Int32Array(cap));
   }
+}
+
+/** `to` with `from` copied into its start. */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

@@ -74,6 +74,8 @@ export async function oeeFromBuckets(deps: BucketHistoryDeps, plant: Plant, quer
   if (firstPlanned === undefined) return null;
   const headEnd = hourStartOf(tz, firstPlanned) + HOUR_MS;
   const settled = Math.min(query.to, query.now - SETTLE_MS, deps.bucketsStaleFrom());
+  // -Infinity: no writer yet (the service is starting).
+  if (!(settled > headEnd)) return null;
   const tailStart = hourStartOf(tz, settled);
   if (tailStart <= headEnd) return null;
 

@@ -2,6 +2,8 @@ import type { FloorEvent, OeeFigures, Plant } from '../../core/index.ts';
 import { hourSumsOf } from '../../core/oee/bucket-sums.ts';
 import { localBoundaries } from '../../core/oee/calendar.ts';
 import { computeRaws } from '../../core/oee/engine.ts';
+import { reasonLosses } from '../../core/oee/query.schema.ts';
+import { stopsByLine } from '../../core/oee-stops/stop-detail.ts';
 import type { RawFigures } from '../../core/oee/figures.ts';
 import type { HourlyBucket, HourlyBucketInput, Storage, StoredEventInput } from '../storage/storage.ts';
 
@@ -61,6 +63,53 @@ export function hourlyBuckets(plant: Plant, events: readonly FloorEvent[], o: { 
   return rows;
 }
 
+/** A stop-changing event's ask of earlier hours: the hour it landed in, and the events it names. */
+interface Reach {
+  hour: number;
+  refs: Set<string>;
+}
+
+/** Ids a stop-changing event names: its stop (the stop.start's id), or the event it corrects or voids. */
+function refsOf(e: FloorEvent): string[] {
+  switch (e.type) {
+    case 'stop.end':
+    case 'stop.classify':
+    case 'stop.split':
+      return [e.stopId];
+    case 'correction':
+      return [e.supersedes];
+    case 'void':
+      return [e.voids];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Per line of `reaches`, the earliest instant whose hour the reaching events change: the start of
+ * every stop still running at or after the event's hour (an end, a machine state, a changeover),
+ * of every stop they name, and any event they correct or void. Found in the events a write has
+ * read anyway; only the few that are not point events are looked at.
+ */
+export function reachedFrom(plant: Plant, events: readonly FloorEvent[], reaches: ReadonlyMap<string, Reach>, now: number): Map<string, number> {
+  const out = new Map<string, number>();
+  if (reaches.size === 0) return out;
+  const lines = plant.areas.flatMap((a) => a.lines).filter((l) => reaches.has(l.id));
+  const stopEvents = events.filter((e) => !POINT_EVENTS.has(e.type) && reaches.has(e.lineId));
+  const tsById = new Map(stopEvents.map((e) => [e.id, e.ts]));
+  for (const { lineId, stops } of stopsByLine(lines, stopEvents, now, reasonLosses(plant))) {
+    const r = reaches.get(lineId)!;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const ref of r.refs) earliest = Math.min(earliest, tsById.get(ref) ?? earliest);
+    for (const s of stops) {
+      const isNamed = r.refs.has(s.id) || r.refs.has(s.originEventId) || (s.reasonEvent !== null && r.refs.has(s.reasonEvent.id));
+      if (isNamed || s.end >= r.hour) earliest = Math.min(earliest, s.start);
+    }
+    if (earliest < Number.POSITIVE_INFINITY) out.set(lineId, earliest);
+  }
+  return out;
+}
+
 export interface BucketWriter {
   /** Marks the hours of freshly committed events for a rewrite. */
   touch(records: readonly StoredEventInput[]): void;
@@ -79,8 +128,8 @@ export interface BucketWriter {
 export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () => number; log: (m: string, f?: Record<string, unknown>) => void; flushMs?: number }): BucketWriter {
   const tz = o.plant.calendar.timezone;
   const dirty = new Set<number>();
-  /** Per line, the earliest hour of a stop-changing event: the day before it is written again too. */
-  const reach = new Map<string, number>();
+  /** Per line, what stop-changing events ask of the hours before them (see reachedFrom). */
+  const reaches = new Map<string, Reach>();
   let inFlightFrom = Number.POSITIVE_INFINITY;
   let isFlushing = false;
 
@@ -89,7 +138,8 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
     return b[0] ?? ts - (ts % HOUR_MS);
   };
 
-  async function write(upsertFrom: number, to: number, lineIds?: readonly string[]): Promise<void> {
+  /** Writes the hours [upsertFrom, to) and returns the events it read (from a day before to a day after). */
+  async function write(upsertFrom: number, to: number, lineIds?: readonly string[]): Promise<FloorEvent[]> {
     const now = o.now();
     const lines = lineIds ? { lineIds: [...lineIds] } : {};
     // Events after the hours too: the end or reason of a stop that began in them may come later.
@@ -97,35 +147,42 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
     const events: FloorEvent[] = page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
     const rows = hourlyBuckets(o.plant, events, { upsertFrom, to, now, ...lines });
     if (rows.length) await o.storage.upsertHourlyBuckets(rows);
+    return events;
   }
 
   async function flush(): Promise<void> {
-    if (isFlushing || (dirty.size === 0 && reach.size === 0)) return;
+    if (isFlushing || dirty.size === 0) return;
     isFlushing = true;
     try {
       const hours = [...dirty].sort((a, b) => a - b);
-      const reaches = [...reach];
+      const pending = new Map(reaches);
       dirty.clear();
-      reach.clear();
-      inFlightFrom = Math.min(hours[0] ?? Number.POSITIVE_INFINITY, ...reaches.map(([, h]) => h - LOOKBACK_MS));
-      // An event that ends, classifies, splits or corrects a stop changes the hours the stop began
-      // in too: rewrite the day before it on that line (a stop longer than a day is not followed).
-      if (reaches.length > 0) {
-        const from = Math.min(...reaches.map(([, h]) => h));
-        await write(from - LOOKBACK_MS, from, reaches.map(([line]) => line));
-      }
+      reaches.clear();
+      inFlightFrom = Math.min(hours[0]!, ...[...pending.values()].map((r) => r.hour - LOOKBACK_MS));
+      /** Per line, the earliest hour a stop-changing event reaches back to, before the run that held it. */
+      const back = new Map<string, { from: number; to: number }>();
       // Consecutive hours are written in one engine run.
-      if (hours.length > 0) {
-        let runStart = hours[0]!;
-        let prev = runStart;
-        for (const h of [...hours.slice(1), Number.POSITIVE_INFINITY]) {
-          if (h - prev <= HOUR_MS) {
-            prev = h;
-            continue;
-          }
-          await write(runStart, prev + HOUR_MS);
-          runStart = prev = h;
+      let runStart = hours[0]!;
+      let prev = runStart;
+      for (const h of [...hours.slice(1), Number.POSITIVE_INFINITY]) {
+        if (h - prev <= HOUR_MS) {
+          prev = h;
+          continue;
         }
+        const runEnd = prev + HOUR_MS;
+        const events = await write(runStart, runEnd);
+        const inRun = new Map([...pending].filter(([, r]) => r.hour >= runStart && r.hour < runEnd));
+        for (const [line, ts] of reachedFrom(o.plant, events, inRun, o.now())) {
+          const from = Math.max(hourStart(ts), runStart - LOOKBACK_MS);
+          if (from < runStart) back.set(line, { from: Math.min(from, back.get(line)?.from ?? from), to: Math.max(runStart, back.get(line)?.to ?? runStart) });
+        }
+        runStart = prev = h;
+      }
+      // An event that ends, classifies, splits or corrects a stop changes the hours the stop began
+      // in too: those are written again (a stop that began more than a day earlier is not followed).
+      if (back.size > 0) {
+        const spans = [...back.values()];
+        await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), [...back.keys()]);
       }
     } catch (error) {
       o.log('hourly buckets failed', { error: (error as Error).message });
@@ -156,14 +213,15 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
       let from = Number.NaN;
       for (const r of records) {
         if (!(r.correctedTs >= from && r.correctedTs < from + HOUR_MS)) dirty.add((from = hourStart(r.correctedTs)));
-        if (!POINT_EVENTS.has(r.event.type)) {
-          const line = r.event.lineId;
-          reach.set(line, Math.min(reach.get(line) ?? Number.POSITIVE_INFINITY, from));
-        }
+        if (POINT_EVENTS.has(r.event.type)) continue;
+        const line = r.event.lineId;
+        const reach = reaches.get(line) ?? reaches.set(line, { hour: from, refs: new Set() }).get(line)!;
+        reach.hour = Math.min(reach.hour, from);
+        for (const ref of refsOf(r.event)) reach.refs.add(ref);
       }
     },
     flush,
-    staleFrom: () => Math.min(inFlightFrom, ...dirty, ...[...reach.values()].map((h) => h - LOOKBACK_MS)),
+    staleFrom: () => Math.min(inFlightFrom, ...dirty, ...[...reaches.values()].map((r) => r.hour - LOOKBACK_MS)),
     stop: () => clearInterval(timer),
   };
 }

@@ -63,6 +63,7 @@ export class SqliteEventWriter {
     await this.#last;
     this.#worker = null;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref(); // until it has closed its connection and exited
     worker.postMessage('close');
     await exited;
   }

@@ -113,15 +113,15 @@ class SqliteStorage implements Storage {
       checkRecords(records);
       const { unique, repeated } = dedupeBatch(records);
       if (unique.length === 0) return { inserted: [], duplicates: repeated };
-      // Row values are built here (they need the records) and sent flat: one array of strings and
-      // numbers is the cheapest thing to copy to the writer thread (~0.7 us per event).
-      const width = EVENT_COLUMNS.length;
-      const ids: string[] = new Array(unique.length);
-      const values: unknown[] = new Array(unique.length * width);
-      for (let r = 0; r < unique.length; r++) {
-        const row = toRowValues(unique[r]!);
-        ids[r] = row[0];
-        for (let c = 0; c < width; c++) values[r * width + c] = row[c];
+      // Row values are built here (they need the records) and sent flat: one packed array of
+      // strings and numbers is the cheapest thing to copy to the writer thread (~0.7 us per event
+      // both ways; a pre-sized, holey `new Array(n)` takes V8's slow path and costs 2.5 times that).
+      const ids: string[] = [];
+      const values: unknown[] = [];
+      for (const record of unique) {
+        const row = toRowValues(record);
+        ids.push(row[0]);
+        for (const value of row) values.push(value);
       }
       const stored = await this.#events.write(ids, values);
       if (stored.length === 0) return { inserted: ids, duplicates: repeated };

@@ -66,6 +66,17 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
     expect(seqs).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('never re-uses a seq when two tabs of the app make entries on the same tablet', async () => {
+    const seqs = await page.evaluate(async () => {
+      const [a, b] = [await lab.open('two-tabs'), await lab.open('two-tabs')];
+      const out = [await a.append(), await b.append()];
+      await a.db.clear('outbox'); // both acknowledged: only the counter remembers seq 1
+      out.push(await a.append(), await b.append(), await b.append(), await a.append());
+      return out;
+    });
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('quarantines a damaged record: the rest load in seq order, new entries still go in', async () => {
     const result = await page.evaluate(async () => {
       const { db, box, append } = await lab.open('corrupt');

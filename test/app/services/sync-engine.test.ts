@@ -126,6 +126,25 @@ describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
     t.engine.stop();
   });
 
+  it('while the operator keeps making entries, their acks are committed together instead of one storage transaction each', async () => {
+    const t = await setup();
+    let commits = 0;
+    const commitOutcome = t.store.commitOutcome.bind(t.store);
+    t.store.commitOutcome = async (o) => (commits++, commitOutcome(o));
+    await t.engine.load();
+    t.engine.start();
+    await t.until(() => t.status()?.mode === 'online');
+    // Ten taps 10 ms apart: each is sent (and acknowledged) on its own while the next is made.
+    for (let i = 0; i < 10; i++) {
+      await t.engine.record(t.note(`tap${i}`), 0);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await t.until(() => t.store.records.size === 0);
+    expect((await t.stored()).length).toBe(10);
+    expect(commits).toBeLessThanOrEqual(2);
+    t.engine.stop();
+  });
+
   it('survives a service restart mid-flight: every entry arrives once', async () => {
     const t = await setup();
     await t.engine.load();
