@@ -1,6 +1,6 @@
 // The tablet's entry point: the only place where adapters are wired together.
-// First import: IndexedDB opens while the rest of the bundle is evaluated (see db-early.ts).
-import { earlyDb } from './adapters/db-early.ts';
+// First import: IndexedDB opens and is read while the rest of the bundle is evaluated (see db-early.ts).
+import { earlyDb, earlyReads } from './adapters/db-early.ts';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
@@ -18,15 +18,13 @@ import { lineLive } from './managers/line-live.svelte.ts';
 
 async function start(): Promise<void> {
   performance.mark('fb:script');
-  const db = await earlyDb;
-  performance.mark('fb:db-open');
+  const [db, read] = await Promise.all([earlyDb, earlyReads]);
+  performance.mark('fb:read');
   const outbox = new OutboxIdb(db);
-  // Independent reads: run them side by side.
-  const [, journal] = await Promise.all([
-    device.load(new CacheIdb(db)).then(() => performance.mark('fb:device')),
-    outbox.journal(Date.now()).then((events) => (performance.mark('fb:journal'), events)),
-  ]);
-  station.events = journal;
+  await device.load(new CacheIdb(db), read);
+  performance.mark('fb:device');
+  station.events = OutboxIdb.journal(read.journal);
+  performance.mark('fb:journal');
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
   const engine = new SyncEngine({
     store: outbox,
@@ -51,7 +49,7 @@ async function start(): Promise<void> {
     },
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
-  await engine.load();
+  await engine.load(read.outbox);
   performance.mark('fb:outbox');
   sync.engine = engine;
   sync.waiting = engine.waiting();

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FloorEvent } from '../../src/core/index.ts';
-import { startBucketWriter, type BucketWriter } from '../../src/server/live/hourly-buckets.ts';
+import { hourlyBuckets, LOOKBACK_MS, startBucketWriter, type BucketWriter } from '../../src/server/live/hourly-buckets.ts';
 import { openStorage } from '../../src/server/storage/open-storage.ts';
 import type { Storage, StoredEventInput } from '../../src/server/storage/storage.ts';
-import { EventMaker, H, makePlant, MIN, MONDAY } from '../core/oee/fixtures.ts';
+import { EventMaker, H, id, makePlant, MIN, MONDAY } from '../core/oee/fixtures.ts';
 
 const record = (event: FloorEvent): StoredEventInput => ({ event, receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts, topic: `t/${event.lineId}` });
 
@@ -93,5 +93,91 @@ describe('hourly bucket writer', () => {
     writer.touch([record(fix)]);
     await settle(writer);
     expect(await bucketAt(MONDAY + 8 * H)).toMatchObject({ stopCount: 1, breakdownCount: 0, reasons: [{ reasonId: 'setup', loss: 'setup', durationMs: 30_000, count: 1 }] });
+  });
+
+  it('writes from the events it holds in memory exactly the buckets the stored events give, minute by minute', async () => {
+    const m = new EventMaker();
+    const lines = ['l1', 'l2', 'l3'];
+    // A day and a half already stored, with stops and a changeover on every line.
+    const t0 = MONDAY + 12 * H;
+    const old: FloorEvent[] = [];
+    for (let ts = t0 - 36 * H; ts < t0; ts += 5 * MIN) for (const l of lines) old.push(m.count(ts, 4, ts % 7 === 0 ? 1 : 0, 'p1', l));
+    for (const l of lines) old.push(...m.stop(t0 - 3 * H - 7 * MIN, t0 - 2 * H - 50 * MIN, { lineId: l, reasonId: 'jam' }));
+    old.push(m.ev(t0 - 5 * H, { type: 'changeover.start', toProductId: 'p2' }, { lineId: 'l2' }), m.ev(t0 - 5 * H + 10 * MIN, { type: 'changeover.end', productId: 'p2' }, { lineId: 'l2' }));
+    await storage.insertEvents(old.map(record));
+    let clock = t0 + 30_000;
+    writer = startBucketWriter({ storage, plant, now: () => clock, log: () => {}, flushMs: 3_600_000 });
+    await settle(writer);
+
+    /** The buckets of `hour` as the engine gives them over the stored events (the writer's old read). */
+    const fromStorage = async (hour: number) => {
+      const page = await storage.listEvents({ from: hour - LOOKBACK_MS, to: hour + H + LOOKBACK_MS, orderBy: 'time' });
+      const events = page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
+      return hourlyBuckets(plant, events, { upsertFrom: hour, to: hour + H, now: clock });
+    };
+    const stored = async (hour: number) => storage.listHourlyBuckets({ lineIds: lines, from: hour, to: hour + 1 });
+    const commit = async (records: StoredEventInput[]) => {
+      await storage.insertEvents(records);
+      writer!.touch(records);
+    };
+
+    // 90 minutes across the 13:00 boundary: counts, a stop on l2 open over the hour, a count that
+    // arrives 3 minutes late, a tablet clock 20 s behind, a correction on l3 of a count of l1, a
+    // batch with the same event twice, and a late count from before the events held in memory.
+    let corrected: FloorEvent | null = null;
+    let stopX: FloorEvent | null = null;
+    for (let minute = 1; minute <= 90; minute++) {
+      clock = t0 + minute * MIN;
+      const batch: StoredEventInput[] = lines.map((l) => record(m.count(clock - 10_000, 3, minute % 11 === 0 ? 1 : 0, 'p1', l)));
+      if (minute === 20) batch.push(record((stopX = m.ev(clock - 5_000, { type: 'stop.start', stopId: id(99_000_000) }, { lineId: 'l2', id: id(99_000_000) }))));
+      if (minute === 75) batch.push(record(m.ev(clock - 5_000, { type: 'stop.end', stopId: id(99_000_000) }, { lineId: 'l2' })));
+      if (minute === 30) batch.push(record(m.count(clock - 3 * MIN, 9, 0, 'p1', 'l1')));
+      if (minute === 40) {
+        const skewed = m.count(clock - 20_000, 5, 0, 'p1', 'l3');
+        batch.push({ ...record(skewed), clockOffsetMs: 20_000, correctedTs: skewed.ts + 20_000 });
+      }
+      if (minute === 50) {
+        corrected = batch[0]!.event;
+        const fix = m.ev(clock - 1_000, { type: 'correction', supersedes: corrected.id, reason: 'miscounted', replacement: { type: 'count', productId: 'p1', good: 1, reject: 2 } }, { lineId: 'l3' });
+        batch.push(record(fix));
+      }
+      if (minute === 60) batch.push({ ...batch[1]!, correctedTs: batch[1]!.correctedTs - 5 * MIN });
+      if (minute === 70) batch.push(record(m.count(t0 - 30 * H, 50, 0, 'p1', 'l1')));
+      await commit(batch);
+      await settle(writer);
+      const hour = t0 + Math.floor(minute / 60) * H;
+      expect({ minute, rows: await stored(hour) }).toEqual({ minute, rows: await fromStorage(hour) });
+    }
+    expect([corrected, stopX]).not.toContain(null);
+    // The stop that ended at 13:15 was rewritten into 12:00, and the late count into its hour.
+    for (const hour of [t0 - 30 * H, t0, t0 + H]) expect(await stored(hour)).toEqual(await fromStorage(hour));
+    expect((await stored(t0 - 30 * H)).find((b) => b.lineId === 'l1')?.good).toBe(4 * 12 + 50);
+  });
+
+  it('writes the current hour without reading storage, letting other work run between lines', async () => {
+    const m = new EventMaker();
+    const t0 = MONDAY + 12 * H;
+    await storage.insertEvents(['l1', 'l2', 'l3'].flatMap((l) => [m.count(t0 - 2 * H, 5, 0, 'p1', l), m.count(t0 - 20 * MIN, 5, 0, 'p1', l)]).map(record));
+    let reads = 0;
+    const counted = new Proxy(storage, {
+      get(target, key) {
+        if (key === 'listEvents') reads++;
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    writer = startBucketWriter({ storage: counted, plant, now: () => t0 + 10 * MIN, log: () => {}, flushMs: 3_600_000 });
+    await settle(writer);
+    reads = 0;
+    const batch = ['l1', 'l2', 'l3'].map((l) => record(m.count(t0 + 9 * MIN, 7, 0, 'p1', l)));
+    await storage.insertEvents(batch);
+    writer.touch(batch);
+    // An ingest callback queued as the flush starts runs before the flush is done, not after it.
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    await writer.flush().then(() => order.push('flush done'));
+    expect(reads).toBe(0);
+    expect(order).toEqual(['other work', 'flush done']);
+    expect((await storage.listHourlyBuckets({ lineIds: ['l3'], from: t0, to: t0 + 1 }))[0]?.good).toBe(7);
   });
 });

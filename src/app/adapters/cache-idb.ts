@@ -50,8 +50,8 @@ type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempt
 export class CacheIdb {
   constructor(private readonly db: Db) {}
 
-  async plant(): Promise<Plant | null> {
-    const raw = await this.db.get('cache', 'plant');
+  /** The cached plant, or null when there is none or it is not valid (any more). */
+  static plant(raw: unknown): Plant | null {
     if (raw === undefined) return null;
     try {
       return parsePlant(raw);
@@ -59,17 +59,22 @@ export class CacheIdb {
       return null;
     }
   }
-  async roster(): Promise<RosterEntry[]> {
-    const parsed = rosterSchema.safeParse(await this.db.get('cache', 'roster'));
+  /** The cached roster; empty when there is none or it is not valid. */
+  static roster(raw: unknown): RosterEntry[] {
+    const parsed = rosterSchema.safeParse(raw);
     return parsed.success ? parsed.data : [];
+  }
+  /** A `meta` value read at start, or null when absent or not valid. */
+  static parse<T>(raw: unknown, schema: z.ZodMiniType<T>): T | null {
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
   }
   async savePlantAndRoster(plant: unknown, roster: RosterEntry[]): Promise<void> {
     const tx = this.db.transaction('cache', 'readwrite');
     await Promise.all([tx.store.put(plant, 'plant'), tx.store.put(roster, 'roster'), tx.done]);
   }
   async get<T>(key: MetaKey, schema: z.ZodMiniType<T>): Promise<T | null> {
-    const parsed = schema.safeParse(await this.db.get('meta', key));
-    return parsed.success ? parsed.data : null;
+    return CacheIdb.parse(await this.db.get('meta', key), schema);
   }
   async put(key: MetaKey, value: unknown): Promise<void> {
     await this.db.put('meta', value, key);

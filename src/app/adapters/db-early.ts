@@ -1,7 +1,32 @@
-// The entry imports this module first: IndexedDB opens on the browser's storage thread while the
-// rest of the bundle is still being evaluated, instead of after it.
+// The entry imports this module first: IndexedDB opens, and everything the first screen needs is
+// read in ONE transaction, on the browser's storage thread while the rest of the bundle is still
+// being evaluated. The values are raw: each is zod-parsed by its adapter before use.
 import { openFloorboardDb, type Db } from './db.ts';
 
+/** Journal events older than this are neither read at start nor kept (see OutboxIdb.pruneJournal). */
+export const JOURNAL_KEEP_MS = 36 * 3600_000;
+
+/** What the start-up read found, unparsed. */
+export interface StartReads {
+  meta: { enrolment: unknown; session: unknown; credentials: unknown };
+  cache: { plant: unknown; roster: unknown };
+  journal: unknown[];
+  outbox: { keys: IDBValidKey[]; values: unknown[] };
+}
+
+async function readStart(db: Db, now: number): Promise<StartReads> {
+  const tx = db.transaction(['meta', 'cache', 'journal', 'outbox'], 'readonly');
+  const [meta, cache, outbox] = [tx.objectStore('meta'), tx.objectStore('cache'), tx.objectStore('outbox')];
+  const [enrolment, session, credentials, plant, roster, journal, keys, values] = await Promise.all([
+    meta.get('enrolment'), meta.get('session'), meta.get('credentials'), cache.get('plant'), cache.get('roster'),
+    tx.objectStore('journal').index('ts').getAll(IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS)),
+    // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
+    outbox.getAllKeys(), outbox.getAll(),
+  ]);
+  return { meta: { enrolment, session, credentials }, cache: { plant, roster }, journal, outbox: { keys, values } };
+}
+
 export const earlyDb: Promise<Db> = openFloorboardDb();
-// An open that fails is reported where it is awaited (main.ts), not as an unhandled rejection here.
-earlyDb.catch(() => undefined);
+export const earlyReads: Promise<StartReads> = earlyDb.then((db) => readStart(db, Date.now()));
+// A failure is reported where these are awaited (main.ts), not as an unhandled rejection here.
+earlyReads.catch(() => undefined);

@@ -5,9 +5,9 @@ import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import type { IDBPTransaction } from 'idb';
 import type { Db, FloorboardDb } from './db.ts';
+import { JOURNAL_KEEP_MS, type StartReads } from './db-early.ts';
 
 const SEQ_KEY = 'seq';
-const JOURNAL_KEEP_MS = 36 * 3600_000;
 /** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
 export const QUARANTINE_PREFIX = 'quarantine:';
 const seqSchema = z.number().check(z.int(), z.minimum(0));
@@ -108,11 +108,10 @@ export class OutboxIdb {
    * All stored entries in seq order. A record that fails validation (an older or newer app version,
    * a damaged profile) is quarantined: moved, as it was, to `meta` under `quarantine:<key>` in one
    * transaction, so it neither crashes the app nor sits in the queue; `invalid` lists their keys.
+   * `read`: the store as the start-up read found it (else it is read now).
    */
-  async loadAll(): Promise<{ records: OutboxRecord[]; invalid: string[] }> {
-    // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
-    const read = this.db.transaction('outbox', 'readonly');
-    const [keys, values] = await Promise.all([read.store.getAllKeys(), read.store.getAll(), read.done]);
+  async loadAll(read?: StartReads['outbox']): Promise<{ records: OutboxRecord[]; invalid: string[] }> {
+    const { keys, values } = read ?? (await this.#readAll());
     const records: OutboxRecord[] = [];
     const bad: { key: string; value: unknown }[] = [];
     values.forEach((value, i) => {
@@ -132,6 +131,13 @@ export class OutboxIdb {
       ]);
     }
     return { records, invalid: bad.map((b) => b.key) };
+  }
+
+  async #readAll(): Promise<StartReads['outbox']> {
+    // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
+    const tx = this.db.transaction('outbox', 'readonly');
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+    return { keys, values };
   }
 
   /** Quarantined records (see `loadAll`), as they were stored. */
@@ -165,10 +171,9 @@ export class OutboxIdb {
     await tx.done;
   }
 
-  /** The device's own recent events (for the station view), oldest first. Read-only: start-up path. */
-  async journal(now: number): Promise<FloorEvent[]> {
-    const all = await this.db.getAllFromIndex('journal', 'ts', IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS));
-    return all.flatMap((v) => {
+  /** The device's own recent events (for the station view), oldest first, from the start-up read. */
+  static journal(read: StartReads['journal']): FloorEvent[] {
+    return read.flatMap((v) => {
       const p = eventSchema.safeParse(v);
       return p.success ? [p.data as FloorEvent] : [];
     });

@@ -7,6 +7,7 @@ import {
   type Credentials, type Enrolment, type Locale, type RosterEntry, type Session,
 } from '../adapters/cache-idb.ts';
 import type { LoginResult } from '../services/api-client.ts';
+import type { StartReads } from '../adapters/db-early.ts';
 import type { PinAttempts } from '../domain/pin-attempts.ts';
 
 // Network code is loaded on first use: a signed-in operator's first screen does not need it.
@@ -44,13 +45,15 @@ class DeviceManager {
   });
   line = $derived(this.plant?.areas.flatMap((a) => a.lines).find((l) => l.id === this.enrolment?.line) ?? null);
 
-  async load(cache: CacheIdb): Promise<void> {
+  /** Takes what the start-up read found (each value zod-parsed here) and keeps `cache` for writes. */
+  async load(cache: CacheIdb, read: StartReads): Promise<void> {
     this.#cache = cache;
-    const [enrolment, plant, session, credentials, roster] = await Promise.all([
-      cache.get('enrolment', enrolmentSchema), cache.plant(), cache.get('session', sessionSchema), cache.get('credentials', credentialsSchema), cache.roster(),
-    ]);
-    [this.enrolment, this.plant, this.session, this.#credentials, this.#roster] = [enrolment, plant, session, credentials, roster];
-    if (session) await i18n.set(session.locale);
+    this.enrolment = CacheIdb.parse(read.meta.enrolment, enrolmentSchema);
+    this.session = CacheIdb.parse(read.meta.session, sessionSchema);
+    this.#credentials = CacheIdb.parse(read.meta.credentials, credentialsSchema);
+    this.plant = CacheIdb.plant(read.cache.plant);
+    this.#roster = CacheIdb.roster(read.cache.roster);
+    if (this.session) await i18n.set(this.session.locale);
   }
 
   /** Step 1 of enrolment: a lead or admin signs in; returns the stations the plant has. */

@@ -89,9 +89,9 @@ export class SyncEngine {
 
   constructor(private readonly deps: SyncEngineDeps) {}
 
-  /** Loads the stored outbox into memory. Call once before `record` or `connect`. */
-  async load(): Promise<void> {
-    const { records, invalid } = await this.deps.store.loadAll();
+  /** Loads the stored outbox into memory (`read`: as the start-up read found it). Call once before `record` or `connect`. */
+  async load(read?: Parameters<OutboxStore['loadAll']>[0]): Promise<void> {
+    const { records, invalid } = await this.deps.store.loadAll(read);
     // Damaged records were moved aside by the store (quarantined), so they cannot block the queue.
     if (invalid.length > 0) console.warn(`outbox: ${invalid.length} damaged record(s) quarantined`, invalid);
     for (const r of records) this.#box.add(r.event, r.state);

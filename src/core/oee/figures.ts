@@ -26,24 +26,51 @@ export interface RawFigures {
   reasons: Map<string, ReasonLoss>;
 }
 
+/**
+ * A double that is not a small integer. V8 gives an object field the representation of its first
+ * value; a field made as 0 (a small integer) is re-made as a double the first time a sum outgrows
+ * 2^31 or turns fractional (a year of ideal time does), which threw every function reading these
+ * objects out of optimised code, a different field on a different line of the year benchmark.
+ * Made as a double and then zeroed, a field stays a double.
+ */
+const AS_DOUBLE = 0.5;
+
 export function emptyRaw(allTimeMs = 0): RawFigures {
-  return {
-    allTimeMs,
-    baseMs: 0,
-    plannedStopMs: 0,
-    stopMs: 0,
-    minorMs: 0,
-    idealMs: 0,
-    good: 0,
-    reject: 0,
-    defectMs: 0,
-    startupMs: 0,
-    stopLossMs: { breakdown: 0, setup: 0, 'minor-stop': 0, 'reduced-speed': 0, 'process-defect': 0, 'reduced-yield': 0 },
+  const raw: RawFigures = {
+    allTimeMs: AS_DOUBLE,
+    baseMs: AS_DOUBLE,
+    plannedStopMs: AS_DOUBLE,
+    stopMs: AS_DOUBLE,
+    minorMs: AS_DOUBLE,
+    idealMs: AS_DOUBLE,
+    good: AS_DOUBLE,
+    reject: AS_DOUBLE,
+    defectMs: AS_DOUBLE,
+    startupMs: AS_DOUBLE,
+    stopLossMs: { breakdown: AS_DOUBLE, setup: AS_DOUBLE, 'minor-stop': AS_DOUBLE, 'reduced-speed': AS_DOUBLE, 'process-defect': AS_DOUBLE, 'reduced-yield': AS_DOUBLE },
     stopCount: 0,
     minorStopCount: 0,
     breakdownCount: 0,
     reasons: new Map(),
   };
+  raw.allTimeMs = allTimeMs;
+  raw.baseMs = 0;
+  raw.plannedStopMs = 0;
+  raw.stopMs = 0;
+  raw.minorMs = 0;
+  raw.idealMs = 0;
+  raw.good = 0;
+  raw.reject = 0;
+  raw.defectMs = 0;
+  raw.startupMs = 0;
+  const sl = raw.stopLossMs;
+  sl.breakdown = 0;
+  sl.setup = 0;
+  sl['minor-stop'] = 0;
+  sl['reduced-speed'] = 0;
+  sl['process-defect'] = 0;
+  sl['reduced-yield'] = 0;
+  return raw;
 }
 
 /** Books stop time (and optionally one occurrence) to a reason. */

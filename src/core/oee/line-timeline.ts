@@ -23,6 +23,9 @@ interface StationState {
   lastReject: number;
 }
 
+/** Open stops scanned for an id before the id index is asked instead (see findOpen). */
+const MAX_OPEN_SCAN = 8;
+
 /** Default seconds after a changeover end in which rejects are start-up losses (reduced yield). */
 export const DEFAULT_STARTUP_REJECT_WINDOW_SEC = 600;
 
@@ -182,10 +185,21 @@ export class LineTimeline {
     this.openChangeover = -1;
   }
 
-  /** Row of the open stop with this id, or -1. */
+  /**
+   * Row of the open stop with this id, or -1. A handful of open stops are scanned (the ids are
+   * usually the very strings compared). Many open stops (ends lost for months) go through the id
+   * index instead, where a scan per event made a year quadratic (over a second per line-year): a
+   * row is only opened while no row with its id is open, and never reopened, so an open row with
+   * this id can only be the id's latest row.
+   */
   private findOpen(id: string): number {
-    for (let i = this.open.length - 1; i >= 0; i--) {
-      const row = this.open[i] as number;
+    const open = this.open;
+    if (open.length > MAX_OPEN_SCAN) {
+      const row = this.stops.latestRow(id);
+      return row >= 0 && this.stops.end[row] === Infinity ? row : -1;
+    }
+    for (let i = open.length - 1; i >= 0; i--) {
+      const row = open[i] as number;
       if (this.stops.id[row] === id) return row;
     }
     return -1;
@@ -196,7 +210,8 @@ export class LineTimeline {
     const { start, end } = this.stops;
     if (end[row] !== Infinity) return;
     end[row] = Math.max(start[row] as number, ts);
-    const i = this.open.indexOf(row);
+    // From the end: the stop closing is nearly always one of the last opened.
+    const i = this.open.lastIndexOf(row);
     if (i >= 0) {
       this.open[i] = this.open[this.open.length - 1] as number;
       this.open.pop();

@@ -110,9 +110,9 @@ function hashOf(id: string): number {
  */
 export class StopTable {
   n = 0;
-  readonly id: string[] = [];
+  readonly id = listOf<string>('');
   /** Reason given at the start, if any. */
-  readonly reasonId: Array<string | null> = [];
+  readonly reasonId = listOf<string | null>(null);
   start = new Float64Array(INITIAL);
   end = new Float64Array(INITIAL);
   /** What an unclassified stop is booked to: 1 'setup' (machine setup state, changeovers), 0 'breakdown'. */
@@ -128,8 +128,8 @@ export class StopTable {
   private nCls = 0;
   private clsTs = new Float64Array(INITIAL);
   private clsPrev = new Int32Array(INITIAL);
-  private readonly clsReason: string[] = [];
-  private readonly clsStop: string[] = [];
+  private readonly clsReason = listOf<string>('');
+  private readonly clsStop = listOf<string>('');
   /** Stop id to its latest classification. */
   private readonly clsOf = new IdIndex(this.clsStop);
 
@@ -165,6 +165,11 @@ export class StopTable {
     for (let row = this.rowOf.get(stopId, hash); row >= 0; row = this.sameId[row] as number) this.cls[row] = c;
   }
 
+  /** The latest row opened under `id`, or -1. */
+  latestRow(id: string): number {
+    return this.rowOf.get(id, hashOf(id));
+  }
+
   /** The reason of row `row` at `now`: its last classification in push order with ts <= now, else `fallback`. */
   reasonOfRow(row: number, now: number, fallback: string | null): string | null {
     return this.walk(this.cls[row] as number, now, fallback);
@@ -189,6 +194,17 @@ export class StopTable {
     this.cls = grown(this.cls, new Int32Array(cap));
     this.sameId = grown(this.sameId, new Int32Array(cap));
   }
+}
+
+/**
+ * An empty array already of the general element kind `sample` needs. `[]` starts as small
+ * integers and is converted at its first push of a string; every line's fresh table did that
+ * again, and code optimised for one kind was thrown out for the other on the first lines of a year.
+ */
+function listOf<T>(sample: T): T[] {
+  const list = [sample];
+  list.length = 0;
+  return list;
 }
 
 /** `to` with `from` copied into its start. */

@@ -6,6 +6,7 @@ import { reasonLosses } from '../../core/oee/query.schema.ts';
 import { stopsByLine } from '../../core/oee-stops/stop-detail.ts';
 import type { RawFigures } from '../../core/oee/figures.ts';
 import type { HourlyBucket, HourlyBucketInput, Storage, StoredEventInput } from '../storage/storage.ts';
+import { RecentEvents } from './recent-events.ts';
 
 const HOUR_MS = 3600_000;
 /**
@@ -16,6 +17,12 @@ const HOUR_MS = 3600_000;
 export const LOOKBACK_MS = 24 * HOUR_MS;
 /** Hours filled at start, so a fresh service has history buckets for the last two days. */
 const BACKFILL_HOURS = 48;
+/**
+ * Events held in memory reach this far before the current hour: the minute flush writes the
+ * current hour and the one that just ended, each from LOOKBACK_MS earlier, and the rewrite of the
+ * hour before them when a stop ends or is classified. Memory: MEMORY_NOTE.
+ */
+const RECENT_MS = LOOKBACK_MS + 2 * HOUR_MS;
 /** Events at one instant: they change their own hour only. Every other type may end, reclassify or split a stop that began earlier. */
 const POINT_EVENTS: ReadonlySet<string> = new Set(['count', 'scrap', 'machine.counter', 'note']);
 
@@ -124,36 +131,77 @@ export interface BucketWriter {
  * Keeps the hourly buckets (per line, local hours of the plant calendar) in step with the events:
  * computed by the core engine, so they agree with every other screen. Completed hours are
  * rewritten when a late event touches them; the current hour is rewritten as it fills.
+ *
+ * The minute flush reads no storage: the writer holds the recent events in memory (RecentEvents,
+ * loaded once at start, then fed by `touch`) and writes one line at a time, yielding to the event
+ * loop between lines, so live status, OEE and ingest never wait for more than one line's engine
+ * run. Storage is read only for hours the memory does not reach back to: the backfill at start,
+ * and a late event (or a stop) more than about a day old.
  */
 export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () => number; log: (m: string, f?: Record<string, unknown>) => void; flushMs?: number }): BucketWriter {
   const tz = o.plant.calendar.timezone;
+  const allLineIds = o.plant.areas.flatMap((a) => a.lines.map((l) => l.id));
   const dirty = new Set<number>();
   /** Per line, what stop-changing events ask of the hours before them (see reachedFrom). */
   const reaches = new Map<string, Reach>();
   let inFlightFrom = Number.POSITIVE_INFINITY;
   let isFlushing = false;
+  /** Null until loaded; meanwhile committed records wait in `early` (null when the load failed). */
+  let recent: RecentEvents | null = null;
+  let early: StoredEventInput[] | null = [];
 
   const hourStart = (ts: number) => {
     const b = localBoundaries(tz, ts, ts + 1, 'hour');
     return b[0] ?? ts - (ts % HOUR_MS);
   };
 
-  /** Writes the hours [upsertFrom, to) and returns the events it read (from a day before to a day after). */
-  async function write(upsertFrom: number, to: number, lineIds?: readonly string[]): Promise<FloorEvent[]> {
+  async function loadRecent(): Promise<void> {
+    const from = hourStart(o.now()) - RECENT_MS;
+    const page = await o.storage.listEvents({ from, orderBy: 'time' });
+    // A record committed while the query ran may be in the page too.
+    const waiting = early ?? [];
+    const ids = new Set(waiting.map((r) => r.event.id));
+    const w = RecentEvents.fromStored(from, ids.size ? page.events.filter((r) => !ids.has(r.event.id)) : page.events);
+    for (const r of waiting) w.addStored(r);
+    early = null;
+    recent = w;
+  }
+
+  /** The events of [from, to) to slice per line: from memory when it holds them, else one storage read. */
+  async function sourceFor(from: number, to: number, lineIds?: readonly string[]): Promise<RecentEvents> {
+    if (recent?.covers(from)) return recent;
+    const page = await o.storage.listEvents({ ...(lineIds ? { lineIds: [...lineIds] } : {}), from, to, orderBy: 'time' });
+    return RecentEvents.fromStored(from, page.events);
+  }
+
+  /**
+   * Writes the hours [upsertFrom, to) of `lineIds` (all lines when omitted), one line per turn of
+   * the event loop, and returns per line of `pending` how far back its stop-changing events reach.
+   */
+  async function write(upsertFrom: number, to: number, pending: ReadonlyMap<string, Reach>, lineIds?: readonly string[]): Promise<Map<string, number>> {
     const now = o.now();
-    const lines = lineIds ? { lineIds: [...lineIds] } : {};
+    const from = Math.max(0, upsertFrom - LOOKBACK_MS);
     // Events after the hours too: the end or reason of a stop that began in them may come later.
-    const page = await o.storage.listEvents({ ...lines, from: Math.max(0, upsertFrom - LOOKBACK_MS), to: to + LOOKBACK_MS, orderBy: 'time' });
-    const events: FloorEvent[] = page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
-    const rows = hourlyBuckets(o.plant, events, { upsertFrom, to, now, ...lines });
+    const until = to + LOOKBACK_MS;
+    const source = await sourceFor(from, until, lineIds);
+    const rows: HourlyBucket[] = [];
+    const reached = new Map<string, number>();
+    for (const lineId of lineIds ?? allLineIds) {
+      const events = source.slice(lineId, from, until);
+      rows.push(...hourlyBuckets(o.plant, events, { upsertFrom, to, now, lineIds: [lineId] }));
+      const reach = pending.get(lineId);
+      if (reach) for (const [line, ts] of reachedFrom(o.plant, events, new Map([[lineId, reach]]), now)) reached.set(line, ts);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (rows.length) await o.storage.upsertHourlyBuckets(rows);
-    return events;
+    return reached;
   }
 
   async function flush(): Promise<void> {
     if (isFlushing || dirty.size === 0) return;
     isFlushing = true;
     try {
+      recent?.trim(hourStart(o.now()) - RECENT_MS);
       const hours = [...dirty].sort((a, b) => a - b);
       const pending = new Map(reaches);
       dirty.clear();
@@ -170,9 +218,8 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
           continue;
         }
         const runEnd = prev + HOUR_MS;
-        const events = await write(runStart, runEnd);
         const inRun = new Map([...pending].filter(([, r]) => r.hour >= runStart && r.hour < runEnd));
-        for (const [line, ts] of reachedFrom(o.plant, events, inRun, o.now())) {
+        for (const [line, ts] of await write(runStart, runEnd, inRun)) {
           const from = Math.max(hourStart(ts), runStart - LOOKBACK_MS);
           if (from < runStart) back.set(line, { from: Math.min(from, back.get(line)?.from ?? from), to: Math.max(runStart, back.get(line)?.to ?? runStart) });
         }
@@ -182,7 +229,7 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
       // in too: those are written again (a stop that began more than a day earlier is not followed).
       if (back.size > 0) {
         const spans = [...back.values()];
-        await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), [...back.keys()]);
+        await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), new Map(), [...back.keys()]);
       }
     } catch (error) {
       o.log('hourly buckets failed', { error: (error as Error).message });
@@ -204,10 +251,23 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
     void flush();
   }, o.flushMs ?? 60_000);
   timer.unref();
+  loadRecent().catch((error: unknown) => {
+    early = null;
+    o.log('hourly buckets: recent events not loaded, every write reads storage', { error: (error as Error).message });
+  });
   void flush();
 
   return {
     touch(records) {
+      if (recent) {
+        // A batch may hold two copies of one event (both reported stored): the engine must see one.
+        const seen = records.length > 1 ? new Set<string>() : null;
+        for (const r of records) {
+          if (seen?.has(r.event.id)) continue;
+          seen?.add(r.event.id);
+          recent.addStored(r);
+        }
+      } else early?.push(...records);
       // Local hours are whole real hours, so one calendar lookup serves every event of the same hour
       // (per event it cost ~35 us, the largest share of ingest time in bench:ingest).
       let from = Number.NaN;
