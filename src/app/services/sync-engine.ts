@@ -86,6 +86,7 @@ export class SyncEngine {
   #heldSince = 0;
   #lastRecordAt = -Infinity;
   #ackTimer: ReturnType<typeof setTimeout> | null = null;
+  #isCommitQueued = false;
 
   constructor(private readonly deps: SyncEngineDeps) {}
 
@@ -244,15 +245,24 @@ export class SyncEngine {
       }, due - now);
       return;
     }
-    // Commits run one at a time, in order. A failed commit leaves the entries sent; they expire, go
-    // out again and are acknowledged again (the service dedupes), so never stall the chain.
-    const acks = this.#heldAcks;
-    this.#heldAcks = [];
-    this.#ackChain = this.#ackChain.then(() => this.#commitAcks(acks)).catch((error: unknown) => console.error('ack not applied', error));
+    // Commits run one at a time, in order; one queued commit takes every ack that arrived by the
+    // time it runs. A failed commit leaves the entries sent; they expire, go out again and are
+    // acknowledged again (the service dedupes), so never stall the chain.
+    if (this.#isCommitQueued) return;
+    this.#isCommitQueued = true;
+    this.#ackChain = this.#ackChain
+      .then(() => {
+        this.#isCommitQueued = false;
+        const acks = this.#heldAcks;
+        this.#heldAcks = [];
+        return this.#commitAcks(acks);
+      })
+      .catch((error: unknown) => console.error('ack not applied', error));
   }
 
   /** Storage first, memory second: what the acks settled is committed in one transaction, then applied. */
   async #commitAcks(acks: readonly Ack[]): Promise<void> {
+    if (acks.length === 0) return;
     const outcome = mergeOutcomes(acks.map((ack) => this.#box.outcomeOf(ack)));
     const settled = [...outcome.removed, ...outcome.rejected.map((r) => r.id)].flatMap((id) => this.#box.get(id)?.event ?? []);
     await this.deps.store.commitOutcome(outcome);

@@ -8,6 +8,12 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
+/** A running thread and the writes it has not answered yet. */
+interface Thread {
+  worker: Worker;
+  waiting: Map<number, Waiting>;
+}
+
 export interface EventRowSql {
   /** Takes a JSON array of ids, returns (plucked) those already stored. */
   lookupSql: string;
@@ -29,8 +35,7 @@ export interface EventRowSql {
 export class SqliteEventWriter {
   readonly #file: string;
   readonly #sql: EventRowSql;
-  #worker: Worker | null = null;
-  readonly #waiting = new Map<number, Waiting>();
+  #thread: Thread | null = null;
   #nextId = 0;
   /** The newest write: the worker answers in order, so once it settles every write has. */
   #last: Promise<unknown> = Promise.resolve();
@@ -44,12 +49,12 @@ export class SqliteEventWriter {
 
   /** Inserts the rows of `ids` (`values` flattened, `width` per row) unless stored; resolves with the ids already stored. */
   write(ids: readonly string[], values: readonly unknown[]): Promise<string[]> {
-    const worker = this.#worker ?? this.#start();
+    const { worker, waiting } = this.#thread ?? this.#start();
     const id = this.#nextId++;
     const written = new Promise<string[]>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
+      waiting.set(id, { resolve, reject });
       // Only a thread with writes pending keeps the process alive.
-      if (this.#waiting.size === 1) worker.ref();
+      if (waiting.size === 1) worker.ref();
       worker.postMessage({ id, ids, values });
     });
     this.#last = written.catch(() => {});
@@ -58,40 +63,44 @@ export class SqliteEventWriter {
 
   /** Lets the pending writes finish, then closes the worker's connection. */
   async close(): Promise<void> {
-    const worker = this.#worker;
-    if (!worker) return;
+    const thread = this.#thread;
+    if (!thread) return;
     await this.#last;
-    this.#worker = null;
+    this.#thread = null;
+    const { worker } = thread;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.ref(); // until it has closed its connection and exited
     worker.postMessage('close');
     await exited;
   }
 
-  #start(): Worker {
+  #start(): Thread {
     const { lookupSql, insertSql, chunks, width } = this.#sql;
     const worker = new Worker(new URL('./event-writer.worker.mjs', import.meta.url), {
       workerData: { file: this.#file, lookupSql, insertSql, chunks, width },
       // Plain JavaScript: without the parent's `--import tsx` it starts in ~80 ms instead of ~270.
       execArgv: [],
     });
+    const thread: Thread = { worker, waiting: new Map() };
+    const { waiting } = thread;
     worker.unref(); // ref'd only while writes are pending (see write)
     worker.on('message', (reply: Reply) => {
-      const waiting = this.#waiting.get(reply.id);
-      if (!waiting) return;
-      this.#waiting.delete(reply.id);
-      if (this.#waiting.size === 0) worker.unref();
-      if ('error' in reply) waiting.reject(new Error(reply.error));
-      else waiting.resolve(reply.duplicates);
+      const w = waiting.get(reply.id);
+      if (!w) return;
+      waiting.delete(reply.id);
+      if (waiting.size === 0) worker.unref();
+      if ('error' in reply) w.reject(new Error(reply.error));
+      else w.resolve(reply.duplicates);
     });
+    // Only this thread's writes fail with it ('exit' follows 'error', maybe after a new thread started).
     const fail = (error: Error) => {
-      if (this.#worker === worker) this.#worker = null;
-      for (const w of this.#waiting.values()) w.reject(error);
-      this.#waiting.clear();
+      if (this.#thread === thread) this.#thread = null;
+      for (const w of waiting.values()) w.reject(error);
+      waiting.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`event writer thread exited (code ${code})`)));
-    this.#worker = worker;
-    return worker;
+    this.#thread = thread;
+    return thread;
   }
 }

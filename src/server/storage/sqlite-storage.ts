@@ -85,7 +85,19 @@ class SqliteStorage implements Storage {
     }
   }
 
-  migrate(): Promise<number[]> {
+  async migrate(): Promise<number[]> {
+    const applied = await this.#migrateSchema();
+    try {
+      // A write of no rows: the event writer thread opens its connection and prepares its
+      // statements now, so a problem shows at start rather than at the first event.
+      await this.#events.write([], []);
+    } catch (error) {
+      throw storageFailed('open the event writer', error);
+    }
+    return applied;
+  }
+
+  #migrateSchema(): Promise<number[]> {
     return this.#run('migrate', () => {
       this.#db.exec(SCHEMA_MIGRATIONS_SQL.sqlite);
       const applied: number[] = [];

@@ -61,7 +61,7 @@ describe('SQLite adapter', () => {
     const chunk = (list: typeof records) =>
       Array.from({ length: Math.ceil(list.length / 250) }, (_, i) => list.slice(i * 250, i * 250 + 250));
     // Same ids, opposite order: each side keeps meeting rows the other just committed.
-    const child = fork(new URL('./sqlite-writer.child.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+    const child = fork(new URL('./sqlite-writer.child.ts', import.meta.url), [file], { execArgv: ['--import', 'tsx'] });
     // Never leave the writer behind, whatever fails below.
     onTestFinished(() => {
       if (child.exitCode === null) child.kill();
