@@ -137,8 +137,8 @@ export interface BucketWriter {
  * The minute flush reads no storage: the writer holds the recent events in memory (RecentEvents,
  * loaded once at start, then fed by `touch`) and writes one line at a time, yielding to the event
  * loop between lines, so live status, OEE and ingest never wait for more than one line's engine
- * run. Storage is read only for hours the memory does not reach back to: the backfill at start,
- * and a late event (or a stop) more than about a day old.
+ * run. Storage is read only for hours the memory does not reach back to (the backfill at start,
+ * a late event or a stop more than about a day old), and then one line per turn too.
  */
 export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () => number; log: (m: string, f?: Record<string, unknown>) => void; flushMs?: number }): BucketWriter {
   const tz = o.plant.calendar.timezone;
@@ -157,23 +157,35 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
     return b[0] ?? ts - (ts % HOUR_MS);
   };
 
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  /**
+   * Stored events of [from, to) of `lineIds` (every line when omitted), read one line per turn of
+   * the event loop. A line's read holds the corrections and voids published on it, so the lines
+   * together hold every edit of the plant, and each line's slice sees them all (see RecentEvents).
+   */
+  async function readStored(from: number, to: number | undefined, lineIds: readonly string[]): Promise<RecentEvents> {
+    const source = new RecentEvents(from);
+    for (const lineId of lineIds) {
+      const page = await o.storage.listEvents({ lineIds: [lineId], from, ...(to === undefined ? {} : { to }), orderBy: 'time' });
+      for (const r of page.events) source.addStored(r);
+      await nextTurn();
+    }
+    return source;
+  }
+
   async function loadRecent(): Promise<void> {
-    const from = hourStart(o.now()) - RECENT_MS;
-    const page = await o.storage.listEvents({ from, orderBy: 'time' });
-    // A record committed while the query ran may be in the page too.
-    const waiting = early ?? [];
-    const ids = new Set(waiting.map((r) => r.event.id));
-    const w = RecentEvents.fromStored(from, ids.size ? page.events.filter((r) => !ids.has(r.event.id)) : page.events);
-    for (const r of waiting) w.addStored(r);
+    const w = await readStored(hourStart(o.now()) - RECENT_MS, undefined, allLineIds);
+    // A record committed while the lines were read may have been read too.
+    for (const r of early ?? []) if (!w.holds(r)) w.addStored(r);
     early = null;
     recent = w;
   }
 
-  /** The events of [from, to) to slice per line: from memory when it holds them, else one storage read. */
+  /** The events of [from, to) to slice per line: from memory when it holds them, else read from storage. */
   async function sourceFor(from: number, to: number, lineIds?: readonly string[]): Promise<RecentEvents> {
     if (recent?.covers(from)) return recent;
-    const page = await o.storage.listEvents({ ...(lineIds ? { lineIds: [...lineIds] } : {}), from, to, orderBy: 'time' });
-    return RecentEvents.fromStored(from, page.events);
+    return readStored(from, to, lineIds ?? allLineIds);
   }
 
   /**
@@ -193,7 +205,7 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
       rows.push(...hourlyBuckets(o.plant, events, { upsertFrom, to, now, lineIds: [lineId] }));
       const reach = pending.get(lineId);
       if (reach) for (const [line, ts] of reachedFrom(o.plant, events, new Map([[lineId, reach]]), now)) reached.set(line, ts);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     if (rows.length) await o.storage.upsertHourlyBuckets(rows);
     return reached;

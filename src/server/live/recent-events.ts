@@ -1,6 +1,6 @@
 import type { FloorEvent } from '../../core/index.ts';
 import { compareEvents } from '../../core/oee/normalize.ts';
-import type { StoredEvent, StoredEventInput } from '../storage/storage.ts';
+import type { StoredEventInput } from '../storage/storage.ts';
 
 /** Fields whose values repeat across events (ids from the plant and its devices), never free text. */
 const SHARED_FIELDS = ['type', 'deviceId', 'author', 'lineId', 'stationId', 'productId', 'state', 'reasonId'] as const;
@@ -22,7 +22,7 @@ export function engineEvent(r: StoredEventInput, pool: Map<string, string>): Flo
   return e as unknown as FloorEvent;
 }
 
-const isEdit = (e: FloorEvent) => e.type === 'correction' || e.type === 'void';
+const isEdit = (type: string) => type === 'correction' || type === 'void';
 
 /** Index of the first event with ts >= `ts` in a list sorted by compareEvents. */
 function firstAtOrAfter(list: readonly FloorEvent[], ts: number): number {
@@ -59,12 +59,6 @@ export class RecentEvents {
 
   constructor(public from: number) {}
 
-  static fromStored(from: number, events: readonly StoredEvent[]): RecentEvents {
-    const w = new RecentEvents(from);
-    for (const r of events) w.addStored(r);
-    return w;
-  }
-
   /** Adds a stored record (see add). */
   addStored(r: StoredEventInput): void {
     if (r.correctedTs >= this.from) this.add(engineEvent(r, this.pool));
@@ -80,11 +74,18 @@ export class RecentEvents {
     return ts >= this.from;
   }
 
+  /** Whether this stored record is held already. */
+  holds(r: StoredEventInput): boolean {
+    const list = (isEdit(r.event.type) ? this.edits : this.byLine.get(r.event.lineId)) ?? [];
+    for (let i = firstAtOrAfter(list, r.correctedTs); i < list.length && list[i]!.ts === r.correctedTs; i++) if (list[i]!.id === r.event.id) return true;
+    return false;
+  }
+
   /** Adds an event already in storage; older than `from` it is not held (a write that needs it reads storage). */
   add(e: FloorEvent): void {
     if (e.ts < this.from) return;
     let list: FloorEvent[] | undefined;
-    if (isEdit(e)) list = this.edits;
+    if (isEdit(e.type)) list = this.edits;
     else if (!(list = this.byLine.get(e.lineId))) this.byLine.set(e.lineId, (list = []));
     insertSorted(list, e);
     this.size++;
