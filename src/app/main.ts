@@ -23,8 +23,6 @@ async function start(): Promise<void> {
   const outbox = new OutboxIdb(db);
   await device.load(new CacheIdb(db), read);
   performance.mark('fb:device');
-  station.events = OutboxIdb.journal(read.journal);
-  performance.mark('fb:journal');
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
   const engine = new SyncEngine({
     store: outbox,
@@ -49,8 +47,10 @@ async function start(): Promise<void> {
     },
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
-  await engine.load(read.outbox);
+  const waiting = await engine.load(read.outbox);
   performance.mark('fb:outbox');
+  station.events = OutboxIdb.ownEvents(read.journal, waiting, Date.now());
+  performance.mark('fb:journal');
   sync.engine = engine;
   sync.waiting = engine.waiting();
   mount(App, { target: document.getElementById('app')! });

@@ -14,7 +14,8 @@ export interface StartReads {
   outbox: { keys: IDBValidKey[]; values: unknown[] };
 }
 
-async function readStart(db: Db, now: number): Promise<StartReads> {
+/** The start-up read (exported for the adapter's tests). */
+export async function readStart(db: Db, now: number): Promise<StartReads> {
   const tx = db.transaction(['meta', 'cache', 'journal', 'outbox'], 'readonly');
   const [meta, cache, outbox] = [tx.objectStore('meta'), tx.objectStore('cache'), tx.objectStore('outbox')];
   const [enrolment, session, credentials, plant, roster, journal, keys, values] = await Promise.all([

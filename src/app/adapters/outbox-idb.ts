@@ -15,8 +15,11 @@ const seqSchema = z.number().check(z.int(), z.minimum(0));
 type AppendTx = IDBPTransaction<FloorboardDb, ('outbox' | 'journal' | 'meta')[], 'readwrite'>;
 
 /**
- * The outbox on disk. Every entry is committed in ONE transaction (entry + journal copy + the
- * device sequence counter) before the caller may show it as done; only then does memory change.
+ * The outbox on disk. Every entry is committed in ONE transaction (entry + the device sequence
+ * counter) before the caller may show it as done; only then does memory change. The journal copy
+ * is written when the acknowledgement settles the entry, in the transaction that takes it out of
+ * the outbox (`commitOutcome`): the tap's transaction has one store and one write less, and every
+ * own entry is always in exactly one place that the start-up read sees (see `ownEvents`).
  */
 export class OutboxIdb {
   constructor(private readonly db: Db) {}
@@ -36,7 +39,9 @@ export class OutboxIdb {
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
     let mode: 'expect' | 'read' | 'rebuild' = this.#expectedSeq === null ? 'read' : 'expect';
     for (;;) {
-      const tx = this.db.transaction(['outbox', 'journal', 'meta'], 'readwrite', { durability: 'strict' });
+      // The journal is only in scope when the counter may need a rebuild (first entry of the tab).
+      const stores: ('outbox' | 'journal' | 'meta')[] = mode === 'expect' ? ['outbox', 'meta'] : ['outbox', 'journal', 'meta'];
+      const tx = this.db.transaction(stores, 'readwrite', { durability: 'strict' }) as AppendTx;
       let isStale = false;
       try {
         let seq: number;
@@ -57,7 +62,6 @@ export class OutboxIdb {
         await Promise.all([
           check,
           tx.objectStore('outbox').add(record),
-          tx.objectStore('journal').put(event),
           tx.objectStore('meta').put(seq + 1, SEQ_KEY),
           tx.done,
         ]);
@@ -146,12 +150,18 @@ export class OutboxIdb {
     return (await this.db.getAll('meta', range)) as { key: string; value: unknown; quarantinedAt: number }[];
   }
 
-  /** Commits what an acknowledgement changed in one transaction. */
-  async commitOutcome(outcome: AckOutcome): Promise<void> {
+  /**
+   * Commits what an acknowledgement changed in one transaction: each settled entry (`settled`: its
+   * events, accepted or rejected) is copied to the journal, accepted ones leave the outbox, rejected
+   * ones stay there, marked, until the operator dismisses them.
+   */
+  async commitOutcome(outcome: AckOutcome, settled: readonly FloorEvent[]): Promise<void> {
     if (outcome.removed.length === 0 && outcome.rejected.length === 0) return;
-    const tx = this.db.transaction('outbox', 'readwrite');
+    const tx = this.db.transaction(['outbox', 'journal'], 'readwrite');
     const store = tx.objectStore('outbox');
-    const work: Promise<unknown>[] = outcome.removed.map((id) => store.delete(id));
+    const journal = tx.objectStore('journal');
+    const work: Promise<unknown>[] = settled.map((event) => journal.put(event));
+    for (const id of outcome.removed) work.push(store.delete(id));
     for (const r of outcome.rejected) {
       work.push(
         store.get(r.id).then((value) => {
@@ -171,12 +181,25 @@ export class OutboxIdb {
     await tx.done;
   }
 
-  /** The device's own recent events (for the station view), oldest first, from the start-up read. */
-  static journal(read: StartReads['journal']): FloorEvent[] {
-    return read.flatMap((v) => {
+  /**
+   * The device's own recent events (for the station view) from the start-up read: the journal
+   * (settled entries) and the outbox (entries still waiting; `outbox` as `loadAll` returned it), each
+   * event once (a profile written by an earlier version holds waiting entries in both).
+   */
+  static ownEvents(read: StartReads['journal'], outbox: readonly OutboxRecord[], now: number): FloorEvent[] {
+    const events: FloorEvent[] = [];
+    const seen = new Set<string>();
+    for (const v of read) {
       const p = eventSchema.safeParse(v);
-      return p.success ? [p.data as FloorEvent] : [];
-    });
+      if (p.success && !seen.has(p.data.id)) {
+        seen.add(p.data.id);
+        events.push(p.data as FloorEvent);
+      }
+    }
+    // The same window as the journal's read: an entry that waited longer is no longer "recent".
+    const since = now - JOURNAL_KEEP_MS;
+    for (const r of outbox) if (r.event.ts >= since && !seen.has(r.id)) events.push(r.event);
+    return events;
   }
 
   /** Drops journal events older than the window (run when idle, not at start-up). */

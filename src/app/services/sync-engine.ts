@@ -90,13 +90,17 @@ export class SyncEngine {
 
   constructor(private readonly deps: SyncEngineDeps) {}
 
-  /** Loads the stored outbox into memory (`read`: as the start-up read found it). Call once before `record` or `connect`. */
-  async load(read?: Parameters<OutboxStore['loadAll']>[0]): Promise<void> {
+  /**
+   * Loads the stored outbox into memory (`read`: as the start-up read found it) and returns its
+   * valid records, rejected ones included. Call once before `record` or `connect`.
+   */
+  async load(read?: Parameters<OutboxStore['loadAll']>[0]): Promise<OutboxRecord[]> {
     const { records, invalid } = await this.deps.store.loadAll(read);
     // Damaged records were moved aside by the store (quarantined), so they cannot block the queue.
     if (invalid.length > 0) console.warn(`outbox: ${invalid.length} damaged record(s) quarantined`, invalid);
     for (const r of records) this.#box.add(r.event, r.state);
     this.#emit();
+    return records;
   }
 
   /** Commits one entry durably, then shows it (and sends it when connected). */
@@ -265,7 +269,7 @@ export class SyncEngine {
     if (acks.length === 0) return;
     const outcome = mergeOutcomes(acks.map((ack) => this.#box.outcomeOf(ack)));
     const settled = [...outcome.removed, ...outcome.rejected.map((r) => r.id)].flatMap((id) => this.#box.get(id)?.event ?? []);
-    await this.deps.store.commitOutcome(outcome);
+    await this.deps.store.commitOutcome(outcome, settled);
     this.#box.apply(outcome);
     if (settled.length > 0) this.deps.onAcked?.(settled);
     this.#lastSyncAt = this.deps.now();

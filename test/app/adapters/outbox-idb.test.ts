@@ -12,7 +12,9 @@ import type { OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
  * is quarantined instead of crashing the load or blocking the queue.
  */
 const entry = new URL('./outbox-lab.entry.ts', import.meta.url).pathname;
-type Lab = { open(name: string): Promise<{ db: Db; append(): Promise<number>; box: OutboxIdb }> };
+type Lab = {
+  open(name: string): Promise<{ db: Db; append(): Promise<number>; box: OutboxIdb; ackAll(): Promise<void>; ownAfterReload(): Promise<number[]> }>;
+};
 declare const lab: Lab;
 
 describe('IndexedDB outbox adapter (real Chromium)', () => {
@@ -40,13 +42,13 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
 
   it('never re-uses a seq when the stored counter is lost or damaged', async () => {
     const seqs = await page.evaluate(async () => {
-      const { db, append } = await lab.open('seq-lost');
+      const { db, append, ackAll } = await lab.open('seq-lost');
       const out: (number | string)[] = [await append(), await append(), await append()];
       await db.delete('meta', 'seq'); // counter lost, entries 0..2 still waiting
       out.push(await append().catch((e: Error) => e.message));
       await db.put('meta', 'garbage', 'seq'); // counter damaged
       out.push(await append().catch((e: Error) => e.message));
-      await db.clear('outbox'); // all acknowledged: only the journal remembers the seqs
+      await ackAll(); // all acknowledged: only the journal remembers the seqs
       await db.delete('meta', 'seq');
       out.push(await append().catch((e: Error) => e.message));
       return out;
@@ -70,7 +72,7 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
     const seqs = await page.evaluate(async () => {
       const [a, b] = [await lab.open('two-tabs'), await lab.open('two-tabs')];
       const out = [await a.append(), await b.append()];
-      await a.db.clear('outbox'); // both acknowledged: only the counter remembers seq 1
+      await a.ackAll(); // both acknowledged: the counter and the journal remember seq 1
       out.push(await a.append(), await b.append(), await b.append(), await a.append());
       return out;
     });
@@ -110,10 +112,36 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       const [pending] = (await box.loadAll()).records;
       await box.dismiss(pending!.id);
       const afterPending = (await db.getAllKeys('outbox')).length;
-      await box.commitOutcome({ removed: [], rejected: [{ id: pending!.id, code: 'bad-shape', message: 'x' }] });
+      await box.commitOutcome({ removed: [], rejected: [{ id: pending!.id, code: 'bad-shape', message: 'x' }] }, [pending!.event]);
       await box.dismiss(pending!.id);
       return [afterPending, (await db.getAllKeys('outbox')).length];
     });
     expect(left).toEqual([1, 0]);
+  });
+
+  it('after a reload the station view has every own entry once: acknowledged ones from the journal, waiting ones from the outbox', async () => {
+    const result = await page.evaluate(async () => {
+      const { db, box, append, ackAll, ownAfterReload } = await lab.open('own-events');
+      await append();
+      await append();
+      await ackAll(); // 0 and 1 acknowledged
+      await append();
+      const [rejected] = (await box.loadAll()).records;
+      await box.commitOutcome({ removed: [], rejected: [{ id: rejected!.id, code: 'bad-shape', message: 'x' }] }, [rejected!.event]);
+      await append(); // 3 waits for its ack
+      const tapOnly = (await db.getAllKeys('journal')).length; // the tap wrote no journal copy of 3
+      const mixed = await ownAfterReload();
+      await box.dismiss(rejected!.id);
+      const dismissed = await ownAfterReload();
+      // A profile written by the earlier version keeps a journal copy of each waiting entry too.
+      const [waiting] = (await box.loadAll()).records;
+      await db.put('journal', waiting!.event);
+      const older = await ownAfterReload();
+      return { tapOnly, mixed, dismissed, older };
+    });
+    expect(result.tapOnly).toBe(3);
+    expect([...result.mixed].sort()).toEqual([0, 1, 2, 3]);
+    expect([...result.dismissed].sort()).toEqual([0, 1, 2, 3]); // a dismissed entry was still made here
+    expect([...result.older].sort()).toEqual([0, 1, 2, 3]);
   });
 });

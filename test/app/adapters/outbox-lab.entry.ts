@@ -2,6 +2,7 @@
 import { ulid } from 'ulid';
 import { openFloorboardDb } from '../../../src/app/adapters/db.ts';
 import { OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
+import { readStart } from '../../../src/app/adapters/db-early.ts';
 import type { FloorEvent } from '../../../src/core/events.schema.ts';
 
 const count = (seq: number): FloorEvent =>
@@ -15,6 +16,17 @@ const lab = {
       db,
       box,
       append: async () => (await box.append(count, null)).seq,
+      /** The service accepted every waiting entry: the ack's transaction moves them to the journal. */
+      async ackAll() {
+        const { records } = await box.loadAll();
+        await box.commitOutcome({ removed: records.map((r) => r.id), rejected: [] }, records.map((r) => r.event));
+      },
+      /** What the station view starts with after a reload: ids and seqs, in the order given. */
+      async ownAfterReload() {
+        const read = await readStart(db, Date.now());
+        const { records } = await box.loadAll(read.outbox);
+        return OutboxIdb.ownEvents(read.journal, records, Date.now()).map((e) => e.seq);
+      },
     };
   },
 };

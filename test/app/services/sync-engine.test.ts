@@ -20,6 +20,8 @@ const DEVICE = 'tab-sync-test';
 /** Storage stand-in with the adapter's contract (IndexedDB itself is covered by the e2e tests). */
 class MemoryStore implements OutboxStore {
   readonly records = new Map<string, OutboxRecord>();
+  /** Settled events, as the adapter copies them to the journal in the ack's transaction. */
+  readonly journal = new Map<string, FloorEvent>();
   seq = 0;
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null) {
     const event = eventSchema.parse(build(this.seq)) as FloorEvent;
@@ -30,7 +32,8 @@ class MemoryStore implements OutboxStore {
   async loadAll() {
     return { records: [...this.records.values()], invalid: [] };
   }
-  async commitOutcome(o: AckOutcome) {
+  async commitOutcome(o: AckOutcome, settled: readonly FloorEvent[]) {
+    for (const e of settled) this.journal.set(e.id, e);
     for (const id of o.removed) this.records.delete(id);
     for (const r of o.rejected) {
       const rec = this.records.get(r.id);
@@ -109,6 +112,8 @@ describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
     await t.until(() => t.store.records.size === 0);
     const stored = await t.stored();
     expect([...stored].sort()).toEqual([...ids].sort());
+    // Each entry moved to the journal as it left the outbox: the station view still has it after a reload.
+    expect([...t.store.journal.keys()].sort()).toEqual([...ids].sort());
     t.engine.stop();
   });
 
@@ -130,7 +135,7 @@ describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
     const t = await setup();
     let commits = 0;
     const commitOutcome = t.store.commitOutcome.bind(t.store);
-    t.store.commitOutcome = async (o) => (commits++, commitOutcome(o));
+    t.store.commitOutcome = async (o, settled) => (commits++, commitOutcome(o, settled));
     await t.engine.load();
     t.engine.start();
     await t.until(() => t.status()?.mode === 'online');
@@ -172,6 +177,7 @@ describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
     expect(t.status()?.rejected[0]).toMatchObject({ id: bad.id, code: 'unknown-reason' });
     expect(t.store.records.get(bad.id)?.state.kind).toBe('rejected');
     expect((await t.stored()).sort()).toEqual([first.id, after.id].sort());
+    expect([...t.store.journal.keys()].sort()).toEqual([first.id, bad.id, after.id].sort());
     await t.engine.dismiss(bad.id);
     expect(t.store.records.size).toBe(0);
     t.engine.stop();
