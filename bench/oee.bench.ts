@@ -8,6 +8,7 @@
  * so the year (~5 GB as event objects) never sits in memory at once. A young-generation GC runs
  * after each group is generated, outside the timed parts (`--no-force-gc` to skip it; see FORCE_GC).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -59,6 +60,19 @@ const load0 = os.loadavg()[0]!;
 const secs = (wall: number, cpu: number) => `${(wall / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s CPU`;
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+/**
+ * CPU time of the main thread alone, in ms (Linux schedstat, ns resolution). process.cpuUsage adds
+ * every thread: V8's concurrent GC marking of the generator's garbage and TurboFan compiles run on
+ * helper threads, in parallel on the second core. On an otherwise idle 2-core machine the wall time
+ * of a recompute is the main thread's; on this shared one it is the load-robust stand-in for it.
+ */
+const mainThreadCpuMs = (): number => {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+};
 let peakHeap = 0;
 const accLineIds = new Set(allLines.slice(0, ACC_LINES).map((l) => l.id));
 const sampleHeap = () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
@@ -92,6 +106,7 @@ let sortMs = 0;
 let sortCpuMs = 0;
 let engineMs = 0;
 let engineCpuMs = 0;
+let engineMainCpuMs = 0;
 let buckets = 0;
 let forcedGcCpuMs = 0;
 const batchTotals = new Map<string, OeeFigures>();
@@ -130,7 +145,9 @@ for (const group of groups) {
   forcedGcCpuMs += cpuMs(process.cpuUsage(c));
   t = performance.now();
   const c0 = process.cpuUsage();
+  const m0 = mainThreadCpuMs();
   const report = computeOee(plant, evs, { ...window, now, lineIds: group.map((l) => l.id) });
+  engineMainCpuMs += mainThreadCpuMs() - m0;
   engineCpuMs += cpuMs(process.cpuUsage(c0));
   engineMs += performance.now() - t;
   engineSpans.push([t, performance.now()]);
@@ -194,6 +211,7 @@ const rows: Array<[string, string]> = [
   ['shift buckets per line', `${buckets / LINES}`],
   ['load average (1 min) start/end', `${load0.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)} on ${os.availableParallelism()} cores`],
   ['batch recompute, whole plant', `${secs(engineMs, engineCpuMs)} (${((engineCpuMs * 1e6) / events).toFixed(0)} ns CPU/event)`],
+  ['  of which on the main thread', `${(engineMainCpuMs / 1000).toFixed(2)} s CPU (the rest is V8 helper threads: concurrent GC, compiles)`],
   ['forced GC before each batch call', FORCE_GC ? `yes (young generation), after generating and before timing: ${(forcedGcCpuMs / 1000).toFixed(2)} s CPU, not counted` : 'no (--no-force-gc): V8 may still be collecting the generator\'s garbage during a batch call'],
   ['GC pauses inside batch calls', `${(engineGcMs / 1000).toFixed(2)} s wall (main-thread pauses; collection work on helper threads is in CPU time only)`],
   ['baseline: iterate + order check', `${secs(iterateMs, iterateCpuMs)} (engine = ${(engineCpuMs / iterateCpuMs).toFixed(1)}x by CPU)`],
@@ -203,7 +221,7 @@ const rows: Array<[string, string]> = [
   ['report after a late event', `${lateMs.toFixed(0)} ms (one line recomputed)`],
   ['accumulator equals batch', isEqual ? 'yes' : 'NO'],
   ['peak memory', `RSS ${mb(rss)}, heap used ${mb(peakHeap)}`],
-  ['budgets (CPU time)', `recompute < 2 s: ${engineCpuMs < 2000 ? 'met' : 'MISSED'}; apply < 5 µs/event: ${perEventCpuUs < 5 ? 'met' : 'MISSED'}`],
+  ['budgets (CPU time)', `recompute < 2 s: ${engineCpuMs < 2000 ? 'met' : engineMainCpuMs < 2000 ? 'met on the main thread, MISSED over all threads' : 'MISSED'}; apply < 5 µs/event: ${perEventCpuUs < 5 ? 'met' : 'MISSED'}`],
 ];
 const w = Math.max(...rows.map((r) => r[0].length));
 for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
