@@ -52,6 +52,37 @@ async function settle(w: BucketWriter): Promise<void> {
   expect(w.staleFrom()).toBe(Number.POSITIVE_INFINITY);
 }
 
+/**
+ * A temp SQLite storage holding `events`, and a bucket writer over it that has written every hour
+ * from a day before `from` to `now`: each hour written on its own (`oneByOne`, as late events
+ * rewrite them: a stop must still count once) or all in one run.
+ */
+function writtenBuckets(plant: Plant, events: readonly FloorEvent[], o: { from: number; now: number; oneByOne: boolean }) {
+  const ctx = {} as { storage: Storage; writer: BucketWriter };
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fb-buckets-'));
+    ctx.storage = openStorage(undefined, dir);
+    await ctx.storage.migrate();
+    await ctx.storage.insertEvents(events.map(record));
+    ctx.writer = startBucketWriter({ storage: ctx.storage, plant, now: () => o.now, log: () => {}, flushMs: 3_600_000 });
+    await settle(ctx.writer);
+    const tick = { ...record(events[0]!), event: { ...events[0]!, type: 'count', productId: 'p1', good: 0, reject: 0, lineId: 'l1' } as FloorEvent };
+    const hours: StoredEventInput[] = [];
+    for (let h = o.from - DAY; h < o.now; h += H) hours.push({ ...tick, correctedTs: h });
+    for (const batch of o.oneByOne ? hours.map((h) => [h]) : [hours]) {
+      ctx.writer.touch(batch);
+      await settle(ctx.writer);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    ctx.writer.stop();
+    await ctx.storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
 /** Every number within 1e-6 (far tighter than the hundredth asked), everything else equal. */
 function expectSameNumbers(actual: unknown, expected: unknown, path = 'report'): void {
   if (typeof expected === 'number') {
@@ -71,34 +102,12 @@ describe('OEE history from hourly buckets', () => {
   const plant: Plant = makePlant({ shifts: SHIFTS as never });
   const events = fiveDays();
   const now = MONDAY + 4 * DAY + 10 * H + 20 * MIN;
-  let dir: string;
-  let storage: Storage;
-  let writer: BucketWriter;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fb-buckets-'));
-    storage = openStorage(undefined, dir);
-    await storage.migrate();
-    await storage.insertEvents(events.map(record));
-    writer = startBucketWriter({ storage, plant, now: () => now, log: () => {}, flushMs: 3_600_000 });
-    await settle(writer);
-    // Every hour written on its own, as a late event rewrites it: a stop must still count once.
-    for (let h = MONDAY - DAY; h < now; h += H) {
-      writer.touch([{ ...record(events[0]!), correctedTs: h, event: { ...events[0]!, type: 'count', productId: 'p1', good: 0, reject: 0, lineId: 'l1' } as FloorEvent }]);
-      await settle(writer);
-    }
-  }, 120_000);
-
-  afterAll(async () => {
-    writer.stop();
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const buckets = writtenBuckets(plant, events, { from: MONDAY, now, oneByOne: true });
 
   /** What the raw path computes: the events from a day before `from` to a day after `to`. */
   async function raw(query: OeeQuery) {
     const lineIds = query.lineIds ?? ['l1', 'l2', 'l3'];
-    return computeOee(plant, await eventsBetween(storage, lineIds, query.from - LOOKBACK_MS, query.to + LOOKBACK_MS), query);
+    return computeOee(plant, await eventsBetween(buckets.storage, lineIds, query.from - LOOKBACK_MS, query.to + LOOKBACK_MS), query);
   }
 
   const windows = [
@@ -110,7 +119,7 @@ describe('OEE history from hourly buckets', () => {
     for (const by of ['hour', 'day', 'window', 'shift'] as const) {
       it(`gives the raw-event report by ${by}, ${w.name}`, async () => {
         const query = { from: w.from, to: w.to, now, by, lineIds: ['l1', 'l2'] };
-        const fromBuckets = await oeeFromBuckets({ storage, bucketsStaleFrom: writer.staleFrom }, plant, query);
+        const fromBuckets = await oeeFromBuckets({ storage: buckets.storage, bucketsStaleFrom: buckets.writer.staleFrom }, plant, query);
         expect(fromBuckets, 'answered from buckets').not.toBeNull();
         const expected = await raw(query);
         // The scenario books what the buckets must carry: reasons, breakdowns, minor stops.
@@ -123,7 +132,8 @@ describe('OEE history from hourly buckets', () => {
   }
 
   it('falls back to raw events for short windows, shifts off the hour, and hours never written', async () => {
-    const deps = { storage, bucketsStaleFrom: writer.staleFrom };
+    const { storage } = buckets;
+    const deps = { storage, bucketsStaleFrom: buckets.writer.staleFrom };
     expect(await oeeFromBuckets(deps, plant, { from: MONDAY + DAY, to: MONDAY + 2 * DAY, now, by: 'window', lineIds: ['l1'] })).toBeNull();
     const halfHour = makePlant({ shifts: [{ id: 'early', name: 'Early', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '06:30', end: '14:30' }] });
     const long = { from: MONDAY + DAY, to: MONDAY + 4 * DAY, now, lineIds: ['l1'] };
@@ -152,36 +162,14 @@ describe('OEE history from hourly buckets across a daylight-saving change', () =
   const plant: Plant = makePlant({ timezone: 'Europe/Berlin', shifts: [{ id: 'day', name: 'Day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '01:00', end: '23:00' }] });
   const events = fiveDays(start);
   const now = start + 4 * DAY + 12 * H;
-  let dir: string;
-  let storage: Storage;
-  let writer: BucketWriter;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fb-buckets-dst-'));
-    storage = openStorage(undefined, dir);
-    await storage.migrate();
-    await storage.insertEvents(events.map(record));
-    writer = startBucketWriter({ storage, plant, now: () => now, log: () => {}, flushMs: 3_600_000 });
-    await settle(writer);
-    // Every hour, in one run this time (the first suite writes them one by one).
-    const tick = { ...record(events[0]!), event: { ...events[0]!, type: 'count', productId: 'p1', good: 0, reject: 0, lineId: 'l1' } as FloorEvent };
-    const hours: StoredEventInput[] = [];
-    for (let h = start - DAY; h < now; h += H) hours.push({ ...tick, correctedTs: h });
-    writer.touch(hours);
-    await settle(writer);
-  }, 120_000);
-  afterAll(async () => {
-    writer.stop();
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const buckets = writtenBuckets(plant, events, { from: start, now, oneByOne: false });
 
   for (const by of ['hour', 'day', 'window', 'shift'] as const) {
     it(`gives the raw-event report by ${by}`, async () => {
       const query = { from: start + 2 * H, to: start + 4 * DAY + 5 * H, now, by, lineIds: ['l1', 'l2'] };
-      const fromBuckets = await oeeFromBuckets({ storage, bucketsStaleFrom: writer.staleFrom }, plant, query);
+      const fromBuckets = await oeeFromBuckets({ storage: buckets.storage, bucketsStaleFrom: buckets.writer.staleFrom }, plant, query);
       expect(fromBuckets, 'answered from buckets').not.toBeNull();
-      const expected = computeOee(plant, await eventsBetween(storage, ['l1', 'l2'], query.from - LOOKBACK_MS, query.to + LOOKBACK_MS), query);
+      const expected = computeOee(plant, await eventsBetween(buckets.storage, ['l1', 'l2'], query.from - LOOKBACK_MS, query.to + LOOKBACK_MS), query);
       if (by === 'day') expect(expected.lines[0]!.buckets.map((b) => (b.end - b.start) / H)).toContain(23);
       expectSameNumbers(fromBuckets, expected);
     });

@@ -12,6 +12,23 @@ export type FigureSums = Pick<
   'allTimeMs' | 'plannedMs' | 'plannedStopMs' | 'stopMs' | 'runMs' | 'idealMs' | 'good' | 'reject' | 'stopCount' | 'minorStopCount' | 'lossMs'
 >;
 
+/** The additive part of one figure (a copy: a bucket must not share the figure's loss table). */
+export function sumsOf(f: FigureSums): FigureSums {
+  return {
+    allTimeMs: f.allTimeMs,
+    plannedMs: f.plannedMs,
+    plannedStopMs: f.plannedStopMs,
+    stopMs: f.stopMs,
+    runMs: f.runMs,
+    idealMs: f.idealMs,
+    good: f.good,
+    reject: f.reject,
+    stopCount: f.stopCount,
+    minorStopCount: f.minorStopCount,
+    lossMs: { ...f.lossMs },
+  };
+}
+
 /**
  * Undoes `derive` for one bucket. The only non-additive loss is reduced speed: its speed part is
  * max(0, run - ideal - minor) per bucket, which must be taken again over the sum, not summed.
@@ -65,20 +82,9 @@ export interface HourSums extends FigureSums {
 
 /** One hour's raw engine figures as a bucket's sums. */
 export function hourSumsOf(start: number, raw: RawFigures): HourSums {
-  const f = finalize(raw, true);
   return {
     start,
-    allTimeMs: f.allTimeMs,
-    plannedMs: f.plannedMs,
-    plannedStopMs: f.plannedStopMs,
-    stopMs: f.stopMs,
-    runMs: f.runMs,
-    idealMs: f.idealMs,
-    good: f.good,
-    reject: f.reject,
-    stopCount: f.stopCount,
-    minorStopCount: f.minorStopCount,
-    lossMs: f.lossMs,
+    ...sumsOf(finalize(raw, true)),
     breakdownCount: raw.breakdownCount,
     reasons: [...raw.reasons.values()].map((r) => ({ ...r })),
   };

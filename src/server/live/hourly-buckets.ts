@@ -1,5 +1,5 @@
 import type { FloorEvent, OeeFigures, Plant } from '../../core/index.ts';
-import { hourSumsOf } from '../../core/oee/bucket-sums.ts';
+import { hourSumsOf, sumsOf } from '../../core/oee/bucket-sums.ts';
 import { localBoundaries } from '../../core/oee/calendar.ts';
 import { computeRaws } from '../../core/oee/engine.ts';
 import { reasonLosses } from '../../core/oee/query.schema.ts';
@@ -30,21 +30,7 @@ const POINT_EVENTS: ReadonlySet<string> = new Set(['count', 'scrap', 'machine.co
 
 /** The additive part of an engine figure (no reason tallies): what the first buckets stored. */
 export function bucketOf(lineId: string, start: number, f: OeeFigures): HourlyBucketInput {
-  return {
-    lineId,
-    start,
-    allTimeMs: f.allTimeMs,
-    plannedMs: f.plannedMs,
-    plannedStopMs: f.plannedStopMs,
-    stopMs: f.stopMs,
-    runMs: f.runMs,
-    idealMs: f.idealMs,
-    good: f.good,
-    reject: f.reject,
-    stopCount: f.stopCount,
-    minorStopCount: f.minorStopCount,
-    lossMs: { ...f.lossMs },
-  };
+  return { lineId, start, ...sumsOf(f) };
 }
 
 /** A full bucket from the engine's raw figures of one hour: sums, breakdown count and every reason tally. */
