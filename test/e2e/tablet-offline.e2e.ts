@@ -22,6 +22,9 @@ test('entries made offline survive reload and closing the page, then reach the s
   await tablet.signIn('1001', '1234');
   await tablet.waitForServiceWorker();
   await expect(tablet.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', /online|syncing/, { timeout: 15_000 });
+  // One count the service acknowledges (it moves to the tablet's journal), the rest wait in the outbox.
+  await tablet.bookCount(3, 1, 'scrap-dim');
+  await tablet.waitSynced();
 
   // Network gone: the service is down and the browser is offline. (Stopping the service first:
   // with the browser already offline its socket stalls and the service waits out the keepalive.)
@@ -39,6 +42,8 @@ test('entries made offline survive reload and closing the page, then reach the s
   await tablet.page.reload();
   await expect(tablet.page.getByTestId('station-state')).toBeVisible();
   expect(await tablet.outboxIds()).toEqual(made);
+  // The shift's counts come back from both: the acknowledged count and the waiting one, each once.
+  await expect(tablet.page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts · Good 13 · Reject 3');
   await tablet.page.close();
 
   const reopened = new TabletPage(await context.newPage());
