@@ -19,6 +19,11 @@ describe('login guard per source address', () => {
   const attempt = (badge: string, pin: string) =>
     h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge, pin, deviceId: 'tab-spray' }) });
 
+  it('never slows a shift change: many correct sign-ins from one address (a proxy, a NAT) all pass', async () => {
+    // Six is the lockout count of this address guard: correct logins must not add up to it.
+    for (let i = 0; i < 8; i++) expect((await attempt('1001', '1234')).status, `login ${i + 1}`).toBe(200);
+  });
+
   it('slows down, then locks out one address trying many badges, even for a right badge and PIN', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12 && statuses.at(-1) !== 423; i++) {
@@ -37,7 +42,36 @@ describe('login guard per source address', () => {
     expect((await attempt('1001', '1234')).status).toBe(423);
   });
 
-  it('is not cleared by a success, and forgets failures after a quiet period', () => {
+  it('a success takes back only its own attempt, not the failures before it', () => {
+    const guard = new LoginGuard({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 1000, lockoutFailures: 5, lockoutMs: 60_000, forgetAfterMs: 10_000 });
+    guard.recordFailure('addr:a', 0);
+    guard.recordFailure('addr:a', 100);
+    guard.recordFailure('addr:a', 1200); // the attempt that then succeeded (counted before the check)
+    guard.forgive('addr:a');
+    expect(guard.check('addr:a', 1300)).toEqual({ kind: 'slow-down', retryAfterMs: 900 });
+    guard.forgive('addr:a'); // a second success: back under the free failures
+    expect(guard.check('addr:a', 1300)).toEqual({ kind: 'allowed' });
+    for (let t = 2000; t < 2005; t++) guard.recordFailure('addr:b', t);
+    guard.forgive('addr:b'); // a lockout stands
+    expect(guard.check('addr:b', 3000).kind).toBe('locked');
+  });
+
+  it('holds a bounded number of keys: forgotten ones are swept, the oldest go past the cap', () => {
+    const guard = new LoginGuard({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 1000, lockoutFailures: 5, lockoutMs: 60_000, forgetAfterMs: 10_000 });
+    for (let i = 0; i < 1100; i++) guard.recordFailure(`badge:made-up-${i}`, 0);
+    for (let i = 0; i < 1024; i++) guard.recordFailure(`badge:later-${i}`, 20_000);
+    expect(guard.size).toBe(1024); // the first 1,100 were forgotten and swept
+    const never = new LoginGuard({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 1000, lockoutFailures: 5, lockoutMs: 60_000 });
+    for (let i = 0; i < 100_010; i++) never.recordFailure(`addr:${i}`, i);
+    expect(never.size).toBe(100_000);
+    // A second failure: the newest key was held (now slowed), the oldest was evicted (counts from 1 again).
+    never.recordFailure('addr:100009', 100_011);
+    expect(never.check('addr:100009', 100_011).kind).toBe('slow-down');
+    never.recordFailure('addr:0', 100_011);
+    expect(never.check('addr:0', 100_011)).toEqual({ kind: 'allowed' });
+  });
+
+  it('forgets failures after a quiet period', () => {
     const guard = new LoginGuard({ freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 1000, lockoutFailures: 5, lockoutMs: 60_000, forgetAfterMs: 10_000 });
     guard.recordFailure('addr:a', 0);
     guard.recordFailure('addr:a', 100);

@@ -12,12 +12,31 @@ export interface GuardLimits {
   forgetAfterMs?: number;
 }
 
-export const defaultGuardLimits: GuardLimits = { freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 30_000, lockoutFailures: 10, lockoutMs: 15 * 60_000 };
+export const defaultGuardLimits: GuardLimits = {
+  freeFailures: 3,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  lockoutFailures: 10,
+  lockoutMs: 15 * 60_000,
+  // A badge's typos of yesterday are not held against it today, and the table can be swept.
+  forgetAfterMs: 24 * 3600_000,
+};
+
+/**
+ * Keys held at most: anyone may send logins for made-up badges or from many addresses, and each
+ * failure makes an entry. Past this the entry with the oldest failure goes first (~100 bytes each,
+ * so ~10 MB at the cap).
+ */
+const MAX_ENTRIES = 100_000;
+/** Forgotten and expired entries are swept out every this many failures. */
+const SWEEP_EVERY = 1024;
 
 /**
  * Per source address: one address trying many badges or users. Looser than per badge (a shared
- * tablet or a kiosk sees many people's typos), never reset by a success (a guesser who knows one
- * badge must not clear the count), forgotten after a quiet quarter hour.
+ * tablet or a kiosk sees many people's typos). A success takes back only its own attempt
+ * (`forgive`), never earlier failures: a guesser who knows one badge cannot clear the count, and
+ * a shift change of correct logins through one proxy or NAT address is never slowed. Forgotten
+ * after a quiet quarter hour.
  */
 export const defaultAddressGuardLimits: GuardLimits = {
   freeFailures: 20,
@@ -43,6 +62,7 @@ interface Entry {
  */
 export class LoginGuard {
   readonly #entries = new Map<string, Entry>();
+  #failuresSinceSweep = 0;
   constructor(readonly limits: GuardLimits = defaultGuardLimits) {}
 
   /** May an attempt for this key be checked now? */
@@ -71,7 +91,33 @@ export class LoginGuard {
     const { freeFailures, baseDelayMs, maxDelayMs, lockoutFailures, lockoutMs } = this.limits;
     if (e.failures >= lockoutFailures) e.lockedUntil = now + lockoutMs;
     else if (e.failures >= freeFailures) e.nextAllowedAt = now + Math.min(maxDelayMs, baseDelayMs * 2 ** (e.failures - freeFailures));
+    // Re-inserted, so the map's order is the order of last failures (the cap evicts the oldest).
+    this.#entries.delete(key);
     this.#entries.set(key, e);
+    if (++this.#failuresSinceSweep >= SWEEP_EVERY) this.#sweep(now);
+    if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  /**
+   * Takes back the failure counted for an attempt that then succeeded (attempts are counted before
+   * the slow secret check, see login.ts), leaving earlier failures and any lockout as they are.
+   */
+  forgive(key: string): void {
+    const e = this.#entries.get(key);
+    if (!e || e.lockedUntil > 0) return;
+    e.failures--;
+    if (e.failures <= 0) this.#entries.delete(key);
+    else if (e.failures < this.limits.freeFailures) e.nextAllowedAt = 0;
+  }
+
+  /** Keys held now (for tests and metrics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #sweep(now: number): void {
+    this.#failuresSinceSweep = 0;
+    for (const [key, e] of this.#entries) if (this.#isForgotten(e, now) || (e.lockedUntil > 0 && e.lockedUntil <= now)) this.#entries.delete(key);
   }
 
   #isForgotten(e: Entry, now: number): boolean {

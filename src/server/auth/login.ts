@@ -64,7 +64,7 @@ export function createLogin(deps: LoginDeps) {
     if (refusal) throw new LoginRefused(refusal.kind === 'locked' ? 423 : 429, refusal.retryAfterMs);
     // Counted as a failure before the (slow) check, and cleared on success: attempts that arrive
     // together then see each other, instead of all passing the guard before the first one fails.
-    // The address count is not cleared by a success: it only fades (defaultAddressGuardLimits).
+    // A success takes back only its own attempt from the address count (defaultAddressGuardLimits).
     deps.guard.recordFailure(key, now);
     if (address) deps.addressGuard?.recordFailure(address, now);
     const users = deps.users();
@@ -79,6 +79,7 @@ export function createLogin(deps: LoginDeps) {
       throw new FloorboardError('unauthorized', request.kind === 'badge' ? 'unknown badge or wrong PIN' : 'unknown user or wrong password');
     }
     deps.guard.recordSuccess(key);
+    if (address) deps.addressGuard?.forgive(address);
     const issued = await deps.tokens.issue(user, request.deviceId);
     const p = principalOf(user);
     return {

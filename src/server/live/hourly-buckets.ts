@@ -281,7 +281,13 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
       }
     },
     flush,
-    staleFrom: () => Math.min(inFlightFrom, ...dirty, ...[...reaches.values()].map((r) => r.hour - LOOKBACK_MS)),
+    // A loop, not Math.min(...dirty): late events may mark more hours than a spread takes arguments.
+    staleFrom: () => {
+      let from = inFlightFrom;
+      for (const h of dirty) from = Math.min(from, h);
+      for (const r of reaches.values()) from = Math.min(from, r.hour - LOOKBACK_MS);
+      return from;
+    },
     stop: () => clearInterval(timer),
   };
 }

@@ -12,6 +12,8 @@ interface Waiting {
 interface Thread {
   worker: Worker;
   waiting: Map<number, Waiting>;
+  /** Settles when the thread has exited, whenever that was (an 'exit' listener added late would miss it). */
+  exited: Promise<void>;
 }
 
 export interface EventRowSql {
@@ -39,6 +41,7 @@ export class SqliteEventWriter {
   #nextId = 0;
   /** The newest write: the worker answers in order, so once it settles every write has. */
   #last: Promise<unknown> = Promise.resolve();
+  #isClosed = false;
 
   constructor(file: string, sql: EventRowSql) {
     this.#file = file;
@@ -49,6 +52,7 @@ export class SqliteEventWriter {
 
   /** Inserts the rows of `ids` (`values` flattened, `width` per row) unless stored; resolves with the ids already stored. */
   write(ids: readonly string[], values: readonly unknown[]): Promise<string[]> {
+    if (this.#isClosed) return Promise.reject(new Error('event writer is closed'));
     const { worker, waiting } = this.#thread ?? this.#start();
     const id = this.#nextId++;
     const written = new Promise<string[]>((resolve, reject) => {
@@ -63,15 +67,15 @@ export class SqliteEventWriter {
 
   /** Lets the pending writes finish, then closes the worker's connection. */
   async close(): Promise<void> {
-    const thread = this.#thread;
-    if (!thread) return;
+    this.#isClosed = true;
     await this.#last;
+    // The thread may have died (and been replaced by a later write) while pending writes settled.
+    const thread = this.#thread;
     this.#thread = null;
-    const { worker } = thread;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.ref(); // until it has closed its connection and exited
-    worker.postMessage('close');
-    await exited;
+    if (!thread) return;
+    thread.worker.ref(); // until it has closed its connection and exited
+    thread.worker.postMessage('close');
+    await thread.exited;
   }
 
   #start(): Thread {
@@ -81,7 +85,7 @@ export class SqliteEventWriter {
       // Plain JavaScript: without the parent's `--import tsx` it starts in ~80 ms instead of ~270.
       execArgv: [],
     });
-    const thread: Thread = { worker, waiting: new Map() };
+    const thread: Thread = { worker, waiting: new Map(), exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
     const { waiting } = thread;
     worker.unref(); // ref'd only while writes are pending (see write)
     worker.on('message', (reply: Reply) => {
