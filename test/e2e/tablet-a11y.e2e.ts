@@ -1,18 +1,9 @@
-import { test, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/tablet-test.ts';
 import AxeBuilder from '@axe-core/playwright';
-import { TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 
 test.use({ hasTouch: true, serviceWorkers: 'allow' });
-
-let svc: TestService;
-test.beforeEach(async () => {
-  svc = await TestService.start();
-});
-test.afterEach(async ({ context }) => {
-  await context.close();
-  await svc?.dispose();
-});
 
 async function seriousViolations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -32,7 +23,7 @@ async function smallTargets(page: Page) {
   );
 }
 
-test('operator screen: no serious accessibility violations, 48 px targets, screenshots in both orientations and languages', async ({ context }) => {
+test('operator screen: no serious accessibility violations, 48 px targets, screenshots in both orientations and languages', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.page.setViewportSize({ width: 1280, height: 800 });
   await tablet.open(svc.url);

@@ -1,26 +1,17 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/tablet-test.ts';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { ulid } from 'ulid';
 import { topics } from '../../src/core/topics.ts';
-import { FIXTURE_PLANT, TestService } from './support/test-service.ts';
+import { FIXTURE_PLANT, type TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
 
-let svc: TestService;
-test.beforeEach(async () => {
-  svc = await TestService.start();
-});
-test.afterEach(async ({ context }) => {
-  await context.close();
-  await svc?.dispose();
-});
-
 /** The machine gateway reports the states of a station (a1 unless said), each `agoMs` ago; returns the event ids. */
-async function machineReports(states: readonly { state: 'stopped' | 'running'; agoMs: number }[], station = 'a1'): Promise<string[]> {
+async function machineReports(svc: TestService, states: readonly { state: 'stopped' | 'running'; agoMs: number }[], station = 'a1'): Promise<string[]> {
   const res = await fetch(`${svc.url}/api/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-dev' }),
   });
@@ -35,15 +26,15 @@ async function machineReports(states: readonly { state: 'stopped' | 'running'; a
 }
 
 /** The machine gateway of station a1 reports a stop that began `agoMs` ago. */
-async function machineStops(agoMs: number): Promise<string> {
-  const [id] = await machineReports([{ state: 'stopped', agoMs }]);
+async function machineStops(svc: TestService, agoMs: number): Promise<string> {
+  const [id] = await machineReports(svc, [{ state: 'stopped', agoMs }]);
   return id!;
 }
 
-test('a stop the machine detected shows as "needs a reason" and is classified in one tap (portrait)', async ({ context }) => {
+test('a stop the machine detected shows as "needs a reason" and is classified in one tap (portrait)', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
-  const machineStopEvent = await machineStops(5 * 60_000);
+  const machineStopEvent = await machineStops(svc, 5 * 60_000);
 
   const list = tablet.page.getByTestId('needs-reason');
   await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
@@ -58,9 +49,9 @@ test('a stop the machine detected shows as "needs a reason" and is classified in
   expect(classify[0]).toMatchObject({ author: 'op-a', reasonId: 'setup', stopId: machineStopEvent });
 });
 
-test('a machine stop that already ended without a reason is listed, split and classified (portrait)', async ({ context }) => {
+test('a machine stop that already ended without a reason is listed, split and classified (portrait)', async ({ context, svc }) => {
   // Stopped 10 minutes ago, running again 4 minutes ago: the live status no longer awaits a reason.
-  const [stopEvent] = await machineReports([{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
+  const [stopEvent] = await machineReports(svc, [{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
   await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(2);
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
@@ -88,7 +79,7 @@ test('a machine stop that already ended without a reason is listed, split and cl
   expect(stored.filter((e) => e.type === 'stop.classify')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
 });
 
-test("the list holds the tablet's own station's machine stops, not those of the line's other stations", async ({ context }) => {
+test("the list holds the tablet's own station's machine stops, not those of the line's other stations", async ({ context, svc }) => {
   // The line's gateway reports both of its stations here (a1 and a2).
   const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { users: { id: string; stations?: string[] }[] };
   plant.users.find((u) => u.id === 'gw-a')!.stations = ['a1', 'a2'];
@@ -99,8 +90,8 @@ test("the list holds the tablet's own station's machine stops, not those of the 
 
   // a1 stopped for 6 minutes and runs again; a2 stopped 3 minutes ago and is still down, so the
   // line's live status is a2's stop awaiting a reason.
-  await machineReports([{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
-  await machineReports([{ state: 'stopped', agoMs: 3 * 60_000 }], 'a2');
+  await machineReports(svc, [{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
+  await machineReports(svc, [{ state: 'stopped', agoMs: 3 * 60_000 }], 'a2');
   await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(3);
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);

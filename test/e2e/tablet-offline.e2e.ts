@@ -1,21 +1,10 @@
-import { test, expect } from '@playwright/test';
-import { TestService } from './support/test-service.ts';
+import { test, expect } from './support/tablet-test.ts';
 import { TabletPage } from './support/tablet-page.ts';
 
 // A landscape tablet with a touch screen.
 test.use({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
 
-let svc: TestService;
-test.beforeEach(async () => {
-  svc = await TestService.start();
-});
-test.afterEach(async ({ context }) => {
-  // Close the tablet first: the service waits for its open MQTT socket otherwise.
-  await context.close();
-  await svc?.dispose();
-});
-
-test('entries made offline survive reload and closing the page, then reach the service exactly once with their author', async ({ context }) => {
+test('entries made offline survive reload and closing the page, then reach the service exactly once with their author', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.open(svc.url);
   await tablet.enrol('lead-a', 'lead-pass', 'a1');
@@ -77,7 +66,7 @@ test('entries made offline survive reload and closing the page, then reach the s
   expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
 });
 
-test('offline sign-in slows down wrong PINs, then locks the tablet for a while, and a reload does not lift the lock', async ({ context }) => {
+test('offline sign-in slows down wrong PINs, then locks the tablet for a while, and a reload does not lift the lock', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   await svc.down();

@@ -1,21 +1,12 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './support/tablet-test.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FIXTURE_PLANT, TestService } from './support/test-service.ts';
+import { FIXTURE_PLANT } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 
 test.use({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
 
-let svc: TestService;
-test.beforeEach(async () => {
-  svc = await TestService.start();
-});
-test.afterEach(async ({ context }) => {
-  await context.close();
-  await svc?.dispose();
-});
-
-test('the service restarts while entries are in flight: every entry arrives exactly once', async ({ context }) => {
+test('the service restarts while entries are in flight: every entry arrives exactly once', async ({ context, svc }) => {
   test.setTimeout(120_000);
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
@@ -37,7 +28,7 @@ test('the service restarts while entries are in flight: every entry arrives exac
   expect(stored.every((s) => s.event.author === 'op-a')).toBe(true);
 });
 
-test('a rejected entry is shown with its reason and the entries behind it still sync', async ({ context }) => {
+test('a rejected entry is shown with its reason and the entries behind it still sync', async ({ context, svc }) => {
   // The plant loses the "jam" reason while the tablet still has the old tree cached.
   const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { reasons: { id: string; children?: { id: string }[] }[] };
   for (const r of plant.reasons) r.children = (r.children ?? []).filter((c) => c.id !== 'jam');
