@@ -54,6 +54,16 @@ describe('ingest through the embedded broker', () => {
     expect(Number(/floorboard_events_duplicates_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
   });
 
+  it('counts an event sent twice in one message as ingested once and a duplicate once', async () => {
+    const ingested = async () => Number(/floorboard_events_ingested_total\{kind="events"\} (\d+)/.exec(await (await h.http('/metrics')).text())?.[1] ?? 0);
+    const before = await ingested();
+    const event = countEvent();
+    const ack = await send({ events: [event, event] });
+    expect(ack.accepted).toContain(event.id);
+    expect((await h.service.storage.listEvents()).events.filter((e) => e.event.id === event.id)).toHaveLength(1);
+    expect(await ingested()).toBe(before + 1);
+  });
+
   it.each([
     ['bad JSON', '{"events": [', 'bad-json'],
     ['bad shape', JSON.stringify({ nope: true }), 'bad-shape'],

@@ -155,7 +155,8 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       let count = inserted ? 0 : p.records.length;
       if (inserted) {
         for (const r of p.records) {
-          if (!inserted.has(r.event.id)) continue;
+          // delete, not has: two copies of one event in a group were stored once and count once.
+          if (!inserted.delete(r.event.id)) continue;
           stored.push(r);
           count++;
         }
