@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeOee, figuresFromSums, type FloorEvent, type OeeFigures } from '../../src/core/index.ts';
-import { bucketOf } from '../../src/server/live/hourly-buckets.ts';
+import { sumsOf } from '../../src/core/oee/bucket-sums.ts';
 import { EventMaker, H, makePlant, MIN, MONDAY } from '../core/oee/fixtures.ts';
 
 /** Three days on l1 and l2: stops across hour edges, minor and planned stops, slow and over-fast hours. */
@@ -50,11 +50,11 @@ describe('figuresFromSums (hourly buckets to window figures)', () => {
     const hourly = computeOee(plant, events, { from, to, now, by: 'hour' });
     const window = computeOee(plant, events, { from, to, now, by: 'window' });
     for (const [i, line] of hourly.lines.entries()) {
-      const rows = line.buckets.map((b) => bucketOf(line.id, b.start, b));
+      const rows = line.buckets.map(sumsOf);
       expect(rows).toHaveLength(72);
       expectSameFigures(figuresFromSums(rows), window.lines[i]!.total);
     }
-    const allRows = hourly.lines.flatMap((l) => l.buckets.map((b) => bucketOf(l.id, b.start, b)));
+    const allRows = hourly.lines.flatMap((l) => l.buckets.map(sumsOf));
     expectSameFigures(figuresFromSums(allRows), window.site.total);
   });
 

@@ -120,6 +120,11 @@ export function shiftInstances(calendar: Calendar, from: number, to: number): Sh
   return out;
 }
 
+/** Start of the local hour holding `ts` (a zone's hours may start off the UTC hour). */
+export function localHourStart(tz: string, ts: number): number {
+  return localBoundaries(tz, ts, ts + 1, 'hour')[0] ?? ts - (ts % 3600_000);
+}
+
 /** Local midnights (or local hour starts) covering [from, to): boundaries b0 <= from < ... < bn >= to. */
 export function localBoundaries(tz: string, from: number, to: number, unit: 'day' | 'hour'): number[] {
   let date: LocalDate = localDateOf(from, tz);

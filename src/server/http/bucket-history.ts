@@ -1,6 +1,6 @@
 import type { FloorEvent, OeeQuery, OeeReport, Plant } from '../../core/index.ts';
 import { rawOfHour, reportFromHours } from '../../core/oee/bucket-sums.ts';
-import { localBoundaries, shiftInstances } from '../../core/oee/calendar.ts';
+import { localBoundaries, localHourStart, shiftInstances } from '../../core/oee/calendar.ts';
 import { computeRaws } from '../../core/oee/engine.ts';
 import type { RawFigures } from '../../core/oee/figures.ts';
 import { buildPlan } from '../../core/oee/plan.ts';
@@ -21,8 +21,7 @@ export interface BucketHistoryDeps {
 
 type Hour = { start: number; raw: RawFigures };
 
-const hourStartOf = (tz: string, ts: number) => localBoundaries(tz, ts, ts + 1, 'hour')[0] as number;
-const isHourStart = (tz: string, ts: number) => hourStartOf(tz, ts) === ts;
+const isHourStart = (tz: string, ts: number) => localHourStart(tz, ts) === ts;
 
 /**
  * Whether the query's buckets are unions of whole local hours, so hourly sums compose them
@@ -72,11 +71,11 @@ export async function oeeFromBuckets(deps: BucketHistoryDeps, plant: Plant, quer
   const tz = plant.calendar.timezone;
   const firstPlanned = buildPlan(plant.calendar, query.from, query.to, 'window').pieceStart[0];
   if (firstPlanned === undefined) return null;
-  const headEnd = hourStartOf(tz, firstPlanned) + HOUR_MS;
+  const headEnd = localHourStart(tz, firstPlanned) + HOUR_MS;
   const settled = Math.min(query.to, query.now - SETTLE_MS, deps.bucketsStaleFrom());
   // -Infinity: no writer yet (the service is starting).
   if (!(settled > headEnd)) return null;
-  const tailStart = hourStartOf(tz, settled);
+  const tailStart = localHourStart(tz, settled);
   if (tailStart <= headEnd) return null;
 
   const rows = await deps.storage.listHourlyBuckets({ lineIds: [...query.lineIds], from: headEnd, to: tailStart });

@@ -1,13 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { visibleLines } from '../../core/access.ts';
-import { FloorboardError, topicIdSchema, type FloorEvent, type OeeQuery } from '../../core/index.ts';
+import { FloorboardError, topicIdSchema, type OeeQuery } from '../../core/index.ts';
+import { LOOKBACK_MS } from '../live/hourly-buckets.ts';
 import type { Storage } from '../storage/storage.ts';
+import { eventsBetween } from './bucket-history.ts';
 import type { ApiDeps, ApiEnv } from './app-context.ts';
 import { parseInput } from './http-errors.ts';
 
-/** Events this long before `from` still shape the window (a stop open at its start, a corrected event). */
-const LOOKBACK_MS = 24 * 3600_000;
 const MAX_WINDOW_MS = 400 * 86_400_000;
 
 /** An instant as ms since epoch or an ISO 8601 date-time. */
@@ -68,7 +68,7 @@ export async function loadEvents(deps: HistoryDeps, c: Context<ApiEnv>, isAfterK
   const scoped = scopeOf(deps, c);
   const { query, lineIds } = scoped;
   const to = isAfterKnown ? query.to + LOOKBACK_MS : query.to;
-  const page = await deps.storage.listEvents({ lineIds, from: Math.max(0, query.from - LOOKBACK_MS), to, orderBy: 'time' });
-  const events: FloorEvent[] = page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
+  // Events a day before `from` still shape the window (a stop open at its start, a corrected event).
+  const events = await eventsBetween(deps.storage, lineIds, query.from - LOOKBACK_MS, to);
   return { ...scoped, events };
 }

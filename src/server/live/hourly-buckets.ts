@@ -1,11 +1,11 @@
-import type { FloorEvent, OeeFigures, Plant } from '../../core/index.ts';
-import { hourSumsOf, sumsOf } from '../../core/oee/bucket-sums.ts';
-import { localBoundaries } from '../../core/oee/calendar.ts';
+import type { FloorEvent, Plant } from '../../core/index.ts';
+import { hourSumsOf } from '../../core/oee/bucket-sums.ts';
+import { localHourStart } from '../../core/oee/calendar.ts';
 import { computeRaws } from '../../core/oee/engine.ts';
 import { reasonLosses } from '../../core/oee/query.schema.ts';
 import { stopsByLine } from '../../core/oee-stops/stop-detail.ts';
 import type { RawFigures } from '../../core/oee/figures.ts';
-import type { HourlyBucket, HourlyBucketInput, Storage, StoredEventInput } from '../storage/storage.ts';
+import type { HourlyBucket, Storage, StoredEventInput } from '../storage/storage.ts';
 import { RecentEvents } from './recent-events.ts';
 
 const HOUR_MS = 3600_000;
@@ -27,11 +27,6 @@ const BACKFILL_HOURS = 48;
 const RECENT_MS = LOOKBACK_MS + 2 * HOUR_MS;
 /** Events at one instant: they change their own hour only. Every other type may end, reclassify or split a stop that began earlier. */
 const POINT_EVENTS: ReadonlySet<string> = new Set(['count', 'scrap', 'machine.counter', 'note']);
-
-/** The additive part of an engine figure (no reason tallies): what the first buckets stored. */
-export function bucketOf(lineId: string, start: number, f: OeeFigures): HourlyBucketInput {
-  return { lineId, start, ...sumsOf(f) };
-}
 
 /** A full bucket from the engine's raw figures of one hour: sums, breakdown count and every reason tally. */
 export function bucketFromRaw(lineId: string, start: number, raw: RawFigures): HourlyBucket {
@@ -138,10 +133,7 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
   let recent: RecentEvents | null = null;
   let early: StoredEventInput[] | null = [];
 
-  const hourStart = (ts: number) => {
-    const b = localBoundaries(tz, ts, ts + 1, 'hour');
-    return b[0] ?? ts - (ts % HOUR_MS);
-  };
+  const hourStart = (ts: number) => localHourStart(tz, ts);
 
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
