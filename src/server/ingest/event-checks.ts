@@ -110,9 +110,10 @@ export function checkPublisherDevice(payload: Buffer, clientId: string): Refusal
   }
   const events = (json as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) return null;
-  const foreign = events
-    .map((e) => (e as { deviceId?: unknown } | null)?.deviceId)
-    .find((d) => typeof d === 'string' && d !== clientId) as string | undefined;
-  if (foreign === undefined) return null;
-  return { code: 'not-allowed', message: `event deviceId "${foreign}" is not the publishing client "${clientId}": a device may only publish its own events` };
+  for (const e of events) {
+    const foreign = (e as { deviceId?: unknown } | null)?.deviceId;
+    if (typeof foreign === 'string' && foreign !== clientId)
+      return { code: 'not-allowed', message: `event deviceId "${foreign}" is not the publishing client "${clientId}": a device may only publish its own events` };
+  }
+  return null;
 }
