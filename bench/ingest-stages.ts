@@ -17,8 +17,9 @@ import { createMetrics } from '../src/server/metrics.ts';
 import { loadPlantFile } from '../src/server/plant-file.ts';
 import { openStorage } from '../src/server/storage/open-storage.ts';
 
-const BATCHES = 300;
-const PER_BATCH = 100;
+/** Events per message: BENCH_BATCH (default 100); the event count stays 30,000. */
+const PER_BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const BATCHES = Math.ceil(30_000 / PER_BATCH);
 const EVENTS = BATCHES * PER_BATCH;
 const plant = await loadPlantFile(new URL('../test/fixtures/test.plant.json', import.meta.url).pathname);
 const index = indexPlant(plant);

@@ -39,15 +39,24 @@ export class ClockTracker {
   }
 
   observe(deviceId: string, newestTs: number, receivedAt: number): ClockReading {
-    const kept = (this.#samples.get(deviceId) ?? []).filter((s) => receivedAt - s.at <= WINDOW_MS);
+    const kept = this.#samples.get(deviceId) ?? [];
+    // Samples are in receipt order, so the ones out of the window are a prefix. Dropped in bulk,
+    // so a long list is not moved for every batch.
+    let expired = 0;
+    while (expired < kept.length && receivedAt - kept[expired]!.at > WINDOW_MS) expired++;
+    if (expired === kept.length) kept.length = 0;
+    else if (expired > 0) kept.splice(0, expired);
     const offsetMs = Math.round(newestTs - receivedAt);
-    // Only samples that can still be the maximum matter (plus the first, for the evidence span).
+    // Only samples that can still be the maximum matter (plus the first, for the evidence span):
+    // from the second on they strictly decrease, so the maximum is one of the first two. A device
+    // whose samples keep falling (a backlog being sent, a slow clock) keeps every sample of the
+    // window, and each batch must still cost the same, not a walk over all of them.
     while (kept.length > 1 && kept[kept.length - 1]!.offsetMs <= offsetMs) kept.pop();
     kept.push({ offsetMs, at: receivedAt });
     this.#samples.set(deviceId, kept);
-    const estimateMs = Math.max(...kept.map((s) => s.offsetMs));
+    const estimateMs = kept.length > 1 ? Math.max(kept[0]!.offsetMs, kept[1]!.offsetMs) : offsetMs;
     const appliedMs = Math.max(0, estimateMs);
-    const spanMs = receivedAt - (kept[0]?.at ?? receivedAt);
+    const spanMs = receivedAt - kept[0]!.at;
     const isFlagged = appliedMs > this.limitMs || (estimateMs < -this.limitMs && spanMs >= BEHIND_EVIDENCE_MS);
     return { estimateMs, appliedMs, isFlagged };
   }

@@ -33,3 +33,54 @@ describe('clock offset per device', () => {
     expect(correctTs(t0 + 5000, 0, t0)).toBe(t0);
   });
 });
+
+describe('clock offset: the kept samples are exactly what the ten-minute window needs', () => {
+  /** The definition: every sample of the window, taken at face value (no pruning). */
+  function reference(samples: { offsetMs: number; at: number }[], limitMs: number, receivedAt: number) {
+    const inWindow = samples.filter((s) => receivedAt - s.at <= 10 * 60_000);
+    const estimateMs = Math.max(...inWindow.map((s) => s.offsetMs));
+    const appliedMs = Math.max(0, estimateMs);
+    // The evidence span runs from the oldest sample still in the window.
+    const spanMs = receivedAt - inWindow[0]!.at;
+    return { estimateMs, appliedMs, isFlagged: appliedMs > limitMs || (estimateMs < -limitMs && spanMs >= 2 * 60_000) };
+  }
+
+  it('agrees with the definition over random batches, including long falling runs (a backlog being sent)', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 90_000 }), offsetMs: fc.integer({ min: -400_000, max: 150_000 }), isFalling: fc.boolean() }), { minLength: 1, maxLength: 200 }),
+        (steps) => {
+          const c = new ClockTracker(60_000);
+          const seen: { offsetMs: number; at: number }[] = [];
+          let at = 1_800_000_000_000;
+          let falling = 0;
+          for (const step of steps) {
+            at += step.gapMs;
+            // A falling run: the device sends events of one moment while time passes.
+            const offsetMs = step.isFalling ? (falling -= 1 + (step.gapMs % 7)) : step.offsetMs;
+            seen.push({ offsetMs, at });
+            const expected = reference(seen, 60_000, at);
+            const got = c.observe('d', at + offsetMs, at);
+            // The tracker keeps the first sample for the span but may drop middle ones that can no
+            // longer be the maximum; the estimate and the verdict must match the definition.
+            if (got.estimateMs !== expected.estimateMs || got.appliedMs !== expected.appliedMs) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a device that sends a long backlog cheap: 20,000 falling samples in a window give the right maximum', () => {
+    const c = new ClockTracker(60_000);
+    const t0 = 1_800_000_000_000;
+    let reading = c.observe('d', t0 - 1000, t0);
+    for (let i = 1; i <= 20_000; i++) reading = c.observe('d', t0 - 1000, t0 + i * 10);
+    // The first sample (-1000) is the largest, and still in the window (200 s ago).
+    expect(reading.estimateMs).toBe(-1000);
+    // Ten minutes on, only the newest samples count.
+    expect(c.observe('d', t0 + 200_000 + 10 * 60_000 - 5000, t0 + 200_000 + 10 * 60_000).estimateMs).toBe(-5000);
+  });
+});
