@@ -64,6 +64,34 @@ describe('ingest through the embedded broker', () => {
     expect(await ingested()).toBe(before + 1);
   });
 
+  it('answers a burst of messages from one device with fewer acks that together list every event once; a refusal keeps its own ack', async () => {
+    const acks: ReturnType<typeof ackSchema.parse>[] = [];
+    const onAck = (topic: string, payload: Buffer) => {
+      if (topic === ackTopic) acks.push(ackSchema.parse(JSON.parse(payload.toString('utf8'))));
+    };
+    tablet.on('message', onAck);
+    try {
+      const burst = Array.from({ length: 50 }, () => countEvent());
+      const refused = countEvent({ lineId: 'line-b' }); // published on line A's topic: refused
+      const mixed = [countEvent(), refused];
+      await Promise.all([...burst.map((e) => publish(tablet, topicA1, JSON.stringify({ events: [e] }))), publish(tablet, topicA1, JSON.stringify({ events: mixed }))]);
+      const expected = [...burst, mixed[0]!].map((e) => e.id as string);
+      for (let i = 0; i < 100 && acks.flatMap((a) => a.accepted).length < expected.length; i++) await new Promise((r) => setTimeout(r, 50));
+      const accepted = acks.flatMap((a) => a.accepted);
+      expect(accepted.sort()).toEqual([...expected].sort());
+      // Messages that came in together were answered together.
+      expect(acks.length).toBeLessThan(51);
+      // The refusal's ack is the mixed message's own: its index points into that message.
+      const withRefusal = acks.filter((a) => a.rejected.length > 0);
+      expect(withRefusal).toHaveLength(1);
+      expect(withRefusal[0]).toMatchObject({ accepted: [mixed[0]!.id], rejected: [{ index: 1, id: refused.id }] });
+      const stored = (await h.service.storage.listEvents({ lineIds: ['line-a'], limit: 100_000 })).events.filter((e) => expected.includes(e.event.id));
+      expect(stored).toHaveLength(expected.length);
+    } finally {
+      tablet.off('message', onAck);
+    }
+  });
+
   it.each([
     ['bad JSON', '{"events": [', 'bad-json'],
     ['bad shape', JSON.stringify({ nope: true }), 'bad-shape'],

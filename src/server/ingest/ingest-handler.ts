@@ -1,7 +1,7 @@
 import { topics, type Ack, type FloorEvent, type RejectCode, type User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ServiceMetrics } from '../metrics.ts';
-import type { Storage, StoredEventInput } from '../storage/storage.ts';
+import type { InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
 import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { parseMessage, type IngestTopic, type ParsedMessage, type RejectedEntry } from './parse-message.ts';
@@ -46,6 +46,20 @@ interface Pending {
   fallback: string | undefined;
 }
 
+/** What a group's write leaves for its finish. */
+interface Written {
+  /** Per message, what to publish once the group is finished (dead letters so far). */
+  results: Outgoing[][];
+  pending: (Pending | null)[];
+  records: StoredEventInput[];
+  result: InsertResult;
+  /** Per device over the whole group: highest seq, and the reading of its latest message. */
+  newest: Map<string, { seq: number; receivedAt: number; reading: ClockReading }>;
+  site: string;
+  startedAt: number;
+  committedAt: number;
+}
+
 /**
  * Handles ingest messages end to end: parse, check, storage, device upkeep, dead letters. Messages
  * that arrive while a commit runs are committed together in ONE storage transaction (group
@@ -66,7 +80,8 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     return { topic: topics.deadLetter(site), payload: JSON.stringify({ receivedAt, topic, code, message, ...(deviceId ? { deviceId } : {}) }) };
   }
 
-  async function commitGroup(messages: readonly IngestMessage[]): Promise<Outgoing[][]> {
+  /** Writes a group's events (and its unusable messages' dead letters); `finishGroup` does the rest. */
+  async function writeGroup(messages: readonly IngestMessage[]): Promise<Written> {
     const index = deps.index();
     const results: Outgoing[][] = messages.map(() => []);
     const pending: (Pending | null)[] = [];
@@ -137,7 +152,12 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
 
     const startedAt = pending.find((p) => p)?.receivedAt ?? deps.now();
     const result = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
-    const committedAt = deps.now();
+    return { results, pending, records, result, newest, site: index.site, startedAt, committedAt: deps.now() };
+  }
+
+  /** After the group's write: device rows, metrics, live views, dead letters of refused events, acks. */
+  async function finishGroup(group: Written): Promise<Outgoing[][]> {
+    const { results, pending, records, result, newest, site, startedAt, committedAt } = group;
     for (const [deviceId, n] of newest) {
       const { reading, receivedAt } = n;
       const last = written.get(deviceId);
@@ -150,6 +170,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     // Usually nothing is a duplicate: then every record was stored, with no per-event lookup.
     const inserted = result.duplicates.length ? new Set(result.inserted) : null;
     const stored: StoredEventInput[] = inserted ? [] : records;
+    const ingested = new Map<IngestTopic['kind'], number>();
     for (const p of pending) {
       if (!p) continue;
       let count = inserted ? 0 : p.records.length;
@@ -161,16 +182,31 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
           count++;
         }
       }
-      if (count) metrics.ingested.inc({ kind: p.kind }, count);
+      if (count) ingested.set(p.kind, (ingested.get(p.kind) ?? 0) + count);
     }
+    for (const [kind, count] of ingested) metrics.ingested.inc({ kind }, count);
     metrics.duplicates.inc(result.duplicates.length);
     for (const r of stored) metrics.ingestLag.observe(Math.max(0, committedAt - r.correctedTs) / 1000);
     metrics.commitDuration.observe((committedAt - startedAt) / 1000);
     if (stored.length) deps.onCommitted?.(stored);
 
+    // Messages with nothing refused get one ack per device for the whole group, sent with the
+    // device's last such message: a burst (a tablet draining its outbox, a busy gateway) costs one
+    // ack, not one per message. A message with a refusal keeps its own ack, whose rejected entries
+    // give indexes within that message.
+    const clean = new Map<string, { last: number; accepted: string[] }>();
     for (let m = 0; m < pending.length; m++) {
       const p = pending[m];
       if (!p) continue;
+      if (p.rejected.length === 0) {
+        for (const r of p.records) {
+          const device = r.event.deviceId;
+          const c = clean.get(device) ?? clean.set(device, { last: m, accepted: [] }).get(device)!;
+          c.last = m;
+          c.accepted.push(r.event.id);
+        }
+        continue;
+      }
       const out = results[m]!;
       for (const r of p.rejected) out.push(await deadLetter(p.topicName, r.code, r.message, JSON.stringify(r.raw) ?? '', p.receivedAt, r.deviceId));
       // One ack per device; entries too broken to name a device go to the message's first device.
@@ -181,12 +217,13 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
         const device = r.deviceId ?? p.fallback;
         if (device) slot(device).rejected.push(r);
       }
-      for (const [deviceId, entries] of byDevice) out.push(ackMessage(index.site, deviceId, entries.accepted, entries.rejected, committedAt));
+      for (const [deviceId, entries] of byDevice) out.push(ackMessage(site, deviceId, entries.accepted, entries.rejected, committedAt));
     }
+    for (const [deviceId, c] of clean) results[c.last]!.push(ackMessage(site, deviceId, c.accepted, [], committedAt));
     return results;
   }
 
-  const submit = createGroupCommit(commitGroup);
+  const submit = createGroupCommit(writeGroup, finishGroup);
   return (topic, payload) => {
     const receivedAt = deps.now();
     let parsed: ParsedMessage;

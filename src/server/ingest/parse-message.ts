@@ -46,13 +46,28 @@ function badShape(raw: unknown, error: z.core.$ZodError): string {
   return (problems.length ? problems : describeIssues(error)).join('; ');
 }
 
+/** Parsed ingest topics by name: a plant has a few hundred, and each parse checks every segment with zod. */
+const topicCache = new Map<string, ParsedTopic | null>();
+/** Beyond this many names (a client probing topics) the cache starts over instead of growing. */
+const TOPIC_CACHE_MAX = 10_000;
+
+function parseTopicCached(topicName: string): ParsedTopic | null {
+  let topic = topicCache.get(topicName);
+  if (topic === undefined) {
+    topic = parseTopic(topicName);
+    if (topicCache.size >= TOPIC_CACHE_MAX) topicCache.clear();
+    topicCache.set(topicName, topic);
+  }
+  return topic;
+}
+
 /**
  * Turns one MQTT message into accepted events and refusals, never throwing: size limit, JSON,
  * batch shape, then each event on its own (schema, then plant and topic checks), so one bad event
  * never blocks the rest of its batch.
  */
 export function parseMessage(topicName: string, payload: Buffer, index: PlantIndex, usersById: ReadonlyMap<string, User>): ParsedMessage {
-  const topic = parseTopic(topicName);
+  const topic = parseTopicCached(topicName);
   if (!topic || (topic.kind !== 'events' && topic.kind !== 'signals' && topic.kind !== 'corrections'))
     return { kind: 'dead', code: 'topic-mismatch', message: `"${topicName}" is not an ingest topic` };
   if (topic.site !== index.site) return { kind: 'dead', code: 'topic-mismatch', message: `site "${topic.site}" is not this plant's site "${index.site}"` };

@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createGroupCommit } from '../../../src/server/ingest/group-commit.ts';
 
+const asIs = async <T>(written: T) => written;
+const nextTurn = () => new Promise((r) => setImmediate(r));
+
 describe('group commit', () => {
   it('commits the items submitted in one turn together, in order, and answers each with its own result', async () => {
     const groups: number[][] = [];
     const submit = createGroupCommit(async (items: readonly number[]) => {
       groups.push([...items]);
       return items.map((i) => i * 10);
-    });
+    }, asIs);
     const results = await Promise.all([1, 2, 3].map((i) => submit(i)));
     expect(results).toEqual([10, 20, 30]);
     expect(groups).toEqual([[1, 2, 3]]);
   });
 
-  it('collects what arrives while a commit runs into the next group, never overlapping two commits', async () => {
+  it('collects what arrives while a write runs into the next group, never overlapping two writes', async () => {
     const groups: number[][] = [];
     let running = 0;
     let release: () => void = () => {};
@@ -24,30 +27,92 @@ describe('group commit', () => {
       if (items[0] === 1) await new Promise<void>((r) => (release = r));
       running--;
       return items;
-    });
+    }, asIs);
     const first = submit(1);
-    await new Promise((r) => setImmediate(r)); // the first commit is running now
+    await nextTurn(); // the first write is running now
     const later = [submit(2), submit(3)];
     release();
     expect(await Promise.all([first, ...later])).toEqual([1, 2, 3]);
     expect(groups).toEqual([[1], [2, 3]]);
   });
 
-  it('rejects every item of a failed group, and goes on with the next group', async () => {
+  it('writes the next group while the previous one is still finishing, and still settles groups in order', async () => {
+    const log: string[] = [];
+    let releaseFinish: () => void = () => {};
+    const submit = createGroupCommit(
+      async (items: readonly number[]) => {
+        log.push(`write ${items.join(',')}`);
+        return items;
+      },
+      async (items: readonly number[]) => {
+        log.push(`finish ${items.join(',')}`);
+        // The first group's finish (its acks) waits: the next group must be written meanwhile.
+        if (items[0] === 1) await new Promise<void>((r) => (releaseFinish = r));
+        return items;
+      },
+    );
+    const settledOrder: number[] = [];
+    const track = (p: Promise<number>) => p.then((n) => (settledOrder.push(n), n));
+    const first = track(submit(1));
+    await nextTurn();
+    await nextTurn();
+    const second = track(submit(2));
+    await nextTurn();
+    await nextTurn();
+    // Group 2 is written although group 1 has not finished, and has not settled before it.
+    expect(log).toEqual(['write 1', 'finish 1', 'write 2']);
+    expect(settledOrder).toEqual([]);
+    releaseFinish();
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    expect(log).toEqual(['write 1', 'finish 1', 'write 2', 'finish 2']);
+    expect(settledOrder).toEqual([1, 2]);
+  });
+
+  it('rejects every item of a failed group after the earlier groups settled, and goes on with the next group', async () => {
     let calls = 0;
-    const submit = createGroupCommit(async (items: readonly string[]) => {
-      if (calls++ === 0) throw new Error('disk full');
-      return items;
+    const settledOrder: string[] = [];
+    let releaseFinish: () => void = () => {};
+    const submit = createGroupCommit(
+      async (items: readonly string[]) => {
+        if (calls++ === 1) throw new Error('disk full');
+        return items;
+      },
+      async (items: readonly string[]) => {
+        if (items[0] === 'a') await new Promise<void>((r) => (releaseFinish = r));
+        return items;
+      },
+    );
+    const track = (p: Promise<string>, name: string) => p.then(() => settledOrder.push(`${name} ok`), () => settledOrder.push(`${name} failed`));
+    const first = track(submit('a'), 'a');
+    await nextTurn();
+    await nextTurn();
+    const b = submit('b');
+    const failed = Promise.allSettled([b, submit('c')]);
+    const done = track(b, 'b');
+    await nextTurn();
+    await nextTurn();
+    expect(settledOrder).toEqual([]); // the failed group waits for the first one's finish
+    releaseFinish();
+    await first;
+    const outcome = await failed;
+    expect(outcome.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((outcome[0] as PromiseRejectedResult).reason).toEqual(new Error('disk full'));
+    await done;
+    expect(settledOrder).toEqual(['a ok', 'b failed']);
+    expect(await submit('d')).toBe('d');
+  });
+
+  it('rejects every item of a group whose finish fails', async () => {
+    const submit = createGroupCommit(async (items: readonly string[]) => items, async () => {
+      throw new Error('ack failed');
     });
-    const failed = await Promise.allSettled([submit('a'), submit('b')]);
-    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((failed[0] as PromiseRejectedResult).reason).toEqual(new Error('disk full'));
-    expect(await submit('c')).toBe('c');
+    const outcome = await Promise.allSettled([submit('a'), submit('b')]);
+    expect(outcome.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 
   it('splits a long queue into groups of at most the limit', async () => {
     const sizes: number[] = [];
-    const submit = createGroupCommit(async (items: readonly number[]) => (sizes.push(items.length), items), 4);
+    const submit = createGroupCommit(async (items: readonly number[]) => (sizes.push(items.length), items), asIs, 4);
     await Promise.all(Array.from({ length: 10 }, (_, i) => submit(i)));
     expect(sizes).toEqual([4, 4, 2]);
   });
