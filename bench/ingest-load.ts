@@ -73,12 +73,14 @@ async function load(p: LoadParams) {
     }),
   );
   const start = performance.now();
+  const cpuBefore = process.cpuUsage();
   for (const pub of publishers) for (const b of pub.batches) pub.c.publish(topic, b, { qos: 1 });
   const deadline = Date.now() + 300_000;
   while ((!ackDone || !rawDone) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   for (const pub of publishers) pub.c.end(true);
   counter.end(true);
-  return { ackMs: (ackDone || performance.now()) - start, rawMs: (rawDone || performance.now()) - start, acked, raw: Math.min(total, raw * p.batch) };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ackMs: (ackDone || performance.now()) - start, rawMs: (rawDone || performance.now()) - start, acked, raw: Math.min(total, raw * p.batch), cpuUs: cpu.user + cpu.system };
 }
 
 process.once('message', (params) => {
