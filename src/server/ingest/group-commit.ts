@@ -1,5 +1,11 @@
-/** Most messages committed in one storage transaction (the broker's in-flight window is smaller anyway). */
-export const MAX_GROUP_MESSAGES = 64;
+/**
+ * Most messages committed in one storage transaction. Single-event messages (live taps, machine
+ * signals) need large groups: a commit costs about as much as tens of rows (256 against 64 took
+ * ~15 % off the service's CPU per event at one event per message, bench:ingest).
+ */
+export const MAX_GROUP_MESSAGES = 256;
+/** Most events in one transaction, whatever the message count (100-event messages: 64 a group). */
+export const MAX_GROUP_EVENTS = 6400;
 
 interface Waiting<I, O> {
   item: I;
@@ -22,15 +28,28 @@ interface Waiting<I, O> {
 export function createGroupCommit<I, W, O>(
   write: (items: readonly I[]) => Promise<W>,
   finish: (written: W) => Promise<readonly O[]>,
-  maxGroup = MAX_GROUP_MESSAGES,
+  limits: { maxItems?: number; maxWeight?: number; weight?: (item: I) => number } = {},
 ) {
+  const { maxItems = MAX_GROUP_MESSAGES, maxWeight = MAX_GROUP_EVENTS, weight = () => 1 } = limits;
   const queue: Waiting<I, O>[] = [];
   let isWriting = false;
   /** Settles when the newest group has settled: the next one settles after it. */
   let settled: Promise<void> = Promise.resolve();
 
+  /** The next group: at most maxItems items and maxWeight in weight, but always the first item. */
+  function take(): Waiting<I, O>[] {
+    let n = 0;
+    let total = 0;
+    while (n < queue.length && n < maxItems) {
+      total += weight(queue[n]!.item);
+      if (n > 0 && total > maxWeight) break;
+      n++;
+    }
+    return queue.splice(0, n);
+  }
+
   async function flush(): Promise<void> {
-    const group = queue.splice(0, maxGroup);
+    const group = take();
     let written: W;
     try {
       written = await write(group.map((w) => w.item));

@@ -223,7 +223,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     return results;
   }
 
-  const submit = createGroupCommit(writeGroup, finishGroup);
+  const submit = createGroupCommit(writeGroup, finishGroup, { weight: (m: IngestMessage) => (m.parsed.kind === 'batch' ? m.parsed.accepted.length : 1) });
   return (topic, payload) => {
     const receivedAt = deps.now();
     let parsed: ParsedMessage;

@@ -1,9 +1,12 @@
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+import { MAX_PAYLOAD_BYTES } from '../../core/index.ts';
 import { MAX_GROUP_MESSAGES } from './group-commit.ts';
 import type { Outgoing } from './ingest-handler.ts';
 
 /** Messages received and not yet committed, at most: two full groups. */
-const MAX_UNCOMMITTED = 2 * MAX_GROUP_MESSAGES;
+export const MAX_UNCOMMITTED = 2 * MAX_GROUP_MESSAGES;
+/** Payload bytes received and not yet committed, at most (64 messages of the largest size allowed). */
+export const MAX_UNCOMMITTED_BYTES = 64 * MAX_PAYLOAD_BYTES;
 
 export interface ServiceClientOptions {
   url: string;
@@ -63,6 +66,8 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
   /** PUBACKs to send once their message is committed, by packet id (unique while unacknowledged). */
   const held = new Map<number, Promise<void>>();
   let uncommitted = 0;
+  let uncommittedBytes = 0;
+  const isFull = () => uncommitted >= MAX_UNCOMMITTED || uncommittedBytes >= MAX_UNCOMMITTED_BYTES;
   /** mqtt.js's callback for the newest message, while too many are uncommitted. */
   let paused: { callback: () => void; stream: MqttClient['stream'] } | null = null;
   internals._sendPacket = (packet, cb, ...rest) => {
@@ -96,18 +101,22 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
       },
     );
     if (packet.qos === 1 && packet.messageId !== undefined) held.set(packet.messageId, committed);
-    // Backpressure: beyond MAX_UNCOMMITTED messages, take the next one only when one is settled,
-    // so a broker with a large backlog (Aedes has no in-flight limit) cannot flood memory.
+    // Backpressure: beyond MAX_UNCOMMITTED messages or MAX_UNCOMMITTED_BYTES, take the next one
+    // only when enough are settled, so a broker with a large backlog (Aedes has no in-flight
+    // limit) cannot flood memory.
     uncommitted++;
+    uncommittedBytes += payload.length;
     const settle = () => {
       uncommitted--;
+      uncommittedBytes -= payload.length;
+      if (!paused || isFull()) return;
       const next = paused;
       paused = null;
       // A callback of a connection that is gone would send its PUBACK on the new one.
-      if (next && client.stream === next.stream) next.callback();
+      if (client.stream === next.stream) next.callback();
     };
     committed.then(settle, settle);
-    if (uncommitted < MAX_UNCOMMITTED) callback();
+    if (!isFull()) callback();
     else paused = { callback, stream };
   };
   client.on('error', (error) => options.log('service mqtt error', { error: error.message }));

@@ -112,8 +112,16 @@ describe('group commit', () => {
 
   it('splits a long queue into groups of at most the limit', async () => {
     const sizes: number[] = [];
-    const submit = createGroupCommit(async (items: readonly number[]) => (sizes.push(items.length), items), asIs, 4);
+    const submit = createGroupCommit(async (items: readonly number[]) => (sizes.push(items.length), items), asIs, { maxItems: 4 });
     await Promise.all(Array.from({ length: 10 }, (_, i) => submit(i)));
     expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it('closes a group at the weight limit (events, not messages), but always takes one item', async () => {
+    const groups: number[][] = [];
+    const submit = createGroupCommit(async (items: readonly number[]) => (groups.push([...items]), items), asIs, { maxItems: 100, maxWeight: 10, weight: (n: number) => n });
+    await Promise.all([3, 4, 3, 5, 20, 1].map((n) => submit(n)));
+    // 3+4+3 = 10 fits; 5 would pass 10; 20 alone is over the limit but still goes, alone.
+    expect(groups).toEqual([[3, 4, 3], [5], [20], [1]]);
   });
 });

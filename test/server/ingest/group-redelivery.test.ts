@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackSchema, type Ack } from '../../../src/core/events.schema.ts';
+import { MAX_UNCOMMITTED } from '../../../src/server/ingest/service-client.ts';
 import { countEvent, publish, SITE, startHarness, subscribe, topicA1, type Harness } from '../service-harness.ts';
 
 describe('group commit keeps PUBACK after the commit', () => {
@@ -49,7 +50,7 @@ describe('group commit keeps PUBACK after the commit', () => {
     c.on('message', (topic, payload) => {
       if (topic === ackTopic) for (const id of ackSchema.parse(JSON.parse(payload.toString('utf8'))).accepted) acked.add(id);
     });
-    const events = Array.from({ length: 400 }, () => countEvent({ deviceId: 'tab-w' }));
+    const events = Array.from({ length: MAX_UNCOMMITTED + 150 }, () => countEvent({ deviceId: 'tab-w' }));
     await Promise.all(events.map((e) => publish(c, topicA1, JSON.stringify({ events: [e] }))));
     const deadline = Date.now() + 20_000;
     while (acked.size < events.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
