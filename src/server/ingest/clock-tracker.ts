@@ -29,37 +29,50 @@ export interface ClockReading {
  * corrected; it is flagged once it kept looking behind beyond the limit for two minutes.
  */
 export class ClockTracker {
-  readonly #samples = new Map<string, Sample[]>();
+  readonly #devices = new Map<string, DeviceSamples>();
 
   constructor(readonly limitMs: number) {}
 
   /** The device (re)connected: earlier samples no longer describe its clock. */
   reset(deviceId: string): void {
-    this.#samples.delete(deviceId);
+    this.#devices.delete(deviceId);
   }
 
   observe(deviceId: string, newestTs: number, receivedAt: number): ClockReading {
-    const kept = this.#samples.get(deviceId) ?? [];
-    // Samples are in receipt order, so the ones out of the window are a prefix. Dropped in bulk,
-    // so a long list is not moved for every batch.
-    let expired = 0;
-    while (expired < kept.length && receivedAt - kept[expired]!.at > WINDOW_MS) expired++;
-    if (expired === kept.length) kept.length = 0;
-    else if (expired > 0) kept.splice(0, expired);
+    let d = this.#devices.get(deviceId);
+    if (!d) this.#devices.set(deviceId, (d = { candidates: [], times: [] }));
+    const { candidates, times } = d;
+    dropExpired(times, (at) => receivedAt - at > WINDOW_MS);
+    dropExpired(candidates, (s) => receivedAt - s.at > WINDOW_MS);
     const offsetMs = Math.round(newestTs - receivedAt);
-    // Only samples that can still be the maximum matter (plus the first, for the evidence span):
-    // from the second on they strictly decrease, so the maximum is one of the first two. A device
-    // whose samples keep falling (a backlog being sent, a slow clock) keeps every sample of the
-    // window, and each batch must still cost the same, not a walk over all of them.
-    while (kept.length > 1 && kept[kept.length - 1]!.offsetMs <= offsetMs) kept.pop();
-    kept.push({ offsetMs, at: receivedAt });
-    this.#samples.set(deviceId, kept);
-    const estimateMs = kept.length > 1 ? Math.max(kept[0]!.offsetMs, kept[1]!.offsetMs) : offsetMs;
+    // Only samples that can still be the maximum are kept: they strictly decrease, so the first
+    // is the maximum. A device whose samples keep falling (a backlog being sent, a slow clock)
+    // keeps every sample of the window, and each batch must still cost the same, not a walk
+    // over all of them.
+    while (candidates.length > 0 && candidates[candidates.length - 1]!.offsetMs <= offsetMs) candidates.pop();
+    candidates.push({ offsetMs, at: receivedAt });
+    times.push(receivedAt);
+    const estimateMs = candidates[0]!.offsetMs;
     const appliedMs = Math.max(0, estimateMs);
-    const spanMs = receivedAt - kept[0]!.at;
+    // The evidence runs from the oldest sample in the window, whatever its offset.
+    const spanMs = receivedAt - times[0]!;
     const isFlagged = appliedMs > this.limitMs || (estimateMs < -this.limitMs && spanMs >= BEHIND_EVIDENCE_MS);
     return { estimateMs, appliedMs, isFlagged };
   }
+}
+
+/** A device's samples of the window: the candidates for the maximum, and every receipt time. */
+interface DeviceSamples {
+  candidates: Sample[];
+  times: number[];
+}
+
+/** Drops the expired prefix (samples are in receipt order), in one move rather than one per sample. */
+function dropExpired<T>(list: T[], isExpired: (item: T) => boolean): void {
+  let n = 0;
+  while (n < list.length && isExpired(list[n]!)) n++;
+  if (n === list.length) list.length = 0;
+  else if (n > 0) list.splice(0, n);
 }
 
 /**

@@ -20,7 +20,7 @@ interface Waiting<I, O> {
  * its result, or with the error for every item of the group.
  *
  * Writes never overlap, so a later item is never written before an earlier one, and a write sees
- * every earlier group committed. The next group's write starts as soon as the previous write is
+ * every earlier group committed. A failed write rejects its group and every item queued behind it. The next group's write starts as soon as the previous write is
  * done, before that group's `finish` runs: with the writes on another thread (SQLite), finishing
  * one group (acks, live views) overlaps writing the next. Groups still settle in order, so
  * acknowledgements go out in the order the messages came in.
@@ -49,14 +49,20 @@ export function createGroupCommit<I, W, O>(
   }
 
   async function flush(): Promise<void> {
-    const group = take();
+    let group: Waiting<I, O>[] = [];
     let written: W;
     try {
-      written = await write(group.map((w) => w.item));
+      group = take();
+      // Through a promise even if `write` throws at once: a rejection must settle after the
+      // groups before it, like a result.
+      written = await Promise.resolve(group.map((w) => w.item)).then(write);
     } catch (error) {
-      settled = settled.then(() => group.forEach((w) => w.reject(error)));
+      // What is queued behind a failed write is refused too: it came on the same connection,
+      // which the caller drops, and the broker delivers it again after the failed group. Written
+      // now, a correction in it could be refused for pointing at an event of the failed group.
+      const refused = [...group, ...queue.splice(0)];
+      settled = settled.then(() => refused.forEach((w) => w.reject(error)));
       isWriting = false;
-      schedule();
       return;
     }
     isWriting = false;

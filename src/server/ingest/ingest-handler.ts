@@ -48,13 +48,11 @@ interface Pending {
 
 /** What a group's write leaves for its finish. */
 interface Written {
-  /** Per message, what to publish once the group is finished (dead letters so far). */
+  /** Per message, what to publish once the group is finished (its dead letters so far). */
   results: Outgoing[][];
   pending: (Pending | null)[];
   records: StoredEventInput[];
   result: InsertResult;
-  /** Per device over the whole group: highest seq, and the reading of its latest message. */
-  newest: Map<string, { seq: number; receivedAt: number; reading: ClockReading }>;
   site: string;
   startedAt: number;
   committedAt: number;
@@ -80,7 +78,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     return { topic: topics.deadLetter(site), payload: JSON.stringify({ receivedAt, topic, code, message, ...(deviceId ? { deviceId } : {}) }) };
   }
 
-  /** Writes a group's events (and its unusable messages' dead letters); `finishGroup` does the rest. */
+  /** Checks and writes a group: dead letters, device rows, then its events; `finishGroup` does the rest. */
   async function writeGroup(messages: readonly IngestMessage[]): Promise<Written> {
     const index = deps.index();
     const results: Outgoing[][] = messages.map(() => []);
@@ -150,14 +148,15 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       }
     }
 
-    const startedAt = pending.find((p) => p)?.receivedAt ?? deps.now();
-    const result = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
-    return { results, pending, records, result, newest, site: index.site, startedAt, committedAt: deps.now() };
-  }
-
-  /** After the group's write: device rows, metrics, live views, dead letters of refused events, acks. */
-  async function finishGroup(group: Written): Promise<Outgoing[][]> {
-    const { results, pending, records, result, newest, site, startedAt, committedAt } = group;
+    // Every storage write of the group happens here, before its events are inserted: while this
+    // runs no other group is being written, so the main connection never waits on the writer
+    // thread's lock, and a failure here leaves no event of the group stored (it is delivered again
+    // and handled whole). The finish phase then does no I/O and cannot fail half-way.
+    for (let m = 0; m < pending.length; m++) {
+      const p = pending[m];
+      if (!p) continue;
+      for (const r of p.rejected) results[m]!.push(await deadLetter(p.topicName, r.code, r.message, JSON.stringify(r.raw) ?? '', p.receivedAt, r.deviceId));
+    }
     for (const [deviceId, n] of newest) {
       const { reading, receivedAt } = n;
       const last = written.get(deviceId);
@@ -167,6 +166,15 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       await storage.upsertDevice({ deviceId, lastSeq: n.seq, clockOffsetMs: reading.estimateMs, lastSeenAt: receivedAt, isClockFlagged: reading.isFlagged });
       written.set(deviceId, { at: receivedAt, offsetMs: reading.estimateMs, isFlagged: reading.isFlagged });
     }
+
+    const startedAt = pending.find((p) => p)?.receivedAt ?? deps.now();
+    const result = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
+    return { results, pending, records, result, site: index.site, startedAt, committedAt: deps.now() };
+  }
+
+  /** After the group's write, with no I/O: metrics, live views, acks. */
+  async function finishGroup(group: Written): Promise<Outgoing[][]> {
+    const { results, pending, records, result, site, startedAt, committedAt } = group;
     // Usually nothing is a duplicate: then every record was stored, with no per-event lookup.
     const inserted = result.duplicates.length ? new Set(result.inserted) : null;
     const stored: StoredEventInput[] = inserted ? [] : records;
@@ -188,7 +196,15 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     metrics.duplicates.inc(result.duplicates.length);
     for (const r of stored) metrics.ingestLag.observe(Math.max(0, committedAt - r.correctedTs) / 1000);
     metrics.commitDuration.observe((committedAt - startedAt) / 1000);
-    if (stored.length) deps.onCommitted?.(stored);
+    if (stored.length) {
+      try {
+        deps.onCommitted?.(stored);
+      } catch (error) {
+        // The events are committed: a fault in a live view must not make the broker deliver them
+        // again (they would come back as duplicates, and the views would never see them).
+        deps.log('live views failed on committed events', { error: (error as Error).message });
+      }
+    }
 
     // Messages with nothing refused get one ack per device for the whole group, sent with the
     // device's last such message: a burst (a tablet draining its outbox, a busy gateway) costs one
@@ -208,7 +224,6 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
         continue;
       }
       const out = results[m]!;
-      for (const r of p.rejected) out.push(await deadLetter(p.topicName, r.code, r.message, JSON.stringify(r.raw) ?? '', p.receivedAt, r.deviceId));
       // One ack per device; entries too broken to name a device go to the message's first device.
       const byDevice = new Map<string, { accepted: string[]; rejected: RejectedEntry[] }>();
       const slot = (d: string) => byDevice.get(d) ?? byDevice.set(d, { accepted: [], rejected: [] }).get(d)!;

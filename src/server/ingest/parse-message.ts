@@ -54,7 +54,9 @@ const TOPIC_CACHE_MAX = 10_000;
 function parseTopicCached(topicName: string): ParsedTopic | null {
   let topic = topicCache.get(topicName);
   if (topic === undefined) {
+    // Frozen: one parsed topic is shared by every message on it.
     topic = parseTopic(topicName);
+    if (topic) Object.freeze(topic);
     if (topicCache.size >= TOPIC_CACHE_MAX) topicCache.clear();
     topicCache.set(topicName, topic);
   }

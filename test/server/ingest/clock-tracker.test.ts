@@ -62,15 +62,29 @@ describe('clock offset: the kept samples are exactly what the ten-minute window 
             seen.push({ offsetMs, at });
             const expected = reference(seen, 60_000, at);
             const got = c.observe('d', at + offsetMs, at);
-            // The tracker keeps the first sample for the span but may drop middle ones that can no
-            // longer be the maximum; the estimate and the verdict must match the definition.
-            if (got.estimateMs !== expected.estimateMs || got.appliedMs !== expected.appliedMs) return false;
+            // The tracker drops samples that can no longer be the maximum; the estimate and the
+            // verdict (including the two-minute evidence span) must match the definition.
+            if (got.estimateMs !== expected.estimateMs || got.appliedMs !== expected.appliedMs || got.isFlagged !== expected.isFlagged) return false;
           }
           return true;
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps flagging a clock that stays behind: the evidence span does not restart when its oldest maximum expires', () => {
+    const c = new ClockTracker(60_000);
+    const t0 = 1_800_000_000_000;
+    // Steadily ~100 s behind, with transit jitter, one batch every 20 s for half an hour.
+    const verdicts: boolean[] = [];
+    for (let i = 0; i <= 90; i++) {
+      const at = t0 + i * 20_000;
+      verdicts.push(c.observe('d', at - 100_000 - (i % 3) * 500, at).isFlagged);
+    }
+    // Not flagged before two minutes of evidence, then flagged every time.
+    expect(verdicts.slice(0, 6).every((v) => !v)).toBe(true);
+    expect(verdicts.slice(6).every((v) => v)).toBe(true);
   });
 
   it('keeps a device that sends a long backlog cheap: 20,000 falling samples in a window give the right maximum', () => {

@@ -102,6 +102,72 @@ describe('group commit', () => {
     expect(await submit('d')).toBe('d');
   });
 
+  it('also rejects what is queued behind a failed write (it is delivered again after the failed group)', async () => {
+    let release: () => void = () => {};
+    const written: string[][] = [];
+    const submit = createGroupCommit(async (items: readonly string[]) => {
+      written.push([...items]);
+      if (items[0] === 'a') {
+        await new Promise<void>((r) => (release = r));
+        throw new Error('disk full');
+      }
+      return items;
+    }, asIs);
+    const first = Promise.allSettled([submit('a')]);
+    await nextTurn();
+    const behind = Promise.allSettled([submit('b'), submit('c')]);
+    release();
+    expect((await first).map((r) => r.status)).toEqual(['rejected']);
+    expect((await behind).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    // 'b' and 'c' were never written, so nothing of them can have been refused or stored.
+    expect(written).toEqual([['a']]);
+    expect(await submit('d')).toBe('d');
+  });
+
+  it('settles a group whose write threw at once, or whose weight could not be read, instead of stalling', async () => {
+    const submit = createGroupCommit(
+      (items: readonly string[]) => {
+        if (items.includes('boom')) throw new Error('thrown before any await');
+        return Promise.resolve(items);
+      },
+      asIs,
+      {
+        weight: (item: string) => {
+          if (item === 'unweighable') throw new Error('no weight');
+          return 1;
+        },
+      },
+    );
+    await expect(submit('boom')).rejects.toThrow('thrown before any await');
+    await expect(submit('unweighable')).rejects.toThrow('no weight');
+    expect(await submit('fine')).toBe('fine');
+  });
+
+  it('keeps the order when a finish fails while the next group is already written', async () => {
+    const order: string[] = [];
+    let releaseFinish: () => void = () => {};
+    const submit = createGroupCommit(
+      async (items: readonly string[]) => items,
+      async (items: readonly string[]) => {
+        if (items[0] === 'a') {
+          await new Promise<void>((r) => (releaseFinish = r));
+          throw new Error('finish failed');
+        }
+        return items;
+      },
+    );
+    const a = submit('a').then(() => order.push('a ok'), () => order.push('a failed'));
+    await nextTurn();
+    await nextTurn();
+    const b = submit('b').then(() => order.push('b ok'), () => order.push('b failed'));
+    await nextTurn();
+    await nextTurn();
+    expect(order).toEqual([]);
+    releaseFinish();
+    await Promise.all([a, b]);
+    expect(order).toEqual(['a failed', 'b ok']);
+  });
+
   it('rejects every item of a group whose finish fails', async () => {
     const submit = createGroupCommit(async (items: readonly string[]) => items, async () => {
       throw new Error('ack failed');
