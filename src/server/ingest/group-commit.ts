@@ -20,10 +20,11 @@ interface Waiting<I, O> {
  * its result, or with the error for every item of the group.
  *
  * Writes never overlap, so a later item is never written before an earlier one, and a write sees
- * every earlier group committed. A failed write rejects its group and every item queued behind it. The next group's write starts as soon as the previous write is
- * done, before that group's `finish` runs: with the writes on another thread (SQLite), finishing
- * one group (acks, live views) overlaps writing the next. Groups still settle in order, so
- * acknowledgements go out in the order the messages came in.
+ * every earlier group committed. A failed write rejects its group and every item queued behind
+ * it. The next group's write starts as soon as the previous write is done, before that group's
+ * `finish` runs: with the writes on another thread (SQLite), finishing one group (acks, live
+ * views) overlaps writing the next. Groups still settle in order, so acknowledgements go out in
+ * the order the messages came in. See docs/adr/0007-overlapped-groups-and-group-acks.md.
  */
 export function createGroupCommit<I, W, O>(
   write: (items: readonly I[]) => Promise<W>,
