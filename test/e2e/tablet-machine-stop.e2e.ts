@@ -2,6 +2,7 @@ import { test, expect } from './support/tablet-test.ts';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BrowserContext } from '@playwright/test';
 import mqtt from 'mqtt';
 import { ulid } from 'ulid';
 import { topics } from '../../src/core/topics.ts';
@@ -31,6 +32,20 @@ async function machineStops(svc: TestService, agoMs: number): Promise<string> {
   return id!;
 }
 
+/**
+ * Once the service stored `machineStates` machine.state events, opens the tablet and expects its
+ * "needs a reason" list to hold one stop of 6 minutes (a1 stopped 10 minutes ago, ran again 4 ago).
+ */
+async function openWithOneStopListed(context: BrowserContext, svc: TestService, machineStates: number) {
+  await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(machineStates);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const list = tablet.page.getByTestId('needs-reason');
+  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
+  await expect(list.getByRole('listitem')).toContainText('6 min');
+  return { tablet, list };
+}
+
 test('a stop the machine detected shows as "needs a reason" and is classified in one tap (portrait)', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
@@ -52,13 +67,7 @@ test('a stop the machine detected shows as "needs a reason" and is classified in
 test('a machine stop that already ended without a reason is listed, split and classified (portrait)', async ({ context, svc }) => {
   // Stopped 10 minutes ago, running again 4 minutes ago: the live status no longer awaits a reason.
   const [stopEvent] = await machineReports(svc, [{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
-  await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(2);
-  const tablet = new TabletPage(await context.newPage());
-  await tablet.setUp(svc.url);
-
-  const list = tablet.page.getByTestId('needs-reason');
-  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
-  await expect(list.getByRole('listitem')).toContainText('6 min');
+  const { tablet, list } = await openWithOneStopListed(context, svc, 2);
   // Split after 2 minutes: the later 4 minutes were a setup; the earlier part still needs a reason.
   await list.getByRole('button', { name: 'Split' }).tap();
   await tablet.page.getByLabel('Split after (minutes)').fill('2');
@@ -92,13 +101,7 @@ test("the list holds the tablet's own station's machine stops, not those of the 
   // line's live status is a2's stop awaiting a reason.
   await machineReports(svc, [{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
   await machineReports(svc, [{ state: 'stopped', agoMs: 3 * 60_000 }], 'a2');
-  await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(3);
-  const tablet = new TabletPage(await context.newPage());
-  await tablet.setUp(svc.url);
-
-  const list = tablet.page.getByTestId('needs-reason');
-  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
-  await expect(list.getByRole('listitem')).toContainText('6 min');
+  const { tablet, list } = await openWithOneStopListed(context, svc, 3);
   // Classified here, nothing of a1 is left: a2's open stop is for the a2 tablet to explain.
   await list.getByRole('button', { name: 'Give reason' }).tap();
   await tablet.page.getByRole('button', { name: 'Setup', exact: true }).tap();

@@ -83,14 +83,13 @@ export function parseMessage(topicName: string, payload: Buffer, index: PlantInd
     return { kind: 'dead', code: 'bad-json', message: `not JSON: ${(error as Error).message}` };
   }
   // The common case without zod (its parse copies the array); anything else gets zod's words.
-  const fast = (json as { events?: unknown } | null)?.events;
+  const rawEvents = (json as { events?: unknown } | null)?.events;
   const batch: { success: true; data: { events: unknown[] } } | ReturnType<typeof eventBatchSchema.safeParse> =
-    typeof json === 'object' && Array.isArray(fast) && fast.length >= 1 && fast.length <= MAX_BATCH_EVENTS
-      ? { success: true, data: { events: fast } }
+    typeof json === 'object' && Array.isArray(rawEvents) && rawEvents.length >= 1 && rawEvents.length <= MAX_BATCH_EVENTS
+      ? { success: true, data: { events: rawEvents } }
       : eventBatchSchema.safeParse(json);
   if (!batch.success) {
-    const events = (json as { events?: unknown } | null)?.events;
-    const deviceId = Array.isArray(events) ? events.map((e) => readId(e, 'deviceId')).find(Boolean) : undefined;
+    const deviceId = Array.isArray(rawEvents) ? rawEvents.map((e) => readId(e, 'deviceId')).find(Boolean) : undefined;
     return { kind: 'dead', code: 'bad-shape', message: `not an event batch: ${describeIssues(batch.error).join('; ')}`, ...(deviceId ? { deviceId } : {}) };
   }
   const accepted: { index: number; event: FloorEvent }[] = [];
