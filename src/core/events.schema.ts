@@ -54,6 +54,8 @@ const payloadShapes = {
     total: z.number().check(z.int(), z.minimum(0)),
     rejectTotal: z.optional(z.number().check(z.int(), z.minimum(0))),
   },
+  /** From a machine gateway: it is alive and watching, though nothing changed (see a line's `heartbeatTimeoutSec`). */
+  machineHeartbeat: { type: z.literal('machine.heartbeat') },
 } as const;
 
 /** The one cross-field rule of a count, applied wherever a count is parsed. */
@@ -76,6 +78,7 @@ export const correctablePayloadSchema = z.discriminatedUnion('type', [
   z.object(payloadShapes.note),
   z.object(payloadShapes.machineState),
   z.object(payloadShapes.machineCounter),
+  z.object(payloadShapes.machineHeartbeat),
 ]);
 export type CorrectablePayload = z.infer<typeof correctablePayloadSchema>;
 
@@ -135,6 +138,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   withEnvelope(payloadShapes.note),
   withEnvelope(payloadShapes.machineState),
   withEnvelope(payloadShapes.machineCounter),
+  withEnvelope(payloadShapes.machineHeartbeat),
   withEnvelope(amendmentShapes.correction),
   withEnvelope(amendmentShapes.void),
 ]);
@@ -165,6 +169,10 @@ export const rejectCodes = [
   'topic-mismatch',
   'not-allowed',
   'superseded-unknown',
+  /** The event's time is too far from the service's clock, even after the device's clock offset. */
+  'bad-time',
+  /** An id already stored with different content: the first content stays. */
+  'conflict',
   /** A code this version does not know yet (a newer service sent it); the message still says why. */
   'other',
 ] as const;

@@ -88,6 +88,14 @@ export const lineSchema = z.strictObject({
   startupRejectWindowSec: z._default(z.number().check(z.minimum(0)), 600),
   /** Target OEE as a fraction 0..1, for dashboards. */
   targetOee: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.85),
+  /** The station whose machine (gateway) signals stand for the line's state; the first station when omitted. */
+  machineStationId: z.optional(topicIdSchema),
+  /** A line with a gateway has "no data" when its signals (heartbeats included) stop for longer than this. */
+  heartbeatTimeoutSec: z._default(z.number().check(z.positive()), 60),
+  /** Monitoring starts here (ISO 8601 with offset); otherwise at the line's first event. Time before it is "no data". */
+  monitoredFrom: z.optional(z.iso.datetime({ offset: true })),
+  /** How OEE books time nobody saw: left out of planned time (default), or counted as an unplanned stop. Never as running. */
+  noData: z._default(z.enum(['excluded', 'unplanned-stop']), 'excluded'),
 });
 export type Line = z.infer<typeof lineSchema>;
 
@@ -170,6 +178,8 @@ export const plantSchema = plantObjectSchema.check(z.superRefine((plant, ctx) =>
         unique(st.id, 'station', ['areas', ai, 'lines', li, 'stations', si, 'id']);
         stationIds.add(st.id);
       });
+      if (line.machineStationId !== undefined && !line.stations.some((st) => st.id === line.machineStationId))
+        ctx.addIssue({ code: 'custom', path: ['areas', ai, 'lines', li, 'machineStationId'], message: `"${line.machineStationId}" is not a station of line "${line.id}"` });
       line.products.forEach((lp, pi) => {
         if (!productIds.has(lp.productId))
           ctx.addIssue({ code: 'custom', path: ['areas', ai, 'lines', li, 'products', pi, 'productId'], message: `unknown product "${lp.productId}"` });

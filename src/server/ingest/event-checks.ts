@@ -17,7 +17,7 @@ function lineProducts(line: { products: readonly { productId: string }[] }): Rea
   return products;
 }
 
-const isMachine = (type: string) => type === 'machine.state' || type === 'machine.counter';
+const isMachine = (type: string) => type === 'machine.state' || type === 'machine.counter' || type === 'machine.heartbeat';
 
 /** A product of the payload the line does not make, if any. */
 function productOfPayload(p: CorrectablePayload): string | undefined {

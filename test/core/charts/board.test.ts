@@ -3,7 +3,7 @@ import { boardTile, fitGrid, groupByArea, sortTiles, targetGood, type LineMeta }
 import type { LineStatus, OeeSnapshot } from '../../../src/core/live.schema.ts';
 
 const meta = (id: string, areaId = 'a1', targetOee = 0.85): LineMeta => ({
-  line: { id, name: `Line ${id}`, stations: [{ id: `${id}-s`, name: 'S' }], products: [{ productId: 'p', idealCycleTimeSec: 2 }], smallStopThresholdSec: 120, startupRejectWindowSec: 600, targetOee },
+  line: { id, name: `Line ${id}`, stations: [{ id: `${id}-s`, name: 'S' }], products: [{ productId: 'p', idealCycleTimeSec: 2 }], smallStopThresholdSec: 120, startupRejectWindowSec: 600, targetOee, heartbeatTimeoutSec: 60, noData: 'excluded' },
   areaId,
   areaName: areaId.toUpperCase(),
 });
