@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
 import { pino, type Logger } from 'pino';
 import { principalOf } from '../core/access.ts';
 import { FloorboardError, topics, type Plant, type User } from '../core/index.ts';
@@ -15,6 +16,8 @@ import { connectDynsec, type DynsecSessions } from './broker/dynsec-sessions.ts'
 import { MQTT_WS_PATH, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts';
 import { withBrokerSessions } from './broker/session-login.ts';
 import type { Config } from './config.ts';
+import type { ApiEnv } from './http/app-context.ts';
+import { deadLetterRoutes } from './http/dead-letter-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { ClockTracker } from './ingest/clock-tracker.ts';
@@ -165,7 +168,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       metrics,
       staticDir: config.staticDir,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
-      extraApi: historyRoutes({ ...deps, storage, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY }),
+      extraApi: new Hono<ApiEnv>()
+        .route('/', deadLetterRoutes({ ...deps, storage }))
+        .route('/', historyRoutes({ ...deps, storage, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
       health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false }),
     });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as HttpServer;

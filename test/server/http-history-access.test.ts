@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countEvent, nextMessage, publish, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
+import { countEvent, loginAll, nextMessage, publish, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
 
 const lineA = `floorboard/v1/${SITE}/assembly/line-a`;
 type Ack = { accepted: string[]; rejected: unknown[] };
@@ -24,17 +24,14 @@ describe('history API: access, stops with their reason event, audit trail', () =
 
   beforeAll(async () => {
     h = await startHarness();
-    const logins = {
+    const signedIn = await loginAll(h, {
       opA: { kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-x' },
       opB: { kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-xb' },
       lead: { kind: 'password', userId: 'lead-a', password: 'lead-pass', deviceId: 'lead-x' },
       gw: { kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-x' },
-    };
-    const tokens: Record<string, string> = {};
-    for (const [who, body] of Object.entries(logins)) {
-      tokens[who] = (await h.login(body)).token;
-      auth[who] = { authorization: `Bearer ${tokens[who]}` };
-    }
+    });
+    const tokens = signedIn.tokens;
+    Object.assign(auth, signedIn.auth);
     // An operator's 10-minute jam, given its reason at the start.
     const op = await h.connect('op-a', tokens.opA, 'tab-x');
     await subscribe(op, `floorboard/v1/${SITE}/_ack/tab-x`);

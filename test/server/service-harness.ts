@@ -102,3 +102,14 @@ export function subscribe(client: MqttClient, filter: string): Promise<number> {
 export function publish(client: MqttClient, topic: string, payload: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (error) => (error ? reject(error) : resolve())));
 }
+
+/** Signs each one in; their tokens and ready `authorization` headers, by the same names. */
+export async function loginAll<K extends string>(h: Harness, logins: Record<K, Record<string, unknown>>) {
+  const tokens = {} as Record<K, string>;
+  const auth = {} as Record<K, { authorization: string }>;
+  for (const [who, body] of Object.entries(logins) as [K, Record<string, unknown>][]) {
+    tokens[who] = (await h.login(body)).token;
+    auth[who] = { authorization: `Bearer ${tokens[who]}` };
+  }
+  return { tokens, auth };
+}

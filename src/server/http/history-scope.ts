@@ -11,7 +11,7 @@ import { parseInput } from './http-errors.ts';
 const MAX_WINDOW_MS = 400 * 86_400_000;
 
 /** An instant as ms since epoch or an ISO 8601 date-time. */
-const instant = z.string({ message: 'is required: ms since epoch or an ISO 8601 date-time' }).transform((s, ctx) => {
+export const instant = z.string({ message: 'is required: ms since epoch or an ISO 8601 date-time' }).transform((s, ctx) => {
   const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
   if (Number.isNaN(ms) || ms > 8.64e15) {
     ctx.addIssue({ code: 'custom', message: `"${s}" is not ms since epoch or an ISO 8601 date-time` });

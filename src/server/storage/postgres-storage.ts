@@ -6,14 +6,15 @@ import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
 import {
   bucketUpsertSql,
   buildBucketQuery,
+  buildDeadLetterQuery,
   buildEventQuery,
   chunks,
   parseQuery,
   postgresPlaceholder,
   valuesList,
 } from './query-builders.ts';
-import { fromDeadLetterRow, fromDeviceRow, parseLimit } from './row-codecs.ts';
-import { deviceSchema, type DeadLetter, type Device, type EventPage, type HourlyBucket, type InsertResult, type Storage } from './storage.ts';
+import { fromDeadLetterRow, fromDeviceRow } from './row-codecs.ts';
+import { deviceSchema, type DeadLetter, type DeadLetterQuery, type Device, type EventPage, type HourlyBucket, type InsertResult, type Storage } from './storage.ts';
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one that orders event commits. */
 const MIGRATE_LOCK = 4_660_001;
@@ -150,9 +151,12 @@ class PostgresStorage implements Storage {
   }
 
   async listDeadLetters(limit: number): Promise<DeadLetter[]> {
-    const rows = await this.#query('list dead letters', 'SELECT * FROM dead_letters ORDER BY id DESC LIMIT $1', [
-      parseLimit(limit),
-    ]);
+    return this.findDeadLetters({ limit });
+  }
+
+  async findDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]> {
+    const built = buildDeadLetterQuery(query, postgresPlaceholder);
+    const rows = await this.#query('find dead letters', built.sql, built.params);
     return rows.map((row) => fromDeadLetterRow(row as Parameters<typeof fromDeadLetterRow>[0]));
   }
 

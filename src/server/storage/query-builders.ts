@@ -3,7 +3,7 @@ import { FloorboardError } from '../../core/errors.ts';
 import type { z } from 'zod';
 import { BUCKET_COLUMNS } from './bucket-codec.ts';
 import { EVENT_COLUMNS } from './event-codec.ts';
-import { bucketQuerySchema, eventQuerySchema, type BucketQuery, type EventQuery } from './storage.ts';
+import { bucketQuerySchema, deadLetterQuerySchema, eventQuerySchema, type BucketQuery, type DeadLetterQuery, type EventQuery } from './storage.ts';
 
 /** Placeholder style of a dialect: SQLite `?`, PostgreSQL `$n` (1-based). */
 export type Placeholder = (index: number) => string;
@@ -86,6 +86,18 @@ export function buildBucketQuery(raw: BucketQuery, placeholder: Placeholder): Bu
     sql: `SELECT ${BUCKET_COLUMNS.join(', ')} FROM hourly_buckets ${c.where()} ORDER BY line_id, bucket_start`,
     params: c.params,
   };
+}
+
+/** SELECT for `findDeadLetters`: newest first; the primary key serves both the order and the cursor. */
+export function buildDeadLetterQuery(raw: DeadLetterQuery, placeholder: Placeholder): BuiltQuery {
+  const query = parseQuery(deadLetterQuerySchema, raw, 'dead-letter query');
+  const c = new Conditions(placeholder);
+  if (query.codes !== undefined) c.clauses.push(`code IN (${query.codes.map((code) => c.push(code)).join(', ')})`);
+  if (query.deviceId !== undefined) c.clauses.push(`device_id = ${c.push(query.deviceId)}`);
+  if (query.from !== undefined) c.clauses.push(`received_at >= ${c.push(query.from)}`);
+  if (query.to !== undefined) c.clauses.push(`received_at < ${c.push(query.to)}`);
+  if (query.beforeId !== undefined) c.clauses.push(`id < ${c.push(query.beforeId)}`);
+  return { sql: `SELECT * FROM dead_letters ${c.where()} ORDER BY id DESC LIMIT ${c.push(query.limit)}`, params: c.params };
 }
 
 /** `INSERT ... ON CONFLICT (key) DO UPDATE` for the buckets, one row of placeholders. */

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { parseQuery } from './query-builders.ts';
 import type { DeadLetter, Device } from './storage.ts';
 
 /** Rows as either driver returns them: PostgreSQL gives bigints as strings and real booleans. */
@@ -49,11 +47,4 @@ export function fromDeviceRow(row: DeviceRow | Loose<DeviceRow>): Device {
     lastSeenAt: Number(row.last_seen_at),
     isClockFlagged: isTrue(row.is_clock_flagged),
   };
-}
-
-const limitSchema = z.number().int().min(1).max(10_000);
-
-/** Limit of a listing, checked at the boundary. */
-export function parseLimit(limit: number): number {
-  return parseQuery(limitSchema, limit, 'limit');
 }

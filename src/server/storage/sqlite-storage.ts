@@ -3,12 +3,13 @@ import { prepareDeadLetter } from './dead-letter-codec.ts';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
 import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
-import { fromDeadLetterRow, fromDeviceRow, parseLimit, type DeadLetterRow, type DeviceRow } from './row-codecs.ts';
-import { bucketUpsertSql, buildBucketQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
+import { fromDeadLetterRow, fromDeviceRow, type DeadLetterRow, type DeviceRow } from './row-codecs.ts';
+import { bucketUpsertSql, buildBucketQuery, buildDeadLetterQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
 import { SqliteEventWriter, type EventRowSql } from './sqlite-event-writer.ts';
 import {
   deviceSchema,
   type DeadLetter,
+  type DeadLetterQuery,
   type Device,
   type EventPage,
   type HourlyBucket,
@@ -175,11 +176,13 @@ class SqliteStorage implements Storage {
   }
 
   listDeadLetters(limit: number): Promise<DeadLetter[]> {
-    return this.#run('list dead letters', () => {
-      const rows = this.#prepare('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?').all(
-        parseLimit(limit),
-      ) as DeadLetterRow[];
-      return rows.map(fromDeadLetterRow);
+    return this.findDeadLetters({ limit });
+  }
+
+  findDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]> {
+    return this.#run('find dead letters', () => {
+      const built = buildDeadLetterQuery(query, sqlitePlaceholder);
+      return (this.#prepare(built.sql).all(built.params) as DeadLetterRow[]).map(fromDeadLetterRow);
     });
   }
 

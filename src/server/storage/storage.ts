@@ -30,6 +30,8 @@ export interface Storage {
   insertDeadLetter(letter: DeadLetterInput): Promise<DeadLetter>;
   /** Newest first. */
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Newest first (descending id), filtered; page on with `beforeId` = the last id of a page. */
+  findDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
   /** Inserts or overwrites the buckets keyed by (lineId, start), in one transaction. */
   upsertHourlyBuckets(rows: readonly HourlyBucketInput[]): Promise<void>;
   /** Buckets with `from <= start < to`, ordered by line then start. */
@@ -112,6 +114,20 @@ export const deadLetterInputSchema = z.object({
   payload: z.string(),
 });
 export type DeadLetterInput = z.infer<typeof deadLetterInputSchema>;
+
+export const deadLetterQuerySchema = z.object({
+  /** Any of these codes; absent: every code. */
+  codes: z.array(rejectCodeSchema).min(1).optional(),
+  deviceId: z.string().max(256).optional(),
+  /** Receipt time, inclusive. */
+  from: z.optional(epochMsSchema),
+  /** Receipt time, exclusive. */
+  to: z.optional(epochMsSchema),
+  /** Only letters with a smaller id (the cursor of the next page). */
+  beforeId: z.number().int().min(1).optional(),
+  limit: z.number().int().min(1).max(10_000),
+});
+export type DeadLetterQuery = z.infer<typeof deadLetterQuerySchema>;
 
 export interface DeadLetter extends DeadLetterInput {
   id: number;

@@ -71,6 +71,30 @@ export function bucketContract(ctx: ContractContext): void {
     await expect(ctx.storage.listDeadLetters(0)).rejects.toMatchObject({ code: 'invalid-arguments' });
   });
 
+  it('finds dead letters by code, device and receipt window, newest first, paged by id', async () => {
+    const letter = (i: number, code: 'bad-json' | 'bad-shape' | 'not-allowed', deviceId?: string) =>
+      ctx.storage.insertDeadLetter({ receivedAt: T0 + i * 1000, topic: 't', code, message: `m${i}`, payload: `p${i}`, ...(deviceId ? { deviceId } : {}) });
+    const all = [];
+    for (let i = 0; i < 6; i++) all.push(await letter(i, i % 2 ? 'bad-json' : 'bad-shape', i < 3 ? 'tab-1' : 'tab-2'));
+    all.push(await letter(6, 'not-allowed'));
+    const ids = (list: { id: number }[]) => list.map((l) => l.id);
+    const newest = [...all].reverse();
+    expect(ids(await ctx.storage.findDeadLetters({ limit: 100 }))).toEqual(ids(newest));
+    expect(ids(await ctx.storage.findDeadLetters({ limit: 100, codes: ['bad-json'] }))).toEqual(ids(newest.filter((l) => l.code === 'bad-json')));
+    expect(ids(await ctx.storage.findDeadLetters({ limit: 100, codes: ['bad-json', 'not-allowed'] }))).toEqual(ids(newest.filter((l) => l.code !== 'bad-shape')));
+    expect(ids(await ctx.storage.findDeadLetters({ limit: 100, deviceId: 'tab-1' }))).toEqual(ids(newest.filter((l) => l.deviceId === 'tab-1')));
+    // [from, to) on receipt time.
+    expect(ids(await ctx.storage.findDeadLetters({ limit: 100, from: T0 + 2000, to: T0 + 5000 }))).toEqual(ids([all[4]!, all[3]!, all[2]!]));
+    // Pages of 3 on a filter: every letter once, none skipped.
+    const first = await ctx.storage.findDeadLetters({ limit: 3, codes: ['bad-json', 'bad-shape'] });
+    const second = await ctx.storage.findDeadLetters({ limit: 3, codes: ['bad-json', 'bad-shape'], beforeId: first.at(-1)!.id });
+    const third = await ctx.storage.findDeadLetters({ limit: 3, codes: ['bad-json', 'bad-shape'], beforeId: second.at(-1)!.id });
+    expect(ids([...first, ...second])).toEqual(ids(newest.slice(1)));
+    expect(third).toEqual([]);
+    await expect(ctx.storage.findDeadLetters({ limit: 10_001 })).rejects.toMatchObject({ code: 'invalid-arguments' });
+    await expect(ctx.storage.findDeadLetters({ limit: 1, codes: ['nope' as 'bad-json'] })).rejects.toMatchObject({ code: 'invalid-arguments' });
+  });
+
   it('upserts hourly buckets (a rewrite overwrites) and lists them by line and window', async () => {
     await ctx.storage.upsertHourlyBuckets([
       bucket('line-a', T0),
