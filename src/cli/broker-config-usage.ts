@@ -20,5 +20,7 @@ Options:
 
 Files: mosquitto.conf, service.env (MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD of the service), and
 dynamic-security.json (dynsec) or passwords, acl, credentials.json (acl). Secrets are written 0600.
+As root, the files Mosquitto reads belong to the user "mosquitto" it drops to; DIR must lie below
+directories that user may enter.
 Run: mosquitto -c DIR/mosquitto.conf; then start the service with the variables of service.env.
 `;

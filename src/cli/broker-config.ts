@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { indexPlant } from '../core/plant-index.ts';
@@ -6,8 +6,8 @@ import { loadPlantFile } from '../server/plant-file.ts';
 import { parseFlags } from './args.ts';
 import { BROKER_CONFIG_USAGE } from './broker-config-usage.ts';
 import { EXIT, type CliIo } from './command.ts';
+import { lookupAccount, MOSQUITTO_USER, unreachableFrom, type Account } from './broker-owner.ts';
 import { renderBrokerConfig } from './mosquitto-files.ts';
-
 
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1..65535').max(65535, 'must be 1..65535');
 const argsSchema = z.object({
@@ -55,13 +55,37 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     pluginPath: args.plugin,
   });
   await mkdir(join(dir, 'data'), { recursive: true });
+  // Run as root, Mosquitto drops to its own user before reading its files: hand those to it.
+  const isRoot = process.getuid?.() === 0;
+  const broker = isRoot ? await lookupAccount(MOSQUITTO_USER) : null;
   for (const f of files) {
     const path = join(dir, f.name);
     await writeFile(path, f.text, { mode: f.isSecret ? 0o600 : 0o644 });
     // writeFile's mode applies only to new files; tighten an existing one too.
     await chmod(path, f.isSecret ? 0o600 : 0o644);
-    io.out(`wrote ${path}${f.isSecret ? ' (secret, 0600)' : ''}\n`);
+    if (broker && f.isBrokerFile) await chown(path, broker.uid, broker.gid);
+    io.out(`wrote ${path}${f.isSecret ? ' (secret, 0600)' : ''}${broker && f.isBrokerFile ? `, owned by ${broker.name}` : ''}\n`);
   }
+  if (broker) await shareWithBroker(dir, broker, io);
+  else if (isRoot)
+    io.err(`warning: no user "${MOSQUITTO_USER}" here; Mosquitto started as root falls back to "nobody", which cannot read ${dir}. Run it as the user that owns these files.\n`);
   io.out(`\nStart the broker:  mosquitto -c ${join(dir, 'mosquitto.conf')}\nStart the service: set -a; . ${join(dir, 'service.env')}; set +a; npm start\n`);
   return EXIT.ok;
+}
+
+/**
+ * Gives Mosquitto's user what it needs beside its own files: its persistence directory, and the
+ * right to create files in DIR (the dynamic-security plugin saves by writing a new file there and
+ * renaming it over the old). DIR stays root's, group-shared with Mosquitto and sticky (1770), so
+ * Mosquitto can neither read nor remove root's service.env or credentials.json, and others cannot
+ * enter at all.
+ */
+async function shareWithBroker(dir: string, broker: Account, io: CliIo): Promise<void> {
+  await chown(join(dir, 'data'), broker.uid, broker.gid);
+  await chmod(join(dir, 'data'), 0o700);
+  await chown(dir, 0, broker.gid);
+  await chmod(dir, 0o1770);
+  const blocked = await unreachableFrom(dir, broker);
+  if (blocked.length > 0)
+    io.err(`warning: user ${broker.name} cannot enter ${blocked.join(', ')}, so Mosquitto cannot read its files: choose an --out below directories it can enter (e.g. /etc/floorboard-broker), or allow it (chmod o+x ${blocked.map((b) => b.split(' ')[0]).join(' ')}).\n`);
 }

@@ -28,6 +28,11 @@ export interface OutFile {
   name: string;
   text: string;
   isSecret: boolean;
+  /**
+   * Mosquitto itself opens it after dropping root for its own user, so (when written as root) it
+   * belongs to that user. The service's secrets (service.env, credentials.json) stay root's.
+   */
+  isBrokerFile: boolean;
 }
 
 function mosquittoConf(input: BrokerConfigInput, authLines: string[]): string {
@@ -84,9 +89,9 @@ function dynsecFiles(input: BrokerConfigInput, servicePassword: string): OutFile
     `plugin_opt_config_file ${join(input.dir, 'dynamic-security.json')}`,
   ]);
   return [
-    { name: 'mosquitto.conf', text: conf, isSecret: false },
+    { name: 'mosquitto.conf', text: conf, isSecret: false, isBrokerFile: false },
     // Holds only password hashes, but the plugin rewrites it with every session: keep it private.
-    { name: 'dynamic-security.json', text: `${JSON.stringify(config, null, 2)}\n`, isSecret: true },
+    { name: 'dynamic-security.json', text: `${JSON.stringify(config, null, 2)}\n`, isSecret: true, isBrokerFile: true },
   ];
 }
 
@@ -119,10 +124,10 @@ function aclFiles(input: BrokerConfigInput, servicePassword: string): OutFile[] 
     `acl_file ${join(input.dir, 'acl')}`,
   ]);
   return [
-    { name: 'mosquitto.conf', text: conf, isSecret: false },
-    { name: 'passwords', text: `${passwords.join('\n')}\n`, isSecret: true },
-    { name: 'acl', text: acl.join('\n'), isSecret: false },
-    { name: 'credentials.json', text: `${JSON.stringify(credentials, null, 2)}\n`, isSecret: true },
+    { name: 'mosquitto.conf', text: conf, isSecret: false, isBrokerFile: false },
+    { name: 'passwords', text: `${passwords.join('\n')}\n`, isSecret: true, isBrokerFile: true },
+    { name: 'acl', text: acl.join('\n'), isSecret: false, isBrokerFile: true },
+    { name: 'credentials.json', text: `${JSON.stringify(credentials, null, 2)}\n`, isSecret: true, isBrokerFile: false },
   ];
 }
 
@@ -135,6 +140,6 @@ export function renderBrokerConfig(input: BrokerConfigInput): OutFile[] {
   const files = input.auth === 'dynsec' ? dynsecFiles(input, servicePassword) : aclFiles(input, servicePassword);
   const host = !input.bind || input.bind === '0.0.0.0' ? '127.0.0.1' : input.bind;
   const env = [`MQTT_URL=mqtt://${host}:${input.tcpPort}`, `MQTT_USERNAME=${SERVICE_USERNAME}`, `MQTT_PASSWORD=${servicePassword}`];
-  files.push({ name: 'service.env', text: `${env.join('\n')}\n`, isSecret: true });
+  files.push({ name: 'service.env', text: `${env.join('\n')}\n`, isSecret: true, isBrokerFile: false });
   return files;
 }

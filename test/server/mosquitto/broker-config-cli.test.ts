@@ -1,8 +1,16 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookupAccount } from '../../../src/cli/broker-owner.ts';
 import { runCli } from '../../../src/cli/main.ts';
+import { principalOf } from '../../../src/core/access.ts';
+import { indexPlant } from '../../../src/core/plant-index.ts';
+import { connectDynsec } from '../../../src/server/broker/dynsec-sessions.ts';
+import { loadPlantFile } from '../../../src/server/plant-file.ts';
+import { freePort, MOSQUITTO_BIN, waitForPort } from '../../helpers/mosquitto.ts';
 import { FIXTURE_PLANT, SITE } from '../service-harness.ts';
 
 const root = `floorboard/v1/${SITE}`;
@@ -19,6 +27,8 @@ describe('floorboard broker-config', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'floorboard-bc-'));
+    // Enterable by Mosquitto's user, as a checkout under /opt or /srv would be (mkdtemp makes it 0700).
+    await chmod(dir, 0o755);
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
@@ -67,6 +77,15 @@ describe('floorboard broker-config', () => {
     expect(env).toMatch(/^MQTT_PASSWORD=\S{32}$/m);
   });
 
+  it('as root, names a directory on the way that Mosquitto\'s user cannot enter', async () => {
+    const isRoot = process.getuid?.() === 0;
+    const closed = await mkdtemp(join(dir, 'closed-'));
+    await chmod(closed, 0o700);
+    const r = await cli(['--plant', FIXTURE_PLANT, '--out', join(closed, 'broker')], dir);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(isRoot ? `warning: user mosquitto cannot enter ${closed} (700), so Mosquitto cannot read its files: choose an --out below directories it can enter (e.g. /etc/floorboard-broker), or allow it (chmod o+x ${closed}).\n` : '');
+  });
+
   it('names every bad argument', async () => {
     const r = await cli(['--plant', FIXTURE_PLANT, '--auth', 'ldap', '--tcp-port', '70000'], dir);
     expect(r.code).toBe(2);
@@ -78,5 +97,79 @@ describe('floorboard broker-config', () => {
     const missing = await cli(['--plant', join(dir, 'nope.yaml'), '--out', 'x'], dir);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('no such file');
+  });
+
+  describe('the documented steps, as root: broker-config, then `mosquitto -c DIR/mosquitto.conf`', () => {
+    const parseEnv = (text: string) => Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    /** Runs the README's two steps in a fresh project directory; Mosquitto as this process's user (root in CI). */
+    async function documentedSteps(mode: 'dynsec' | 'acl') {
+      const project = await mkdtemp(join(tmpdir(), 'floorboard-readme-'));
+      // A checkout others may enter, as /opt or /srv would be (mkdtemp makes it 0700).
+      await chmod(project, 0o755);
+      const [tcp, ws] = [await freePort(), await freePort()];
+      const r = await cli(['--plant', FIXTURE_PLANT, '--out', 'broker', '--auth', mode, '--tcp-port', String(tcp), '--ws-port', String(ws), '--bind', '127.0.0.1'], project);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      let log = '';
+      const broker = spawn(MOSQUITTO_BIN, ['-c', 'broker/mosquitto.conf'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+      broker.stdout.on('data', (d: Buffer) => (log += d.toString()));
+      broker.stderr.on('data', (d: Buffer) => (log += d.toString()));
+      await waitForPort(tcp, broker, () => log, 5000);
+      const stop = async () => {
+        const exited = new Promise((resolve) => broker.once('exit', resolve));
+        broker.kill('SIGTERM');
+        await exited;
+        await rm(project, { recursive: true, force: true });
+      };
+      const env = parseEnv(await readFile(join(project, 'broker/service.env'), 'utf8'));
+      return { project, tcp, env, log: () => log, stop };
+    }
+    const signIn = (port: number, username: string, password: string, clientId: string) =>
+      new Promise<void>((resolve, reject) => {
+        const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, { username, password, clientId, reconnectPeriod: 0, connectTimeout: 5000 });
+        c.once('connect', () => (c.end(true), resolve()));
+        c.once('error', (e) => (c.end(true), reject(e)));
+      });
+
+    it('dynsec: Mosquitto reads and rewrites its files as its own user; the service and a tablet session sign in', async () => {
+      const isRoot = process.getuid?.() === 0;
+      const run = await documentedSteps('dynsec');
+      try {
+        if (isRoot) {
+          const mosquitto = (await lookupAccount('mosquitto'))!;
+          expect((await stat(join(run.project, 'broker/dynamic-security.json'))).uid).toBe(mosquitto.uid);
+          // Root's own secret stays root's and private; nobody else may enter the directory.
+          const env = await stat(join(run.project, 'broker/service.env'));
+          expect([env.uid, env.mode & 0o777]).toEqual([0, 0o600]);
+          expect((await stat(join(run.project, 'broker'))).mode & 0o7777).toBe(0o1770);
+        }
+        const index = indexPlant(await loadPlantFile(FIXTURE_PLANT));
+        const dynsec = await connectDynsec({ url: run.env.MQTT_URL!, username: run.env.MQTT_USERNAME!, password: run.env.MQTT_PASSWORD!, clientId: 'svc-readme', index: () => index, now: Date.now, log: () => {} });
+        expect(dynsec, run.log()).not.toBeNull();
+        const username = await dynsec!.open({ principal: principalOf(index.plant.users.find((u) => u.id === 'op-a')!), deviceId: 'tab-readme', password: 'tablet-session-pw-0123456789', expiresAt: Date.now() + 3600_000 });
+        await signIn(run.tcp, username, 'tablet-session-pw-0123456789', 'tab-readme');
+        await dynsec!.close();
+        // The plugin saved the new client: it could write beside its file.
+        const saved = await readFile(join(run.project, 'broker/dynamic-security.json'), 'utf8');
+        expect(saved).toContain(username);
+        expect(run.log()).not.toMatch(/not readable|Permission denied|Error/i);
+      } finally {
+        await run.stop();
+      }
+      expect(run.log()).not.toMatch(/Error saving/);
+    });
+
+    it('acl: Mosquitto reads the password and ACL files; a user of the plant signs in, a wrong password is refused', async () => {
+      const run = await documentedSteps('acl');
+      try {
+        const credentials = JSON.parse(await readFile(join(run.project, 'broker/credentials.json'), 'utf8')) as Record<string, string>;
+        await signIn(run.tcp, 'op-a', credentials['op-a']!, 'tab-acl');
+        await signIn(run.tcp, '_service', run.env.MQTT_PASSWORD!, 'svc-acl');
+        await expect(signIn(run.tcp, 'op-a', 'wrong', 'tab-acl-2')).rejects.toThrow(/Not authorized|Bad user name or password/i);
+        expect(run.log()).not.toMatch(/not readable|Permission denied|Error/i);
+      } finally {
+        await run.stop();
+      }
+    });
   });
 });
