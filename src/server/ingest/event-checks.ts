@@ -1,6 +1,7 @@
 import { canPublish, principalOf } from '../../core/access.ts';
 import type { CorrectablePayload, FloorEvent, ParsedTopic, RejectCode, User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
+import { exceedsJsonDepth } from './json-depth.ts';
 
 export interface Refusal {
   code: RejectCode;
@@ -102,6 +103,8 @@ export function checkEvent(
  * not: docs/topics.md). A payload that is not JSON or not a batch passes: ingest refuses it itself.
  */
 export function checkPublisherDevice(payload: Buffer, clientId: string): Refusal | null {
+  // Too deep for ingest too (it dead-letters the whole message): not worth parsing here.
+  if (exceedsJsonDepth(payload)) return null;
   let json: unknown;
   try {
     json = JSON.parse(payload.toString('utf8'));

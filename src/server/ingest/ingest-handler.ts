@@ -1,7 +1,8 @@
 import { topics, type Ack, type FloorEvent, type RejectCode, type User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ServiceMetrics } from '../metrics.ts';
-import type { InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
+import { FloorboardError } from '../../core/errors.ts';
+import type { DeadLetterInput, InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
 import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { parseMessage, type IngestTopic, type ParsedMessage, type RejectedEntry } from './parse-message.ts';
@@ -70,8 +71,26 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
   /** What was last written per device, so a busy device costs one device write a second, not one per message. */
   const written = new Map<string, { at: number; offsetMs: number; isFlagged: boolean }>();
 
+  /**
+   * Stores, counts and announces one dead letter. Everything a client sent is cut to the table's
+   * limits first, so no payload can make the letter itself fail (and the message with it).
+   */
   async function deadLetter(topic: string, code: RejectCode, message: string, payload: string, receivedAt: number, deviceId?: string): Promise<Outgoing> {
-    await storage.insertDeadLetter({ receivedAt, topic, code, message, payload, ...(deviceId ? { deviceId } : {}) });
+    const letter = { receivedAt, topic: clip(topic, MAX_TOPIC_CHARS), code, message: clip(message, MAX_REASON_CHARS), payload, ...(deviceId ? { deviceId } : {}) };
+    try {
+      await storage.insertDeadLetter(letter);
+    } catch (error) {
+      // Storage refused the letter's content (not its own failure): store what surely fits.
+      if (!(error instanceof FloorboardError) || error.code !== 'invalid-arguments') throw error;
+      const fallback = { receivedAt, topic: letter.topic, code: 'bad-shape' as const, message: `${letter.code}: could not be stored as received`, payload: clip(payload, FALLBACK_PAYLOAD_CHARS) };
+      await storage.insertDeadLetter(fallback);
+      return deadLetterNotice(fallback);
+    }
+    return deadLetterNotice(letter);
+  }
+
+  function deadLetterNotice(letter: Omit<DeadLetterInput, 'payload'>): Outgoing {
+    const { receivedAt, topic, code, message, deviceId } = letter;
     metrics.deadLetters.inc({ code });
     metrics.rejected.inc({ code });
     const site = deps.index().site;
@@ -155,7 +174,15 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     for (let m = 0; m < pending.length; m++) {
       const p = pending[m];
       if (!p) continue;
-      for (const r of p.rejected) results[m]!.push(await deadLetter(p.topicName, r.code, r.message, JSON.stringify(r.raw) ?? '', p.receivedAt, r.deviceId));
+      for (const r of p.rejected) {
+        const raw = entryText(r.raw);
+        results[m]!.push(
+          raw === null
+            ? // Too odd to write down as it is: the message it came in, cut, stands for it.
+              await deadLetter(p.topicName, 'bad-shape', `${r.message} (entry could not be serialised)`, clip(payloadOf(messages[m]!), FALLBACK_PAYLOAD_CHARS), p.receivedAt, r.deviceId)
+            : await deadLetter(p.topicName, r.code, r.message, raw, p.receivedAt, r.deviceId),
+        );
+      }
     }
     for (const [deviceId, n] of newest) {
       const { reading, receivedAt } = n;
@@ -247,17 +274,40 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       // next messages overlaps the write of the current group.
       parsed = parseMessage(topic, payload, deps.index(), deps.usersById());
     } catch (error) {
-      return Promise.reject(error);
+      // parseMessage does not throw on any input we know of; if one is found, it is the client's
+      // message that is bad, and refusing it (no PUBACK) would bring it back forever (issue 11).
+      deps.log('ingest could not parse a message; dead-lettered', { topic, error: (error as Error).message });
+      parsed = { kind: 'dead', code: 'bad-shape', message: `could not be read: ${(error as Error).message}` };
     }
     return submit({ topic, payload, receivedAt, parsed });
   };
 }
 
+/** Longest refusal reason stored, published or acked: a client's text can end up in one. */
+const MAX_REASON_CHARS = 1000;
+/** The dead-letter table's topic limit; MQTT allows topics of 64 KiB. */
+const MAX_TOPIC_CHARS = 1024;
+/** Payload kept of an entry that could not be written down as it is. */
+const FALLBACK_PAYLOAD_CHARS = 4096;
+
+const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, maxChars)}...` : text);
+
+/** A rejected entry as JSON text, or null when it cannot be serialised (too deep, a BigInt). */
+function entryText(raw: unknown): string | null {
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return null;
+  }
+}
+
+const payloadOf = (m: IngestMessage) => m.payload.toString('utf8');
+
 function ackMessage(site: string, deviceId: string, accepted: string[], rejected: Pick<RejectedEntry, 'index' | 'id' | 'code' | 'message'>[], committedAt: number): Outgoing {
   const ack: Ack = {
     deviceId,
     accepted,
-    rejected: rejected.map((r) => ({ index: r.index, code: r.code, message: r.message, ...(r.id ? { id: r.id } : {}) })),
+    rejected: rejected.map((r) => ({ index: r.index, code: r.code, message: clip(r.message, MAX_REASON_CHARS), ...(r.id ? { id: r.id } : {}) })),
     committedAt,
   };
   return { topic: topics.ack(site, deviceId), payload: JSON.stringify(ack) };
