@@ -31,6 +31,7 @@ import { loadGatewayCredentials } from './sim/sim-credentials.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
 import type { Storage } from './storage/storage.ts';
+import { watchWrites } from './storage/write-health.ts';
 
 type Gateway = Extract<User, { role: 'gateway' }>;
 /** A year: the demo's broker sessions outlive any demo run. */
@@ -114,7 +115,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const index = indexPlant(plant);
     const usersById = new Map<string, User>(plant.users.map((u) => [u.id, u]));
     const secret = await resolveTokenSecret(config.tokenSecret, config.dataDir);
-    const storage = openStorage(config.databaseUrl, config.dataDir);
+    const { storage, writeError } = watchWrites(openStorage(config.databaseUrl, config.dataDir));
     stops.push(() => storage.close());
     await storage.migrate();
     const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
@@ -171,7 +172,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       extraApi: new Hono<ApiEnv>()
         .route('/', deadLetterRoutes({ ...deps, storage }))
         .route('/', historyRoutes({ ...deps, storage, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
-      health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false }),
+      // Open to anyone: says whether storage takes writes, not why (the log says why).
+      health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false, isStorageWritable: writeError() === null }),
     });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as HttpServer;
     broker?.attachWebSocket(server);

@@ -4,6 +4,7 @@ import type { ServiceMetrics } from '../metrics.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import type { DeadLetterInput, InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
 import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
+import { findConflicts } from './conflicts.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { parseMessage, type IngestTopic, type ParsedMessage, type RejectedEntry } from './parse-message.ts';
 
@@ -42,6 +43,8 @@ interface Pending {
   kind: IngestTopic['kind'];
   accepted: { index: number; event: FloorEvent }[];
   records: StoredEventInput[];
+  /** Each record's index in its message (for a refusal found after the insert). */
+  indexes: number[];
   rejected: RejectedEntry[];
   /** Device of the batch's first valid event (acks of entries too broken to name one). */
   fallback: string | undefined;
@@ -110,7 +113,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
         if (parsed.deviceId) results[m]!.push(ackMessage(index.site, parsed.deviceId, [], [{ index: 0, code: parsed.code, message: parsed.message }], deps.now()));
         continue;
       }
-      pending.push({ topicName, receivedAt, kind: parsed.topic.kind, accepted: parsed.accepted, records: [], rejected: parsed.rejected, fallback: undefined });
+      pending.push({ topicName, receivedAt, kind: parsed.topic.kind, accepted: parsed.accepted, records: [], indexes: [], rejected: parsed.rejected, fallback: undefined });
     }
 
     // Corrections and voids must point at an event that exists (stored, or earlier in this group).
@@ -159,10 +162,11 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
         const before = newest.get(device);
         newest.set(device, { seq: Math.max(n.seq, before?.seq ?? -1), receivedAt: p.receivedAt, reading });
       }
-      for (const { event } of valid) {
+      for (const { index: i, event } of valid) {
         const offset = applied.get(event.deviceId) ?? 0;
         const record: StoredEventInput = { event, receivedAt: p.receivedAt, clockOffsetMs: offset, correctedTs: correctTs(event.ts, offset, p.receivedAt), topic: p.topicName };
         p.records.push(record);
+        p.indexes.push(i);
         records.push(record);
       }
     }
@@ -195,8 +199,42 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     }
 
     const startedAt = pending.find((p) => p)?.receivedAt ?? deps.now();
-    const result = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
-    return { results, pending, records, result, site: index.site, startedAt, committedAt: deps.now() };
+    const inserted = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
+    const conflicts = await findConflicts(storage, inserted, records);
+    const result = conflicts.size ? await refuseConflicts(messages, pending, results, conflicts, inserted) : inserted;
+    return { results, pending, records: conflicts.size ? records.filter((r) => !conflicts.has(r)) : records, result, site: index.site, startedAt, committedAt: deps.now() };
+  }
+
+  /**
+   * Takes resends with an id stored before but other content out of their messages' records (not
+   * stored, not accepted) and refuses them with `conflict`: the device hears why and stops sending
+   * it, an admin sees both contents (the first in storage, the second in the dead letter). After
+   * the insert, so a failure here leaves the group's events stored; its redelivery finds them as
+   * duplicates and refuses the conflict again. Returns the insert's result without the conflicts.
+   */
+  async function refuseConflicts(messages: readonly IngestMessage[], pending: (Pending | null)[], results: Outgoing[][], conflicts: ReadonlySet<StoredEventInput>, inserted: InsertResult): Promise<InsertResult> {
+    const duplicates = [...inserted.duplicates];
+    for (let m = 0; m < pending.length; m++) {
+      const p = pending[m];
+      if (!p || !p.records.some((r) => conflicts.has(r))) continue;
+      const records: StoredEventInput[] = [];
+      const indexes: number[] = [];
+      for (let k = 0; k < p.records.length; k++) {
+        const r = p.records[k]!;
+        if (!conflicts.has(r)) {
+          records.push(r);
+          indexes.push(p.indexes[k]!);
+          continue;
+        }
+        duplicates.splice(duplicates.indexOf(r.event.id), 1);
+        const message = `event "${r.event.id}" was stored before with different content; the first content stays`;
+        p.rejected.push({ index: p.indexes[k]!, id: r.event.id, deviceId: r.event.deviceId, code: 'conflict', message, raw: r.event });
+        results[m]!.push(await deadLetter(messages[m]!.topic, 'conflict', message, JSON.stringify(r.event), p.receivedAt, r.event.deviceId));
+      }
+      p.records = records;
+      p.indexes = indexes;
+    }
+    return { inserted: inserted.inserted, duplicates };
   }
 
   /** After the group's write, with no I/O: metrics, live views, acks. */

@@ -75,6 +75,8 @@ export interface InsertResult {
 
 export const eventQuerySchema = z.object({
   lineIds: z.array(topicIdSchema).optional(),
+  /** Only these event ids (ingest reads back what a resend collided with); at most a group's worth. */
+  ids: z.array(z.string().min(1).max(64)).max(10_000).optional(),
   /** Corrected time, inclusive. */
   from: z.optional(epochMsSchema),
   /** Corrected time, exclusive. */

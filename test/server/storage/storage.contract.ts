@@ -134,6 +134,14 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         expect(await ctx.storage.findExistingIds([])).toEqual([]);
       });
 
+      it('reads back the stored copies of given ids (what a resend collided with)', async () => {
+        const records = [makeRecord(makeEvent()), makeRecord(makeEvent()), makeRecord(makeEvent())];
+        await ctx.storage.insertEvents(records);
+        const page = await ctx.storage.listEvents({ ids: [records[2]!.event.id, makeEvent().id, records[0]!.event.id] });
+        expect(page.events.map((e) => e.event)).toEqual([records[0]!.event, records[2]!.event]);
+        expect((await ctx.storage.listEvents({ ids: [] })).events).toEqual([]);
+      });
+
       it('refuses a batch with a bad receipt, names the record and field, and stores nothing', async () => {
         const good = makeRecord(makeEvent());
         const bad = { ...makeRecord(makeEvent()), correctedTs: -1 };
