@@ -64,6 +64,8 @@ describe('embedded broker hardening', () => {
   });
 
   it("refuses another user the client id of a connected device (no kicking it off, no reading its acks); the same user may reconnect", async () => {
+    // An admin enrols the tablet, so both operators may sign in on it (a shared tablet).
+    await h.login({ kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'tab-victim' });
     const victim = await h.connect('op-a', (await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-victim' })).token, 'tab-victim');
     expect(await subscribe(victim, `${root}/_ack/tab-victim`)).toBe(1);
     const thiefToken = (await h.login({ kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-victim' })).token;
