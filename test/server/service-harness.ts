@@ -72,6 +72,18 @@ export function countEvent(over: Record<string, unknown> = {}): Record<string, u
 
 export const topicA1 = `floorboard/v1/${SITE}/assembly/line-a/station/a1/events`;
 
+/** Resolves true when the broker drops the connection after this publish (how Aedes refuses one). */
+export function publishIsRefused(client: MqttClient, topic: string, payload: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 1500);
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    client.publish(topic, payload, { qos: 1 });
+  });
+}
+
 /** Waits for the next message on a topic that passes `accept` (the client must be subscribed). */
 export function nextMessage<T = unknown>(client: MqttClient, topic: string, timeoutMs = 5000, accept: (value: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve, reject) => {
