@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { ulid } from 'ulid';
@@ -62,6 +63,17 @@ export async function startHarness(config: ConfigInput = {}, overrides: ServiceO
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A token signed with the service's own secret, as login would issue it but with any claims (for hostile tests). */
+export async function signToken(dataDir: string, claims: { sub: string; role: string; did: string }, expiresAtMs: number): Promise<string> {
+  const secret = (await readFile(join(dataDir, 'secret'), 'utf8')).trim();
+  return new SignJWT({ role: claims.role, did: claims.did })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuedAt(Math.floor(Date.now() / 1000))
+    .setExpirationTime(Math.floor(expiresAtMs / 1000))
+    .sign(new TextEncoder().encode(secret));
 }
 
 let seq = 0;
