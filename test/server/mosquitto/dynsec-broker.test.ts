@@ -150,11 +150,14 @@ describe('Mosquitto with dynamic security: per-session broker clients made at lo
 
     const voidCounter = countEvent({ deviceId: 'tab-dv', type: 'void', voids: counter.id, reason: 'undo', ...amend });
     const raise = countEvent({ deviceId: 'tab-dv', type: 'correction', supersedes: count.id, reason: 'more', replacement: { type: 'count', productId: 'widget', good: 100_000, reject: 0 }, ...amend });
-    const ack = await sendAs(op, 'tab-dv', `${lineA}/station/a1/events`, [voidCounter, raise]);
+    // Mosquitto cannot check the author either: ingest holds it to a user allowed at the station.
+    const foreignAuthor = countEvent({ deviceId: 'tab-dv', author: 'op-b' });
+    const ack = await sendAs(op, 'tab-dv', `${lineA}/station/a1/events`, [voidCounter, raise, foreignAuthor]);
     expect(ack.accepted).toEqual([]);
     expect([...ack.rejected].sort((a, b) => a.index - b.index)).toEqual([
       { index: 0, id: voidCounter.id, code: 'not-allowed', message: `"op-a" may only undo their own entries: event "${counter.id}" is by "gw-a" (a lead voids it, on the line's corrections topic)` },
       { index: 1, id: raise.id, code: 'not-allowed', message: "a correction is not allowed on a station's events topic: only a lead or an admin corrects, on the line's corrections topic" },
+      { index: 2, id: foreignAuthor.id, code: 'not-allowed', message: 'operator "op-b" may not write events for station "a1"' },
     ]);
 
     const fix = countEvent({ deviceId: 'tab-dv-lead', author: 'lead-a', type: 'correction', supersedes: count.id, reason: 'recount', replacement: { type: 'count', productId: 'widget', good: 48, reject: 2 }, ...amend });
