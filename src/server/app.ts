@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { principalOf } from '../core/access.ts';
 import { FloorboardError, topics, type Plant, type User } from '../core/index.ts';
 import { indexPlant } from '../core/plant-index.ts';
+import { createDeviceClaims } from './auth/device-claims.ts';
 import { createLogin } from './auth/login.ts';
 import { defaultAddressGuardLimits, defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-guard.ts';
 import { resolveTokenSecret } from './auth/token-secret.ts';
@@ -121,6 +122,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
     const tokens = createTokenService(secret, (id) => usersById.get(id), now);
     const clock = new ClockTracker(config.clockOffsetLimitMs);
+    const claims = createDeviceClaims({ storage, findUser: (id) => usersById.get(id), index: () => index, now });
 
     let broker: EmbeddedBroker | null = null;
     let mqttUrl = config.mqttUrl;
@@ -134,12 +136,14 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         servicePassword,
         now,
         onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
-        onForeignDevice: ({ clientId, topic, payload, code, message }) => {
+        findUser: (id) => usersById.get(id),
+        claims,
+        onRefusedPayload: ({ clientId, topic, payload, code, message }) => {
           metrics.deadLetters.inc({ code });
           metrics.rejected.inc({ code });
           storage
             .insertDeadLetter({ receivedAt: now(), topic, code, message, payload: payload.toString('utf8'), deviceId: clientId })
-            .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a foreign-device publish failed'));
+            .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a refused publish failed'));
         },
       });
       broker = await startEmbeddedBroker({ host: config.host, tcpPort: config.mqttTcpPort, auth, metrics, log, onClientReady: (id) => clock.reset(id) });
@@ -158,6 +162,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       addressGuard: new LoginGuard(overrides.addressGuardLimits ?? defaultAddressGuardLimits),
       now,
       mqttPath: MQTT_WS_PATH,
+      claimDevice: claims.claim,
     });
     const login = withBrokerSessions(baseLogin, dynsec, (id) => usersById.get(id));
     const deps = { index: () => index, users: () => plant.users, tokens, now };

@@ -3,6 +3,7 @@ import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import type { DeadLetterInput, InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
+import { checkAmendments } from './amendment-rights.ts';
 import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
 import { findConflicts } from './conflicts.ts';
 import { createGroupCommit } from './group-commit.ts';
@@ -116,21 +117,8 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       pending.push({ topicName, receivedAt, kind: parsed.topic.kind, accepted: parsed.accepted, records: [], indexes: [], rejected: parsed.rejected, fallback: undefined });
     }
 
-    // Corrections and voids must point at an event that exists (stored, or earlier in this group).
-    // Plain loops, no per-event arrays: this runs for every event.
-    const refs: string[] = [];
-    for (const p of pending) {
-      if (!p) continue;
-      for (const { event } of p.accepted) {
-        if (event.type === 'correction') refs.push(event.supersedes);
-        else if (event.type === 'void') refs.push(event.voids);
-      }
-    }
-    let known: Set<string> | null = null;
-    if (refs.length) {
-      known = new Set(await storage.findExistingIds(refs));
-      for (const p of pending) for (const { event } of p?.accepted ?? []) known.add(event.id);
-    }
+    // Corrections and voids: the event they amend must exist and be theirs to amend (amendment-rights.ts).
+    const refused = await checkAmendments(pending, storage.findEventOrigins.bind(storage), index.plant.calendar);
 
     /** Per device over the whole group: highest seq, and the reading of its latest message. */
     const newest = new Map<string, { seq: number; receivedAt: number; reading: ClockReading }>();
@@ -138,11 +126,10 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     for (let m = 0; m < pending.length; m++) {
       const p = pending[m];
       if (!p) continue;
-      const valid = known ? p.accepted.filter(({ index: i, event }) => {
-        const ref = event.type === 'correction' ? event.supersedes : event.type === 'void' ? event.voids : undefined;
-        if (ref === undefined || known.has(ref)) return true;
-        p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, code: 'superseded-unknown', message: `event "${ref}" is not known`, raw: event });
-        return false;
+      const valid = refused.size ? p.accepted.filter(({ index: i, event }) => {
+        const refusal = refused.get(event);
+        if (refusal) p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, ...refusal, raw: event });
+        return !refusal;
       }) : p.accepted;
       p.fallback = valid[0]?.event.deviceId ?? p.rejected.find((r) => r.deviceId)?.deviceId;
       // Clock offset from the newest event per device of each message (one sample per message).

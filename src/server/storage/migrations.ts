@@ -134,6 +134,24 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hourly_buckets ADD COLUMN breakdown_count bigint NOT NULL DEFAULT 0;
       ALTER TABLE hourly_buckets ADD COLUMN reasons text;`,
   },
+  {
+    version: 5,
+    name: 'device claims',
+    // The first sign-in with a device id claims it for that user (docs/adr/0004): another user
+    // cannot take its MQTT client id, and with it the session's queued messages.
+    sqlite: `
+      CREATE TABLE device_claims (
+        device_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL
+      );`,
+    postgres: `
+      CREATE TABLE device_claims (
+        device_id text COLLATE "C" PRIMARY KEY,
+        user_id text NOT NULL,
+        claimed_at bigint NOT NULL
+      );`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

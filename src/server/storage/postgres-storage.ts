@@ -13,8 +13,20 @@ import {
   postgresPlaceholder,
   valuesList,
 } from './query-builders.ts';
-import { fromDeadLetterRow, fromDeviceRow } from './row-codecs.ts';
-import { deviceSchema, type DeadLetter, type DeadLetterQuery, type Device, type EventPage, type HourlyBucket, type InsertResult, type Storage } from './storage.ts';
+import { EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, parseLimit } from './row-codecs.ts';
+import {
+  deviceClaimSchema,
+  deviceSchema,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type Device,
+  type DeviceClaim,
+  type EventOrigin,
+  type EventPage,
+  type HourlyBucket,
+  type InsertResult,
+  type Storage,
+} from './storage.ts';
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one that orders event commits. */
 const MIGRATE_LOCK = 4_660_001;
@@ -139,6 +151,12 @@ class PostgresStorage implements Storage {
     return rows.map((r) => r.id);
   }
 
+  async findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#query('find event origins', `SELECT ${EVENT_ORIGIN_COLUMNS} FROM events WHERE id = ANY($1::text[])`, [[...ids]]);
+    return rows.map(fromEventOriginRow);
+  }
+
   async insertDeadLetter(input: Parameters<Storage['insertDeadLetter']>[0]): Promise<DeadLetter> {
     const l = prepareDeadLetter(input);
     const rows = await this.#query<{ id: string }>(
@@ -200,6 +218,27 @@ class PostgresStorage implements Storage {
   async getDevice(deviceId: string): Promise<Device | null> {
     const rows = await this.#query('get device', 'SELECT * FROM devices WHERE device_id = $1', [deviceId]);
     return rows[0] === undefined ? null : fromDeviceRow(rows[0] as Parameters<typeof fromDeviceRow>[0]);
+  }
+
+  async claimDevice(input: DeviceClaim): Promise<DeviceClaim> {
+    const c = parseQuery(deviceClaimSchema, input, 'device claim');
+    // One statement: of two first sign-ins at once, exactly one claim is stored and both read it.
+    const rows = await this.#query(
+      'claim device',
+      `WITH inserted AS (
+         INSERT INTO device_claims (device_id, user_id, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (device_id) DO NOTHING RETURNING *
+       )
+       SELECT * FROM inserted UNION ALL SELECT * FROM device_claims WHERE device_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
+      [c.deviceId, c.userId, c.claimedAt],
+    );
+    // A claim committed by another sign-in after this statement's snapshot: read it now.
+    const row = rows[0] ?? (await this.#query('get device claim', 'SELECT * FROM device_claims WHERE device_id = $1', [c.deviceId]))[0];
+    return fromDeviceClaimRow(row!);
+  }
+
+  async getDeviceClaim(deviceId: string): Promise<DeviceClaim | null> {
+    const rows = await this.#query('get device claim', 'SELECT * FROM device_claims WHERE device_id = $1', [deviceId]);
+    return rows[0] === undefined ? null : fromDeviceClaimRow(rows[0]);
   }
 
   async listDevices(): Promise<Device[]> {

@@ -1,4 +1,6 @@
-import type { DeadLetter, Device } from './storage.ts';
+import { z } from 'zod';
+import { parseQuery } from './query-builders.ts';
+import type { DeadLetter, Device, DeviceClaim, EventOrigin } from './storage.ts';
 
 /** Rows as either driver returns them: PostgreSQL gives bigints as strings and real booleans. */
 type Loose<T> = { [K in keyof T]: unknown };
@@ -47,4 +49,29 @@ export function fromDeviceRow(row: DeviceRow | Loose<DeviceRow>): Device {
     lastSeenAt: Number(row.last_seen_at),
     isClockFlagged: isTrue(row.is_clock_flagged),
   };
+}
+
+/** The columns `findEventOrigins` selects, in both dialects. */
+export const EVENT_ORIGIN_COLUMNS = 'id, type, author, line_id, station_id, corrected_ts';
+
+export function fromEventOriginRow(row: Record<string, unknown>): EventOrigin {
+  return {
+    id: String(row.id),
+    type: row.type as EventOrigin['type'],
+    author: String(row.author),
+    lineId: String(row.line_id),
+    stationId: String(row.station_id),
+    correctedTs: Number(row.corrected_ts),
+  };
+}
+
+export function fromDeviceClaimRow(row: Record<string, unknown>): DeviceClaim {
+  return { deviceId: String(row.device_id), userId: String(row.user_id), claimedAt: Number(row.claimed_at) };
+}
+
+const limitSchema = z.number().int().min(1).max(10_000);
+
+/** Limit of a listing, checked at the boundary. */
+export function parseLimit(limit: number): number {
+  return parseQuery(limitSchema, limit, 'limit');
 }

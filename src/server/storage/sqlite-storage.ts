@@ -3,14 +3,26 @@ import { prepareDeadLetter } from './dead-letter-codec.ts';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
 import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
-import { fromDeadLetterRow, fromDeviceRow, type DeadLetterRow, type DeviceRow } from './row-codecs.ts';
+import {
+  EVENT_ORIGIN_COLUMNS,
+  fromDeadLetterRow,
+  fromDeviceClaimRow,
+  fromDeviceRow,
+  fromEventOriginRow,
+  parseLimit,
+  type DeadLetterRow,
+  type DeviceRow,
+} from './row-codecs.ts';
 import { bucketUpsertSql, buildBucketQuery, buildDeadLetterQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
 import { SqliteEventWriter, type EventRowSql } from './sqlite-event-writer.ts';
 import {
+  deviceClaimSchema,
   deviceSchema,
   type DeadLetter,
   type DeadLetterQuery,
   type Device,
+  type DeviceClaim,
+  type EventOrigin,
   type EventPage,
   type HourlyBucket,
   type InsertResult,
@@ -164,6 +176,14 @@ class SqliteStorage implements Storage {
     });
   }
 
+  findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
+    return this.#run('find event origins', () => {
+      if (ids.length === 0) return [];
+      const sql = `SELECT ${EVENT_ORIGIN_COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`;
+      return (this.#prepare(sql).all(JSON.stringify(ids)) as Record<string, unknown>[]).map(fromEventOriginRow);
+    });
+  }
+
   insertDeadLetter(input: Parameters<Storage['insertDeadLetter']>[0]): Promise<DeadLetter> {
     return this.#run('insert dead letter', () => {
       const l = prepareDeadLetter(input);
@@ -224,6 +244,21 @@ class SqliteStorage implements Storage {
     return this.#run('get device', () => {
       const row = this.#prepare('SELECT * FROM devices WHERE device_id = ?').get(deviceId) as DeviceRow | undefined;
       return row === undefined ? null : fromDeviceRow(row);
+    });
+  }
+
+  claimDevice(input: DeviceClaim): Promise<DeviceClaim> {
+    return this.#run('claim device', () => {
+      const c = parseQuery(deviceClaimSchema, input, 'device claim');
+      this.#prepare('INSERT INTO device_claims (device_id, user_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT (device_id) DO NOTHING').run(c.deviceId, c.userId, c.claimedAt);
+      return fromDeviceClaimRow(this.#prepare('SELECT * FROM device_claims WHERE device_id = ?').get(c.deviceId) as Record<string, unknown>);
+    });
+  }
+
+  getDeviceClaim(deviceId: string): Promise<DeviceClaim | null> {
+    return this.#run('get device claim', () => {
+      const row = this.#prepare('SELECT * FROM device_claims WHERE device_id = ?').get(deviceId) as Record<string, unknown> | undefined;
+      return row === undefined ? null : fromDeviceClaimRow(row);
     });
   }
 

@@ -27,6 +27,8 @@ export interface Storage {
   listEvents(query?: EventQuery): Promise<EventPage>;
   /** Which of these ids are stored (for corrections and voids that reference earlier events). */
   findExistingIds(ids: readonly string[]): Promise<string[]>;
+  /** Who wrote these stored events, where and when: what a void or correction is checked against. */
+  findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]>;
   insertDeadLetter(letter: DeadLetterInput): Promise<DeadLetter>;
   /** Newest first. */
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
@@ -39,6 +41,9 @@ export interface Storage {
   /** Inserts or updates a device; `lastSeq` and `lastSeenAt` never move backwards. */
   upsertDevice(device: Device): Promise<Device>;
   getDevice(deviceId: string): Promise<Device | null>;
+  /** Stores the claim unless the device is already claimed; resolves the claim that holds (the first one wins). */
+  claimDevice(claim: DeviceClaim): Promise<DeviceClaim>;
+  getDeviceClaim(deviceId: string): Promise<DeviceClaim | null>;
   listDevices(): Promise<Device[]>;
   close(): Promise<void>;
 }
@@ -205,3 +210,21 @@ export const deviceSchema = z.object({
   isClockFlagged: z.boolean(),
 });
 export type Device = z.infer<typeof deviceSchema>;
+
+/** The user a device id belongs to: whoever first signed in with it (an enrolling lead, a gateway). */
+export const deviceClaimSchema = z.object({
+  deviceId: topicIdSchema,
+  userId: topicIdSchema,
+  claimedAt: epochMsSchema,
+});
+export type DeviceClaim = z.infer<typeof deviceClaimSchema>;
+
+/** Author, place and time of a stored event. */
+export interface EventOrigin {
+  id: string;
+  type: FloorEvent['type'];
+  author: string;
+  lineId: string;
+  stationId: string;
+  correctedTs: number;
+}

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { MAX_DEAD_LETTER_BYTES, type HourlyBucket } from '../../../src/server/storage/storage.ts';
-import { HOUR, T0 } from './event-fixtures.ts';
+import { HOUR, makeEvent, makeRecord, T0 } from './event-fixtures.ts';
 import type { ContractContext } from './storage.contract.ts';
 
 function bucket(lineId: string, start: number, scale = 1): HourlyBucket {
@@ -137,5 +137,28 @@ export function bucketContract(ctx: ContractContext): void {
     await expect(ctx.storage.upsertDevice({ ...base, deviceId: 'Tablet 1' })).rejects.toMatchObject({
       code: 'invalid-arguments',
     });
+  });
+
+  it('keeps the first claim of a device id: a later claim by someone else reads the first', async () => {
+    expect(await ctx.storage.getDeviceClaim('tab-claimed')).toBeNull();
+    const first = { deviceId: 'tab-claimed', userId: 'lead-a', claimedAt: T0 };
+    expect(await ctx.storage.claimDevice(first)).toEqual(first);
+    expect(await ctx.storage.claimDevice({ deviceId: 'tab-claimed', userId: 'op-b', claimedAt: T0 + 1 })).toEqual(first);
+    expect(await ctx.storage.getDeviceClaim('tab-claimed')).toEqual(first);
+    const both = await Promise.all([
+      ctx.storage.claimDevice({ deviceId: 'tab-race', userId: 'u-1', claimedAt: T0 }),
+      ctx.storage.claimDevice({ deviceId: 'tab-race', userId: 'u-2', claimedAt: T0 }),
+    ]);
+    expect(both[0]).toEqual(both[1]);
+    await expect(ctx.storage.claimDevice({ deviceId: 'Tab 1', userId: 'u-1', claimedAt: T0 })).rejects.toMatchObject({ code: 'invalid-arguments' });
+  });
+
+  it('finds the origin (author, line, station, type, corrected time) of stored events', async () => {
+    const event = makeEvent(undefined, { author: 'op-origin', lineId: 'line-o', stationId: 'st-o' });
+    await ctx.storage.insertEvents([makeRecord(event, 2_000)]);
+    expect(await ctx.storage.findEventOrigins([event.id, '01ARZ3NDEKTSV4RRFFQ69G5FAV'])).toEqual([
+      { id: event.id, type: 'count', author: 'op-origin', lineId: 'line-o', stationId: 'st-o', correctedTs: event.ts - 2_000 },
+    ]);
+    expect(await ctx.storage.findEventOrigins([])).toEqual([]);
   });
 }
