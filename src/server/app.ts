@@ -116,7 +116,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     await storage.migrate();
     const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
     const tokens = createTokenService(secret, (id) => usersById.get(id), now);
-    const clock = new ClockTracker(config.clockOffsetLimitMs);
+    const clock = new ClockTracker(config.clockOffsetLimitMs, { maxAheadMs: config.maxEventAheadMs, maxAgeMs: config.maxEventAgeMs });
 
     let broker: EmbeddedBroker | null = null;
     let mqttUrl = config.mqttUrl;
