@@ -336,7 +336,8 @@ const MAX_TOPIC_CHARS = 1024;
 /** Payload kept of an entry that could not be written down as it is. */
 const FALLBACK_PAYLOAD_CHARS = 4096;
 
-const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, maxChars)}...` : text);
+/** `text` in at most `maxChars` characters, marked when cut. */
+const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, maxChars - 3)}...` : text);
 
 /** A rejected entry as JSON text, or null when it cannot be serialised (too deep, a BigInt). */
 function entryText(raw: unknown): string | null {
