@@ -31,14 +31,6 @@ describe('PUBACK only after the commit', () => {
     const stored = (await storage.listEvents()).events.filter((e) => e.event.id === event.id);
     expect(stored).toHaveLength(1);
   });
-});
-
-describe('the service client', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h?.close());
 
   it('treats a handler that throws at once as a failed commit: no PUBACK, the message comes again', async () => {
     const admin = await h.login({ kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'admin-svc' });
