@@ -121,7 +121,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     await storage.migrate();
     const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
     const tokens = createTokenService(secret, (id) => usersById.get(id), now);
-    const clock = new ClockTracker(config.clockOffsetLimitMs);
+    const clock = new ClockTracker(config.clockOffsetLimitMs, { maxAheadMs: config.maxEventAheadMs, maxAgeMs: config.maxEventAgeMs });
     const claims = createDeviceClaims({ storage, findUser: (id) => usersById.get(id), index: () => index, now });
 
     let broker: EmbeddedBroker | null = null;

@@ -136,6 +136,13 @@ describe('ingest through the embedded broker', () => {
 
   it('corrects device time by the measured clock offset and flags a far-off clock', async () => {
     const ahead = 5 * 60_000;
+    // The offset is the median of the device's recent samples: a fresh connect starts them anew,
+    // and two of three agreeing batches make it.
+    const { token } = await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-1' });
+    tablet.end(true);
+    tablet = await h.connect('op-a', token, 'tab-1');
+    await subscribe(tablet, ackTopic);
+    for (let i = 0; i < 2; i++) await send({ events: [countEvent({ deviceId: 'tab-1', ts: Date.now() + ahead })] });
     const e = countEvent({ deviceId: 'tab-1', ts: Date.now() + ahead });
     await send({ events: [e] });
     const stored = (await h.service.storage.listEvents()).events.find((s) => s.event.id === e.id)!;

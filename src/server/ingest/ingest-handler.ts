@@ -132,18 +132,21 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
         return !refusal;
       }) : p.accepted;
       p.fallback = valid[0]?.event.deviceId ?? p.rejected.find((r) => r.deviceId)?.deviceId;
-      // Clock offset from the newest event per device of each message (one sample per message).
+      // Clock offset from the newest event per device of each message (one sample per message),
+      // leaving out times too far ahead to be a clock (they are refused below).
       const inMessage = new Map<string, { ts: number; seq: number }>();
       for (const { event } of valid) {
+        const ts = deps.clock.isPlausible(event.ts, p.receivedAt) ? event.ts : -Infinity;
         const n = inMessage.get(event.deviceId);
-        if (!n) inMessage.set(event.deviceId, { ts: event.ts, seq: event.seq });
+        if (!n) inMessage.set(event.deviceId, { ts, seq: event.seq });
         else {
-          n.ts = Math.max(n.ts, event.ts);
+          n.ts = Math.max(n.ts, ts);
           n.seq = Math.max(n.seq, event.seq);
         }
       }
       const applied = new Map<string, number>();
       for (const [device, n] of inMessage) {
+        if (n.ts === -Infinity) continue;
         const reading = deps.clock.observe(device, n.ts, p.receivedAt);
         applied.set(device, reading.appliedMs);
         const before = newest.get(device);
@@ -151,6 +154,11 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       }
       for (const { index: i, event } of valid) {
         const offset = applied.get(event.deviceId) ?? 0;
+        const badTime = deps.clock.isBeyondBounds(event.ts, offset, p.receivedAt);
+        if (badTime !== null) {
+          p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, code: 'bad-time', message: badTime, raw: event });
+          continue;
+        }
         const record: StoredEventInput = { event, receivedAt: p.receivedAt, clockOffsetMs: offset, correctedTs: correctTs(event.ts, offset, p.receivedAt), topic: p.topicName };
         p.records.push(record);
         p.indexes.push(i);
@@ -315,7 +323,8 @@ const MAX_TOPIC_CHARS = 1024;
 /** Payload kept of an entry that could not be written down as it is. */
 const FALLBACK_PAYLOAD_CHARS = 4096;
 
-const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, maxChars)}...` : text);
+/** `text` in at most `maxChars` characters, marked when cut. */
+const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, maxChars - 3)}...` : text);
 
 /** A rejected entry as JSON text, or null when it cannot be serialised (too deep, a BigInt). */
 function entryText(raw: unknown): string | null {
