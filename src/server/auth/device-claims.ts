@@ -60,11 +60,10 @@ export function createDeviceClaims(deps: DeviceClaimsDeps) {
   };
 
   return {
-    ownerOf,
-    /** Why this user may not connect with this device id (null: it may, or nobody claimed it). */
-    async refusal(deviceId: string, user: Principal): Promise<string | null> {
+    /** The device's owner (if claimed), and why this user may not connect with it (null: it may). */
+    async check(deviceId: string, user: Principal): Promise<{ ownerId: string | undefined; refusal: string | null }> {
       const ownerId = await ownerOf(deviceId);
-      return ownerId === undefined ? null : refusal(deviceId, ownerId, user);
+      return { ownerId, refusal: ownerId === undefined ? null : refusal(deviceId, ownerId, user) };
     },
     /** Claims the device for the user at its first sign-in; throws `forbidden` when it is someone else's. */
     async claim(deviceId: string, user: Principal): Promise<void> {
