@@ -223,7 +223,14 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     stops.push(async () => live?.stop());
 
     let sim: Simulator | null = null;
-    const credentialsFor = config.isDemo ? await simulatorCredentials(config, plant, broker !== null, tokens, dynsec, now) : null;
+    const simCredentials = config.isDemo ? await simulatorCredentials(config, plant, broker !== null, tokens, dynsec, now) : null;
+    // The simulated gateways claim their device ids as a login would, so nobody else can take them.
+    const credentialsFor =
+      simCredentials &&
+      (async (gw: Gateway, deviceId: string) => {
+        await claims.claim(deviceId, principalOf(gw));
+        return simCredentials(gw, deviceId);
+      });
     if (config.isDemo && !credentialsFor)
       logger.warn('--demo with an external broker: set SIM_CREDENTIALS_FILE to the credentials.json of `floorboard broker-config --auth acl` (or use dynamic security); simulator not started');
     if (credentialsFor) {

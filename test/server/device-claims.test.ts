@@ -47,11 +47,13 @@ describe('device ids claimed by their first user (embedded broker)', () => {
     expect((await loginStatus(owner)).status).toBe(200);
   });
 
-  it('lets operators sign in on a tablet a lead of their line or an admin enrolled (a shared tablet)', async () => {
+  it('lets operators sign in on a tablet a lead of their line or an admin enrolled (a shared tablet), and an admin anywhere', async () => {
     expect((await loginStatus(password('lead-a', 'lead-pass', 'tab-enrolled'))).status).toBe(200);
     expect((await loginStatus(badge('op-a', 'tab-enrolled'))).status).toBe(200);
     expect((await loginStatus(password('admin', 'admin-pass', 'tab-admin'))).status).toBe(200);
     expect((await loginStatus(badge('op-b', 'tab-admin'))).status).toBe(200);
+    // An admin may sign in on any device (to re-enrol a tablet).
+    expect((await loginStatus(password('admin', 'admin-pass', 'tab-enrolled'))).status).toBe(200);
   });
 
   it("refuses at CONNECT a valid token for a device someone else owns (a token from before the claim)", async () => {

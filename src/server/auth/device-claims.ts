@@ -5,13 +5,14 @@ import type { Storage } from '../storage/storage.ts';
 
 /**
  * May `user` sign in with a device id that `owner` claimed (first signed in with)? The owner
- * always may. A tablet enrolled by a lead or an admin is shared by the operators of its stations,
- * so operators may use a device claimed by a lead of one of their lines, by an admin, or by an
- * operator they share a station with. Nobody else: a gateway's, a manager's or a dashboard's id
- * is its owner's alone (its persistent session holds that owner's queued messages and acks).
+ * always may, and an admin (who reads and writes everything anyway, and re-enrols tablets). A
+ * tablet enrolled by a lead or an admin is shared by the operators of its stations, so operators
+ * may use a device claimed by a lead of one of their lines, by an admin, or by an operator they
+ * share a station with. Nobody else: a gateway's, a manager's or a dashboard's id is its owner's
+ * alone (its persistent session holds that owner's queued messages and acks).
  */
 export function mayShareDevice(owner: User, user: Principal, index: PlantIndex): boolean {
-  if (owner.id === user.id) return true;
+  if (owner.id === user.id || user.role === 'admin') return true;
   if (user.role !== 'operator') return false;
   switch (owner.role) {
     case 'admin':
@@ -59,11 +60,10 @@ export function createDeviceClaims(deps: DeviceClaimsDeps) {
   };
 
   return {
-    ownerOf,
-    /** Why this user may not connect with this device id (null: it may, or nobody claimed it). */
-    async refusal(deviceId: string, user: Principal): Promise<string | null> {
+    /** The device's owner (if claimed), and why this user may not connect with it (null: it may). */
+    async check(deviceId: string, user: Principal): Promise<{ ownerId: string | undefined; refusal: string | null }> {
       const ownerId = await ownerOf(deviceId);
-      return ownerId === undefined ? null : refusal(deviceId, ownerId, user);
+      return { ownerId, refusal: ownerId === undefined ? null : refusal(deviceId, ownerId, user) };
     },
     /** Claims the device for the user at its first sign-in; throws `forbidden` when it is someone else's. */
     async claim(deviceId: string, user: Principal): Promise<void> {

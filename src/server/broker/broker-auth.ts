@@ -51,7 +51,7 @@ export interface BrokerAuthOptions {
   /** Plant users by id: whom an entry names as its author. */
   findUser: (id: string) => User | undefined;
   /** Who owns each device id: only its owner (and those it shares with) may connect with it. */
-  claims: Pick<DeviceClaims, 'ownerOf' | 'refusal'>;
+  claims: Pick<DeviceClaims, 'check'>;
   /** Told about every refusal, for the log. */
   onDenied?: (what: string, clientId: string | undefined, detail: string) => void;
   /** An ingest publish refused for what its events say (another device, another author, a correction on events): to dead-letter it. */
@@ -122,9 +122,8 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
             denied('connect', client, `client id must be the device id "${deviceId}"`);
             return done(authError('client id must be the device id of the login', NOT_AUTHORIZED), false);
           }
-          return options.claims.ownerOf(client.id).then(async (ownerId) => {
+          return options.claims.check(client.id, principal).then(({ ownerId, refusal: why }) => {
             // A token issued before the device was claimed (or for a device shared no more) is not enough.
-            const why = await options.claims.refusal(client.id, principal);
             if (why) {
               denied('connect', client, why);
               return done(authError(why, NOT_AUTHORIZED), false);

@@ -54,4 +54,10 @@ describe('--demo simulator', () => {
     expect(stored.map((e) => e.event.type)).toContain('machine.counter');
     expect(await h.service.storage.listDeadLetters(10)).toEqual([]);
   });
+
+  it("claims the simulated gateway's device id: nobody else signs in with it", async () => {
+    const res = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'sim-gw-a' }) });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'device "sim-gw-a" belongs to gateway "gw-a": sign in on your own device' } });
+  });
 });
