@@ -21,6 +21,10 @@ export interface MosquittoBroker {
   /** What Mosquitto printed, for failure messages. */
   log: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL: whatever it had not saved to its persistence file is gone (chaos suite). */
+  kill9: () => Promise<void>;
+  /** Starts it again on the same configuration, ports and persistence directory. */
+  restart: () => Promise<void>;
 }
 
 /** Asks the OS for a free port on 127.0.0.1 (closed again at once; a tiny race we accept in tests). */
@@ -76,9 +80,13 @@ export async function startMosquitto(plantFile: string, auth: AuthMode, options:
   await writeFile(confPath, `${await readFile(confPath, 'utf8')}\n${extra.join('\n')}\n`);
   await mkdir(join(dir, 'data'), { recursive: true });
   let output = '';
-  const child = spawn(MOSQUITTO_BIN, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const launch = () => {
+    const c = spawn(MOSQUITTO_BIN, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    return c;
+  };
+  let child = launch();
   const log = () => output;
   const stop = async () => {
     // A broker that died of a signal has exitCode null but will never emit 'exit' again.
@@ -100,5 +108,15 @@ export async function startMosquitto(plantFile: string, auth: AuthMode, options:
   }
   const env = parseEnv(files.find((f) => f.name === 'service.env')!.text);
   const creds = files.find((f) => f.name === 'credentials.json');
-  return { dir, tcpPort, wsPort, serviceEnv: env, credentials: creds ? (JSON.parse(creds.text) as Record<string, string>) : {}, log, stop };
+  const kill9 = async () => {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const restart = async () => {
+    child = launch();
+    await waitForPort(tcpPort, child, log, 10_000);
+    await waitForPort(wsPort, child, log, 10_000);
+  };
+  return { dir, tcpPort, wsPort, serviceEnv: env, credentials: creds ? (JSON.parse(creds.text) as Record<string, string>) : {}, log, stop, kill9, restart };
 }

@@ -19,6 +19,8 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** Drops the databases it created, stops its own server and removes its files. */
   stop(): Promise<void>;
+  /** Own server only: stops it at once (`-m immediate`, like a crash), waits `downMs`, starts it again on the same port. */
+  restart(downMs: number): Promise<void>;
 }
 
 function findBinDir(): string {
@@ -55,7 +57,7 @@ function asServerUser(isRoot: boolean, command: string, args: string[]): [string
   return isRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-async function startOwnCluster(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startOwnCluster(): Promise<{ url: string; stop: () => Promise<void>; restart: (downMs: number) => Promise<void> }> {
   const bin = findBinDir();
   const isRoot = process.getuid?.() === 0;
   const dir = await mkdtemp(join(tmpdir(), 'fb-pg-'));
@@ -89,9 +91,15 @@ async function startOwnCluster(): Promise<{ url: string; stop: () => Promise<voi
       const port = await freePort();
       const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
       try {
-        await exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '30', 'start']);
+        const start = () => exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '30', 'start']);
+        await start();
         isStarted = true;
-        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+        const restart = async (downMs: number) => {
+          await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+          await new Promise((r) => setTimeout(r, downMs));
+          await start();
+        };
+        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, restart };
       } catch (error) {
         lastError = error;
       }
@@ -110,9 +118,10 @@ async function startOwnCluster(): Promise<{ url: string; stop: () => Promise<voi
 export async function startTestPostgres(): Promise<TestPostgres> {
   let url: string;
   let stopServer: () => Promise<void> = async () => undefined;
+  let restart: (downMs: number) => Promise<void> = () => Promise.reject(new Error('PG_TEST_URL names a server this harness cannot restart'));
   let isOwn = false;
   try {
-    ({ url, stop: stopServer } = await startOwnCluster());
+    ({ url, stop: stopServer, restart } = await startOwnCluster());
     isOwn = true;
   } catch (error) {
     const fallback = process.env.PG_TEST_URL;
@@ -136,6 +145,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     url,
     isOwn,
+    restart,
     async createDatabase() {
       const name = `fb_test_${process.pid}_${created.length}_${Math.random().toString(36).slice(2, 8)}`;
       await admin((c) => c.query(`CREATE DATABASE ${name}`));

@@ -246,10 +246,16 @@ export class SimDevice {
   }
 }
 
-/** Logs each device in (one after another: the login guard paces a user's concurrent attempts) and connects it. */
-export async function connectDevices(base: string, url: string, devices: SimDevice[], bodyOf: (d: SimDevice) => Record<string, unknown>): Promise<void> {
+/** Logs each device in, one after another (the login guard paces a user's concurrent attempts). */
+export async function loginDevices(base: string, devices: SimDevice[], bodyOf: (d: SimDevice) => Record<string, unknown>): Promise<Map<SimDevice, Login>> {
   const logins = new Map<SimDevice, Login>();
   for (const d of devices) logins.set(d, await login(base, bodyOf(d)));
+  return logins;
+}
+
+/** Logs each device in and connects them all. */
+export async function connectDevices(base: string, url: string, devices: SimDevice[], bodyOf: (d: SimDevice) => Record<string, unknown>): Promise<void> {
+  const logins = await loginDevices(base, devices, bodyOf);
   await Promise.all(devices.map((d) => d.connect(url, logins.get(d)!.mqtt)));
 }
 
@@ -349,7 +355,8 @@ export async function scrape(base: string, names: string[]): Promise<Record<stri
  * retained line status naming that stop is one tap-to-board sample; then it ends the stop.
  */
 export async function startBoardProbe(url: string, viewerLogin: Login, probe: SimDevice) {
-  const samples: number[] = [];
+  /** When each sample was taken (performance.now()) and how long the board took, ms. */
+  const samples: { at: number; ms: number }[] = [];
   const viewer = mqtt.connect(url, { username: viewerLogin.mqtt.username, password: viewerLogin.mqtt.password, clientId: viewerLogin.mqtt.clientId, reconnectPeriod: 1000, log: () => {} });
   const statusTopic = topics.lineStatus(LINE_B);
   let waiting: { stopId: string | null; at: number } | null = null;
@@ -357,7 +364,7 @@ export async function startBoardProbe(url: string, viewerLogin: Login, probe: Si
     if (topic !== statusTopic || !waiting) return;
     const status = JSON.parse(payload.toString('utf8')) as { stopId: string | null };
     if (status.stopId === waiting.stopId) {
-      samples.push(performance.now() - waiting.at);
+      samples.push({ at: waiting.at, ms: performance.now() - waiting.at });
       waiting = null;
     }
   });
