@@ -7,15 +7,20 @@ import { exceedsJsonDepth } from '../ingest/json-depth.ts';
 type IngestTopic = Extract<ParsedTopic, { kind: 'events' | 'signals' | 'corrections' }>;
 
 /**
- * May a connection signed in as `p` name `authorId` as an entry's author? Everyone writes as
- * themselves; a lead's device may also write for the operators of its lines (entries taken down
- * for them), never for another lead, a manager or an admin.
+ * May a connection signed in as `p` name `authorId` as the author of an entry at `stationId`?
+ * Everyone writes as themselves. A lead's device may also write for the operators of its lines
+ * (entries taken down for them). An operator's connection may carry a colleague's entries at a
+ * station both work at: operators share a station's tablet, and entries made by the previous
+ * operator (signed in offline, or not yet sent at the change of shift) leave on the next one's
+ * connection; refusing them would stall the tablet's outbox or lose them. Never anyone else:
+ * not a lead, a manager, an admin, a gateway, or an operator of another station (ADR 0004).
  */
-function mayAuthorAs(p: Principal, authorId: string, findUser: (id: string) => User | undefined, index: PlantIndex): boolean {
+function mayAuthorAs(p: Principal, authorId: string, stationId: string, findUser: (id: string) => User | undefined, index: PlantIndex): boolean {
   if (authorId === p.id) return true;
-  if (p.role !== 'lead') return false;
   const author = findUser(authorId);
-  return author?.role === 'operator' && author.stations.some((s) => p.lines.includes(index.stations.get(s)?.line ?? ''));
+  if (author?.role !== 'operator') return false;
+  if (p.role === 'lead') return author.stations.some((s) => p.lines.includes(index.stations.get(s)?.line ?? ''));
+  return p.role === 'operator' && p.stations.includes(stationId) && author.stations.includes(stationId);
 }
 
 /**
@@ -47,10 +52,10 @@ export function checkPublisher(
   const events = (json as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) return null;
   for (const e of events) {
-    const event = (e ?? {}) as { deviceId?: unknown; author?: unknown; type?: unknown };
+    const event = (e ?? {}) as { deviceId?: unknown; author?: unknown; type?: unknown; stationId?: unknown };
     if (typeof event.deviceId === 'string' && event.deviceId !== clientId)
       return { code: 'not-allowed', message: `event deviceId "${event.deviceId}" is not the publishing client "${clientId}": a device may only publish its own events` };
-    if (typeof event.author === 'string' && !mayAuthorAs(p, event.author, findUser, index))
+    if (typeof event.author === 'string' && !mayAuthorAs(p, event.author, typeof event.stationId === 'string' ? event.stationId : '', findUser, index))
       return { code: 'not-allowed', message: `event author "${event.author}" is not the signed-in ${p.role} "${p.id}": entries are authored by whoever signed in` };
     if (event.type === 'correction' && topic.kind === 'events')
       return { code: 'not-allowed', message: 'a correction is not allowed on a station\'s events topic: only a lead or an admin corrects, on the line\'s corrections topic' };
