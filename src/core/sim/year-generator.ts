@@ -19,7 +19,7 @@ export function prng(seed: number): () => number {
 }
 
 /** A ULID-shaped id: 10 chars of time, 16 of counter. Built in one piece so it is a flat string, as parsed JSON would be. */
-function ulidOf(ts: number, counter: number): string {
+export function ulidOf(ts: number, counter: number): string {
   const codes = new Array<number>(26);
   let x = ts;
   for (let i = 9; i >= 0; i--, x = Math.floor(x / 32)) codes[i] = CROCKFORD.charCodeAt(x % 32);
