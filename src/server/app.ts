@@ -64,9 +64,9 @@ async function simulatorCredentials(
 }
 
 /** Writes every hour the buckets have marked, however long that takes (a flush already running skips its turn). */
-async function writeBuckets(buckets: BucketWriter, now: () => number): Promise<void> {
+async function writeBuckets(buckets: BucketWriter, now: () => number, isStopped: () => boolean): Promise<void> {
   const HOUR_MS = 3600_000;
-  for (let i = 0; i < 600 && buckets.staleFrom() < now() - 2 * HOUR_MS; i++) {
+  for (let i = 0; i < 6000 && !isStopped() && buckets.staleFrom() < now() - 2 * HOUR_MS; i++) {
     await buckets.flush();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -252,14 +252,15 @@ export async function startService(config: Config, overrides: ServiceOverrides =
           onStored: (records) => buckets?.touch(records),
         });
         if (isDemoStopped) return;
-        if (stored > 0) {
-          // Screens read the history at once: the current shift's live figures are loaded again
-          // from storage, and the hourly buckets of the whole history are written now.
-          await reloadLive();
-          await writeBuckets(buckets!, now);
-        }
+        // Screens read the history at once: the current shift's live figures are loaded again from storage.
+        if (stored > 0) await reloadLive();
         if (isDemoStopped) return;
         sim = await startSimulator({ index, sim: machines, mqttUrl: mqttUrl!, now, log, credentialsFor, ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}), ...(overrides.simHeartbeatMs ? { heartbeatMs: overrides.simHeartbeatMs } : {}) });
+        // The hourly buckets of the whole history (trends, long reports), written while the demo runs.
+        if (stored > 0) {
+          await writeBuckets(buckets!, now, () => isDemoStopped);
+          log('demo backfill: hourly buckets written');
+        }
       })().catch((error: unknown) => logger.error({ error }, 'demo simulator failed'));
       stops.push(async () => {
         isDemoStopped = true;

@@ -39,7 +39,7 @@ describe('--demo first start: the backfill', () => {
     const s = await start();
     await until(async () => (await s.storage.getDevice(BACKFILL_DEVICE))?.lastSeq === 0);
     // Buckets and live figures are ready when the live simulator takes over.
-    await until(async () => logs.some((l) => l.includes('demo simulator started')));
+    await until(async () => logs.some((l) => l.includes('demo backfill: hourly buckets written')));
     backfilled = await events();
   }, 60_000);
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('--demo first start: the backfill', () => {
     expect(percents.at(-1)).toBe(100);
     expect(percents.length).toBeGreaterThanOrEqual(5);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
-    expect(progress.at(-1)).toBe('demo backfill: done');
+    expect(progress).toContain('demo backfill: done');
   });
 
   it('writes the hourly buckets of the whole history, so trends have it at once', async () => {
