@@ -5,8 +5,8 @@ import { backfillMode, DemoPlantSim, pickOutage } from './demo-plant-sim.ts';
 import { ulidOf } from './year-generator.ts';
 
 const DAY_MS = 86_400_000;
-/** Plant time generated per chunk: a chunk of the demo plant is ~10k events, stored in one transaction. */
-export const BACKFILL_CHUNK_MS = 6 * 3600_000;
+/** Plant time generated per chunk: ~2,000 events of the demo plant, stored in one transaction, so one turn of the event loop stays short. */
+export const BACKFILL_CHUNK_MS = 2 * 3600_000;
 
 /** What a demo's first start fills in: `days` local days before the day of `now`, and that day up to `now`. */
 export interface BackfillWindow {
