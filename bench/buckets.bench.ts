@@ -20,6 +20,7 @@ import vm from 'node:vm';
 import type { FloorEvent, Plant } from '../src/core/index.ts';
 import { localBoundaries } from '../src/core/oee/calendar.ts';
 import { hourlyBuckets, LOOKBACK_MS, reachedFrom, startBucketWriter } from '../src/server/live/hourly-buckets.ts';
+import { machineStationOf } from '../src/core/plant-index.ts';
 import { demoProfiles } from '../src/core/sim/demo-plant-sim.ts';
 import { MachineModel } from '../src/core/sim/machine-model.ts';
 import { WorkTime } from '../src/core/sim/work-time.ts';
@@ -60,7 +61,7 @@ function simulate(plant: Plant, from: number, to: number): FloorEvent[][] {
     const tick: FloorEvent[] = [];
     for (const m of machines) {
       const deviceId = `sim-gw-${m.line.id}`;
-      const envelope = { v: 1 as const, deviceId, author: 'gw', lineId: m.line.id, stationId: m.line.stations[0]!.id };
+      const envelope = { v: 1 as const, deviceId, author: 'gw', lineId: m.line.id, stationId: machineStationOf(m.line).id };
       for (const c of m.model.advance(now)) tick.push({ ...envelope, ts: c.ts, id: ulid(c.ts), seq: m.seq++, type: 'machine.state', state: c.state });
       const { model } = m;
       tick.push({ ...envelope, ts: now, id: ulid(now), seq: m.seq++, type: 'machine.counter', productId: model.productId, total: model.total, rejectTotal: model.rejectTotal });
