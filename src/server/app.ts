@@ -256,11 +256,12 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         if (stored > 0) await reloadLive();
         if (isDemoStopped) return;
         sim = await startSimulator({ index, sim: machines, mqttUrl: mqttUrl!, now, log, credentialsFor, ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}), ...(overrides.simHeartbeatMs ? { heartbeatMs: overrides.simHeartbeatMs } : {}) });
-        // The hourly buckets of the whole history (trends, long reports), written while the demo runs.
-        if (stored > 0) {
-          await writeBuckets(buckets!, now, () => isDemoStopped);
-          log('demo backfill: hourly buckets written');
-        }
+        // The hourly buckets of the whole history (trends, long reports), written while the demo
+        // runs. Not awaited on shutdown: a month's write outlasts the shutdown's deadline.
+        if (stored > 0)
+          void writeBuckets(buckets!, now, () => isDemoStopped).then(() => {
+            if (!isDemoStopped) log('demo backfill: hourly buckets written');
+          });
       })().catch((error: unknown) => logger.error({ error }, 'demo simulator failed'));
       stops.push(async () => {
         isDemoStopped = true;
