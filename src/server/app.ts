@@ -29,9 +29,10 @@ import { startLiveOee, type LiveOee } from './live/live-oee.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { loadPlantFile } from './plant-file.ts';
 import { loadGatewayCredentials } from './sim/sim-credentials.ts';
+import { prepareDemo } from './sim/demo-start.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
-import type { Storage } from './storage/storage.ts';
+import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
 
 type Gateway = Extract<User, { role: 'gateway' }>;
@@ -67,6 +68,15 @@ async function simulatorCredentials(
   return null;
 }
 
+/** Writes every hour the buckets have marked, however long that takes (a flush already running skips its turn). */
+async function writeBuckets(buckets: BucketWriter, now: () => number, isStopped: () => boolean): Promise<void> {
+  const HOUR_MS = 3600_000;
+  for (let i = 0; i < 6000 && !isStopped() && buckets.staleFrom() < now() - 2 * HOUR_MS; i++) {
+    await buckets.flush();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Fixed client id of the service: the broker keeps its session and queued messages across reconnects. */
 export const SERVICE_CLIENT_ID = 'floorboard-service';
 
@@ -79,6 +89,8 @@ export interface ServiceOverrides {
   hasDefaultMetrics?: boolean;
   /** Tick of the --demo simulator (tests make it fast). */
   simTickMs?: number;
+  /** Heartbeat interval range of the --demo simulator (tests make it fast). */
+  simHeartbeatMs?: readonly [number, number];
   /** How often hourly buckets are rewritten (tests make it fast). */
   bucketFlushMs?: number;
 }
@@ -204,6 +216,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     buckets = startBucketWriter({ storage, plant, now, log, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
     stops.push(async () => buckets?.stop());
     let live: LiveOee | null = null;
+    let reloading: StoredEventInput[] | null = null;
     const handle = createIngestHandler({
       storage,
       index: () => index,
@@ -214,15 +227,30 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       log,
       onCommitted: (records) => {
         live?.onCommitted(records);
+        reloading?.push(...records);
         buckets?.touch(records);
       },
     });
     client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
     stops.push(() => client!.close());
-    live = await startLiveOee({ storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log });
+    const liveOptions = { storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log };
+    live = await startLiveOee(liveOptions);
     stops.push(async () => live?.stop());
+    /** Loads live OEE from storage again (after the demo's backfill); commits meanwhile reach both. */
+    const reloadLive = async () => {
+      const meanwhile: StoredEventInput[] = [];
+      reloading = meanwhile;
+      try {
+        const fresh = await startLiveOee(liveOptions);
+        const old = live;
+        live = fresh;
+        old?.stop();
+        fresh.onCommitted(meanwhile);
+      } finally {
+        reloading = null;
+      }
+    };
 
-    let sim: Simulator | null = null;
     const simCredentials = config.isDemo ? await simulatorCredentials(config, plant, broker !== null, tokens, dynsec, now) : null;
     // The simulated gateways claim their device ids as a login would, so nobody else can take them.
     const credentialsFor =
@@ -234,17 +262,31 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     if (config.isDemo && !credentialsFor)
       logger.warn('--demo with an external broker: set SIM_CREDENTIALS_FILE to the credentials.json of `floorboard broker-config --auth acl` (or use dynamic security); simulator not started');
     if (credentialsFor) {
-      sim = await startSimulator({
-        plant,
-        index,
-        mqttUrl,
-        now,
-        log,
-        credentialsFor,
-        lastSeq: async (deviceId) => (await storage.getDevice(deviceId))?.lastSeq ?? -1,
-        ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}),
+      // In the background: the service answers while the first start writes the demo's history.
+      let sim: Simulator | null = null;
+      let isDemoStopped = false;
+      const demo = (async () => {
+        const { sim: machines, stored } = await prepareDemo({
+          plant, index, storage, now, log, days: config.demoBackfillDays, isStopped: () => isDemoStopped,
+          onStored: (records) => buckets?.touch(records),
+        });
+        if (isDemoStopped) return;
+        // Screens read the history at once: the current shift's live figures are loaded again from storage.
+        if (stored > 0) await reloadLive();
+        if (isDemoStopped) return;
+        sim = await startSimulator({ index, sim: machines, mqttUrl: mqttUrl!, now, log, credentialsFor, ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}), ...(overrides.simHeartbeatMs ? { heartbeatMs: overrides.simHeartbeatMs } : {}) });
+        // The hourly buckets of the whole history (trends, long reports), written while the demo
+        // runs. Not awaited on shutdown: a month's write outlasts the shutdown's deadline.
+        if (stored > 0)
+          void writeBuckets(buckets!, now, () => isDemoStopped).then(() => {
+            if (!isDemoStopped) log('demo backfill: hourly buckets written');
+          });
+      })().catch((error: unknown) => logger.error({ error }, 'demo simulator failed'));
+      stops.push(async () => {
+        isDemoStopped = true;
+        await demo;
+        await sim?.stop();
       });
-      stops.push(() => sim!.stop());
     }
     const httpPort = (server.address() as AddressInfo).port;
     logger.info({ httpPort, mqttPort: broker?.tcpPort ?? null, storage: storage.kind, isDemo: config.isDemo }, 'floorboard service started');

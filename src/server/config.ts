@@ -42,6 +42,8 @@ export const configSchema = z.object({
   metricsToken: z.string().min(24, 'must be at least 24 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   isDemo: z.boolean().default(false),
+  /** With --demo: days of plant history the first start writes (0: none). */
+  demoBackfillDays: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number').min(0).max(366).default(28),
   /**
    * With --demo and an external broker: the gateways' own broker passwords (`credentials.json` of
    * `floorboard broker-config --auth acl`). Not needed with the embedded broker or dynamic security.
@@ -70,6 +72,7 @@ const envKeys: Record<string, keyof Config> = {
   LOG_LEVEL: 'logLevel',
   METRICS_TOKEN: 'metricsToken',
   SIM_CREDENTIALS_FILE: 'simCredentialsFile',
+  DEMO_BACKFILL_DAYS: 'demoBackfillDays',
 };
 const keyToEnv = new Map(Object.entries(envKeys).map(([env, key]) => [key, env]));
 

@@ -7,9 +7,9 @@ import { checkPublisher } from '../../../src/server/broker/publisher-checks.ts';
 import plantJson from '../../fixtures/test.plant.json' with { type: 'json' };
 
 const plant = plantSchema.parse(plantJson);
-const opA = plant.users.find((u) => u.id === 'op-a')!;
+const opA = plant.users.find((u) => u.id === 'op-a') as Extract<User, { role: 'operator' }>;
 // A colleague of op-a at station a1 (the fixture has one operator per station).
-const opC = { ...opA, id: 'op-c', name: 'Carla C', badge: '1003', stations: ['a1'] } satisfies User;
+const opC = { ...opA, id: 'op-c', name: 'Carla C', badge: '1003', stations: ['a1'] };
 const users = new Map<string, User>([...plant.users.map((u) => [u.id, u] as const), ['op-c', opC]]);
 const index = indexPlant(plant);
 const eventsOf = (station: string) => parseTopic(`floorboard/v1/${plant.site.id}/assembly/line-a/station/${station}/events`) as never;
