@@ -27,6 +27,7 @@ import { loadPlantFile } from './plant-file.ts';
 import { loadGatewayCredentials } from './sim/sim-credentials.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { startRunLog } from './run-log.ts';
 import type { Storage } from './storage/storage.ts';
 
 type Gateway = Extract<User, { role: 'gateway' }>;
@@ -114,6 +115,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const storage = openStorage(config.databaseUrl, config.dataDir);
     stops.push(() => storage.close());
     await storage.migrate();
+    // The run log: this run's start now, its end on close; the gaps between runs are no data (ADR 0009).
+    const runLog = await startRunLog({ storage, now, log });
+    stops.push(() => runLog.stop());
+    const monitoring = (lineIds: readonly string[]) => runLog.monitoring(lineIds);
     const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
     const tokens = createTokenService(secret, (id) => usersById.get(id), now);
     const clock = new ClockTracker(config.clockOffsetLimitMs);
@@ -165,7 +170,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       metrics,
       staticDir: config.staticDir,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
-      extraApi: historyRoutes({ ...deps, storage, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY }),
+      extraApi: historyRoutes({ ...deps, storage, monitoring, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY }),
       health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false }),
     });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as HttpServer;
@@ -189,7 +194,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         }),
     );
 
-    buckets = startBucketWriter({ storage, plant, now, log, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+    buckets = startBucketWriter({ storage, plant, now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
     stops.push(async () => buckets?.stop());
     let live: LiveOee | null = null;
     const handle = createIngestHandler({
@@ -207,7 +212,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     });
     client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
     stops.push(() => client!.close());
-    live = await startLiveOee({ storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log });
+    live = await startLiveOee({ storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring });
     stops.push(async () => live?.stop());
 
     let sim: Simulator | null = null;

@@ -3,6 +3,7 @@ import { topics, type FloorEvent, type OeeFigures, type Plant } from '../../core
 import { localBoundaries, shiftInstances } from '../../core/oee/calendar.ts';
 import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
+import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { hasStatusChanged, LineStatusTracker } from './line-status.ts';
 
@@ -23,6 +24,8 @@ export interface LiveOeeOptions {
   intervalMs: number;
   publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** What the engine cannot see in the events: service downtime, first stored events (run-log.ts, ADR 0009). */
+  monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
 }
 
 interface Window {
@@ -63,6 +66,8 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
     isScheduled: f.isScheduled,
     isPerformanceOverLimit: f.isPerformanceOverLimit,
     plannedMs: f.plannedMs,
+    noDataMs: f.noDataMs,
+    coverage: f.coverage,
     runMs: f.runMs,
     stopMs: f.stopMs,
     good: f.good,
@@ -118,7 +123,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
 
   async function load(): Promise<void> {
     window = currentWindow(o.plant, o.now());
-    acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' });
+    acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' }, await o.monitoring?.([...o.index.lines.keys()]));
     trackers.clear();
     const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });
     for (const r of page.events) add(corrected(r));
