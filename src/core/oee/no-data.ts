@@ -1,5 +1,7 @@
+import type { FloorEvent } from '../events.schema.ts';
 import type { Line } from '../plant.schema.ts';
-import type { LineTimeline } from './line-timeline.ts';
+import { LineTimeline } from './line-timeline.ts';
+import { effectiveEvents } from './normalize.ts';
 
 /** A time span [start, end), ms since epoch. */
 export interface TimeSpan {
@@ -98,5 +100,18 @@ export function serviceDownFrom(runs: readonly RunRecord[]): TimeSpan[] {
     if (r.startedAt > seenUntil && seenUntil > -Infinity) out.push({ start: seenUntil, end: r.startedAt });
     seenUntil = Math.max(seenUntil, r.endedAt ?? r.aliveAt, r.aliveAt);
   }
+  return out;
+}
+
+/**
+ * A line's no-data spans at `now` straight from its events (any order, with edits): for views that
+ * draw time (the timeline), through the same fold and rules as the figures.
+ */
+export function lineNoData(line: Line, events: readonly FloorEvent[], now: number, monitoring: Monitoring | undefined): TimeSpan[] {
+  const tl = new LineTimeline(line);
+  for (const e of effectiveEvents(events)) if (e.lineId === line.id) tl.push(e);
+  const flat = noDataSpans(tl, now, monitoring);
+  const out: TimeSpan[] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push({ start: flat[i] as number, end: flat[i + 1] as number });
   return out;
 }
