@@ -104,7 +104,6 @@ export const de = {
   'dash.state.planned': 'Geplanter Stopp',
   'dash.state.not-scheduled': 'Nicht geplant',
   'dash.state.no-data': 'Keine Daten',
-  'dash.coverage.short': 'Abd.',
   'dash.coverage': 'Abdeckung',
   'dash.coverage.hint': 'Erfasste Abdeckung: Anteil der geplanten Zeit mit Daten. Die OEE gilt nur für diese Zeit.',
   'dash.state.unknown': 'Unbekannt',

@@ -102,7 +102,6 @@ export const en = {
   'dash.state.planned': 'Planned stop',
   'dash.state.not-scheduled': 'Not scheduled',
   'dash.state.no-data': 'No data',
-  'dash.coverage.short': 'Cov.',
   'dash.coverage': 'Coverage',
   'dash.coverage.hint': 'Monitored coverage: the share of scheduled time with data. OEE covers only that time.',
   'dash.state.unknown': 'Unknown',
