@@ -26,7 +26,8 @@ describe('live OEE: a silent gateway is no data (ADR 0009)', () => {
     for (const s of plant.calendar.shifts) delete s.breaks;
     for (const a of plant.areas) for (const l of a.lines) if (l.id === 'line-a') Object.assign(l, { heartbeatTimeoutSec: TIMEOUT_SEC, monitoredFrom: '2000-01-01T00:00:00Z' });
     await writeFile(join(dir, 'plant.json'), JSON.stringify(plant));
-    h = await startHarness({ plantFile: join(dir, 'plant.json'), oeeIntervalMs: 200 });
+    // The default 5 s interval: the snapshot is due when the silence passes the timeout, not at the next tick.
+    h = await startHarness({ plantFile: join(dir, 'plant.json') });
     const { token } = await h.login({ kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-nd' });
     gw = await h.connect('gw-a', token, 'gw-nd');
     const mgr = await h.login({ kind: 'password', userId: 'mgr', password: 'mgr-pass', deviceId: 'dash-nd' });
@@ -38,20 +39,17 @@ describe('live OEE: a silent gateway is no data (ADR 0009)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('books the silence from the last heartbeat, detected within the timeout plus 5 s', async () => {
+  it('books the silence from the last heartbeat, published as soon as it passes the timeout', async () => {
     let last = 0;
     for (let i = 0; i < 4; i++) {
       last = Date.now();
       await publish(gw, `${lineA}/station/a1/signals`, JSON.stringify({ events: [countEvent({ type: 'machine.heartbeat', deviceId: 'gw-nd', author: 'gw-a', ts: last, productId: undefined, good: undefined, reject: undefined })] }));
       await new Promise((r) => setTimeout(r, 400));
     }
-    // Heard within the timeout: nothing is missing yet.
-    const seen = oeeSnapshotSchema.parse(await nextMessage<OeeSnapshot>(dash, `${lineA}/oee`, 5000, (s) => s.at > last));
-    expect(seen.noDataMs).toBe(0);
-    const silent = oeeSnapshotSchema.parse(await nextMessage<OeeSnapshot>(dash, `${lineA}/oee`, (TIMEOUT_SEC + 5) * 1000, (s) => s.noDataMs > 0));
+        const silent = oeeSnapshotSchema.parse(await nextMessage<OeeSnapshot>(dash, `${lineA}/oee`, (TIMEOUT_SEC + 5) * 1000, (s) => s.noDataMs > 0));
     const detectedAfterMs = silent.at - last;
     console.log(`no data detected ${detectedAfterMs} ms after the last heartbeat (timeout ${TIMEOUT_SEC * 1000} ms)`);
-    expect(detectedAfterMs).toBeLessThan((TIMEOUT_SEC + 5) * 1000);
+    expect(detectedAfterMs).toBeLessThan((TIMEOUT_SEC + 1) * 1000);
     // Dated from the last signal heard: the whole silence so far, not only the part past the timeout.
     expect(silent.noDataMs).toBeGreaterThan(TIMEOUT_SEC * 1000);
     expect(silent.noDataMs).toBeLessThanOrEqual(silent.at - last + 1);

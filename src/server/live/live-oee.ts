@@ -1,5 +1,5 @@
 import type { OeeSnapshot, LineStatus } from '../../core/live.schema.ts';
-import { topics, type FloorEvent, type OeeFigures, type Plant } from '../../core/index.ts';
+import { topics, type FloorEvent, type Line, type OeeFigures, type Plant } from '../../core/index.ts';
 import { localBoundaries, shiftInstances } from '../../core/oee/calendar.ts';
 import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
@@ -9,6 +9,8 @@ import { hasStatusChanged, LineStatusTracker } from './line-status.ts';
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
+/** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
+const SILENCE_MARGIN_MS = 50;
 
 export interface LiveOee {
   /** Feed events just committed (never before the commit: memory follows the database). */
@@ -131,10 +133,32 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     publishSnapshots();
   }
 
+  /**
+   * Per line, when the silence of its gateway passes the heartbeat timeout, and the timer that
+   * publishes the snapshots then: no data shows at the timeout, not at the next interval (ADR 0009).
+   */
+  const silenceDue = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  function watchSilence(e: FloorEvent, line: Line): void {
+    if (e.type !== 'machine.heartbeat' && e.type !== 'machine.state' && e.type !== 'machine.counter') return;
+    if (e.stationId !== (line.machineStationId ?? line.stations[0]?.id)) return;
+    const at = e.ts + line.heartbeatTimeoutSec * 1000 + SILENCE_MARGIN_MS;
+    const due = silenceDue.get(e.lineId);
+    // An old signal (the load, a late one) or an earlier one than the due: the interval covers it.
+    if (at <= o.now() || (due && due.at >= at)) return;
+    if (due) clearTimeout(due.timer);
+    const timer = setTimeout(() => {
+      silenceDue.delete(e.lineId);
+      if (!isStopped && !isRolling) publishSnapshots();
+    }, at - o.now());
+    timer.unref();
+    silenceDue.set(e.lineId, { at, timer });
+  }
+
   function add(e: FloorEvent): void {
     acc.apply(e);
     const line = o.index.lines.get(e.lineId);
     if (!line) return;
+    watchSilence(e, line.line);
     let tracker = trackers.get(e.lineId);
     if (!tracker) trackers.set(e.lineId, (tracker = new LineStatusTracker(line)));
     tracker.add(e);
@@ -184,6 +208,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     stop() {
       isStopped = true;
       clearInterval(timer);
+      for (const d of silenceDue.values()) clearTimeout(d.timer);
     },
   };
 }
