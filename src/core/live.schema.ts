@@ -167,6 +167,10 @@ export const oeeSnapshotSchema = z.object({
   isScheduled: z.boolean(),
   isPerformanceOverLimit: z.boolean(),
   plannedMs: z.number().check(z.minimum(0)),
+  /** Time nobody saw in the window (ADR 0009); 0 from a service before it. */
+  noDataMs: z._default(z.number().check(z.minimum(0)), 0),
+  /** Monitored coverage beside OEE, 0..1 (ADR 0009); null when nothing was scheduled. */
+  coverage: z._default(z.nullable(z.number().check(z.minimum(0), z.maximum(1))), null),
   runMs: z.number().check(z.minimum(0)),
   stopMs: z.number().check(z.minimum(0)),
   good: z.number().check(z.int(), z.minimum(0)),

@@ -32,6 +32,7 @@ import { loadGatewayCredentials } from './sim/sim-credentials.ts';
 import { prepareDemo } from './sim/demo-start.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { startRunLog } from './run-log.ts';
 import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
 
@@ -131,6 +132,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const { storage, writeError } = watchWrites(openStorage(config.databaseUrl, config.dataDir));
     stops.push(() => storage.close());
     await storage.migrate();
+    // The run log: this run's start now, its end on close; the gaps between runs are no data (ADR 0009).
+    const runLog = await startRunLog({ storage, now, log });
+    stops.push(() => runLog.stop());
+    const monitoring = (lineIds: readonly string[]) => runLog.monitoring(lineIds);
     const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
     const tokens = createTokenService(secret, (id) => usersById.get(id), now);
     const clock = new ClockTracker(config.clockOffsetLimitMs, { maxAheadMs: config.maxEventAheadMs, maxAgeMs: config.maxEventAgeMs });
@@ -188,7 +193,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       extraApi: new Hono<ApiEnv>()
         .route('/', deadLetterRoutes({ ...deps, storage }))
-        .route('/', historyRoutes({ ...deps, storage, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
+        .route('/', historyRoutes({ ...deps, storage, monitoring, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
       // Open to anyone: says whether storage takes writes, not why (the log says why).
       health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false, isStorageWritable: writeError() === null }),
     });
@@ -213,7 +218,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         }),
     );
 
-    buckets = startBucketWriter({ storage, plant, now, log, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+    buckets = startBucketWriter({ storage, plant, now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
     stops.push(async () => buckets?.stop());
     let live: LiveOee | null = null;
     let reloading: StoredEventInput[] | null = null;
@@ -233,7 +238,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     });
     client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
     stops.push(() => client!.close());
-    const liveOptions = { storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log };
+    const liveOptions = { storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring };
     live = await startLiveOee(liveOptions);
     stops.push(async () => live?.stop());
     /** Loads live OEE from storage again (after the demo's backfill); commits meanwhile reach both. */

@@ -83,7 +83,8 @@ describe('HTTP API', () => {
     const stops = (await (await get(`/api/stops?${q}`, 'opA')).json()) as { lines: { stops: { reasonId: string; durationMs: number }[] }[] };
     expect(stops.lines[0]!.stops).toEqual([expect.objectContaining({ reasonId: 'jam', durationMs: 600_000, loss: 'breakdown' })]);
     const timeline = (await (await get(`/api/timeline?${q}`, 'opA')).json()) as { lines: { segments: { state: string }[] }[] };
-    expect(timeline.lines[0]!.segments.map((s) => s.state)).toEqual(['running', 'stopped', 'running']);
+    // The line is monitored from its first event, 30 s into the window: before it, no data (ADR 0009).
+    expect(timeline.lines[0]!.segments.map((s) => s.state)).toEqual(['no-data', 'running', 'stopped', 'running']);
     const pareto = (await (await get(`/api/pareto?${q}`, 'opA')).json()) as { reasons: { reasonId: string }[] };
     expect(pareto.reasons[0]!.reasonId).toBe('jam');
     const csv = await get(`/api/report.csv?${q}`, 'admin');

@@ -28,6 +28,8 @@ export interface BoardTile {
   targetOee: number;
   isScheduled: boolean;
   isPerformanceOverLimit: boolean;
+  /** Monitored coverage of the window, shown beside OEE (ADR 0009); null before any scheduled time. */
+  coverage: number | null;
   produced: number;
   good: number;
   /** Good parts the line should have made by now at its target OEE; null before any planned time. */
@@ -45,12 +47,14 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
   const targetOee = oee?.targetOee ?? line.targetOee;
   const isScheduled = oee?.isScheduled ?? true;
   const top = oee?.topLosses[0];
+  // Nothing of the window was seen: "no data", never 0 % or "running" (ADR 0009).
+  const hasNoData = oee !== undefined && oee.coverage === 0 && oee.noDataMs > 0;
   return {
     lineId: line.id,
     name: line.name,
     areaId: meta.areaId,
     areaName: meta.areaName,
-    state: displayStateOfLine(status?.state ?? 'unknown', isScheduled, status?.isSmallStop ?? false),
+    state: displayStateOfLine(status?.state ?? 'unknown', isScheduled, status?.isSmallStop ?? false, hasNoData),
     timeInStateMs: status?.since == null ? null : Math.max(0, now - status.since),
     reasonId: status?.reasonId ?? null,
     isAwaitingReason: status?.isAwaitingReason ?? false,
@@ -61,6 +65,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     targetOee,
     isScheduled,
     isPerformanceOverLimit: oee?.isPerformanceOverLimit ?? false,
+    coverage: oee?.coverage ?? null,
     produced: oee?.total ?? 0,
     good: oee?.good ?? 0,
     target: oee ? targetGood(oee.plannedMs, targetOee, idealCycleMs(line, status?.productId ?? null)) : null,

@@ -17,7 +17,7 @@ export interface StateStyle {
   /** A glyph shown beside the name: the second channel besides colour. */
   icon: string;
   /** Fill pattern in bands and bars: the third channel (print in black and white too). */
-  pattern: 'solid' | 'hatch' | 'dots' | 'cross' | 'grid' | 'none';
+  pattern: 'solid' | 'hatch' | 'dots' | 'cross' | 'grid' | 'stripes' | 'none';
 }
 
 export const stateStyles: Record<DisplayState, StateStyle> = {
@@ -27,29 +27,31 @@ export const stateStyles: Record<DisplayState, StateStyle> = {
   changeover: { colour: '#56B4E9', ink: '#000000', icon: '⟳', pattern: 'cross' },
   planned: { colour: '#CC79A7', ink: '#000000', icon: '⏸', pattern: 'grid' },
   'not-scheduled': { colour: '#8C8C8C', ink: '#000000', icon: '–', pattern: 'none' },
-  // Nobody saw: its own pattern, never the colour of running (helper `no-data` owns its final look).
-  'no-data': { colour: '#FFFFFF', ink: '#000000', icon: '∅', pattern: 'cross' },
+  // Time nobody saw (ADR 0009): pale and striped, so it never reads as running or as a stop.
+  'no-data': { colour: '#F2F2F2', ink: '#000000', icon: '∅', pattern: 'stripes' },
   unknown: { colour: '#4D4D4D', ink: '#FFFFFF', icon: '?', pattern: 'none' },
 };
 
 /** Worst first: the order a manager wants to see lines in when sorting by state. */
 export const stateSeverity: Record<DisplayState, number> = {
   stopped: 0,
-  unknown: 1,
   'no-data': 1,
-  'small-stop': 2,
-  changeover: 3,
-  planned: 4,
-  running: 5,
-  'not-scheduled': 6,
+  unknown: 2,
+  'small-stop': 3,
+  changeover: 4,
+  planned: 5,
+  running: 6,
+  'not-scheduled': 7,
 };
 
 /**
  * A live line or station state (from a retained status topic) as a display state. `isSmallStop`
- * shows an open stop still under the small-stop threshold as a small stop. States an older service
- * retained (machine states, `unknown`) still map.
+ * shows an open stop still under the small-stop threshold as a small stop. `hasNoData`: nothing of
+ * the window was seen (OEE coverage 0, ADR 0009). States an older service retained (machine
+ * states, `unknown`) still map.
  */
-export function displayStateOfLine(state: LineState, isScheduled = true, isSmallStop = false): DisplayState {
+export function displayStateOfLine(state: LineState, isScheduled = true, isSmallStop = false, hasNoData = false): DisplayState {
+  if (hasNoData && (state === 'unknown' || state === 'idle' || state === 'running')) return 'no-data';
   if (!isScheduled && (state === 'unknown' || state === 'idle')) return 'not-scheduled';
   switch (state) {
     case 'running':

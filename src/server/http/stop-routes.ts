@@ -1,3 +1,5 @@
+import { overlayNoData, type TimelineSegment } from '../../core/charts/timeline.ts';
+import { lineNoData } from '../../core/oee/no-data.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { OeeQuery } from '../../core/index.ts';
@@ -65,10 +67,11 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
 
   app.get('/timeline', async (c) => {
     const { query, events, index } = await loadEvents(deps, c);
+    const monitoring = await deps.monitoring?.(query.lineIds ?? []);
     const end = Math.min(query.to, query.now);
     const lines = linesOf(query, events, index).map(({ lineId, stops, segments }) => {
       // Disjoint stop segments; the gaps between them are run time.
-      const out: { start: number; end: number; state: 'running' | 'stopped'; stopId: string | null; reasonId: string | null; loss: string | null }[] = [];
+      const out: TimelineSegment[] = [];
       let cursor = query.from;
       for (const seg of segments) {
         const start = Math.max(seg.start, query.from);
@@ -80,7 +83,9 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
         cursor = stop;
       }
       if (end > cursor) out.push({ start: cursor, end, state: 'running', stopId: null, reasonId: null, loss: null });
-      return { lineId, segments: out };
+      // Events are read up to `to`: at `end` a silence still going on is as long as it is known to be.
+      const line = index.lines.get(lineId)?.line;
+      return { lineId, segments: line ? overlayNoData(out, lineNoData(line, events, end, monitoring)) : out };
     });
     return c.json({ from: query.from, to: query.to, lines });
   });

@@ -1,13 +1,16 @@
 import type { OeeSnapshot } from '../../core/live.schema.ts';
-import { topics, type FloorEvent, type OeeFigures, type Plant } from '../../core/index.ts';
+import { topics, type FloorEvent, type Line, type OeeFigures, type Plant } from '../../core/index.ts';
 import { currentWindow, type ViewWindow } from '../../core/charts/windows.ts';
 import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
+import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { StationStateFold } from '../../core/station-state/index.ts';
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
+/** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
+const SILENCE_MARGIN_MS = 50;
 
 export interface LiveOee {
   /** Feed events just committed (never before the commit: memory follows the database). */
@@ -23,6 +26,8 @@ export interface LiveOeeOptions {
   intervalMs: number;
   publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** What the engine cannot see in the events: service downtime, first stored events (run-log.ts, ADR 0009). */
+  monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
 }
 
 type Window = ViewWindow;
@@ -51,6 +56,8 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
     isScheduled: f.isScheduled,
     isPerformanceOverLimit: f.isPerformanceOverLimit,
     plannedMs: f.plannedMs,
+    noDataMs: f.noDataMs,
+    coverage: f.coverage,
     runMs: f.runMs,
     stopMs: f.stopMs,
     good: f.good,
@@ -128,7 +135,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
 
   async function load(): Promise<void> {
     window = currentWindow(o.plant.calendar, o.now());
-    acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' });
+    acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' }, await o.monitoring?.([...o.index.lines.keys()]));
     folds.clear();
     const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });
     for (const r of page.events) add(corrected(r));
@@ -136,8 +143,32 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     publishSnapshots();
   }
 
+  /**
+   * Per line, when the silence of its gateway passes the heartbeat timeout, and the timer that
+   * publishes the snapshots then: no data shows at the timeout, not at the next interval (ADR 0009).
+   */
+  const silenceDue = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  function watchSilence(e: FloorEvent, line: Line): void {
+    if (e.type !== 'machine.heartbeat' && e.type !== 'machine.state' && e.type !== 'machine.counter') return;
+    if (e.stationId !== (line.machineStationId ?? line.stations[0]?.id)) return;
+    const at = e.ts + line.heartbeatTimeoutSec * 1000 + SILENCE_MARGIN_MS;
+    const due = silenceDue.get(e.lineId);
+    // An old signal (the load, a late one) or an earlier one than the due: the interval covers it.
+    if (at <= o.now() || (due && due.at >= at)) return;
+    if (due) clearTimeout(due.timer);
+    const timer = setTimeout(() => {
+      silenceDue.delete(e.lineId);
+      if (!isStopped && !isRolling) publishSnapshots();
+    }, at - o.now());
+    timer.unref();
+    silenceDue.set(e.lineId, { at, timer });
+  }
+
   function add(e: FloorEvent): void {
     acc.apply(e);
+    const line = o.index.lines.get(e.lineId);
+    if (!line) return;
+    watchSilence(e, line.line);
     foldOf(e.lineId)?.add(e);
   }
 
@@ -185,6 +216,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     stop() {
       isStopped = true;
       clearInterval(timer);
+      for (const d of silenceDue.values()) clearTimeout(d.timer);
     },
   };
 }

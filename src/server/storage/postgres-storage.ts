@@ -13,7 +13,7 @@ import {
   postgresPlaceholder,
   valuesList,
 } from './query-builders.ts';
-import { EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, parseLimit } from './row-codecs.ts';
+import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, fromRunRow, parseLimit, type RunRow } from './row-codecs.ts';
 import {
   deviceClaimSchema,
   deviceSchema,
@@ -25,6 +25,7 @@ import {
   type EventPage,
   type HourlyBucket,
   type InsertResult,
+  type ServiceRun,
   type Storage,
 } from './storage.ts';
 
@@ -244,6 +245,39 @@ class PostgresStorage implements Storage {
   async listDevices(): Promise<Device[]> {
     const rows = await this.#query('list devices', 'SELECT * FROM devices ORDER BY device_id');
     return rows.map((row) => fromDeviceRow(row as Parameters<typeof fromDeviceRow>[0]));
+  }
+
+  async startRun(at: number): Promise<number> {
+    checkRunTime('start run', at);
+    const rows = await this.#query<{ id: string }>('start run', 'INSERT INTO service_runs (started_at, alive_at) VALUES ($1, $1) RETURNING id', [at]);
+    return Number(rows[0]?.id);
+  }
+
+  async touchRun(runId: number, at: number): Promise<void> {
+    checkRunTime('touch run', at, runId);
+    await this.#query('touch run', 'UPDATE service_runs SET alive_at = GREATEST(alive_at, $1) WHERE id = $2', [at, runId]);
+  }
+
+  async endRun(runId: number, at: number): Promise<void> {
+    checkRunTime('end run', at, runId);
+    await this.#query('end run', 'UPDATE service_runs SET ended_at = GREATEST(alive_at, $1), alive_at = GREATEST(alive_at, $1) WHERE id = $2', [at, runId]);
+  }
+
+  async listRuns(): Promise<ServiceRun[]> {
+    const rows = await this.#query<RunRow & pg.QueryResultRow>('list runs', 'SELECT * FROM service_runs ORDER BY started_at, id');
+    return rows.map(fromRunRow);
+  }
+
+  async firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>> {
+    // One indexed lookup per line (events_line_time): a GROUP BY would scan every event.
+    const rows = await this.#query<{ line_id: string; ts: string | null }>(
+      'first event times',
+      'SELECT l.line_id, (SELECT MIN(corrected_ts) FROM events e WHERE e.line_id = l.line_id) AS ts FROM unnest($1::text[]) AS l(line_id)',
+      [[...lineIds]],
+    );
+    const out = new Map<string, number>();
+    for (const r of rows) if (r.ts !== null) out.set(r.line_id, Number(r.ts));
+    return out;
   }
 
   async close(): Promise<void> {

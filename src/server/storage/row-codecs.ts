@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseQuery } from './query-builders.ts';
-import type { DeadLetter, Device, DeviceClaim, EventOrigin } from './storage.ts';
+import { FloorboardError } from '../../core/errors.ts';
+import type { DeadLetter, Device, DeviceClaim, EventOrigin, ServiceRun } from './storage.ts';
 
 /** Rows as either driver returns them: PostgreSQL gives bigints as strings and real booleans. */
 type Loose<T> = { [K in keyof T]: unknown };
@@ -74,4 +75,22 @@ const limitSchema = z.number().int().min(1).max(10_000);
 /** Limit of a listing, checked at the boundary. */
 export function parseLimit(limit: number): number {
   return parseQuery(limitSchema, limit, 'limit');
+}
+
+export interface RunRow {
+  id: number | string;
+  started_at: number | string;
+  alive_at: number | string;
+  ended_at: number | string | null;
+}
+
+/** A run-log row (PostgreSQL hands bigints back as strings). */
+export function fromRunRow(row: RunRow): ServiceRun {
+  return { id: Number(row.id), startedAt: Number(row.started_at), aliveAt: Number(row.alive_at), endedAt: row.ended_at === null ? null : Number(row.ended_at) };
+}
+
+/** Checks a run-log time and id before they reach SQL. */
+export function checkRunTime(operation: string, at: number, runId = 0): void {
+  if (!Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(runId) || runId < 0)
+    throw new FloorboardError('invalid-arguments', `${operation}: run id and time must be non-negative whole numbers (ms)`);
 }

@@ -5,6 +5,8 @@ import type { ContractContext } from './storage.contract.ts';
 
 function bucket(lineId: string, start: number, scale = 1): HourlyBucket {
   return {
+    noDataMs: 60_000 * scale,
+    scheduledMs: 3_300_000 + 60_000 * scale,
     lineId,
     start,
     allTimeMs: HOUR,
@@ -120,6 +122,31 @@ export function bucketContract(ctx: ContractContext): void {
       details: ['buckets.1.good: Too small: expected number to be >=0'],
     });
     expect(await ctx.storage.listHourlyBuckets({ ...window, lineIds: ['line-c'] })).toEqual([]);
+  });
+
+  it('reads a bucket written without no-data figures (before schema version 5) as fully monitored', async () => {
+    const { noDataMs: _n, scheduledMs: _s, ...old } = bucket('line-a', T0);
+    await ctx.storage.upsertHourlyBuckets([old]);
+    const [read] = await ctx.storage.listHourlyBuckets({ from: T0, to: T0 + HOUR });
+    expect(read).toMatchObject({ noDataMs: 0, scheduledMs: old.plannedMs });
+  });
+
+  it('keeps a run log: runs in start order, alive time never moves back, a clean stop ends a run', async () => {
+    expect(await ctx.storage.listRuns()).toEqual([]);
+    const first = await ctx.storage.startRun(T0);
+    await ctx.storage.touchRun(first, T0 + 10_000);
+    await ctx.storage.touchRun(first, T0 + 5_000);
+    // The first run crashed: it never ended. The second stopped cleanly, the third goes on.
+    const second = await ctx.storage.startRun(T0 + HOUR);
+    await ctx.storage.endRun(second, T0 + HOUR + 30_000);
+    const third = await ctx.storage.startRun(T0 + 2 * HOUR);
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(await ctx.storage.listRuns()).toEqual([
+      { id: first, startedAt: T0, aliveAt: T0 + 10_000, endedAt: null },
+      { id: second, startedAt: T0 + HOUR, aliveAt: T0 + HOUR + 30_000, endedAt: T0 + HOUR + 30_000 },
+      { id: third, startedAt: T0 + 2 * HOUR, aliveAt: T0 + 2 * HOUR, endedAt: null },
+    ]);
+    await expect(ctx.storage.touchRun(third, -1)).rejects.toMatchObject({ code: 'invalid-arguments' });
   });
 
   it('upserts devices: sequence and last-seen never go back, the newest observation sets the offset', async () => {

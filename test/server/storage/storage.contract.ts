@@ -111,6 +111,13 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         expect(await got({ to: T0 + 15 })).toEqual(ids([a0, b0]));
         expect(await got({ lineIds: [] })).toEqual([]);
         expect(await got({ lineIds: ['line-z'] })).toEqual([]);
+        // Monitoring starts at each line's first event (corrected time); a line with none is left out.
+        expect(await ctx.storage.firstEventTimes(['line-a', 'line-b', 'line-z'])).toEqual(
+          new Map([
+            ['line-a', T0],
+            ['line-b', T0 + 10],
+          ]),
+        );
       });
 
       it('reports rows that no longer parse instead of throwing, and keeps the rest', async () => {
