@@ -86,7 +86,9 @@ describe('device ids claimed by their first user (embedded broker)', () => {
     await publisher.publishAsync(`${root}/oee`, JSON.stringify({ live: true }), { qos: 1 });
     await publisher.publishAsync(`${lineA}/status`, JSON.stringify({ live: true }), { qos: 1 });
     await sleep(800);
-    expect(seen.sort()).toEqual([`${root}/_ack/tab-queue`, `${lineA}/status`, `${lineA}/status`]);
+    // Only what an operator of line A may read (the service may also republish line A's status meanwhile).
+    expect([...new Set(seen)].sort()).toEqual([`${root}/_ack/tab-queue`, `${lineA}/status`]);
+    expect(seen.filter((t) => t === `${lineA}/status`).length).toBeGreaterThanOrEqual(2);
   });
 
   it('lets the owner of a device take its client id over from a user holding it: nobody locks a device out', async () => {

@@ -55,7 +55,9 @@ export function checkPublisher(
     const event = (e ?? {}) as { deviceId?: unknown; author?: unknown; type?: unknown; stationId?: unknown };
     if (typeof event.deviceId === 'string' && event.deviceId !== clientId)
       return { code: 'not-allowed', message: `event deviceId "${event.deviceId}" is not the publishing client "${clientId}": a device may only publish its own events` };
-    if (typeof event.author === 'string' && !mayAuthorAs(p, event.author, typeof event.stationId === 'string' ? event.stationId : '', findUser, index))
+    // Only a user of the plant can be impersonated: any other author is ingest's to refuse (it
+    // dead-letters and acks it), since closing the connection makes the client resend it forever.
+    if (typeof event.author === 'string' && findUser(event.author) !== undefined && !mayAuthorAs(p, event.author, typeof event.stationId === 'string' ? event.stationId : '', findUser, index))
       return { code: 'not-allowed', message: `event author "${event.author}" is not the signed-in ${p.role} "${p.id}": entries are authored by whoever signed in` };
     if (event.type === 'correction' && topic.kind === 'events')
       return { code: 'not-allowed', message: 'a correction is not allowed on a station\'s events topic: only a lead or an admin corrects, on the line\'s corrections topic' };
