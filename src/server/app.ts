@@ -14,6 +14,7 @@ import { createTokenService, type TokenService } from './auth/tokens.ts';
 import { createBrokerAuth, SERVICE_USERNAME } from './broker/broker-auth.ts';
 import { connectDynsec, type DynsecSessions } from './broker/dynsec-sessions.ts';
 import { MQTT_WS_PATH, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts';
+import { gateUntilIngestReady } from './broker/startup-gate.ts';
 import { withBrokerSessions } from './broker/session-login.ts';
 import type { Config } from './config.ts';
 import type { ApiEnv } from './http/app-context.ts';
@@ -123,6 +124,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const clock = new ClockTracker(config.clockOffsetLimitMs);
 
     let broker: EmbeddedBroker | null = null;
+    let openBrokerGate = () => {};
     let mqttUrl = config.mqttUrl;
     // External broker: the account `floorboard broker-config` wrote into service.env.
     let credentials = { username: config.mqttUsername ?? SERVICE_USERNAME, password: config.mqttPassword ?? '' };
@@ -142,7 +144,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
             .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a foreign-device publish failed'));
         },
       });
-      broker = await startEmbeddedBroker({ host: config.host, tcpPort: config.mqttTcpPort, auth, metrics, log, onClientReady: (id) => clock.reset(id) });
+      const gate = gateUntilIngestReady(auth, SERVICE_USERNAME);
+      openBrokerGate = gate.open;
+      broker = await startEmbeddedBroker({ host: config.host, tcpPort: config.mqttTcpPort, auth: gate.auth, metrics, log, onClientReady: (id) => clock.reset(id) });
       stops.push(() => broker!.close());
       mqttUrl = `mqtt://${loopback(config.host)}:${broker.tcpPort}`;
       credentials = { username: SERVICE_USERNAME, password: servicePassword };
@@ -213,6 +217,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       },
     });
     client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
+    // Subscribed: devices may connect to the embedded broker now (startup-gate.ts).
+    openBrokerGate();
     stops.push(() => client!.close());
     live = await startLiveOee({ storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log });
     stops.push(async () => live?.stop());
