@@ -2,7 +2,7 @@
  * Hourly bucket writer: the cost of one minute flush, before (read the 49 h around the current hour
  * from SQLite, then one engine run over every line) and after (events held in memory, one line per
  * turn of the event loop), on a day of the demo simulator's events (a machine.counter every 5 s and
- * the machine's state changes, src/server/sim/machine-model.ts) for 8 and for 50 lines.
+ * the machine's state changes, src/core/sim/machine-model.ts) for 8 and for 50 lines.
  *   npm run bench:buckets
  *   node --import tsx bench/buckets.bench.ts --lines 8 --minutes 3     # a quicker look
  * CPU time (user + system, this process) per flush is the figure to judge on (the machine is shared);
@@ -20,7 +20,11 @@ import vm from 'node:vm';
 import type { FloorEvent, Plant } from '../src/core/index.ts';
 import { localBoundaries } from '../src/core/oee/calendar.ts';
 import { hourlyBuckets, LOOKBACK_MS, reachedFrom, startBucketWriter } from '../src/server/live/hourly-buckets.ts';
-import { MachineModel, seededRandom } from '../src/server/sim/machine-model.ts';
+import { machineStationOf } from '../src/core/plant-index.ts';
+import { demoProfiles } from '../src/core/sim/demo-plant-sim.ts';
+import { MachineModel } from '../src/core/sim/machine-model.ts';
+import { WorkTime } from '../src/core/sim/work-time.ts';
+import { prng } from '../src/core/sim/year-generator.ts';
 import { openSqliteStorage } from '../src/server/storage/sqlite-storage.ts';
 import type { Storage, StoredEventInput } from '../src/server/storage/storage.ts';
 import { benchPlant } from './generate-year.ts';
@@ -46,19 +50,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const f = (ms: Timing[], k: keyof Timing) => median(ms.map((m) => m[k])).toFixed(0).padStart(5);
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
-/** The simulator's events for every line from `from` to `to`, one tick every 5 s, as its gateways send them. */
+/** The simulator's machines for every line from `from` to `to`, one tick every 5 s, as its gateways send them. */
 function simulate(plant: Plant, from: number, to: number): FloorEvent[][] {
   const lines = plant.areas.flatMap((a) => a.lines);
   const perTick: FloorEvent[][] = [];
-  const machines = lines.map((line, i) => ({ line, model: new MachineModel({ products: line.products }, seededRandom(42 + i), from), seq: 0 }));
+  const work = new WorkTime(plant.calendar);
+  const profiles = demoProfiles(plant, lines, 42);
+  const machines = lines.map((line, i) => ({ line, model: new MachineModel(profiles[i]!.machine, prng(42 + i), work, from), seq: 0 }));
   for (let now = from; now < to; now += TICK_MS) {
     const tick: FloorEvent[] = [];
     for (const m of machines) {
-      const t = m.model.tick(now, TICK_MS);
       const deviceId = `sim-gw-${m.line.id}`;
-      const envelope = { v: 1 as const, deviceId, ts: now, author: 'gw', lineId: m.line.id, stationId: m.line.stations[0]!.id };
-      if (t.state) tick.push({ ...envelope, id: ulid(now), seq: m.seq++, type: 'machine.state', state: t.state });
-      tick.push({ ...envelope, id: ulid(now), seq: m.seq++, type: 'machine.counter', productId: t.productId, total: t.total, rejectTotal: t.rejectTotal });
+      const envelope = { v: 1 as const, deviceId, author: 'gw', lineId: m.line.id, stationId: machineStationOf(m.line).id };
+      for (const c of m.model.advance(now)) tick.push({ ...envelope, ts: c.ts, id: ulid(c.ts), seq: m.seq++, type: 'machine.state', state: c.state });
+      const { model } = m;
+      tick.push({ ...envelope, ts: now, id: ulid(now), seq: m.seq++, type: 'machine.counter', productId: model.productId, total: model.total, rejectTotal: model.rejectTotal });
     }
     perTick.push(tick);
   }

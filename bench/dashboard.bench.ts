@@ -68,7 +68,7 @@ function snapshot(line: string, tick: number, now: number): OeeSnapshot {
   return {
     v: 1, scope: 'line', id: line, siteId: SITE, shiftId: 'early', from: now - planned, to: now + 3_600_000, at: now,
     availability: run / planned, performance: (total * 2000) / run, quality: (total - reject) / total, oee: ((total - reject) * 2000) / planned,
-    isScheduled: true, isPerformanceOverLimit: false, plannedMs: planned, runMs: run, stopMs: planned - run, good: total - reject, reject, total, stopCount: tick % 13, targetOee: 0.85,
+    isScheduled: true, isPerformanceOverLimit: false, plannedMs: planned, noDataMs: 0, coverage: 1, runMs: run, stopMs: planned - run, good: total - reject, reject, total, stopCount: tick % 13, targetOee: 0.85,
     topLosses: [{ reasonId: 'jam', loss: 'breakdown', durationMs: planned - run, count: 3 }],
   };
 }

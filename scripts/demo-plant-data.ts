@@ -52,8 +52,8 @@ export const demoProducts: PlantInput['products'] = [
 ];
 
 /**
- * One line as a row: stations as `suffix: name` (ids become `<line>-<suffix>`), products as
- * `productId: ideal cycle time in s`.
+ * One line as a row: stations as `suffix: name` (ids become `<line>-<suffix>`; the first is the
+ * machine station), products as `productId: ideal cycle time in s`.
  */
 function line(
   id: string,
@@ -63,10 +63,14 @@ function line(
   smallStopThresholdSec: number,
   targetOee: number,
 ) {
+  const suffixes = Object.keys(stations);
   return {
     id,
     name,
     stations: Object.entries(stations).map(([suffix, stationName]) => ({ id: `${id}-${suffix}`, name: stationName })),
+    // The machine whose gateway signals stand for the line: the first station (the lathe, the mill's
+    // loader, the pre-assembly), named explicitly so nobody has to know the default.
+    machineStationId: `${id}-${suffixes[0]}`,
     products: Object.entries(products).map(([productId, idealCycleTimeSec]) => ({ productId, idealCycleTimeSec })),
     smallStopThresholdSec,
     targetOee,

@@ -9,7 +9,7 @@ export function csvField(value: string): string {
 const HEADER = [
   'scope', 'id', 'bucket_start', 'bucket_end', 'shift', 'planned_min', 'run_min', 'stop_min',
   'good', 'reject', 'total', 'availability_pct', 'performance_pct', 'quality_pct', 'oee_pct',
-  'is_scheduled', 'is_performance_over_limit',
+  'is_scheduled', 'is_performance_over_limit', 'no_data_min', 'coverage_pct',
 ];
 
 /** Renders a report as CSV with a header row and CRLF line ends (RFC 4180); empty cells where a ratio is undefined. */
@@ -20,7 +20,7 @@ export function renderCsv(report: OeeReport): string {
       r.scope, r.id, new Date(r.start).toISOString(), new Date(r.end).toISOString(), r.label,
       minutes(f.plannedMs), minutes(f.runMs), minutes(f.stopMs), String(f.good), String(f.reject), String(f.total),
       percent(f.availability) ?? '', percent(f.performance) ?? '', percent(f.quality) ?? '', percent(f.oee) ?? '',
-      String(f.isScheduled), String(f.isPerformanceOverLimit),
+      String(f.isScheduled), String(f.isPerformanceOverLimit), minutes(f.noDataMs), percent(f.coverage) ?? '',
     ];
   });
   return [HEADER, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';

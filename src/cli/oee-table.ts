@@ -26,13 +26,17 @@ function cells(row: OeeRow, local: (ms: number) => string): string[] {
     row.scope, row.id, span(row, local), row.label,
     minutes(f.plannedMs), minutes(f.runMs), String(f.good), String(f.reject),
     pct(f.availability), pct(f.performance), pct(f.quality),
-    f.isScheduled ? pct(f.oee) : 'not scheduled',
+    f.isScheduled ? pct(f.oee) : f.noDataMs > 0 ? 'no data' : 'not scheduled',
+    coverage(f.coverage),
     note,
   ];
 }
 
-const HEADER = ['scope', 'id', 'bucket', 'shift', 'planned min', 'run min', 'good', 'reject', 'A', 'P', 'Q', 'OEE', 'note'];
-const RIGHT_ALIGNED = new Set([4, 5, 6, 7, 8, 9, 10, 11]);
+/** Monitored coverage (ADR 0009) beside OEE: "-" where nothing was scheduled. */
+const coverage = (r: number | null) => (r === null ? '-' : `${percent(r)} %`);
+
+const HEADER = ['scope', 'id', 'bucket', 'shift', 'planned min', 'run min', 'good', 'reject', 'A', 'P', 'Q', 'OEE', 'coverage', 'note'];
+const RIGHT_ALIGNED = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12]);
 
 /** Renders a report as a fixed-width text table; times in the plant's time zone. */
 export function renderTable(report: OeeReport, timezone: string): string {

@@ -21,6 +21,20 @@ function flatten(issues: readonly Issue[], prefix: readonly PropertyKey[] = []):
   });
 }
 
+/** Longest part of an unknown `type` quoted back: a client may send a 200 KB string there. */
+const PREVIEW_CHARS = 64;
+
+/**
+ * A short, safe rendering of a value a client sent: strings cut, objects and arrays named, never
+ * serialised (one nested 10,000 deep overflows JSON.stringify's stack).
+ */
+function preview(value: unknown): string {
+  if (typeof value === 'string') return value.length > PREVIEW_CHARS ? `${JSON.stringify(value.slice(0, PREVIEW_CHARS))}... (${value.length} characters)` : JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
 /**
  * Precise reasons why a value is not a valid event: the envelope and the payload are checked
  * separately and the payload against the schema of its own `type`, so a bad count says
@@ -33,7 +47,7 @@ export function describeEventProblems(value: unknown): string[] {
   if (!envelope.success) problems.push(...flatten(envelope.error.issues));
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !allTypes.includes(type)) {
-    problems.push(`type: ${type === undefined ? 'is missing' : `unknown event type ${JSON.stringify(type)}`}; expected one of ${allTypes.join(', ')}`);
+    problems.push(`type: ${type === undefined ? 'is missing' : `unknown event type ${preview(type)}`}; expected one of ${allTypes.join(', ')}`);
     return problems;
   }
   const payload = (correctableTypes.has(type) ? correctablePayloadSchema : eventPayloadSchema).safeParse(value);

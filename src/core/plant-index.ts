@@ -1,6 +1,18 @@
 import type { Line, Plant } from './plant.schema.ts';
 import type { LinePath, StationPath } from './topics.ts';
 
+type Station = Line['stations'][number];
+
+/**
+ * The station whose machine (gateway) signals stand for the line's state: the plant file's
+ * `machineStationId`, else the line's first station. Every consumer (simulator, folds, screens)
+ * asks here, so they can never disagree on where a line's machine is.
+ * @example machineStationOf(line).id // 'turn-1-lathe'
+ */
+export function machineStationOf(line: Line): Station {
+  return line.stations.find((s) => s.id === line.machineStationId) ?? (line.stations[0] as Station);
+}
+
 /** Where a line sits in the plant, with its definition. */
 export interface IndexedLine {
   path: LinePath;

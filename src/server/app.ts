@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { principalOf } from '../core/access.ts';
 import { FloorboardError, topics, type Plant, type User } from '../core/index.ts';
 import { indexPlant } from '../core/plant-index.ts';
+import { createDeviceClaims } from './auth/device-claims.ts';
 import { createLogin } from './auth/login.ts';
 import { defaultAddressGuardLimits, defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-guard.ts';
 import { resolveTokenSecret } from './auth/token-secret.ts';
@@ -29,9 +30,11 @@ import { startLiveOee, type LiveOee } from './live/live-oee.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { loadPlantFile } from './plant-file.ts';
 import { loadGatewayCredentials } from './sim/sim-credentials.ts';
+import { prepareDemo } from './sim/demo-start.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
-import type { Storage } from './storage/storage.ts';
+import { startRunLog } from './run-log.ts';
+import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
 
 type Gateway = Extract<User, { role: 'gateway' }>;
@@ -67,6 +70,15 @@ async function simulatorCredentials(
   return null;
 }
 
+/** Writes every hour the buckets have marked, however long that takes (a flush already running skips its turn). */
+async function writeBuckets(buckets: BucketWriter, now: () => number, isStopped: () => boolean): Promise<void> {
+  const HOUR_MS = 3600_000;
+  for (let i = 0; i < 6000 && !isStopped() && buckets.staleFrom() < now() - 2 * HOUR_MS; i++) {
+    await buckets.flush();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Fixed client id of the service: the broker keeps its session and queued messages across reconnects. */
 export const SERVICE_CLIENT_ID = 'floorboard-service';
 
@@ -79,6 +91,8 @@ export interface ServiceOverrides {
   hasDefaultMetrics?: boolean;
   /** Tick of the --demo simulator (tests make it fast). */
   simTickMs?: number;
+  /** Heartbeat interval range of the --demo simulator (tests make it fast). */
+  simHeartbeatMs?: readonly [number, number];
   /** How often hourly buckets are rewritten (tests make it fast). */
   bucketFlushMs?: number;
 }
@@ -119,9 +133,14 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const { storage, writeError } = watchWrites(openStorage(config.databaseUrl, config.dataDir));
     stops.push(() => storage.close());
     await storage.migrate();
+    // The run log: this run's start now, its end on close; the gaps between runs are no data (ADR 0009).
+    const runLog = await startRunLog({ storage, now, log });
+    stops.push(() => runLog.stop());
+    const monitoring = (lineIds: readonly string[]) => runLog.monitoring(lineIds);
     const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
     const tokens = createTokenService(secret, (id) => usersById.get(id), now);
-    const clock = new ClockTracker(config.clockOffsetLimitMs);
+    const clock = new ClockTracker(config.clockOffsetLimitMs, { maxAheadMs: config.maxEventAheadMs, maxAgeMs: config.maxEventAgeMs });
+    const claims = createDeviceClaims({ storage, findUser: (id) => usersById.get(id), index: () => index, now });
 
     let broker: EmbeddedBroker | null = null;
     let openBrokerGate = () => {};
@@ -136,12 +155,14 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         servicePassword,
         now,
         onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
-        onForeignDevice: ({ clientId, topic, payload, code, message }) => {
+        findUser: (id) => usersById.get(id),
+        claims,
+        onRefusedPayload: ({ clientId, topic, payload, code, message }) => {
           metrics.deadLetters.inc({ code });
           metrics.rejected.inc({ code });
           storage
             .insertDeadLetter({ receivedAt: now(), topic, code, message, payload: payload.toString('utf8'), deviceId: clientId })
-            .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a foreign-device publish failed'));
+            .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a refused publish failed'));
         },
       });
       const gate = gateUntilIngestReady(auth, SERVICE_USERNAME);
@@ -162,6 +183,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       addressGuard: new LoginGuard(overrides.addressGuardLimits ?? defaultAddressGuardLimits),
       now,
       mqttPath: MQTT_WS_PATH,
+      claimDevice: claims.claim,
     });
     const login = withBrokerSessions(baseLogin, dynsec, (id) => usersById.get(id));
     const deps = { index: () => index, users: () => plant.users, tokens, now };
@@ -175,7 +197,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       extraApi: new Hono<ApiEnv>()
         .route('/', deadLetterRoutes({ ...deps, storage }))
-        .route('/', historyRoutes({ ...deps, storage, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
+        .route('/', historyRoutes({ ...deps, storage, monitoring, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
       // Open to anyone: says whether storage takes writes, not why (the log says why).
       health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false, isStorageWritable: writeError() === null }),
     });
@@ -200,9 +222,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         }),
     );
 
-    buckets = startBucketWriter({ storage, plant, now, log, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+    buckets = startBucketWriter({ storage, plant, now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
     stops.push(async () => buckets?.stop());
     let live: LiveOee | null = null;
+    let reloading: StoredEventInput[] | null = null;
     const handle = createIngestHandler({
       storage,
       index: () => index,
@@ -213,6 +236,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       log,
       onCommitted: (records) => {
         live?.onCommitted(records);
+        reloading?.push(...records);
         buckets?.touch(records);
       },
     });
@@ -220,25 +244,60 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     // Subscribed: devices may connect to the embedded broker now (startup-gate.ts).
     openBrokerGate();
     stops.push(() => client!.close());
-    live = await startLiveOee({ storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log });
+    const liveOptions = { storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring };
+    live = await startLiveOee(liveOptions);
     stops.push(async () => live?.stop());
+    /** Loads live OEE from storage again (after the demo's backfill); commits meanwhile reach both. */
+    const reloadLive = async () => {
+      const meanwhile: StoredEventInput[] = [];
+      reloading = meanwhile;
+      try {
+        const fresh = await startLiveOee(liveOptions);
+        const old = live;
+        live = fresh;
+        old?.stop();
+        fresh.onCommitted(meanwhile);
+      } finally {
+        reloading = null;
+      }
+    };
 
-    let sim: Simulator | null = null;
-    const credentialsFor = config.isDemo ? await simulatorCredentials(config, plant, broker !== null, tokens, dynsec, now) : null;
+    const simCredentials = config.isDemo ? await simulatorCredentials(config, plant, broker !== null, tokens, dynsec, now) : null;
+    // The simulated gateways claim their device ids as a login would, so nobody else can take them.
+    const credentialsFor =
+      simCredentials &&
+      (async (gw: Gateway, deviceId: string) => {
+        await claims.claim(deviceId, principalOf(gw));
+        return simCredentials(gw, deviceId);
+      });
     if (config.isDemo && !credentialsFor)
       logger.warn('--demo with an external broker: set SIM_CREDENTIALS_FILE to the credentials.json of `floorboard broker-config --auth acl` (or use dynamic security); simulator not started');
     if (credentialsFor) {
-      sim = await startSimulator({
-        plant,
-        index,
-        mqttUrl,
-        now,
-        log,
-        credentialsFor,
-        lastSeq: async (deviceId) => (await storage.getDevice(deviceId))?.lastSeq ?? -1,
-        ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}),
+      // In the background: the service answers while the first start writes the demo's history.
+      let sim: Simulator | null = null;
+      let isDemoStopped = false;
+      const demo = (async () => {
+        const { sim: machines, stored } = await prepareDemo({
+          plant, index, storage, now, log, days: config.demoBackfillDays, isStopped: () => isDemoStopped,
+          onStored: (records) => buckets?.touch(records),
+        });
+        if (isDemoStopped) return;
+        // Screens read the history at once: the current shift's live figures are loaded again from storage.
+        if (stored > 0) await reloadLive();
+        if (isDemoStopped) return;
+        sim = await startSimulator({ index, sim: machines, mqttUrl: mqttUrl!, now, log, credentialsFor, ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}), ...(overrides.simHeartbeatMs ? { heartbeatMs: overrides.simHeartbeatMs } : {}) });
+        // The hourly buckets of the whole history (trends, long reports), written while the demo
+        // runs. Not awaited on shutdown: a month's write outlasts the shutdown's deadline.
+        if (stored > 0)
+          void writeBuckets(buckets!, now, () => isDemoStopped).then(() => {
+            if (!isDemoStopped) log('demo backfill: hourly buckets written');
+          });
+      })().catch((error: unknown) => logger.error({ error }, 'demo simulator failed'));
+      stops.push(async () => {
+        isDemoStopped = true;
+        await demo;
+        await sim?.stop();
       });
-      stops.push(() => sim!.stop());
     }
     const httpPort = (server.address() as AddressInfo).port;
     logger.info({ httpPort, mqttPort: broker?.tcpPort ?? null, storage: storage.kind, isDemo: config.isDemo }, 'floorboard service started');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues, FloorboardError } from '../core/index.ts';
+import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_AHEAD_MS } from './ingest/clock-tracker.ts';
 
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(0).max(65535);
 const positiveMs = (min: number) => z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(min);
@@ -28,6 +29,10 @@ export const configSchema = z.object({
   tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
   oeeIntervalMs: positiveMs(100).default(5000),
   clockOffsetLimitMs: positiveMs(0).default(60_000),
+  /** Events further ahead of their receipt than this, after the device's clock offset, are refused (`bad-time`); the default is justified in clock-tracker.ts. */
+  maxEventAheadMs: positiveMs(60_000).default(DEFAULT_MAX_AHEAD_MS),
+  /** Events older than this at receipt are refused (`bad-time`): longer than any offline spell. */
+  maxEventAgeMs: positiveMs(3600_000).default(DEFAULT_MAX_AGE_MS),
   /** Directory of the built PWA. */
   staticDir: z.string().min(1).default('dist'),
   /**
@@ -37,6 +42,8 @@ export const configSchema = z.object({
   metricsToken: z.string().min(24, 'must be at least 24 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   isDemo: z.boolean().default(false),
+  /** With --demo: days of plant history the first start writes (0: none). */
+  demoBackfillDays: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number').min(0).max(366).default(28),
   /**
    * With --demo and an external broker: the gateways' own broker passwords (`credentials.json` of
    * `floorboard broker-config --auth acl`). Not needed with the embedded broker or dynamic security.
@@ -59,10 +66,13 @@ const envKeys: Record<string, keyof Config> = {
   TOKEN_SECRET: 'tokenSecret',
   OEE_INTERVAL_MS: 'oeeIntervalMs',
   CLOCK_OFFSET_LIMIT_MS: 'clockOffsetLimitMs',
+  MAX_EVENT_AHEAD_MS: 'maxEventAheadMs',
+  MAX_EVENT_AGE_MS: 'maxEventAgeMs',
   STATIC_DIR: 'staticDir',
   LOG_LEVEL: 'logLevel',
   METRICS_TOKEN: 'metricsToken',
   SIM_CREDENTIALS_FILE: 'simCredentialsFile',
+  DEMO_BACKFILL_DAYS: 'demoBackfillDays',
 };
 const keyToEnv = new Map(Object.entries(envKeys).map(([env, key]) => [key, env]));
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OeeReport } from '../../src/core/index.ts';
-import { at, writeWorkedExample } from './worked-example.fixture.ts';
+import { at, workedExampleEvents, workedExamplePlant, writeWorkedExample } from './worked-example.fixture.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/floorboard.mjs', import.meta.url));
 let dir: string;
@@ -39,7 +39,7 @@ describe('floorboard oee', () => {
     const { code, stdout, stderr } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', ...DAY, '--line', 'l1');
     expect(code).toBe(0);
     const row = stdout.split('\n').find((l) => l.startsWith('line ') && l.includes(' l1 '));
-    expect(row).toMatch(/2026-03-02 06:00-14:00\s+early\s+420\.0\s+373\.0\s+18848\s+423\s+88\.81 %\s+86\.11 %\s+97\.80 %\s+74\.79 %/);
+    expect(row).toMatch(/2026-03-02 06:00-14:00\s+early\s+420\.0\s+373\.0\s+18848\s+423\s+88\.81 %\s+86\.11 %\s+97\.80 %\s+74\.79 %\s+100\.00 %/);
     // Only l1 was asked for: its area and the site roll up only l1.
     expect(stdout).toMatch(/^site\s+site\s+.*74\.79 %/m);
     expect(stdout).not.toMatch(/\bl2\b/);
@@ -74,19 +74,35 @@ describe('floorboard oee', () => {
     expect(code).toBe(0);
     const rows = stdout.trimEnd().split('\r\n');
     expect(stdout.replaceAll('\r\n', '')).not.toContain('\n');
-    expect(rows[0]).toBe('scope,id,bucket_start,bucket_end,shift,planned_min,run_min,stop_min,good,reject,total,availability_pct,performance_pct,quality_pct,oee_pct,is_scheduled,is_performance_over_limit');
+    expect(rows[0]).toBe('scope,id,bucket_start,bucket_end,shift,planned_min,run_min,stop_min,good,reject,total,availability_pct,performance_pct,quality_pct,oee_pct,is_scheduled,is_performance_over_limit,no_data_min,coverage_pct');
     // 24 hours + a total row, for the line, its area and the site.
     expect(rows).toHaveLength(1 + 3 * 25);
-    expect(rows).toContain('line,l1,2026-03-02T00:00:00.000Z,2026-03-02T01:00:00.000Z,,0.0,0.0,0.0,0,0,0,,,,,false,false');
-    expect(rows).toContain('line,l1,2026-03-01T23:00:00.000Z,2026-03-02T23:00:00.000Z,total,420.0,373.0,47.0,18848,423,19271,88.81,86.11,97.80,74.79,true,false');
+    expect(rows).toContain('line,l1,2026-03-02T00:00:00.000Z,2026-03-02T01:00:00.000Z,,0.0,0.0,0.0,0,0,0,,,,,false,false,0.0,');
+    expect(rows).toContain('line,l1,2026-03-01T23:00:00.000Z,2026-03-02T23:00:00.000Z,total,420.0,373.0,47.0,18848,423,19271,88.81,86.11,97.80,74.79,true,false,0.0,100.00');
     // 08:00-09:00: 5,100 parts at 1 s in 60 min is faster than ideal: flagged.
-    expect(rows).toContain('line,l1,2026-03-02T07:00:00.000Z,2026-03-02T08:00:00.000Z,,60.0,60.0,0.0,5000,100,5100,100.00,141.67,98.04,138.89,true,true');
+    expect(rows).toContain('line,l1,2026-03-02T07:00:00.000Z,2026-03-02T08:00:00.000Z,,60.0,60.0,0.0,5000,100,5100,100.00,141.67,98.04,138.89,true,true,0.0,100.00');
   });
 
   it('marks unscheduled buckets and performance over 100 % in the table', async () => {
     const { stdout } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', '--from', '2026-03-02T05:00:00+01:00', '--to', '2026-03-02T09:00:00+01:00', '--by', 'hour', '--line', 'l1');
-    expect(stdout).toMatch(/^line\s+l1\s+2026-03-02 05:00-06:00\s+0\.0\s+0\.0\s+0\s+0\s+-\s+-\s+-\s+not scheduled$/m);
-    expect(stdout).toMatch(/^line\s+l1\s+2026-03-02 08:00-09:00 .*141\.67 %.*138\.89 %\s+P > 100 %: check ideal cycle time$/m);
+    expect(stdout).toMatch(/^line\s+l1\s+2026-03-02 05:00-06:00\s+0\.0\s+0\.0\s+0\s+0\s+-\s+-\s+-\s+not scheduled\s+-$/m);
+    expect(stdout).toMatch(/^line\s+l1\s+2026-03-02 08:00-09:00 .*141\.67 %.*138\.89 %\s+100\.00 %\s+P > 100 %: check ideal cycle time$/m);
+  });
+
+  it('shows time before monitoring as no data: coverage beside OEE, and "no data" where nothing was seen', async () => {
+    const sub = await mkdtemp(join(dir, 'no-data-'));
+    const { monitoredFrom: _m, ...l1 } = workedExamplePlant.areas[0]!.lines[0]!;
+    await writeFile(join(sub, 'plant.json'), JSON.stringify({ ...workedExamplePlant, areas: [{ ...workedExamplePlant.areas[0]!, lines: [l1] }] }));
+    await writeFile(join(sub, 'events.ndjson'), workedExampleEvents().filter((e) => e.lineId === 'l1').map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const args = ['oee', '--plant', join(sub, 'plant.json'), '--events', join(sub, 'events.ndjson'), ...DAY, '--by', 'hour', '--line', 'l1'];
+    const table = await cli(...args);
+    // Monitoring starts at the first event (07:00): 06:00-07:00 is no data, never 0 % or "running".
+    expect(table.stdout).toMatch(/^line\s+l1\s+2026-03-02 06:00-07:00\s+0\.0\s+0\.0\s+0\s+0\s+-\s+-\s+-\s+no data\s+0\.00 %$/m);
+    expect(table.stdout).toMatch(/^line\s+l1\s+2026-03-02 00:00 - 2026-03-03 00:00\s+total\s+360\.0\s+313\.0 .*87\.26 %\s+85\.71 %\s+P > 100 %/m);
+    const csv = await cli(...args, '--format', 'csv');
+    expect(csv.stdout).toContain('line,l1,2026-03-02T05:00:00.000Z,2026-03-02T06:00:00.000Z,,0.0,0.0,0.0,0,0,0,,,,,false,false,60.0,0.00');
+    const json = JSON.parse((await cli(...args, '--format', 'json')).stdout) as OeeReport;
+    expect(json.lines[0]!.total).toMatchObject({ noDataMs: 3_600_000, scheduledMs: 420 * 60_000, coverage: 360 / 420 });
   });
 
   it('defaults the window to the span of the events and `now` to its end', async () => {

@@ -11,6 +11,8 @@ import { eventFixture, writeNdjson } from '../helpers/event-fixture.ts';
 /** Monday 2 March 2026 in Berlin (UTC+1): local hh:mm to epoch ms. */
 export const at = (hh: number, mm = 0) => Date.UTC(2026, 2, 2, hh - 1, mm);
 
+const MONITORED_FROM = '2026-03-02T06:00:00+01:00';
+
 export const workedExamplePlant: PlantInput = {
   schemaVersion: 1,
   site: { id: 'site', name: 'Site' },
@@ -23,8 +25,9 @@ export const workedExamplePlant: PlantInput = {
   },
   products: [{ id: 'p1', name: 'Part 1' }],
   areas: [
-    { id: 'a1', name: 'Area 1', lines: [{ id: 'l1', name: 'Line 1', stations: [{ id: 's1', name: 'S1' }], products: [{ productId: 'p1', idealCycleTimeSec: 1 }] }] },
-    { id: 'a2', name: 'Area 2', lines: [{ id: 'l2', name: 'Line 2', stations: [{ id: 's2', name: 'S2' }], products: [{ productId: 'p1', idealCycleTimeSec: 2 }] }] },
+    // Both lines are watched from the shift start (ADR 0009), though their first entries come later.
+    { id: 'a1', name: 'Area 1', lines: [{ id: 'l1', name: 'Line 1', stations: [{ id: 's1', name: 'S1' }], products: [{ productId: 'p1', idealCycleTimeSec: 1 }], monitoredFrom: MONITORED_FROM }] },
+    { id: 'a2', name: 'Area 2', lines: [{ id: 'l2', name: 'Line 2', stations: [{ id: 's2', name: 'S2' }], products: [{ productId: 'p1', idealCycleTimeSec: 2 }], monitoredFrom: MONITORED_FROM }] },
   ],
   reasons: [
     { id: 'breakdown', label: 'Breakdown', loss: 'breakdown', children: [{ id: 'mech', label: 'Mechanical', loss: 'breakdown' }] },

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
-import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import mqtt, { type MqttClient } from 'mqtt';
 import { SERVICE_CLIENT_ID } from '../../src/server/app.ts';
 import { isReservedClientId } from '../../src/server/broker/broker-auth.ts';
-import { countEvent, nextMessage, publish, SITE, startHarness, subscribe, topicA1, type Harness } from './service-harness.ts';
+import { countEvent, nextMessage, publish, signToken, SITE, startHarness, subscribe, topicA1, type Harness } from './service-harness.ts';
 
 const root = `floorboard/v1/${SITE}`;
 const lineA = `${root}/assembly/line-a`;
@@ -27,15 +24,7 @@ describe('embedded broker hardening', () => {
   let h: Harness;
   /** The service's clock runs `skew` ms ahead of the real one: tests move it past a token's expiry. */
   let skew = 0;
-  const sign = async (claims: { sub: string; role: string; did: string }, expiresAtMs: number) => {
-    const secret = (await readFile(join(h.dataDir, 'secret'), 'utf8')).trim();
-    return new SignJWT({ role: claims.role, did: claims.did })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(claims.sub)
-      .setIssuedAt(Math.floor(Date.now() / 1000))
-      .setExpirationTime(Math.floor(expiresAtMs / 1000))
-      .sign(new TextEncoder().encode(secret));
-  };
+  const sign = (claims: { sub: string; role: string; did: string }, expiresAtMs: number) => signToken(h.dataDir, claims, expiresAtMs);
 
   beforeAll(async () => {
     h = await startHarness({ oeeIntervalMs: 100 }, { now: () => Date.now() + skew });
@@ -64,6 +53,8 @@ describe('embedded broker hardening', () => {
   });
 
   it("refuses another user the client id of a connected device (no kicking it off, no reading its acks); the same user may reconnect", async () => {
+    // An admin enrols the tablet, so both operators may sign in on it (a shared tablet).
+    await h.login({ kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'tab-victim' });
     const victim = await h.connect('op-a', (await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-victim' })).token, 'tab-victim');
     expect(await subscribe(victim, `${root}/_ack/tab-victim`)).toBe(1);
     const thiefToken = (await h.login({ kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-victim' })).token;

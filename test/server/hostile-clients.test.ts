@@ -1,25 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
 import { SignJWT } from 'jose';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { countEvent, publish, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
+import { countEvent, publish, publishIsRefused, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
 
 const root = `floorboard/v1/${SITE}`;
 const lineA = `${root}/assembly/line-a`;
 const lineB = `${root}/assembly/line-b`;
-
-/** Resolves true when the broker drops the connection after this publish (how Aedes refuses one). */
-function publishIsRefused(client: MqttClient, topic: string, payload: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), 1500);
-    client.once('close', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-    client.publish(topic, payload, { qos: 1 });
-  });
-}
 
 describe('hostile clients on the embedded broker', () => {
   let h: Harness;

@@ -3,11 +3,26 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countEvent, publish, SITE, startHarness, subscribe, nextMessage, topicA1, type Harness } from './service-harness.ts';
 
+/**
+ * The start of an hour of history that ended before `now` and lies in one shift of the fixture
+ * plant (UTC shifts at 06:00, 14:00, 22:00; lunch 10:00-10:30), so its stop and timeline do not
+ * depend on the time of day the suite runs.
+ */
+function quietHourBefore(now: number): number {
+  const overlaps = (a: number, b: number, from: number, to: number) => a < to && b > from;
+  for (let t = now - 3600_000; ; t -= 900_000) {
+    const d = new Date(t);
+    const min = d.getUTCHours() * 60 + d.getUTCMinutes();
+    const isQuiet = ![[600, 630]].some(([from, to]) => overlaps(min, min + 60, from!, to!)) && ![360, 840, 1320].some((b) => min < b && min + 60 > b);
+    if (isQuiet) return t;
+  }
+}
+
 describe('HTTP API', () => {
   let h: Harness;
   const auth: Record<string, { authorization: string }> = {};
   const get = (path: string, who: string) => h.http(path, { headers: auth[who] });
-  const t0 = Date.now() - 3600_000;
+  const t0 = quietHourBefore(Date.now());
 
   beforeAll(async () => {
     h = await startHarness({}, { bucketFlushMs: 100 });
@@ -83,7 +98,8 @@ describe('HTTP API', () => {
     const stops = (await (await get(`/api/stops?${q}`, 'opA')).json()) as { lines: { stops: { reasonId: string; durationMs: number }[] }[] };
     expect(stops.lines[0]!.stops).toEqual([expect.objectContaining({ reasonId: 'jam', durationMs: 600_000, loss: 'breakdown' })]);
     const timeline = (await (await get(`/api/timeline?${q}`, 'opA')).json()) as { lines: { segments: { state: string }[] }[] };
-    expect(timeline.lines[0]!.segments.map((s) => s.state)).toEqual(['running', 'stopped', 'running']);
+    // The line is monitored from its first event, 30 s into the window: before it, no data (ADR 0009).
+    expect(timeline.lines[0]!.segments.map((s) => s.state)).toEqual(['no-data', 'running', 'stopped', 'running']);
     const pareto = (await (await get(`/api/pareto?${q}`, 'opA')).json()) as { reasons: { reasonId: string }[] };
     expect(pareto.reasons[0]!.reasonId).toBe('jam');
     const csv = await get(`/api/report.csv?${q}`, 'admin');

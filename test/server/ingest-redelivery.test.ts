@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackSchema } from '../../src/core/events.schema.ts';
+import { connectServiceClient } from '../../src/server/ingest/service-client.ts';
 import { countEvent, nextMessage, publish, SITE, startHarness, subscribe, topicA1, type Harness } from './service-harness.ts';
 
 describe('PUBACK only after the commit', () => {
@@ -29,5 +30,32 @@ describe('PUBACK only after the commit', () => {
     expect(failures).toBe(2);
     const stored = (await storage.listEvents()).events.filter((e) => e.event.id === event.id);
     expect(stored).toHaveLength(1);
+  });
+
+  it('treats a handler that throws at once as a failed commit: no PUBACK, the message comes again', async () => {
+    const admin = await h.login({ kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'admin-svc' });
+    const calls: string[] = [];
+    const client = await connectServiceClient({
+      url: `mqtt://127.0.0.1:${h.service.mqttPort}`,
+      username: 'admin',
+      password: admin.token,
+      clientId: 'admin-svc',
+      filters: [topicA1],
+      handle: (topic) => {
+        calls.push(topic);
+        if (calls.length === 1) throw new Error('handler bug');
+        return Promise.resolve([]);
+      },
+      log: () => {},
+    });
+    try {
+      const { token } = await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-t' });
+      const c = await h.connect('op-a', token, 'tab-t');
+      await publish(c, topicA1, JSON.stringify({ events: [countEvent({ deviceId: 'tab-t' })] }));
+      for (let i = 0; i < 100 && calls.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(calls).toEqual([topicA1, topicA1]);
+    } finally {
+      await client.close();
+    }
   });
 });

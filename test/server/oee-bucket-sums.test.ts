@@ -25,7 +25,7 @@ function threeDays(): FloorEvent[] {
   return out.sort((a, b) => a.ts - b.ts);
 }
 
-const ADDITIVE = ['allTimeMs', 'plannedMs', 'plannedStopMs', 'stopMs', 'runMs', 'idealMs', 'good', 'reject', 'total', 'stopCount', 'minorStopCount'] as const;
+const ADDITIVE = ['allTimeMs', 'plannedMs', 'scheduledMs', 'noDataMs', 'plannedStopMs', 'stopMs', 'runMs', 'idealMs', 'good', 'reject', 'total', 'stopCount', 'minorStopCount'] as const;
 const RATIOS = ['availability', 'performance', 'quality', 'oee', 'utilization', 'teep'] as const;
 
 function expectSameFigures(actual: OeeFigures, expected: OeeFigures): void {
@@ -35,6 +35,8 @@ function expectSameFigures(actual: OeeFigures, expected: OeeFigures): void {
     else expect(actual[k], k).toBeCloseTo(expected[k] as number, 9);
   }
   for (const [loss, ms] of Object.entries(expected.lossMs)) expect(actual.lossMs[loss as keyof OeeFigures['lossMs']], loss).toBeCloseTo(ms, 9);
+  if (expected.coverage === null) expect(actual.coverage).toBeNull();
+  else expect(actual.coverage).toBeCloseTo(expected.coverage, 9);
   expect(actual.isScheduled).toBe(expected.isScheduled);
   expect(actual.isPerformanceOverLimit).toBe(expected.isPerformanceOverLimit);
 }
@@ -56,6 +58,17 @@ describe('figuresFromSums (hourly buckets to window figures)', () => {
     }
     const allRows = hourly.lines.flatMap((l) => l.buckets.map(sumsOf));
     expectSameFigures(figuresFromSums(allRows), window.site.total);
+  });
+
+  it.each(['excluded', 'unplanned-stop'] as const)('keeps no-data time and coverage through hourly sums (no data %s)', (noData) => {
+    // Monitored from each line's first event (07:50 on day one), service down for 5 h on day two.
+    const gapPlant = makePlant({ monitoredFrom: null, noData });
+    const monitoring = { serviceDown: [{ start: MONDAY + 24 * H + 9 * H + 15 * MIN, end: MONDAY + 24 * H + 14 * H + 15 * MIN }] };
+    const hourly = computeOee(gapPlant, events, { from, to, now, by: 'hour' }, monitoring);
+    const window = computeOee(gapPlant, events, { from, to, now, by: 'window' }, monitoring);
+    for (const [i, line] of hourly.lines.entries()) expectSameFigures(figuresFromSums(line.buckets.map(sumsOf)), window.lines[i]!.total);
+    expect(window.lines[0]!.total.noDataMs).toBeGreaterThan(5 * H);
+    expect(window.lines[0]!.total.coverage).toBeLessThan(1);
   });
 
   it('takes reduced speed over the sum, not as a sum of per-hour clipped values', () => {

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { ulid } from 'ulid';
@@ -64,6 +65,17 @@ export async function startHarness(config: ConfigInput = {}, overrides: ServiceO
   };
 }
 
+/** A token signed with the service's own secret, as login would issue it but with any claims (for hostile tests). */
+export async function signToken(dataDir: string, claims: { sub: string; role: string; did: string }, expiresAtMs: number): Promise<string> {
+  const secret = (await readFile(join(dataDir, 'secret'), 'utf8')).trim();
+  return new SignJWT({ role: claims.role, did: claims.did })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuedAt(Math.floor(Date.now() / 1000))
+    .setExpirationTime(Math.floor(expiresAtMs / 1000))
+    .sign(new TextEncoder().encode(secret));
+}
+
 let seq = 0;
 /** A valid operator event for station a1 on line-a (author op-a, device tab-1). */
 export function countEvent(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -71,6 +83,18 @@ export function countEvent(over: Record<string, unknown> = {}): Record<string, u
 }
 
 export const topicA1 = `floorboard/v1/${SITE}/assembly/line-a/station/a1/events`;
+
+/** Resolves true when the broker drops the connection after this publish (how Aedes refuses one). */
+export function publishIsRefused(client: MqttClient, topic: string, payload: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 1500);
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    client.publish(topic, payload, { qos: 1 });
+  });
+}
 
 /** Waits for the next message on a topic that passes `accept` (the client must be subscribed). */
 export function nextMessage<T = unknown>(client: MqttClient, topic: string, timeoutMs = 5000, accept: (value: T) => boolean = () => true): Promise<T> {

@@ -1,6 +1,7 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
 import { deriveStationView } from '../domain/station-view.ts';
 import { currentShift } from '../domain/current-shift.ts';
+import { idealCycleMs, targetGood } from '../../core/station-state/target.ts';
 import { device } from './device.svelte.ts';
 import { clock } from './clock.svelte.ts';
 
@@ -22,10 +23,10 @@ class StationManager {
       defaultProductId: device.line?.products[0]?.productId ?? null,
     }),
   );
-  /** Parts the shift should have made by now at the ideal cycle time. */
+  /** Good parts the shift should have made by now: the one target formula of every screen (`targetGood`). */
   target = $derived.by(() => {
-    const cycle = device.line?.products.find((p) => p.productId === this.view.productId)?.idealCycleTimeSec;
-    return this.shift && cycle ? Math.floor((this.shift.plannedSoFarMin * 60) / cycle) : null;
+    const line = device.line;
+    return this.shift && line ? targetGood(this.shift.plannedSoFarMin * 60_000, line.targetOee, idealCycleMs(line, this.view.productId)) : null;
   });
 
   /** Adds an event once it is committed. */

@@ -9,11 +9,21 @@ export interface BucketSums {
   idealMs: number;
   good: number;
   total: number;
+  /** Time nobody saw and scheduled planned time with it (ADR 0009); absent means fully monitored. */
+  noDataMs?: number;
+  scheduledMs?: number;
+}
+
+/** Monitored coverage of summed figures: monitored / scheduled planned time; null when nothing was scheduled. */
+export function coverageOf(b: { noDataMs?: number; scheduledMs?: number; plannedMs: number }): number | null {
+  const scheduled = b.scheduledMs ?? b.plannedMs;
+  return scheduled > 0 ? (scheduled - (b.noDataMs ?? 0)) / scheduled : null;
 }
 
 /** A, P, Q and OEE of summed figures (DOMAIN.md: roll-ups from sums, zero planned time has no OEE). */
 export function ratiosOf(b: Omit<BucketSums, 'start' | 'end'>): { availability: number | null; performance: number | null; quality: number | null; oee: number | null } {
-  if (b.plannedMs <= 0) return { availability: null, performance: null, quality: null, oee: null };
+  // Nothing seen (no data booked as a stop leaves planned time): a gap, never 0 % (ADR 0009).
+  if (b.plannedMs <= 0 || coverageOf(b) === 0) return { availability: null, performance: null, quality: null, oee: null };
   const availability = b.runMs / b.plannedMs;
   const performance = b.runMs > 0 ? b.idealMs / b.runMs : null;
   const quality = b.total > 0 ? b.good / b.total : null;
@@ -78,7 +88,7 @@ export function toWeeks(days: readonly BucketSums[], tz: string): BucketSums[] {
   for (const d of days) {
     const key = weekStart(d.start, tz);
     const w = weeks.get(key);
-    if (!w) weeks.set(key, { ...d, start: key });
+    if (!w) weeks.set(key, { ...d, start: key, noDataMs: d.noDataMs ?? 0, scheduledMs: d.scheduledMs ?? d.plannedMs });
     else {
       w.end = Math.max(w.end, d.end);
       w.plannedMs += d.plannedMs;
@@ -86,6 +96,8 @@ export function toWeeks(days: readonly BucketSums[], tz: string): BucketSums[] {
       w.idealMs += d.idealMs;
       w.good += d.good;
       w.total += d.total;
+      w.noDataMs = (w.noDataMs ?? 0) + (d.noDataMs ?? 0);
+      w.scheduledMs = (w.scheduledMs ?? 0) + (d.scheduledMs ?? d.plannedMs);
     }
   }
   return [...weeks.values()].sort((a, b) => a.start - b.start);
@@ -109,7 +121,18 @@ export function oeeByLine(lines: readonly { lineId: string; buckets: readonly Bu
 /** One row per line of a comparison over a window: totals summed, ratios from the sums. */
 export function compareLines(lines: readonly { lineId: string; buckets: readonly BucketSums[] }[]) {
   return lines.map((l) => {
-    const sum = l.buckets.reduce((s, b) => ({ plannedMs: s.plannedMs + b.plannedMs, runMs: s.runMs + b.runMs, idealMs: s.idealMs + b.idealMs, good: s.good + b.good, total: s.total + b.total }), { plannedMs: 0, runMs: 0, idealMs: 0, good: 0, total: 0 });
-    return { lineId: l.lineId, ...sum, ...ratiosOf(sum) };
+    const sum = l.buckets.reduce(
+      (s, b) => ({
+        plannedMs: s.plannedMs + b.plannedMs,
+        runMs: s.runMs + b.runMs,
+        idealMs: s.idealMs + b.idealMs,
+        good: s.good + b.good,
+        total: s.total + b.total,
+        noDataMs: s.noDataMs + (b.noDataMs ?? 0),
+        scheduledMs: s.scheduledMs + (b.scheduledMs ?? b.plannedMs),
+      }),
+      { plannedMs: 0, runMs: 0, idealMs: 0, good: 0, total: 0, noDataMs: 0, scheduledMs: 0 },
+    );
+    return { lineId: l.lineId, ...sum, ...ratiosOf(sum), coverage: coverageOf(sum) };
   });
 }

@@ -6,7 +6,7 @@ import type { LossCategory } from '../plant.schema.ts';
  * pattern per state, so the board, the TV, the line view and the print report never disagree and
  * never tell a state by colour alone.
  */
-export const displayStates = ['running', 'small-stop', 'stopped', 'changeover', 'planned', 'not-scheduled', 'unknown'] as const;
+export const displayStates = ['running', 'small-stop', 'stopped', 'changeover', 'planned', 'not-scheduled', 'no-data', 'unknown'] as const;
 export type DisplayState = (typeof displayStates)[number];
 
 export interface StateStyle {
@@ -17,7 +17,7 @@ export interface StateStyle {
   /** A glyph shown beside the name: the second channel besides colour. */
   icon: string;
   /** Fill pattern in bands and bars: the third channel (print in black and white too). */
-  pattern: 'solid' | 'hatch' | 'dots' | 'cross' | 'grid' | 'none';
+  pattern: 'solid' | 'hatch' | 'dots' | 'cross' | 'grid' | 'stripes' | 'none';
 }
 
 export const stateStyles: Record<DisplayState, StateStyle> = {
@@ -27,32 +27,46 @@ export const stateStyles: Record<DisplayState, StateStyle> = {
   changeover: { colour: '#56B4E9', ink: '#000000', icon: '⟳', pattern: 'cross' },
   planned: { colour: '#CC79A7', ink: '#000000', icon: '⏸', pattern: 'grid' },
   'not-scheduled': { colour: '#8C8C8C', ink: '#000000', icon: '–', pattern: 'none' },
+  // Time nobody saw (ADR 0009): pale and striped, so it never reads as running or as a stop.
+  'no-data': { colour: '#F2F2F2', ink: '#000000', icon: '∅', pattern: 'stripes' },
   unknown: { colour: '#4D4D4D', ink: '#FFFFFF', icon: '?', pattern: 'none' },
 };
 
 /** Worst first: the order a manager wants to see lines in when sorting by state. */
 export const stateSeverity: Record<DisplayState, number> = {
   stopped: 0,
-  unknown: 1,
-  'small-stop': 2,
-  changeover: 3,
-  planned: 4,
-  running: 5,
-  'not-scheduled': 6,
+  'no-data': 1,
+  unknown: 2,
+  'small-stop': 3,
+  changeover: 4,
+  planned: 5,
+  running: 6,
+  'not-scheduled': 7,
 };
 
-/** A live line state (from the retained status topic) as a display state. */
-export function displayStateOfLine(state: LineState, isScheduled = true): DisplayState {
+/**
+ * A live line or station state (from a retained status topic) as a display state. `isSmallStop`
+ * shows an open stop still under the small-stop threshold as a small stop. `hasNoData`: nothing of
+ * the window was seen (OEE coverage 0, ADR 0009). States an older service retained (machine
+ * states, `unknown`) still map.
+ */
+export function displayStateOfLine(state: LineState, isScheduled = true, isSmallStop = false, hasNoData = false): DisplayState {
+  if (hasNoData && (state === 'unknown' || state === 'idle' || state === 'running')) return 'no-data';
   if (!isScheduled && (state === 'unknown' || state === 'idle')) return 'not-scheduled';
   switch (state) {
     case 'running':
       return 'running';
     case 'setup':
+    case 'changeover':
       return 'changeover';
+    case 'no-data':
+      return 'no-data';
+    case 'not-scheduled':
+      return 'not-scheduled';
     case 'unknown':
       return 'unknown';
     default:
-      return 'stopped';
+      return isSmallStop ? 'small-stop' : 'stopped';
   }
 }
 

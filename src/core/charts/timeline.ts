@@ -5,7 +5,8 @@ import { displayStateOfLoss, displayStates, stateCode, type DisplayState } from 
 export interface TimelineSegment {
   start: number;
   end: number;
-  state: 'running' | 'stopped';
+  /** 'no-data': time nobody saw (ADR 0009), never drawn as running. */
+  state: 'running' | 'stopped' | 'no-data';
   stopId: string | null;
   reasonId: string | null;
   loss: LossCategory | string | null;
@@ -73,6 +74,10 @@ export function stateBands(segments: readonly TimelineSegment[], planned: readon
 
 function bandState(seg: TimelineSegment | null, planned: readonly PlannedSpan[], t: number): DisplayState {
   const shift = planned.find((p) => p.start <= t && t < p.end);
+  if (seg?.state === 'no-data') {
+    if (planned.length > 0 && !shift) return 'not-scheduled';
+    return shift?.breaks.some(([a, b]) => a <= t && t < b) ? 'planned' : 'no-data';
+  }
   if (seg?.state === 'stopped') return displayStateOfLoss((seg.loss ?? 'breakdown') as LossCategory);
   if (planned.length > 0 && !shift) return 'not-scheduled';
   if (shift?.breaks.some(([a, b]) => a <= t && t < b)) return 'planned';
@@ -86,5 +91,31 @@ export const bandStateName = (code: number): DisplayState => displayStates[code]
 export function stateTotals(b: StateBands): Record<DisplayState, number> {
   const out = Object.fromEntries(displayStates.map((s) => [s, 0])) as Record<DisplayState, number>;
   for (let i = 0; i < b.length; i++) out[bandStateName(b.state[i]!)] += b.end[i]! - b.start[i]!;
+  return out;
+}
+
+/**
+ * Lays no-data spans (sorted, disjoint; lineNoData) over timeline segments: time inside them is
+ * "no data" whatever was recorded there, as the OEE engine books it (ADR 0009).
+ */
+export function overlayNoData(segments: readonly TimelineSegment[], noData: readonly { start: number; end: number }[]): TimelineSegment[] {
+  if (noData.length === 0 || segments.length === 0) return [...segments];
+  const out: TimelineSegment[] = [];
+  const blank = { stopId: null, reasonId: null, loss: null };
+  for (const s of segments) {
+    let cur = s.start;
+    for (const g of noData) {
+      if (g.end <= cur) continue;
+      if (g.start >= s.end) break;
+      if (g.start > cur) out.push({ ...s, start: cur, end: g.start });
+      const end = Math.min(g.end, s.end);
+      const last = out[out.length - 1];
+      const start = Math.max(g.start, cur);
+      if (last && last.state === 'no-data' && last.end === start) last.end = end;
+      else out.push({ start, end, state: 'no-data', ...blank });
+      cur = end;
+    }
+    if (cur < s.end) out.push({ ...s, start: cur });
+  }
   return out;
 }

@@ -7,6 +7,7 @@ import { buildPlan, type Plan } from './plan.ts';
 import { lineRaw } from './line-figures.ts';
 import { buildReport } from './rollup.ts';
 import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts';
+import { noDataSpans, type Monitoring } from './no-data.ts';
 
 /** The query of a live view without `now`, which each report supplies. */
 export type OeeWindow = Omit<OeeQuery, 'now'>;
@@ -49,6 +50,8 @@ export class OeeAccumulator {
   constructor(
     private readonly plant: Plant,
     private readonly window: OeeWindow,
+    /** What the events cannot tell (service downtime, first stored events): see computeOee. */
+    private monitoring?: Monitoring,
   ) {
     const selected = selectLines(plant, { ...window, now: window.from });
     this.plan = buildPlan(plant.calendar, window.from, window.to, window.by);
@@ -86,11 +89,16 @@ export class OeeAccumulator {
     line.last = e;
   }
 
+  /** Replaces what the events cannot tell (a run log read again, say); the next report uses it. */
+  setMonitoring(monitoring: Monitoring | undefined): void {
+    this.monitoring = monitoring;
+  }
+
   /** Figures as known at `now`; recomputes only lines touched by late events or edits. */
   report(now: number): OeeReport {
     const query: OeeQuery = { ...this.window, now };
     for (const line of this.lines) if (line.isDirty) this.rebuild(line);
-    const raws = this.lines.map((l) => lineRaw(l.timeline, this.plan, now, this.losses));
+    const raws = this.lines.map((l) => lineRaw(l.timeline, this.plan, now, this.losses, noDataSpans(l.timeline, now, this.monitoring)));
     return buildReport(
       this.plant.site.id,
       query,

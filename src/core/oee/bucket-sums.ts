@@ -9,7 +9,7 @@ import { buildReport } from './rollup.ts';
 /** The additive part of OeeFigures that a pre-aggregated (hourly) bucket keeps. */
 export type FigureSums = Pick<
   OeeFigures,
-  'allTimeMs' | 'plannedMs' | 'plannedStopMs' | 'stopMs' | 'runMs' | 'idealMs' | 'good' | 'reject' | 'stopCount' | 'minorStopCount' | 'lossMs'
+  'allTimeMs' | 'plannedMs' | 'scheduledMs' | 'noDataMs' | 'plannedStopMs' | 'stopMs' | 'runMs' | 'idealMs' | 'good' | 'reject' | 'stopCount' | 'minorStopCount' | 'lossMs'
 >;
 
 /** The additive part of one figure (a copy: a bucket must not share the figure's loss table). */
@@ -17,6 +17,8 @@ export function sumsOf(f: FigureSums): FigureSums {
   return {
     allTimeMs: f.allTimeMs,
     plannedMs: f.plannedMs,
+    scheduledMs: f.scheduledMs,
+    noDataMs: f.noDataMs,
     plannedStopMs: f.plannedStopMs,
     stopMs: f.stopMs,
     runMs: f.runMs,
@@ -40,6 +42,9 @@ function rawOf(s: FigureSums): RawFigures {
   const speedMs = Math.max(0, s.runMs - s.idealMs - minorMs);
   raw.baseMs = s.plannedMs + s.plannedStopMs;
   raw.plannedStopMs = s.plannedStopMs;
+  raw.noDataMs = s.noDataMs;
+  // No-data time left out of planned time is what scheduled time has beyond it.
+  raw.noDataExcludedMs = s.scheduledMs - s.plannedMs;
   raw.stopMs = s.stopMs;
   raw.minorMs = minorMs;
   raw.idealMs = s.idealMs;

@@ -9,19 +9,21 @@ import { CountFold, countRow } from './count-store.ts';
 import { lineRaw, type LineRaw } from './line-figures.ts';
 import { buildReport } from './rollup.ts';
 import { reasonLosses, selectLines, type SelectedLine } from './query.schema.ts';
+import { noDataSpans, type Monitoring } from './no-data.ts';
 
 /**
  * Computes OEE per line, area and site for a window, bucketed by hour, shift, local day or the
  * whole window. Pure: the same plant, events (in any order, with copies) and query give the same
- * report. Rules: docs/adr/0002-oee-rules.md.
+ * report. Rules: docs/adr/0002-oee-rules.md. `monitoring` tells what the events cannot: when the
+ * service was down and each line's first stored event (docs/adr/0009-no-data.md).
  *
  * @example
  * const report = computeOee(plant, events, { from, to, now: Date.now(), by: 'shift' });
  * report.site.total.oee; // 0..1, or null when nothing was scheduled
  * @throws FloorboardError 'invalid-arguments' for a bad query or an unknown line id.
  */
-export function computeOee(plant: Plant, events: readonly FloorEvent[], query: OeeQuery): OeeReport {
-  const { lines, plan, raws } = computeRaws(plant, events, query);
+export function computeOee(plant: Plant, events: readonly FloorEvent[], query: OeeQuery, monitoring?: Monitoring): OeeReport {
+  const { lines, plan, raws } = computeRaws(plant, events, query, monitoring);
   return buildReport(plant.site.id, query, plan, lines, raws);
 }
 
@@ -29,12 +31,20 @@ export function computeOee(plant: Plant, events: readonly FloorEvent[], query: O
  * The summable figures behind `computeOee`, before any ratio is derived: what pre-aggregated
  * buckets store (bucket-sums.ts), so a report summed from them goes through the same finalize.
  */
-export function computeRaws(plant: Plant, events: readonly FloorEvent[], query: OeeQuery): { lines: SelectedLine[]; plan: Plan; raws: LineRaw[] } {
+export function computeRaws(
+  plant: Plant,
+  events: readonly FloorEvent[],
+  query: OeeQuery,
+  monitoring?: Monitoring,
+): { lines: SelectedLine[]; plan: Plan; raws: LineRaw[] } {
   const lines = selectLines(plant, query);
   const plan = buildPlan(plant.calendar, query.from, query.to, query.by);
   const timelines = buildTimelines(lines, plan, query.now, events);
   const losses = reasonLosses(plant);
-  const raws = lines.map((l) => lineRaw(timelines.get(l.line.id) as LineTimeline, plan, query.now, losses));
+  const raws = lines.map((l) => {
+    const tl = timelines.get(l.line.id) as LineTimeline;
+    return lineRaw(tl, plan, query.now, losses, noDataSpans(tl, query.now, monitoring));
+  });
   return { lines, plan, raws };
 }
 

@@ -6,8 +6,12 @@ const TOP_REASONS = 5;
 /** Summable times and counts for one scope and bucket; ratios are only ever derived from these. */
 export interface RawFigures {
   allTimeMs: number;
-  /** Shift time minus breaks. */
+  /** Shift time minus breaks, minus no-data time left out of planned time. */
   baseMs: number;
+  /** No-data time inside shift time minus breaks (docs/adr/0009-no-data.md), however it is booked. */
+  noDataMs: number;
+  /** The part of `noDataMs` left out of planned time (the line's `noData: 'excluded'`). */
+  noDataExcludedMs: number;
   plannedStopMs: number;
   stopMs: number;
   minorMs: number;
@@ -39,6 +43,8 @@ export function emptyRaw(allTimeMs = 0): RawFigures {
   const raw: RawFigures = {
     allTimeMs: AS_DOUBLE,
     baseMs: AS_DOUBLE,
+    noDataMs: AS_DOUBLE,
+    noDataExcludedMs: AS_DOUBLE,
     plannedStopMs: AS_DOUBLE,
     stopMs: AS_DOUBLE,
     minorMs: AS_DOUBLE,
@@ -55,6 +61,8 @@ export function emptyRaw(allTimeMs = 0): RawFigures {
   };
   raw.allTimeMs = allTimeMs;
   raw.baseMs = 0;
+  raw.noDataMs = 0;
+  raw.noDataExcludedMs = 0;
   raw.plannedStopMs = 0;
   raw.stopMs = 0;
   raw.minorMs = 0;
@@ -86,6 +94,8 @@ export function addReason(raw: RawFigures, key: string, reasonId: string | null,
 export function addRaw(dst: RawFigures, src: RawFigures): void {
   dst.allTimeMs += src.allTimeMs;
   dst.baseMs += src.baseMs;
+  dst.noDataMs += src.noDataMs;
+  dst.noDataExcludedMs += src.noDataExcludedMs;
   dst.plannedStopMs += src.plannedStopMs;
   dst.stopMs += src.stopMs;
   dst.minorMs += src.minorMs;
@@ -155,6 +165,9 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
   const runMs = plannedMs - raw.stopMs;
   const total = raw.good + raw.reject;
   const isScheduled = plannedMs > 0;
+  // Planned time as scheduled, no-data time included however it is booked: coverage is the part seen.
+  const scheduledMs = plannedMs + raw.noDataExcludedMs;
+  const coverage = scheduledMs > 0 ? (scheduledMs - raw.noDataMs) / scheduledMs : null;
   const sl = raw.stopLossMs;
   const lossMs: Record<BigLoss, number> = {
     breakdown: sl.breakdown,
@@ -194,6 +207,9 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
       end,
       allTimeMs: raw.allTimeMs,
       plannedMs,
+      scheduledMs,
+      noDataMs: raw.noDataMs,
+      coverage,
       plannedStopMs: raw.plannedStopMs,
       stopMs: raw.stopMs,
       runMs,
@@ -220,6 +236,9 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
   return {
     allTimeMs: raw.allTimeMs,
     plannedMs,
+    scheduledMs,
+    noDataMs: raw.noDataMs,
+    coverage,
     plannedStopMs: raw.plannedStopMs,
     stopMs: raw.stopMs,
     runMs,

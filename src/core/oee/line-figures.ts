@@ -13,21 +13,22 @@ export interface LineRaw {
 /** Elapsed calendar time of [start, end) inside the window and before `now`. */
 const elapsed = (start: number, end: number, from: number, limit: number) => Math.max(0, Math.min(end, limit) - Math.max(start, from));
 
-/** Planned, stop and count figures of one line for every bucket of the plan, as known at `now`. */
-export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineRaw {
+/**
+ * Planned, stop and count figures of one line for every bucket of the plan, as known at `now`.
+ * `noData`: the line's no-data spans (noDataSpans), flat, sorted and disjoint: that time is never
+ * run time, and the stops recorded in it are not counted (docs/adr/0009-no-data.md).
+ */
+export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, noData: readonly number[] = []): LineRaw {
   const limit = Math.min(plan.to, now);
   const buckets = plan.buckets.map((b) => emptyRaw(elapsed(b.start, b.end, plan.from, limit)));
   const total = emptyRaw(Math.max(0, limit - plan.from));
   const seg = stopSegments(tl, now, reasonLoss, tl.line.smallStopThresholdSec * 1000);
   const counted = new Uint8Array(seg.key.length);
+  const isExcluded = tl.line.noData === 'excluded';
 
-  // Planned pieces and stop segments are both sorted and disjoint: one merge pass.
+  /** Books the monitored planned time [ps, pe): planned pieces and stop segments are both sorted and disjoint, one merge pass. */
   let s = 0;
-  for (let p = 0; p < plan.pieceStart.length; p++) {
-    const ps = plan.pieceStart[p] as number;
-    if (ps >= limit) break;
-    const pe = Math.min(plan.pieceEnd[p] as number, limit);
-    const bucket = buckets[plan.pieceBucket[p] as number] as RawFigures;
+  const monitored = (bucket: RawFigures, ps: number, pe: number) => {
     bucket.baseMs += pe - ps;
     total.baseMs += pe - ps;
     while (s < seg.start.length && (seg.end[s] as number) <= ps) s++;
@@ -43,10 +44,44 @@ export function lineRaw(tl: LineTimeline, plan: Plan, now: number, reasonLoss: R
       bookStop(bucket, loss, key, reasonId, d, isFirst);
       bookStop(total, loss, key, reasonId, d, isFirst);
     }
+  };
+
+  let g = 0;
+  for (let p = 0; p < plan.pieceStart.length; p++) {
+    const ps = plan.pieceStart[p] as number;
+    if (ps >= limit) break;
+    const pe = Math.min(plan.pieceEnd[p] as number, limit);
+    const bucket = buckets[plan.pieceBucket[p] as number] as RawFigures;
+    // Cut the piece by the no-data spans it crosses (usually none, or the one before monitoring).
+    while (g < noData.length && (noData[g + 1] as number) <= ps) g += 2;
+    let cur = ps;
+    for (let k = g; cur < pe; k += 2) {
+      const gs = k < noData.length ? Math.max(cur, noData[k] as number) : pe;
+      if (gs >= pe) {
+        monitored(bucket, cur, pe);
+        break;
+      }
+      if (gs > cur) monitored(bucket, cur, gs);
+      cur = Math.min(pe, noData[k + 1] as number);
+      bookNoData(bucket, cur - gs, isExcluded);
+      bookNoData(total, cur - gs, isExcluded);
+    }
   }
 
   tl.counts.sumInto(plan, now, buckets, total);
   return { buckets, total };
+}
+
+/** No-data time: left out of planned time, or an unplanned stop booked to breakdown (no stop count, no reason). */
+function bookNoData(raw: RawFigures, d: number, isExcluded: boolean): void {
+  raw.noDataMs += d;
+  if (isExcluded) {
+    raw.noDataExcludedMs += d;
+    return;
+  }
+  raw.baseMs += d;
+  raw.stopMs += d;
+  raw.stopLossMs.breakdown += d;
 }
 
 function bookStop(raw: RawFigures, loss: LossCategory, key: string, reasonId: string | null, d: number, isFirst: boolean): void {

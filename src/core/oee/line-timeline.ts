@@ -52,6 +52,16 @@ export class LineTimeline {
   private openChangeover = -1;
   private lastChangeoverEnd = -Infinity;
   private readonly startupWindowMs: number;
+  /** Time of the first event pushed (events come in order, so the earliest): monitoring starts here. */
+  firstTs = Infinity;
+  /** The station whose signals show the line has a gateway (docs/adr/0009-no-data.md). */
+  private readonly machineStationId: string;
+  private readonly heartbeatTimeoutMs: number;
+  /** Machine-station signals: the first and the last heard, and the silences longer than the timeout between them. */
+  firstSignal = Infinity;
+  lastSignal = -Infinity;
+  readonly silenceStart: number[] = [];
+  readonly silenceEnd: number[] = [];
 
   constructor(
     readonly line: Line,
@@ -61,6 +71,13 @@ export class LineTimeline {
     for (const p of line.products) this.ict.set(p.productId, p.idealCycleTimeSec * 1000);
     this.product = line.products[0]?.productId ?? '';
     this.startupWindowMs = (line.startupRejectWindowSec ?? DEFAULT_STARTUP_REJECT_WINDOW_SEC) * 1000;
+    this.machineStationId = line.machineStationId ?? line.stations[0]?.id ?? '';
+    this.heartbeatTimeoutMs = line.heartbeatTimeoutSec * 1000;
+  }
+
+  /** Heartbeat timeout of the line's gateway, ms. */
+  get silenceTimeoutMs(): number {
+    return this.heartbeatTimeoutMs;
   }
 
   /** Applies one effective event; events must come in sort order. */
@@ -75,21 +92,28 @@ export class LineTimeline {
   /** `push` for a count, for callers that already know its type. */
   pushCount(e: CountEvent): void {
     countRow[0] = e.ts; // see countRow: no double crosses a call
+    if (this.firstTs === Infinity) this.firstTs = e.ts;
     this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
   }
 
   /** `pushCount` for a caller that has already put the count's time into countRow[0]. */
   pushCountAt(e: CountEvent): void {
+    if (this.firstTs === Infinity) this.firstTs = countRow[0] as number;
     this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
   }
 
   private pushOther(e: EffectiveEvent): void {
+    if (this.firstTs === Infinity) this.firstTs = e.ts;
     switch (e.type) {
       case 'count':
         countRow[0] = e.ts;
         this.addCount(e.productId, e.good, e.reject, e.good + e.reject);
         return;
+      case 'machine.heartbeat':
+        this.signal(e.ts, e.stationId);
+        return;
       case 'machine.counter':
+        this.signal(e.ts, e.stationId);
         this.counter(e.ts, e.stationId, e.total, e.rejectTotal, e.productId);
         return;
       case 'stop.start':
@@ -109,6 +133,7 @@ export class LineTimeline {
         this.splits.push({ ts: e.ts, stopId: e.stopId, at: e.at, newStopId: e.newStopId, reasonId: e.reasonId ?? null });
         return;
       case 'machine.state':
+        this.signal(e.ts, e.stationId);
         this.machineState(e.id, e.ts, e.stationId, e.state);
         return;
       case 'changeover.start':
@@ -128,6 +153,17 @@ export class LineTimeline {
       case 'note':
         return;
     }
+  }
+
+  /** A gateway signal: a silence longer than the heartbeat timeout since the last one is recorded. */
+  private signal(ts: number, stationId: string): void {
+    if (stationId !== this.machineStationId) return;
+    if (this.firstSignal === Infinity) this.firstSignal = ts;
+    else if (ts - this.lastSignal > this.heartbeatTimeoutMs) {
+      this.silenceStart.push(this.lastSignal);
+      this.silenceEnd.push(ts);
+    }
+    this.lastSignal = ts;
   }
 
   /** Adds a count at countRow[0]. */

@@ -29,7 +29,14 @@ export interface ReasonLoss {
 /** Every figure for one scope (line, area or site) and one bucket. Ratios are 0..1 (performance may exceed 1). */
 export interface OeeFigures {
   allTimeMs: number;
+  /** Planned time: shift time minus breaks and planned stops, and minus no-data time the line leaves out. */
   plannedMs: number;
+  /** Planned time as scheduled: `plannedMs` plus the no-data time left out of it. */
+  scheduledMs: number;
+  /** Time nobody saw, inside shift time minus breaks (docs/adr/0009-no-data.md). Never run time. */
+  noDataMs: number;
+  /** Monitored coverage, 0..1: monitored planned time / scheduled planned time; null when nothing was scheduled. */
+  coverage: number | null;
   plannedStopMs: number;
   /** Unplanned stop time inside planned time, excluding minor stops. */
   stopMs: number;

@@ -1,6 +1,7 @@
 import type { FloorEvent } from '../events.schema.ts';
 import type { Line } from '../plant.schema.ts';
 import { compareEvents } from '../oee/normalize.ts';
+import { machineStationOf } from '../plant-index.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const MIN = 60_000;
@@ -19,7 +20,7 @@ export function prng(seed: number): () => number {
 }
 
 /** A ULID-shaped id: 10 chars of time, 16 of counter. Built in one piece so it is a flat string, as parsed JSON would be. */
-function ulidOf(ts: number, counter: number): string {
+export function ulidOf(ts: number, counter: number): string {
   const codes = new Array<number>(26);
   let x = ts;
   for (let i = 9; i >= 0; i--, x = Math.floor(x / 32)) codes[i] = CROCKFORD.charCodeAt(x % 32);
@@ -47,7 +48,7 @@ export interface LineHistoryOptions {
  */
 export function* lineHistory(o: LineHistoryOptions): Generator<FloorEvent[]> {
   const rnd = prng(o.seed * 7919 + o.lineNo);
-  const stationId = o.line.stations[0]?.id ?? 's';
+  const stationId = machineStationOf(o.line).id;
   const tab = `tab-${o.line.id}`;
   const gw = `gw-${o.line.id}`;
   const seq = new Map<string, number>([

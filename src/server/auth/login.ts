@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { principalOf } from '../../core/access.ts';
+import { principalOf, type Principal } from '../../core/access.ts';
 import { FloorboardError, topicIdSchema, type User } from '../../core/index.ts';
 import type { LoginGuard } from './login-guard.ts';
 import { isReservedClientId } from '../broker/broker-auth.ts';
@@ -44,6 +44,8 @@ export interface LoginDeps {
   addressGuard?: LoginGuard;
   now: () => number;
   mqttPath: string;
+  /** Binds the device id to its first user and refuses others on it (`device-claims.ts`). */
+  claimDevice?: (deviceId: string, user: Principal) => Promise<void>;
 }
 
 /**
@@ -80,8 +82,9 @@ export function createLogin(deps: LoginDeps) {
     }
     deps.guard.recordSuccess(key);
     if (address) deps.addressGuard?.forgive(address);
-    const issued = await deps.tokens.issue(user, request.deviceId);
     const p = principalOf(user);
+    await deps.claimDevice?.(request.deviceId, p);
+    const issued = await deps.tokens.issue(user, request.deviceId);
     return {
       ...issued,
       user: {

@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
-import { canPublish, canSubscribe, type Principal } from '../../core/access.ts';
-import { parseTopic, type RejectCode } from '../../core/index.ts';
-import { checkPublisherDevice } from '../ingest/event-checks.ts';
+import { canPublish, canRead, canSubscribe, type Principal } from '../../core/access.ts';
+import { parseTopic, type RejectCode, type User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
+import type { DeviceClaims } from '../auth/device-claims.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { checkPublisher } from './publisher-checks.ts';
 
 /** User name of the service's own MQTT client; not a valid plant user id (ids start with a letter or digit). */
 export const SERVICE_USERNAME = '_service';
@@ -30,6 +31,7 @@ interface Session {
 
 const BAD_CREDENTIALS = 4;
 const NOT_AUTHORIZED = 5;
+const SERVER_UNAVAILABLE = 3;
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -46,10 +48,14 @@ export interface BrokerAuthOptions {
   tokens: TokenService;
   servicePassword: string;
   now: () => number;
+  /** Plant users by id: whom an entry names as its author. */
+  findUser: (id: string) => User | undefined;
+  /** Who owns each device id: only its owner (and those it shares with) may connect with it. */
+  claims: Pick<DeviceClaims, 'check'>;
   /** Told about every refusal, for the log. */
   onDenied?: (what: string, clientId: string | undefined, detail: string) => void;
-  /** An ingest publish refused because its events name another device: to dead-letter it. */
-  onForeignDevice?: (refusal: { clientId: string; topic: string; payload: Buffer; code: RejectCode; message: string }) => void;
+  /** An ingest publish refused for what its events say (another device, another author, a correction on events): to dead-letter it. */
+  onRefusedPayload?: (refusal: { clientId: string; topic: string; payload: Buffer; code: RejectCode; message: string }) => void;
 }
 
 /**
@@ -116,20 +122,31 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
             denied('connect', client, `client id must be the device id "${deviceId}"`);
             return done(authError('client id must be the device id of the login', NOT_AUTHORIZED), false);
           }
-          // Same user (a reconnect, a half-open socket): the new connection takes over, as MQTT says.
-          // Another user: refused while the holder is connected, or it would be kicked off and its
-          // acknowledgements read by someone else. A shared tablet's next operator waits for the
-          // old socket to close (keepalive), which the tablet's reconnect with backoff rides out.
-          const holder = holders.get(client.id);
-          if (holder && holder.client !== client && !holder.client.closed && holder.userId !== principal.id) {
-            denied('connect', client, `client id "${client.id}" is in use by another user`);
-            return done(authError('client id is in use by another user', NOT_AUTHORIZED), false);
-          }
-          const session = { principal, expiresAt };
-          holders.set(client.id, { client, userId: principal.id });
-          sessions.set(client, session);
-          armExpiry(client, session);
-          done(null, true);
+          return options.claims.check(client.id, principal).then(({ ownerId, refusal: why }) => {
+            // A token issued before the device was claimed (or for a device shared no more) is not enough.
+            if (why) {
+              denied('connect', client, why);
+              return done(authError(why, NOT_AUTHORIZED), false);
+            }
+            // Same user (a reconnect, a half-open socket) or the device's owner: the new connection
+            // takes over, as MQTT says, so nobody can lock a device out by holding its client id.
+            // Another user: refused while the holder is connected, or it would be kicked off and its
+            // acknowledgements read by someone else. A shared tablet's next operator waits for the
+            // old socket to close (keepalive), which the tablet's reconnect with backoff rides out.
+            const holder = holders.get(client.id);
+            if (holder && holder.client !== client && !holder.client.closed && holder.userId !== principal.id && ownerId !== principal.id) {
+              denied('connect', client, `client id "${client.id}" is in use by another user`);
+              return done(authError('client id is in use by another user', NOT_AUTHORIZED), false);
+            }
+            const session = { principal, expiresAt };
+            holders.set(client.id, { client, userId: principal.id });
+            sessions.set(client, session);
+            armExpiry(client, session);
+            done(null, true);
+          }).catch((error: unknown) => {
+            denied('connect', client, `device claim not readable: ${(error as Error).message}`);
+            done(authError('server unavailable', SERVER_UNAVAILABLE), false);
+          });
         },
         (error: unknown) => {
           denied('connect', client, (error as Error).message);
@@ -157,13 +174,14 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
         return callback(new Error(`not allowed to publish on ${packet.topic}`));
       }
       // The events' deviceId picks the sequence and ack topic they count against: it must be the
-      // publisher's own (the client id, bound to the token's device at CONNECT). Refused before the
-      // service sees it, so nothing is stored; the refusal is dead-lettered with its reason.
+      // publisher's own (the client id, bound to the token's device at CONNECT); their author is
+      // the signed-in user; a correction never comes on a station's events topic. Refused before
+      // the service sees it, so nothing is stored; the refusal is dead-lettered with its reason.
       if (session.principal.role !== 'service' && (topic?.kind === 'events' || topic?.kind === 'signals' || topic?.kind === 'corrections')) {
-        const refusal = checkPublisherDevice(packet.payload as Buffer, client.id);
+        const refusal = checkPublisher(packet.payload as Buffer, client.id, session.principal, topic, options.findUser, options.index());
         if (refusal) {
           denied('publish', client, `${packet.topic}: ${refusal.message}`);
-          options.onForeignDevice?.({ clientId: client.id, topic: packet.topic, payload: Buffer.from(packet.payload), ...refusal });
+          options.onRefusedPayload?.({ clientId: client.id, topic: packet.topic, payload: Buffer.from(packet.payload), ...refusal });
           return callback(new Error(refusal.message));
         }
       }
@@ -176,10 +194,18 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
       // A null subscription makes Aedes answer SUBACK 0x80 (failure) and keep the connection open.
       callback(null, null);
     },
-    /** Delivers nothing to a session whose token has expired (the connection is closed meanwhile). */
+    /**
+     * Delivers only what the reader may read, live or queued: a persistent session's subscriptions
+     * and queue outlive the connection that made them, and the next one may be another user's.
+     * Delivers nothing to a session whose token has expired (the connection is closed meanwhile).
+     */
     authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
       const session = sessions.get(client);
-      if (!isExpired(session)) return packet;
+      if (session && !isExpired(session)) {
+        if (canRead(session.principal, parseTopic(packet.topic), options.index(), client.id)) return packet;
+        denied('deliver', client, `${packet.topic}: not readable by ${session.principal.role} ${session.principal.id}`);
+        return null;
+      }
       if (session) {
         denied('deliver', client, `${packet.topic}: token expired: connection closed`);
         sessions.delete(client);

@@ -6,6 +6,7 @@ import type { RawFigures } from '../../core/oee/figures.ts';
 import { buildPlan } from '../../core/oee/plan.ts';
 import { LOOKBACK_MS } from '../live/hourly-buckets.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { Monitoring } from '../../core/oee/no-data.ts';
 
 const HOUR_MS = 3600_000;
 /** Shorter windows are computed from raw events: a couple of days of them is cheap. */
@@ -17,6 +18,8 @@ export interface BucketHistoryDeps {
   storage: Storage;
   /** Start of the earliest hour the bucket writer has yet to (re)write; none when there is no writer. */
   bucketsStaleFrom?: () => number;
+  /** What the engine cannot see in the events (ADR 0009), for the raw head and tail. */
+  monitoringNow?: Monitoring;
 }
 
 type Hour = { start: number; raw: RawFigures };
@@ -45,10 +48,10 @@ export async function eventsBetween(storage: Storage, lineIds: readonly string[]
  * in its first hour since `countFrom`. Events until a day after `to` are read, as for every OEE
  * query: a stop's end or reason recorded later is known (history-scope.ts).
  */
-async function rawHours(storage: Storage, plant: Plant, query: OeeQuery, countFrom: number, to: number, eventsFrom: number): Promise<Map<string, Hour[]>> {
+async function rawHours(deps: BucketHistoryDeps, plant: Plant, query: OeeQuery, countFrom: number, to: number, eventsFrom: number): Promise<Map<string, Hour[]>> {
   const lineIds = query.lineIds ?? [];
-  const events = await eventsBetween(storage, lineIds, eventsFrom, to + LOOKBACK_MS);
-  const { lines, plan, raws } = computeRaws(plant, events, { from: countFrom, to, now: query.now, by: 'hour', lineIds });
+  const events = await eventsBetween(deps.storage, lineIds, eventsFrom, to + LOOKBACK_MS);
+  const { lines, plan, raws } = computeRaws(plant, events, { from: countFrom, to, now: query.now, by: 'hour', lineIds }, deps.monitoringNow);
   const out = new Map<string, Hour[]>();
   lines.forEach((l, i) => {
     const hours: Hour[] = [];
@@ -90,8 +93,8 @@ export async function oeeFromBuckets(deps: BucketHistoryDeps, plant: Plant, quer
   if ([...stored.values()].some((h) => h.length !== expected)) return null;
 
   // The head as the raw path sees it; the tail as the bucket writer would write it (hourly-buckets.ts).
-  const head = await rawHours(deps.storage, plant, query, query.from, headEnd, query.from - LOOKBACK_MS);
-  const tail = await rawHours(deps.storage, plant, query, tailStart - LOOKBACK_MS, query.to, tailStart - LOOKBACK_MS);
+  const head = await rawHours(deps, plant, query, query.from, headEnd, query.from - LOOKBACK_MS);
+  const tail = await rawHours(deps, plant, query, tailStart - LOOKBACK_MS, query.to, tailStart - LOOKBACK_MS);
   const hours = new Map<string, Hour[]>();
   for (const id of query.lineIds) {
     hours.set(id, [...(head.get(id) ?? []), ...(stored.get(id) ?? []), ...(tail.get(id) ?? []).filter((h) => h.start >= tailStart)]);

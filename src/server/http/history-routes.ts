@@ -46,11 +46,12 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   const report = async (c: Context<ApiEnv>, by?: OeeQuery['by']): Promise<OeeReport> => {
     const { query, index } = scope(c);
     const q = { ...query, by: by ?? query.by, lineIds: query.lineIds ?? [] };
-    const fromBuckets = await oeeFromBuckets(deps, index.plant, q);
+    const monitoring = await deps.monitoring?.(q.lineIds);
+    const fromBuckets = await oeeFromBuckets({ ...deps, ...(monitoring ? { monitoringNow: monitoring } : {}) }, index.plant, q);
     c.header('X-Oee-Source', fromBuckets ? 'buckets' : 'events');
     if (fromBuckets) return fromBuckets;
     const { events } = await loadEvents(deps, c, true);
-    return computeOee(index.plant, events, q);
+    return computeOee(index.plant, events, q, monitoring);
   };
 
   app.get('/oee', async (c) => c.json(await report(c)));

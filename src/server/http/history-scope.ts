@@ -1,3 +1,4 @@
+import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { visibleLines } from '../../core/access.ts';
@@ -43,7 +44,12 @@ export const refuseGateways: MiddlewareHandler<ApiEnv> = async (c, next) => {
   await next();
 };
 
-export type HistoryDeps = ApiDeps & { storage: Storage; bucketsStaleFrom?: () => number };
+export type HistoryDeps = ApiDeps & {
+  storage: Storage;
+  bucketsStaleFrom?: () => number;
+  /** What the engine cannot see in the events: service downtime, first stored events (run-log.ts, ADR 0009). */
+  monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
+};
 
 /** Validates the query and the caller's scope; no storage read. */
 export function scopeOf(deps: HistoryDeps, c: Context<ApiEnv>) {

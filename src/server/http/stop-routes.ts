@@ -1,9 +1,12 @@
+import { overlayNoData, type TimelineSegment } from '../../core/charts/timeline.ts';
+import { lineNoData } from '../../core/oee/no-data.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { OeeQuery } from '../../core/index.ts';
 import { auditTrail } from '../../core/oee-stops/audit-trail.ts';
 import { stopsByLine, type StopDetail } from '../../core/oee-stops/stop-detail.ts';
 import { reasonLosses } from '../../core/oee/query.schema.ts';
+import { isAwaitingReason, isSmallStop } from '../../core/station-state/awaiting.ts';
 import type { FloorEvent } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ApiEnv } from './app-context.ts';
@@ -14,8 +17,6 @@ const stopsQuerySchema = z.object({
   needsReason: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional(),
 });
 
-/** A stop waits for a reason when nobody gave one it can be booked to; small stops never wait. */
-const isAwaitingReason = (s: { reasonId: string | null; loss: string }) => s.reasonId === null && s.loss !== 'minor-stop';
 
 function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
   const lines = (query.lineIds ?? []).map((id) => index.lines.get(id)!.line);
@@ -33,6 +34,8 @@ function view(s: StopDetail, from: number, end: number) {
     durationMs: stop - start,
     reasonId: s.reasonId,
     loss: s.loss,
+    /** Under the small-stop threshold: listed (also with needsReason=1) and flagged, never hidden. */
+    isSmallStop: isSmallStop(s),
     isOpen: s.isOpen,
     stationId: s.stationId,
     source: s.source,
@@ -42,7 +45,8 @@ function view(s: StopDetail, from: number, end: number) {
 }
 
 /**
- * GET /api/stops (with `needsReason=1`: only stops still waiting for a reason), /api/timeline and
+ * GET /api/stops (with `needsReason=1`: only stops awaiting a reason by the one rule, `isAwaitingReason`:
+ * small stops included and flagged), /api/timeline and
  * /api/audit. Mounted behind the history router's auth and scope checks.
  */
 export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
@@ -63,10 +67,11 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
 
   app.get('/timeline', async (c) => {
     const { query, events, index } = await loadEvents(deps, c);
+    const monitoring = await deps.monitoring?.(query.lineIds ?? []);
     const end = Math.min(query.to, query.now);
     const lines = linesOf(query, events, index).map(({ lineId, stops, segments }) => {
       // Disjoint stop segments; the gaps between them are run time.
-      const out: { start: number; end: number; state: 'running' | 'stopped'; stopId: string | null; reasonId: string | null; loss: string | null }[] = [];
+      const out: TimelineSegment[] = [];
       let cursor = query.from;
       for (const seg of segments) {
         const start = Math.max(seg.start, query.from);
@@ -78,7 +83,9 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
         cursor = stop;
       }
       if (end > cursor) out.push({ start: cursor, end, state: 'running', stopId: null, reasonId: null, loss: null });
-      return { lineId, segments: out };
+      // Events are read up to `to`: at `end` a silence still going on is as long as it is known to be.
+      const line = index.lines.get(lineId)?.line;
+      return { lineId, segments: line ? overlayNoData(out, lineNoData(line, events, end, monitoring)) : out };
     });
     return c.json({ from: query.from, to: query.to, lines });
   });

@@ -74,6 +74,8 @@ export function checkEvent(
     return { code: 'topic-mismatch', message: `event is for station "${event.stationId}" but was published on station "${topic.station}"` };
   if ((topic.kind === 'signals') !== isMachine(event.type))
     return { code: 'topic-mismatch', message: `"${event.type}" does not belong on a ${topic.kind} topic` };
+  if (topic.kind === 'events' && event.type === 'correction')
+    return { code: 'not-allowed', message: 'a correction is not allowed on a station\'s events topic: only a lead or an admin corrects, on the line\'s corrections topic' };
   if (topic.kind === 'corrections' && event.type !== 'correction' && event.type !== 'void')
     return { code: 'topic-mismatch', message: `only "correction" and "void" belong on a corrections topic, not "${event.type}"` };
 
@@ -92,28 +94,5 @@ export function checkEvent(
   if (isAllowed === undefined) allowed.set(author.id, (isAllowed = canPublish(principalOf(author), topic, index)));
   if (!isAllowed)
     return { code: 'not-allowed', message: `${author.role} "${author.id}" may not write ${topic.kind} for station "${event.stationId}"` };
-  return null;
-}
-
-/**
- * An ingest payload (`{ "events": [...] }`, as received) naming a device other than the MQTT client
- * that published it: a tablet may only write its own device's events, sequence and acks. Used by
- * the embedded broker, the one place that knows the publisher (an external broker's subscriber does
- * not: docs/topics.md). A payload that is not JSON or not a batch passes: ingest refuses it itself.
- */
-export function checkPublisherDevice(payload: Buffer, clientId: string): Refusal | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return null;
-  }
-  const events = (json as { events?: unknown } | null)?.events;
-  if (!Array.isArray(events)) return null;
-  for (const e of events) {
-    const foreign = (e as { deviceId?: unknown } | null)?.deviceId;
-    if (typeof foreign === 'string' && foreign !== clientId)
-      return { code: 'not-allowed', message: `event deviceId "${foreign}" is not the publishing client "${clientId}": a device may only publish its own events` };
-  }
   return null;
 }

@@ -1,8 +1,11 @@
 import { topics, type Ack, type FloorEvent, type RejectCode, type User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ServiceMetrics } from '../metrics.ts';
-import type { InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
+import { FloorboardError } from '../../core/errors.ts';
+import type { DeadLetterInput, InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
+import { checkAmendments } from './amendment-rights.ts';
 import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
+import { findConflicts } from './conflicts.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { parseMessage, type IngestTopic, type ParsedMessage, type RejectedEntry } from './parse-message.ts';
 
@@ -41,6 +44,8 @@ interface Pending {
   kind: IngestTopic['kind'];
   accepted: { index: number; event: FloorEvent }[];
   records: StoredEventInput[];
+  /** Each record's index in its message (for a refusal found after the insert). */
+  indexes: number[];
   rejected: RejectedEntry[];
   /** Device of the batch's first valid event (acks of entries too broken to name one). */
   fallback: string | undefined;
@@ -70,8 +75,26 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
   /** What was last written per device, so a busy device costs one device write a second, not one per message. */
   const written = new Map<string, { at: number; offsetMs: number; isFlagged: boolean }>();
 
+  /**
+   * Stores, counts and announces one dead letter. Everything a client sent is cut to the table's
+   * limits first, so no payload can make the letter itself fail (and the message with it).
+   */
   async function deadLetter(topic: string, code: RejectCode, message: string, payload: string, receivedAt: number, deviceId?: string): Promise<Outgoing> {
-    await storage.insertDeadLetter({ receivedAt, topic, code, message, payload, ...(deviceId ? { deviceId } : {}) });
+    const letter = { receivedAt, topic: clip(topic, MAX_TOPIC_CHARS), code, message: clip(message, MAX_REASON_CHARS), payload, ...(deviceId ? { deviceId } : {}) };
+    try {
+      await storage.insertDeadLetter(letter);
+    } catch (error) {
+      // Storage refused the letter's content (not its own failure): store what surely fits.
+      if (!(error instanceof FloorboardError) || error.code !== 'invalid-arguments') throw error;
+      const fallback = { receivedAt, topic: letter.topic, code: 'bad-shape' as const, message: `${letter.code}: could not be stored as received`, payload: clip(payload, FALLBACK_PAYLOAD_CHARS) };
+      await storage.insertDeadLetter(fallback);
+      return deadLetterNotice(fallback);
+    }
+    return deadLetterNotice(letter);
+  }
+
+  function deadLetterNotice(letter: Omit<DeadLetterInput, 'payload'>): Outgoing {
+    const { receivedAt, topic, code, message, deviceId } = letter;
     metrics.deadLetters.inc({ code });
     metrics.rejected.inc({ code });
     const site = deps.index().site;
@@ -91,24 +114,11 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
         if (parsed.deviceId) results[m]!.push(ackMessage(index.site, parsed.deviceId, [], [{ index: 0, code: parsed.code, message: parsed.message }], deps.now()));
         continue;
       }
-      pending.push({ topicName, receivedAt, kind: parsed.topic.kind, accepted: parsed.accepted, records: [], rejected: parsed.rejected, fallback: undefined });
+      pending.push({ topicName, receivedAt, kind: parsed.topic.kind, accepted: parsed.accepted, records: [], indexes: [], rejected: parsed.rejected, fallback: undefined });
     }
 
-    // Corrections and voids must point at an event that exists (stored, or earlier in this group).
-    // Plain loops, no per-event arrays: this runs for every event.
-    const refs: string[] = [];
-    for (const p of pending) {
-      if (!p) continue;
-      for (const { event } of p.accepted) {
-        if (event.type === 'correction') refs.push(event.supersedes);
-        else if (event.type === 'void') refs.push(event.voids);
-      }
-    }
-    let known: Set<string> | null = null;
-    if (refs.length) {
-      known = new Set(await storage.findExistingIds(refs));
-      for (const p of pending) for (const { event } of p?.accepted ?? []) known.add(event.id);
-    }
+    // Corrections and voids: the event they amend must exist and be theirs to amend (amendment-rights.ts).
+    const refused = await checkAmendments(pending, storage.findEventOrigins.bind(storage), index.plant.calendar);
 
     /** Per device over the whole group: highest seq, and the reading of its latest message. */
     const newest = new Map<string, { seq: number; receivedAt: number; reading: ClockReading }>();
@@ -116,34 +126,42 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     for (let m = 0; m < pending.length; m++) {
       const p = pending[m];
       if (!p) continue;
-      const valid = known ? p.accepted.filter(({ index: i, event }) => {
-        const ref = event.type === 'correction' ? event.supersedes : event.type === 'void' ? event.voids : undefined;
-        if (ref === undefined || known.has(ref)) return true;
-        p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, code: 'superseded-unknown', message: `event "${ref}" is not known`, raw: event });
-        return false;
+      const valid = refused.size ? p.accepted.filter(({ index: i, event }) => {
+        const refusal = refused.get(event);
+        if (refusal) p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, ...refusal, raw: event });
+        return !refusal;
       }) : p.accepted;
       p.fallback = valid[0]?.event.deviceId ?? p.rejected.find((r) => r.deviceId)?.deviceId;
-      // Clock offset from the newest event per device of each message (one sample per message).
+      // Clock offset from the newest event per device of each message (one sample per message),
+      // leaving out times too far ahead to be a clock (they are refused below).
       const inMessage = new Map<string, { ts: number; seq: number }>();
       for (const { event } of valid) {
+        const ts = deps.clock.isPlausible(event.ts, p.receivedAt) ? event.ts : -Infinity;
         const n = inMessage.get(event.deviceId);
-        if (!n) inMessage.set(event.deviceId, { ts: event.ts, seq: event.seq });
+        if (!n) inMessage.set(event.deviceId, { ts, seq: event.seq });
         else {
-          n.ts = Math.max(n.ts, event.ts);
+          n.ts = Math.max(n.ts, ts);
           n.seq = Math.max(n.seq, event.seq);
         }
       }
       const applied = new Map<string, number>();
       for (const [device, n] of inMessage) {
+        if (n.ts === -Infinity) continue;
         const reading = deps.clock.observe(device, n.ts, p.receivedAt);
         applied.set(device, reading.appliedMs);
         const before = newest.get(device);
         newest.set(device, { seq: Math.max(n.seq, before?.seq ?? -1), receivedAt: p.receivedAt, reading });
       }
-      for (const { event } of valid) {
+      for (const { index: i, event } of valid) {
         const offset = applied.get(event.deviceId) ?? 0;
+        const badTime = deps.clock.isBeyondBounds(event.ts, offset, p.receivedAt);
+        if (badTime !== null) {
+          p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, code: 'bad-time', message: badTime, raw: event });
+          continue;
+        }
         const record: StoredEventInput = { event, receivedAt: p.receivedAt, clockOffsetMs: offset, correctedTs: correctTs(event.ts, offset, p.receivedAt), topic: p.topicName };
         p.records.push(record);
+        p.indexes.push(i);
         records.push(record);
       }
     }
@@ -155,7 +173,15 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     for (let m = 0; m < pending.length; m++) {
       const p = pending[m];
       if (!p) continue;
-      for (const r of p.rejected) results[m]!.push(await deadLetter(p.topicName, r.code, r.message, JSON.stringify(r.raw) ?? '', p.receivedAt, r.deviceId));
+      for (const r of p.rejected) {
+        const raw = entryText(r.raw);
+        results[m]!.push(
+          raw === null
+            ? // Too odd to write down as it is: the message it came in, cut, stands for it.
+              await deadLetter(p.topicName, 'bad-shape', `${r.message} (entry could not be serialised)`, clip(payloadOf(messages[m]!), FALLBACK_PAYLOAD_CHARS), p.receivedAt, r.deviceId)
+            : await deadLetter(p.topicName, r.code, r.message, raw, p.receivedAt, r.deviceId),
+        );
+      }
     }
     for (const [deviceId, n] of newest) {
       const { reading, receivedAt } = n;
@@ -168,8 +194,42 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     }
 
     const startedAt = pending.find((p) => p)?.receivedAt ?? deps.now();
-    const result = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
-    return { results, pending, records, result, site: index.site, startedAt, committedAt: deps.now() };
+    const inserted = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
+    const conflicts = await findConflicts(storage, inserted, records);
+    const result = conflicts.size ? await refuseConflicts(messages, pending, results, conflicts, inserted) : inserted;
+    return { results, pending, records: conflicts.size ? records.filter((r) => !conflicts.has(r)) : records, result, site: index.site, startedAt, committedAt: deps.now() };
+  }
+
+  /**
+   * Takes resends with an id stored before but other content out of their messages' records (not
+   * stored, not accepted) and refuses them with `conflict`: the device hears why and stops sending
+   * it, an admin sees both contents (the first in storage, the second in the dead letter). After
+   * the insert, so a failure here leaves the group's events stored; its redelivery finds them as
+   * duplicates and refuses the conflict again. Returns the insert's result without the conflicts.
+   */
+  async function refuseConflicts(messages: readonly IngestMessage[], pending: (Pending | null)[], results: Outgoing[][], conflicts: ReadonlySet<StoredEventInput>, inserted: InsertResult): Promise<InsertResult> {
+    const duplicates = [...inserted.duplicates];
+    for (let m = 0; m < pending.length; m++) {
+      const p = pending[m];
+      if (!p || !p.records.some((r) => conflicts.has(r))) continue;
+      const records: StoredEventInput[] = [];
+      const indexes: number[] = [];
+      for (let k = 0; k < p.records.length; k++) {
+        const r = p.records[k]!;
+        if (!conflicts.has(r)) {
+          records.push(r);
+          indexes.push(p.indexes[k]!);
+          continue;
+        }
+        duplicates.splice(duplicates.indexOf(r.event.id), 1);
+        const message = `event "${r.event.id}" was stored before with different content; the first content stays`;
+        p.rejected.push({ index: p.indexes[k]!, id: r.event.id, deviceId: r.event.deviceId, code: 'conflict', message, raw: r.event });
+        results[m]!.push(await deadLetter(messages[m]!.topic, 'conflict', message, JSON.stringify(r.event), p.receivedAt, r.event.deviceId));
+      }
+      p.records = records;
+      p.indexes = indexes;
+    }
+    return { inserted: inserted.inserted, duplicates };
   }
 
   /** After the group's write, with no I/O: metrics, live views, acks. */
@@ -247,17 +307,41 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       // next messages overlaps the write of the current group.
       parsed = parseMessage(topic, payload, deps.index(), deps.usersById());
     } catch (error) {
-      return Promise.reject(error);
+      // parseMessage does not throw on any input we know of; if one is found, it is the client's
+      // message that is bad, and refusing it (no PUBACK) would bring it back forever (issue 11).
+      deps.log('ingest could not parse a message; dead-lettered', { topic, error: (error as Error).message });
+      parsed = { kind: 'dead', code: 'bad-shape', message: `could not be read: ${(error as Error).message}` };
     }
     return submit({ topic, payload, receivedAt, parsed });
   };
 }
 
+/** Longest refusal reason stored, published or acked: a client's text can end up in one. */
+const MAX_REASON_CHARS = 1000;
+/** The dead-letter table's topic limit; MQTT allows topics of 64 KiB. */
+const MAX_TOPIC_CHARS = 1024;
+/** Payload kept of an entry that could not be written down as it is. */
+const FALLBACK_PAYLOAD_CHARS = 4096;
+
+/** `text` in at most `maxChars` characters, marked when cut. */
+const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, maxChars - 3)}...` : text);
+
+/** A rejected entry as JSON text, or null when it cannot be serialised (too deep, a BigInt). */
+function entryText(raw: unknown): string | null {
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return null;
+  }
+}
+
+const payloadOf = (m: IngestMessage) => m.payload.toString('utf8');
+
 function ackMessage(site: string, deviceId: string, accepted: string[], rejected: Pick<RejectedEntry, 'index' | 'id' | 'code' | 'message'>[], committedAt: number): Outgoing {
   const ack: Ack = {
     deviceId,
     accepted,
-    rejected: rejected.map((r) => ({ index: r.index, code: r.code, message: r.message, ...(r.id ? { id: r.id } : {}) })),
+    rejected: rejected.map((r) => ({ index: r.index, code: r.code, message: clip(r.message, MAX_REASON_CHARS), ...(r.id ? { id: r.id } : {}) })),
     committedAt,
   };
   return { topic: topics.ack(site, deviceId), payload: JSON.stringify(ack) };

@@ -16,6 +16,7 @@ import {
 } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import { checkEvent } from './event-checks.ts';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.ts';
 
 export type IngestTopic = Extract<ParsedTopic, { kind: 'events' | 'signals' | 'corrections' }>;
 
@@ -76,6 +77,8 @@ export function parseMessage(topicName: string, payload: Buffer, index: PlantInd
   if (topic.site !== index.site) return { kind: 'dead', code: 'topic-mismatch', message: `site "${topic.site}" is not this plant's site "${index.site}"` };
   if (payload.length > MAX_PAYLOAD_BYTES)
     return { kind: 'dead', code: 'too-large', message: `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+  // Before JSON.parse: everything after it (zod, the dead letter's JSON.stringify) recurses.
+  if (exceedsJsonDepth(payload)) return { kind: 'dead', code: 'bad-shape', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
   let json: unknown;
   try {
     json = JSON.parse(payload.toString('utf8'));

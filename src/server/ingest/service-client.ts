@@ -87,7 +87,14 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
     if (packet.cmd !== 'publish') return callback();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const stream = client.stream;
-    const committed = options.handle(packet.topic, payload).then(
+    let handled: Promise<Outgoing[]>;
+    try {
+      handled = options.handle(packet.topic, payload);
+    } catch (error) {
+      // A throw here would escape into mqtt.js's packet handling: make it a failed commit instead.
+      handled = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    const committed = handled.then(
       (outgoing) => {
         // Acks go out before the PUBACK; they are not awaited (a lost ack is recovered by the
         // device resending, which is then acked as a duplicate).

@@ -5,6 +5,7 @@ import { computeRaws } from '../../core/oee/engine.ts';
 import { reasonLosses } from '../../core/oee/query.schema.ts';
 import { stopsByLine } from '../../core/oee-stops/stop-detail.ts';
 import type { RawFigures } from '../../core/oee/figures.ts';
+import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { HourlyBucket, Storage, StoredEventInput } from '../storage/storage.ts';
 import { RecentEvents } from './recent-events.ts';
 
@@ -41,11 +42,15 @@ export function bucketFromRaw(lineId: string, start: number, raw: RawFigures): H
  * the engine run from LOOKBACK_MS earlier so stops are counted once, in the hour they began.
  * `events` must reach back to upsertFrom - LOOKBACK_MS.
  */
-export function hourlyBuckets(plant: Plant, events: readonly FloorEvent[], o: { upsertFrom: number; to: number; now: number; lineIds?: readonly string[] }): HourlyBucket[] {
+export function hourlyBuckets(
+  plant: Plant,
+  events: readonly FloorEvent[],
+  o: { upsertFrom: number; to: number; now: number; lineIds?: readonly string[]; monitoring?: Monitoring },
+): HourlyBucket[] {
   const planFrom = o.upsertFrom - LOOKBACK_MS;
   const to = Math.min(o.to, Math.max(o.upsertFrom, o.now));
   if (to <= o.upsertFrom) return [];
-  const { lines, plan, raws } = computeRaws(plant, events, { from: planFrom, to, now: o.now, by: 'hour', ...(o.lineIds ? { lineIds: o.lineIds } : {}) });
+  const { lines, plan, raws } = computeRaws(plant, events, { from: planFrom, to, now: o.now, by: 'hour', ...(o.lineIds ? { lineIds: o.lineIds } : {}) }, o.monitoring);
   const rows: HourlyBucket[] = [];
   lines.forEach((l, i) => {
     plan.buckets.forEach((b, k) => {
@@ -123,7 +128,15 @@ export interface BucketWriter {
  * run. Storage is read only for hours the memory does not reach back to (the backfill at start,
  * a late event or a stop more than about a day old), and then one line per turn too.
  */
-export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () => number; log: (m: string, f?: Record<string, unknown>) => void; flushMs?: number }): BucketWriter {
+export function startBucketWriter(o: {
+  storage: Storage;
+  plant: Plant;
+  now: () => number;
+  log: (m: string, f?: Record<string, unknown>) => void;
+  flushMs?: number;
+  /** What the engine cannot see in the events (run-log.ts, ADR 0009). */
+  monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
+}): BucketWriter {
   const tz = o.plant.calendar.timezone;
   const allLineIds = o.plant.areas.flatMap((a) => a.lines.map((l) => l.id));
   const dirty = new Set<number>();
@@ -202,7 +215,8 @@ export function startBucketWriter(o: { storage: Storage; plant: Plant; now: () =
     const reached = new Map<string, number>();
     for (const lineId of lineIds ?? allLineIds) {
       const events = source.slice(lineId, from, until);
-      rows.push(...hourlyBuckets(o.plant, events, { upsertFrom, to, now, lineIds: [lineId] }));
+      const monitoring = await o.monitoring?.([lineId]);
+      rows.push(...hourlyBuckets(o.plant, events, { upsertFrom, to, now, lineIds: [lineId], ...(monitoring ? { monitoring } : {}) }));
       const reach = pending.get(lineId);
       if (reach) for (const [line, ts] of reachedFrom(o.plant, events, new Map([[lineId, reach]]), now)) reached.set(line, ts);
       await nextTurn();

@@ -1,13 +1,19 @@
-import type { OeeSnapshot, LineStatus } from '../../core/live.schema.ts';
-import { topics, type FloorEvent, type OeeFigures, type Plant } from '../../core/index.ts';
-import { localBoundaries, shiftInstances } from '../../core/oee/calendar.ts';
+import type { OeeSnapshot } from '../../core/live.schema.ts';
+import { topics, type FloorEvent, type Line, type OeeFigures, type Plant } from '../../core/index.ts';
+import { currentWindow, type ViewWindow } from '../../core/charts/windows.ts';
 import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
+import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
-import { hasStatusChanged, LineStatusTracker } from './line-status.ts';
+import { StationStateFold } from '../../core/station-state/index.ts';
+
+/** Longest wait between two reads of the statuses: bounds how late "no data" is published past the heartbeat timeout. */
+const STATUS_REFRESH_MS = 1000;
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
+/** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
+const SILENCE_MARGIN_MS = 50;
 
 export interface LiveOee {
   /** Feed events just committed (never before the commit: memory follows the database). */
@@ -23,21 +29,11 @@ export interface LiveOeeOptions {
   intervalMs: number;
   publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** What the engine cannot see in the events: service downtime, first stored events (run-log.ts, ADR 0009). */
+  monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
 }
 
-interface Window {
-  from: number;
-  to: number;
-  shiftId: string | null;
-}
-
-/** The current shift, or the current local day when no shift runs (so stops outside shifts still show). */
-export function currentWindow(plant: Plant, now: number): Window {
-  const shift = shiftInstances(plant.calendar, now, now + 1).find((s) => s.start <= now && now < s.end);
-  if (shift) return { from: shift.start, to: shift.end, shiftId: shift.shiftId };
-  const [from = now, to = now + 86_400_000] = localBoundaries(plant.calendar.timezone, now, now + 1, 'day');
-  return { from, to, shiftId: null };
-}
+type Window = ViewWindow;
 
 /**
  * The stored event on the service clock: the engine reads `ts`, so it gets the corrected time.
@@ -63,6 +59,8 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
     isScheduled: f.isScheduled,
     isPerformanceOverLimit: f.isPerformanceOverLimit,
     plannedMs: f.plannedMs,
+    noDataMs: f.noDataMs,
+    coverage: f.coverage,
     runMs: f.runMs,
     stopMs: f.stopMs,
     good: f.good,
@@ -74,16 +72,22 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
   };
 }
 
+/** A status as compared for a change: everything but the time it was read. */
+const sameness = (v: { updatedAt: number }) => JSON.stringify({ ...v, updatedAt: 0 });
+
 /**
- * Live OEE on MQTT: one accumulator for the current shift fed by committed events; a retained
- * status per line on every change, and retained snapshots per line, area and site every interval
- * and on every state change. At a shift boundary it starts over from storage.
+ * Live OEE on MQTT: one accumulator for the current shift fed by committed events, and one station
+ * fold per line (src/core/station-state) for the retained line and station statuses, published on
+ * every change; retained snapshots per line, area and site every interval and on every state change.
+ * The timer also re-reads every fold, since time alone changes a state (a silent gateway becomes
+ * "no data", a stop grows past the small-stop threshold). At a shift boundary it starts over from storage.
  */
 export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   let window: Window;
   let acc: OeeAccumulator;
-  const trackers = new Map<string, LineStatusTracker>();
-  const statuses = new Map<string, LineStatus>();
+  const folds = new Map<string, StationStateFold>();
+  /** Last published status per topic, as compared for a change. */
+  const published = new Map<string, string>();
   let isStopped = false;
 
   const send = (topic: string, value: unknown) =>
@@ -101,38 +105,74 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     void send(topics.siteOee(site), snapshot('site', site, report.site.total, window, site, at));
   }
 
-  /** Recomputes the status of these lines; publishes the ones that changed. Returns whether any did. */
+  /** Publishes `value` on `topic` unless it equals the last one published there; returns whether it did. */
+  function publishIfChanged(topic: string, value: { updatedAt: number }): boolean {
+    const key = sameness(value);
+    if (published.get(topic) === key) return false;
+    published.set(topic, key);
+    void send(topic, value);
+    return true;
+  }
+
+  function foldOf(lineId: string): StationStateFold | undefined {
+    let fold = folds.get(lineId);
+    const line = o.index.lines.get(lineId);
+    if (!fold && line) folds.set(lineId, (fold = new StationStateFold(o.plant, line)));
+    return fold;
+  }
+
+  /** Re-reads the folds of these lines; publishes the line and station statuses that changed. Returns whether a line status did. */
   function refreshStatus(lineIds: Iterable<string>): boolean {
     let hasChanged = false;
+    const now = o.now();
     for (const id of lineIds) {
-      const line = o.index.lines.get(id);
-      if (!line) continue;
-      const next = (trackers.get(id) ?? new LineStatusTracker(line)).status(window.shiftId, o.now());
-      if (!hasStatusChanged(statuses.get(id), next)) continue;
-      statuses.set(id, next);
-      hasChanged = true;
-      void send(topics.lineStatus(line.path), next);
+      const fold = foldOf(id);
+      if (!fold) continue;
+      const { line, stations } = fold.read(now);
+      const path = fold.indexed.path;
+      for (const st of stations) publishIfChanged(topics.stationStatus({ ...path, station: st.stationId }), st);
+      if (publishIfChanged(topics.lineStatus(path), line)) hasChanged = true;
     }
     return hasChanged;
   }
 
   async function load(): Promise<void> {
-    window = currentWindow(o.plant, o.now());
-    acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' });
-    trackers.clear();
+    window = currentWindow(o.plant.calendar, o.now());
+    acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' }, await o.monitoring?.([...o.index.lines.keys()]));
+    folds.clear();
     const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });
     for (const r of page.events) add(corrected(r));
     refreshStatus(o.index.lines.keys());
     publishSnapshots();
   }
 
+  /**
+   * Per line, when the silence of its gateway passes the heartbeat timeout, and the timer that
+   * publishes the snapshots then: no data shows at the timeout, not at the next interval (ADR 0009).
+   */
+  const silenceDue = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  function watchSilence(e: FloorEvent, line: Line): void {
+    if (e.type !== 'machine.heartbeat' && e.type !== 'machine.state' && e.type !== 'machine.counter') return;
+    if (e.stationId !== (line.machineStationId ?? line.stations[0]?.id)) return;
+    const at = e.ts + line.heartbeatTimeoutSec * 1000 + SILENCE_MARGIN_MS;
+    const due = silenceDue.get(e.lineId);
+    // An old signal (the load, a late one) or an earlier one than the due: the interval covers it.
+    if (at <= o.now() || (due && due.at >= at)) return;
+    if (due) clearTimeout(due.timer);
+    const timer = setTimeout(() => {
+      silenceDue.delete(e.lineId);
+      if (!isStopped && !isRolling) publishSnapshots();
+    }, at - o.now());
+    timer.unref();
+    silenceDue.set(e.lineId, { at, timer });
+  }
+
   function add(e: FloorEvent): void {
     acc.apply(e);
     const line = o.index.lines.get(e.lineId);
     if (!line) return;
-    let tracker = trackers.get(e.lineId);
-    if (!tracker) trackers.set(e.lineId, (tracker = new LineStatusTracker(line)));
-    tracker.add(e);
+    watchSilence(e, line.line);
+    foldOf(e.lineId)?.add(e);
   }
 
   await load();
@@ -154,11 +194,17 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
         });
       return;
     }
-    // Time alone can change a status: a stop becomes one awaiting a reason.
+    // Time alone can change a status: a silent gateway becomes "no data", a stop outgrows a small stop.
     refreshStatus(o.index.lines.keys());
     publishSnapshots();
   }, o.intervalMs);
   timer.unref();
+  // Statuses change with time alone (a silent gateway turns "no data"): re-read them every second,
+  // so no data is published within the heartbeat timeout + 1 s, whatever the snapshot interval.
+  const statusTimer = setInterval(() => {
+    if (!isStopped && !isRolling && o.now() < window.to && refreshStatus(o.index.lines.keys())) publishSnapshots();
+  }, Math.min(o.intervalMs, STATUS_REFRESH_MS));
+  statusTimer.unref();
 
   function apply(records: readonly StoredEventInput[]): void {
     const touched = new Set<string>();
@@ -179,6 +225,8 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     stop() {
       isStopped = true;
       clearInterval(timer);
+      clearInterval(statusTimer);
+      for (const d of silenceDue.values()) clearTimeout(d.timer);
     },
   };
 }

@@ -25,8 +25,11 @@ export const BUCKET_V2_VALUE_COLUMNS = [
 /** Columns added by schema version 4: breakdown count, and the reason tallies as JSON text (null before). */
 export const BUCKET_V4_COLUMNS = ['breakdown_count', 'reasons'] as const;
 
+/** Columns added by schema version 5: no-data time, and planned time as scheduled (null before: planned). */
+export const BUCKET_V5_COLUMNS = ['no_data_ms', 'scheduled_ms'] as const;
+
 /** Value columns of `hourly_buckets` after the key (line_id, bucket_start), in binding order. */
-export const BUCKET_VALUE_COLUMNS = [...BUCKET_V2_VALUE_COLUMNS.map(([name]) => name), ...BUCKET_V4_COLUMNS] as const;
+export const BUCKET_VALUE_COLUMNS = [...BUCKET_V2_VALUE_COLUMNS.map(([name]) => name), ...BUCKET_V4_COLUMNS, ...BUCKET_V5_COLUMNS] as const;
 
 /** Every column of `hourly_buckets`, key first. */
 export const BUCKET_COLUMNS = ['line_id', 'bucket_start', ...BUCKET_VALUE_COLUMNS] as const;
@@ -57,6 +60,7 @@ export function toBucketValues(b: HourlyBucket): (string | number | null)[] {
     b.good, b.reject, b.stopCount, b.minorStopCount,
     l.breakdown, l.setup, l['minor-stop'], l['reduced-speed'], l['process-defect'], l['reduced-yield'],
     b.breakdownCount, b.reasons === null ? null : JSON.stringify(b.reasons),
+    b.noDataMs, b.scheduledMs,
   ];
 }
 
@@ -89,5 +93,7 @@ export function fromBucketRow(row: BucketRow): HourlyBucket {
     breakdownCount: n('breakdown_count'),
     // Written by this codec from checked buckets, so parsed without a second validation.
     reasons: row.reasons === null ? null : (JSON.parse(String(row.reasons)) as HourlyBucket['reasons']),
+    noDataMs: n('no_data_ms'),
+    scheduledMs: row.scheduled_ms === null ? n('planned_ms') : n('scheduled_ms'),
   };
 }

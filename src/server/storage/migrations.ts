@@ -134,6 +134,51 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hourly_buckets ADD COLUMN breakdown_count bigint NOT NULL DEFAULT 0;
       ALTER TABLE hourly_buckets ADD COLUMN reasons text;`,
   },
+  {
+    version: 5,
+    name: 'device claims',
+    // The first sign-in with a device id claims it for that user (docs/adr/0004): another user
+    // cannot take its MQTT client id, and with it the session's queued messages.
+    sqlite: `
+      CREATE TABLE device_claims (
+        device_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL
+      );`,
+    postgres: `
+      CREATE TABLE device_claims (
+        device_id text COLLATE "C" PRIMARY KEY,
+        user_id text NOT NULL,
+        claimed_at bigint NOT NULL
+      );`,
+  },
+  {
+    version: 6,
+    name: 'service runs; hourly buckets: no-data and scheduled time',
+    // service_runs: the service's own run log (docs/adr/0009-no-data.md). Time between one run's
+    // end (or its last alive_at, after a crash) and the next run's start nobody saw.
+    // scheduled_ms NULL marks a bucket written before this version: read as planned_ms.
+    sqlite: `
+      CREATE TABLE service_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at INTEGER NOT NULL,
+        alive_at INTEGER NOT NULL,
+        ended_at INTEGER
+      );
+      CREATE INDEX service_runs_started ON service_runs (started_at);
+      ALTER TABLE hourly_buckets ADD COLUMN no_data_ms REAL NOT NULL DEFAULT 0;
+      ALTER TABLE hourly_buckets ADD COLUMN scheduled_ms REAL;`,
+    postgres: `
+      CREATE TABLE service_runs (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        started_at bigint NOT NULL,
+        alive_at bigint NOT NULL,
+        ended_at bigint
+      );
+      CREATE INDEX service_runs_started ON service_runs (started_at);
+      ALTER TABLE hourly_buckets ADD COLUMN no_data_ms double precision NOT NULL DEFAULT 0;
+      ALTER TABLE hourly_buckets ADD COLUMN scheduled_ms double precision;`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

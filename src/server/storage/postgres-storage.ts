@@ -13,8 +13,21 @@ import {
   postgresPlaceholder,
   valuesList,
 } from './query-builders.ts';
-import { fromDeadLetterRow, fromDeviceRow } from './row-codecs.ts';
-import { deviceSchema, type DeadLetter, type DeadLetterQuery, type Device, type EventPage, type HourlyBucket, type InsertResult, type Storage } from './storage.ts';
+import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, fromRunRow, parseLimit, type RunRow } from './row-codecs.ts';
+import {
+  deviceClaimSchema,
+  deviceSchema,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type Device,
+  type DeviceClaim,
+  type EventOrigin,
+  type EventPage,
+  type HourlyBucket,
+  type InsertResult,
+  type ServiceRun,
+  type Storage,
+} from './storage.ts';
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one that orders event commits. */
 const MIGRATE_LOCK = 4_660_001;
@@ -139,6 +152,12 @@ class PostgresStorage implements Storage {
     return rows.map((r) => r.id);
   }
 
+  async findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#query('find event origins', `SELECT ${EVENT_ORIGIN_COLUMNS} FROM events WHERE id = ANY($1::text[])`, [[...ids]]);
+    return rows.map(fromEventOriginRow);
+  }
+
   async insertDeadLetter(input: Parameters<Storage['insertDeadLetter']>[0]): Promise<DeadLetter> {
     const l = prepareDeadLetter(input);
     const rows = await this.#query<{ id: string }>(
@@ -202,9 +221,63 @@ class PostgresStorage implements Storage {
     return rows[0] === undefined ? null : fromDeviceRow(rows[0] as Parameters<typeof fromDeviceRow>[0]);
   }
 
+  async claimDevice(input: DeviceClaim): Promise<DeviceClaim> {
+    const c = parseQuery(deviceClaimSchema, input, 'device claim');
+    // One statement: of two first sign-ins at once, exactly one claim is stored and both read it.
+    const rows = await this.#query(
+      'claim device',
+      `WITH inserted AS (
+         INSERT INTO device_claims (device_id, user_id, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (device_id) DO NOTHING RETURNING *
+       )
+       SELECT * FROM inserted UNION ALL SELECT * FROM device_claims WHERE device_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
+      [c.deviceId, c.userId, c.claimedAt],
+    );
+    // A claim committed by another sign-in after this statement's snapshot: read it now.
+    const row = rows[0] ?? (await this.#query('get device claim', 'SELECT * FROM device_claims WHERE device_id = $1', [c.deviceId]))[0];
+    return fromDeviceClaimRow(row!);
+  }
+
+  async getDeviceClaim(deviceId: string): Promise<DeviceClaim | null> {
+    const rows = await this.#query('get device claim', 'SELECT * FROM device_claims WHERE device_id = $1', [deviceId]);
+    return rows[0] === undefined ? null : fromDeviceClaimRow(rows[0]);
+  }
+
   async listDevices(): Promise<Device[]> {
     const rows = await this.#query('list devices', 'SELECT * FROM devices ORDER BY device_id');
     return rows.map((row) => fromDeviceRow(row as Parameters<typeof fromDeviceRow>[0]));
+  }
+
+  async startRun(at: number): Promise<number> {
+    checkRunTime('start run', at);
+    const rows = await this.#query<{ id: string }>('start run', 'INSERT INTO service_runs (started_at, alive_at) VALUES ($1, $1) RETURNING id', [at]);
+    return Number(rows[0]?.id);
+  }
+
+  async touchRun(runId: number, at: number): Promise<void> {
+    checkRunTime('touch run', at, runId);
+    await this.#query('touch run', 'UPDATE service_runs SET alive_at = GREATEST(alive_at, $1) WHERE id = $2', [at, runId]);
+  }
+
+  async endRun(runId: number, at: number): Promise<void> {
+    checkRunTime('end run', at, runId);
+    await this.#query('end run', 'UPDATE service_runs SET ended_at = GREATEST(alive_at, $1), alive_at = GREATEST(alive_at, $1) WHERE id = $2', [at, runId]);
+  }
+
+  async listRuns(): Promise<ServiceRun[]> {
+    const rows = await this.#query<RunRow & pg.QueryResultRow>('list runs', 'SELECT * FROM service_runs ORDER BY started_at, id');
+    return rows.map(fromRunRow);
+  }
+
+  async firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>> {
+    // One indexed lookup per line (events_line_time): a GROUP BY would scan every event.
+    const rows = await this.#query<{ line_id: string; ts: string | null }>(
+      'first event times',
+      'SELECT l.line_id, (SELECT MIN(corrected_ts) FROM events e WHERE e.line_id = l.line_id) AS ts FROM unnest($1::text[]) AS l(line_id)',
+      [[...lineIds]],
+    );
+    const out = new Map<string, number>();
+    for (const r of rows) if (r.ts !== null) out.set(r.line_id, Number(r.ts));
+    return out;
   }
 
   async close(): Promise<void> {

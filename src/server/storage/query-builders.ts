@@ -63,6 +63,7 @@ export function buildEventQuery(raw: EventQuery | undefined, placeholder: Placeh
       query.lineIds.length === 0 ? '1 = 0' : `line_id IN (${query.lineIds.map((id) => c.push(id)).join(', ')})`,
     );
   }
+  if (query.ids !== undefined) c.clauses.push(query.ids.length === 0 ? '1 = 0' : `id IN (${query.ids.map((id) => c.push(id)).join(', ')})`);
   if (query.from !== undefined) c.clauses.push(`corrected_ts >= ${c.push(query.from)}`);
   if (query.to !== undefined) c.clauses.push(`corrected_ts < ${c.push(query.to)}`);
   if (query.afterSeq !== undefined) c.clauses.push(`storage_seq > ${c.push(query.afterSeq)}`);

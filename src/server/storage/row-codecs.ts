@@ -1,4 +1,7 @@
-import type { DeadLetter, Device } from './storage.ts';
+import { z } from 'zod';
+import { parseQuery } from './query-builders.ts';
+import { FloorboardError } from '../../core/errors.ts';
+import type { DeadLetter, Device, DeviceClaim, EventOrigin, ServiceRun } from './storage.ts';
 
 /** Rows as either driver returns them: PostgreSQL gives bigints as strings and real booleans. */
 type Loose<T> = { [K in keyof T]: unknown };
@@ -47,4 +50,47 @@ export function fromDeviceRow(row: DeviceRow | Loose<DeviceRow>): Device {
     lastSeenAt: Number(row.last_seen_at),
     isClockFlagged: isTrue(row.is_clock_flagged),
   };
+}
+
+/** The columns `findEventOrigins` selects, in both dialects. */
+export const EVENT_ORIGIN_COLUMNS = 'id, type, author, line_id, station_id, corrected_ts';
+
+export function fromEventOriginRow(row: Record<string, unknown>): EventOrigin {
+  return {
+    id: String(row.id),
+    type: row.type as EventOrigin['type'],
+    author: String(row.author),
+    lineId: String(row.line_id),
+    stationId: String(row.station_id),
+    correctedTs: Number(row.corrected_ts),
+  };
+}
+
+export function fromDeviceClaimRow(row: Record<string, unknown>): DeviceClaim {
+  return { deviceId: String(row.device_id), userId: String(row.user_id), claimedAt: Number(row.claimed_at) };
+}
+
+const limitSchema = z.number().int().min(1).max(10_000);
+
+/** Limit of a listing, checked at the boundary. */
+export function parseLimit(limit: number): number {
+  return parseQuery(limitSchema, limit, 'limit');
+}
+
+export interface RunRow {
+  id: number | string;
+  started_at: number | string;
+  alive_at: number | string;
+  ended_at: number | string | null;
+}
+
+/** A run-log row (PostgreSQL hands bigints back as strings). */
+export function fromRunRow(row: RunRow): ServiceRun {
+  return { id: Number(row.id), startedAt: Number(row.started_at), aliveAt: Number(row.alive_at), endedAt: row.ended_at === null ? null : Number(row.ended_at) };
+}
+
+/** Checks a run-log time and id before they reach SQL. */
+export function checkRunTime(operation: string, at: number, runId = 0): void {
+  if (!Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(runId) || runId < 0)
+    throw new FloorboardError('invalid-arguments', `${operation}: run id and time must be non-negative whole numbers (ms)`);
 }

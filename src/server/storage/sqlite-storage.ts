@@ -3,17 +3,33 @@ import { prepareDeadLetter } from './dead-letter-codec.ts';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
 import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
-import { fromDeadLetterRow, fromDeviceRow, type DeadLetterRow, type DeviceRow } from './row-codecs.ts';
+import {
+  checkRunTime,
+  EVENT_ORIGIN_COLUMNS,
+  fromDeadLetterRow,
+  fromDeviceClaimRow,
+  fromDeviceRow,
+  fromEventOriginRow,
+  fromRunRow,
+  parseLimit,
+  type DeadLetterRow,
+  type DeviceRow,
+  type RunRow,
+} from './row-codecs.ts';
 import { bucketUpsertSql, buildBucketQuery, buildDeadLetterQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
 import { SqliteEventWriter, type EventRowSql } from './sqlite-event-writer.ts';
 import {
+  deviceClaimSchema,
   deviceSchema,
   type DeadLetter,
   type DeadLetterQuery,
   type Device,
+  type DeviceClaim,
+  type EventOrigin,
   type EventPage,
   type HourlyBucket,
   type InsertResult,
+  type ServiceRun,
   type Storage,
   type StoredEventInput,
 } from './storage.ts';
@@ -164,6 +180,14 @@ class SqliteStorage implements Storage {
     });
   }
 
+  findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
+    return this.#run('find event origins', () => {
+      if (ids.length === 0) return [];
+      const sql = `SELECT ${EVENT_ORIGIN_COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`;
+      return (this.#prepare(sql).all(JSON.stringify(ids)) as Record<string, unknown>[]).map(fromEventOriginRow);
+    });
+  }
+
   insertDeadLetter(input: Parameters<Storage['insertDeadLetter']>[0]): Promise<DeadLetter> {
     return this.#run('insert dead letter', () => {
       const l = prepareDeadLetter(input);
@@ -227,10 +251,64 @@ class SqliteStorage implements Storage {
     });
   }
 
+  claimDevice(input: DeviceClaim): Promise<DeviceClaim> {
+    return this.#run('claim device', () => {
+      const c = parseQuery(deviceClaimSchema, input, 'device claim');
+      this.#prepare('INSERT INTO device_claims (device_id, user_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT (device_id) DO NOTHING').run(c.deviceId, c.userId, c.claimedAt);
+      return fromDeviceClaimRow(this.#prepare('SELECT * FROM device_claims WHERE device_id = ?').get(c.deviceId) as Record<string, unknown>);
+    });
+  }
+
+  getDeviceClaim(deviceId: string): Promise<DeviceClaim | null> {
+    return this.#run('get device claim', () => {
+      const row = this.#prepare('SELECT * FROM device_claims WHERE device_id = ?').get(deviceId) as Record<string, unknown> | undefined;
+      return row === undefined ? null : fromDeviceClaimRow(row);
+    });
+  }
+
   listDevices(): Promise<Device[]> {
     return this.#run('list devices', () =>
       (this.#prepare('SELECT * FROM devices ORDER BY device_id').all() as DeviceRow[]).map(fromDeviceRow),
     );
+  }
+
+  startRun(at: number): Promise<number> {
+    return this.#run('start run', () => {
+      checkRunTime('start run', at);
+      const row = this.#prepare('INSERT INTO service_runs (started_at, alive_at) VALUES (?, ?) RETURNING id').get(at, at) as { id: number };
+      return row.id;
+    });
+  }
+
+  touchRun(runId: number, at: number): Promise<void> {
+    return this.#run('touch run', () => {
+      checkRunTime('touch run', at, runId);
+      this.#prepare('UPDATE service_runs SET alive_at = MAX(alive_at, ?) WHERE id = ?').run(at, runId);
+    });
+  }
+
+  endRun(runId: number, at: number): Promise<void> {
+    return this.#run('end run', () => {
+      checkRunTime('end run', at, runId);
+      this.#prepare('UPDATE service_runs SET ended_at = MAX(alive_at, ?), alive_at = MAX(alive_at, ?) WHERE id = ?').run(at, at, runId);
+    });
+  }
+
+  listRuns(): Promise<ServiceRun[]> {
+    return this.#run('list runs', () => (this.#prepare('SELECT * FROM service_runs ORDER BY started_at, id').all() as RunRow[]).map(fromRunRow));
+  }
+
+  firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#run('first event times', () => {
+      // One indexed lookup per line (events_line_time): a GROUP BY would scan every event.
+      const first = this.#prepare('SELECT MIN(corrected_ts) AS ts FROM events WHERE line_id = ?');
+      const out = new Map<string, number>();
+      for (const id of lineIds) {
+        const row = first.get(id) as { ts: number | null };
+        if (row.ts !== null) out.set(id, row.ts);
+      }
+      return out;
+    });
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,8 @@ export interface Storage {
   listEvents(query?: EventQuery): Promise<EventPage>;
   /** Which of these ids are stored (for corrections and voids that reference earlier events). */
   findExistingIds(ids: readonly string[]): Promise<string[]>;
+  /** Who wrote these stored events, where and when: what a void or correction is checked against. */
+  findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]>;
   insertDeadLetter(letter: DeadLetterInput): Promise<DeadLetter>;
   /** Newest first. */
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
@@ -39,8 +41,33 @@ export interface Storage {
   /** Inserts or updates a device; `lastSeq` and `lastSeenAt` never move backwards. */
   upsertDevice(device: Device): Promise<Device>;
   getDevice(deviceId: string): Promise<Device | null>;
+  /** Stores the claim unless the device is already claimed; resolves the claim that holds (the first one wins). */
+  claimDevice(claim: DeviceClaim): Promise<DeviceClaim>;
+  getDeviceClaim(deviceId: string): Promise<DeviceClaim | null>;
   listDevices(): Promise<Device[]>;
+  /**
+   * The service's run log (docs/adr/0009-no-data.md): a run starts, is alive now and then, and ends
+   * on a clean stop; a crashed run ends at its last `aliveAt`. The gaps between runs nobody saw.
+   */
+  startRun(at: number): Promise<number>;
+  /** Marks the run alive at `at` (never moves back); the end of a crashed run. */
+  touchRun(runId: number, at: number): Promise<void>;
+  /** Ends the run at `at` (a clean stop). */
+  endRun(runId: number, at: number): Promise<void>;
+  /** Every run, oldest first. */
+  listRuns(): Promise<ServiceRun[]>;
+  /** The corrected time of each line's first stored event: monitoring starts there. Lines with none are left out. */
+  firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>>;
   close(): Promise<void>;
+}
+
+/** One run of the service, from its run log. */
+export interface ServiceRun {
+  id: number;
+  startedAt: number;
+  aliveAt: number;
+  /** null while the run goes on, or after a crash. */
+  endedAt: number | null;
 }
 
 const msSchema = z.number().finite();
@@ -75,6 +102,8 @@ export interface InsertResult {
 
 export const eventQuerySchema = z.object({
   lineIds: z.array(topicIdSchema).optional(),
+  /** Only these event ids (ingest reads back what a resend collided with); at most a group's worth. */
+  ids: z.array(z.string().min(1).max(64)).max(10_000).optional(),
   /** Corrected time, inclusive. */
   from: z.optional(epochMsSchema),
   /** Corrected time, exclusive. */
@@ -143,7 +172,8 @@ const duration = msSchema.min(0);
  * Additive figures of one line for one hour (see OeeFigures): sums, never ratios, so any window
  * and any roll-up is summed from buckets and the ratios derived afterwards.
  */
-export const hourlyBucketSchema = z.object({
+export const hourlyBucketSchema = z
+  .object({
   lineId: topicIdSchema,
   /** Bucket start, ms since epoch; the bucket covers [start, start + 1 h). */
   start: epochMsSchema,
@@ -182,9 +212,14 @@ export const hourlyBucketSchema = z.object({
     )
     .nullable()
     .default(null),
-});
+  /** No-data time of the hour (docs/adr/0009-no-data.md); 0 in buckets written before schema version 5. */
+  noDataMs: duration.default(0),
+  /** Planned time as scheduled, no-data time included; null before schema version 5, then read as plannedMs. */
+  scheduledMs: duration.nullable().default(null),
+  })
+  .transform((b) => ({ ...b, scheduledMs: b.scheduledMs ?? b.plannedMs }));
 export type HourlyBucket = z.infer<typeof hourlyBucketSchema>;
-/** A bucket as written: the two later fields may be left out (then 0 and null). */
+/** A bucket as written: the later fields may be left out (then 0, null, 0 and plannedMs). */
 export type HourlyBucketInput = z.input<typeof hourlyBucketSchema>;
 
 export const bucketQuerySchema = z.object({
@@ -203,3 +238,21 @@ export const deviceSchema = z.object({
   isClockFlagged: z.boolean(),
 });
 export type Device = z.infer<typeof deviceSchema>;
+
+/** The user a device id belongs to: whoever first signed in with it (an enrolling lead, a gateway). */
+export const deviceClaimSchema = z.object({
+  deviceId: topicIdSchema,
+  userId: topicIdSchema,
+  claimedAt: epochMsSchema,
+});
+export type DeviceClaim = z.infer<typeof deviceClaimSchema>;
+
+/** Author, place and time of a stored event. */
+export interface EventOrigin {
+  id: string;
+  type: FloorEvent['type'];
+  author: string;
+  lineId: string;
+  stationId: string;
+  correctedTs: number;
+}

@@ -12,7 +12,7 @@ const status = (lineId: string, state: LineStatus['state'], since: number | null
 });
 const snap = (id: string, oee: number | null, plannedMs = 3_600_000): OeeSnapshot => ({
   v: 1, scope: 'line', id, siteId: 's', shiftId: 'early', from: 0, to: 1, at: 1, availability: 0.9, performance: 0.9, quality: 0.99, oee, isScheduled: plannedMs > 0, isPerformanceOverLimit: false,
-  plannedMs, runMs: 3_000_000, stopMs: 600_000, good: 1000, reject: 10, total: 1010, stopCount: 3, targetOee: 0.8, topLosses: [{ reasonId: 'jam', loss: 'breakdown', durationMs: 600_000, count: 3 }],
+  plannedMs, noDataMs: 0, coverage: plannedMs > 0 ? 1 : null, runMs: 3_000_000, stopMs: 600_000, good: 1000, reject: 10, total: 1010, stopCount: 3, targetOee: 0.8, topLosses: [{ reasonId: 'jam', loss: 'breakdown', durationMs: 600_000, count: 3 }],
 });
 
 describe('boardTile', () => {

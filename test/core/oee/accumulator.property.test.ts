@@ -4,22 +4,24 @@ import { computeOee } from '../../../src/core/oee/engine.ts';
 import { OeeAccumulator } from '../../../src/core/oee/accumulator.ts';
 import type { Bucketing, OeeReport } from '../../../src/core/oee/report.ts';
 import type { FloorEvent } from '../../../src/core/events.schema.ts';
+import type { Monitoring } from '../../../src/core/oee/no-data.ts';
 import { EventMaker, H, MIN, MONDAY, id, makePlant } from './fixtures.ts';
 
-const plant = makePlant({
+const shape = {
   threshold: 120,
   shifts: [
     { id: 'a', name: 'A', days: ['mon', 'tue'], start: '06:00', end: '14:00', breaks: [{ name: 'b', start: '10:00', end: '10:20' }] },
     { id: 'n', name: 'N', days: ['mon'], start: '22:00', end: '02:00' },
   ],
-});
+} satisfies Parameters<typeof makePlant>[0];
+const plant = makePlant(shape);
 const SPAN = 30 * H;
 const lineIds = ['l1', 'l2', 'l3'];
 const reasons = ['jam', 'mech', 'setup', 'maint', 'small', 'nope'];
 
 /** A random plausible stream: stops, machine states and counters, counts, changeovers, reasons, splits, edits. */
 const opArb = fc.record({
-  kind: fc.integer({ min: 0, max: 11 }),
+  kind: fc.integer({ min: 0, max: 12 }),
   line: fc.integer({ min: 0, max: 2 }),
   // Whole minutes, so many events share a timestamp and the tie-break order matters.
   t: fc.integer({ min: 0, max: SPAN / MIN }).map((x) => x * MIN),
@@ -68,6 +70,9 @@ function streamOf(ops: Op[]): FloorEvent[] {
         break;
       case 9:
         out.push(m.ev(ts, { type: 'scrap', productId: 'p1', quantity: o.n + 1, reasonId: 'mech' }, { lineId }));
+        break;
+      case 12:
+        out.push(m.ev(ts, { type: 'machine.heartbeat' }, { lineId, deviceId: `gw-${lineId}` }));
         break;
       case 10:
       case 11: {
@@ -119,7 +124,49 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
 const streamArb = fc.array(opArb, { minLength: 0, maxLength: 60 });
 const byArb = fc.constantFrom<Bucketing>('hour', 'shift', 'day', 'window');
 
+/** Lines monitored from their first event, gateways silent after 10 min, no data booked either way. */
+const gapPlants = (['excluded', 'unplanned-stop'] as const).map((noData) => makePlant({ ...shape, monitoredFrom: null, heartbeatTimeoutSec: 600, noData }));
+
+/** What the service tells the engine: downtime between runs, and sometimes earlier first events. */
+const monitoringArb = fc.record({
+  down: fc.array(fc.record({ t: fc.integer({ min: 0, max: SPAN / MIN }), len: fc.integer({ min: 1, max: 4 * H }) }), { maxLength: 3 }),
+  first: fc.option(fc.integer({ min: 0, max: SPAN / MIN })),
+});
+type MonitoringOp = typeof monitoringArb extends fc.Arbitrary<infer T> ? T : never;
+
+function monitoringOf(o: MonitoringOp): Monitoring {
+  return {
+    serviceDown: o.down.map((d) => ({ start: MONDAY + d.t * MIN, end: MONDAY + d.t * MIN + d.len })),
+    ...(o.first === null ? {} : { firstEventAt: new Map([['l2', MONDAY + o.first * MIN]]) }),
+  };
+}
+
 describe('OeeAccumulator equals computeOee', () => {
+  it('with no data: first events, gateway silences and service downtime, either way of booking it', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(0, 1), streamArb, byArb, fc.integer({ min: 0, max: SPAN }), fc.option(fc.integer()), monitoringArb, (p, ops, by, nowOff, shuffleSeed, mon) => {
+        const gapPlant = gapPlants[p] as (typeof gapPlants)[number];
+        const events = streamOf(ops);
+        const sorted = [...events].sort((x, y) => x.ts - y.ts);
+        const arrival = shuffleSeed !== null ? shuffled(events, shuffleSeed) : sorted;
+        const window = { from: MONDAY + 2 * H, to: MONDAY + SPAN - H, by };
+        const monitoring = monitoringOf(mon);
+        const acc = new OeeAccumulator(gapPlant, window, monitoring);
+        arrival.forEach((e) => acc.apply(e));
+        const now = MONDAY + nowOff;
+        const batch = computeOee(gapPlant, arrival, { ...window, now }, monitoring);
+        expectClose(acc.report(now), batch);
+        // No-data time is never run time, and coverage is what was seen of the scheduled time.
+        for (const l of batch.lines) {
+          const t = l.total;
+          expect(t.runMs).toBeLessThanOrEqual(t.scheduledMs - t.noDataMs + 1e-6);
+          if (t.coverage !== null) expect(t.coverage).toBeCloseTo((t.scheduledMs - t.noDataMs) / t.scheduledMs, 9);
+        }
+      }),
+      { numRuns: 150, seed: 20261204 },
+    );
+  }, 120_000);
+
   it('on random streams, shuffled, duplicated, with corrections and voids, at several nows', () => {
     fc.assert(
       fc.property(streamArb, byArb, fc.integer({ min: 0, max: SPAN }), fc.option(fc.integer()), fc.array(fc.nat(), { maxLength: 10 }), fc.integer({ min: 0, max: SPAN }), (ops, by, nowOff, shuffleSeed, dupPicks, midOff) => {

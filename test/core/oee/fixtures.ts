@@ -24,7 +24,29 @@ export const MONDAY = Date.UTC(2025, 0, 6);
 type Shifts = PlantInput['calendar']['shifts'];
 
 /** A small valid plant: one area with lines l1 and l2, UTC, one 06:00-14:00 shift every day unless given. */
-export function makePlant(over: { shifts?: Shifts; timezone?: string; exceptions?: PlantInput['calendar']['exceptions']; threshold?: number } = {}): Plant {
+/**
+ * The hand-computed scenarios assume lines watched all along: monitored since 2000 unless
+ * `monitoredFrom` says otherwise (null: from each line's first event, as a plant file without it),
+ * and gateways that send only changes, so silence between them is no gap unless
+ * `heartbeatTimeoutSec` is given (docs/adr/0009-no-data.md).
+ */
+export const ALWAYS_MONITORED = '2000-01-01T00:00:00Z';
+
+/** A heartbeat timeout no test's gateway silence reaches: a year. */
+const NEVER_SILENT_SEC = 366 * 86_400;
+
+export function makePlant(
+  over: {
+    shifts?: Shifts;
+    timezone?: string;
+    exceptions?: PlantInput['calendar']['exceptions'];
+    threshold?: number;
+    monitoredFrom?: string | null;
+    noData?: 'excluded' | 'unplanned-stop';
+    heartbeatTimeoutSec?: number;
+  } = {},
+): Plant {
+  const monitoredFrom = over.monitoredFrom === undefined ? ALWAYS_MONITORED : over.monitoredFrom;
   const lineOf = (lineId: string, st: string) => ({
     id: lineId,
     name: lineId,
@@ -34,6 +56,9 @@ export function makePlant(over: { shifts?: Shifts; timezone?: string; exceptions
       { productId: 'p2', idealCycleTimeSec: 2 },
     ],
     smallStopThresholdSec: over.threshold ?? 120,
+    ...(monitoredFrom === null ? {} : { monitoredFrom }),
+    ...(over.noData ? { noData: over.noData } : {}),
+    heartbeatTimeoutSec: over.heartbeatTimeoutSec ?? NEVER_SILENT_SEC,
   });
   return plantSchema.parse({
     schemaVersion: 1,

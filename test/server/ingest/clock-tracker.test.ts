@@ -4,12 +4,46 @@ import { ClockTracker, correctTs } from '../../../src/server/ingest/clock-tracke
 describe('clock offset per device', () => {
   const t0 = 1_800_000_000_000;
 
-  it('corrects a device running ahead by the largest recent sample', () => {
+  it('corrects a device running ahead by the median of its recent samples', () => {
     const c = new ClockTracker(60_000);
     expect(c.observe('d', t0 + 90_000 - 300, t0)).toEqual({ estimateMs: 89_700, appliedMs: 89_700, isFlagged: true });
+    c.observe('d', t0 + 1000 + 89_800, t0 + 1000);
+    c.observe('d', t0 + 2000 + 89_700, t0 + 2000);
     // A later batch delayed in the outbox does not drag the estimate down.
     expect(c.observe('d', t0 + 50_000, t0 + 10_000).estimateMs).toBe(89_700);
     expect(correctTs(t0 + 90_000, 89_700, t0 + 1000)).toBe(t0 + 300);
+  });
+
+  // Issue 11, defect 5: with the largest sample as the estimate, one event a year ahead shifted
+  // every later event of its device by a year for ten minutes.
+  it('is not moved by one event far ahead among ordinary ones', () => {
+    const c = new ClockTracker(60_000);
+    for (let i = 0; i < 3; i++) c.observe('d', t0 + i * 1000 - 50, t0 + i * 1000);
+    const outlier = c.observe('d', t0 + 3000 + 20 * 3600_000, t0 + 3000);
+    expect(outlier.appliedMs).toBe(0);
+    expect(c.observe('d', t0 + 4000 - 20, t0 + 4000)).toMatchObject({ appliedMs: 0, isFlagged: false });
+    // Right after a connect, one outlier against one ordinary sample: the lower one wins.
+    c.reset('e');
+    c.observe('e', t0 + 20 * 3600_000, t0);
+    expect(c.observe('e', t0 + 1000, t0 + 1000).appliedMs).toBe(0);
+  });
+
+  it('follows a clock that really moved once most recent samples agree', () => {
+    const c = new ClockTracker(60_000);
+    for (let i = 0; i < 5; i++) c.observe('d', t0 + i * 1000, t0 + i * 1000);
+    const moved = [5, 6, 7, 8, 9, 10].map((i) => c.observe('d', t0 + i * 1000 + 3600_000, t0 + i * 1000).appliedMs);
+    expect(moved).toEqual([0, 0, 0, 0, 0, 3600_000]);
+  });
+
+  it('refuses times beyond the bounds, after the offset ahead and at receipt behind', () => {
+    const c = new ClockTracker(60_000, { maxAheadMs: 24 * 3600_000, maxAgeMs: 31 * 24 * 3600_000 });
+    expect(c.isPlausible(t0 + 24 * 3600_000, t0)).toBe(true);
+    expect(c.isPlausible(t0 + 24 * 3600_000 + 1, t0)).toBe(false);
+    expect(c.isBeyondBounds(t0 + 366 * 24 * 3600_000, 0, t0)).toMatch(/ahead of the service clock/);
+    // A device 20 h ahead (a wrong time zone) is corrected, not refused.
+    expect(c.isBeyondBounds(t0 + 30 * 3600_000, 20 * 3600_000, t0)).toBeNull();
+    expect(c.isBeyondBounds(t0 - 30 * 24 * 3600_000, 0, t0)).toBeNull();
+    expect(c.isBeyondBounds(0, 0, t0)).toMatch(/before its receipt/);
   });
 
   it('does not move a backlog to the present, and flags a clock behind only after two minutes of evidence', () => {
@@ -34,11 +68,12 @@ describe('clock offset per device', () => {
   });
 });
 
-describe('clock offset: the kept samples are exactly what the ten-minute window needs', () => {
-  /** The definition: every sample of the window, taken at face value (no pruning). */
+describe('clock offset: the estimate is the median of the window', () => {
+  /** The definition: the newest 15 samples of the last ten minutes, their lower median. */
   function reference(samples: { offsetMs: number; at: number }[], limitMs: number, receivedAt: number) {
     const inWindow = samples.filter((s) => receivedAt - s.at <= 10 * 60_000);
-    const estimateMs = Math.max(...inWindow.map((s) => s.offsetMs));
+    const sorted = inWindow.slice(-15).map((s) => s.offsetMs).sort((a, b) => a - b);
+    const estimateMs = sorted[(sorted.length - 1) >> 1]!;
     const appliedMs = Math.max(0, estimateMs);
     // The evidence span runs from the oldest sample still in the window.
     const spanMs = receivedAt - inWindow[0]!.at;
@@ -62,8 +97,6 @@ describe('clock offset: the kept samples are exactly what the ten-minute window 
             seen.push({ offsetMs, at });
             const expected = reference(seen, 60_000, at);
             const got = c.observe('d', at + offsetMs, at);
-            // The tracker drops samples that can no longer be the maximum; the estimate and the
-            // verdict (including the two-minute evidence span) must match the definition.
             if (got.estimateMs !== expected.estimateMs || got.appliedMs !== expected.appliedMs || got.isFlagged !== expected.isFlagged) return false;
           }
           return true;
@@ -73,7 +106,7 @@ describe('clock offset: the kept samples are exactly what the ten-minute window 
     );
   });
 
-  it('keeps flagging a clock that stays behind: the evidence span does not restart when its oldest maximum expires', () => {
+  it('keeps flagging a clock that stays behind: the evidence span does not restart when old samples leave', () => {
     const c = new ClockTracker(60_000);
     const t0 = 1_800_000_000_000;
     // Steadily ~100 s behind, with transit jitter, one batch every 20 s for half an hour.
@@ -87,14 +120,12 @@ describe('clock offset: the kept samples are exactly what the ten-minute window 
     expect(verdicts.slice(6).every((v) => v)).toBe(true);
   });
 
-  it('keeps a device that sends a long backlog cheap: 20,000 falling samples in a window give the right maximum', () => {
+  it('keeps a device that sends a long backlog cheap: 20,000 samples in a window give the median of the newest', () => {
     const c = new ClockTracker(60_000);
     const t0 = 1_800_000_000_000;
     let reading = c.observe('d', t0 - 1000, t0);
     for (let i = 1; i <= 20_000; i++) reading = c.observe('d', t0 - 1000, t0 + i * 10);
-    // The first sample (-1000) is the largest, and still in the window (200 s ago).
-    expect(reading.estimateMs).toBe(-1000);
-    // Ten minutes on, only the newest samples count.
-    expect(c.observe('d', t0 + 200_000 + 10 * 60_000 - 5000, t0 + 200_000 + 10 * 60_000).estimateMs).toBe(-5000);
+    // Offsets fall by 10 ms a batch: the median of the newest 15 is the eighth newest.
+    expect(reading.estimateMs).toBe(-1000 - (20_000 - 7) * 10);
   });
 });

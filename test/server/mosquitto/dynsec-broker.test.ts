@@ -120,4 +120,68 @@ describe('Mosquitto with dynamic security: per-session broker clients made at lo
     expect(ids.has(byManager.id as string)).toBe(false);
     expect(ids.has(byGateway.id as string)).toBe(false);
   });
+
+  it("refuses a login with another user's device id, so no second broker client can take over its session", async () => {
+    await login({ kind: 'password', userId: 'mgr', password: 'mgr-pass', deviceId: 'dash-dq' });
+    const res = await fetch(`http://127.0.0.1:${service.httpPort}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'password', userId: 'mgr-pack', password: 'mgr-pass', deviceId: 'dash-dq' }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'device "dash-dq" belongs to manager "mgr": sign in on your own device' } });
+  });
+
+  it("refuses at ingest what Mosquitto cannot see: an operator's correction on events and its void of a machine counter; a lead corrects on corrections", async () => {
+    const gw = await connect((await login({ kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-dv' })).mqtt);
+    const op = await connect((await login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-dv' })).mqtt);
+    const lead = await connect((await login({ kind: 'password', userId: 'lead-a', password: 'lead-pass', deviceId: 'tab-dv-lead' })).mqtt);
+    const sendAs = async (c: MqttClient, deviceId: string, topic: string, events: Record<string, unknown>[]) => {
+      expect(await subackCode(c, `${root}/_ack/${deviceId}`)).toBe(1);
+      const ack = nextMessage(c, `${root}/_ack/${deviceId}`, 5000, (a: unknown) => JSON.stringify(a).includes(events[0]!.id as string));
+      expect(await pubackCode(c, topic, JSON.stringify({ events }))).toBe(0);
+      return ackSchema.parse(await ack);
+    };
+    const amend = { productId: undefined, good: undefined, reject: undefined };
+    const counter = countEvent({ deviceId: 'gw-dv', author: 'gw-a', type: 'machine.counter', total: 50, ...amend });
+    expect((await sendAs(gw, 'gw-dv', `${lineA}/station/a1/signals`, [counter])).accepted).toEqual([counter.id]);
+    const count = countEvent({ deviceId: 'tab-dv', good: 50 });
+    expect((await sendAs(op, 'tab-dv', `${lineA}/station/a1/events`, [count])).accepted).toEqual([count.id]);
+
+    const voidCounter = countEvent({ deviceId: 'tab-dv', type: 'void', voids: counter.id, reason: 'undo', ...amend });
+    const raise = countEvent({ deviceId: 'tab-dv', type: 'correction', supersedes: count.id, reason: 'more', replacement: { type: 'count', productId: 'widget', good: 100_000, reject: 0 }, ...amend });
+    // Mosquitto cannot check the author either: ingest holds it to a user allowed at the station.
+    const foreignAuthor = countEvent({ deviceId: 'tab-dv', author: 'op-b' });
+    const ack = await sendAs(op, 'tab-dv', `${lineA}/station/a1/events`, [voidCounter, raise, foreignAuthor]);
+    expect(ack.accepted).toEqual([]);
+    expect([...ack.rejected].sort((a, b) => a.index - b.index)).toEqual([
+      { index: 0, id: voidCounter.id, code: 'not-allowed', message: `"op-a" may only undo their own entries: event "${counter.id}" is by "gw-a" (a lead voids it, on the line's corrections topic)` },
+      { index: 1, id: raise.id, code: 'not-allowed', message: "a correction is not allowed on a station's events topic: only a lead or an admin corrects, on the line's corrections topic" },
+      { index: 2, id: foreignAuthor.id, code: 'not-allowed', message: 'operator "op-b" may not write events for station "a1"' },
+    ]);
+
+    const fix = countEvent({ deviceId: 'tab-dv-lead', author: 'lead-a', type: 'correction', supersedes: count.id, reason: 'recount', replacement: { type: 'count', productId: 'widget', good: 48, reject: 2 }, ...amend });
+    expect(await sendAs(lead, 'tab-dv-lead', `${lineA}/corrections`, [fix])).toMatchObject({ accepted: [fix.id], rejected: [] });
+  });
+
+  it("delivers nothing of a shared tablet's persistent session that its next user may not read (Mosquitto checks reads at delivery)", async () => {
+    // An admin enrols the tablet and follows the site and line B on a persistent session...
+    const admin = (await login({ kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'tab-dsq' })).mqtt;
+    const setup = await connectTo(broker.tcpPort, { username: admin.username, password: admin.password, clientId: admin.clientId, clean: false, protocolVersion: 4 }, clients);
+    for (const t of [`${root}/oee`, `${lineB}/status`, `${lineA}/oee`]) expect(await subackCode(setup, t)).toBe(1);
+    setup.end(true);
+    await sleep(100);
+    // ...messages queue while it is offline...
+    const publisher = await connect((await login({ kind: 'password', userId: 'admin', password: 'admin-pass', deviceId: 'adm-dsq' })).mqtt);
+    for (const t of [`${root}/oee`, `${lineB}/status`, `${lineA}/oee`]) expect(await pubackCode(publisher, t, JSON.stringify({ queued: t }))).toBe(0);
+    // ...and an operator of line A resumes the session on the tablet.
+    const op = (await login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-dsq' })).mqtt;
+    const c = mqttConnect(`mqtt://127.0.0.1:${broker.tcpPort}`, { username: op.username, password: op.password, clientId: op.clientId, clean: false, protocolVersion: 4, reconnectPeriod: 0 });
+    clients.push(c);
+    const seen = recorder(c);
+    expect(await new Promise((resolve, reject) => (c.once('connect', (ack) => resolve(ack.sessionPresent)), c.once('error', reject)))).toBe(true);
+    await sleep(500);
+    // Line A's OEE (the queued copy, and the service's live ones) only.
+    expect([...new Set(seen.topics)]).toEqual([`${lineA}/oee`]);
+  });
 });

@@ -1,57 +1,73 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MachineModel, seededRandom } from '../../../src/server/sim/machine-model.ts';
-import { startHarness, type Harness } from '../service-harness.ts';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../../src/server/storage/storage.ts';
+import { FIXTURE_PLANT, startHarness, type Harness } from '../service-harness.ts';
 
-describe('demo machine model', () => {
-  const profile = { products: [{ productId: 'widget', idealCycleTimeSec: 2 }, { productId: 'gadget', idealCycleTimeSec: 3 }] };
-  const day = (seed: number) => {
-    const start = Date.UTC(2026, 0, 5, 6);
-    const m = new MachineModel(profile, seededRandom(seed), start);
-    const states: string[] = [];
-    let last = { total: 0, rejectTotal: 0, productId: '' };
-    for (let t = start + 5000; t <= start + 16 * 3600_000; t += 5000) {
-      const tick = m.tick(t, 5000);
-      if (tick.state) states.push(tick.state);
-      last = tick;
-    }
-    return { states, last };
-  };
+/** The fixture plant with gateway gw-a on both stations of line-a, and line-a's machine station as given. */
+async function plantWith(machineStationId: string | undefined): Promise<string> {
+  const plant = JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8'));
+  const lineA = plant.areas[0].lines.find((l: { id: string }) => l.id === 'line-a');
+  if (machineStationId) lineA.machineStationId = machineStationId;
+  plant.users.find((u: { id: string }) => u.id === 'gw-a').stations = ['a1', 'a2'];
+  const file = join(tmpdir(), `floorboard-sim-${machineStationId ?? 'default'}-${process.pid}.json`);
+  await writeFile(file, JSON.stringify(plant));
+  return file;
+}
 
-  it('is deterministic for a seed', () => {
-    expect(day(7)).toEqual(day(7));
-    expect(day(7)).not.toEqual(day(8));
+async function waitForEvents(h: Harness, enough: (events: StoredEvent[]) => boolean, timeoutMs = 8000): Promise<StoredEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  let stored: StoredEvent[] = [];
+  while (Date.now() < deadline) {
+    stored = (await h.service.storage.listEvents()).events;
+    if (enough(stored)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return stored;
+}
+
+describe('--demo simulator (live, no backfill)', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
   });
 
-  it('has small stops, failures, changeovers and a realistic speed over two shifts', () => {
-    const { states, last } = day(42);
-    expect(states.filter((s) => s === 'stopped').length).toBeGreaterThan(50);
-    expect(states).toContain('fault');
-    expect(states).toContain('setup');
-    // At most the ideal rate (16 h at 2-3 s a part), well above nothing.
-    expect(last.total).toBeLessThan((16 * 3600) / 2);
-    expect(last.total).toBeGreaterThan((16 * 3600) / 3 / 3);
-    expect(last.rejectTotal / last.total).toBeGreaterThan(0.005);
-    expect(last.rejectTotal / last.total).toBeLessThan(0.08);
-  });
-});
-
-describe('--demo simulator', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ isDemo: true }, { simTickMs: 100 });
-  });
-  afterAll(async () => h?.close());
-
-  it('publishes machine signals through the broker as a gateway, and they are ingested', async () => {
-    const deadline = Date.now() + 5000;
-    let stored: { event: { type: string; author: string; stationId: string } }[] = [];
-    while (Date.now() < deadline && stored.length < 5) {
-      await new Promise((r) => setTimeout(r, 100));
-      stored = (await h.service.storage.listEvents()).events;
-    }
-    expect(stored.length).toBeGreaterThanOrEqual(5);
+  it('publishes machine signals and heartbeats through the broker as a gateway, and they are ingested', async () => {
+    h = await startHarness({ isDemo: true, demoBackfillDays: 0 }, { simTickMs: 100, simHeartbeatMs: [300, 400] });
+    const stored = await waitForEvents(h, (s) => s.filter((e) => e.event.type === 'machine.heartbeat').length >= 3);
     expect(stored.every((e) => e.event.author === 'gw-a' && e.event.stationId === 'a1')).toBe(true);
-    expect(stored.map((e) => e.event.type)).toContain('machine.counter');
+    const types = stored.map((e) => e.event.type);
+    expect(types).toContain('machine.counter');
+    expect(types).toContain('machine.state');
+    expect(types.filter((t) => t === 'machine.heartbeat').length).toBeGreaterThanOrEqual(3);
+    // One gap-free sequence per device.
+    expect(stored.map((e) => e.event.seq)).toEqual(stored.map((_, i) => i));
     expect(await h.service.storage.listDeadLetters(10)).toEqual([]);
+  });
+
+  it("claims the simulated gateway's device id: nobody else signs in with it", async () => {
+    h = await startHarness({ isDemo: true, demoBackfillDays: 0 }, { simTickMs: 100 });
+    await waitForEvents(h, (s) => s.length >= 1);
+    const res = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'sim-gw-a' }) });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'device "sim-gw-a" belongs to gateway "gw-a": sign in on your own device' } });
+  });
+
+  it("sends a line's machine signals to its first station when the plant names none", async () => {
+    h = await startHarness({ isDemo: true, demoBackfillDays: 0, plantFile: await plantWith(undefined) }, { simTickMs: 100 });
+    const stored = await waitForEvents(h, (s) => s.length >= 3);
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(stored.map((e) => e.event.stationId))).toEqual(new Set(['a1']));
+  });
+
+  it("sends a line's machine signals to the machine station the plant file names", async () => {
+    h = await startHarness({ isDemo: true, demoBackfillDays: 0, plantFile: await plantWith('a2') }, { simTickMs: 100 });
+    const stored = await waitForEvents(h, (s) => s.length >= 3);
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(stored.map((e) => e.event.stationId))).toEqual(new Set(['a2']));
+    expect(stored[0]!.topic).toContain('/station/a2/signals');
   });
 });

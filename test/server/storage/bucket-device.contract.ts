@@ -1,10 +1,12 @@
 import { expect, it } from 'vitest';
 import { MAX_DEAD_LETTER_BYTES, type HourlyBucket } from '../../../src/server/storage/storage.ts';
-import { HOUR, T0 } from './event-fixtures.ts';
+import { HOUR, makeEvent, makeRecord, T0 } from './event-fixtures.ts';
 import type { ContractContext } from './storage.contract.ts';
 
 function bucket(lineId: string, start: number, scale = 1): HourlyBucket {
   return {
+    noDataMs: 60_000 * scale,
+    scheduledMs: 3_300_000 + 60_000 * scale,
     lineId,
     start,
     allTimeMs: HOUR,
@@ -122,6 +124,31 @@ export function bucketContract(ctx: ContractContext): void {
     expect(await ctx.storage.listHourlyBuckets({ ...window, lineIds: ['line-c'] })).toEqual([]);
   });
 
+  it('reads a bucket written without no-data figures (before schema version 5) as fully monitored', async () => {
+    const { noDataMs: _n, scheduledMs: _s, ...old } = bucket('line-a', T0);
+    await ctx.storage.upsertHourlyBuckets([old]);
+    const [read] = await ctx.storage.listHourlyBuckets({ from: T0, to: T0 + HOUR });
+    expect(read).toMatchObject({ noDataMs: 0, scheduledMs: old.plannedMs });
+  });
+
+  it('keeps a run log: runs in start order, alive time never moves back, a clean stop ends a run', async () => {
+    expect(await ctx.storage.listRuns()).toEqual([]);
+    const first = await ctx.storage.startRun(T0);
+    await ctx.storage.touchRun(first, T0 + 10_000);
+    await ctx.storage.touchRun(first, T0 + 5_000);
+    // The first run crashed: it never ended. The second stopped cleanly, the third goes on.
+    const second = await ctx.storage.startRun(T0 + HOUR);
+    await ctx.storage.endRun(second, T0 + HOUR + 30_000);
+    const third = await ctx.storage.startRun(T0 + 2 * HOUR);
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(await ctx.storage.listRuns()).toEqual([
+      { id: first, startedAt: T0, aliveAt: T0 + 10_000, endedAt: null },
+      { id: second, startedAt: T0 + HOUR, aliveAt: T0 + HOUR + 30_000, endedAt: T0 + HOUR + 30_000 },
+      { id: third, startedAt: T0 + 2 * HOUR, aliveAt: T0 + 2 * HOUR, endedAt: null },
+    ]);
+    await expect(ctx.storage.touchRun(third, -1)).rejects.toMatchObject({ code: 'invalid-arguments' });
+  });
+
   it('upserts devices: sequence and last-seen never go back, the newest observation sets the offset', async () => {
     expect(await ctx.storage.getDevice('tablet-1')).toBeNull();
     const base = { deviceId: 'tablet-1', lastSeq: 10, clockOffsetMs: 120, lastSeenAt: T0, isClockFlagged: false };
@@ -137,5 +164,28 @@ export function bucketContract(ctx: ContractContext): void {
     await expect(ctx.storage.upsertDevice({ ...base, deviceId: 'Tablet 1' })).rejects.toMatchObject({
       code: 'invalid-arguments',
     });
+  });
+
+  it('keeps the first claim of a device id: a later claim by someone else reads the first', async () => {
+    expect(await ctx.storage.getDeviceClaim('tab-claimed')).toBeNull();
+    const first = { deviceId: 'tab-claimed', userId: 'lead-a', claimedAt: T0 };
+    expect(await ctx.storage.claimDevice(first)).toEqual(first);
+    expect(await ctx.storage.claimDevice({ deviceId: 'tab-claimed', userId: 'op-b', claimedAt: T0 + 1 })).toEqual(first);
+    expect(await ctx.storage.getDeviceClaim('tab-claimed')).toEqual(first);
+    const both = await Promise.all([
+      ctx.storage.claimDevice({ deviceId: 'tab-race', userId: 'u-1', claimedAt: T0 }),
+      ctx.storage.claimDevice({ deviceId: 'tab-race', userId: 'u-2', claimedAt: T0 }),
+    ]);
+    expect(both[0]).toEqual(both[1]);
+    await expect(ctx.storage.claimDevice({ deviceId: 'Tab 1', userId: 'u-1', claimedAt: T0 })).rejects.toMatchObject({ code: 'invalid-arguments' });
+  });
+
+  it('finds the origin (author, line, station, type, corrected time) of stored events', async () => {
+    const event = makeEvent(undefined, { author: 'op-origin', lineId: 'line-o', stationId: 'st-o' });
+    await ctx.storage.insertEvents([makeRecord(event, 2_000)]);
+    expect(await ctx.storage.findEventOrigins([event.id, '01ARZ3NDEKTSV4RRFFQ69G5FAV'])).toEqual([
+      { id: event.id, type: 'count', author: 'op-origin', lineId: 'line-o', stationId: 'st-o', correctedTs: event.ts - 2_000 },
+    ]);
+    expect(await ctx.storage.findEventOrigins([])).toEqual([]);
   });
 }

@@ -111,6 +111,13 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         expect(await got({ to: T0 + 15 })).toEqual(ids([a0, b0]));
         expect(await got({ lineIds: [] })).toEqual([]);
         expect(await got({ lineIds: ['line-z'] })).toEqual([]);
+        // Monitoring starts at each line's first event (corrected time); a line with none is left out.
+        expect(await ctx.storage.firstEventTimes(['line-a', 'line-b', 'line-z'])).toEqual(
+          new Map([
+            ['line-a', T0],
+            ['line-b', T0 + 10],
+          ]),
+        );
       });
 
       it('reports rows that no longer parse instead of throwing, and keeps the rest', async () => {
@@ -132,6 +139,14 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         const missing = makeEvent().id;
         expect((await ctx.storage.findExistingIds([missing, ...ids(records)])).sort()).toEqual(ids(records).sort());
         expect(await ctx.storage.findExistingIds([])).toEqual([]);
+      });
+
+      it('reads back the stored copies of given ids (what a resend collided with)', async () => {
+        const records = [makeRecord(makeEvent()), makeRecord(makeEvent()), makeRecord(makeEvent())];
+        await ctx.storage.insertEvents(records);
+        const page = await ctx.storage.listEvents({ ids: [records[2]!.event.id, makeEvent().id, records[0]!.event.id] });
+        expect(page.events.map((e) => e.event)).toEqual([records[0]!.event, records[2]!.event]);
+        expect((await ctx.storage.listEvents({ ids: [] })).events).toEqual([]);
       });
 
       it('refuses a batch with a bad receipt, names the record and field, and stores nothing', async () => {

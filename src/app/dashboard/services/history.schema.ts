@@ -12,6 +12,10 @@ const reasonLossSchema = z.object({ reasonId: z.nullable(z.string()), loss: bigL
 
 export const figuresSchema = z.object({
   plannedMs: z.number(),
+  /** ADR 0009: time nobody saw, scheduled time with it, and coverage (shown beside OEE). */
+  noDataMs: z.number(),
+  scheduledMs: z.number(),
+  coverage: ratio,
   runMs: z.number(),
   stopMs: z.number(),
   idealMs: z.number(),
@@ -38,6 +42,8 @@ export const bucketSchema = z.object({
   start: z.number(),
   end: z.number(),
   plannedMs: z.number(),
+  noDataMs: z.number(),
+  scheduledMs: z.number(),
   runMs: z.number(),
   idealMs: z.number(),
   good: z.number(),
@@ -72,7 +78,7 @@ export const timelineSchema = z.object({
   lines: z.array(
     z.object({
       lineId: z.string(),
-      segments: z.array(z.object({ start: z.number(), end: z.number(), state: z.enum(['running', 'stopped']), stopId: z.nullable(z.string()), reasonId: z.nullable(z.string()), loss: z.nullable(z.string()) })),
+      segments: z.array(z.object({ start: z.number(), end: z.number(), state: z.enum(['running', 'stopped', 'no-data']), stopId: z.nullable(z.string()), reasonId: z.nullable(z.string()), loss: z.nullable(z.string()) })),
     }),
   ),
 });

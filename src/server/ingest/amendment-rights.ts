@@ -1,0 +1,89 @@
+import type { Calendar, FloorEvent } from '../../core/index.ts';
+import { shiftInstances } from '../../core/oee/calendar.ts';
+import type { EventOrigin, Storage } from '../storage/storage.ts';
+import type { Refusal } from './event-checks.ts';
+import type { IngestTopic } from './parse-message.ts';
+
+const DAY_MS = 86_400_000;
+
+/** One message's accepted events, as the ingest handler holds them. */
+export interface AmendmentBatch {
+  kind: IngestTopic['kind'];
+  receivedAt: number;
+  accepted: readonly { event: FloorEvent }[];
+}
+
+const targetOf = (e: FloorEvent) => (e.type === 'correction' ? e.supersedes : e.type === 'void' ? e.voids : undefined);
+
+/**
+ * Start of the shift running at `now`; between shifts, the end of the last one (so an entry made
+ * after a shift ended can still be undone until the next one starts), at most a day back.
+ */
+export function currentShiftStart(calendar: Calendar, now: number): number {
+  let start = now - DAY_MS;
+  for (const s of shiftInstances(calendar, now - DAY_MS, now + 1)) {
+    if (s.start <= now && now < s.end) return s.start;
+    if (s.end <= now) start = Math.max(start, s.end);
+  }
+  return start;
+}
+
+/** Why this void or correction may not change `target`, or null when it may. */
+function refusalOf(event: FloorEvent, kind: IngestTopic['kind'], target: EventOrigin, shiftStart: () => number): Refusal | null {
+  if (kind === 'corrections') {
+    // canPublish already holds the author to a lead of this line (or an admin): the target must be on it too.
+    if (target.lineId !== event.lineId)
+      return { code: 'not-allowed', message: `event "${target.id}" is on line "${target.lineId}", not on line "${event.lineId}" of this corrections topic` };
+    return null;
+  }
+  // A void on a station's events topic is the tablet's undo: the author's own entry, at this
+  // station, in this shift. Anything else is a lead's correction (event-checks refuses corrections here).
+  if (target.author !== event.author)
+    return { code: 'not-allowed', message: `"${event.author}" may only undo their own entries: event "${target.id}" is by "${target.author}" (a lead voids it, on the line's corrections topic)` };
+  if (target.stationId !== event.stationId)
+    return { code: 'not-allowed', message: `event "${target.id}" was entered at station "${target.stationId}", not at station "${event.stationId}"` };
+  const start = shiftStart();
+  if (target.correctedTs < start)
+    return { code: 'not-allowed', message: `event "${target.id}" is from before the current shift (started ${new Date(start).toISOString()}): only a lead may void it, on the line's corrections topic` };
+  return null;
+}
+
+/**
+ * Checks every void and correction of a commit group against the event it amends (stored, or
+ * earlier in the group): it must exist; a lead's correction or void (corrections topic) must be
+ * on its topic's line; an undo (void on a station's events topic) must be its author's own entry,
+ * at the same station, from the current shift. Returns the refusal per amending event object.
+ */
+export async function checkAmendments(
+  batches: readonly (AmendmentBatch | null)[],
+  findOrigins: Storage['findEventOrigins'],
+  calendar: Calendar,
+): Promise<Map<FloorEvent, Refusal>> {
+  const refusals = new Map<FloorEvent, Refusal>();
+  const refs: string[] = [];
+  for (const b of batches) for (const { event } of b?.accepted ?? []) {
+    const ref = targetOf(event);
+    if (ref !== undefined) refs.push(ref);
+  }
+  if (refs.length === 0) return refusals;
+  const origins = new Map<string, EventOrigin>();
+  // Earlier in the group: not stored yet, so its device time stands in for the corrected time.
+  for (const b of batches) for (const { event } of b?.accepted ?? []) {
+    if (!origins.has(event.id)) origins.set(event.id, { id: event.id, type: event.type, author: event.author, lineId: event.lineId, stationId: event.stationId, correctedTs: event.ts });
+  }
+  // The stored copy wins over a resend in this group (the first stored copy is the event).
+  for (const o of await findOrigins(refs)) origins.set(o.id, o);
+  for (const b of batches) {
+    if (!b) continue;
+    let start: number | undefined;
+    const shiftStart = () => (start ??= currentShiftStart(calendar, b.receivedAt));
+    for (const { event } of b.accepted) {
+      const ref = targetOf(event);
+      if (ref === undefined) continue;
+      const target = origins.get(ref);
+      const refusal = target ? refusalOf(event, b.kind, target, shiftStart) : { code: 'superseded-unknown' as const, message: `event "${ref}" is not known` };
+      if (refusal) refusals.set(event, refusal);
+    }
+  }
+  return refusals;
+}
