@@ -15,6 +15,7 @@ import { createTokenService, type TokenService } from './auth/tokens.ts';
 import { createBrokerAuth, SERVICE_USERNAME } from './broker/broker-auth.ts';
 import { connectDynsec, type DynsecSessions } from './broker/dynsec-sessions.ts';
 import { MQTT_WS_PATH, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts';
+import { gateUntilIngestReady } from './broker/startup-gate.ts';
 import { withBrokerSessions } from './broker/session-login.ts';
 import type { Config } from './config.ts';
 import type { ApiEnv } from './http/app-context.ts';
@@ -142,6 +143,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const claims = createDeviceClaims({ storage, findUser: (id) => usersById.get(id), index: () => index, now });
 
     let broker: EmbeddedBroker | null = null;
+    let openBrokerGate = () => {};
     let mqttUrl = config.mqttUrl;
     // External broker: the account `floorboard broker-config` wrote into service.env.
     let credentials = { username: config.mqttUsername ?? SERVICE_USERNAME, password: config.mqttPassword ?? '' };
@@ -163,7 +165,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
             .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a refused publish failed'));
         },
       });
-      broker = await startEmbeddedBroker({ host: config.host, tcpPort: config.mqttTcpPort, auth, metrics, log, onClientReady: (id) => clock.reset(id) });
+      const gate = gateUntilIngestReady(auth, SERVICE_USERNAME);
+      openBrokerGate = gate.open;
+      broker = await startEmbeddedBroker({ host: config.host, tcpPort: config.mqttTcpPort, auth: gate.auth, metrics, log, onClientReady: (id) => clock.reset(id) });
       stops.push(() => broker!.close());
       mqttUrl = `mqtt://${loopback(config.host)}:${broker.tcpPort}`;
       credentials = { username: SERVICE_USERNAME, password: servicePassword };
@@ -237,6 +241,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       },
     });
     client = await connectServiceClient({ url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index.site), handle, log });
+    // Subscribed: devices may connect to the embedded broker now (startup-gate.ts).
+    openBrokerGate();
     stops.push(() => client!.close());
     const liveOptions = { storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring };
     live = await startLiveOee(liveOptions);

@@ -13,7 +13,7 @@ import {
   postgresPlaceholder,
   valuesList,
 } from './query-builders.ts';
-import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, fromRunRow, parseLimit, type RunRow } from './row-codecs.ts';
+import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, fromRunRow, type RunRow } from './row-codecs.ts';
 import {
   deviceClaimSchema,
   deviceSchema,

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { parseQuery } from './query-builders.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import type { DeadLetter, Device, DeviceClaim, EventOrigin, ServiceRun } from './storage.ts';
 
@@ -68,13 +66,6 @@ export function fromEventOriginRow(row: Record<string, unknown>): EventOrigin {
 
 export function fromDeviceClaimRow(row: Record<string, unknown>): DeviceClaim {
   return { deviceId: String(row.device_id), userId: String(row.user_id), claimedAt: Number(row.claimed_at) };
-}
-
-const limitSchema = z.number().int().min(1).max(10_000);
-
-/** Limit of a listing, checked at the boundary. */
-export function parseLimit(limit: number): number {
-  return parseQuery(limitSchema, limit, 'limit');
 }
 
 export interface RunRow {

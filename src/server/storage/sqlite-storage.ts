@@ -11,7 +11,6 @@ import {
   fromDeviceRow,
   fromEventOriginRow,
   fromRunRow,
-  parseLimit,
   type DeadLetterRow,
   type DeviceRow,
   type RunRow,
