@@ -45,12 +45,13 @@ export const stateSeverity: Record<DisplayState, number> = {
 };
 
 /**
- * A live line or station state (from a retained status topic) as a display state. `isSmallStop`
- * shows an open stop still under the small-stop threshold as a small stop. `hasNoData`: nothing of
- * the window was seen (OEE coverage 0, ADR 0009). States an older service retained (machine
- * states, `unknown`) still map.
+ * A live line or station state (from a retained status topic) as a display state. An open stop is
+ * `stopped` even while under the small-stop threshold: it may yet be long (the status flags it
+ * `isSmallStop`; booked history shows small stops as such). `hasNoData`: nothing of the window was
+ * seen (OEE coverage 0, ADR 0009). States an older service retained (machine states, `unknown`)
+ * still map.
  */
-export function displayStateOfLine(state: LineState, isScheduled = true, isSmallStop = false, hasNoData = false): DisplayState {
+export function displayStateOfLine(state: LineState, isScheduled = true, hasNoData = false): DisplayState {
   if (hasNoData && (state === 'unknown' || state === 'idle' || state === 'running')) return 'no-data';
   if (!isScheduled && (state === 'unknown' || state === 'idle')) return 'not-scheduled';
   switch (state) {
@@ -66,7 +67,7 @@ export function displayStateOfLine(state: LineState, isScheduled = true, isSmall
     case 'unknown':
       return 'unknown';
     default:
-      return isSmallStop ? 'small-stop' : 'stopped';
+      return 'stopped';
   }
 }
 

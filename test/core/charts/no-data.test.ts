@@ -89,7 +89,7 @@ describe('board: a line nobody saw shows "no data", with coverage beside OEE', (
 
   it('maps a live "no-data" line state (a silent gateway) to the no-data display state', () => {
     expect(displayStateOfLine('no-data')).toBe('no-data');
-    expect(displayStateOfLine('running', true, false, true)).toBe('no-data');
-    expect(displayStateOfLine('fault', true, false, true)).toBe('stopped');
+    expect(displayStateOfLine('running', true, true)).toBe('no-data');
+    expect(displayStateOfLine('fault', true, true)).toBe('stopped');
   });
 });
