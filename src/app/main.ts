@@ -45,6 +45,7 @@ async function start(): Promise<void> {
     onAcked: (events) => {
       if (events.some((e) => e.type.startsWith('stop.'))) void lineLive.refreshStops();
     },
+    onRejected: (ids) => station.drop(ids),
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
   const waiting = await engine.load(read.outbox);

@@ -12,6 +12,8 @@ export interface StationView {
   state: 'running' | 'stopped' | 'changeover';
   since: number | null;
   productId: string | null;
+  /** The product an open changeover changes to (a stop may nest in it), else null. */
+  changeoverTo: string | null;
   openStop: StopView | null;
   /** Ended stops at or above the small-stop threshold with no reason, oldest first. */
   needsReason: StopView[];
@@ -31,6 +33,8 @@ export function deriveStationView(
   let state: StationView['state'] = 'running';
   let since: number | null = null;
   let productId = opts.defaultProductId;
+  let changeoverTo: string | null = null;
+  let changeoverSince: number | null = null;
   let good = 0;
   let reject = 0;
   const sorted = events.filter((e) => e.stationId === opts.stationId).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
@@ -44,7 +48,8 @@ export function deriveStationView(
       case 'stop.end': {
         const s = stops.get(e.stopId);
         if (s) s.end = e.ts;
-        if (state === 'stopped') [state, since] = ['running', e.ts];
+        // A stop nests in a changeover: when it ends, the changeover resumes (its start is kept).
+        if (state === 'stopped') [state, since] = changeoverTo === null ? ['running', e.ts] : ['changeover', changeoverSince];
         break;
       }
       case 'stop.classify': {
@@ -64,10 +69,12 @@ export function deriveStationView(
         productId = e.productId;
         break;
       case 'changeover.start':
-        [state, since] = ['changeover', e.ts];
+        [changeoverTo, changeoverSince] = [e.toProductId, e.ts];
+        if (state !== 'stopped') [state, since] = ['changeover', e.ts];
         break;
       case 'changeover.end':
-        [state, since, productId] = ['running', e.ts, e.productId];
+        [changeoverTo, changeoverSince, productId] = [null, null, e.productId];
+        if (state !== 'stopped') [state, since] = ['running', e.ts];
         break;
       default:
         break;
@@ -78,7 +85,7 @@ export function deriveStationView(
   const needsReason = all
     .filter((s) => s.end !== null && s.reasonId === null && s.end - s.start >= opts.smallStopMs)
     .sort((a, b) => a.start - b.start);
-  return { state, since, productId, openStop, needsReason, good, reject };
+  return { state, since, productId, changeoverTo, openStop, needsReason, good, reject };
 }
 
 /** What feeds the "needs a reason" list besides this station's own view. */

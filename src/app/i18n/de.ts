@@ -21,6 +21,8 @@ export const de = {
   'signin.submit': 'Anmelden',
   'signin.offline': 'Offline angemeldet (gegen die Liste auf diesem Tablet geprüft).',
   'signin.failed': 'Ausweis oder PIN nicht erkannt.',
+  'signin.notAtStation': 'Sie dürfen an Station {station} nicht arbeiten. Melden Sie sich an einer Ihrer Stationen an oder fragen Sie Ihre Schichtleitung.',
+  'signin.failedAtStation': 'Ausweis oder PIN für Station {station} nicht erkannt. Nur ihre Bediener können sich hier anmelden.',
   'signin.locked': 'Zu viele Versuche. Bitte kurz warten.',
   'signin.lockedSeconds': 'Zu viele falsche PINs auf diesem Tablet. Erneut versuchen in {n} s.',
   'signin.lockedMinutes': 'Zu viele falsche PINs auf diesem Tablet. Erneut versuchen in {n} min.',

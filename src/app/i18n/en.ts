@@ -19,6 +19,8 @@ export const en = {
   'signin.submit': 'Sign in',
   'signin.offline': 'Signed in offline (checked against this tablet\'s roster).',
   'signin.failed': 'Badge or PIN not recognised.',
+  'signin.notAtStation': 'You may not work at station {station}. Sign in at one of your stations, or ask your lead.',
+  'signin.failedAtStation': 'Badge or PIN not recognised for station {station}. Only its operators can sign in here.',
   'signin.locked': 'Too many attempts. Wait a moment and try again.',
   'signin.lockedSeconds': 'Too many wrong PINs on this tablet. Try again in {n} s.',
   'signin.lockedMinutes': 'Too many wrong PINs on this tablet. Try again in {n} min.',

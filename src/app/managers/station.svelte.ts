@@ -32,6 +32,12 @@ class StationManager {
   push(event: FloorEvent): void {
     this.events = [...this.events, event];
   }
+
+  /** Forgets entries the service refused: they count in nothing the tablet shows. */
+  drop(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    this.events = this.events.filter((e) => !gone.has(e.id));
+  }
 }
 
 export const station = new StationManager();

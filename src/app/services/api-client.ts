@@ -20,7 +20,7 @@ export const loginResultSchema = z.object({
 export type LoginResult = z.infer<typeof loginResultSchema>;
 
 export type LoginRequest =
-  | { kind: 'badge'; badge: string; pin: string; deviceId: string }
+  | { kind: 'badge'; badge: string; pin: string; deviceId: string; stationId?: string }
   | { kind: 'password'; userId: string; password: string; deviceId: string };
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

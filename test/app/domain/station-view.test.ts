@@ -53,4 +53,16 @@ describe('deriveStationView', () => {
     const after = [...events, ev(120 * min, { type: 'changeover.end', productId: 'gadget' })];
     expect(deriveStationView(after, { ...opts, from: 60 * min })).toMatchObject({ state: 'running', productId: 'gadget' });
   });
+
+  it('nests a stop in a changeover: the changeover resumes when the stop ends, and knows its target', () => {
+    const events = [
+      ev(10 * min, { type: 'changeover.start', toProductId: 'gadget' }),
+      ev(12 * min, { type: 'stop.start', stopId: 'B' }),
+    ];
+    expect(deriveStationView(events, opts)).toMatchObject({ state: 'stopped', changeoverTo: 'gadget', openStop: { stopId: 'B' } });
+    const resumed = [...events, ev(20 * min, { type: 'stop.end', stopId: 'B' })];
+    expect(deriveStationView(resumed, opts)).toMatchObject({ state: 'changeover', since: 10 * min, changeoverTo: 'gadget', productId: 'widget' });
+    const done = [...resumed, ev(30 * min, { type: 'changeover.end', productId: 'gadget' })];
+    expect(deriveStationView(done, opts)).toMatchObject({ state: 'running', since: 30 * min, changeoverTo: null, productId: 'gadget' });
+  });
 });
