@@ -22,12 +22,6 @@ class StationManager {
       defaultProductId: device.line?.products[0]?.productId ?? null,
     }),
   );
-  /** Parts the shift should have made by now at the ideal cycle time. */
-  target = $derived.by(() => {
-    const cycle = device.line?.products.find((p) => p.productId === this.view.productId)?.idealCycleTimeSec;
-    return this.shift && cycle ? Math.floor((this.shift.plannedSoFarMin * 60) / cycle) : null;
-  });
-
   /** Adds an event once it is committed. */
   push(event: FloorEvent): void {
     this.events = [...this.events, event];
