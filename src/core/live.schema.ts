@@ -3,9 +3,101 @@ import { epochMsSchema, eventIdSchema, topicIdSchema } from './ids.schema.ts';
 import { machineStates } from './events.schema.ts';
 import { lossCategories, type LossCategory } from './plant.schema.ts';
 
-/** What a line is doing now: a machine state, or `unknown` before anything was heard. */
-export const lineStateSchema = z.enum([...machineStates, 'unknown']);
+/**
+ * What a station or line is doing now, as the one fold (src/core/station-state) says: see
+ * docs/adr/0008-station-state.md. `no-data`: nobody saw (a silent gateway, or before monitoring
+ * began); `not-scheduled`: no shift runs now.
+ */
+export const stationStates = ['running', 'stopped', 'changeover', 'no-data', 'not-scheduled'] as const;
+export const stationStateSchema = z.enum(stationStates);
+export type StationState = z.infer<typeof stationStateSchema>;
+
+/**
+ * What a line is doing now. The fold publishes only `stationStates`; the machine states and
+ * `unknown` are still parsed, since statuses retained by an older service may name them.
+ */
+export const lineStateSchema = z.enum([...stationStates, ...machineStates.filter((s) => s !== 'running' && s !== 'stopped'), 'unknown']);
 export type LineState = z.infer<typeof lineStateSchema>;
+
+/** What every stop of a live status says. */
+const liveStopShape = {
+  stopId: eventIdSchema,
+  start: epochMsSchema,
+  stationId: topicIdSchema,
+  /** A machine gateway's state signal, or a person. */
+  source: z.enum(['machine', 'operator']),
+  /** Shorter (so far) than the line's small-stop threshold: a minor stop, shown and flagged as such. */
+  isSmallStop: z.boolean(),
+};
+
+/** The open stop of a station or line. */
+export const openStopSchema = z.object({
+  ...liveStopShape,
+  /** Null until someone gives a reason the plant knows. */
+  reasonId: z.nullable(topicIdSchema),
+});
+export type OpenStop = z.infer<typeof openStopSchema>;
+
+/** The open changeover of a line: from the product that ran to the one set up. */
+export const openChangeoverSchema = z.object({
+  /** The changeover.start event's id (or a machine setup signal's). */
+  changeoverId: eventIdSchema,
+  start: epochMsSchema,
+  fromProductId: z.nullable(topicIdSchema),
+  /** Null for a machine's setup signal, which names no product. */
+  toProductId: z.nullable(topicIdSchema),
+  stationId: topicIdSchema,
+});
+export type OpenChangeover = z.infer<typeof openChangeoverSchema>;
+
+/** One stop awaiting a reason, by the one rule (src/core/station-state/awaiting.ts). */
+export const awaitingStopSchema = z.object({
+  ...liveStopShape,
+  /** Null while open. */
+  end: z.nullable(epochMsSchema),
+});
+export type AwaitingStop = z.infer<typeof awaitingStopSchema>;
+
+/** Most stops awaiting a reason a status carries (the oldest are dropped first; `awaitingCount` tells all). */
+export const MAX_AWAITING_IN_STATUS = 50;
+
+const countSchema = z.number().check(z.int());
+
+/**
+ * Retained on `topics.stationStatus` whenever it changes: what one station's tablet shows, folded
+ * by the service from every event of the line (machine signals, every tablet's entries,
+ * corrections and voids), so two tablets at one station show the same.
+ */
+export const stationStatusSchema = z.object({
+  v: z.literal(1),
+  siteId: topicIdSchema,
+  areaId: topicIdSchema,
+  lineId: topicIdSchema,
+  stationId: topicIdSchema,
+  state: stationStateSchema,
+  /** When the current state began; null when not known. */
+  since: z.nullable(epochMsSchema),
+  /** This station's open stop, if any (also while the state is no-data or not-scheduled). */
+  stop: z.nullable(openStopSchema),
+  /** The line's open changeover (changeovers are line-wide), if any. */
+  changeover: z.nullable(openChangeoverSchema),
+  productId: z.nullable(topicIdSchema),
+  shiftId: z.nullable(topicIdSchema),
+  /** Start of the window the counts and target cover (the shift, or the local day outside shifts). */
+  from: epochMsSchema,
+  /** This station's counts so far in the window, by the OEE engine's count rules (scrap can make good negative). */
+  good: countSchema,
+  reject: countSchema,
+  /** Good parts the line should have made by now (`targetGood`); null before any planned time. */
+  target: z.nullable(countSchema),
+  /** This station's stops in the window awaiting a reason, oldest first, small ones flagged. */
+  awaiting: z.array(awaitingStopSchema).check(z.maxLength(MAX_AWAITING_IN_STATUS)),
+  awaitingCount: z.number().check(z.int(), z.minimum(0)),
+  /** The latest machine signal of the line's machine station; null for a line without a gateway. */
+  lastSignalAt: z.nullable(epochMsSchema),
+  updatedAt: epochMsSchema,
+});
+export type StationStatus = z.infer<typeof stationStatusSchema>;
 
 /**
  * Retained on `topics.lineStatus` whenever it changes: a dashboard that subscribes sees the
@@ -22,8 +114,20 @@ export const lineStatusSchema = z.object({
   /** The open stop, if any, and its reason once someone gave one. */
   stopId: z.nullable(eventIdSchema),
   reasonId: z.nullable(topicIdSchema),
-  /** A stop still waiting for a reason from an operator (not a minor stop). */
+  /** The open stop waits for a reason from an operator (and is not a minor stop). */
   isAwaitingReason: z.boolean(),
+  /** The open stop is shorter (so far) than the small-stop threshold. Absent from older services. */
+  isSmallStop: z.optional(z.boolean()),
+  /** The line's open changeover. Absent from older services. */
+  changeover: z.optional(z.nullable(openChangeoverSchema)),
+  /** Line counts so far in the window: equal to the OEE snapshot's. Absent from older services. */
+  good: z.optional(countSchema),
+  reject: z.optional(countSchema),
+  /** `targetGood` by now; null before any planned time. Absent from older services. */
+  target: z.optional(z.nullable(countSchema)),
+  /** Stops of the line in the window awaiting a reason (small ones included). Absent from older services. */
+  awaitingCount: z.optional(z.number().check(z.int(), z.minimum(0))),
+  lastSignalAt: z.optional(z.nullable(epochMsSchema)),
   productId: z.nullable(topicIdSchema),
   shiftId: z.nullable(topicIdSchema),
   /** Author of the latest operator entry on the line. */

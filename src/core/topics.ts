@@ -21,6 +21,7 @@ export type ParsedTopic =
   | ({ kind: 'signals' } & StationPath)
   | ({ kind: 'corrections' } & LinePath)
   | ({ kind: 'line-status' } & LinePath)
+  | ({ kind: 'station-status' } & StationPath)
   | ({ kind: 'line-oee' } & LinePath)
   | { kind: 'area-oee'; site: string; area: string }
   | { kind: 'site-oee'; site: string }
@@ -36,6 +37,8 @@ export const topics = {
   signals: (p: StationPath) => `${linePath(p)}/station/${p.station}/signals`,
   /** Corrections and voids by a shift lead for a line (batches). */
   corrections: (p: LinePath) => `${linePath(p)}/corrections`,
+  /** Retained live status of one station, for its tablets (src/core/station-state). */
+  stationStatus: (p: StationPath) => `${linePath(p)}/station/${p.station}/status`,
   /** Retained live status of a line. */
   lineStatus: (p: LinePath) => `${linePath(p)}/status`,
   /** Retained OEE snapshot of a line for the current shift. */
@@ -83,6 +86,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (parts.length === 6 && c === 'station' && isId(d)) {
     if (e === 'events') return { kind: 'events', ...line, station: d };
     if (e === 'signals') return { kind: 'signals', ...line, station: d };
+    if (e === 'status') return { kind: 'station-status', ...line, station: d };
   }
   return null;
 }

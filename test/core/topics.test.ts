@@ -20,6 +20,7 @@ function build(p: ParsedTopic): string {
   switch (p.kind) {
     case 'events': return topics.events(p);
     case 'signals': return topics.signals(p);
+    case 'station-status': return topics.stationStatus(p);
     case 'corrections': return topics.corrections(p);
     case 'line-status': return topics.lineStatus(p);
     case 'line-oee': return topics.lineOee(p);
@@ -31,7 +32,7 @@ function build(p: ParsedTopic): string {
 }
 
 const parsedTopic: fc.Arbitrary<ParsedTopic> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('events' as const, 'signals' as const), site: id, area: id, line: id, station: id }),
+  fc.record({ kind: fc.constantFrom('events' as const, 'signals' as const, 'station-status' as const), site: id, area: id, line: id, station: id }),
   fc.record({ kind: fc.constantFrom('corrections' as const, 'line-status' as const, 'line-oee' as const), site: id, area: id, line: id }),
   fc.record({ kind: fc.constant('area-oee' as const), site: id, area: id }),
   fc.record({ kind: fc.constantFrom('site-oee' as const, 'dead-letter' as const), site: id }),
@@ -45,6 +46,7 @@ describe('topics', () => {
     expect(topics.signals(p)).toBe('floorboard/v1/werk-nord/assembly/asm-1/station/asm-1-main/signals');
     expect(topics.corrections(p)).toBe('floorboard/v1/werk-nord/assembly/asm-1/corrections');
     expect(topics.lineStatus(p)).toBe('floorboard/v1/werk-nord/assembly/asm-1/status');
+    expect(topics.stationStatus(p)).toBe('floorboard/v1/werk-nord/assembly/asm-1/station/asm-1-main/status');
     expect(topics.lineOee(p)).toBe('floorboard/v1/werk-nord/assembly/asm-1/oee');
     expect(topics.areaOee('werk-nord', 'assembly')).toBe('floorboard/v1/werk-nord/assembly/oee');
     expect(topics.siteOee('werk-nord')).toBe('floorboard/v1/werk-nord/oee');

@@ -1,6 +1,7 @@
 import type { LineStatus, OeeSnapshot } from '../live.schema.ts';
 import type { Line } from '../plant.schema.ts';
 import { displayStateOfLine, stateSeverity, type DisplayState } from './states.ts';
+import { idealCycleMs, targetGood } from '../station-state/target.ts';
 
 /** Where a line sits in the plant, as the board groups it. */
 export interface LineMeta {
@@ -35,21 +36,8 @@ export interface BoardTile {
   hasLiveData: boolean;
 }
 
-/** Ideal cycle time (ms) of the product on the line: the status's product, else the line's first. */
-export function idealCycleMs(line: Line, productId: string | null): number {
-  const p = line.products.find((x) => x.productId === productId) ?? line.products[0];
-  return (p?.idealCycleTimeSec ?? 1) * 1000;
-}
-
-/**
- * Good parts expected by now: planned time so far x target OEE / ideal cycle time. This is the
- * "simple form" of OEE (good x ideal cycle / planned) solved for good, so the produced-vs-target
- * figure and the OEE figure can never tell different stories.
- */
-export function targetGood(plannedMs: number, targetOee: number, cycleMs: number): number | null {
-  if (plannedMs <= 0 || cycleMs <= 0) return null;
-  return Math.floor((plannedMs * targetOee) / cycleMs);
-}
+// The one target formula lives with the station fold; re-exported for the dashboards.
+export { idealCycleMs, targetGood } from '../station-state/target.ts';
 
 /** One tile from what the broker retained for a line (either part may still be missing). */
 export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: OeeSnapshot | undefined, now: number): BoardTile {
@@ -62,7 +50,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     name: line.name,
     areaId: meta.areaId,
     areaName: meta.areaName,
-    state: displayStateOfLine(status?.state ?? 'unknown', isScheduled),
+    state: displayStateOfLine(status?.state ?? 'unknown', isScheduled, status?.isSmallStop ?? false),
     timeInStateMs: status?.since == null ? null : Math.max(0, now - status.since),
     reasonId: status?.reasonId ?? null,
     isAwaitingReason: status?.isAwaitingReason ?? false,

@@ -6,7 +6,7 @@ import type { LossCategory } from '../plant.schema.ts';
  * pattern per state, so the board, the TV, the line view and the print report never disagree and
  * never tell a state by colour alone.
  */
-export const displayStates = ['running', 'small-stop', 'stopped', 'changeover', 'planned', 'not-scheduled', 'unknown'] as const;
+export const displayStates = ['running', 'small-stop', 'stopped', 'changeover', 'planned', 'not-scheduled', 'no-data', 'unknown'] as const;
 export type DisplayState = (typeof displayStates)[number];
 
 export interface StateStyle {
@@ -27,6 +27,8 @@ export const stateStyles: Record<DisplayState, StateStyle> = {
   changeover: { colour: '#56B4E9', ink: '#000000', icon: '⟳', pattern: 'cross' },
   planned: { colour: '#CC79A7', ink: '#000000', icon: '⏸', pattern: 'grid' },
   'not-scheduled': { colour: '#8C8C8C', ink: '#000000', icon: '–', pattern: 'none' },
+  // Nobody saw: its own pattern, never the colour of running (helper `no-data` owns its final look).
+  'no-data': { colour: '#FFFFFF', ink: '#000000', icon: '∅', pattern: 'cross' },
   unknown: { colour: '#4D4D4D', ink: '#FFFFFF', icon: '?', pattern: 'none' },
 };
 
@@ -34,6 +36,7 @@ export const stateStyles: Record<DisplayState, StateStyle> = {
 export const stateSeverity: Record<DisplayState, number> = {
   stopped: 0,
   unknown: 1,
+  'no-data': 1,
   'small-stop': 2,
   changeover: 3,
   planned: 4,
@@ -41,18 +44,27 @@ export const stateSeverity: Record<DisplayState, number> = {
   'not-scheduled': 6,
 };
 
-/** A live line state (from the retained status topic) as a display state. */
-export function displayStateOfLine(state: LineState, isScheduled = true): DisplayState {
+/**
+ * A live line or station state (from a retained status topic) as a display state. `isSmallStop`
+ * shows an open stop still under the small-stop threshold as a small stop. States an older service
+ * retained (machine states, `unknown`) still map.
+ */
+export function displayStateOfLine(state: LineState, isScheduled = true, isSmallStop = false): DisplayState {
   if (!isScheduled && (state === 'unknown' || state === 'idle')) return 'not-scheduled';
   switch (state) {
     case 'running':
       return 'running';
     case 'setup':
+    case 'changeover':
       return 'changeover';
+    case 'no-data':
+      return 'no-data';
+    case 'not-scheduled':
+      return 'not-scheduled';
     case 'unknown':
       return 'unknown';
     default:
-      return 'stopped';
+      return isSmallStop ? 'small-stop' : 'stopped';
   }
 }
 

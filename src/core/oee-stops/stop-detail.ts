@@ -1,6 +1,7 @@
 import type { FloorEvent } from '../events.schema.ts';
 import type { Line, LossCategory } from '../plant.schema.ts';
 import { effectiveEvents } from '../oee/normalize.ts';
+import { stopRank } from '../oee/stop-segments.ts';
 import { StopLog, type ReasonEvent, type StopSource } from './stop-log.ts';
 
 export type { ReasonEvent, StopSource } from './stop-log.ts';
@@ -19,6 +20,8 @@ export interface StopDetail {
   /** Null while unclassified, or when the reason is not in the plant's tree. */
   reasonId: string | null;
   loss: LossCategory;
+  /** Opened by a changeover.start or a machine's setup state: booked to setup unless classified otherwise. */
+  isSetup: boolean;
   /** The event that sets the reason now; null when nobody gave one. */
   reasonEvent: ReasonEvent | null;
 }
@@ -37,30 +40,33 @@ export interface LineStops {
   segments: StopSegment[];
 }
 
-/** Order among overlapping stops: planned 0, then unplanned 1, then minor 2 (the engine's rule). */
-const rankOf = (loss: LossCategory) => (loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1);
+/** Order among overlapping stops: the engine's rule. */
+const rankOf = (s: StopDetail) => stopRank(s.loss, s.isSetup);
 
 /**
  * Every stop of each line with the event that sets its reason, by the OEE engine's rules: a stop
  * still open runs until `now`; nothing recorded after `now` is known; the newest classification of a
  * stop id wins; a split's later part keeps the split's reason, else the parent's given one; a stop
- * shorter than the line's small-stop threshold is a minor stop unless planned; overlapping stops
- * are counted once, owned by the lowest rank, then the earliest.
+ * shorter than the line's small-stop threshold is a minor stop unless planned or a changeover;
+ * overlapping stops are counted once, owned by the lowest rank (`stopRank`: a stop nested in a
+ * changeover owns its time), then the earliest.
  *
  * @example stopsByLine(lines, events, Date.now(), reasonLosses(plant))[0].stops[0].reasonEvent?.id
  */
 export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[], now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineStops[] {
   const logs = new Map(lines.map((l) => [l.id, new StopLog()]));
   for (const e of effectiveEvents(events)) logs.get(e.lineId)?.push(e);
-  return lines.map((line) => {
-    const stops = materialize(logs.get(line.id)!, now, reasonLoss, line.smallStopThresholdSec * 1000);
-    return { lineId: line.id, stops, segments: segmentsOf(stops) };
-  });
+  return lines.map((line) => lineStops(line, logs.get(line.id)!, now, reasonLoss));
+}
+
+/** One line's stops and segments at `now`, from its stop log (fed its effective events in sort order). */
+export function lineStops(line: Line, log: StopLog, now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineStops {
+  const stops = materialize(log, now, reasonLoss, line.smallStopThresholdSec * 1000);
+  return { lineId: line.id, stops, segments: segmentsOf(stops) };
 }
 
 interface Piece extends Omit<StopDetail, 'loss' | 'reasonId'> {
   rootMs: number;
-  isSetup: boolean;
 }
 
 function materialize(log: StopLog, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopDetail[] {
@@ -81,17 +87,18 @@ function materialize(log: StopLog, now: number, reasonLoss: ReadonlyMap<string, 
     parent.end = sp.at;
     parent.isOpen = false;
   }
-  const out = pieces.map(({ rootMs, isSetup, ...p }) => {
+  const out = pieces.map(({ rootMs, ...p }) => {
     // The newest classification known at `now` wins over the given reason.
     const cls = (log.classified.get(p.id) ?? []).filter((c) => c.ts <= now).at(-1);
     const reasonEvent = cls ?? p.reasonEvent;
     const given = reasonEvent?.payload.reasonId ?? null;
     const known = given === null ? undefined : reasonLoss.get(given);
-    let loss: LossCategory = known ?? (isSetup ? 'setup' : 'breakdown');
-    if (loss !== 'planned' && rootMs < smallStopMs) loss = 'minor-stop';
+    let loss: LossCategory = known ?? (p.isSetup ? 'setup' : 'breakdown');
+    // A changeover is setup however short (ADR 0008).
+    if (loss !== 'planned' && !p.isSetup && rootMs < smallStopMs) loss = 'minor-stop';
     return { ...p, reasonEvent, reasonId: known === undefined ? null : given, loss };
   });
-  return out.sort((a, b) => a.start - b.start || rankOf(a.loss) - rankOf(b.loss) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort((a, b) => a.start - b.start || rankOf(a) - rankOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Cuts sorted stops into disjoint segments: stopped while any stop is open, never counted twice. */
@@ -107,7 +114,7 @@ function segmentsOf(stops: readonly StopDetail[]): StopSegment[] {
     let owner = active[0]!;
     for (const a of active) {
       next = Math.min(next, stops[a]!.end);
-      const [ra, ro] = [rankOf(stops[a]!.loss), rankOf(stops[owner]!.loss)];
+      const [ra, ro] = [rankOf(stops[a]!), rankOf(stops[owner]!)];
       if (ra < ro || (ra === ro && a < owner)) owner = a;
     }
     const last = out.at(-1);

@@ -32,6 +32,18 @@ function reasonKey(loss: LossCategory, reasonId: string | null): string {
   return key;
 }
 
+/**
+ * Which of overlapping stops owns their common time (lowest first): planned 0, other stops 1,
+ * changeovers (and a machine's setup state) 2, minor stops 3. A stop that starts during a
+ * changeover nests in it: its time is its own loss (a breakdown, say), not setup, and the
+ * changeover's time resumes when it ends (docs/adr/0008-station-state.md).
+ */
+export function stopRank(loss: LossCategory, isSetup: boolean): number {
+  if (loss === 'planned') return 0;
+  if (loss === 'minor-stop') return 3;
+  return isSetup ? 2 : 1;
+}
+
 /** Pieces while they are being made, before sorting; every column sized up front (no growth copies). */
 interface Pieces {
   n: number;
@@ -45,7 +57,7 @@ interface Pieces {
   /** Root stop length: decides minor vs. not, so splitting a long stop never makes minor parts. */
   rootMs: Float64Array;
   isSetup: Uint8Array;
-  /** Order among overlapping pieces: planned 0, then unplanned 1, then minor 2. */
+  /** Order among overlapping pieces: see `stopRank`. */
   rank: Uint8Array;
   loss: LossCategory[];
   key: string[];
@@ -103,11 +115,13 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
     const known = reasonId === null ? undefined : reasonLoss.get(reasonId);
     // A reason missing from the tree counts as unclassified.
     const booked = known === undefined ? null : reasonId;
-    let loss: LossCategory = known ?? (p.isSetup[i] === 1 ? 'setup' : 'breakdown');
-    if (loss !== 'planned' && (p.rootMs[i] as number) < smallStopMs) loss = 'minor-stop';
+    const isSetup = p.isSetup[i] === 1;
+    let loss: LossCategory = known ?? (isSetup ? 'setup' : 'breakdown');
+    // A changeover (or a machine's setup state) is setup however short: never an unexplained minor stop (ADR 0008).
+    if (loss !== 'planned' && !isSetup && (p.rootMs[i] as number) < smallStopMs) loss = 'minor-stop';
     p.reasonId[i] = booked;
     p.loss[i] = loss;
-    p.rank[i] = loss === 'planned' ? 0 : loss === 'minor-stop' ? 2 : 1;
+    p.rank[i] = stopRank(loss, isSetup);
     // Runs of pieces share a key (most are unclassified minor stops): skip the lookup for those.
     if (loss !== lastLoss || booked !== lastReason) {
       lastLoss = loss;

@@ -1,6 +1,6 @@
 import type { OeeSnapshot, LineStatus } from '../../core/live.schema.ts';
 import { topics, type FloorEvent, type OeeFigures, type Plant } from '../../core/index.ts';
-import { localBoundaries, shiftInstances } from '../../core/oee/calendar.ts';
+import { currentWindow, type ViewWindow } from '../../core/charts/windows.ts';
 import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
@@ -25,19 +25,7 @@ export interface LiveOeeOptions {
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-interface Window {
-  from: number;
-  to: number;
-  shiftId: string | null;
-}
-
-/** The current shift, or the current local day when no shift runs (so stops outside shifts still show). */
-export function currentWindow(plant: Plant, now: number): Window {
-  const shift = shiftInstances(plant.calendar, now, now + 1).find((s) => s.start <= now && now < s.end);
-  if (shift) return { from: shift.start, to: shift.end, shiftId: shift.shiftId };
-  const [from = now, to = now + 86_400_000] = localBoundaries(plant.calendar.timezone, now, now + 1, 'day');
-  return { from, to, shiftId: null };
-}
+type Window = ViewWindow;
 
 /**
  * The stored event on the service clock: the engine reads `ts`, so it gets the corrected time.
@@ -117,7 +105,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   }
 
   async function load(): Promise<void> {
-    window = currentWindow(o.plant, o.now());
+    window = currentWindow(o.plant.calendar, o.now());
     acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' });
     trackers.clear();
     const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });

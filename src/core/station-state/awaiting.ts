@@ -1,0 +1,15 @@
+import type { LossCategory } from '../plant.schema.ts';
+
+/**
+ * THE rule for "awaiting a reason", used by the live status, the stop list (`needsReason=1`) and
+ * the tablet: a stop awaits a reason while it has none the plant knows, unless it is booked to
+ * setup (a changeover or a machine's setup state needs none). Minor stops await one too: they are
+ * listed and flagged (`isSmallStop`), never silently left out.
+ * @example isAwaitingReason({ reasonId: null, loss: 'minor-stop' }) // true
+ */
+export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategory }): boolean {
+  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned';
+}
+
+/** A stop shorter (so far) than the line's small-stop threshold, as the engine books it. */
+export const isSmallStop = (s: { loss: LossCategory }): boolean => s.loss === 'minor-stop';

@@ -1,0 +1,161 @@
+import type { LossCategory, Plant } from '../plant.schema.ts';
+import type { IndexedLine } from '../plant-index.ts';
+import { MAX_AWAITING_IN_STATUS, type AwaitingStop, type LineStatus, type OpenChangeover, type OpenStop, type StationState, type StationStatus } from '../live.schema.ts';
+import { lineStops, type StopDetail } from '../oee-stops/stop-detail.ts';
+import { buildPlan, type Plan } from '../oee/plan.ts';
+import { lineRaw } from '../oee/line-figures.ts';
+import { emptyRaw, finalize } from '../oee/figures.ts';
+import type { LineTimeline } from '../oee/line-timeline.ts';
+import type { Derived } from './derived.ts';
+import type { FoldedLine } from './fold.ts';
+import type { ViewWindow } from '../charts/windows.ts';
+import { isAwaitingReason, isSmallStop } from './awaiting.ts';
+import { idealCycleMs, targetGood } from './target.ts';
+
+const plans = new WeakMap<Plant, { key: string; plan: Plan }>();
+/** The window's plan, kept per plant while the window stays (a shift): building one asks the calendar. */
+function planOf(plant: Plant, w: ViewWindow): Plan {
+  const key = `${w.from}|${w.to}`;
+  const hit = plans.get(plant);
+  if (hit?.key === key) return hit.plan;
+  const plan = buildPlan(plant.calendar, w.from, w.to, 'window');
+  plans.set(plant, { key, plan });
+  return plan;
+}
+
+/** Good and reject of one timeline in the window at `now`, summed by the engine's count store. */
+function countsOf(tl: LineTimeline, plan: Plan, now: number): { good: number; reject: number } {
+  const total = emptyRaw();
+  tl.counts.sumInto(
+    plan,
+    now,
+    plan.buckets.map(() => emptyRaw()),
+    total,
+  );
+  return { good: total.good, reject: total.reject };
+}
+
+const openStopOf = (s: StopDetail): OpenStop => ({ stopId: s.id, start: s.start, reasonId: s.reasonId, isSmallStop: isSmallStop(s), source: s.source, stationId: s.stationId });
+const awaitingOf = (s: StopDetail): AwaitingStop => ({ stopId: s.id, start: s.start, end: s.isOpen ? null : s.end, stationId: s.stationId, source: s.source, isSmallStop: isSmallStop(s) });
+
+/** The earliest-started stop in `stops` (the one the line or station has been stopped since). */
+const earliest = (stops: readonly StopDetail[]): StopDetail | null => stops.reduce<StopDetail | null>((a, s) => (a === null || s.start < a.start ? s : a), null);
+
+interface Facts {
+  isScheduled: boolean;
+  isNoData: boolean;
+  noDataSince: number | null;
+  stop: StopDetail | null;
+  changeover: OpenChangeover | null;
+  /** Ends of the stops and changeovers that are over, and other moments running resumed. */
+  resumedAt: number | null;
+}
+
+/** The one precedence of states: not scheduled, no data, stopped, changeover, running (ADR 0008). */
+function stateOf(f: Facts): { state: StationState; since: number | null } {
+  if (!f.isScheduled) return { state: 'not-scheduled', since: null };
+  if (f.isNoData) return { state: 'no-data', since: f.noDataSince };
+  if (f.stop) return { state: 'stopped', since: f.stop.start };
+  if (f.changeover) return { state: 'changeover', since: f.changeover.start };
+  return { state: 'running', since: f.resumedAt };
+}
+
+/** Latest end at or before `now` of these stops, or `floor`. */
+function lastEnd(stops: readonly StopDetail[], floor: number | null): number | null {
+  let at = floor;
+  for (const s of stops) if (!s.isOpen && (at === null || s.end > at)) at = s.end;
+  return at;
+}
+
+/** Reads the fold's present from its derived structures. */
+export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: ViewWindow, losses: ReadonlyMap<string, LossCategory>, now: number): FoldedLine {
+  const { line, path } = indexed;
+  const plan = planOf(plant, w);
+  const fig = finalize(lineRaw(d.line, plan, now, losses).total);
+  const target = targetGood(fig.plannedMs, line.targetOee, idealCycleMs(line, d.product));
+  // Stops are read just after `now`, so a stop that starts at `now` is already open.
+  const stops = lineStops(line, d.stops, now + 1, losses).stops.map((s) => (s.isOpen ? { ...s, end: now } : s));
+  const open = stops.filter((s) => s.isOpen);
+  const setup = open.filter((s) => s.isSetup).reduce<StopDetail | null>((a, s) => (a === null || s.start >= a.start ? s : a), null);
+  const changeover: OpenChangeover | null = setup && {
+    changeoverId: setup.id,
+    start: setup.start,
+    fromProductId: d.changeovers.get(setup.id)?.from ?? null,
+    toProductId: d.changeovers.get(setup.id)?.to ?? null,
+    stationId: setup.stationId,
+  };
+  const monitoredFrom = line.monitoredFrom === undefined ? d.firstTs : Date.parse(line.monitoredFrom);
+  const isBeforeMonitoring = monitoredFrom === null || now < monitoredFrom;
+  const isSilent = d.lastSignalAt !== null && now - d.lastSignalAt > line.heartbeatTimeoutSec * 1000;
+  const machineStationId = line.machineStationId ?? line.stations[0]?.id;
+  const awaiting = stops.filter((s) => isAwaitingReason(s) && s.end > w.from);
+  const setups = stops.filter((s) => s.isSetup);
+  const base = { v: 1 as const, siteId: path.site, areaId: path.area, lineId: line.id };
+  const productId = d.product;
+
+  const stations = line.stations.map((st): StationStatus => {
+    const isMachine = st.id === machineStationId;
+    const mine = stops.filter((s) => s.stationId === st.id && !s.isSetup);
+    const stop = earliest(mine.filter((s) => s.isOpen));
+    const resumedFloor = Math.max(monitoredFrom ?? -Infinity, isMachine ? d.gapEnd : -Infinity);
+    const { state, since } = stateOf({
+      isScheduled: w.shiftId !== null,
+      isNoData: isBeforeMonitoring || (isMachine && isSilent),
+      noDataSince: isBeforeMonitoring ? null : d.lastSignalAt,
+      stop,
+      changeover,
+      resumedAt: lastEnd([...mine, ...setups], Number.isFinite(resumedFloor) ? resumedFloor : null),
+    });
+    const waiting = awaiting.filter((s) => s.stationId === st.id);
+    const tl = d.stations.get(st.id);
+    const counts = tl ? countsOf(tl, plan, now) : { good: 0, reject: 0 };
+    return {
+      ...base,
+      stationId: st.id,
+      state,
+      since,
+      stop: stop && openStopOf(stop),
+      changeover,
+      productId,
+      shiftId: w.shiftId,
+      from: w.from,
+      ...counts,
+      target,
+      awaiting: waiting.slice(-MAX_AWAITING_IN_STATUS).map(awaitingOf),
+      awaitingCount: waiting.length,
+      lastSignalAt: d.lastSignalAt,
+      updatedAt: now,
+    };
+  });
+
+  const lineStop = earliest(open.filter((s) => !s.isSetup));
+  const floor = Math.max(monitoredFrom ?? -Infinity, d.gapEnd);
+  const { state, since } = stateOf({
+    isScheduled: w.shiftId !== null,
+    isNoData: isBeforeMonitoring || isSilent,
+    noDataSince: isBeforeMonitoring ? null : d.lastSignalAt,
+    stop: lineStop,
+    changeover,
+    resumedAt: lastEnd(stops, Number.isFinite(floor) ? floor : null),
+  });
+  const status: LineStatus = {
+    ...base,
+    state,
+    since,
+    stopId: lineStop?.id ?? null,
+    reasonId: lineStop?.reasonId ?? null,
+    isAwaitingReason: lineStop !== null && isAwaitingReason(lineStop) && !isSmallStop(lineStop),
+    isSmallStop: lineStop !== null && isSmallStop(lineStop),
+    changeover,
+    productId,
+    shiftId: w.shiftId,
+    operatorId: d.operatorId,
+    good: fig.good,
+    reject: fig.reject,
+    target,
+    awaitingCount: awaiting.length,
+    lastSignalAt: d.lastSignalAt,
+    updatedAt: now,
+  };
+  return { line: status, stations };
+}
