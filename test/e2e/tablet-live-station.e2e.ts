@@ -29,7 +29,7 @@ test('two tablets at one station and a gateway: counts agree on both tablets, th
   await two.setUp(svc.url);
   const lead = await dashboard(browser, svc.url, '#/line/line-a', 'lead-a', 'lead-pass');
   const board = await dashboard(browser, svc.url, '#/board', 'mgr', 'mgr-pass');
-  const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort);
+  const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort!);
 
   // The machine counts 20 parts; the first tablet books 5 good by hand.
   await gateway.counter(0, 'widget', Date.now() - 5000);
