@@ -88,6 +88,10 @@ export function canRead(p: Principal, topic: ParsedTopic | null, index: PlantInd
     case 'line-oee':
       // Gateways only send signals: least privilege, they read nothing but their acks.
       return p.role !== 'gateway' && isRealLine(topic, index) && visibleLines(p, index).has(topic.line);
+    case 'station-status':
+      // A tablet's operator reads the stations they work at; leads and managers their lines' stations.
+      if (p.role === 'gateway' || !isRealStation(topic, index)) return false;
+      return p.role === 'operator' ? p.stations.includes(topic.station) : visibleLines(p, index).has(topic.line);
     case 'area-oee':
       return p.role === 'manager' && (!p.areas || p.areas.includes(topic.area));
     case 'site-oee':
@@ -118,7 +122,7 @@ function universe(index: PlantIndex, clientId: string): string[] {
   out.push(topics.ack(index.site, `${clientId}-other`));
   for (const [area] of index.areas) out.push(topics.areaOee(index.site, area));
   for (const { path } of index.lines.values()) out.push(topics.lineStatus(path), topics.lineOee(path), topics.corrections(path));
-  for (const s of index.stations.values()) out.push(topics.events(s), topics.signals(s));
+  for (const s of index.stations.values()) out.push(topics.events(s), topics.signals(s), topics.stationStatus(s));
   return out;
 }
 

@@ -52,6 +52,22 @@ describe('access rules (shared by the embedded broker, broker-config and the HTT
     expect(canSubscribe(who(user), filter, index, 'tab-1')).toBe(expected);
   });
 
+  it('lets a station\'s operators, its line\'s lead and its area\'s managers read its status, and nobody else', () => {
+    const st = (line: string, station: string, area = 'assembly') => `${root}/${area}/${line}/station/${station}/status`;
+    const opA1: Principal = { id: 'op-x', name: 'X', role: 'operator', stations: ['a1'] };
+    expect(canSubscribe(opA1, st('line-a', 'a1'), index, 'tab-1')).toBe(true);
+    expect(canSubscribe(opA1, st('line-a', 'a2'), index, 'tab-1')).toBe(false);
+    expect(canSubscribe(opA1, `${root}/assembly/line-a/station/+/status`, index, 'tab-1')).toBe(false);
+    expect(canSubscribe(who('op-b'), st('line-a', 'a1'), index, 'tab-1')).toBe(false);
+    expect(canSubscribe(who('lead-a'), `${root}/assembly/line-a/station/+/status`, index, 'tab-1')).toBe(true);
+    expect(canSubscribe(who('lead-a'), st('line-b', 'b1'), index, 'tab-1')).toBe(false);
+    expect(canSubscribe(who('mgr-pack'), st('line-c', 'c1', 'packing'), index, 'tab-1')).toBe(true);
+    expect(canSubscribe(who('mgr-pack'), st('line-a', 'a1'), index, 'tab-1')).toBe(false);
+    expect(canSubscribe(who('gw-a'), st('line-a', 'a1'), index, 'tab-1')).toBe(false);
+    // A forged path (station under another line) is nobody's.
+    expect(canSubscribe(opA1, st('line-b', 'a1'), index, 'tab-1')).toBe(false);
+  });
+
   it('scopes the lines each role sees', () => {
     expect([...visibleLines(who('op-a'), index)]).toEqual(['line-a']);
     expect([...visibleLines(who('mgr-pack'), index)]).toEqual(['line-c']);

@@ -20,6 +20,7 @@ describe('history API: access, stops with their reason event, audit trail', () =
   const q = `from=${t0}&to=${t0 + 3600_000}&line=line-a`;
   let jam: Record<string, unknown>;
   let fault: Record<string, unknown>;
+  let small: Record<string, unknown>;
   let fix: Record<string, unknown>;
 
   beforeAll(async () => {
@@ -41,7 +42,11 @@ describe('history API: access, stops with their reason event, audit trail', () =
     jam = countEvent({ deviceId: 'tab-x', type: 'stop.start', reasonId: 'jam', ts: t0 + 60_000, productId: undefined });
     jam.stopId = jam.id;
     const end = countEvent({ deviceId: 'tab-x', type: 'stop.end', stopId: jam.id, ts: t0 + 660_000, productId: undefined });
-    expect(await send(op, 'tab-x', `${lineA}/station/a1/events`, [jam, end])).toMatchObject({ rejected: [] });
+    // A 30-second stop nobody classified: a small stop, which must still be listed (flagged), not hidden.
+    small = countEvent({ deviceId: 'tab-x', type: 'stop.start', ts: t0 + 2400_000, productId: undefined });
+    small.stopId = small.id;
+    const smallEnd = countEvent({ deviceId: 'tab-x', type: 'stop.end', stopId: small.id, ts: t0 + 2430_000, productId: undefined });
+    expect(await send(op, 'tab-x', `${lineA}/station/a1/events`, [jam, end, small, smallEnd])).toMatchObject({ rejected: [] });
     // A machine fault of 5 minutes nobody classified.
     const gw = await h.connect('gw-a', tokens.gw, 'gw-x');
     await subscribe(gw, `floorboard/v1/${SITE}/_ack/gw-x`);
@@ -87,8 +92,11 @@ describe('history API: access, stops with their reason event, audit trail', () =
   });
 
   it('lists only stops awaiting a reason with needsReason=1, for operators of the line only', async () => {
-    const res = (await (await get(`/api/stops?${q}&needsReason=1`, 'opA')).json()) as { lines: { stops: { id: string }[] }[] };
-    expect(res.lines[0]!.stops.map((s) => s.id)).toEqual([fault.id]);
+    const res = (await (await get(`/api/stops?${q}&needsReason=1`, 'opA')).json()) as { lines: { stops: { id: string; isSmallStop: boolean }[] }[] };
+    expect(res.lines[0]!.stops.map((s) => [s.id, s.isSmallStop])).toEqual([
+      [fault.id, false],
+      [small.id, true],
+    ]);
     expect((await get(`/api/stops?${q}&needsReason=1`, 'opB')).status).toBe(403);
     const bad = await get(`/api/stops?${q}&needsReason=yes`, 'opA');
     expect(bad.status).toBe(400);

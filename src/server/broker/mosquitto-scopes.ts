@@ -24,6 +24,8 @@ export const ROLE = {
   signals: (station: string) => `fb-signals-${station}`,
   corrections: (line: string) => `fb-corrections-${line}`,
   line: (line: string) => `fb-line-${line}`,
+  /** Live status of one station: its tablets' operators, and everyone who sees its line. */
+  station: (station: string) => `fb-station-${station}`,
   area: (area: string) => `fb-area-${area}`,
   site: 'fb-site',
   admin: 'fb-admin',
@@ -49,7 +51,9 @@ export function plantTopics(index: PlantIndex): PlantTopic[] {
   for (const { path } of index.lines.values()) {
     out.push(r(topics.lineStatus(path), ROLE.line(path.line)), r(topics.lineOee(path), ROLE.line(path.line)), w(topics.corrections(path), ROLE.corrections(path.line)));
   }
-  for (const s of index.stations.values()) out.push(w(topics.events(s), ROLE.events(s.station)), w(topics.signals(s), ROLE.signals(s.station)));
+  for (const s of index.stations.values()) {
+    out.push(w(topics.events(s), ROLE.events(s.station)), w(topics.signals(s), ROLE.signals(s.station)), r(topics.stationStatus(s), ROLE.station(s.station)));
+  }
   return out;
 }
 
@@ -89,6 +93,6 @@ export function serviceTopics(site: string): { read: string[]; write: string[] }
   return {
     read: topics.ingestFilters(site),
     // Signals: with --demo the simulator's gateways publish under the service's account on an external broker.
-    write: [`${root}/+/+/status`, `${root}/+/+/oee`, `${root}/+/oee`, `${root}/oee`, `${root}/_ack/+`, topics.deadLetter(site), `${root}/+/+/station/+/signals`],
+    write: [`${root}/+/+/status`, `${root}/+/+/station/+/status`, `${root}/+/+/oee`, `${root}/+/oee`, `${root}/oee`, `${root}/_ack/+`, topics.deadLetter(site), `${root}/+/+/station/+/signals`],
   };
 }

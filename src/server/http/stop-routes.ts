@@ -4,6 +4,7 @@ import type { OeeQuery } from '../../core/index.ts';
 import { auditTrail } from '../../core/oee-stops/audit-trail.ts';
 import { stopsByLine, type StopDetail } from '../../core/oee-stops/stop-detail.ts';
 import { reasonLosses } from '../../core/oee/query.schema.ts';
+import { isAwaitingReason, isSmallStop } from '../../core/station-state/awaiting.ts';
 import type { FloorEvent } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ApiEnv } from './app-context.ts';
@@ -14,8 +15,6 @@ const stopsQuerySchema = z.object({
   needsReason: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional(),
 });
 
-/** A stop waits for a reason when nobody gave one it can be booked to; small stops never wait. */
-const isAwaitingReason = (s: { reasonId: string | null; loss: string }) => s.reasonId === null && s.loss !== 'minor-stop';
 
 function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
   const lines = (query.lineIds ?? []).map((id) => index.lines.get(id)!.line);
@@ -33,6 +32,8 @@ function view(s: StopDetail, from: number, end: number) {
     durationMs: stop - start,
     reasonId: s.reasonId,
     loss: s.loss,
+    /** Under the small-stop threshold: listed (also with needsReason=1) and flagged, never hidden. */
+    isSmallStop: isSmallStop(s),
     isOpen: s.isOpen,
     stationId: s.stationId,
     source: s.source,
@@ -42,7 +43,8 @@ function view(s: StopDetail, from: number, end: number) {
 }
 
 /**
- * GET /api/stops (with `needsReason=1`: only stops still waiting for a reason), /api/timeline and
+ * GET /api/stops (with `needsReason=1`: only stops awaiting a reason by the one rule, `isAwaitingReason`:
+ * small stops included and flagged), /api/timeline and
  * /api/audit. Mounted behind the history router's auth and scope checks.
  */
 export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {

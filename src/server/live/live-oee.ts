@@ -1,10 +1,10 @@
-import type { OeeSnapshot, LineStatus } from '../../core/live.schema.ts';
+import type { OeeSnapshot } from '../../core/live.schema.ts';
 import { topics, type FloorEvent, type OeeFigures, type Plant } from '../../core/index.ts';
 import { currentWindow, type ViewWindow } from '../../core/charts/windows.ts';
 import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
-import { hasStatusChanged, LineStatusTracker } from './line-status.ts';
+import { StationStateFold } from '../../core/station-state/index.ts';
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
@@ -62,16 +62,22 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
   };
 }
 
+/** A status as compared for a change: everything but the time it was read. */
+const sameness = (v: { updatedAt: number }) => JSON.stringify({ ...v, updatedAt: 0 });
+
 /**
- * Live OEE on MQTT: one accumulator for the current shift fed by committed events; a retained
- * status per line on every change, and retained snapshots per line, area and site every interval
- * and on every state change. At a shift boundary it starts over from storage.
+ * Live OEE on MQTT: one accumulator for the current shift fed by committed events, and one station
+ * fold per line (src/core/station-state) for the retained line and station statuses, published on
+ * every change; retained snapshots per line, area and site every interval and on every state change.
+ * The timer also re-reads every fold, since time alone changes a state (a silent gateway becomes
+ * "no data", a stop grows past the small-stop threshold). At a shift boundary it starts over from storage.
  */
 export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   let window: Window;
   let acc: OeeAccumulator;
-  const trackers = new Map<string, LineStatusTracker>();
-  const statuses = new Map<string, LineStatus>();
+  const folds = new Map<string, StationStateFold>();
+  /** Last published status per topic, as compared for a change. */
+  const published = new Map<string, string>();
   let isStopped = false;
 
   const send = (topic: string, value: unknown) =>
@@ -89,17 +95,33 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     void send(topics.siteOee(site), snapshot('site', site, report.site.total, window, site, at));
   }
 
-  /** Recomputes the status of these lines; publishes the ones that changed. Returns whether any did. */
+  /** Publishes `value` on `topic` unless it equals the last one published there; returns whether it did. */
+  function publishIfChanged(topic: string, value: { updatedAt: number }): boolean {
+    const key = sameness(value);
+    if (published.get(topic) === key) return false;
+    published.set(topic, key);
+    void send(topic, value);
+    return true;
+  }
+
+  function foldOf(lineId: string): StationStateFold | undefined {
+    let fold = folds.get(lineId);
+    const line = o.index.lines.get(lineId);
+    if (!fold && line) folds.set(lineId, (fold = new StationStateFold(o.plant, line)));
+    return fold;
+  }
+
+  /** Re-reads the folds of these lines; publishes the line and station statuses that changed. Returns whether a line status did. */
   function refreshStatus(lineIds: Iterable<string>): boolean {
     let hasChanged = false;
+    const now = o.now();
     for (const id of lineIds) {
-      const line = o.index.lines.get(id);
-      if (!line) continue;
-      const next = (trackers.get(id) ?? new LineStatusTracker(line)).status(window.shiftId, o.now());
-      if (!hasStatusChanged(statuses.get(id), next)) continue;
-      statuses.set(id, next);
-      hasChanged = true;
-      void send(topics.lineStatus(line.path), next);
+      const fold = foldOf(id);
+      if (!fold) continue;
+      const { line, stations } = fold.read(now);
+      const path = fold.indexed.path;
+      for (const st of stations) publishIfChanged(topics.stationStatus({ ...path, station: st.stationId }), st);
+      if (publishIfChanged(topics.lineStatus(path), line)) hasChanged = true;
     }
     return hasChanged;
   }
@@ -107,7 +129,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   async function load(): Promise<void> {
     window = currentWindow(o.plant.calendar, o.now());
     acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' });
-    trackers.clear();
+    folds.clear();
     const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });
     for (const r of page.events) add(corrected(r));
     refreshStatus(o.index.lines.keys());
@@ -116,11 +138,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
 
   function add(e: FloorEvent): void {
     acc.apply(e);
-    const line = o.index.lines.get(e.lineId);
-    if (!line) return;
-    let tracker = trackers.get(e.lineId);
-    if (!tracker) trackers.set(e.lineId, (tracker = new LineStatusTracker(line)));
-    tracker.add(e);
+    foldOf(e.lineId)?.add(e);
   }
 
   await load();
@@ -142,7 +160,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
         });
       return;
     }
-    // Time alone can change a status: a stop becomes one awaiting a reason.
+    // Time alone can change a status: a silent gateway becomes "no data", a stop outgrows a small stop.
     refreshStatus(o.index.lines.keys());
     publishSnapshots();
   }, o.intervalMs);
