@@ -41,10 +41,6 @@ async function start(): Promise<void> {
     now: () => Date.now(),
     random: Math.random,
     onStatus: sync.update,
-    // A stop entry the service just took may have settled a stop in the "needs a reason" list.
-    onAcked: (events) => {
-      if (events.some((e) => e.type.startsWith('stop.'))) void lineLive.refreshStops();
-    },
     onRejected: (ids) => station.drop(ids),
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });

@@ -47,6 +47,7 @@ export const de = {
   'stop.needsReason': 'Grund fehlt',
   'stop.noneOpen': 'Alle Stopps haben einen Grund.',
   'stop.classify': 'Grund angeben',
+  'stop.small': 'Kurzstopp',
   'stop.split': 'Teilen',
   'stop.splitAt': 'Teilen nach (Minuten)',
   'stop.duration': '{n} min',

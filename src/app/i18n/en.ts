@@ -46,6 +46,7 @@ export const en = {
   'stop.noneOpen': 'Every stop has a reason.',
   'stop.classify': 'Give reason',
   'stop.split': 'Split',
+  'stop.small': 'small stop',
   'stop.splitAt': 'Split after (minutes)',
   'stop.duration': '{n} min',
   'count.title': 'Counts',
