@@ -23,7 +23,7 @@ async function dashboard(browser: Browser, url: string, hash: string, user: stri
 /** The produced figure ("good / target") a screen shows, as [good, target]. */
 const figures = (text: string) => text.match(/(\d+)\D+(\d+|–)/)!.slice(1, 3);
 
-test('two tablets at one station and a gateway: counts agree on both tablets, the line view, the board, /api/oee and the CLI', async ({ context, browser, svc }) => {
+test('two tablets at one station and a gateway: counts agree on both tablets, the line view, the board, /api/oee and the CLI; a machine stop shows on both tablets and the board within 1 s', async ({ context, browser, svc }) => {
   const [one, two] = [new TabletPage(await context.newPage()), new TabletPage(await (await browser.newContext({ viewport: { width: 800, height: 1280 }, hasTouch: true })).newPage())];
   await one.setUp(svc.url);
   await two.setUp(svc.url);
@@ -58,6 +58,29 @@ test('two tablets at one station and a gateway: counts agree on both tablets, th
   await writeFile(file, events.map((s) => JSON.stringify({ ...s.event, ts: s.correctedTs })).join('\n'));
   const cli = await run('node', ['--import', 'tsx', 'src/cli/main.ts', 'oee', '--plant', FIXTURE_PLANT, '--events', file, '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--by', 'window', '--line', 'line-a', '--format', 'json'], { timeout: 60_000 });
   expect(String((JSON.parse(cli.stdout) as { lines: { total: { good: number } }[] }).lines[0]!.total.good)).toBe(good);
+
+  // Both tablets show the station's own counts (machine counter and the other tablet's entry) alike.
+  await expect(one.page.locator('#count-h')).toContainText('Good 25');
+  await expect(two.page.locator('#count-h')).toContainText('Good 25');
+
+  // The machine stops: both tablets and the board show it within 1 s of the service receiving it.
+  const watch = async (d: DashboardPage, selector: string, text: string) => d.watchFor('seenStop', selector, text);
+  const [w1, w2] = [new DashboardPage(one.page), new DashboardPage(two.page)];
+  await watch(w1, '[data-testid="station-state"][data-state="stopped"] [data-testid="machine-stop"]', 'machine');
+  await watch(w2, '[data-testid="station-state"][data-state="stopped"] [data-testid="machine-stop"]', 'machine');
+  // The board shows a stop shorter than the small-stop threshold as a small stop (never hidden).
+  await watch(board, '[data-testid="tile-line-a"]:is([data-state="stopped"], [data-state="small-stop"])', 'Line A');
+  const stopId = await gateway.state('fault');
+  await expect.poll(async () => (await svc.events()).some((s) => s.event.id === stopId), { timeout: 5000 }).toBe(true);
+  const received = (await svc.events()).find((s) => s.event.id === stopId)!.receivedAt;
+  const delays = await Promise.all([w1, w2, board].map(async (d) => (await d.seenAt('seenStop')) - received));
+  console.log(`machine stop visible after the service received it: tablets ${delays[0]} ms and ${delays[1]} ms, board ${delays[2]} ms`);
+  for (const d of delays) expect(d).toBeLessThan(1000);
+  await one.page.screenshot({ path: 'test-results/e2e/tablet-machine-stop-en.png' });
+  await two.page.getByLabel('Language').selectOption('de');
+  await expect(two.page.getByTestId('station-state')).toContainText('Steht');
+  await expect(two.page.getByTestId('machine-stop')).toHaveText('Von der Maschine gestoppt');
+  await two.page.screenshot({ path: 'test-results/e2e/tablet-machine-stop-de.png' });
 
   await gateway.end();
   for (const p of [two.page, lead.page, board.page]) await p.context().close();
