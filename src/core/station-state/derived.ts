@@ -1,6 +1,7 @@
 import type { Line } from '../plant.schema.ts';
 import { LineTimeline, type EffectiveEvent } from '../oee/line-timeline.ts';
 import { StopLog } from '../oee-stops/stop-log.ts';
+import { PrefixCounts } from './prefix-counts.ts';
 
 /** What a changeover (or a machine's setup state) went from and to. */
 export interface ChangeoverProducts {
@@ -37,8 +38,9 @@ export class Derived {
   readonly #timeoutMs: number;
 
   constructor(line: Line) {
-    this.line = new LineTimeline(line);
-    for (const st of line.stations) this.stations.set(st.id, new LineTimeline(line));
+    // Counts are read after every event: kept as running totals, read in O(log n).
+    this.line = new LineTimeline(line, new PrefixCounts());
+    for (const st of line.stations) this.stations.set(st.id, new LineTimeline(line, new PrefixCounts()));
     this.product = line.products[0]?.productId ?? null;
     this.#machineStationId = line.machineStationId ?? line.stations[0]?.id ?? '';
     this.#timeoutMs = line.heartbeatTimeoutSec * 1000;

@@ -6,6 +6,9 @@ import type { PlantIndex } from '../../core/plant-index.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { StationStateFold } from '../../core/station-state/index.ts';
 
+/** Longest wait between two reads of the statuses: bounds how late "no data" is published past the heartbeat timeout. */
+const STATUS_REFRESH_MS = 1000;
+
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
 
@@ -165,6 +168,12 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     publishSnapshots();
   }, o.intervalMs);
   timer.unref();
+  // Statuses change with time alone (a silent gateway turns "no data"): re-read them every second,
+  // so no data is published within the heartbeat timeout + 1 s, whatever the snapshot interval.
+  const statusTimer = setInterval(() => {
+    if (!isStopped && !isRolling && o.now() < window.to && refreshStatus(o.index.lines.keys())) publishSnapshots();
+  }, Math.min(o.intervalMs, STATUS_REFRESH_MS));
+  statusTimer.unref();
 
   function apply(records: readonly StoredEventInput[]): void {
     const touched = new Set<string>();
@@ -185,6 +194,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     stop() {
       isStopped = true;
       clearInterval(timer);
+      clearInterval(statusTimer);
     },
   };
 }

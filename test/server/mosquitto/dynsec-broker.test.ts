@@ -5,6 +5,7 @@ import { connect as mqttConnect, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackSchema } from '../../../src/core/events.schema.ts';
+import { stationStatusSchema } from '../../../src/core/live.schema.ts';
 import { startService, type Service } from '../../../src/server/app.ts';
 import { configSchema } from '../../../src/server/config.ts';
 import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
@@ -78,6 +79,16 @@ describe('Mosquitto with dynamic security: per-session broker clients made at lo
     const v5 = await connect(mqtt);
     expect(await subackCode(v5, `${lineB}/status`)).toBe(0x87);
     expect(await subackCode(v5, `${lineA}/oee`)).toBe(1);
+  });
+
+  it('delivers the retained station status the service publishes to the station\'s operator only', async () => {
+    const { mqtt } = await login({ kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-d5' });
+    const c = await connect(mqtt);
+    const status = nextMessage<{ stationId: string; state: string }>(c, `${lineB}/station/b1/status`);
+    expect(await subackCode(c, `${lineB}/station/b1/status`)).toBe(1);
+    expect(stationStatusSchema.parse(await status)).toMatchObject({ stationId: 'b1', lineId: 'line-b' });
+    expect(await subackCode(c, `${lineA}/station/a1/status`)).toBe(0x87);
+    expect(await subackCode(c, `${lineB}/station/+/status`)).toBe(0x87);
   });
 
   it('refuses an operator publishing to line B, a status or an ack topic (PUBACK 135), stores and delivers nothing', async () => {
