@@ -21,7 +21,8 @@ async function start(): Promise<void> {
   const [db, read] = await Promise.all([earlyDb, earlyReads]);
   performance.mark('fb:read');
   const outbox = new OutboxIdb(db);
-  await device.load(new CacheIdb(db), read);
+  const cache = new CacheIdb(db);
+  await device.load(cache, read);
   performance.mark('fb:device');
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
   const engine = new SyncEngine({
@@ -47,6 +48,22 @@ async function start(): Promise<void> {
   const waiting = await engine.load(read.outbox);
   performance.mark('fb:outbox');
   station.events = OutboxIdb.ownEvents(read.journal, waiting, Date.now());
+  // The station's last known state survives a reload offline (shown with its age).
+  const { stationStatusSchema } = await import('../core/live.schema.ts');
+  const kept = CacheIdb.parse(read.meta.stationStatus, stationStatusSchema);
+  if (kept && kept.stationId === device.enrolment?.station) station.status = kept;
+  let keptAt = 0;
+  let latest: typeof kept = null;
+  let keepTimer: ReturnType<typeof setTimeout> | null = null;
+  lineLive.onStation = (s) => {
+    latest = s;
+    // The latest one, at most every 2 s: the meta store is also where each tap takes its sequence number.
+    keepTimer ??= setTimeout(() => {
+      keepTimer = null;
+      keptAt = Date.now();
+      void cache.put('station-status', latest).catch((error: unknown) => console.warn('station status not kept', error));
+    }, Math.max(0, keptAt + 2000 - Date.now()));
+  };
   performance.mark('fb:journal');
   sync.engine = engine;
   sync.waiting = engine.waiting();

@@ -4,7 +4,7 @@ import { Gateway } from './support/gateway.ts';
 
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
 
-test('offline the tablet shows the last known station state with its time, and its own entries on top, marked waiting', async ({ context, svc }) => {
+test('offline (a reload too) the tablet shows the last known station state with its time, and its own entries on top, marked waiting', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort!);
@@ -29,6 +29,12 @@ test('offline the tablet shows the last known station state with its time, and i
   await tablet.stopWithReason('Breakdown', 'Jam');
   await expect(state).toHaveAttribute('data-waiting', 'true');
   await tablet.page.screenshot({ path: 'test-results/e2e/tablet-offline-as-of-en.png' });
+  // A reload offline still knows the station's last state, and the entries still wait on top.
+  await tablet.page.reload();
+  await expect(tablet.page.getByTestId('state-as-of')).toHaveText(/^as of \d{1,2}:\d{2}/, { timeout: 15_000 });
+  await expect(tablet.page.locator('#count-h')).toContainText('Good 15');
+  await expect(state).toHaveAttribute('data-state', 'stopped');
+  await expect(state).toHaveAttribute('data-waiting', 'true');
 
   // Back online: the service's state includes them, nothing waits, no age is shown.
   await context.setOffline(false);

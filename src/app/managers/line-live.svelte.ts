@@ -1,4 +1,4 @@
-import type { LineStatus, OeeSnapshot } from '../../core/live.schema.ts';
+import type { LineStatus, OeeSnapshot, StationStatus } from '../../core/live.schema.ts';
 import { topics } from '../../core/topics.ts';
 import { device } from './device.svelte.ts';
 import { station } from './station.svelte.ts';
@@ -13,6 +13,8 @@ const FRESH_MS = 120_000;
  */
 class LineLiveManager {
   status = $state.raw<LineStatus | null>(null);
+  /** Called with each newer station status (main.ts keeps it on the tablet for a reload offline). */
+  onStation: ((status: StationStatus) => void) | null = null;
   snapshot = $state.raw<OeeSnapshot | null>(null);
 
   /** Topics to follow for the enrolled station and its line. */
@@ -35,7 +37,10 @@ class LineLiveManager {
     if (topic === topics.stationStatus(p)) {
       const parsed = stationStatusSchema.safeParse(json);
       // An older status (a retained copy after a newer live one) never replaces a newer one.
-      if (parsed.success && parsed.data.updatedAt >= (station.status?.updatedAt ?? -Infinity)) station.status = parsed.data;
+      if (parsed.success && parsed.data.updatedAt >= (station.status?.updatedAt ?? -Infinity)) {
+        station.status = parsed.data;
+        this.onStation?.(parsed.data);
+      }
     } else if (topic === topics.lineStatus(p)) {
       const parsed = lineStatusSchema.safeParse(json);
       if (parsed.success) this.status = parsed.data;
