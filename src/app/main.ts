@@ -48,10 +48,17 @@ async function start(): Promise<void> {
   const waiting = await engine.load(read.outbox);
   performance.mark('fb:outbox');
   station.events = OutboxIdb.ownEvents(read.journal, waiting, Date.now());
+  performance.mark('fb:journal');
+  sync.engine = engine;
+  sync.waiting = engine.waiting();
+  mount(App, { target: document.getElementById('app')! });
+  performance.mark('fb:mounted');
+  void station.loadFold().catch((error: unknown) => console.error('station fold not loaded', error));
   // The station's last known state survives a reload offline (shown with its age).
+  // Right after the first screen: the schema is not part of it.
   const { stationStatusSchema } = await import('../core/live.schema.ts');
   const kept = CacheIdb.parse(read.meta.stationStatus, stationStatusSchema);
-  if (kept && kept.stationId === device.enrolment?.station) station.status = kept;
+  if (kept && kept.stationId === device.enrolment?.station && !station.status) station.status = kept;
   let keptAt = 0;
   let latest: typeof kept = null;
   let keepTimer: ReturnType<typeof setTimeout> | null = null;
@@ -64,11 +71,6 @@ async function start(): Promise<void> {
       void cache.put('station-status', latest).catch((error: unknown) => console.warn('station status not kept', error));
     }, Math.max(0, keptAt + 2000 - Date.now()));
   };
-  performance.mark('fb:journal');
-  sync.engine = engine;
-  sync.waiting = engine.waiting();
-  mount(App, { target: document.getElementById('app')! });
-  performance.mark('fb:mounted');
   clock.listen();
   // Everything network-bound waits until the first screen is up.
   const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));

@@ -1,9 +1,8 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
 import type { StationStatus } from '../../core/live.schema.ts';
 import { indexPlant } from '../../core/plant-index.ts';
-import { foldStationStates } from '../../core/station-state/fold.ts';
 import { currentShift } from '../domain/current-shift.ts';
-import { overlayStation, type StationLiveView } from '../domain/station-overlay.ts';
+import type { StationLiveView } from '../domain/station-overlay.ts';
 import { device } from './device.svelte.ts';
 import { clock } from './clock.svelte.ts';
 import { sync } from './sync.svelte.ts';
@@ -25,8 +24,13 @@ export interface StationScreen extends StationLiveView {
 class StationManager {
   /** This tablet's own recent entries (journal and outbox, refused ones left out). */
   events = $state.raw<FloorEvent[]>([]);
-  /** The service's last status of this station (kept in memory: offline shows it with its age). */
+  /** The service's last status of this station (offline it is shown with its age). */
   status = $state.raw<StationStatus | null>(null);
+  /**
+   * The core fold and the overlay, loaded after the first screen (they bring the OEE engine's
+   * count and stop structures): until then the service's status is shown as it came.
+   */
+  #folds = $state.raw<{ overlayStation: typeof import('../domain/station-overlay.ts').overlayStation; foldStationStates: typeof import('../../core/station-state/fold.ts').foldStationStates } | null>(null);
 
   shift = $derived(device.plant ? currentShift(device.plant.calendar, clock.now) : null);
   #indexed = $derived(device.plant && device.enrolment ? (indexPlant(device.plant).lines.get(device.enrolment.line) ?? null) : null);
@@ -39,10 +43,19 @@ class StationManager {
     const stationId = device.enrolment?.station;
     if (!plant || !indexed || !stationId) return null;
     const status = this.status;
-    if (status) return { ...overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now }), asOf: status.updatedAt };
-    const own = foldStationStates(plant, indexed, this.events, this.#now).stations.find((s) => s.stationId === stationId);
+    const folds = this.#folds;
+    if (status && (folds === null || sync.waiting.length === 0)) return { status, hasWaiting: false, asOf: status.updatedAt };
+    if (folds === null) return null;
+    if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now }), asOf: status.updatedAt };
+    const own = folds.foldStationStates(plant, indexed, this.events, this.#now).stations.find((s) => s.stationId === stationId);
     return own ? { status: own, hasWaiting: sync.waiting.length > 0, asOf: null } : null;
   });
+
+  /** Loads the fold (once); the screen then lays waiting entries on top. */
+  async loadFold(): Promise<void> {
+    const [{ overlayStation }, { foldStationStates }] = await Promise.all([import('../domain/station-overlay.ts'), import('../../core/station-state/fold.ts')]);
+    this.#folds = { overlayStation, foldStationStates };
+  }
 
   /** Adds an event once it is committed. */
   push(event: FloorEvent): void {
