@@ -114,6 +114,7 @@ export const de = {
   'dash.state.changeover': 'Umrüsten',
   'dash.state.planned': 'Geplanter Stopp',
   'dash.state.not-scheduled': 'Nicht geplant',
+  'dash.state.no-data': 'Keine Daten',
   'dash.state.unknown': 'Keine Daten',
   'dash.loss.planned': 'Geplant',
   'dash.loss.breakdown': 'Anlagenausfall',

@@ -112,6 +112,7 @@ export const en = {
   'dash.state.changeover': 'Changeover',
   'dash.state.planned': 'Planned stop',
   'dash.state.not-scheduled': 'Not scheduled',
+  'dash.state.no-data': 'No data',
   'dash.state.unknown': 'No data',
   'dash.loss.planned': 'Planned',
   'dash.loss.breakdown': 'Equipment failure',

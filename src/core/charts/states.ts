@@ -45,11 +45,12 @@ export const stateSeverity: Record<DisplayState, number> = {
 };
 
 /**
- * A live line or station state (from a retained status topic) as a display state. `isSmallStop`
- * shows an open stop still under the small-stop threshold as a small stop. States an older service
- * retained (machine states, `unknown`) still map.
+ * A live line or station state (from a retained status topic) as a display state. An open stop is
+ * `stopped` even while under the small-stop threshold: it may yet be long (the status flags it
+ * `isSmallStop`; booked history shows small stops as such). States an older service retained
+ * (machine states, `unknown`) still map.
  */
-export function displayStateOfLine(state: LineState, isScheduled = true, isSmallStop = false): DisplayState {
+export function displayStateOfLine(state: LineState, isScheduled = true): DisplayState {
   if (!isScheduled && (state === 'unknown' || state === 'idle')) return 'not-scheduled';
   switch (state) {
     case 'running':
@@ -64,7 +65,7 @@ export function displayStateOfLine(state: LineState, isScheduled = true, isSmall
     case 'unknown':
       return 'unknown';
     default:
-      return isSmallStop ? 'small-stop' : 'stopped';
+      return 'stopped';
   }
 }
 

@@ -24,6 +24,14 @@ describe('boardTile', () => {
     expect(t.topLoss).toEqual({ reasonId: 'jam', loss: 'breakdown', durationMs: 600_000 });
   });
 
+  it('shows the station fold\'s states: no data, changeover, not scheduled; an open stop as stopped, even while still short', () => {
+    expect(boardTile(meta('l1'), status('l1', 'no-data'), snap('l1', 0.7), 2000).state).toBe('no-data');
+    expect(boardTile(meta('l1'), status('l1', 'changeover'), snap('l1', 0.7), 2000).state).toBe('changeover');
+    expect(boardTile(meta('l1'), status('l1', 'not-scheduled'), snap('l1', null, 0), 2000).state).toBe('not-scheduled');
+    expect(boardTile(meta('l1'), { ...status('l1', 'stopped'), isSmallStop: true }, snap('l1', 0.7), 2000).state).toBe('stopped');
+    expect(boardTile(meta('l1'), { ...status('l1', 'stopped'), isSmallStop: false }, snap('l1', 0.7), 2000).state).toBe('stopped');
+  });
+
   it('knows nothing before the broker delivered anything: unknown, no OEE, the plant target', () => {
     const t = boardTile(meta('l1', 'a1', 0.6), undefined, undefined, 5);
     expect(t).toMatchObject({ state: 'unknown', timeInStateMs: null, oee: null, target: null, targetOee: 0.6, hasLiveData: false });
