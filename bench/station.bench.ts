@@ -16,7 +16,7 @@ import { stationStatusSchema } from '../src/core/live.schema.ts';
 import { indexPlant } from '../src/core/plant-index.ts';
 import { foldStationStates, StationStateFold } from '../src/core/station-state/index.ts';
 import { topics } from '../src/core/topics.ts';
-import { deriveStationView } from '../src/app/domain/station-view.ts';
+import { deriveStationView } from './baselines/station-view.old.ts';
 import { startService } from '../src/server/app.ts';
 import { configSchema } from '../src/server/config.ts';
 import { loadPlantFile } from '../src/server/plant-file.ts';

@@ -21,7 +21,8 @@ async function start(): Promise<void> {
   const [db, read] = await Promise.all([earlyDb, earlyReads]);
   performance.mark('fb:read');
   const outbox = new OutboxIdb(db);
-  await device.load(new CacheIdb(db), read);
+  const cache = new CacheIdb(db);
+  await device.load(cache, read);
   performance.mark('fb:device');
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
   const engine = new SyncEngine({
@@ -41,10 +42,7 @@ async function start(): Promise<void> {
     now: () => Date.now(),
     random: Math.random,
     onStatus: sync.update,
-    // A stop entry the service just took may have settled a stop in the "needs a reason" list.
-    onAcked: (events) => {
-      if (events.some((e) => e.type.startsWith('stop.'))) void lineLive.refreshStops();
-    },
+    onRejected: (ids) => station.drop(ids),
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
   const waiting = await engine.load(read.outbox);
@@ -55,6 +53,24 @@ async function start(): Promise<void> {
   sync.waiting = engine.waiting();
   mount(App, { target: document.getElementById('app')! });
   performance.mark('fb:mounted');
+  void station.loadFold().catch((error: unknown) => console.error('station fold not loaded', error));
+  // The station's last known state survives a reload offline (shown with its age).
+  // Right after the first screen: the schema is not part of it.
+  const { stationStatusSchema } = await import('../core/live.schema.ts');
+  const kept = CacheIdb.parse(read.meta.stationStatus, stationStatusSchema);
+  if (kept && kept.stationId === device.enrolment?.station && !station.status) station.status = kept;
+  let keptAt = 0;
+  let latest: typeof kept = null;
+  let keepTimer: ReturnType<typeof setTimeout> | null = null;
+  lineLive.onStation = (s) => {
+    latest = s;
+    // The latest one, at most every 2 s: the meta store is also where each tap takes its sequence number.
+    keepTimer ??= setTimeout(() => {
+      keepTimer = null;
+      keptAt = Date.now();
+      void cache.put('station-status', latest).catch((error: unknown) => console.warn('station status not kept', error));
+    }, Math.max(0, keptAt + 2000 - Date.now()));
+  };
   clock.listen();
   // Everything network-bound waits until the first screen is up.
   const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));

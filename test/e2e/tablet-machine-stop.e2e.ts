@@ -12,23 +12,23 @@ import { TabletPage } from './support/tablet-page.ts';
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
 
 /** The machine gateway reports the states of a station (a1 unless said), each `agoMs` ago; returns the event ids. */
-async function machineReports(svc: TestService, states: readonly { state: 'stopped' | 'running'; agoMs: number }[], station = 'a1'): Promise<string[]> {
+async function machineReports(svc: TestService, states: readonly { state: 'stopped' | 'running' | 'heartbeat'; agoMs: number }[], station = 'a1'): Promise<string[]> {
   const res = await fetch(`${svc.url}/api/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'gw-a', password: 'gw-pass', deviceId: 'gw-dev' }),
   });
   const { token } = (await res.json()) as { token: string };
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${svc.service!.mqttPort}`, { username: 'gw-a', password: token, clientId: 'gw-dev', reconnectPeriod: 0 });
   const events = states.map(({ state, agoMs }, seq) => ({
-    v: 1, id: ulid(), deviceId: 'gw-dev', seq, ts: Date.now() - agoMs, author: 'gw-a', lineId: 'line-a', stationId: station, type: 'machine.state', state,
+    v: 1, id: ulid(), deviceId: 'gw-dev', seq, ts: Date.now() - agoMs, author: 'gw-a', lineId: 'line-a', stationId: station, ...(state === 'heartbeat' ? { type: 'machine.heartbeat' } : { type: 'machine.state', state }),
   }));
   await client.publishAsync(topics.signals({ site: 'test-site', area: 'assembly', line: 'line-a', station }), JSON.stringify({ events }), { qos: 1 });
   await client.endAsync();
   return events.map((e) => e.id);
 }
 
-/** The machine gateway of station a1 reports a stop that began `agoMs` ago. */
+/** The machine gateway of station a1 reports a stop that began `agoMs` ago (and that it is alive now). */
 async function machineStops(svc: TestService, agoMs: number): Promise<string> {
-  const [id] = await machineReports(svc, [{ state: 'stopped', agoMs }]);
+  const [id] = await machineReports(svc, [{ state: 'stopped', agoMs }, { state: 'heartbeat', agoMs: 0 }]);
   return id!;
 }
 
@@ -46,16 +46,19 @@ async function openWithOneStopListed(context: BrowserContext, svc: TestService, 
   return { tablet, list };
 }
 
-test('a stop the machine detected shows as "needs a reason" and is classified in one tap (portrait)', async ({ context, svc }) => {
+test('a stop the machine detected shows as the station stopped by the machine and is classified in one tap (portrait)', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   const machineStopEvent = await machineStops(svc, 5 * 60_000);
 
-  const list = tablet.page.getByTestId('needs-reason');
-  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
-  await list.getByRole('button', { name: 'Give reason' }).tap();
+  const state = tablet.page.getByTestId('station-state');
+  await expect(state).toHaveAttribute('data-state', 'stopped', { timeout: 15_000 });
+  await expect(state.getByTestId('machine-stop')).toBeVisible();
+  // The machine ends its own stop: the operator only gives the reason.
+  await expect(tablet.page.getByRole('button', { name: 'Restart' })).toHaveCount(0);
+  await tablet.page.getByRole('button', { name: 'Give reason' }).tap();
   await tablet.page.getByRole('button', { name: 'Setup', exact: true }).tap();
-  await expect(list).toHaveCount(0);
+  await expect(tablet.page.getByRole('button', { name: 'Give reason' })).toHaveCount(0);
   await tablet.waitSynced();
 
   const classify = (await svc.events()).map((s) => s.event).filter((e) => e.type === 'stop.classify');

@@ -44,7 +44,7 @@ test('entries made offline survive reload and closing the page, then reach the s
   await reopened.page.getByLabel('Badge').fill('1001');
   await reopened.page.getByLabel('PIN').fill('9999');
   await reopened.page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(reopened.page.getByRole('alert')).toHaveText('Badge or PIN not recognised.');
+  await expect(reopened.page.getByRole('alert')).toHaveText('Badge or PIN not recognised for station A1. Only its operators can sign in here.');
   await reopened.signIn('1001', '1234');
   await reopened.addNote('signed in offline');
   made.push(...(await reopened.outboxIds()).filter((id) => !made.includes(id)));
@@ -82,12 +82,12 @@ test('offline sign-in slows down wrong PINs, then locks the tablet for a while, 
     await expect(tablet.page.getByRole('alert')).toHaveText(alert);
   };
 
-  for (let i = 0; i < 3; i++) await attempt('9999', 'Badge or PIN not recognised.');
+  for (let i = 0; i < 3; i++) await attempt('9999', 'Badge or PIN not recognised for station A1. Only its operators can sign in here.');
   // Slowed down: the right PIN at once is not even checked.
   await attempt('1234', 'Too many wrong PINs on this tablet. Try again in 5 s.');
   for (const waitS of [5, 10, 20, 40, 80]) {
     await tablet.page.clock.setFixedTime((now += waitS * 1000));
-    await attempt('9999', 'Badge or PIN not recognised.');
+    await attempt('9999', 'Badge or PIN not recognised for station A1. Only its operators can sign in here.');
   }
   // Eight wrong PINs: locked for 15 minutes, even after a reload.
   await attempt('1234', 'Too many wrong PINs on this tablet. Try again in 15 min.');

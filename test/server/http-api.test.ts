@@ -76,6 +76,18 @@ describe('HTTP API', () => {
     expect((await h.http('/api/plant')).status).toBe(401);
   });
 
+  it("refuses an operator's sign-in at a station they may not work at, naming the station, after the PIN", async () => {
+    const signIn = (badge: string, pin: string, stationId: string) =>
+      h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge, pin, deviceId: 'tab-st', stationId }) });
+    const refused = await signIn('1002', '2345', 'a1');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('station "a1"') } });
+    // A wrong PIN says nothing about stations.
+    expect((await signIn('1002', '0000', 'a1')).status).toBe(401);
+    expect((await signIn('1002', '2345', 'b1')).status).toBe(200);
+    expect((await signIn('1001', '1234', 'a2')).status).toBe(200);
+  });
+
   it('gives the roster to the lead and the station operators, not to others', async () => {
     const res = await get('/api/roster?stations=a1,a2', 'lead');
     expect(res.status).toBe(200);

@@ -7,6 +7,9 @@ import type { IDBPTransaction } from 'idb';
 import type { Db, FloorboardDb } from './db.ts';
 import { JOURNAL_KEEP_MS, type StartReads } from './db-early.ts';
 
+/** Marks a journaled entry the service refused (a field no event has). */
+const REFUSED = 'refused';
+
 const SEQ_KEY = 'seq';
 /** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
 export const QUARANTINE_PREFIX = 'quarantine:';
@@ -160,7 +163,10 @@ export class OutboxIdb {
     const tx = this.db.transaction(['outbox', 'journal'], 'readwrite');
     const store = tx.objectStore('outbox');
     const journal = tx.objectStore('journal');
-    const work: Promise<unknown>[] = settled.map((event) => journal.put(event));
+    // A refused entry is journaled too (its seq must never be reused), marked, so that no total
+    // the tablet shows counts it after a reload.
+    const refused = new Set(outcome.rejected.map((r) => r.id));
+    const work: Promise<unknown>[] = settled.map((event) => journal.put(refused.has(event.id) ? { ...event, [REFUSED]: true } : event));
     for (const id of outcome.removed) work.push(store.delete(id));
     for (const r of outcome.rejected) {
       work.push(
@@ -190,6 +196,7 @@ export class OutboxIdb {
     const events: FloorEvent[] = [];
     const seen = new Set<string>();
     for (const v of read) {
+      if (typeof v === 'object' && v !== null && REFUSED in v) continue;
       const p = eventSchema.safeParse(v);
       if (p.success && !seen.has(p.data.id)) {
         seen.add(p.data.id);
@@ -198,7 +205,7 @@ export class OutboxIdb {
     }
     // The same window as the journal's read: an entry that waited longer is no longer "recent".
     const since = now - JOURNAL_KEEP_MS;
-    for (const r of outbox) if (r.event.ts >= since && !seen.has(r.id)) events.push(r.event);
+    for (const r of outbox) if (r.event.ts >= since && !seen.has(r.id) && r.state.kind !== 'rejected') events.push(r.event);
     return events;
   }
 

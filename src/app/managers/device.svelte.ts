@@ -9,6 +9,7 @@ import {
 import type { LoginResult } from '../services/api-client.ts';
 import type { StartReads } from '../adapters/db-early.ts';
 import type { PinAttempts } from '../domain/pin-attempts.ts';
+import { StationRefusedError } from '../domain/station-refusal.ts';
 
 // Network code is loaded on first use: a signed-in operator's first screen does not need it.
 const apiModule = () => import('../services/api-client.ts');
@@ -44,6 +45,8 @@ class DeviceManager {
     return e ? { site: e.site, area: e.area, line: e.line, station: e.station } : null;
   });
   line = $derived(this.plant?.areas.flatMap((a) => a.lines).find((l) => l.id === this.enrolment?.line) ?? null);
+  /** The enrolled station's name (its id if the plant does not name it). */
+  stationName = $derived(this.line?.stations.find((s) => s.id === this.enrolment?.station)?.name ?? this.enrolment?.station ?? '');
 
   /** Takes what the start-up read found (each value zod-parsed here) and keeps `cache` for writes. */
   async load(cache: CacheIdb, read: StartReads): Promise<void> {
@@ -83,11 +86,13 @@ class DeviceManager {
 
   /** Operator sign-in with badge and PIN: online first, the cached roster when the network is down. */
   async signIn(badge: string, pin: string, now: number): Promise<Session> {
-    const deviceId = this.enrolment!.deviceId;
+    const { deviceId, station: stationId } = this.enrolment!;
     let session: Session;
     const { api, isNetworkError } = await apiModule();
     try {
-      const login = await api.login({ kind: 'badge', badge, pin, deviceId });
+      const login = await api.login({ kind: 'badge', badge, pin, deviceId, stationId }).catch((error: unknown) => {
+        throw error instanceof FloorboardError && error.code === 'forbidden' ? new StationRefusedError(this.stationName, false) : error;
+      });
       await this.#adopt(login);
       session = { user: { id: login.user.id, name: login.user.name }, signedInAt: now, isOffline: false, locale: i18n.locale };
       void this.#refresh(login.token);
@@ -100,7 +105,8 @@ class DeviceManager {
         load: () => cache.get('pin-attempts', pinAttemptsSchema),
         save: (a: PinAttempts | null) => (a ? cache.put('pin-attempts', a) : cache.delete('pin-attempts')),
       };
-      if (!(await checkPinOffline(attempts, pin, entry?.pinHash, now)) || !entry) throw new FloorboardError('unauthorized', 'badge or PIN not recognised');
+      // The roster holds only this station's operators: anyone else is refused here, as online.
+      if (!(await checkPinOffline(attempts, pin, entry?.pinHash, now)) || !entry) throw new StationRefusedError(this.stationName, true);
       this.#pending = { badge, pin };
       session = { user: { id: entry.id, name: entry.name }, signedInAt: now, isOffline: true, locale: i18n.locale };
     }
@@ -129,7 +135,7 @@ class DeviceManager {
     if (this.#pending) {
       const { api, isNetworkError } = await apiModule();
       try {
-        await this.#adopt(await api.login({ kind: 'badge', ...this.#pending, deviceId: this.enrolment!.deviceId }));
+        await this.#adopt(await api.login({ kind: 'badge', ...this.#pending, deviceId: this.enrolment!.deviceId, stationId: this.enrolment!.station }));
         this.#pending = null;
         if (this.session) {
           this.session = { ...this.session, isOffline: false };

@@ -1,37 +1,71 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
-import { deriveStationView } from '../domain/station-view.ts';
+import type { StationStatus } from '../../core/live.schema.ts';
+import { indexPlant } from '../../core/plant-index.ts';
 import { currentShift } from '../domain/current-shift.ts';
-import { idealCycleMs, targetGood } from '../../core/station-state/target.ts';
+import type { StationLiveView } from '../domain/station-overlay.ts';
 import { device } from './device.svelte.ts';
 import { clock } from './clock.svelte.ts';
+import { sync } from './sync.svelte.ts';
 
-/** This station's own recent events and what the operator screen derives from them. */
+/** What the operator screen shows of its station, and where it comes from. */
+export interface StationScreen extends StationLiveView {
+  /**
+   * When the service last told this station's state (its `updatedAt`); null when the tablet has
+   * never heard it and shows its own entries only.
+   */
+  asOf: number | null;
+}
+
+/**
+ * This tablet's station: the service's live status (retained per-station topic: machine signals,
+ * every tablet's entries, corrections), with this tablet's waiting entries laid on top through the
+ * core station fold. Before the service was ever heard, the same fold over this tablet's own entries.
+ */
 class StationManager {
+  /** This tablet's own recent entries (journal and outbox, refused ones left out). */
   events = $state.raw<FloorEvent[]>([]);
+  /** The service's last status of this station (offline it is shown with its age). */
+  status = $state.raw<StationStatus | null>(null);
+  /**
+   * The core fold and the overlay, loaded after the first screen (they bring the OEE engine's
+   * count and stop structures): until then the service's status is shown as it came.
+   */
+  #folds = $state.raw<{ overlayStation: typeof import('../domain/station-overlay.ts').overlayStation; foldStationStates: typeof import('../../core/station-state/fold.ts').foldStationStates } | null>(null);
 
   shift = $derived(device.plant ? currentShift(device.plant.calendar, clock.now) : null);
-  /**
-   * Where the counts start: the shift's start, else the last 8 hours. A number that changes once a
-   * shift (or once a minute), so the clock's tick does not re-fold every event each second.
-   */
-  #from = $derived(this.shift?.start ?? Math.floor(clock.now / 60_000) * 60_000 - 8 * 3600_000);
-  view = $derived(
-    deriveStationView(this.events, {
-      stationId: device.enrolment?.station ?? '',
-      from: this.#from,
-      smallStopMs: (device.line?.smallStopThresholdSec ?? 120) * 1000,
-      defaultProductId: device.line?.products[0]?.productId ?? null,
-    }),
-  );
-  /** Good parts the shift should have made by now: the one target formula of every screen (`targetGood`). */
-  target = $derived.by(() => {
-    const line = device.line;
-    return this.shift && line ? targetGood(this.shift.plannedSoFarMin * 60_000, line.targetOee, idealCycleMs(line, this.view.productId)) : null;
+  #indexed = $derived(device.plant && device.enrolment ? (indexPlant(device.plant).lines.get(device.enrolment.line) ?? null) : null);
+  /** Service time, to the second: states that turn with time (small stop, no data) follow it. */
+  #now = $derived(clock.now + (clock.offsetMs ?? 0));
+
+  screen = $derived.by((): StationScreen | null => {
+    const plant = device.plant;
+    const indexed = this.#indexed;
+    const stationId = device.enrolment?.station;
+    if (!plant || !indexed || !stationId) return null;
+    const status = this.status;
+    const folds = this.#folds;
+    if (status && (folds === null || sync.waiting.length === 0)) return { status, hasWaiting: false, asOf: status.updatedAt };
+    if (folds === null) return null;
+    if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now }), asOf: status.updatedAt };
+    const own = folds.foldStationStates(plant, indexed, this.events, this.#now).stations.find((s) => s.stationId === stationId);
+    return own ? { status: own, hasWaiting: sync.waiting.length > 0, asOf: null } : null;
   });
+
+  /** Loads the fold (once); the screen then lays waiting entries on top. */
+  async loadFold(): Promise<void> {
+    const [{ overlayStation }, { foldStationStates }] = await Promise.all([import('../domain/station-overlay.ts'), import('../../core/station-state/fold.ts')]);
+    this.#folds = { overlayStation, foldStationStates };
+  }
 
   /** Adds an event once it is committed. */
   push(event: FloorEvent): void {
     this.events = [...this.events, event];
+  }
+
+  /** Forgets entries the service refused: they count in nothing the tablet shows. */
+  drop(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    this.events = this.events.filter((e) => !gone.has(e.id));
   }
 }
 

@@ -20,7 +20,7 @@ export const loginResultSchema = z.object({
 export type LoginResult = z.infer<typeof loginResultSchema>;
 
 export type LoginRequest =
-  | { kind: 'badge'; badge: string; pin: string; deviceId: string }
+  | { kind: 'badge'; badge: string; pin: string; deviceId: string; stationId?: string }
   | { kind: 'password'; userId: string; password: string; deviceId: string };
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -45,25 +45,6 @@ async function call<T>(path: string, schema: z.ZodMiniType<T>, init: RequestInit
   return parsed.data;
 }
 
-/** One stop of `GET /api/stops` (docs/api.md "History"): only what the tablet uses. */
-const wireStopSchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  start: z.number().check(z.int()),
-  end: z.number().check(z.int()),
-  durationMs: z.number().check(z.int(), z.nonnegative()),
-  reasonId: z.nullable(z.string()),
-  isOpen: z.boolean(),
-  stationId: z.string(),
-  source: z.enum(['machine', 'operator']),
-  originEventId: z.string(),
-});
-export const stopsResultSchema = z.object({
-  from: z.number().check(z.int()),
-  to: z.number().check(z.int()),
-  lines: z.array(z.object({ lineId: z.string(), stops: z.array(wireStopSchema) })),
-});
-export type WireStop = z.infer<typeof wireStopSchema>;
-
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
 /** True when the failure was the network, not the service saying no. */
@@ -76,8 +57,5 @@ export const api = {
   plant: (token: string) => call('/api/plant', z.unknown(), bearer(token)),
   roster: (token: string, stations: readonly string[]): Promise<RosterEntry[]> =>
     call(`/api/roster?stations=${encodeURIComponent(stations.join(','))}`, z.union([rosterSchema, z.pipe(z.object({ operators: rosterSchema }), z.transform((r) => r.operators))]), bearer(token)),
-  /** Stops of one line in [from, to) that still wait for a reason (minor stops never do). */
-  stopsNeedingReason: (token: string, lineId: string, from: number, to: number) =>
-    call(`/api/stops?line=${encodeURIComponent(lineId)}&needsReason=1&from=${from}&to=${to}`, stopsResultSchema, bearer(token)),
   time: () => call('/api/time', z.object({ now: z.number() }), {}, 3000),
 };

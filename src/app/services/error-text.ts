@@ -1,9 +1,11 @@
 import { FloorboardError } from '../../core/errors.ts';
 import { i18n } from '../managers/i18n.svelte.ts';
+import { StationRefusedError } from '../domain/station-refusal.ts';
 
 /** One code-to-message map for what the operator reads; details go to the console. */
 export function errorText(error: unknown): string {
   console.error(error);
+  if (error instanceof StationRefusedError) return i18n.t(error.isOffline ? 'signin.failedAtStation' : 'signin.notAtStation', { station: error.station });
   if (error instanceof FloorboardError) {
     if (error.code === 'unauthorized') return i18n.t('signin.failed');
     if (error.code === 'locked-out') {

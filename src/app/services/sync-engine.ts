@@ -13,6 +13,8 @@ export interface RejectedEntry {
   id: string;
   type: FloorEvent['type'];
   ts: number;
+  /** Who made the entry: only they are shown its refusal. */
+  author: string;
   code: RejectCode;
   message: string;
 }
@@ -48,6 +50,8 @@ export interface SyncEngineDeps {
   live?: { topics: () => readonly string[]; onMessage(topic: string, payload: string): void };
   /** Called after an ack is applied, with the events it settled (accepted or rejected). */
   onAcked?(events: readonly FloorEvent[]): void;
+  /** Called after entries were refused (by the service's ack, or by the broker, see REFUSED_AFTER_DROPS). */
+  onRejected?(ids: readonly string[]): void;
   now(): number;
   random(): number;
   onStatus(status: SyncStatus): void;
@@ -64,6 +68,14 @@ const ACK_TIMEOUT_MS = 15_000;
  */
 const ACK_QUIET_MS = 250;
 const ACK_HOLD_MAX_MS = 1000;
+/**
+ * A broker that refuses a publish closes the connection (Aedes; see DOMAIN.md), so a refusal looks
+ * like a drop right after the batch went out. When the same batch is the first one out on this many
+ * connections in a row, and none of them brought an ack, the batch is marked refused here: it
+ * stays visible to its author and no longer blocks or loops (issue 10: a refused entry retried
+ * several times a second).
+ */
+export const REFUSED_AFTER_DROPS = 3;
 
 /**
  * Drives the outbox: commits entries, publishes batches, applies application acks (storage first,
@@ -87,6 +99,11 @@ export class SyncEngine {
   #lastRecordAt = -Infinity;
   #ackTimer: ReturnType<typeof setTimeout> | null = null;
   #isCommitQueued = false;
+  /** The first batch published on the current connection, and whether any ack came on it. */
+  #firstOut: FloorEvent[] | null = null;
+  #hasAckOnLink = false;
+  /** The first entry of the batch that went out first on the last connections that dropped without an ack, and how often. */
+  #suspect: { id: string; drops: number } | null = null;
 
   constructor(private readonly deps: SyncEngineDeps) {}
 
@@ -151,7 +168,7 @@ export class SyncEngine {
   status(): SyncStatus {
     const rejected: RejectedEntry[] = [];
     for (const e of this.#box.entries())
-      if (e.state.kind === 'rejected') rejected.push({ id: e.event.id, type: e.event.type, ts: e.event.ts, code: e.state.code, message: e.state.message });
+      if (e.state.kind === 'rejected') rejected.push({ id: e.event.id, type: e.event.type, ts: e.event.ts, author: e.event.author, code: e.state.code, message: e.state.message });
     const waiting = this.#box.size - rejected.length;
     const mode = this.#mode === 'online' && waiting > 0 ? 'syncing' : this.#mode;
     return { mode, waiting, oldestTs: this.#box.oldestWaitingTs(), lastSyncAt: this.#lastSyncAt, rejected };
@@ -178,7 +195,9 @@ export class SyncEngine {
       }, 8000, this.deps.live?.topics() ?? []);
       if (this.#isStopped) return link.end();
       this.#link = link;
-      this.#attempt = 0;
+      [this.#firstOut, this.#hasAckOnLink] = [null, false];
+      // After drops that look like refusals, only an ack proves progress: keep backing off till then.
+      if (this.#suspect === null) this.#attempt = 0;
       this.#setMode('online');
       this.#pump();
     } catch {
@@ -191,9 +210,31 @@ export class SyncEngine {
 
   #lost(): void {
     this.#link = null;
+    const first = this.#firstOut;
     this.#box.connectionLost();
     this.#setMode('offline');
+    if (first && first.length > 0 && !this.#hasAckOnLink) {
+      const id = first[0]!.id;
+      const drops = this.#suspect?.id === id ? this.#suspect.drops + 1 : 1;
+      this.#suspect = { id, drops };
+      if (drops >= REFUSED_AFTER_DROPS) return void this.#refuse(first).finally(() => this.#scheduleRetry());
+    }
     this.#scheduleRetry();
+  }
+
+  /** Marks a batch the broker keeps refusing as rejected (storage first, then memory). */
+  async #refuse(events: readonly FloorEvent[]): Promise<void> {
+    const message = 'the plant service refused this entry: the connection was closed each time it was sent';
+    const outcome = this.#box.outcomeOf({ accepted: [], rejected: events.map((e, index) => ({ index, id: e.id, code: 'not-allowed' as const, message })) });
+    try {
+      await this.deps.store.commitOutcome(outcome, events);
+    } catch (error) {
+      return console.error('refusal not stored', error);
+    }
+    this.#box.apply(outcome);
+    this.#suspect = null;
+    this.deps.onRejected?.(outcome.rejected.map((r) => r.id));
+    this.#emit();
   }
 
   #scheduleRetry(): void {
@@ -214,6 +255,7 @@ export class SyncEngine {
       const topic = this.deps.topicFor(batch.stationKey);
       // An unknown station cannot be published anywhere: it stays pending (and visible) until the plant knows it.
       if (!topic) continue;
+      this.#firstOut ??= batch.events;
       link.publish(topic, JSON.stringify({ events: batch.events })).catch(() => {
         if (this.#link === link) {
           link.end();
@@ -233,6 +275,7 @@ export class SyncEngine {
     }
     const parsed = ackSchema.safeParse(json);
     if (!parsed.success || parsed.data.deviceId !== this.deps.clientId) return;
+    [this.#hasAckOnLink, this.#suspect, this.#attempt] = [true, null, 0];
     if (this.#heldAcks.length === 0) this.#heldSince = this.deps.now();
     this.#heldAcks.push(parsed.data);
     this.#scheduleAckCommit();
@@ -272,6 +315,7 @@ export class SyncEngine {
     await this.deps.store.commitOutcome(outcome, settled);
     this.#box.apply(outcome);
     if (settled.length > 0) this.deps.onAcked?.(settled);
+    if (outcome.rejected.length > 0) this.deps.onRejected?.(outcome.rejected.map((r) => r.id));
     this.#lastSyncAt = this.deps.now();
     this.#emit();
     this.#pump();

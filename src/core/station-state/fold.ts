@@ -97,13 +97,21 @@ export class StationStateFold {
     return readLine(this.plant, this.indexed, this.#derived, this.#windowAt(now), this.#losses, now);
   }
 
-  /** The live window; a shift's is kept until it ends (the calendar is costly to ask every read). */
+  /**
+   * The live window; a shift's is kept until it ends (the calendar is costly to ask every read),
+   * shared by every fold of the plant: the tablet makes a short-lived fold per status it overlays.
+   */
   #windowAt(now: number): ViewWindow {
-    const w = this.#window;
-    if (w && w.shiftId !== null && w.from <= now && now < w.to) return w;
-    return (this.#window = currentWindow(this.plant.calendar, now));
+    const w = this.#window ?? shiftWindows.get(this.plant.calendar);
+    if (w && w.shiftId !== null && w.from <= now && now < w.to) return (this.#window = w);
+    const next = currentWindow(this.plant.calendar, now);
+    shiftWindows.set(this.plant.calendar, next);
+    return (this.#window = next);
   }
 }
+
+/** The last window asked per calendar (see `#windowAt`). */
+const shiftWindows = new WeakMap<Plant['calendar'], ViewWindow>();
 
 /** Index after every event that sorts before or with `e`. */
 function insertionPoint(list: readonly FloorEvent[], e: FloorEvent): number {

@@ -11,7 +11,14 @@ const deviceIdSchema = topicIdSchema.check(z.refine((id) => !isReservedClientId(
 
 /** Body of POST /api/login (docs/api.md). */
 export const loginRequestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('badge'), badge: z.string().min(1).max(128), pin: z.string().min(1).max(128), deviceId: deviceIdSchema }),
+  z.object({
+    kind: z.literal('badge'),
+    badge: z.string().min(1).max(128),
+    pin: z.string().min(1).max(128),
+    deviceId: deviceIdSchema,
+    /** The tablet's station: an operator not allowed there is refused here, not later by the broker. */
+    stationId: z.optional(topicIdSchema),
+  }),
   z.object({ kind: z.literal('password'), userId: topicIdSchema, password: z.string().min(1).max(1024), deviceId: deviceIdSchema }),
 ]);
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
@@ -82,6 +89,10 @@ export function createLogin(deps: LoginDeps) {
     }
     deps.guard.recordSuccess(key);
     if (address) deps.addressGuard?.forgive(address);
+    // Checked after the PIN, so a refusal tells nothing to someone who does not know it.
+    if (request.kind === 'badge' && request.stationId !== undefined && user.role === 'operator' && !user.stations.includes(request.stationId)) {
+      throw new FloorboardError('forbidden', `operator "${user.id}" may not work at station "${request.stationId}"`, { details: [request.stationId] });
+    }
     const p = principalOf(user);
     await deps.claimDevice?.(request.deviceId, p);
     const issued = await deps.tokens.issue(user, request.deviceId);

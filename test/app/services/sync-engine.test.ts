@@ -54,9 +54,9 @@ async function up() {
   service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
   port = service.httpPort;
 }
-async function token(): Promise<string> {
+async function token(badge = '1001', pin = '1234'): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: '1001', pin: '1234', deviceId: DEVICE }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge, pin, deviceId: DEVICE }),
   });
   return ((await res.json()) as { token: string }).token;
 }
@@ -76,17 +76,17 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function setup(extra: Partial<SyncEngineDeps> = {}) {
+async function setup(extra: Partial<SyncEngineDeps> = {}, user: { id: string; badge: string; pin: string } = { id: 'op-a', badge: '1001', pin: '1234' }) {
   dataDir = await mkdtemp(join(tmpdir(), 'floorboard-sync-'));
   await up();
   relay = await TcpRelay.start(() => service?.httpPort);
-  const password = await token();
+  const password = await token(user.badge, user.pin);
   const store = new MemoryStore();
   let status: SyncStatus | null = null;
   const engine = new SyncEngine({
     store, url: `ws://127.0.0.1:${relay.port}/mqtt`, clientId: DEVICE, ackTopic: topics.ack('test-site', DEVICE),
     topicFor: (key) => (key === 'line-a/a1' ? topics.events({ site: 'test-site', area: 'assembly', line: 'line-a', station: 'a1' }) : null),
-    credentials: async () => ({ username: 'op-a', password }),
+    credentials: async () => ({ username: user.id, password }),
     open: openMqttLink, now: Date.now, random: Math.random, onStatus: (s) => (status = s), ...extra,
   });
   const note = (text: string) => (seq: number): FloorEvent => ({ v: 1, id: ulid(), deviceId: DEVICE, seq, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'note', text });
@@ -166,20 +166,43 @@ describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
     t.engine.stop();
   });
 
-  it('keeps a rejected entry with its reason and syncs the entries behind it', async () => {
-    const t = await setup();
+  it('keeps a rejected entry with its reason and author, tells who shows totals, and syncs the entries behind it', async () => {
+    const refused: string[] = [];
+    const t = await setup({ onRejected: (ids) => refused.push(...ids) });
     await t.engine.load();
     const first = await t.engine.record(t.note('before'), 0);
     const bad = await t.engine.record((seq) => ({ ...t.note('x')(seq), type: 'stop.classify', stopId: ulid(), reasonId: 'no-such-reason' }) as FloorEvent, 0);
     const after = await t.engine.record(t.note('after'), 0);
     t.engine.start();
     await t.until(() => t.store.records.size === 1 && t.status()?.rejected.length === 1);
-    expect(t.status()?.rejected[0]).toMatchObject({ id: bad.id, code: 'unknown-reason' });
+    expect(t.status()?.rejected[0]).toMatchObject({ id: bad.id, code: 'unknown-reason', author: 'op-a' });
+    expect(refused).toEqual([bad.id]);
     expect(t.store.records.get(bad.id)?.state.kind).toBe('rejected');
     expect((await t.stored()).sort()).toEqual([first.id, after.id].sort());
     expect([...t.store.journal.keys()].sort()).toEqual([first.id, bad.id, after.id].sort());
     await t.engine.dismiss(bad.id);
     expect(t.store.records.size).toBe(0);
+    t.engine.stop();
+  });
+
+  it('an entry the broker refuses (it closes the connection) is marked refused after a few tries, not retried in a loop', async () => {
+    // op-b may work at b1 only: the broker refuses its publish for a1 by closing the connection.
+    let opens = 0;
+    const refused: string[] = [];
+    const t = await setup({ open: (...args) => (opens++, openMqttLink(...args)), onRejected: (ids) => refused.push(...ids) }, { id: 'op-b', badge: '1002', pin: '2345' });
+    await t.engine.load();
+    const entry = await t.engine.record((seq) => ({ ...t.note('not mine')(seq), author: 'op-b' }), 0);
+    t.engine.start();
+    await t.until(() => t.status()?.rejected.length === 1, 10_000);
+    expect(t.status()?.rejected[0]).toMatchObject({ id: entry.id, code: 'not-allowed', author: 'op-b' });
+    expect(t.status()?.waiting).toBe(0);
+    expect(refused).toEqual([entry.id]);
+    expect(t.store.records.get(entry.id)?.state.kind).toBe('rejected');
+    // Settled: no more connections that only end in the same refusal.
+    const after = opens;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(opens - after).toBeLessThanOrEqual(1);
+    expect(opens).toBeLessThanOrEqual(6);
     t.engine.stop();
   });
 });

@@ -1,4 +1,6 @@
-import type { FloorEvent } from '../../core/events.schema.ts';
+// The tablet's own fold before issue 10 (src/app/domain/station-view.ts at 5cd132f), kept only as a
+// baseline for bench/station.bench.ts: the app no longer has a fold of its own.
+import type { FloorEvent } from '../../src/core/events.schema.ts';
 
 export interface StopView {
   stopId: string;

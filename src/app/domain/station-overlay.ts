@@ -1,0 +1,85 @@
+import type { FloorEvent } from '../../core/events.schema.ts';
+import type { StationStatus } from '../../core/live.schema.ts';
+import type { Plant } from '../../core/plant.schema.ts';
+import type { IndexedLine } from '../../core/plant-index.ts';
+import { StationStateFold } from '../../core/station-state/fold.ts';
+
+/** Device id of the events that stand for a service status (never a real device's: ids have no spaces). */
+const SNAPSHOT_DEVICE = 'service snapshot';
+
+/**
+ * A station status as the few events that make the core fold arrive at it again: its counts so far,
+ * its open stop and the line's open changeover, its stops awaiting a reason (start and end), the
+ * product, and the machine's latest signal. Their ids are the status's own (stop and changeover
+ * ids), so the tablet's entries that name them (restart, reason, split, changeover done) apply.
+ */
+export function statusAsEvents(status: StationStatus, indexed: IndexedLine): FloorEvent[] {
+  const { line } = indexed;
+  const out: FloorEvent[] = [];
+  // Nothing seen yet: monitoring starts with the first real event (the tablet's own, maybe).
+  const isUnseen = status.state === 'no-data' && status.since === null && status.lastSignalAt === null;
+  if (isUnseen && status.good === 0 && status.reject === 0 && !status.stop && !status.changeover && status.awaiting.length === 0) return out;
+  let seq = 0;
+  const add = (ts: number, stationId: string, payload: Record<string, unknown>, id = `${SNAPSHOT_DEVICE}/${seq}`) =>
+    out.push({ v: 1, id, deviceId: SNAPSHOT_DEVICE, seq: seq++, ts, author: SNAPSHOT_DEVICE, lineId: status.lineId, stationId, ...payload } as FloorEvent);
+  const machineStation = line.machineStationId ?? line.stations[0]?.id ?? status.stationId;
+  const firstTs = Math.min(status.from, status.since ?? Infinity, status.stop?.start ?? Infinity, status.changeover?.start ?? Infinity, ...status.awaiting.map((s) => s.start)) - 1;
+  const product = status.changeover?.fromProductId ?? status.productId;
+  // The fold takes the product from the latest event that names one. A counter reading of no
+  // station names it and does nothing else (a first reading is a baseline, not a count).
+  const nameProduct = (ts: number, productId: string | null) => productId !== null && add(ts, SNAPSHOT_DEVICE, { type: 'machine.counter', productId, total: 0 });
+  nameProduct(firstTs, product);
+  if (status.good > 0 || status.reject > 0) add(status.from, status.stationId, { type: 'count', productId: product ?? '', good: Math.max(0, status.good), reject: status.reject });
+  for (const s of status.awaiting) {
+    if (s.source === 'machine') add(s.start, s.stationId, { type: 'machine.state', state: 'stopped' }, s.stopId);
+    else add(s.start, s.stationId, { type: 'stop.start', stopId: s.stopId }, s.stopId);
+    if (s.end !== null) add(s.end, s.stationId, s.source === 'machine' ? { type: 'machine.state', state: 'running' } : { type: 'stop.end', stopId: s.stopId });
+  }
+  const stop = status.stop;
+  if (stop && !status.awaiting.some((s) => s.stopId === stop.stopId)) {
+    const reason = stop.reasonId === null ? {} : { reasonId: stop.reasonId };
+    if (stop.source === 'machine') {
+      add(stop.start, stop.stationId, { type: 'machine.state', state: 'stopped' }, stop.stopId);
+      if (stop.reasonId !== null) add(stop.start, stop.stationId, { type: 'stop.classify', stopId: stop.stopId, reasonId: stop.reasonId });
+    } else add(stop.start, stop.stationId, { type: 'stop.start', stopId: stop.stopId, ...reason }, stop.stopId);
+  }
+  const co = status.changeover;
+  if (co) {
+    if (co.toProductId === null) add(co.start, co.stationId, { type: 'machine.state', state: 'setup' }, co.changeoverId);
+    else add(co.start, co.stationId, { type: 'changeover.start', toProductId: co.toProductId }, co.changeoverId);
+  }
+  if (status.lastSignalAt !== null) add(status.lastSignalAt, machineStation, { type: 'machine.heartbeat' });
+  nameProduct(Math.max(...out.map((e) => e.ts)), status.productId);
+  return out;
+}
+
+/** Entries that start or end a stop or changeover: they time the state. */
+const TIMING: ReadonlySet<string> = new Set(['stop.start', 'stop.end', 'stop.split', 'changeover.start', 'changeover.end']);
+
+/** What the tablet shows of its station. */
+export interface StationLiveView {
+  status: StationStatus;
+  /** Some of what it shows comes from this tablet's entries the service has not acknowledged yet. */
+  hasWaiting: boolean;
+}
+
+/**
+ * The station as the tablet shows it: the service's last status, with this tablet's waiting
+ * entries laid on top through the one core fold (no fold of its own). With nothing waiting it is
+ * the service's status as it came.
+ * @example overlayStation({ plant, indexed, status, waiting: [], now }).status === status
+ */
+export function overlayStation(input: { plant: Plant; indexed: IndexedLine; status: StationStatus; waiting: readonly FloorEvent[]; now: number }): StationLiveView {
+  const { status } = input;
+  const waiting = input.waiting.filter((e) => e.lineId === status.lineId);
+  if (waiting.length === 0) return { status, hasWaiting: false };
+  const fold = new StationStateFold(input.plant, input.indexed);
+  for (const e of statusAsEvents(status, input.indexed)) fold.add(e);
+  for (const e of waiting) fold.add(e);
+  const folded = fold.read(Math.max(input.now, status.updatedAt)).stations.find((s) => s.stationId === status.stationId);
+  if (!folded) return { status, hasWaiting: false };
+  // The status's own moment stays unless the entries started or ended something (the events
+  // above cannot tell when monitoring began or a gateway came back, which time "running").
+  const isSameState = folded.state === status.state && !waiting.some((e) => TIMING.has(e.type));
+  return { status: { ...folded, since: isSameState ? status.since : folded.since, lastSignalAt: status.lastSignalAt, updatedAt: status.updatedAt }, hasWaiting: true };
+}

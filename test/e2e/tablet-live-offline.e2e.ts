@@ -1,0 +1,48 @@
+import { test, expect } from './support/tablet-test.ts';
+import { TabletPage } from './support/tablet-page.ts';
+import { Gateway } from './support/gateway.ts';
+
+test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
+
+test('offline (a reload too) the tablet shows the last known station state with its time, and its own entries on top, marked waiting', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort!);
+  await gateway.counter(0, 'widget', Date.now() - 5000);
+  await gateway.counter(12);
+  await gateway.end();
+  const state = tablet.page.getByTestId('station-state');
+  await expect(tablet.page.locator('#count-h')).toContainText('Good 12', { timeout: 10_000 });
+  await expect(state).toHaveAttribute('data-state', 'running');
+  await expect(tablet.page.getByTestId('state-as-of')).toHaveCount(0);
+
+  // The network goes: the last state stays, with the time the service last told it.
+  await svc.down();
+  await context.setOffline(true);
+  await expect(tablet.page.getByTestId('state-as-of')).toHaveText(/^as of \d{1,2}:\d{2}/, { timeout: 15_000 });
+  await expect(state).toHaveAttribute('data-state', 'running');
+  // Entries made offline are laid on top and marked as waiting.
+  await tablet.bookCount(3, 0);
+  await expect(tablet.page.locator('#count-h')).toContainText('Good 15');
+  await expect(state).toHaveAttribute('data-waiting', 'true');
+  await expect(tablet.page.getByTestId('state-waiting')).toBeVisible();
+  await tablet.stopWithReason('Breakdown', 'Jam');
+  await expect(state).toHaveAttribute('data-waiting', 'true');
+  await tablet.page.screenshot({ path: 'test-results/e2e/tablet-offline-as-of-en.png' });
+  // A reload offline still knows the station's last state, and the entries still wait on top.
+  await tablet.page.reload();
+  await expect(tablet.page.getByTestId('state-as-of')).toHaveText(/^as of \d{1,2}:\d{2}/, { timeout: 15_000 });
+  await expect(tablet.page.locator('#count-h')).toContainText('Good 15');
+  await expect(state).toHaveAttribute('data-state', 'stopped');
+  await expect(state).toHaveAttribute('data-waiting', 'true');
+
+  // Back online: the service's state includes them, nothing waits, no age is shown.
+  await context.setOffline(false);
+  await svc.up();
+  await tablet.page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await tablet.waitSynced();
+  await expect(state).toHaveAttribute('data-waiting', 'false', { timeout: 15_000 });
+  await expect(state).toHaveAttribute('data-state', 'stopped');
+  await expect(tablet.page.locator('#count-h')).toContainText('Good 15');
+  await expect(tablet.page.getByTestId('state-as-of')).toHaveCount(0);
+});
