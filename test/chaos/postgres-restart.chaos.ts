@@ -43,7 +43,12 @@ describe('PostgreSQL restarted under ingest', () => {
     // While it is down: nothing is acked (the outboxes only grow), and /healthz says so.
     await sleep(DOWN_MS / 2);
     const waitingA = devices.reduce((n, d) => n + d.waiting, 0);
-    const healthDown = (await fetch(`${svc.base}/healthz`)).status;
+    const healthDown = await fetch(`${svc.base}/healthz`).then(
+      (r) => r.status,
+      (error: unknown) => {
+        throw new Error(`the service is gone while the database is down (${String(error)}):\n${svc!.log()}`);
+      },
+    );
     await sleep(1000);
     const waitingB = devices.reduce((n, d) => n + d.waiting, 0);
     await restarting;

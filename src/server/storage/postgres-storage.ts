@@ -75,6 +75,11 @@ class PostgresStorage implements Storage {
       throw storageFailed(operation, error);
     }
     let isBroken = false;
+    // A checked-out connection has no pool listener: if the server goes away between two queries
+    // of the transaction, pg emits 'error' on it, which without a listener kills the process.
+    // The next query then fails, and the connection is dropped below instead of reused.
+    const onLost = () => (isBroken = true);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -85,6 +90,7 @@ class PostgresStorage implements Storage {
       throw storageFailed(operation, error);
     } finally {
       // A connection that cannot even roll back is dropped from the pool, not reused.
+      client.removeListener('error', onLost);
       client.release(isBroken);
     }
   }
