@@ -77,8 +77,9 @@ describe('HTTP API', () => {
   });
 
   it("refuses an operator's sign-in at a station they may not work at, naming the station, after the PIN", async () => {
+    // One tablet per operator: a device is claimed by its first user (device claims, ADR 0004).
     const signIn = (badge: string, pin: string, stationId: string) =>
-      h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge, pin, deviceId: 'tab-st', stationId }) });
+      h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge, pin, deviceId: `tab-st-${badge}`, stationId }) });
     const refused = await signIn('1002', '2345', 'a1');
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('station "a1"') } });
