@@ -260,7 +260,7 @@ export function startBucketWriter(o: {
         await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), new Map(), [...back.keys()]);
       }
     } catch (error) {
-      o.log('hourly buckets failed', { error: (error as Error).message });
+      o.log('hourly buckets failed', { error: (error as Error).message, details: (error as { details?: unknown }).details });
     } finally {
       inFlightFrom = Number.POSITIVE_INFINITY;
       isFlushing = false;

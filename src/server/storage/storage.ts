@@ -183,7 +183,9 @@ export const hourlyBucketSchema = z
   stopMs: duration,
   runMs: duration,
   idealMs: duration,
-  good: count,
+  // An hour's good can go below zero: a late quality check (`scrap`) books parts counted good in
+  // earlier hours at its own time (ADR 0002).
+  good: z.number().int(),
   reject: count,
   stopCount: count,
   minorStopCount: count,
