@@ -62,14 +62,24 @@ async function start(): Promise<void> {
   let keptAt = 0;
   let latest: typeof kept = null;
   let keepTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What an operator reads off the status; a change of it is kept at once (a reload may follow within a second). */
+  const gist = (s: NonNullable<typeof kept>) => [s.state, s.good, s.reject, s.productId, s.stop?.stopId, s.changeover?.changeoverId, s.awaitingCount, s.from].join('|');
+  let keptGist = kept ? gist(kept) : '';
   lineLive.onStation = (s) => {
     latest = s;
-    // The latest one, at most every 2 s: the meta store is also where each tap takes its sequence number.
+    const isNews = gist(s) !== keptGist;
+    if (isNews && keepTimer) {
+      clearTimeout(keepTimer);
+      keepTimer = null;
+    }
+    // Otherwise (only its age or target moved) the latest one at most every 2 s: the meta store is
+    // also where each tap takes its sequence number.
     keepTimer ??= setTimeout(() => {
       keepTimer = null;
       keptAt = Date.now();
+      if (latest) keptGist = gist(latest);
       void cache.put('station-status', latest).catch((error: unknown) => console.warn('station status not kept', error));
-    }, Math.max(0, keptAt + 2000 - Date.now()));
+    }, isNews ? 0 : Math.max(0, keptAt + 2000 - Date.now()));
   };
   clock.listen();
   // Everything network-bound waits until the first screen is up.
