@@ -9,6 +9,10 @@ export const machineStates = ['running', 'stopped', 'idle', 'setup', 'fault', 'b
 
 const stopRef = { stopId: eventIdSchema };
 
+/** One-tap headings of a shift handover. */
+export const handoverTopics = ['open-problems', 'material', 'quality'] as const;
+export type HandoverTopic = (typeof handoverTopics)[number];
+
 /**
  * Field sets of each payload kind, shared by the payload-only schemas and the flat event schema
  * below, so the two can never disagree.
@@ -56,7 +60,23 @@ const payloadShapes = {
   },
   /** From a machine gateway: it is alive and watching, though nothing changed (see a line's `heartbeatTimeoutSec`). */
   machineHeartbeat: { type: z.literal('machine.heartbeat') },
+  /**
+   * End of shift: what the outgoing operator (or a lead, for the whole line) hands to the next one.
+   * `topics` are the one-tap headings chosen; `text` is free. At least one of them is given.
+   */
+  handover: {
+    type: z.literal('handover'),
+    scope: z.enum(['station', 'line']),
+    topics: z.array(z.enum(handoverTopics)).check(z.maxLength(handoverTopics.length)),
+    text: z.string().check(z.maxLength(2000)),
+  },
+  /** The incoming operator has read handover `handoverId` (its event id). */
+  handoverAck: { type: z.literal('handover.ack'), handoverId: eventIdSchema },
 } as const;
+
+/** A handover must say something: a heading tapped or some text. */
+const handoverIsSomething = (h: { topics: readonly string[]; text: string }) => h.topics.length > 0 || h.text.trim() !== '';
+const handoverIsNothing = { message: 'a handover needs a topic or some text', path: ['text'] };
 
 /** The one cross-field rule of a count, applied wherever a count is parsed. */
 const countIsSomething = (c: { good: number; reject: number }) => c.good + c.reject > 0;
@@ -79,6 +99,8 @@ export const correctablePayloadSchema = z.discriminatedUnion('type', [
   z.object(payloadShapes.machineState),
   z.object(payloadShapes.machineCounter),
   z.object(payloadShapes.machineHeartbeat),
+  z.object(payloadShapes.handover).check(z.refine(handoverIsSomething, handoverIsNothing)),
+  z.object(payloadShapes.handoverAck),
 ]);
 export type CorrectablePayload = z.infer<typeof correctablePayloadSchema>;
 
@@ -139,6 +161,8 @@ export const eventSchema = z.discriminatedUnion('type', [
   withEnvelope(payloadShapes.machineState),
   withEnvelope(payloadShapes.machineCounter),
   withEnvelope(payloadShapes.machineHeartbeat),
+  withEnvelope(payloadShapes.handover).check(z.refine(handoverIsSomething, handoverIsNothing)),
+  withEnvelope(payloadShapes.handoverAck),
   withEnvelope(amendmentShapes.correction),
   withEnvelope(amendmentShapes.void),
 ]);

@@ -27,6 +27,9 @@ const valid: EventPayload[] = [
   { type: 'note', text: 'Werkzeug getauscht' },
   { type: 'machine.state', state: 'fault', code: 'E-42' },
   { type: 'machine.counter', productId: 'p1', total: 1200, rejectTotal: 3 },
+  { type: 'handover', scope: 'station', topics: ['material'], text: 'Coil 4 is the last one' },
+  { type: 'handover', scope: 'line', topics: [], text: 'Press 2 drips oil' },
+  { type: 'handover.ack', handoverId: ulid(T) },
   { type: 'correction', supersedes: ulid(T), reason: 'wrong reason', replacement: { type: 'stop.classify', stopId, reasonId: 'jam' } },
   { type: 'void', voids: ulid(T), reason: 'entered twice' },
 ];
@@ -54,6 +57,8 @@ describe('eventSchema', () => {
     ['a count of nothing', ev({ type: 'count', productId: 'p1', good: 0, reject: 0 }), /^good: a count must have good or reject above zero/],
     ['a negative count', ev({ type: 'count', productId: 'p1', good: -1, reject: 0 }), /good: /],
     ['an empty note', ev({ type: 'note', text: '' }), /text: /],
+    ['a handover that says nothing', ev({ type: 'handover', scope: 'station', topics: [], text: '  ' }), /^text: a handover needs a topic or some text/],
+    ['a handover with an unknown topic', ev({ type: 'handover', scope: 'station', topics: ['weather'], text: 'x' }), /^topics\.0: /],
     ['an unknown machine state', ev({ type: 'machine.state', state: 'exploded' }), /.+/],
     ['a correction without a reason', ev({ type: 'correction', supersedes: ulid(T), replacement: { type: 'note', text: 'x' } }), /.+/],
     ['an unknown type, naming the allowed ones', ev({ type: 'teleport' }), /^type: .*'stop\.start'.*'count'.*'void'/],

@@ -151,6 +151,8 @@ export class LineTimeline {
         this.addCount(e.productId, -e.quantity, e.quantity, 0);
         return;
       case 'note':
+      case 'handover':
+      case 'handover.ack':
         return;
     }
   }

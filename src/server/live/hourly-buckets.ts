@@ -29,7 +29,7 @@ const RECENT_MS = LOOKBACK_MS + 2 * HOUR_MS;
 /** Stored events are read at most this much time of one line per turn of the event loop. */
 const READ_SLICE_MS = 2 * HOUR_MS;
 /** Events at one instant: they change their own hour only. Every other type may end, reclassify or split a stop that began earlier. */
-const POINT_EVENTS: ReadonlySet<string> = new Set(['count', 'scrap', 'machine.counter', 'note']);
+const POINT_EVENTS: ReadonlySet<string> = new Set(['count', 'scrap', 'machine.counter', 'note', 'handover', 'handover.ack']);
 
 /** A full bucket from the engine's raw figures of one hour: sums, breakdown count and every reason tally. */
 export function bucketFromRaw(lineId: string, start: number, raw: RawFigures): HourlyBucket {
