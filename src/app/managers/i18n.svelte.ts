@@ -1,5 +1,6 @@
 import { en, type MessageKey } from '../i18n/en.ts';
 import type { Locale } from '../adapters/cache-idb.ts';
+import { formats } from '../../core/format.ts';
 
 type Catalog = Record<MessageKey, string>;
 /** English ships in the shell; other languages load on first use (and are precached for offline). */
@@ -26,10 +27,8 @@ class I18nManager {
   /** Label of a reason in the current language (plant-provided translations). */
   reasonLabel = (r: { label: string; labels?: Record<string, string> }): string => r.labels?.[this.locale] ?? r.label;
 
-  // One formatter per language: `toLocaleTimeString` builds a new one on every call (0.3 ms on a
-  // tablet), and the sync indicator formats a time after every acknowledgement.
-  #timeFormat = $derived(new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' }));
-  time = (ms: number): string => this.#timeFormat.format(ms);
+  /** A time of day in the current language; the formats live in core/format.ts (one per language, built once). */
+  time = (ms: number): string => formats(this.locale).time(ms);
 }
 
 export const i18n = new I18nManager();

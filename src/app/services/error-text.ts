@@ -2,12 +2,15 @@ import { FloorboardError } from '../../core/errors.ts';
 import { i18n } from '../managers/i18n.svelte.ts';
 import { StationRefusedError } from '../domain/station-refusal.ts';
 
-/** One code-to-message map for what the operator reads; details go to the console. */
-export function errorText(error: unknown): string {
+/**
+ * One code-to-message map for what the operator reads; details go to the console. `isPassword`:
+ * the form asked for a user id and password, so a refusal must not speak of badges.
+ */
+export function errorText(error: unknown, isPassword = false): string {
   console.error(error);
   if (error instanceof StationRefusedError) return i18n.t(error.isOffline ? 'signin.failedAtStation' : 'signin.notAtStation', { station: error.station });
   if (error instanceof FloorboardError) {
-    if (error.code === 'unauthorized') return i18n.t('signin.failed');
+    if (error.code === 'unauthorized') return i18n.t(isPassword ? 'signin.failedPassword' : 'signin.failed');
     if (error.code === 'locked-out') {
       // An offline lock (PinLockedError) knows until when; the service's does not say.
       const retryAt = (error as { retryAt?: unknown }).retryAt;

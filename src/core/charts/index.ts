@@ -1,6 +1,5 @@
 /** Pure chart-data builders shared by every dashboard screen: typed arrays in, typed arrays out. */
 export * from './states.ts';
-export * from './format.ts';
 export * from './board.ts';
 export * from './tv-grid.ts';
 export * from './timeline.ts';

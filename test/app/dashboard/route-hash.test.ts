@@ -6,6 +6,7 @@ describe('dashboard routes', () => {
     ['#/board', { kind: 'board' }],
     ['#/tv', { kind: 'tv' }],
     ['#/trends', { kind: 'trends' }],
+    ['#/admin', { kind: 'admin' }],
     ['#/dashboard', { kind: 'home' }],
     ['#/line/line-a', { kind: 'line', lineId: 'line-a', from: null, to: null }],
     ['#/line/line-a?from=10&to=20', { kind: 'line', lineId: 'line-a', from: 10, to: 20 }],

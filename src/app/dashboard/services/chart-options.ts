@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { percent } from '../../managers/format.svelte.ts';
 
 /**
  * uPlot options of the dashboard charts. Series differ by colour (Okabe-Ito) AND by dash or bar
@@ -42,7 +43,7 @@ export function apqOptions(labels: { oee: string; a: string; p: string; q: strin
         ];
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
+    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
     series: [
       {},
       { label: labels.oee, stroke: '#F8FAFC', width: 3, points: { show: false } },
@@ -61,7 +62,7 @@ const lineDashes: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 
 export function trendOptions(names: readonly string[]): Omit<uPlot.Options, 'width' | 'height'> {
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
+    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
     series: [{}, ...names.map((label, i) => ({ label, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
   };
 }

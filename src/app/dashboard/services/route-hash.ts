@@ -4,12 +4,14 @@ export type DashboardRoute =
   | { kind: 'board' }
   | { kind: 'tv' }
   | { kind: 'trends' }
+  /** The admin area (users, tablets, plant: issue 13); ready as a route, see start-route.ts. */
+  | { kind: 'admin' }
   | { kind: 'line'; lineId: string; from: number | null; to: number | null }
   | { kind: 'report'; lineId: string; from: number; to: number };
 
 const num = (s: string | null) => (s !== null && /^\d+$/.test(s) ? Number(s) : null);
 
-/** Parses `#/board`, `#/tv`, `#/trends`, `#/line/<id>[?from=&to=]`, `#/report/<id>?from=&to=`; null when not a dashboard hash. */
+/** Parses `#/board`, `#/tv`, `#/trends`, `#/admin`, `#/line/<id>[?from=&to=]`, `#/report/<id>?from=&to=`; null when not a dashboard hash. */
 export function parseRoute(hash: string): DashboardRoute | null {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(search);
@@ -18,6 +20,7 @@ export function parseRoute(hash: string): DashboardRoute | null {
   if (parts[0] === 'board' && parts.length === 1) return { kind: 'board' };
   if (parts[0] === 'tv' && parts.length === 1) return { kind: 'tv' };
   if (parts[0] === 'trends' && parts.length === 1) return { kind: 'trends' };
+  if (parts[0] === 'admin' && parts.length === 1) return { kind: 'admin' };
   if (parts[0] === 'line' && parts[1] && parts.length === 2) return { kind: 'line', lineId: decodeURIComponent(parts[1]), from: num(params.get('from')), to: num(params.get('to')) };
   if (parts[0] === 'report' && parts[1] && parts.length === 2) {
     const [from, to] = [num(params.get('from')), num(params.get('to'))];

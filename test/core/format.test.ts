@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { formats } from '../../src/core/format.ts';
+
+// Intl puts a no-break space between number and unit ("9,1 %"); compare what a reader sees.
+const seen = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+const noon = Date.UTC(2026, 11, 4, 12, 5);
+
+describe('formats in the reader\'s language', () => {
+  it.each([
+    ['de', 0.0912, 1, '9,1 %'],
+    ['en', 0.0912, 1, '9.1%'],
+    ['de', 0.7479, 0, '75 %'],
+    ['de', 1, 1, '100,0 %'],
+    ['en', 1.234, 0, '123%'],
+  ] as const)('%s: ratio %s to %s digits is "%s"', (locale, ratio, digits, text) => {
+    expect(seen(formats(locale).percent(ratio, digits))).toBe(text);
+  });
+
+  it('writes no planned time as a dash, never 0 % or 100 %', () => {
+    for (const locale of ['en', 'de']) {
+      expect(formats(locale).percent(null)).toBe('–');
+      expect(formats(locale).percent(Number.NaN)).toBe('–');
+      expect(formats(locale).number(undefined)).toBe('–');
+    }
+  });
+
+  it('groups and separates numbers as the language does', () => {
+    expect(formats('de').number(18848)).toBe('18.848');
+    expect(formats('en').number(18848)).toBe('18,848');
+    expect(formats('de').number(420.5, 1)).toBe('420,5');
+  });
+
+  it('writes dates with two-digit day and month ("04.12.2026" in German)', () => {
+    expect(formats('de', 'UTC').date(noon)).toBe('04.12.2026');
+    expect(formats('en', 'UTC').date(noon)).toBe('12/04/2026');
+    expect(formats('de', 'UTC').time(noon)).toBe('12:05');
+    expect(formats('de', 'UTC').dateTime(noon)).toBe('04.12.2026, 12:05');
+    expect(formats('de', 'Europe/Berlin').time(noon)).toBe('13:05');
+  });
+
+  it.each([
+    ['en', 45_000, '45 sec'],
+    ['de', 45_000, '45 Sek.'],
+    ['en', 12 * 60_000 + 59_000, '12 min'],
+    ['de', 12 * 60_000, '12 Min.'],
+    ['en', 65 * 60_000, '1 hr 5 min'],
+    ['de', 65 * 60_000, '1 Std. 5 Min.'],
+    ['de', 120 * 60_000, '2 Std.'],
+    ['en', -5, '0 sec'],
+  ] as const)('%s: %s ms is "%s"', (locale, ms, text) => {
+    expect(seen(formats(locale).duration(ms))).toBe(text);
+  });
+
+  it('runs a clock in h:mm:ss, the same in every language', () => {
+    expect(formats('de').clock(65_000)).toBe('01:05');
+    expect(formats('en').clock(3_725_000)).toBe('1:02:05');
+  });
+
+  it('builds one set of formatters per language and zone', () => {
+    expect(formats('de')).toBe(formats('de'));
+    expect(formats('de')).not.toBe(formats('en'));
+  });
+});
