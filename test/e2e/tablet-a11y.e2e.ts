@@ -1,16 +1,9 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/tablet-test.ts';
-import AxeBuilder from '@axe-core/playwright';
 import { TabletPage } from './support/tablet-page.ts';
+import { seriousViolations } from './support/a11y.ts';
 
 test.use({ hasTouch: true, serviceWorkers: 'allow' });
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 /** Every interactive control is at least 48 x 48 CSS px: usable with gloves. */
 async function smallTargets(page: Page) {

@@ -134,7 +134,7 @@ export const de = {
   'dash.awaiting-reason': 'Grund fehlt',
   'dash.target': 'Ziel {value}',
   'dash.top-loss': 'Größter Verlust',
-  'dash.top-loss.line': 'Größter Verlust: {reason} · {duration} ({loss})',
+  'dash.top-loss.line': 'Hauptverlust: {reason} · {duration}',
   'dash.board.title': 'Werksübersicht',
   'dash.board.sort': 'Sortierung',
   'dash.board.sort.worst': 'Schlechteste zuerst',

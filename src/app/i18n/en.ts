@@ -132,7 +132,7 @@ export const en = {
   'dash.awaiting-reason': 'needs a reason',
   'dash.target': 'target {value}',
   'dash.top-loss': 'Top loss',
-  'dash.top-loss.line': 'Top loss: {reason} · {duration} ({loss})',
+  'dash.top-loss.line': 'Top loss: {reason} · {duration}',
   'dash.board.title': 'Plant board',
   'dash.board.sort': 'Sort',
   'dash.board.sort.worst': 'Worst first',

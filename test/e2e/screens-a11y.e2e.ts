@@ -1,0 +1,118 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/tablet-test.ts';
+import { Gateway } from './support/gateway.ts';
+import { TabletPage } from './support/tablet-page.ts';
+import { keepScreenshot, seriousViolations, tabWalk } from './support/a11y.ts';
+import { DashboardPage } from './dashboard-pages.ts';
+
+// Every screen, in English and German: no serious axe violations, usable from the keyboard (each
+// Tab stop shows its focus and has a name), and a screenshot kept under test-results/screenshots/.
+test.use({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+
+const LANGS = ['en', 'de'] as const;
+const seen = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
+const today = (lang: string) => new Intl.DateTimeFormat(lang, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(Date.now());
+
+async function checkScreen(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page), `${name}: axe`).toEqual([]);
+  const { stops, issues } = await tabWalk(page);
+  expect(stops.length, `${name}: tab stops`).toBeGreaterThan(0);
+  expect(issues, `${name}: keyboard`).toEqual([]);
+  await keepScreenshot(page, test.info(), name);
+}
+
+test('tablet: enrolment, sign-in and operator screen in both languages', async ({ page, svc }) => {
+  const tablet = new TabletPage(page);
+  await tablet.open(svc.url);
+  const language = page.getByRole('combobox', { name: /^(Language|Sprache)$/ });
+  for (const lang of LANGS) {
+    await language.selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await checkScreen(page, `enrol-${lang}`);
+  }
+  await language.selectOption('en');
+  await tablet.enrol('lead-a', 'lead-pass', 'a1');
+  for (const lang of LANGS) {
+    await language.selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await checkScreen(page, `signin-tablet-${lang}`);
+  }
+  await language.selectOption('en');
+  await tablet.signIn('1001', '1234');
+  for (const lang of LANGS) {
+    await language.selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await checkScreen(page, `operator-${lang}`);
+  }
+});
+
+test('dashboards: sign-in, lead view, report, board and TV in both languages, with German numbers and dates', async ({ page, svc }) => {
+  const gw = await Gateway.connect(svc.url, svc.service!.mqttPort);
+  await gw.state('running', Date.now() - 20 * 60_000);
+  await gw.counter(300, 'widget', Date.now() - 10 * 60_000);
+  await gw.state('stopped', Date.now() - 4 * 60_000);
+  await gw.signal({ type: 'machine.heartbeat' });
+  await gw.end();
+  const d = new DashboardPage(page);
+  await d.open(svc.url, '#/dashboard');
+  for (const lang of LANGS) {
+    await page.getByTestId('dashboard-language').selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await checkScreen(page, `signin-dashboard-${lang}`);
+  }
+  await page.getByTestId('dashboard-language').selectOption('en');
+  await d.signIn('lead-a', 'lead-pass');
+  await d.waitLive();
+  await expect(page.getByTestId('kpi-oee')).toBeVisible();
+  const from = Date.now() - 60 * 60_000;
+  const to = Date.now();
+  for (const lang of LANGS) {
+    await page.getByTestId('dashboard-language').selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await page.evaluate(() => (location.hash = '#/line/line-a'));
+    await expect(page.getByTestId('kpi-oee')).toBeVisible();
+    // Percentages and the shift picker's dates in the reader's language ("9,1 %", "04.12.2026").
+    expect(seen(await page.getByTestId('kpi-coverage').locator('.value').textContent())).toMatch(lang === 'de' ? /^\d{1,3},\d %$/ : /^\d{1,3}\.\d%$/);
+    await expect(page.locator('select option').filter({ hasText: today(lang) }).first()).toBeAttached();
+    await checkScreen(page, `line-view-${lang}`);
+
+    await page.evaluate(([f, t]) => (location.hash = `#/report/line-a?from=${f}&to=${t}`), [from, to]);
+    await expect(page.getByTestId('report-oee')).toBeVisible();
+    await expect(page.getByText(today(lang)).first()).toBeVisible();
+    expect(seen(await page.getByTestId('report-coverage').textContent())).toMatch(lang === 'de' ? /^\d{1,3},\d %$/ : /^\d{1,3}\.\d%$/);
+    await checkScreen(page, `report-${lang}`);
+  }
+});
+
+test('board and TV in both languages', async ({ page, svc }) => {
+  const gw = await Gateway.connect(svc.url, svc.service!.mqttPort);
+  await gw.state('running', Date.now() - 20 * 60_000);
+  await gw.counter(300, 'widget', Date.now() - 10 * 60_000);
+  await gw.state('stopped', Date.now() - 4 * 60_000);
+  await gw.signal({ type: 'machine.heartbeat' });
+  await gw.end();
+  const d = new DashboardPage(page);
+  await d.open(svc.url, '#/board');
+  await d.signIn('mgr', 'mgr-pass');
+  await d.waitLive();
+  for (const lang of LANGS) {
+    await page.evaluate(() => (location.hash = '#/board'));
+    await page.getByTestId('dashboard-language').selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await expect(d.tile('line-a')).toHaveAttribute('data-state', 'stopped');
+    expect(seen(await d.tile('line-a').getByTestId('oee').textContent())).toMatch(lang === 'de' ? /^\d{1,3} %$/ : /^\d{1,3}%$/);
+    await checkScreen(page, `board-${lang}`);
+    // Enter on a focused tile opens its line.
+    if (lang === 'en') {
+      await d.tile('line-a').focus();
+      await page.keyboard.press('Enter');
+      await expect(page).toHaveURL(/#\/line\/line-a$/);
+    }
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.evaluate(() => (location.hash = '#/tv'));
+    await expect(page.getByTestId('tv')).toBeVisible();
+    expect(await seriousViolations(page), `tv-${lang}: axe`).toEqual([]);
+    await keepScreenshot(page, test.info(), `tv-${lang}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+});

@@ -1,0 +1,52 @@
+import { test, expect } from './support/tablet-test.ts';
+import { DashboardPage } from './dashboard-pages.ts';
+
+test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+
+test('`/` offers the dashboards beside tablet enrolment, reachable from the keyboard', async ({ page, svc }) => {
+  await page.goto(svc.url);
+  await expect(page.getByRole('heading', { name: 'Enrol this tablet' })).toBeVisible();
+  const waysIn = page.getByRole('navigation', { name: 'Dashboards' });
+  await expect(waysIn.getByRole('link', { name: 'Open the dashboards' })).toBeVisible();
+  await expect(waysIn.getByRole('link', { name: 'TV mode' })).toHaveAttribute('href', '#/tv');
+  // Keyboard only: Tab to the link, Enter opens the dashboards' sign-in.
+  for (let i = 0; i < 12 && !(await page.evaluate(() => document.activeElement?.textContent === 'Open the dashboards')); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dashboard-signin')).toBeVisible();
+});
+
+for (const [role, user, password, landing] of [
+  ['a lead', 'lead-a', 'lead-pass', /#\/line\/line-a$/],
+  ['a manager', 'mgr', 'mgr-pass', /#\/board$/],
+  // No admin area yet (issue 13 builds it at #/admin): an admin starts on the board.
+  ['an admin', 'admin', 'admin-pass', /#\/board$/],
+] as const) {
+  test(`after signing in from /, ${role} lands on their start screen`, async ({ page, svc }) => {
+    await page.goto(svc.url);
+    await page.getByRole('link', { name: 'Open the dashboards' }).click();
+    await new DashboardPage(page).signIn(user, password);
+    await expect(page).toHaveURL(landing);
+    await expect(page.getByTestId(role === 'a lead' ? 'kpi-oee' : 'board')).toBeVisible();
+  });
+}
+
+test('password forms say "User or password not recognised", in English and German, never "badge"', async ({ page, svc }) => {
+  await page.goto(`${svc.url}/#/dashboard`);
+  await page.getByLabel('User id', { exact: true }).fill('mgr');
+  await page.getByLabel('Password', { exact: true }).fill('wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('User or password not recognised.');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await page.getByLabel('Benutzer-ID', { exact: true }).fill('mgr');
+  await page.getByLabel('Passwort', { exact: true }).fill('wrong');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Benutzer oder Passwort nicht erkannt.');
+  // The enrolment form at `/` is a password form too, and speaks German when asked.
+  await page.goto(svc.url);
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await page.getByLabel('Benutzer-ID').fill('lead-a');
+  await page.getByLabel('Passwort').fill('wrong');
+  await page.getByRole('button', { name: 'Stationen laden' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Benutzer oder Passwort nicht erkannt.');
+  await expect(page.getByRole('alert')).not.toContainText(/Ausweis|badge/i);
+});
