@@ -25,7 +25,7 @@ async function plantWithLongNames(svc: TestService): Promise<void> {
   await writeFile(file, JSON.stringify(plant));
   await svc.down();
   await svc.up(file);
-  const gw = await Gateway.connect(svc.url, svc.service!.mqttPort);
+  const gw = await Gateway.connect(svc.url, svc.service!.mqttPort!);
   await gw.state('running', Date.now() - 12 * 60_000);
   await gw.state('stopped', Date.now() - 5 * 60_000);
   await gw.signal({ type: 'machine.heartbeat' });

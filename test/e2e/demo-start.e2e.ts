@@ -68,7 +68,7 @@ test('a first start of the demo: every board tile shows the backfilled shift, OE
   const lineIds = await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('tile-'.length)));
   const oeeOf = async (lineId: string) => {
     const text = (await board.tile(lineId).getByTestId('oee').textContent()) ?? '';
-    const match = /^(\d+) %$/.exec(text.trim());
+    const match = /^(\d+)%$/.exec(text.trim());
     return match ? Number(match[1]) : text.trim();
   };
   // The backfill runs in the background after the service is up; the board follows when it is done.

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/tablet-test.ts';
 import { Gateway } from './support/gateway.ts';
+import type { TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { keepScreenshot, seriousViolations, tabWalk } from './support/a11y.ts';
 import { DashboardPage } from './dashboard-pages.ts';
@@ -12,6 +13,16 @@ test.use({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
 const LANGS = ['en', 'de'] as const;
 const seen = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
 const today = (lang: string) => new Intl.DateTimeFormat(lang, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(Date.now());
+
+/** Line A's machine ran 20 min ago, counted 300 parts and stopped 4 min ago: every panel has something to show. */
+async function lineAStopped(svc: TestService): Promise<void> {
+  const gw = await Gateway.connect(svc.url, svc.service!.mqttPort!);
+  await gw.state('running', Date.now() - 20 * 60_000);
+  await gw.counter(300, 'widget', Date.now() - 10 * 60_000);
+  await gw.state('stopped', Date.now() - 4 * 60_000);
+  await gw.signal({ type: 'machine.heartbeat' });
+  await gw.end();
+}
 
 async function checkScreen(page: Page, name: string): Promise<void> {
   expect(await seriousViolations(page), `${name}: axe`).toEqual([]);
@@ -47,12 +58,7 @@ test('tablet: enrolment, sign-in and operator screen in both languages', async (
 });
 
 test('dashboards: sign-in, lead view, report, board and TV in both languages, with German numbers and dates', async ({ page, svc }) => {
-  const gw = await Gateway.connect(svc.url, svc.service!.mqttPort);
-  await gw.state('running', Date.now() - 20 * 60_000);
-  await gw.counter(300, 'widget', Date.now() - 10 * 60_000);
-  await gw.state('stopped', Date.now() - 4 * 60_000);
-  await gw.signal({ type: 'machine.heartbeat' });
-  await gw.end();
+  await lineAStopped(svc);
   const d = new DashboardPage(page);
   await d.open(svc.url, '#/dashboard');
   for (const lang of LANGS) {
@@ -85,12 +91,7 @@ test('dashboards: sign-in, lead view, report, board and TV in both languages, wi
 });
 
 test('board and TV in both languages', async ({ page, svc }) => {
-  const gw = await Gateway.connect(svc.url, svc.service!.mqttPort);
-  await gw.state('running', Date.now() - 20 * 60_000);
-  await gw.counter(300, 'widget', Date.now() - 10 * 60_000);
-  await gw.state('stopped', Date.now() - 4 * 60_000);
-  await gw.signal({ type: 'machine.heartbeat' });
-  await gw.end();
+  await lineAStopped(svc);
   const d = new DashboardPage(page);
   await d.open(svc.url, '#/board');
   await d.signIn('mgr', 'mgr-pass');

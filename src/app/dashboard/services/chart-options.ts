@@ -1,17 +1,26 @@
 import uPlot from 'uplot';
-import { percent } from '../../managers/format.svelte.ts';
+import { date, percent, time } from '../../managers/format.svelte.ts';
 
 /**
  * uPlot options of the dashboard charts. Series differ by colour (Okabe-Ito) AND by dash or bar
  * shape, so none relies on colour alone; the legend names each one.
  */
 const axis = { stroke: '#cbd5e1', grid: { stroke: '#334155', width: 1 }, ticks: { stroke: '#334155' } };
+/** The time axis in the user's language (uPlot's own labels are English: "2pm", "12/4/26"): hours within two days, dates beyond. */
+const timeAxis: uPlot.Axis = {
+  ...axis,
+  space: 70,
+  values: (u, vals) => {
+    const isLong = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0) > 2 * 86_400;
+    return vals.map((v) => (isLong ? date(v * 1000) : time(v * 1000)));
+  },
+};
 
 export function hourlyOptions(labels: { good: string; target: string; cumGood: string; cumTarget: string }): Omit<uPlot.Options, 'width' | 'height'> {
   const bars = uPlot.paths.bars!({ size: [0.6, 60], align: 0 });
   return {
     scales: { x: { time: true }, n: { auto: true }, c: { auto: true } },
-    axes: [{ ...axis }, { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
+    axes: [timeAxis, { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
     series: [
       {},
       { label: labels.good, scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
@@ -43,7 +52,7 @@ export function apqOptions(labels: { oee: string; a: string; p: string; q: strin
         ];
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
+    axes: [timeAxis, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
     series: [
       {},
       { label: labels.oee, stroke: '#F8FAFC', width: 3, points: { show: false } },
@@ -62,7 +71,7 @@ const lineDashes: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 
 export function trendOptions(names: readonly string[]): Omit<uPlot.Options, 'width' | 'height'> {
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
+    axes: [timeAxis, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
     series: [{}, ...names.map((label, i) => ({ label, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
   };
 }
