@@ -24,12 +24,13 @@ async function lineAStopped(svc: TestService): Promise<void> {
   await gw.end();
 }
 
-async function checkScreen(page: Page, name: string): Promise<void> {
+async function checkScreen(page: Page, name: string): Promise<string[]> {
   expect(await seriousViolations(page), `${name}: axe`).toEqual([]);
   const { stops, issues } = await tabWalk(page);
   expect(stops.length, `${name}: tab stops`).toBeGreaterThan(0);
   expect(issues, `${name}: keyboard`).toEqual([]);
   await keepScreenshot(page, test.info(), name);
+  return stops;
 }
 
 test('tablet: enrolment, sign-in and operator screen in both languages', async ({ page, svc }) => {
@@ -39,7 +40,9 @@ test('tablet: enrolment, sign-in and operator screen in both languages', async (
   for (const lang of LANGS) {
     await language.selectOption(lang);
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
-    await checkScreen(page, `enrol-${lang}`);
+    const stops = await checkScreen(page, `enrol-${lang}`);
+    // Sign-in fields first, then the way to the dashboards.
+    expect(stops.findIndex((s) => s.startsWith('a[')), 'dashboards after enrolment').toBeGreaterThan(stops.findIndex((s) => s.startsWith('button[')));
   }
   await language.selectOption('en');
   await tablet.enrol('lead-a', 'lead-pass', 'a1');
@@ -102,7 +105,10 @@ test('board and TV in both languages', async ({ page, svc }) => {
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     await expect(d.tile('line-a')).toHaveAttribute('data-state', 'stopped');
     expect(seen(await d.tile('line-a').getByTestId('oee').textContent())).toMatch(lang === 'de' ? /^\d{1,3} %$/ : /^\d{1,3}%$/);
-    await checkScreen(page, `board-${lang}`);
+    const stops = await checkScreen(page, `board-${lang}`);
+    // Controls before the tiles, the tiles in the order they are shown (worst first).
+    const tileStops = stops.filter((s) => /^a\[(Open |).*Line [ABC]/.test(s) && !s.includes('Trends'));
+    expect(tileStops.map((s) => /Line ([ABC])/.exec(s)![1])).toEqual(['A', 'B', 'C']);
     // Enter on a focused tile opens its line.
     if (lang === 'en') {
       await d.tile('line-a').focus();

@@ -15,29 +15,44 @@ export async function seriousViolations(page: Page): Promise<string[]> {
  * sighted keyboard user or a screen reader user could not use: no visible focus ring, or no name.
  * Returns the stops in order too, to check the tab order.
  */
-export async function tabWalk(page: Page, max = 40): Promise<{ stops: string[]; issues: string[] }> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+export async function tabWalk(page: Page, max = 60): Promise<{ stops: string[]; issues: string[] }> {
+  // Start from the top of the page, as after a load: a focused, unlisted marker before everything.
+  await page.evaluate(() => {
+    const start = document.createElement('span');
+    start.id = 'tab-walk-start';
+    start.tabIndex = -1;
+    document.body.prepend(start);
+    start.focus();
+  });
   const stops: string[] = [];
   const issues: string[] = [];
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
-    const stop = await page.evaluate(() => {
+    const stop = await page.evaluate((n) => {
       const el = document.activeElement as HTMLElement | null;
       if (!el || el === document.body) return null;
+      const seenAt = el.dataset.tabWalk === undefined ? null : Number(el.dataset.tabWalk);
+      el.dataset.tabWalk = String(seenAt ?? n);
       const css = getComputedStyle(el);
       const hasRing = (css.outlineStyle !== 'none' && parseFloat(css.outlineWidth) >= 2) || css.boxShadow !== 'none';
       const labelled = el.getAttribute('aria-labelledby')?.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
       const labels = (el as HTMLInputElement).labels ? [...(el as HTMLInputElement).labels!].map((l) => l.textContent ?? '').join(' ') : '';
       const name = (el.getAttribute('aria-label') ?? labelled ?? (labels || el.textContent || el.getAttribute('title') || '')).trim();
       const key = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}[${name.slice(0, 40)}]`;
-      return { key, hasRing, hasName: name.length > 0, isFirst: el.dataset.tabWalk === '1', mark: (el.dataset.tabWalk = '1') };
-    });
-    if (!stop || stop.isFirst) break;
+      return { key, hasRing, hasName: name.length > 0, seenAt };
+    }, stops.length);
+    if (!stop) break;
+    // Tab within one control (the parts of a date field) stays on it; back at an earlier stop is the end.
+    if (stop.seenAt === stops.length - 1) continue;
+    if (stop.seenAt !== null) break;
     stops.push(stop.key);
     if (!stop.hasRing) issues.push(`${stop.key}: no visible focus`);
     if (!stop.hasName) issues.push(`${stop.key}: no accessible name`);
   }
-  await page.evaluate(() => document.querySelectorAll('[data-tab-walk]').forEach((el) => delete (el as HTMLElement).dataset.tabWalk));
+  await page.evaluate(() => {
+    document.getElementById('tab-walk-start')?.remove();
+    document.querySelectorAll('[data-tab-walk]').forEach((el) => delete (el as HTMLElement).dataset.tabWalk);
+  });
   return { stops, issues };
 }
 
