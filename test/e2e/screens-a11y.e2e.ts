@@ -93,7 +93,7 @@ test('dashboards: sign-in, lead view, report, board and TV in both languages, wi
   }
 });
 
-test('board and TV in both languages', async ({ page, svc }) => {
+test('board, TV and trends in both languages', async ({ page, svc }) => {
   await lineAStopped(svc);
   const d = new DashboardPage(page);
   await d.open(svc.url, '#/board');
@@ -107,7 +107,9 @@ test('board and TV in both languages', async ({ page, svc }) => {
     expect(seen(await d.tile('line-a').getByTestId('oee').textContent())).toMatch(lang === 'de' ? /^\d{1,3} %$/ : /^\d{1,3}%$/);
     const stops = await checkScreen(page, `board-${lang}`);
     // Controls before the tiles, the tiles in the order they are shown (worst first).
-    const tileStops = stops.filter((s) => /^a\[(Open |).*Line [ABC]/.test(s) && !s.includes('Trends'));
+    // A tile's name tells the line, its state and its OEE ("Open Line A: Stopped, OEE 0%").
+    const tileStops = stops.filter((s) => /^a\[.*Line [ABC]/.test(s));
+    expect(tileStops[0]).toMatch(lang === 'en' ? /^a\[Open Line A: Stopped, OEE \d+%\]$/ : /^a\[Line A öffnen: Gestoppt, OEE \d+\s%\]$/);
     expect(tileStops.map((s) => /Line ([ABC])/.exec(s)![1])).toEqual(['A', 'B', 'C']);
     // Enter on a focused tile opens its line.
     if (lang === 'en') {
@@ -121,5 +123,8 @@ test('board and TV in both languages', async ({ page, svc }) => {
     expect(await seriousViolations(page), `tv-${lang}: axe`).toEqual([]);
     await keepScreenshot(page, test.info(), `tv-${lang}`);
     await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => (location.hash = '#/trends'));
+    await expect(page.getByTestId('compare')).toBeVisible();
+    await checkScreen(page, `trends-${lang}`);
   }
 });

@@ -143,7 +143,7 @@ export const de = {
   'dash.board.area': 'Bereich',
   'dash.board.area.all': 'Alle Bereiche',
   'dash.board.empty': 'Keine Linien anzuzeigen.',
-  'dash.board.open': '{line} öffnen',
+  'dash.board.open': '{line} öffnen: {state}',
   'dash.tv.open': 'TV-Modus',
   'dash.live.online': 'Live',
   'dash.live.connecting': 'Verbinde…',

@@ -141,7 +141,7 @@ export const en = {
   'dash.board.area': 'Area',
   'dash.board.area.all': 'All areas',
   'dash.board.empty': 'No lines to show.',
-  'dash.board.open': 'Open {line}',
+  'dash.board.open': 'Open {line}: {state}',
   'dash.tv.open': 'TV mode',
   'dash.live.online': 'Live',
   'dash.live.connecting': 'Connecting…',
