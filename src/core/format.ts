@@ -18,9 +18,13 @@ export interface Formats {
   duration(ms: number): string;
   /** A duration as a running clock "h:mm:ss" or "mm:ss" (time in state). */
   clock(ms: number): string;
+  /** A number of days: "28 days", "28 Tage". */
+  days(n: number): string;
   /** A calendar date with two-digit day and month: "04.12.2026", "12/04/2026". */
   date(ms: number): string;
-  /** A time of day, hours and minutes: "14:05", "02:05 PM". */
+  /** Day and month only, where the year is plain (chart ticks): "04.12.", "12/04". */
+  dayMonth(ms: number): string;
+  /** A time of day, hours and minutes: "09:05", "9:05 AM". */
   time(ms: number): string;
   /** Date and time: "04.12.2026, 14:05". */
   dateTime(ms: number): string;
@@ -49,8 +53,10 @@ function build(locale: string, timeZone: string | undefined): Formats {
   const unit = (u: 'second' | 'minute' | 'hour') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' });
   const [sec, min, hr] = [unit('second'), unit('minute'), unit('hour')];
   const date = new Intl.DateTimeFormat(locale, { ...zone, day: '2-digit', month: '2-digit', year: 'numeric' });
-  const time = new Intl.DateTimeFormat(locale, { ...zone, hour: '2-digit', minute: '2-digit' });
-  const dateTime = new Intl.DateTimeFormat(locale, { ...zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const dayMonth = new Intl.DateTimeFormat(locale, { ...zone, day: '2-digit', month: '2-digit' });
+  const days = new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' });
+  // The language's own short time ("09:05" in German, "9:05 AM" in English; fixed 2-digit hours gave "09:05 AM").
+  const time = new Intl.DateTimeFormat(locale, { ...zone, timeStyle: 'short' });
   const isNumber = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
   return {
     locale,
@@ -70,8 +76,10 @@ function build(locale: string, timeZone: string | undefined): Formats {
       const ss = String(s % 60).padStart(2, '0');
       return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
     },
+    days: (n) => days.format(n),
     date: (ms) => date.format(ms),
+    dayMonth: (ms) => dayMonth.format(ms),
     time: (ms) => time.format(ms),
-    dateTime: (ms) => dateTime.format(ms),
+    dateTime: (ms) => `${date.format(ms)}, ${time.format(ms)}`,
   };
 }

@@ -35,7 +35,13 @@ describe('formats in the reader\'s language', () => {
     expect(formats('en', 'UTC').date(noon)).toBe('12/04/2026');
     expect(formats('de', 'UTC').time(noon)).toBe('12:05');
     expect(formats('de', 'UTC').dateTime(noon)).toBe('04.12.2026, 12:05');
+    expect(formats('de', 'UTC').time(noon - 3 * 3_600_000)).toBe('09:05');
+    expect(seen(formats('en', 'UTC').time(noon - 3 * 3_600_000))).toBe('9:05 AM');
     expect(formats('de', 'Europe/Berlin').time(noon)).toBe('13:05');
+    expect(formats('de', 'UTC').dayMonth(noon)).toBe('04.12.');
+    expect(formats('en', 'UTC').dayMonth(noon)).toBe('12/04');
+    expect(formats('de').days(28)).toBe('28 Tage');
+    expect(formats('en').days(7)).toBe('7 days');
   });
 
   it.each([

@@ -14,6 +14,10 @@ export const number = (value: number | null | undefined, digits = 0): string => 
 export const duration = (ms: number): string => f().duration(ms);
 /** A duration as a running clock "h:mm:ss". */
 export const clock = (ms: number): string => f().clock(ms);
+/** A number of days ("28 Tage"). */
+export const days = (n: number): string => f().days(n);
+/** Day and month, for chart ticks ("04.12."). */
+export const dayMonth = (ms: number): string => f().dayMonth(ms);
 /** A calendar date ("04.12.2026"). */
 export const date = (ms: number): string => f().date(ms);
 /** A time of day ("14:05"). */

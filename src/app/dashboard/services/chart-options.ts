@@ -1,18 +1,18 @@
 import uPlot from 'uplot';
-import { date, percent, time } from '../../managers/format.svelte.ts';
+import { dayMonth, percent, time } from '../../managers/format.svelte.ts';
 
 /**
  * uPlot options of the dashboard charts. Series differ by colour (Okabe-Ito) AND by dash or bar
  * shape, so none relies on colour alone; the legend names each one.
  */
 const axis = { stroke: '#cbd5e1', grid: { stroke: '#334155', width: 1 }, ticks: { stroke: '#334155' } };
-/** The time axis in the user's language (uPlot's own labels are English: "2pm", "12/4/26"): hours within two days, dates beyond. */
+/** The time axis in the user's language (uPlot's own labels are English: "2pm", "12/4/26"): hours within two days, days beyond. */
 const timeAxis: uPlot.Axis = {
   ...axis,
   space: 70,
   values: (u, vals) => {
     const isLong = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0) > 2 * 86_400;
-    return vals.map((v) => (isLong ? date(v * 1000) : time(v * 1000)));
+    return vals.map((v) => (isLong ? dayMonth(v * 1000) : time(v * 1000)));
   },
 };
 
