@@ -91,4 +91,11 @@ test('board and TV: full line names, worst first from the first paint, the top l
     await keepScreenshot(page, test.info(), `tv-long-names-${size.width}-de`);
     await page.evaluate(() => (location.hash = '#/board'));
   }
+
+  // A wall TV restarts in the language chosen on this browser, not back in English.
+  await page.evaluate(() => (location.hash = '#/tv'));
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.getByTestId('live-status')).toHaveText(/Live/);
+  await expect(d.tile('line-a').getByTestId('top-loss')).toHaveText(/^Hauptverlust: /);
 });
