@@ -1,5 +1,6 @@
 import { test, expect } from './support/tablet-test.ts';
 import { DashboardPage } from './dashboard-pages.ts';
+import { TabletPage } from './support/tablet-page.ts';
 
 test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 
@@ -13,6 +14,15 @@ test('`/` offers the dashboards beside tablet enrolment, reachable from the keyb
   for (let i = 0; i < 12 && !(await page.evaluate(() => document.activeElement?.textContent === 'Open the dashboards')); i++) await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('dashboard-signin')).toBeVisible();
+});
+
+test('an enrolled tablet\'s sign-in at `/` offers the dashboards too', async ({ page, svc }) => {
+  const tablet = new TabletPage(page);
+  await tablet.open(svc.url);
+  await tablet.enrol('lead-a', 'lead-pass', 'a1');
+  await page.getByRole('navigation', { name: 'Dashboards' }).getByRole('link', { name: 'Open the dashboards' }).click();
+  await new DashboardPage(page).signIn('lead-a', 'lead-pass');
+  await expect(page).toHaveURL(/#\/line\/line-a$/);
 });
 
 for (const [role, user, password, landing] of [
