@@ -133,7 +133,6 @@ export const de = {
   'dash.reason.none-loss': 'Noch kein Grund ({loss})',
   'dash.awaiting-reason': 'Grund fehlt',
   'dash.target': 'Ziel {value}',
-  'dash.top-loss': 'Größter Verlust',
   'dash.top-loss.line': 'Hauptverlust: {reason} · {duration}',
   'dash.board.title': 'Werksübersicht',
   'dash.board.sort': 'Sortierung',

@@ -131,7 +131,6 @@ export const en = {
   'dash.reason.none-loss': 'No reason yet ({loss})',
   'dash.awaiting-reason': 'needs a reason',
   'dash.target': 'target {value}',
-  'dash.top-loss': 'Top loss',
   'dash.top-loss.line': 'Top loss: {reason} · {duration}',
   'dash.board.title': 'Plant board',
   'dash.board.sort': 'Sort',
