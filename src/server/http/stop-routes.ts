@@ -31,12 +31,13 @@ function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
 }
 
 /** A stop cut to the window, on the wire, with who worked the station and what it made. */
-function view(s: StopDetail, from: number, end: number, context: StopContext | undefined) {
+function view(s: StopDetail, from: number, end: number, context: StopContext | undefined, name: (id: string) => string) {
   const start = Math.max(s.start, from);
   const stop = Math.min(s.end, end);
   return {
     id: s.id,
     operatorId: context?.operatorId ?? null,
+    operatorName: context?.operatorId ? name(context.operatorId) : null,
     productId: context?.productId ?? null,
     start,
     end: stop,
@@ -66,10 +67,12 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     const { query, events, index } = await loadEvents(deps, c);
     const end = Math.min(query.to, query.now);
     const isPerson = personCheck(deps);
+    const names = new Map(deps.users().map((u) => [u.id, u.name]));
+    const name = (id: string) => names.get(id) ?? id;
     const lines = linesOf(query, events, index).map(({ lineId, stops }) => {
       const shown = stops.filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)));
       const contexts = stopContexts(index.lines.get(lineId)!.line, events, shown, isPerson);
-      return { lineId, stops: shown.map((s) => view(s, query.from, end, contexts.get(s.id))) };
+      return { lineId, stops: shown.map((s) => view(s, query.from, end, contexts.get(s.id), name)) };
     });
     return c.json({ from: query.from, to: query.to, lines });
   });
