@@ -234,4 +234,8 @@ export const de = {
   'dash.shiftlog.write': 'Übergabe für die Linie',
   'dash.shiftlog.saved': 'Übergabe gespeichert.',
   'dash.line.extra-shift': 'Zusatzschicht',
+  'dash.pareto.col.share': 'Anteil',
+  'dash.pareto.col.duration': 'Dauer',
+  'dash.pareto.col.cumulative': 'Kumuliert',
+  'dash.pareto.col.loss': 'Verlust',
 } satisfies Record<MessageKey, string>;

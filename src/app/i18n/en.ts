@@ -232,6 +232,10 @@ export const en = {
   'dash.shiftlog.write': 'Handover for the line',
   'dash.shiftlog.saved': 'Handover stored.',
   'dash.line.extra-shift': 'Extra shift',
+  'dash.pareto.col.share': 'Share',
+  'dash.pareto.col.duration': 'Duration',
+  'dash.pareto.col.cumulative': 'Cumulative',
+  'dash.pareto.col.loss': 'Loss',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,8 @@
 import uPlot from 'uplot';
+import { legendValue } from './legend-latest.ts';
+
+const count = legendValue((v) => String(Math.round(v)));
+const pct = legendValue((v) => `${v.toFixed(1)} %`);
 
 /**
  * uPlot options of the dashboard charts. Series differ by colour (Okabe-Ito) AND by dash or bar
@@ -13,10 +17,10 @@ export function hourlyOptions(labels: { good: string; target: string; cumGood: s
     axes: [{ ...axis }, { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
     series: [
       {},
-      { label: labels.good, scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
-      { label: labels.target, scale: 'n', stroke: '#E69F00', width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
-      { label: labels.cumGood, scale: 'c', stroke: '#009E73', width: 3, points: { show: false } },
-      { label: labels.cumTarget, scale: 'c', stroke: '#CC79A7', width: 2, dash: [2, 4], points: { show: false } },
+      { label: labels.good, value: count, scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
+      { label: labels.target, value: count, scale: 'n', stroke: '#E69F00', width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
+      { label: labels.cumGood, value: count, scale: 'c', stroke: '#009E73', width: 3, points: { show: false } },
+      { label: labels.cumTarget, value: count, scale: 'c', stroke: '#CC79A7', width: 2, dash: [2, 4], points: { show: false } },
     ],
   };
 }
@@ -45,10 +49,10 @@ export function apqOptions(labels: { oee: string; a: string; p: string; q: strin
     axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
     series: [
       {},
-      { label: labels.oee, stroke: '#F8FAFC', width: 3, points: { show: false } },
-      { label: labels.a, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
-      { label: labels.p, stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
-      { label: labels.q, stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
+      { label: labels.oee, value: pct, stroke: '#F8FAFC', width: 3, points: { show: false } },
+      { label: labels.a, value: pct, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
+      { label: labels.p, value: pct, stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
+      { label: labels.q, value: pct, stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
     ],
     hooks: { draw: target },
   };
@@ -62,6 +66,6 @@ export function trendOptions(names: readonly string[]): Omit<uPlot.Options, 'wid
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
     axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
-    series: [{}, ...names.map((label, i) => ({ label, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
+    series: [{}, ...names.map((label, i) => ({ label, value: pct, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
   };
 }
