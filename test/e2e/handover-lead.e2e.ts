@@ -164,6 +164,10 @@ test('the lead filters stops by station and "no reason yet", and a correction to
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toHaveAttribute('data-stop', jamId);
   await lead.page.screenshot({ path: `${SHOTS}/lead-stops-filtered-en.png`, fullPage: true });
+  // Chart legends say something without a cursor on the plot, and Pareto columns are headed.
+  await expect(lead.page.locator('.u-legend').first()).toBeVisible();
+  for (const legend of await lead.page.locator('.u-legend').all()) await expect(legend).not.toContainText('--');
+  await expect(lead.page.getByTestId('pareto-reason').getByRole('columnheader', { name: 'Duration' })).toBeVisible();
 
   // "Jam → Jam" changes nothing: the lead view says so and sends nothing.
   await jamRow.getByRole('button').click();

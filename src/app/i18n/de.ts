@@ -238,4 +238,5 @@ export const de = {
   'dash.pareto.col.duration': 'Dauer',
   'dash.pareto.col.cumulative': 'Kumuliert',
   'dash.pareto.col.loss': 'Verlust',
+  'dash.chart.time': 'Zeit',
 } satisfies Record<MessageKey, string>;

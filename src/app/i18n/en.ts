@@ -236,6 +236,7 @@ export const en = {
   'dash.pareto.col.duration': 'Duration',
   'dash.pareto.col.cumulative': 'Cumulative',
   'dash.pareto.col.loss': 'Loss',
+  'dash.chart.time': 'Time',
 } as const;
 
 export type MessageKey = keyof typeof en;
