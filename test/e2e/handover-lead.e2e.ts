@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import mqtt from 'mqtt';
 import { ulid } from 'ulid';
 import { TestService, FIXTURE_PLANT } from './support/test-service.ts';
@@ -56,6 +57,12 @@ async function leadView(browser: Browser): Promise<DashboardPage> {
   return d;
 }
 
+/** Serious or critical axe findings in one part of the page. */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
 const setLanguage = (page: Page, locale: 'en' | 'de') => page.getByRole('combobox', { name: /Language|Sprache/ }).first().selectOption(locale);
 
 test('a handover written offline syncs, is read and acknowledged at sign-in on a second tablet, and the lead sees who acked', async ({ browser }) => {
@@ -72,6 +79,7 @@ test('a handover written offline syncs, is read and acknowledged at sign-in on a
   await expect(material).toHaveAttribute('aria-pressed', 'true');
   await writer.getByLabel('Details').fill('Bar stock for W-100 runs out at 23:00, order placed');
   await outgoing.page.screenshot({ path: `${SHOTS}/tablet-handover-write-en.png`, fullPage: true });
+  expect(await seriousViolations(outgoing.page, '[data-testid="handover-writer"]')).toEqual([]);
   await writer.getByRole('button', { name: 'Save handover' }).tap();
   await expect(outgoing.page.getByRole('status').filter({ hasText: 'Saved on this tablet' })).toBeVisible();
   expect(await outgoing.outboxIds()).toHaveLength(1);
@@ -88,6 +96,7 @@ test('a handover written offline syncs, is read and acknowledged at sign-in on a
   await expect(inbox).toContainText('Olga A');
   await expect(inbox).toContainText('Material');
   await incoming.page.screenshot({ path: `${SHOTS}/tablet-handover-inbox-en.png`, fullPage: true });
+  expect(await seriousViolations(incoming.page, '[data-testid="handover-inbox"]')).toEqual([]);
   await setLanguage(incoming.page, 'de');
   await expect(inbox).toContainText('Übergabe zu lesen');
   await incoming.page.screenshot({ path: `${SHOTS}/tablet-handover-inbox-de.png`, fullPage: true });
@@ -106,6 +115,7 @@ test('a handover written offline syncs, is read and acknowledged at sign-in on a
   await expect(item).toContainText('Bar stock for W-100', { timeout: 10_000 });
   await expect(item.locator('[data-ack-by="op-c"]')).toContainText('Acknowledged by Carla C at A1');
   await lead.page.getByTestId('shift-log').screenshot({ path: `${SHOTS}/lead-shift-log-en.png` });
+  expect(await seriousViolations(lead.page, '[data-testid="shift-log"]')).toEqual([]);
   await setLanguage(lead.page, 'de');
   await expect(item.locator('[data-ack-by="op-c"]')).toContainText('Bestätigt von Carla C an A1');
   await lead.page.screenshot({ path: `${SHOTS}/lead-view-de.png`, fullPage: true });
@@ -164,6 +174,7 @@ test('the lead filters stops by station and "no reason yet", and a correction to
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toHaveAttribute('data-stop', jamId);
   await lead.page.screenshot({ path: `${SHOTS}/lead-stops-filtered-en.png`, fullPage: true });
+  expect(await seriousViolations(lead.page, '[data-testid="line-view"]')).toEqual([]);
   // Chart legends say something without a cursor on the plot, and Pareto columns are headed.
   await expect(lead.page.locator('.u-legend').first()).toBeVisible();
   for (const legend of await lead.page.locator('.u-legend').all()) await expect(legend).not.toContainText('--');
