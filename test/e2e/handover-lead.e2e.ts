@@ -116,6 +116,15 @@ test('a handover written offline syncs, is read and acknowledged at sign-in on a
   await expect(item.locator('[data-ack-by="op-c"]')).toContainText('Acknowledged by Carla C at A1');
   await lead.page.getByTestId('shift-log').screenshot({ path: `${SHOTS}/lead-shift-log-en.png` });
   expect(await seriousViolations(lead.page, '[data-testid="shift-log"]')).toEqual([]);
+  // The lead hands over the whole line, through the lead's corrections path.
+  const log = lead.page.getByTestId('shift-log');
+  await log.getByRole('button', { name: 'Open problems' }).click();
+  await log.getByLabel('Details').fill('Press 2 leaks oil, maintenance booked for 06:00');
+  await log.getByRole('button', { name: 'Save handover' }).click();
+  await expect(log.getByRole('status')).toHaveText('Handover stored.', { timeout: 10_000 });
+  const lineHandover = (await svc.events()).find((s) => s.event.type === 'handover' && s.event.scope === 'line')!;
+  expect(lineHandover.event).toMatchObject({ author: 'lead-a', lineId: 'line-a', topics: ['open-problems'], text: 'Press 2 leaks oil, maintenance booked for 06:00' });
+  await expect(log.locator(`li[data-handover="${lineHandover.event.id}"]`)).toContainText('Whole line', { timeout: 10_000 });
   await setLanguage(lead.page, 'de');
   await expect(item.locator('[data-ack-by="op-c"]')).toContainText('Bestätigt von Carla C an A1');
   await lead.page.screenshot({ path: `${SHOTS}/lead-view-de.png`, fullPage: true });
