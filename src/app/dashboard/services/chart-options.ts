@@ -69,10 +69,10 @@ const lineColours = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D5
 const lineDashes: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 4], [1, 2], [6, 2, 2, 2]];
 
 /** OEE per line on one axis: each line gets a colour and a dash pattern. */
-export function trendOptions(names: readonly string[]): Omit<uPlot.Options, 'width' | 'height'> {
+export function trendOptions(names: readonly string[], time?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
     axes: [{ ...axis }, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
-    series: [{}, ...names.map((label, i) => ({ label, value: pct, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
+    series: [timeSeries(time), ...names.map((label, i) => ({ label, value: pct, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
   };
 }
