@@ -239,4 +239,6 @@ export const de = {
   'dash.pareto.col.cumulative': 'Kumuliert',
   'dash.pareto.col.loss': 'Verlust',
   'dash.chart.time': 'Zeit',
+  'type.handover': 'Schichtübergabe',
+  'type.handover.ack': 'Übergabe gelesen',
 } satisfies Record<MessageKey, string>;

@@ -237,6 +237,8 @@ export const en = {
   'dash.pareto.col.cumulative': 'Cumulative',
   'dash.pareto.col.loss': 'Loss',
   'dash.chart.time': 'Time',
+  'type.handover': 'Shift handover',
+  'type.handover.ack': 'Handover read',
 } as const;
 
 export type MessageKey = keyof typeof en;
