@@ -207,3 +207,37 @@ test('the lead filters stops by station and "no reason yet", and a correction to
   await lead.page.getByTestId('filter-reason').selectOption('');
   await lead.page.screenshot({ path: `${SHOTS}/lead-view-en.png`, fullPage: true });
 });
+
+test('offline, the next operator on the same tablet reads the handover the tablet holds and acknowledges it; both reach the service', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
+  contexts.push(c);
+  const t = new TabletPage(await c.newPage());
+  await t.open(svc.url);
+  await t.enrol('lead-a', 'lead-pass', 'a1');
+  await t.signIn('1001', '1234');
+  await t.waitForServiceWorker();
+  await expect(t.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', /online|syncing/, { timeout: 15_000 });
+
+  await svc.down();
+  const writer = t.page.getByTestId('handover-writer');
+  const open = writer.getByRole('button', { name: 'Write shift handover' });
+  if (await open.isVisible()) await open.tap();
+  await writer.getByRole('button', { name: 'Quality concerns' }).tap();
+  await writer.getByLabel('Details').fill('Check the first 10 parts of the new batch');
+  await writer.getByRole('button', { name: 'Save handover' }).tap();
+  await t.page.getByRole('button', { name: 'Hand over' }).tap();
+  // Carla signs in against the tablet's roster: the service knows nothing of the handover yet.
+  await t.signIn('1003', '1234');
+  const inbox = t.page.getByTestId('handover-inbox');
+  await expect(inbox).toContainText('Check the first 10 parts of the new batch');
+  await inbox.getByRole('button', { name: 'Read – acknowledge' }).tap();
+  await expect(inbox).toHaveCount(0);
+
+  await svc.up(plantFile);
+  await t.waitSynced();
+  const events = (await svc.events()).map((s) => s.event);
+  const handover = events.find((e) => e.type === 'handover')!;
+  expect(handover).toMatchObject({ author: 'op-a', topics: ['quality'] });
+  expect(events.find((e) => e.type === 'handover.ack')).toMatchObject({ author: 'op-c', stationId: 'a1', handoverId: handover.id });
+});
