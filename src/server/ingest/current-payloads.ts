@@ -7,8 +7,9 @@ type Correction = Extract<FloorEvent, { type: 'correction' }>;
 
 /**
  * What each stored target says now: its newest stored correction's replacement, else its own
- * payload. Reads the targets by id and the corrections of their lines since the oldest of them
- * (corrections are a lead's rare entries: few rows).
+ * payload. Reads the targets by id and the corrections of their lines since the oldest of them:
+ * a range of the (line, time) index filtered by type, run only for a group holding a lead's
+ * correction (rare); a correction of a week-old entry scans that week of its line.
  */
 export function currentPayloads(storage: Pick<Storage, 'listEvents'>) {
   return async (targets: readonly EventOrigin[]): Promise<Map<string, CorrectablePayload>> => {
