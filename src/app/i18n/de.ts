@@ -241,4 +241,5 @@ export const de = {
   'dash.chart.time': 'Zeit',
   'type.handover': 'Schichtübergabe',
   'type.handover.ack': 'Übergabe gelesen',
+  'dash.stops.category': 'Kategorie',
 } satisfies Record<MessageKey, string>;

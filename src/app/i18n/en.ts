@@ -239,6 +239,7 @@ export const en = {
   'dash.chart.time': 'Time',
   'type.handover': 'Shift handover',
   'type.handover.ack': 'Handover read',
+  'dash.stops.category': 'Category',
 } as const;
 
 export type MessageKey = keyof typeof en;
