@@ -122,7 +122,6 @@ export const demoReasons: PlantInput['reasons'] = [
   { ...reason('material', 'Material', 'Material', 'setup'), children: [
     reason('material-missing', 'Material missing', 'Material fehlt', 'setup'),
     reason('wrong-material', 'Wrong material', 'Falsches Material', 'setup'),
-    reason('blocked-downstream', 'Blocked downstream', 'Stau nachgelagert', 'setup'),
   ] },
   { ...reason('personnel', 'Personnel', 'Personal', 'breakdown'), children: [
     reason('no-operator', 'No operator', 'Kein Bediener', 'breakdown'),
@@ -132,6 +131,8 @@ export const demoReasons: PlantInput['reasons'] = [
     reason('jam', 'Part jam', 'Teilestau', 'minor-stop'),
     reason('sensor-trip', 'Sensor tripped', 'Sensor ausgelöst', 'minor-stop'),
     reason('chip-removal', 'Chip removal', 'Späne entfernen', 'minor-stop'),
+    // Obstructed product flow is an idling and minor stop (six big losses), not setup: it was under Material.
+    reason('blocked-downstream', 'Blocked downstream', 'Stau nachgelagert', 'minor-stop'),
   ] },
   { ...reason('speed', 'Reduced speed', 'Reduzierte Geschwindigkeit', 'reduced-speed'), children: [
     reason('run-in', 'Running in', 'Einfahren', 'reduced-speed'),

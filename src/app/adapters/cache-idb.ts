@@ -44,7 +44,7 @@ export function parsePlant(raw: unknown): Plant {
 }
 
 /** Device settings in `meta`; `pin-attempts` counts wrong offline PINs (see domain/pin-attempts.ts). */
-type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'station-status';
+type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'station-status' | 'handovers';
 
 /** Reads and writes the cached plant, roster, enrolment, session and credentials, each zod-checked on read. */
 export class CacheIdb {

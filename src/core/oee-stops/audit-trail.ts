@@ -1,11 +1,14 @@
 import type { CorrectablePayload, FloorEvent } from '../events.schema.ts';
 import { compareEvents } from '../oee/normalize.ts';
 
-/** One change to recorded history: a correction (before -> after) or a void (before -> nothing). */
+/**
+ * One change to recorded history: a correction (before -> after), a void (before -> nothing), or a
+ * classification of a stop that was recorded without its reason (nothing or the last reason -> after).
+ */
 export interface AuditEntry {
-  /** The correction's or void's own event id. */
+  /** The correction's, void's or classification's own event id. */
   id: string;
-  kind: 'correction' | 'void';
+  kind: 'correction' | 'void' | 'classify';
   lineId: string;
   stationId: string;
   author: string;
@@ -17,23 +20,29 @@ export interface AuditEntry {
   before: CorrectablePayload | null;
   /** The replacement; null for a void. */
   after: CorrectablePayload | null;
+  /** Why (a classification has no why: empty). */
   reason: string;
   /** True when a later void cancelled this change. */
   isVoided: boolean;
+  /** The stop it is about, when it is about one. */
+  stopId: string | null;
 }
 
 /** The payload of an event without its envelope; a correction's replacement for a correction. */
-function payloadOf(e: FloorEvent): CorrectablePayload | null {
+export function payloadOf(e: FloorEvent): CorrectablePayload | null {
   if (e.type === 'correction') return e.replacement;
   if (e.type === 'void') return null;
   const { v: _v, id: _i, deviceId: _d, seq: _s, ts: _t, author: _a, lineId: _l, stationId: _st, ...payload } = e;
   return payload as CorrectablePayload;
 }
 
+const stopIdOf = (p: CorrectablePayload | null): string | null => (p && 'stopId' in p ? p.stopId : null);
+
 /**
- * The audit trail of the events given: every correction and void with `from <= ts < to`, oldest
- * first, each with who, when, what it changed (before and after) and why. Copies of an event id
- * count once. `events` should reach back far enough to hold the targets (their `before`).
+ * The audit trail of the events given: every correction, void and stop classification with
+ * `from <= ts < to`, oldest first, each with who, when, what it changed (before and after), why and
+ * the stop it is about. Copies of an event id count once. `events` should reach back far enough to
+ * hold the targets (their `before`).
  */
 export function auditTrail(events: readonly FloorEvent[], from: number, to: number): AuditEntry[] {
   const byId = new Map<string, FloorEvent>();
@@ -41,10 +50,23 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
   const voided = new Set<string>();
   for (const e of byId.values()) if (e.type === 'void') voided.add(e.voids);
   const out: AuditEntry[] = [];
+  /** The reason each stop has so far, in event order: the "before" of a classification. */
+  const reasons = new Map<string, CorrectablePayload>();
   for (const e of [...byId.values()].sort(compareEvents)) {
-    if ((e.type !== 'correction' && e.type !== 'void') || e.ts < from || e.ts >= to) continue;
+    if (e.type === 'stop.start' && e.reasonId) reasons.set(e.stopId, payloadOf(e)!);
+    const isIn = e.ts >= from && e.ts < to;
+    if (e.type === 'stop.classify') {
+      const after = payloadOf(e)!;
+      const before = reasons.get(e.stopId) ?? null;
+      reasons.set(e.stopId, after);
+      if (isIn) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
+      continue;
+    }
+    if ((e.type !== 'correction' && e.type !== 'void') || !isIn) continue;
     const target = e.type === 'correction' ? e.supersedes : e.voids;
     const original = byId.get(target);
+    const before = original ? payloadOf(original) : null;
+    const after = e.type === 'correction' ? e.replacement : null;
     out.push({
       id: e.id,
       kind: e.type,
@@ -53,10 +75,11 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       author: e.author,
       ts: e.ts,
       target,
-      before: original ? payloadOf(original) : null,
-      after: e.type === 'correction' ? e.replacement : null,
+      before,
+      after,
       reason: e.reason,
       isVoided: voided.has(e.id),
+      stopId: stopIdOf(after) ?? stopIdOf(before),
     });
   }
   return out;

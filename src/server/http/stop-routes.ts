@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { OeeQuery } from '../../core/index.ts';
 import { auditTrail } from '../../core/oee-stops/audit-trail.ts';
+import { stopContexts, type StopContext } from '../../core/oee-stops/stop-context.ts';
 import { stopsByLine, type StopDetail } from '../../core/oee-stops/stop-detail.ts';
 import { reasonLosses } from '../../core/oee/query.schema.ts';
 import { isAwaitingReason, isSmallStop } from '../../core/station-state/awaiting.ts';
@@ -12,6 +13,12 @@ import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ApiEnv } from './app-context.ts';
 import { loadEvents, type HistoryDeps } from './history-scope.ts';
 import { parseInput } from './http-errors.ts';
+
+/** True for a plant user who is a person (a gateway's entries name no operator). */
+function personCheck(deps: HistoryDeps): (id: string) => boolean {
+  const roles = new Map(deps.users().map((u) => [u.id, u.role]));
+  return (id) => { const r = roles.get(id); return r !== undefined && r !== 'gateway'; };
+}
 
 const stopsQuerySchema = z.object({
   needsReason: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional(),
@@ -23,12 +30,15 @@ function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
   return stopsByLine(lines, events, query.now, reasonLosses(index.plant));
 }
 
-/** A stop cut to the window, on the wire. */
-function view(s: StopDetail, from: number, end: number) {
+/** A stop cut to the window, on the wire, with who worked the station and what it made. */
+function view(s: StopDetail, from: number, end: number, context: StopContext | undefined, name: (id: string) => string) {
   const start = Math.max(s.start, from);
   const stop = Math.min(s.end, end);
   return {
     id: s.id,
+    operatorId: context?.operatorId ?? null,
+    operatorName: context?.operatorId ? name(context.operatorId) : null,
+    productId: context?.productId ?? null,
     start,
     end: stop,
     durationMs: stop - start,
@@ -56,12 +66,14 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     const { needsReason } = parseInput(stopsQuerySchema, c.req.query(), 'query');
     const { query, events, index } = await loadEvents(deps, c);
     const end = Math.min(query.to, query.now);
-    const lines = linesOf(query, events, index).map(({ lineId, stops }) => ({
-      lineId,
-      stops: stops
-        .filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)))
-        .map((s) => view(s, query.from, end)),
-    }));
+    const isPerson = personCheck(deps);
+    const names = new Map(deps.users().map((u) => [u.id, u.name]));
+    const name = (id: string) => names.get(id) ?? id;
+    const lines = linesOf(query, events, index).map(({ lineId, stops }) => {
+      const shown = stops.filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)));
+      const contexts = stopContexts(index.lines.get(lineId)!.line, events, shown, isPerson);
+      return { lineId, stops: shown.map((s) => view(s, query.from, end, contexts.get(s.id), name)) };
+    });
     return c.json({ from: query.from, to: query.to, lines });
   });
 
@@ -92,9 +104,14 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
 
   /** Corrections and voids made in the window, with who, when, before/after and why; raw entries stay stored. */
   app.get('/audit', async (c) => {
-    const { query, events } = await loadEvents(deps, c);
+    const { query, events, index } = await loadEvents(deps, c);
     const names = new Map(deps.users().map((u) => [u.id, u.name]));
-    const entries = auditTrail(events, query.from, query.to).map((e) => ({ ...e, authorName: names.get(e.author) ?? e.author }));
+    // Each entry names its stop (when, where, how long), as booked now.
+    const stops = new Map(linesOf(query, events, index).flatMap((l) => l.stops.map((s) => [s.id, s] as const)));
+    const entries = auditTrail(events, query.from, query.to).map((e) => {
+      const s = e.stopId === null ? undefined : stops.get(e.stopId);
+      return { ...e, authorName: names.get(e.author) ?? e.author, stop: s ? { start: s.start, durationMs: s.end - s.start, stationId: s.stationId, isOpen: s.isOpen } : null };
+    });
     return c.json({ from: query.from, to: query.to, lineIds: query.lineIds, entries });
   });
   return app;

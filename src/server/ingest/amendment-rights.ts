@@ -1,4 +1,5 @@
-import type { Calendar, FloorEvent } from '../../core/index.ts';
+import type { Calendar, CorrectablePayload, FloorEvent } from '../../core/index.ts';
+import { isNoOpCorrection } from '../../core/oee-stops/no-op.ts';
 import { shiftInstances } from '../../core/oee/calendar.ts';
 import type { EventOrigin, Storage } from '../storage/storage.ts';
 import type { Refusal } from './event-checks.ts';
@@ -13,7 +14,7 @@ export interface AmendmentBatch {
   accepted: readonly { event: FloorEvent }[];
 }
 
-const targetOf = (e: FloorEvent) => (e.type === 'correction' ? e.supersedes : e.type === 'void' ? e.voids : undefined);
+const targetOf = (e: FloorEvent) => (e.type === 'correction' ? e.supersedes : e.type === 'void' ? e.voids : e.type === 'handover.ack' ? e.handoverId : undefined);
 
 /**
  * Start of the shift running at `now`; between shifts, the end of the last one (so an entry made
@@ -30,6 +31,12 @@ export function currentShiftStart(calendar: Calendar, now: number): number {
 
 /** Why this void or correction may not change `target`, or null when it may. */
 function refusalOf(event: FloorEvent, kind: IngestTopic['kind'], target: EventOrigin, shiftStart: () => number): Refusal | null {
+  if (event.type === 'handover.ack') {
+    // Only a handover of this line can be read here; the ack's own station is checked by canPublish.
+    if (target.type !== 'handover') return { code: 'not-allowed', message: `event "${target.id}" is a "${target.type}", not a handover to acknowledge` };
+    if (target.lineId !== event.lineId) return { code: 'not-allowed', message: `handover "${target.id}" is for line "${target.lineId}", not line "${event.lineId}"` };
+    return null;
+  }
   if (kind === 'corrections') {
     // canPublish already holds the author to a lead of this line (or an admin): the target must be on it too.
     if (target.lineId !== event.lineId)
@@ -58,6 +65,7 @@ export async function checkAmendments(
   batches: readonly (AmendmentBatch | null)[],
   findOrigins: Storage['findEventOrigins'],
   calendar: Calendar,
+  currentOf?: (targets: readonly EventOrigin[]) => Promise<Map<string, CorrectablePayload>>,
 ): Promise<Map<FloorEvent, Refusal>> {
   const refusals = new Map<FloorEvent, Refusal>();
   const refs: string[] = [];
@@ -72,7 +80,12 @@ export async function checkAmendments(
     if (!origins.has(event.id)) origins.set(event.id, { id: event.id, type: event.type, author: event.author, lineId: event.lineId, stationId: event.stationId, correctedTs: event.ts });
   }
   // The stored copy wins over a resend in this group (the first stored copy is the event).
-  for (const o of await findOrigins(refs)) origins.set(o.id, o);
+  const stored = new Map<string, EventOrigin>();
+  for (const o of await findOrigins(refs)) {
+    origins.set(o.id, o);
+    stored.set(o.id, o);
+  }
+  const corrections: { event: Extract<FloorEvent, { type: 'correction' }>; target: EventOrigin }[] = [];
   for (const b of batches) {
     if (!b) continue;
     let start: number | undefined;
@@ -83,6 +96,17 @@ export async function checkAmendments(
       const target = origins.get(ref);
       const refusal = target ? refusalOf(event, b.kind, target, shiftStart) : { code: 'superseded-unknown' as const, message: `event "${ref}" is not known` };
       if (refusal) refusals.set(event, refusal);
+      else if (event.type === 'correction' && stored.has(ref)) corrections.push({ event, target: stored.get(ref)! });
+    }
+  }
+  // A correction that repeats what its target says now changes nothing: refused, so the audit
+  // trail lists only real changes ("Part jam → Part jam" is not one).
+  if (currentOf && corrections.length) {
+    const current = await currentOf(corrections.map((c) => c.target));
+    for (const { event, target } of corrections) {
+      const now = current.get(target.id);
+      if (now && isNoOpCorrection(now, event.replacement))
+        refusals.set(event, { code: 'not-allowed', message: `correction of "${target.id}" changes nothing: it already says that` });
     }
   }
   return refusals;

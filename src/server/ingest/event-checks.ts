@@ -76,8 +76,10 @@ export function checkEvent(
     return { code: 'topic-mismatch', message: `"${event.type}" does not belong on a ${topic.kind} topic` };
   if (topic.kind === 'events' && event.type === 'correction')
     return { code: 'not-allowed', message: 'a correction is not allowed on a station\'s events topic: only a lead or an admin corrects, on the line\'s corrections topic' };
-  if (topic.kind === 'corrections' && event.type !== 'correction' && event.type !== 'void')
-    return { code: 'topic-mismatch', message: `only "correction" and "void" belong on a corrections topic, not "${event.type}"` };
+  if (topic.kind === 'corrections' && event.type !== 'correction' && event.type !== 'void' && event.type !== 'handover')
+    return { code: 'topic-mismatch', message: `only "correction", "void" and a line's "handover" belong on a corrections topic, not "${event.type}"` };
+  const handoverRefusal = checkHandoverTopic(event, topic);
+  if (handoverRefusal) return handoverRefusal;
 
   const payload = event.type === 'correction' ? event.replacement : event.type === 'void' ? null : (event as CorrectablePayload);
   if (payload) {
@@ -94,5 +96,30 @@ export function checkEvent(
   if (isAllowed === undefined) allowed.set(author.id, (isAllowed = canPublish(principalOf(author), topic, index)));
   if (!isAllowed)
     return { code: 'not-allowed', message: `${author.role} "${author.id}" may not write ${topic.kind} for station "${event.stationId}"` };
+  return checkHandoverAuthor(event, author);
+}
+
+/**
+ * A station's handover (and its acknowledgement) goes on that station's events topic; a line's
+ * handover on the line's corrections topic (a lead's path).
+ */
+function checkHandoverTopic(event: FloorEvent, topic: IngestTopic): Refusal | null {
+  if (event.type === 'handover' && (event.scope === 'line') !== (topic.kind === 'corrections'))
+    return { code: 'topic-mismatch', message: `a ${event.scope} handover belongs on ${event.scope === 'line' ? "the line's corrections topic" : "the station's events topic"}, not on a ${topic.kind} topic` };
+  return null;
+}
+
+/**
+ * Handovers are written by the people of the shift: an operator hands over their station and
+ * acknowledges at it; a lead hands over their line. Nobody else writes or acknowledges one
+ * (canPublish has already held each to their own stations and lines).
+ */
+function checkHandoverAuthor(event: FloorEvent, author: User): Refusal | null {
+  if (event.type === 'handover') {
+    const role = event.scope === 'line' ? 'lead' : 'operator';
+    if (author.role !== role) return { code: 'not-allowed', message: `a ${event.scope} handover is written by ${role === 'lead' ? "the line's lead" : "the station's operator"}, not by ${author.role} "${author.id}"` };
+  }
+  if (event.type === 'handover.ack' && author.role !== 'operator')
+    return { code: 'not-allowed', message: `a handover is acknowledged by the incoming operator at their station, not by ${author.role} "${author.id}"` };
   return null;
 }

@@ -4,6 +4,7 @@ import type { ServiceMetrics } from '../metrics.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import type { DeadLetterInput, InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
 import { checkAmendments } from './amendment-rights.ts';
+import { currentPayloads } from './current-payloads.ts';
 import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
 import { findConflicts } from './conflicts.ts';
 import { createGroupCommit } from './group-commit.ts';
@@ -72,6 +73,7 @@ interface Written {
  */
 export function createIngestHandler(deps: IngestDeps): (topicName: string, payload: Buffer) => Promise<Outgoing[]> {
   const { storage, metrics } = deps;
+  const currentOf = currentPayloads(storage);
   /** What was last written per device, so a busy device costs one device write a second, not one per message. */
   const written = new Map<string, { at: number; offsetMs: number; isFlagged: boolean }>();
 
@@ -118,7 +120,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     }
 
     // Corrections and voids: the event they amend must exist and be theirs to amend (amendment-rights.ts).
-    const refused = await checkAmendments(pending, storage.findEventOrigins.bind(storage), index.plant.calendar);
+    const refused = await checkAmendments(pending, storage.findEventOrigins.bind(storage), index.plant.calendar, currentOf);
 
     /** Per device over the whole group: highest seq, and the reading of its latest message. */
     const newest = new Map<string, { seq: number; receivedAt: number; reading: ClockReading }>();

@@ -64,6 +64,7 @@ export function buildEventQuery(raw: EventQuery | undefined, placeholder: Placeh
     );
   }
   if (query.ids !== undefined) c.clauses.push(query.ids.length === 0 ? '1 = 0' : `id IN (${query.ids.map((id) => c.push(id)).join(', ')})`);
+  if (query.types !== undefined) c.clauses.push(query.types.length === 0 ? '1 = 0' : `type IN (${query.types.map((t) => c.push(t)).join(', ')})`);
   if (query.from !== undefined) c.clauses.push(`corrected_ts >= ${c.push(query.from)}`);
   if (query.to !== undefined) c.clauses.push(`corrected_ts < ${c.push(query.to)}`);
   if (query.afterSeq !== undefined) c.clauses.push(`storage_seq > ${c.push(query.afterSeq)}`);

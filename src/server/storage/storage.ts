@@ -104,6 +104,8 @@ export const eventQuerySchema = z.object({
   lineIds: z.array(topicIdSchema).optional(),
   /** Only these event ids (ingest reads back what a resend collided with); at most a group's worth. */
   ids: z.array(z.string().min(1).max(64)).max(10_000).optional(),
+  /** Only events of these types (a lead's correction reads the earlier corrections of its target). */
+  types: z.array(z.string().min(1).max(32)).max(32).optional(),
   /** Corrected time, inclusive. */
   from: z.optional(epochMsSchema),
   /** Corrected time, exclusive. */

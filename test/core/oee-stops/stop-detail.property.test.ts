@@ -101,7 +101,9 @@ describe('stopsByLine', () => {
       [fault.id, 'machine', 'mech', cls.id, 'stop.classify'],
     ]);
     expect(auditTrail(events, FROM, TO)).toEqual([
-      expect.objectContaining({ id: fix.id, kind: 'correction', target: start.id, before: { type: 'stop.start', stopId: start.id, reasonId: 'jam' }, after: { type: 'stop.start', stopId: start.id, reasonId: 'setup' }, reason: 'tool change' }),
+      expect.objectContaining({ id: fix.id, kind: 'correction', target: start.id, before: { type: 'stop.start', stopId: start.id, reasonId: 'jam' }, after: { type: 'stop.start', stopId: start.id, reasonId: 'setup' }, reason: 'tool change', stopId: start.id }),
+      // The machine stop's first classification is listed too, naming its stop.
+      expect.objectContaining({ id: cls.id, kind: 'classify', before: null, after: { type: 'stop.classify', stopId: fault.id, reasonId: 'mech' }, stopId: fault.id }),
     ]);
   });
 });

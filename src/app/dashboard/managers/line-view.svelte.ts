@@ -2,6 +2,7 @@ import type { Plant } from '../../../core/plant.schema.ts';
 import { currentWindow, type ViewWindow } from '../../../core/charts/windows.ts';
 import { dashboardApi } from '../services/dashboard-api.ts';
 import type { Bucket, Figures, ParetoView, StopView, TimelineView } from '../services/history.schema.ts';
+import { allStops, type StopFilter } from '../services/stop-filter.ts';
 
 type Segments = TimelineView['lines'][number]['segments'];
 
@@ -17,6 +18,8 @@ export class LineViewState {
   segments = $state.raw<Segments>([]);
   stops = $state.raw<StopView[]>([]);
   pareto = $state.raw<ParetoView | null>(null);
+  /** The lead's narrowing of the stop list (station, reason, "no reason yet"); kept across reloads. */
+  filter = $state.raw<StopFilter>(allStops);
   error = $state<string | null>(null);
   isLoading = $state(false);
   loadedAt = $state(0);

@@ -4,7 +4,7 @@ import type { Plant } from '../../../core/plant.schema.ts';
 import type { LinePath } from '../../../core/topics.ts';
 import { i18n } from '../../managers/i18n.svelte.ts';
 import { dashboardApi } from '../services/dashboard-api.ts';
-import { lossKey, reasonIndex } from '../services/labels.ts';
+import { lossKey, reasonCategories, reasonIndex } from '../services/labels.ts';
 
 /** The plant as the signed-in user may see it (the API scopes it), and labels in their language. */
 class DashboardPlantManager {
@@ -12,6 +12,7 @@ class DashboardPlantManager {
   metas = $derived<LineMeta[]>(this.plant ? lineMetas(this.plant) : []);
   paths = $derived<LinePath[]>(this.metas.map((m) => ({ site: this.plant!.site.id, area: m.areaId, line: m.line.id })));
   #reasons = $derived(this.plant ? reasonIndex(this.plant) : new Map());
+  #categories = $derived(this.plant ? reasonCategories(this.plant) : new Map());
 
   async load(token: string): Promise<Plant> {
     const plant = await dashboardApi.plant(token);
@@ -31,6 +32,18 @@ class DashboardPlantManager {
     const r = this.#reasons.get(reasonId);
     return r ? i18n.reasonLabel(r) : reasonId;
   };
+
+  /** The category (top-level reason) a reason belongs to, in the viewer's language; null for none. */
+  categoryLabel = (reasonId: string | null): string | null => {
+    const c = reasonId === null ? undefined : this.#categories.get(reasonId);
+    return c ? i18n.reasonLabel(c) : null;
+  };
+
+  /** A station's name on a line (its id when the plant names none). */
+  stationName = (lineId: string, stationId: string): string => this.meta(lineId)?.line.stations.find((s) => s.id === stationId)?.name ?? stationId;
+
+  /** A product's name (its id when unknown). */
+  productName = (productId: string | null | undefined): string => (productId ? (this.plant?.products.find((p) => p.id === productId)?.name ?? productId) : '–');
 
   /** Leaf reasons for a reclassification picker: categories without children, and every child. */
   reasonChoices = (): { id: string; label: string }[] =>

@@ -1,5 +1,16 @@
 import uPlot from 'uplot';
-import { dayMonth, percent, time } from '../../managers/format.svelte.ts';
+import { dayMonth, number, percent, time } from '../../managers/format.svelte.ts';
+import { legendValue } from './legend-latest.ts';
+
+const count = legendValue((v) => number(v));
+const pct = legendValue((v) => percent(v / 100, 1));
+
+/** The time column of a chart's legend: its name and values in the viewer's language. */
+export interface TimeLegend {
+  label: string;
+  format: Intl.DateTimeFormat;
+}
+const timeSeries = (t: TimeLegend | undefined): uPlot.Series => (t ? { label: t.label, value: legendValue((v) => t.format.format(v * 1000)) } : {});
 
 /**
  * uPlot options of the dashboard charts. Series differ by colour (Okabe-Ito) AND by dash or bar
@@ -16,23 +27,23 @@ const timeAxis: uPlot.Axis = {
   },
 };
 
-export function hourlyOptions(labels: { good: string; target: string; cumGood: string; cumTarget: string }): Omit<uPlot.Options, 'width' | 'height'> {
+export function hourlyOptions(labels: { good: string; target: string; cumGood: string; cumTarget: string }, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   const bars = uPlot.paths.bars!({ size: [0.6, 60], align: 0 });
   return {
     scales: { x: { time: true }, n: { auto: true }, c: { auto: true } },
     axes: [timeAxis, { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
     series: [
-      {},
-      { label: labels.good, scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
-      { label: labels.target, scale: 'n', stroke: '#E69F00', width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
-      { label: labels.cumGood, scale: 'c', stroke: '#009E73', width: 3, points: { show: false } },
-      { label: labels.cumTarget, scale: 'c', stroke: '#CC79A7', width: 2, dash: [2, 4], points: { show: false } },
+      timeSeries(timeLegend),
+      { label: labels.good, value: count, scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
+      { label: labels.target, value: count, scale: 'n', stroke: '#E69F00', width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
+      { label: labels.cumGood, value: count, scale: 'c', stroke: '#009E73', width: 3, points: { show: false } },
+      { label: labels.cumTarget, value: count, scale: 'c', stroke: '#CC79A7', width: 2, dash: [2, 4], points: { show: false } },
     ],
   };
 }
 
 /** A, P, Q and OEE in percent over time (hour buckets, or minutes for long windows). */
-export function apqOptions(labels: { oee: string; a: string; p: string; q: string }, targetPct: number | null): Omit<uPlot.Options, 'width' | 'height'> {
+export function apqOptions(labels: { oee: string; a: string; p: string; q: string }, targetPct: number | null, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   const target: ((u: uPlot) => void)[] =
     targetPct === null
       ? []
@@ -54,11 +65,11 @@ export function apqOptions(labels: { oee: string; a: string; p: string; q: strin
     scales: { x: { time: true }, y: { range: [0, 110] } },
     axes: [timeAxis, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
     series: [
-      {},
-      { label: labels.oee, stroke: '#F8FAFC', width: 3, points: { show: false } },
-      { label: labels.a, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
-      { label: labels.p, stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
-      { label: labels.q, stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
+      timeSeries(timeLegend),
+      { label: labels.oee, value: pct, stroke: '#F8FAFC', width: 3, points: { show: false } },
+      { label: labels.a, value: pct, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
+      { label: labels.p, value: pct, stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
+      { label: labels.q, value: pct, stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
     ],
     hooks: { draw: target },
   };
@@ -68,10 +79,10 @@ const lineColours = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D5
 const lineDashes: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 4], [1, 2], [6, 2, 2, 2]];
 
 /** OEE per line on one axis: each line gets a colour and a dash pattern. */
-export function trendOptions(names: readonly string[]): Omit<uPlot.Options, 'width' | 'height'> {
+export function trendOptions(names: readonly string[], timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
     axes: [timeAxis, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
-    series: [{}, ...names.map((label, i) => ({ label, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
+    series: [timeSeries(timeLegend), ...names.map((label, i) => ({ label, value: pct, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
   };
 }

@@ -1,5 +1,6 @@
 import { eventSchema, type CorrectablePayload, type EventPayload, type FloorEvent } from '../../../core/events.schema.ts';
 import { topics, type LinePath } from '../../../core/topics.ts';
+import { isNoOpCorrection } from '../../../core/oee-stops/no-op.ts';
 import type { StopView } from './history.schema.ts';
 
 /** What a lead does to a stop; `why` is required for every change (audit trail). */
@@ -20,6 +21,12 @@ export interface CorrectionContext {
   seq: number;
   now: number;
   newId: () => string;
+}
+
+/** True when a reclassification would give the stop the reason it has now (the service refuses it too). */
+export function isNoOpChange(c: StopCorrection, stop: StopTarget): boolean {
+  if (c.kind !== 'reclassify' || !stop.reasonEvent) return false;
+  return isNoOpCorrection(stop.reasonEvent.payload, { ...stop.reasonEvent.payload, reasonId: c.reasonId } as CorrectablePayload);
 }
 
 /** The payloads of a change and whether they go to the line's corrections topic. */

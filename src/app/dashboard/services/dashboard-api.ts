@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { FloorboardError } from '../../../core/errors.ts';
 import { plantSchema, type Plant } from '../../../core/plant.schema.ts';
 import { auditSchema, oeeReportSchema, paretoSchema, stopsSchema, timelineSchema } from './history.schema.ts';
+import { shiftLogSchema } from '../../services/handover.schema.ts';
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -50,6 +51,8 @@ export const dashboardApi = {
   pareto: (token: string, q: HistoryQuery) => get(`/api/pareto?${query(q)}`, paretoSchema, token),
   /** Corrections and voids made in the window (the raw entries they change stay stored). */
   audit: (token: string, q: HistoryQuery) => get(`/api/audit?${query(q)}`, auditSchema, token),
+  /** Notes and handovers of the window, with who acknowledged each handover (core/handovers.ts). */
+  shiftLog: (token: string, q: HistoryQuery) => get(`/api/shift-log?${query(q)}`, shiftLogSchema, token),
   /** The shift report CSV (same engine as every screen), fetched with the token for a download. */
   reportCsv: async (token: string, q: HistoryQuery): Promise<string> => (await fetchChecked(`/api/report.csv?${query(q)}`, token, 15_000)).text(),
 };

@@ -65,6 +65,10 @@ export const stopSchema = z.object({
   isOpen: z.boolean(),
   durationMs: z.number(),
   stationId: z.string(),
+  /** Who opened or classified it, and the product the line was making (stop-context.ts). */
+  operatorId: z.optional(z.nullable(z.string())),
+  operatorName: z.optional(z.nullable(z.string())),
+  productId: z.optional(z.nullable(z.string())),
   source: z.enum(['machine', 'operator']),
   /** The event that opened the stop: what a void cancels. */
   originEventId: z.string(),
@@ -87,11 +91,13 @@ export type TimelineView = z.infer<typeof timelineSchema>;
 export const paretoSchema = z.object({ lossMs: z.record(z.string(), z.number()), reasons: z.array(reasonLossSchema) });
 export type ParetoView = z.infer<typeof paretoSchema>;
 
-/** GET /api/audit: corrections and voids with who, when, before/after and why. */
+/** GET /api/audit: classifications, corrections and voids with who, when, before/after, why and the stop. */
 export const auditEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['correction', 'void']),
+  kind: z.enum(['correction', 'void', 'classify']),
   lineId: z.string(),
+  stationId: z.string(),
+  stop: z.optional(z.nullable(z.object({ start: z.number(), durationMs: z.number(), stationId: z.string(), isOpen: z.boolean() }))),
   author: z.string(),
   authorName: z.string(),
   ts: z.number(),

@@ -18,3 +18,13 @@ export function reasonIndex(plant: Plant): Map<string, { label: string; labels: 
   }
   return out;
 }
+
+/** Reason id -> its top-level category (a category is its own), so a stop's badge names its reason's category. */
+export function reasonCategories(plant: Plant): Map<string, { id: string; label: string; labels: Record<string, string> }> {
+  const out = new Map<string, { id: string; label: string; labels: Record<string, string> }>();
+  for (const r of plant.reasons) {
+    out.set(r.id, r);
+    for (const c of r.children) out.set(c.id, r);
+  }
+  return out;
+}

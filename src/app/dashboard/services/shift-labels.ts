@@ -1,0 +1,32 @@
+import { shiftInstances } from '../../../core/oee/calendar.ts';
+import type { Calendar } from '../../../core/plant.schema.ts';
+
+// Building an Intl formatter is costly: one per language, time zone and style.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(locale: string, timeZone: string, style: 'date' | 'time'): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale, style === 'date' ? { dateStyle: 'medium', timeZone } : { hour: '2-digit', minute: '2-digit', timeZone })));
+  return f;
+}
+
+/** A date in the viewer's language, in the plant's time zone ("04.12.2026" / "Dec 4, 2026"). */
+export const plantDate = (calendar: Calendar, locale: string, ms: number): string => format(locale, calendar.timezone, 'date').format(ms);
+
+/** A time of day in the viewer's language, in the plant's time zone. */
+export const plantTime = (calendar: Calendar, locale: string, ms: number): string => format(locale, calendar.timezone, 'time').format(ms);
+
+/**
+ * The shift picker's label of a window: "<date> <shift name> <from>–<to>" in the viewer's language.
+ * A shift is named by the weekly pattern or, for an extra shift, by its exception ("Saturday
+ * special"), else by `extraName`; a window that is no shift shows its dates and times.
+ */
+export function windowLabel(calendar: Calendar, locale: string, w: { from: number; to: number }, extraName: string): string {
+  const instance = shiftInstances(calendar, w.from, w.to).find((s) => s.start === w.from && s.end === w.to);
+  const [d, t] = [(ms: number) => plantDate(calendar, locale, ms), (ms: number) => plantTime(calendar, locale, ms)];
+  const range = `${t(w.from)}–${t(w.to)}`;
+  if (!instance) return d(w.from) === d(w.to) ? `${d(w.from)} ${range}` : `${d(w.from)} ${t(w.from)} – ${d(w.to)} ${t(w.to)}`;
+  const weekly = calendar.shifts.find((s) => s.id === instance.shiftId)?.name;
+  const extra = calendar.exceptions.find((e) => e.kind === 'extra' && e.shift.id === instance.shiftId)?.name;
+  return `${d(w.from)} ${weekly ?? extra ?? extraName} ${range}`;
+}
