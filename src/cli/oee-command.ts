@@ -10,13 +10,15 @@ import { renderCsv } from './oee-csv.ts';
 import { renderTable } from './oee-table.ts';
 import { OEE_USAGE } from './oee-usage.ts';
 import { timeArgSchema, timeArgToMs } from './time-arg.ts';
+import { localDayStart } from '../core/local-time.ts';
 
-const oeeArgsSchema = z.object({
+export const oeeArgsSchema = z.object({
   help: z.boolean().default(false),
   plant: z.string().min(1, 'must not be empty').optional(),
   events: z.string().min(1, 'must not be empty').optional(),
   from: timeArgSchema.optional(),
   to: timeArgSchema.optional(),
+  'as-of': timeArgSchema.optional(),
   by: z.enum(['hour', 'shift', 'day', 'window'], { error: 'must be one of hour, shift, day, window' }).default('shift'),
   line: z.array(topicIdSchema).default([]),
   format: z.enum(['table', 'json', 'csv'], { error: 'must be one of table, json, csv' }).default('table'),
@@ -28,25 +30,32 @@ const flags = {
   events: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  'as-of': { type: 'string' },
   by: { type: 'string' },
   line: { type: 'string', multiple: true },
   format: { type: 'string' },
 } as const;
 
-/** Checks what only the plant and the events can tell: known lines, and a window that is not empty. */
-function buildQuery(args: z.infer<typeof oeeArgsSchema>, plant: Plant, eventTimes: { min: number; max: number } | null): OeeQuery {
+/**
+ * Checks what only the plant and the events can tell: known lines, and a window that is not empty.
+ * Without --from/--to the window is the whole local days the events touch, so their shifts are
+ * planned from their start (not from the first event). As of --as-of, by default the window's end
+ * or `clockNow`, whichever is earlier.
+ */
+export function buildQuery(args: z.infer<typeof oeeArgsSchema>, plant: Plant, eventTimes: { min: number; max: number } | null, clockNow: number): OeeQuery {
   const known = plant.areas.flatMap((a) => a.lines.map((l) => l.id));
   const unknown = args.line.filter((id) => !known.includes(id));
   if (unknown.length > 0)
     throw new FloorboardError('invalid-arguments', 'bad arguments', { details: unknown.map((id) => `--line: unknown line "${id}"; the plant has ${known.join(', ')}`) });
   const tz = plant.calendar.timezone;
-  const from = args.from !== undefined ? timeArgToMs(args.from, tz) : eventTimes?.min;
-  // `to` is exclusive: one millisecond past the last event keeps that event inside the window.
-  const to = args.to !== undefined ? timeArgToMs(args.to, tz) : eventTimes ? eventTimes.max + 1 : undefined;
+  const from = args.from !== undefined ? timeArgToMs(args.from, tz) : eventTimes ? localDayStart(eventTimes.min, tz) : undefined;
+  // `to` is exclusive: the local midnight after the last event's day.
+  const to = args.to !== undefined ? timeArgToMs(args.to, tz) : eventTimes ? localDayStart(eventTimes.max, tz, 1) : undefined;
   if (from === undefined || to === undefined)
     throw new FloorboardError('invalid-arguments', 'bad arguments', { details: ['the events file has no valid events, so give the window with --from and --to'] });
   if (from >= to) throw new FloorboardError('invalid-arguments', 'bad arguments', { details: [`--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`] });
-  return { from, to, now: to, by: args.by, ...(args.line.length > 0 ? { lineIds: args.line } : {}) };
+  const now = args['as-of'] !== undefined ? timeArgToMs(args['as-of'], tz) : Math.min(to, clockNow);
+  return { from, to, now, by: args.by, ...(args.line.length > 0 ? { lineIds: args.line } : {}) };
 }
 
 /** `floorboard oee`: OEE from a plant file and an NDJSON events file, computed by the core engine. */
@@ -63,7 +72,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   for (const problem of file.problems) io.err(`${paths.events}: ${problem}\n`);
   let times: { min: number; max: number } | null = null;
   for (const e of file.events) times = times ? { min: Math.min(times.min, e.ts), max: Math.max(times.max, e.ts) } : { min: e.ts, max: e.ts };
-  const query = buildQuery(args, plant, times);
+  const query = buildQuery(args, plant, times, Date.now());
   const report = computeOee(plant, file.events, query);
   if (args.format === 'json') io.out(`${JSON.stringify(report, null, 2)}\n`);
   else if (args.format === 'csv') io.out(renderCsv(report));

@@ -105,11 +105,12 @@ describe('floorboard oee', () => {
     expect(json.lines[0]!.total).toMatchObject({ noDataMs: 3_600_000, scheduledMs: 420 * 60_000, coverage: 360 / 420 });
   });
 
-  it('defaults the window to the span of the events and `now` to its end', async () => {
+  it('defaults the window to the local days the events touch and `now` to its end', async () => {
     const { code, stdout } = await cli('oee', '--plant', 'plant.json', '--events', 'events.ndjson', '--format', 'json', '--by', 'window');
     expect(code).toBe(0);
     const { query } = JSON.parse(stdout) as OeeReport;
-    expect(query).toEqual({ from: at(6), to: at(13, 59) + 1, now: at(13, 59) + 1, by: 'window' });
+    // Berlin midnight to midnight (UTC+1).
+    expect(query).toEqual({ from: at(0), to: at(24), now: at(24), by: 'window' });
   });
 
   it('answers bad arguments with every problem, the usage, and exit code 2', async () => {

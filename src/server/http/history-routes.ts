@@ -44,10 +44,11 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
    * windows, bucket-history.ts), else from raw events; `X-Oee-Source` says which.
    */
   const report = async (c: Context<ApiEnv>, by?: OeeQuery['by']): Promise<OeeReport> => {
-    const { query, index } = scope(c);
+    const { query, index, isAsOfPresent } = scope(c);
     const q = { ...query, by: by ?? query.by, lineIds: query.lineIds ?? [] };
     const monitoring = await deps.monitoring?.(q.lineIds);
-    const fromBuckets = await oeeFromBuckets({ ...deps, ...(monitoring ? { monitoringNow: monitoring } : {}) }, index.plant, q);
+    // The buckets hold each hour as it was known when last written: only a report as of now may use them.
+    const fromBuckets = isAsOfPresent ? await oeeFromBuckets({ ...deps, ...(monitoring ? { monitoringNow: monitoring } : {}) }, index.plant, q) : null;
     c.header('X-Oee-Source', fromBuckets ? 'buckets' : 'events');
     if (fromBuckets) return fromBuckets;
     const { events } = await loadEvents(deps, c, true);
