@@ -6,7 +6,8 @@ import { loadPlantFile } from '../server/plant-file.ts';
 import { parseFlags } from './args.ts';
 import { EXIT, type CliIo } from './command.ts';
 import { readEventsFile } from './events-file.ts';
-import { renderCsv } from './oee-csv.ts';
+import { renderCsv } from '../core/oee/report-csv.ts';
+import { FIGURE_COLUMNS, pickColumns } from '../core/oee/figure-columns.ts';
 import { renderTable } from './oee-table.ts';
 import { OEE_USAGE } from './oee-usage.ts';
 import { timeArgSchema, timeArgToMs } from './time-arg.ts';
@@ -22,6 +23,15 @@ export const oeeArgsSchema = z.object({
   by: z.enum(['hour', 'shift', 'day', 'window'], { error: 'must be one of hour, shift, day, window' }).default('shift'),
   line: z.array(topicIdSchema).default([]),
   format: z.enum(['table', 'json', 'csv'], { error: 'must be one of table, json, csv' }).default('table'),
+  columns: z
+    .string()
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .superRefine((names, ctx) => {
+      const { unknown } = pickColumns(names);
+      if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one column' });
+      else if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown column ${unknown.map((u) => `"${u}"`).join(', ')}; the columns are all, ${FIGURE_COLUMNS.map((c) => c.key).join(', ')}` });
+    })
+    .optional(),
 });
 
 const flags = {
@@ -34,6 +44,7 @@ const flags = {
   by: { type: 'string' },
   line: { type: 'string', multiple: true },
   format: { type: 'string' },
+  columns: { type: 'string' },
 } as const;
 
 /**
@@ -65,6 +76,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.out(OEE_USAGE);
     return EXIT.ok;
   }
+  if (args.columns && args.format === 'json')
+    throw new FloorboardError('invalid-arguments', 'bad arguments', { details: ['--columns: applies to --format table or csv; json always holds every figure'] });
   // parseFlags checked both are given unless --help was, which returned above.
   const paths = { plant: args.plant!, events: args.events! };
   const plant = await loadPlantFile(resolve(io.cwd, paths.plant));
@@ -74,9 +87,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   for (const e of file.events) times = times ? { min: Math.min(times.min, e.ts), max: Math.max(times.max, e.ts) } : { min: e.ts, max: e.ts };
   const query = buildQuery(args, plant, times, Date.now());
   const report = computeOee(plant, file.events, query);
+  const ctx = { timezone: plant.calendar.timezone };
+  const columns = args.columns ? pickColumns(args.columns).columns : undefined;
   if (args.format === 'json') io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else if (args.format === 'csv') io.out(renderCsv(report));
-  else io.out(renderTable(report, plant.calendar.timezone));
+  else if (args.format === 'csv') io.out(renderCsv(report, ctx, columns));
+  else io.out(renderTable(report, ctx, columns));
   io.err(`events: ${file.read} read, ${file.events.length} used, ${file.skipped} skipped (invalid)\n`);
   return EXIT.ok;
 }

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { computeOee } from '../../core/oee/index.ts';
 import type { OeeQuery, OeeReport } from '../../core/oee/report.ts';
 import { oeeFromBuckets } from './bucket-history.ts';
-import { renderCsv } from '../../cli/oee-csv.ts';
+import { renderCsv } from '../../core/oee/report-csv.ts';
 import type { HourlyBucket } from '../storage/storage.ts';
 import { rollupBuckets } from './bucket-rollup.ts';
 import { requireAuth, type ApiEnv } from './app-context.ts';
@@ -65,8 +65,8 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   });
 
   app.get('/report.csv', async (c) => {
-    const { query } = scope(c);
-    const csv = renderCsv(await report(c, c.req.query('by') ? query.by : 'shift'));
+    const { query, index } = scope(c);
+    const csv = renderCsv(await report(c, c.req.query('by') ? query.by : 'shift'), { timezone: index.plant.calendar.timezone });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="oee-${new Date(query.from).toISOString().slice(0, 10)}.csv"`);
     return c.body(csv);

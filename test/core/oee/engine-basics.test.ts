@@ -15,7 +15,7 @@ const line = (plant: Plant, events: FloorEvent[], q: Partial<OeeQuery> = {}, lin
 };
 const at = (h: number, m = 0) => MONDAY + h * H + m * MIN;
 
-describe('computeOee: the worked example from DOMAIN.md (oee.com)', () => {
+describe('computeOee: the oee.com worked example (docs/oee.md)', () => {
   const plant = makePlant({
     shifts: [
       {
