@@ -7,9 +7,11 @@ import { FloorboardError } from '../core/index.ts';
 import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command.ts';
 import { BROKER_CONFIG_USAGE } from './broker-config-usage.ts';
 import { OEE_USAGE } from './oee-usage.ts';
+import { IMPORT_USAGE } from './import-usage.ts';
 
 export const commands: Record<string, CliCommand> = {
   oee: { summary: 'compute OEE from a plant file and an events file', usage: OEE_USAGE, load: () => import('./oee-command.ts') },
+  import: { summary: 'turn a stop, count or changeover log (CSV, XLSX) into events', usage: IMPORT_USAGE, load: () => import('./import-command.ts') },
   'broker-config': { summary: 'write a Mosquitto configuration enforcing the plant scopes', usage: BROKER_CONFIG_USAGE, load: () => import('./broker-config.ts') },
 };
 
