@@ -8,13 +8,14 @@ import { rollupBuckets } from './bucket-rollup.ts';
 import { requireAuth, type ApiEnv } from './app-context.ts';
 import { loadEvents, refuseGateways, scopeOf, type HistoryDeps } from './history-scope.ts';
 import { stopRoutes } from './stop-routes.ts';
+import { exportRoutes } from './export-routes.ts';
 
 export { historyQuerySchema } from './history-scope.ts';
 
 /**
  * History API, all computed by the core engine from stored events on the service clock:
  * GET /api/oee, /oee/hourly, /pareto, /report.csv (long windows from the hourly buckets, see
- * bucket-history.ts), and (stop-routes.ts) /stops, /timeline, /audit.
+ * bucket-history.ts), (stop-routes.ts) /stops, /timeline, /audit, and (export-routes.ts) /events.
  * Every route needs a token and refuses gateways; every query is validated and scoped: lines the
  * caller may not see are refused (403), and no `line` means every line it sees.
  */
@@ -73,5 +74,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   });
 
   app.route('/', stopRoutes(deps));
+  app.route('/', exportRoutes(deps));
   return app;
 }
