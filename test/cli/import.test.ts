@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorEvent, OeeReport } from '../../src/core/index.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { cliIn } from './run-cli.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PLANT = join(ROOT, 'plants/demo.plant.yaml');
@@ -12,12 +12,7 @@ const EXAMPLES = join(ROOT, 'plants/import-examples');
 const WITH_ERRORS = join(ROOT, 'test/fixtures/import/stops-with-errors.csv');
 let dir: string;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const cli = cliIn(() => dir);
 const parse = (ndjson: string) => ndjson.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as FloorEvent);
 
 beforeAll(async () => {

@@ -2,16 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
+import { cliIn } from './run-cli.ts';
 import { writeWorkedExample } from './worked-example.fixture.ts';
 
 let dir: string;
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const cli = cliIn(() => dir);
 const BASE = ['oee', '--plant', 'plant.json', '--events', 'events.ndjson', '--line', 'l1'];
 
 beforeAll(async () => {

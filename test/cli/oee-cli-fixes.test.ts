@@ -3,19 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OeeReport } from '../../src/core/index.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { cliIn } from './run-cli.ts';
 import { eventFixture, writeNdjson } from '../helpers/event-fixture.ts';
 import { at, workedExampleEvents, workedExamplePlant } from './worked-example.fixture.ts';
 
 let dir: string;
 
-/** Runs the CLI in this process, from the temp dir. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const cli = cliIn(() => dir);
 const BASE = ['oee', '--plant', 'plant.json', '--events', 'events.ndjson'];
 const json = async (...args: string[]) => JSON.parse((await cli(...BASE, '--format', 'json', ...args)).stdout) as OeeReport;
 

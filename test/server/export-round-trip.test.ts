@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorEvent, OeeReport } from '../../src/core/index.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { cliIn } from '../cli/run-cli.ts';
 import { hashSecret } from '../../src/server/auth/secrets.ts';
 import { FIXTURE_PLANT, startHarness, type Harness } from './service-harness.ts';
 
@@ -21,26 +22,18 @@ const [PREV, NEXT, AFTER] = [iso(new Date(day.getTime() - DAY)), iso(new Date(da
 let h: Harness;
 let dir: string;
 let plantFile: string;
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const cli = cliIn(() => dir);
 
 beforeAll(async () => {
   // The fixture plant plus an import user with a lead's rights on line-a and line-b only.
   const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { users: unknown[] };
   plant.users.push({ id: 'import', name: 'Import', role: 'lead', passwordHash: await hashSecret('import-pass'), lines: ['line-a', 'line-b'] });
-  const { mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
   dir = await mkdtemp(join(tmpdir(), 'floorboard-roundtrip-'));
   plantFile = join(dir, 'plant.json');
   await writeFile(plantFile, JSON.stringify(plant));
   h = await startHarness({ plantFile });
   await writeFile(join(dir, 'import.pw'), 'import-pass\n');
   await writeFile(join(dir, 'lead.pw'), 'lead-pass\n');
-  await writeFile(join(dir, 'mgr.pw'), 'mgr-pack-pass\n');
   await writeFile(
     join(dir, 'stops.csv'),
     [
