@@ -89,6 +89,15 @@ describe('floorboard import: the demo plant examples', () => {
     for (const [type, n] of Object.entries(types)) expect(events.filter((e) => e.type === type)).toHaveLength(n);
   });
 
+  it('imports the workbook schichtbuch.xlsx (Excel dates and times) to the very events of the three CSV files', async () => {
+    const entries = (ndjson: string) => parse(ndjson).filter((e) => e.type !== 'note' || !e.text.startsWith('Imported from')).map((e) => JSON.stringify(e)).sort();
+    const map = ['--map', join(EXAMPLES, 'mapping.yaml')];
+    const xlsx = await cli('import', '--plant', PLANT, '--file', join(EXAMPLES, 'schichtbuch.xlsx'), ...map);
+    expect(xlsx.code).toBe(0);
+    const csv = await Promise.all([['stillstaende.csv', 'stops'], ['stueckzahlen.csv', 'counts'], ['ruesten.csv', 'changeovers']].map(([f, k]) => cli('import', '--plant', PLANT, '--file', join(EXAMPLES, f!), '--kind', k!, ...map)));
+    expect(entries(xlsx.stdout)).toEqual(entries(csv.map((r) => r.stdout).join('')));
+  });
+
   it('books a count for a shift in its last second, and the log covers the shift from its start', async () => {
     const out = join(dir, 'counts.ndjson');
     await cli('import', '--plant', PLANT, '--file', join(EXAMPLES, 'stueckzahlen.csv'), '--kind', 'counts', '--map', join(EXAMPLES, 'mapping.yaml'), '--out', out);
