@@ -49,8 +49,12 @@ export function formatTopReasons(reasons: readonly ReasonLoss[]): string {
   return reasons.map((r) => `${r.reasonId ?? `unclassified ${r.loss}`} ${minutes(r.durationMs)} min x${r.count}`).join('; ');
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localSpan(row: OeeRow, timezone: string): string {
-  const f = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  // One formatter per zone: making one is far slower than formatting, and a year by hour is 8,760 rows.
+  let f = formatters.get(timezone);
+  if (!f) formatters.set(timezone, (f = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
   // sv-SE formats as "2026-03-02 06:00", close to ISO; on one day only the end time is repeated.
   const start = f.format(row.start);
   const end = f.format(row.end);
