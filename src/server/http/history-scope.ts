@@ -21,7 +21,9 @@ export const instantIn = (timezone: string) =>
     if (/^\d+$/.test(s) && Number(s) <= 8.64e15) return Number(s);
     const problem = localTimeProblem(s);
     if (problem !== null) {
-      ctx.addIssue({ code: 'custom', message: `"${s}" is not ms since epoch or an ISO 8601 date-time: ${problem}` });
+      // A form it is not, or a date that does not exist ("2026-02-30": never rolled over into March).
+      const isForm = !problem.startsWith('must be');
+      ctx.addIssue({ code: 'custom', message: isForm ? `"${s}": ${problem}` : `"${s}" is not ms since epoch or an ISO 8601 date-time` });
       return z.NEVER;
     }
     return localTimeToMs(s, timezone);
