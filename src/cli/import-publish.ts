@@ -22,11 +22,26 @@ export async function publishEvents(session: ServiceSession, site: string, names
   const client = await mqtt.connectAsync(ws.href, { clientId: session.mqtt.clientId, username: session.mqtt.username, password: session.mqtt.password, reconnectPeriod: 0, connectTimeout: 10_000 });
   const ackTopic = topics.ack(site, session.mqtt.clientId);
   const acks: Ack[] = [];
+  let closed = false;
   let wake: (() => void) | undefined;
   client.on('message', (topic, payload) => {
     if (topic !== ackTopic) return;
-    const parsed = ackSchema.safeParse(JSON.parse(payload.toString('utf8')));
-    if (parsed.success) acks.push(parsed.data);
+    try {
+      const parsed = ackSchema.safeParse(JSON.parse(payload.toString('utf8')));
+      if (parsed.success) acks.push(parsed.data);
+    } catch {
+      // Not JSON: not an ack of ours; the wait below times out with a clear message.
+    }
+    wake?.();
+  });
+  // A broker that refuses a publish closes the connection (Aedes), and mqtt.js then never settles
+  // the publish: say so at once, not after the timeout.
+  let onClosed: (error: Error) => void = () => {};
+  const whenClosed = new Promise<never>((_, reject) => (onClosed = reject));
+  whenClosed.catch(() => {});
+  client.on('close', () => {
+    closed = true;
+    onClosed(refusedError());
     wake?.();
   });
   try {
@@ -39,25 +54,28 @@ export async function publishEvents(session: ServiceSession, site: string, names
       const topic = topics.events({ site, area: names.lineById.get(first.lineId)!.areaId, line: first.lineId, station: first.stationId });
       for (let i = 0; i < list.length; i += MAX_BATCH_EVENTS) {
         const batch = list.slice(i, i + MAX_BATCH_EVENTS);
-        const ids = new Set(batch.map((e) => e.id));
-        await client.publishAsync(topic, JSON.stringify({ events: batch }), { qos: 1 });
-        const ack = await nextAck(acks, (a) => a.accepted.some((id) => ids.has(id)) || a.rejected.some((r) => r.id !== undefined && ids.has(r.id)), (w) => (wake = w));
+        await Promise.race([client.publishAsync(topic, JSON.stringify({ events: batch }), { qos: 1 }), whenClosed]);
+        // One batch at a time, on this device's own ack topic: the next ack is this batch's.
+        const ack = await nextAck(acks, () => closed, (w) => (wake = w));
         result.accepted += ack.accepted.length;
         result.refused.push(...ack.rejected.map((r) => ({ ...(r.id ? { id: r.id } : {}), code: r.code, message: r.message })));
       }
     }
     return result;
   } finally {
-    await client.endAsync();
+    await client.endAsync(true);
   }
 }
 
-/** Waits for the ack of one batch (acks of other batches stay queued). */
-async function nextAck(acks: Ack[], isOurs: (a: Ack) => boolean, onWake: (wake: () => void) => void): Promise<Ack> {
+const refusedError = () => new FloorboardError('forbidden', 'the broker closed the connection: it refused a publish (may the user write entries for these lines?)');
+
+/** Waits for the ack of the batch just published. */
+async function nextAck(acks: Ack[], isClosed: () => boolean, onWake: (wake: () => void) => void): Promise<Ack> {
   const deadline = Date.now() + ACK_TIMEOUT_MS;
   for (;;) {
-    const i = acks.findIndex(isOurs);
-    if (i >= 0) return acks.splice(i, 1)[0]!;
+    const ack = acks.shift();
+    if (ack) return ack;
+    if (isClosed()) throw refusedError();
     const left = deadline - Date.now();
     if (left <= 0) throw new FloorboardError('internal', `no acknowledgement from the service within ${ACK_TIMEOUT_MS / 1000} s; run the import again (it stores nothing twice)`);
     await new Promise<void>((resolve) => {

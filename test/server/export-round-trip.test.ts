@@ -67,6 +67,13 @@ describe('round trip: import -> service -> export -> CLI', () => {
     expect(events.filter((e) => e.type === 'note' && e.text.startsWith('Imported from stops.csv by floorboard import (user import)'))).toHaveLength(1);
   });
 
+  it('refuses to publish for a line the import user may not write (least privilege)', async () => {
+    await writeFile(join(dir, 'packing.csv'), ['Date,Start,End,Line,Reason', `${D},07:00,07:10,line-c,breakdown`].join('\n'));
+    const r = await cli('import', '--plant', plantFile, '--file', 'packing.csv', '--kind', 'stops', '--user', 'import', '--publish', url(), '--password-file', 'import.pw');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the broker closed the connection: it refused a publish');
+  });
+
   it.each([
     ['by=shift', 'shift'],
     ['by=window', 'window'],
