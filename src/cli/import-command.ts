@@ -90,17 +90,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   events.sort(compareEvents);
   for (const p of problems) io.err(`${describe(p)}\n`);
   const refused = read - imported - repeated;
+  // A sheet without a needed column imports nothing: refused as much as a bad row.
+  const isRefusing = problems.some((p) => !p.isRepeat);
   const summary = `rows: ${read} read, ${imported} imported, ${repeated} repeating an earlier row, ${refused} refused; ${events.length} events`;
   if (args.publish) {
     const session = await signIn(args.publish, user, await readPassword(args['password-file'] && resolve(io.cwd, args['password-file']), process.env.FLOORBOARD_PASSWORD, (p) => readFile(p, 'utf8')), source.deviceId);
     const result = await publishEvents(session, plant.site.id, names, events);
     for (const r of result.refused) io.err(`refused by the service: ${r.id ?? '(no id)'}: ${r.code}: ${r.message}\n`);
     io.err(`${summary}; service: ${result.accepted} accepted (stored now or before), ${result.refused.length} refused\n`);
-    return refused > 0 || result.refused.length > 0 ? EXIT.failure : EXIT.ok;
+    return isRefusing || result.refused.length > 0 ? EXIT.failure : EXIT.ok;
   }
   const ndjson = events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
   if (args.out) await writeFile(resolve(io.cwd, args.out), ndjson);
   else io.out(ndjson);
   io.err(`${summary}${args.out ? ` written to ${args.out}` : ''}\n`);
-  return refused > 0 ? EXIT.failure : EXIT.ok;
+  return isRefusing ? EXIT.failure : EXIT.ok;
 }

@@ -1,7 +1,6 @@
 import { COLUMN_NAMES, KIND_COLUMNS } from '../core/import/import-kinds.ts';
 
-const columnsOf = (kind: keyof typeof KIND_COLUMNS) =>
-  [...KIND_COLUMNS[kind].required, ...(kind === 'counts' ? [] : ['end' as const]), ...KIND_COLUMNS[kind].optional.filter((c) => c !== 'end')].map((c) => COLUMN_NAMES[c][0]).join(', ');
+const columnsOf = (kind: keyof typeof KIND_COLUMNS) => [...KIND_COLUMNS[kind].required, ...KIND_COLUMNS[kind].optional].map((c) => COLUMN_NAMES[c][0]).join(', ');
 
 /** Help of `floorboard import`; its own module so the command table loads nothing else. */
 export const IMPORT_USAGE = `Usage: floorboard import --plant FILE --file LOG [options]

@@ -32,6 +32,7 @@ describe('floorboard import: a log with errors', () => {
     [8, 'Reason', 'unknown reason "Klemmung"'],
     [9, '(row)', 'same entry as row 2: imported once'],
     [12, '(row)', 'same entry as row 2: imported once'],
+    [1, 'Signed', 'ignored: not a column of a stops log (date, start, end, line, station, reason, note)'],
   ])('reports row %i, column %s: %s', async (row, column, why) => {
     const { stderr } = await cli('import', '--plant', PLANT, '--file', WITH_ERRORS, '--kind', 'stops');
     expect(stderr).toContain(`stops-with-errors.csv: row ${row}, column "${column}": ${why}`);
@@ -132,6 +133,13 @@ describe('floorboard import: XLSX', () => {
     const events = parse(stdout);
     expect(events.find((e) => e.type === 'stop.start')).toMatchObject({ ts: Date.UTC(2026, 2, 2, 5, 40), reasonId: 'tool-break', lineId: 'turn-1' });
     expect(events.find((e) => e.type === 'count')).toMatchObject({ ts: Date.UTC(2026, 2, 2, 12), productId: 'sh-12', good: 100, reject: 2 });
+  });
+
+  it('names a missing column and the other headers it may have, and exits 1', async () => {
+    await writeFile(join(dir, 'no-product.csv'), 'Datum;Schicht;Linie;Gut\n02.03.2026;early;turn-1;5\n');
+    const { code, stderr } = await cli('import', '--plant', PLANT, '--file', 'no-product.csv', '--kind', 'counts');
+    expect(code).toBe(1);
+    expect(stderr).toContain('no-product.csv: row 1, column "product": no such column; a counts log needs date, line, product, and time or shift (this one may also be headed produkt, artikel, part, teil)');
   });
 
   it.each([

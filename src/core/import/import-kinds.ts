@@ -26,9 +26,9 @@ export const COLUMN_NAMES: Record<ImportColumn, readonly string[]> = {
 
 /** Columns a kind requires, and those it may have. `counts` needs a time or a shift. */
 export const KIND_COLUMNS: Record<ImportKind, { required: readonly ImportColumn[]; optional: readonly ImportColumn[] }> = {
-  stops: { required: ['date', 'start', 'line'], optional: ['end', 'station', 'reason', 'note'] },
+  stops: { required: ['date', 'start', 'end', 'line'], optional: ['station', 'reason', 'note'] },
   counts: { required: ['date', 'line', 'product'], optional: ['time', 'shift', 'station', 'good', 'reject', 'scrapReason', 'note'] },
-  changeovers: { required: ['date', 'start', 'line', 'product'], optional: ['end', 'station', 'note'] },
+  changeovers: { required: ['date', 'start', 'end', 'line', 'product'], optional: ['station', 'note'] },
 };
 
 /** Sheet names (of an XLSX workbook) that say which kind a sheet holds. */

@@ -28,7 +28,7 @@ export interface RowProblem {
   row: number;
   column: string;
   why: string;
-  /** A repeat of an earlier row: imported once, nothing refused. */
+  /** Said, nothing refused: a repeat of an earlier row (imported once), or a column that is ignored. */
   isRepeat?: boolean;
 }
 
@@ -133,15 +133,19 @@ function shiftSpan(plant: Plant, name: string, date: string): { start: number; e
 export function importSheet(plant: Plant, names: PlantNames, sheet: ImportSheet, source: ImportSource): SheetImport {
   const out: SheetImport = { events: [], problems: [], rowsRead: 0, rowsImported: 0, rowsRepeated: 0, coveredFrom: new Map() };
   const at = new Map<ImportColumn, number>();
+  const { required, optional } = KIND_COLUMNS[sheet.kind];
+  const known = [...required, ...optional];
   sheet.header.forEach((h, i) => {
     const c = columnOfHeader(h);
-    if (c && !at.has(c)) at.set(c, i);
+    if (c && known.includes(c) && !at.has(c)) at.set(c, i);
+    // Said, not refused: a column of the plant's own (a signature, a shift lead's initials) is ignored.
+    else if (h.trim() !== '') out.problems.push({ sheet: sheet.name, row: 1, column: h, why: `ignored: not a column of a ${sheet.kind} log (${known.map((k) => COLUMN_NAMES[k][0]).join(', ')})`, isRepeat: true });
   });
-  const { required } = KIND_COLUMNS[sheet.kind];
-  const missing = [...required, ...(sheet.kind === 'counts' ? [] : (['end'] as const))].filter((c) => !at.has(c));
+  const missing: ImportColumn[] = required.filter((c) => !at.has(c));
   if (sheet.kind === 'counts' && !at.has('time') && !at.has('shift')) missing.push('time');
   if (missing.length > 0) {
-    for (const c of missing) out.problems.push({ sheet: sheet.name, row: 1, column: COLUMN_NAMES[c][0] as string, why: `no such column; a ${sheet.kind} log needs ${[...required, 'end'].filter((x) => sheet.kind !== 'counts' || x !== 'end').join(', ')}${sheet.kind === 'counts' ? ' and time or shift' : ''} (also accepted: ${missing.map((m) => COLUMN_NAMES[m].slice(1).join(', ')).join('; ')})` });
+    const needs = `${required.map((c) => COLUMN_NAMES[c][0]).join(', ')}${sheet.kind === 'counts' ? ', and time or shift' : ''}`;
+    for (const c of missing) out.problems.push({ sheet: sheet.name, row: 1, column: COLUMN_NAMES[c][0] as string, why: `no such column; a ${sheet.kind} log needs ${needs} (this one may also be headed ${COLUMN_NAMES[c].slice(1).join(', ')})` });
     return out;
   }
   const tz = plant.calendar.timezone;
