@@ -7,9 +7,13 @@ import { FloorboardError } from '../core/index.ts';
 import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command.ts';
 import { BROKER_CONFIG_USAGE } from './broker-config-usage.ts';
 import { OEE_USAGE } from './oee-usage.ts';
+import { IMPORT_USAGE } from './import-usage.ts';
+import { EXPORT_USAGE } from './export-usage.ts';
 
 export const commands: Record<string, CliCommand> = {
   oee: { summary: 'compute OEE from a plant file and an events file', usage: OEE_USAGE, load: () => import('./oee-command.ts') },
+  import: { summary: 'turn a stop, count or changeover log (CSV, XLSX) into events', usage: IMPORT_USAGE, load: () => import('./import-command.ts') },
+  export: { summary: 'fetch the events a plant service computes with, as NDJSON', usage: EXPORT_USAGE, load: () => import('./export-command.ts') },
   'broker-config': { summary: 'write a Mosquitto configuration enforcing the plant scopes', usage: BROKER_CONFIG_USAGE, load: () => import('./broker-config.ts') },
 };
 

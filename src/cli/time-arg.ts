@@ -1,19 +1,14 @@
-import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
+import { localTimeProblem, localTimeToMs } from '../core/local-time.ts';
 
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const dateTime = z.iso.datetime({ offset: true });
+/**
+ * A --from/--to/--as-of value: a date, a local time (plant time zone) or a time with offset.
+ * An impossible date ("2026-02-30", "2026-13-45") is refused, never rolled over into another one.
+ */
+export const timeArgSchema = z.string().superRefine((s, ctx) => {
+  const problem = localTimeProblem(s);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
 
-/** A --from/--to value: a date, or a date-time that says its offset (a bare local time is ambiguous across DST). */
-export const timeArgSchema = z
-  .string()
-  .refine((s) => DATE_ONLY.test(s) || dateTime.safeParse(s).success, {
-    message: 'must be a date "2026-03-02" or a date-time with seconds and offset "2026-03-02T06:00:00+01:00" / "...Z"',
-  });
-
-/** Milliseconds since the epoch for a validated time argument; a bare date is midnight in the plant's time zone. */
-export function timeArgToMs(value: string, timezone: string): number {
-  const m = DATE_ONLY.exec(value);
-  if (m) return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), timezone).getTime();
-  return Date.parse(value);
-}
+/** Milliseconds since the epoch for a validated time argument, local forms in the plant's zone. */
+export const timeArgToMs = (value: string, timezone: string): number => localTimeToMs(value, timezone);

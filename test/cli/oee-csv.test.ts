@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField } from '../../src/cli/oee-csv.ts';
+import { csvField } from '../../src/core/oee/report-csv.ts';
 import { describeEventProblems } from '../../src/cli/event-issues.ts';
 
 describe('csvField (RFC 4180)', () => {

@@ -1,5 +1,5 @@
 /**
- * The DOMAIN.md worked example (oee.com) as files: a 480-min early shift with 2 x 15 + 30 min
+ * The docs/oee.md worked example (oee.com) as files: a 480-min early shift with 2 x 15 + 30 min
  * breaks, a 47-min breakdown, ideal cycle time 1 s, 19,271 parts of which 423 rejects, on line l1.
  * Line l2 (another area) differs in planned time, so a roll-up by averaging would show.
  */

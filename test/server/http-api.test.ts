@@ -144,7 +144,9 @@ describe('HTTP API', () => {
   it('answers long windows of /api/oee, /pareto and /report.csv from the buckets, short ones from events', async () => {
     // Every hour of the window after its first is among the 48 the writer fills at start.
     const from = Math.floor(Date.now() / 3600_000) * 3600_000 - 48.5 * 3600_000;
-    const q = `from=${from}&to=${Date.now()}&line=line-a`;
+    // The window reaches past now, so the report is as of now: what the buckets hold (a past window
+    // is as of its end, from events: buckets know what was recorded later).
+    const q = `from=${from}&to=${Date.now() + 3600_000}&line=line-a`;
     let res = await get(`/api/oee?${q}&by=shift`, 'opA');
     // The writer fills the last two days at start; until then the raw events answer.
     for (let i = 0; i < 100 && res.headers.get('x-oee-source') !== 'buckets'; i++) {
@@ -160,6 +162,28 @@ describe('HTTP API', () => {
     expect(((await pareto.json()) as { reasons: { reasonId: string; count: number }[] }).reasons).toEqual([expect.objectContaining({ reasonId: 'jam', count: 1 })]);
     expect((await get(`/api/report.csv?${q}`, 'admin')).headers.get('x-oee-source')).toBe('buckets');
     expect((await get(`/api/oee?from=${t0}&to=${t0 + 3600_000}&line=line-a`, 'opA')).headers.get('x-oee-source')).toBe('events');
+  });
+
+  it.each([
+    // [asOf after t0, good, stop ms]: the count came at +30 s, the jam from +60 s to +660 s.
+    [20_000, 0, 0],
+    [300_000, 100, 240_000],
+    [3_600_000, 100, 600_000],
+  ])('reports as of t0 + %i ms: what was recorded after it is not known', async (after, good, stopMs) => {
+    const res = await get(`/api/oee?from=${t0}&to=${t0 + 3600_000}&line=line-a&asOf=${t0 + after}`, 'opA');
+    const { query, lines } = (await res.json()) as { query: { now: number }; lines: { total: { good: number; stopMs: number } }[] };
+    expect(query.now).toBe(t0 + after);
+    expect([lines[0]!.total.good, lines[0]!.total.stopMs]).toEqual([good, stopMs]);
+  });
+
+  it.each([
+    ['from=2026-02-30&to=2026-03-02', 'from', 'day 30 does not exist in 2026-02'],
+    ['from=2026-03-01&to=2026-13-45', 'to', 'month 13 does not exist'],
+    ['from=2026-03-01&to=2026-03-02&asOf=2026-03-01T25:00', 'asOf', 'hour 25 does not exist'],
+  ])('refuses the impossible date in %s, naming %s', async (q, field, why) => {
+    const res = await get(`/api/oee?${q}`, 'admin');
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(new RegExp(`${field}[^"]*: .*${why}`));
   });
 
   it('refuses lines out of scope and explains bad queries precisely', async () => {

@@ -16,7 +16,7 @@ export interface LinkHandlers {
  * Opens one MQTT-over-WebSocket connection. mqtt.js is loaded here with a dynamic import so it
  * is not part of the first screen's JS. Its own reconnect is off: each reconnect is a fresh client,
  * because mqtt.js replays its in-memory QoS 1 queue on reconnect, and a message the broker refuses
- * would then block everything behind it (see DOMAIN.md, Aedes closes on a denied publish).
+ * would then block everything behind it (Aedes closes on a denied publish; ADR 0001).
  */
 export async function openMqttLink(
   url: string,

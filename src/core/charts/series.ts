@@ -20,7 +20,7 @@ export function coverageOf(b: { noDataMs?: number; scheduledMs?: number; planned
   return scheduled > 0 ? (scheduled - (b.noDataMs ?? 0)) / scheduled : null;
 }
 
-/** A, P, Q and OEE of summed figures (DOMAIN.md: roll-ups from sums, zero planned time has no OEE). */
+/** A, P, Q and OEE of summed figures (docs/oee.md: roll-ups from sums, zero planned time has no OEE). */
 export function ratiosOf(b: Omit<BucketSums, 'start' | 'end'>): { availability: number | null; performance: number | null; quality: number | null; oee: number | null } {
   // Nothing seen (no data booked as a stop leaves planned time): a gap, never 0 % (ADR 0009).
   if (b.plannedMs <= 0 || coverageOf(b) === 0) return { availability: null, performance: null, quality: null, oee: null };

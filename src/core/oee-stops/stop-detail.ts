@@ -55,7 +55,7 @@ const rankOf = (s: StopDetail) => stopRank(s.loss, s.isSetup);
  */
 export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[], now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineStops[] {
   const logs = new Map(lines.map((l) => [l.id, new StopLog()]));
-  for (const e of effectiveEvents(events)) logs.get(e.lineId)?.push(e);
+  for (const e of effectiveEvents(events, now)) logs.get(e.lineId)?.push(e);
   return lines.map((line) => lineStops(line, logs.get(line.id)!, now, reasonLoss));
 }
 

@@ -20,6 +20,9 @@ interface LineState {
   last: FloorEvent | null;
   /** Set by a late event or an edit: the timeline is rebuilt from `events` at the next report. */
   isDirty: boolean;
+  /** An edit has touched the line: its timeline holds the edits known at `builtAsOf` only. */
+  hasEdits: boolean;
+  builtAsOf: number;
 }
 
 const NO_LINE = -1;
@@ -43,6 +46,8 @@ export class OeeAccumulator {
   private readonly eventLine = new Map<string, number>();
   private readonly editTarget = new Map<string, string>();
   private readonly edits: FloorEvent[] = [];
+  /** Times of every edit, sorted: a report whose `now` passes one rebuilds the lines with edits. */
+  private readonly editTimes: number[] = [];
   /** Ids targeted by an edit before they arrived. */
   private readonly pending = new Set<string>();
   private readonly losses: Map<string, LossCategory>;
@@ -58,7 +63,7 @@ export class OeeAccumulator {
     this.losses = reasonLosses(plant);
     this.lines = selected.map((s, i) => {
       this.lineIndex.set(s.line.id, i);
-      return { selected: s, events: [], timeline: new LineTimeline(s.line), last: null, isDirty: false };
+      return { selected: s, events: [], timeline: new LineTimeline(s.line), last: null, isDirty: false, hasEdits: false, builtAsOf: Infinity };
     });
   }
 
@@ -68,6 +73,7 @@ export class OeeAccumulator {
     if (e.type === 'correction' || e.type === 'void') {
       const target = e.type === 'correction' ? e.supersedes : e.voids;
       this.edits.push(e);
+      insertSorted(this.editTimes, e.ts);
       this.editTarget.set(e.id, target);
       this.eventLine.set(e.id, NO_LINE);
       this.touch(target);
@@ -79,7 +85,7 @@ export class OeeAccumulator {
     if (li === NO_LINE) return;
     const line = this.lines[li] as LineState;
     line.events.push(e);
-    if (this.pending.has(e.id)) line.isDirty = true;
+    if (this.pending.has(e.id)) line.isDirty = line.hasEdits = true;
     if (line.isDirty) return;
     if (line.last !== null && compareEvents(e, line.last) < 0) {
       line.isDirty = true;
@@ -97,7 +103,9 @@ export class OeeAccumulator {
   /** Figures as known at `now`; recomputes only lines touched by late events or edits. */
   report(now: number): OeeReport {
     const query: OeeQuery = { ...this.window, now };
-    for (const line of this.lines) if (line.isDirty) this.rebuild(line);
+    // An edit is known only from its own time on (ADR 0002): a line whose timeline was built as of
+    // another time, with an edit recorded in between, is rebuilt as of this `now`.
+    for (const line of this.lines) if (line.isDirty || (line.hasEdits && this.editBetween(line.builtAsOf, now))) this.rebuild(line, now);
     const raws = this.lines.map((l) => lineRaw(l.timeline, this.plan, now, this.losses, noDataSpans(l.timeline, now, this.monitoring)));
     return buildReport(
       this.plant.site.id,
@@ -118,16 +126,46 @@ export class OeeAccumulator {
     }
     const li = this.eventLine.get(cur);
     if (li === undefined) this.pending.add(cur);
-    else if (li !== NO_LINE) (this.lines[li] as LineState).isDirty = true;
+    else if (li !== NO_LINE) {
+      const line = this.lines[li] as LineState;
+      line.isDirty = line.hasEdits = true;
+    }
   }
 
-  private rebuild(line: LineState): void {
+  /** Whether an edit was recorded in (min(a, b), max(a, b)]: then what is known at a and at b differs. */
+  private editBetween(a: number, b: number): boolean {
+    if (a === b) return false;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    const i = firstAbove(this.editTimes, lo);
+    return i < this.editTimes.length && (this.editTimes[i] as number) <= hi;
+  }
+
+  private rebuild(line: LineState, now: number): void {
     const timeline = new LineTimeline(line.selected.line);
-    for (const e of effectiveEvents(this.edits.length ? [...line.events, ...this.edits] : line.events)) timeline.push(e);
+    for (const e of effectiveEvents(this.edits.length ? [...line.events, ...this.edits] : line.events, now)) timeline.push(e);
+    line.builtAsOf = now;
     let last: FloorEvent | null = null;
     for (const e of line.events) if (last === null || compareEvents(e, last) > 0) last = e;
     line.timeline = timeline;
     line.last = last;
     line.isDirty = false;
   }
+}
+
+/** Index of the first element above `x` in a sorted array. */
+function firstAbove(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts keeping order; edits arrive nearly in time order, so this is usually a push. */
+function insertSorted(sorted: number[], x: number): void {
+  sorted.splice(firstAbove(sorted, x), 0, x);
 }

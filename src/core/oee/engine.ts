@@ -104,6 +104,6 @@ function buildTimelines(lines: readonly SelectedLine[], plan: Plan, now: number,
   }
   if (isClean) return timelines;
   timelines = freshTimelines(lines, plan, now);
-  for (const e of effectiveEvents(events)) timelines.get(e.lineId)?.push(e as EffectiveEvent);
+  for (const e of effectiveEvents(events, now)) timelines.get(e.lineId)?.push(e as EffectiveEvent);
   return timelines;
 }

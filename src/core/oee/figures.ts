@@ -189,8 +189,12 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
     quality = total > 0 ? raw.good / total : null;
     // Nothing run or nothing made means nothing good made: OEE is 0, not unknown.
     oee = performance !== null && quality !== null ? availability * performance * quality : 0;
-    utilization = raw.allTimeMs > 0 ? plannedMs / raw.allTimeMs : null;
-    teep = utilization !== null ? oee * utilization : null;
+  }
+  // Utilization is planned over calendar time: a day without shifts is 0 %, not unknown; only no
+  // calendar time at all leaves it undefined. TEEP = OEE x utilization, so 0 there too.
+  if (raw.allTimeMs > 0) {
+    utilization = plannedMs / raw.allTimeMs;
+    teep = (oee ?? 0) * utilization;
   }
   // Raw figures are made per report and never reused, so their tallies can be handed out as they are.
   const topReasons = topReasonsOf(raw.reasons);

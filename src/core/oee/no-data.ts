@@ -109,7 +109,7 @@ export function serviceDownFrom(runs: readonly RunRecord[]): TimeSpan[] {
  */
 export function lineNoData(line: Line, events: readonly FloorEvent[], now: number, monitoring: Monitoring | undefined): TimeSpan[] {
   const tl = new LineTimeline(line);
-  for (const e of effectiveEvents(events)) if (e.lineId === line.id) tl.push(e);
+  for (const e of effectiveEvents(events, now)) if (e.lineId === line.id) tl.push(e);
   const flat = noDataSpans(tl, now, monitoring);
   const out: TimeSpan[] = [];
   for (let i = 0; i < flat.length; i += 2) out.push({ start: flat[i] as number, end: flat[i + 1] as number });

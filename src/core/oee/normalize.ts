@@ -20,10 +20,13 @@ type Void = Extract<FloorEvent, { type: 'void' }>;
  * correction's payload under their own envelope (so a correction never moves an event in time),
  * corrections and voids themselves consumed. A correction may itself be corrected or voided.
  *
+ * `asOf`: a correction or void recorded (its `ts`) after it is not known yet and changes nothing,
+ * the one rule ADR 0002 gives for everything recorded after `now` (as for `stop.classify`).
+ *
  * An event id names exactly one event (the store refuses a different event under a known id), so
  * copies are identical and sorting puts them side by side: no id set is needed on the hot path.
  */
-export function effectiveEvents(events: readonly FloorEvent[]): EffectiveEvent[] {
+export function effectiveEvents(events: readonly FloorEvent[], asOf = Infinity): EffectiveEvent[] {
   const sorted = events.slice().sort(compareEvents); // TimSort: linear when already in order
   const out: FloorEvent[] = [];
   let hasEdits = false;
@@ -31,7 +34,11 @@ export function effectiveEvents(events: readonly FloorEvent[]): EffectiveEvent[]
   for (const e of sorted) {
     if (e.id === prevId) continue;
     prevId = e.id;
-    if (e.type === 'correction' || e.type === 'void') hasEdits = true;
+    if (e.type === 'correction' || e.type === 'void') {
+      // Sorted by ts: an edit after `asOf` is consumed as unknown, never applied.
+      if (e.ts > asOf) continue;
+      hasEdits = true;
+    }
     out.push(e);
   }
   if (!hasEdits) return out as EffectiveEvent[];

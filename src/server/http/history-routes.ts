@@ -2,20 +2,21 @@ import { Hono, type Context } from 'hono';
 import { computeOee } from '../../core/oee/index.ts';
 import type { OeeQuery, OeeReport } from '../../core/oee/report.ts';
 import { oeeFromBuckets } from './bucket-history.ts';
-import { renderCsv } from '../../cli/oee-csv.ts';
+import { renderCsv } from '../../core/oee/report-csv.ts';
 import type { HourlyBucket } from '../storage/storage.ts';
 import { rollupBuckets } from './bucket-rollup.ts';
 import { requireAuth, type ApiEnv } from './app-context.ts';
 import { loadEvents, refuseGateways, scopeOf, type HistoryDeps } from './history-scope.ts';
 import { stopRoutes } from './stop-routes.ts';
 import { handoverRoutes } from './handover-routes.ts';
+import { exportRoutes } from './export-routes.ts';
 
 export { historyQuerySchema } from './history-scope.ts';
 
 /**
  * History API, all computed by the core engine from stored events on the service clock:
  * GET /api/oee, /oee/hourly, /pareto, /report.csv (long windows from the hourly buckets, see
- * bucket-history.ts), and (stop-routes.ts) /stops, /timeline, /audit.
+ * bucket-history.ts), (stop-routes.ts) /stops, /timeline, /audit, and (export-routes.ts) /events.
  * Every route needs a token and refuses gateways; every query is validated and scoped: lines the
  * caller may not see are refused (403), and no `line` means every line it sees.
  */
@@ -45,10 +46,11 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
    * windows, bucket-history.ts), else from raw events; `X-Oee-Source` says which.
    */
   const report = async (c: Context<ApiEnv>, by?: OeeQuery['by']): Promise<OeeReport> => {
-    const { query, index } = scope(c);
+    const { query, index, isAsOfPresent } = scope(c);
     const q = { ...query, by: by ?? query.by, lineIds: query.lineIds ?? [] };
     const monitoring = await deps.monitoring?.(q.lineIds);
-    const fromBuckets = await oeeFromBuckets({ ...deps, ...(monitoring ? { monitoringNow: monitoring } : {}) }, index.plant, q);
+    // The buckets hold each hour as it was known when last written: only a report as of now may use them.
+    const fromBuckets = isAsOfPresent ? await oeeFromBuckets({ ...deps, ...(monitoring ? { monitoringNow: monitoring } : {}) }, index.plant, q) : null;
     c.header('X-Oee-Source', fromBuckets ? 'buckets' : 'events');
     if (fromBuckets) return fromBuckets;
     const { events } = await loadEvents(deps, c, true);
@@ -65,8 +67,8 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   });
 
   app.get('/report.csv', async (c) => {
-    const { query } = scope(c);
-    const csv = renderCsv(await report(c, c.req.query('by') ? query.by : 'shift'));
+    const { query, index } = scope(c);
+    const csv = renderCsv(await report(c, c.req.query('by') ? query.by : 'shift'), { timezone: index.plant.calendar.timezone });
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="oee-${new Date(query.from).toISOString().slice(0, 10)}.csv"`);
     return c.body(csv);
@@ -74,5 +76,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
 
   app.route('/', stopRoutes(deps));
   app.route('/', handoverRoutes(deps));
+  app.route('/', exportRoutes(deps));
   return app;
 }

@@ -15,7 +15,7 @@ const line = (plant: Plant, events: FloorEvent[], q: Partial<OeeQuery> = {}, lin
 };
 const at = (h: number, m = 0) => MONDAY + h * H + m * MIN;
 
-describe('computeOee: the worked example from DOMAIN.md (oee.com)', () => {
+describe('computeOee: the oee.com worked example (docs/oee.md)', () => {
   const plant = makePlant({
     shifts: [
       {
@@ -87,7 +87,8 @@ describe('computeOee: planned time', () => {
   it('reports zero planned time as not scheduled with null ratios', () => {
     const m2 = new EventMaker();
     const t = line(plant, [m2.count(at(20), 10)], { from: at(15), to: at(20, 30) }).total;
-    expect(t).toMatchObject({ isScheduled: false, availability: null, performance: null, quality: null, oee: null, teep: null, good: 10 });
+    // 0 planned in 5.5 h of calendar time: utilization and TEEP are 0 %, not unknown.
+    expect(t).toMatchObject({ isScheduled: false, availability: null, performance: null, quality: null, oee: null, utilization: 0, teep: 0, good: 10 });
   });
 
   it('flags performance over 100 %', () => {

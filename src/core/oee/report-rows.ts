@@ -1,4 +1,4 @@
-import type { OeeBucket, OeeFigures, OeeReport, ScopeReport } from '../core/index.ts';
+import type { OeeBucket, OeeFigures, OeeReport, ScopeReport } from './report.ts';
 
 /** One output row: a scope (line, area, site) in one bucket, or its total over the window. */
 export interface OeeRow {

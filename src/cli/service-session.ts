@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { FloorboardError } from '../core/index.ts';
+
+/** What POST /api/login answers that a CLI needs: the token and the broker login of the session. */
+const loginAnswerSchema = z.object({
+  token: z.string().min(1),
+  mqtt: z.object({ path: z.string(), username: z.string(), password: z.string(), clientId: z.string() }),
+});
+export type ServiceSession = z.infer<typeof loginAnswerSchema> & { base: URL };
+
+/** Reads an error answer of the service as "401 wrong user or password" (its own message when it has one). */
+export async function describeRefusal(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { error?: { message?: string; details?: string[] } };
+    if (body.error?.message) return `${res.status} ${body.error.message}${body.error.details?.length ? `: ${body.error.details.join('; ')}` : ''}`;
+  } catch {
+    // Not JSON: the status text says enough.
+  }
+  return `${res.status} ${res.statusText || text.slice(0, 200)}`;
+}
+
+/**
+ * Signs in to a plant service with user id and password, as a device of its own (least privilege:
+ * the user's role decides what it may read and publish, as for anyone).
+ * @throws FloorboardError 'unauthorized' with the service's reason.
+ */
+export async function signIn(url: string, userId: string, password: string, deviceId: string): Promise<ServiceSession> {
+  const base = new URL(url);
+  let res: Response;
+  try {
+    res = await fetch(new URL('/api/login', base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId, password, deviceId }) });
+  } catch (error) {
+    throw new FloorboardError('invalid-arguments', `cannot reach the service at ${url}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!res.ok) throw new FloorboardError('unauthorized', `sign-in as ${userId} refused: ${await describeRefusal(res)}`);
+  const parsed = loginAnswerSchema.safeParse(await res.json());
+  if (!parsed.success) throw new FloorboardError('internal', `the service at ${url} answered the sign-in in an unknown shape`);
+  return { ...parsed.data, base };
+}
+
+/** Reads a password from a file (first line) or the environment variable, never from the command line. */
+export async function readPassword(file: string | undefined, env: string | undefined, read: (path: string) => Promise<string>): Promise<string> {
+  if (file !== undefined) return (await read(file)).split(/\r?\n/, 1)[0]!;
+  if (env !== undefined && env !== '') return env;
+  throw new FloorboardError('invalid-arguments', 'bad arguments', { details: ['--password-file: is required to sign in (or set FLOORBOARD_PASSWORD)'] });
+}
