@@ -8,6 +8,7 @@ import { reasonLosses } from '../oee/query.schema.ts';
 import { Derived } from './derived.ts';
 import { currentWindow, type ViewWindow } from '../charts/windows.ts';
 import { readLine } from './read.ts';
+import { SeqTracker } from './seen-seqs.ts';
 
 /** What the fold says about one line and each of its stations at `now`. */
 export interface FoldedLine {
@@ -51,6 +52,8 @@ export class StationStateFold {
   #isDirty = false;
   readonly #losses;
   #window: ViewWindow | null = null;
+  /** Per station, per device: the seqs folded in (a status's `seen`). */
+  readonly #seqs = new Map<string, Map<string, SeqTracker>>();
 
   constructor(
     readonly plant: Plant,
@@ -69,6 +72,7 @@ export class StationStateFold {
   add(e: FloorEvent): void {
     if (e.lineId !== this.indexed.line.id || this.#seen.has(e.id)) return;
     this.#seen.add(e.id);
+    this.#trackSeq(e);
     const list = this.#events;
     const last = list[list.length - 1];
     const isInOrder = last === undefined || compareEvents(last, e) < 0;
@@ -94,7 +98,20 @@ export class StationStateFold {
       this.#derived = d;
       this.#isDirty = false;
     }
-    return readLine(this.plant, this.indexed, this.#derived, this.#windowAt(now), this.#losses, now);
+    const folded = readLine(this.plant, this.indexed, this.#derived, this.#windowAt(now), this.#losses, now);
+    for (const st of folded.stations) {
+      const devices = this.#seqs.get(st.stationId);
+      if (devices) st.seen = Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()]));
+    }
+    return folded;
+  }
+
+  #trackSeq(e: FloorEvent): void {
+    let devices = this.#seqs.get(e.stationId);
+    if (!devices) this.#seqs.set(e.stationId, (devices = new Map()));
+    let t = devices.get(e.deviceId);
+    if (!t) devices.set(e.deviceId, (t = new SeqTracker()));
+    t.add(e.seq);
   }
 
   /**
