@@ -1,5 +1,5 @@
 import { overlayNoData, type TimelineSegment } from '../../core/charts/timeline.ts';
-import { lineNoData } from '../../core/oee/no-data.ts';
+import { lineNoData, noDataWithin, type TimeSpan } from '../../core/oee/no-data.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { OeeQuery } from '../../core/index.ts';
@@ -23,15 +23,20 @@ function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
   return stopsByLine(lines, events, query.now, reasonLosses(index.plant));
 }
 
-/** A stop cut to the window, on the wire. */
-function view(s: StopDetail, from: number, end: number) {
+/**
+ * A stop cut to the window, on the wire. `durationMs` is its counted time: the part inside the
+ * line's no-data spans is `noDataMs`, counted by no stop (ADR 0009), as in OEE.
+ */
+function view(s: StopDetail, from: number, end: number, noData: readonly TimeSpan[]) {
   const start = Math.max(s.start, from);
   const stop = Math.min(s.end, end);
+  const noDataMs = noDataWithin(start, stop, noData);
   return {
     id: s.id,
     start,
     end: stop,
-    durationMs: stop - start,
+    durationMs: stop - start - noDataMs,
+    noDataMs,
     reasonId: s.reasonId,
     loss: s.loss,
     /** Under the small-stop threshold: listed (also with needsReason=1) and flagged, never hidden. */
@@ -55,13 +60,18 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   app.get('/stops', async (c) => {
     const { needsReason } = parseInput(stopsQuerySchema, c.req.query(), 'query');
     const { query, events, index } = await loadEvents(deps, c);
+    const monitoring = await deps.monitoring?.(query.lineIds ?? []);
     const end = Math.min(query.to, query.now);
-    const lines = linesOf(query, events, index).map(({ lineId, stops }) => ({
-      lineId,
-      stops: stops
-        .filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)))
-        .map((s) => view(s, query.from, end)),
-    }));
+    const lines = linesOf(query, events, index).map(({ lineId, stops }) => {
+      const line = index.lines.get(lineId)?.line;
+      const noData = line ? lineNoData(line, events, end, monitoring) : [];
+      return {
+        lineId,
+        stops: stops
+          .filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)))
+          .map((s) => view(s, query.from, end, noData)),
+      };
+    });
     return c.json({ from: query.from, to: query.to, lines });
   });
 
