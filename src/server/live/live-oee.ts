@@ -12,6 +12,14 @@ const STATUS_REFRESH_MS = 1000;
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
+/**
+ * Events that decide a line's present however long ago they were made: its open stops and their
+ * reasons, its changeover, the machine's last state and signal, the product. Read from before the
+ * look-back too, so a line silent since Friday shows on Monday what it was left in.
+ */
+const STATE_TYPES = ['stop.start', 'stop.end', 'stop.classify', 'stop.split', 'changeover.start', 'changeover.end', 'machine.state', 'machine.heartbeat', 'count'];
+/** Of each, per line: enough to close every stop still open among the latest ones. */
+const STATE_EVENTS_PER_TYPE = 50;
 /** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
 const SILENCE_MARGIN_MS = 50;
 
@@ -140,7 +148,10 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     window = currentWindow(o.plant.calendar, o.now());
     acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' }, await o.monitoring?.([...o.index.lines.keys()]));
     folds.clear();
-    const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });
+    const lookback = Math.max(0, window.from - LOOKBACK_MS);
+    const older = await o.storage.latestEventsBefore({ lineIds: [...o.index.lines.keys()], types: STATE_TYPES, before: lookback, perType: STATE_EVENTS_PER_TYPE });
+    for (const r of older) foldOf(r.event.lineId)?.add(corrected(r));
+    const page = await o.storage.listEvents({ from: lookback, orderBy: 'time' });
     for (const r of page.events) add(corrected(r));
     refreshStatus(o.index.lines.keys());
     publishSnapshots();

@@ -58,6 +58,12 @@ export interface Storage {
   listRuns(): Promise<ServiceRun[]>;
   /** The corrected time of each line's first stored event: monitoring starts there. Lines with none are left out. */
   firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Per line and per each of `types`, its latest `perType` events with corrected time before
+   * `before`, oldest first: what a live fold needs of the time before its window (an open stop,
+   * the machine's last state, the product) however long ago the line last had one.
+   */
+  latestEventsBefore(query: LatestEventsQuery): Promise<StoredEvent[]>;
   close(): Promise<void>;
 }
 
@@ -115,6 +121,14 @@ export const eventQuerySchema = z.object({
   limit: z.number().int().min(1).max(1_000_000).optional(),
 });
 export type EventQuery = z.infer<typeof eventQuerySchema>;
+
+export const latestEventsQuerySchema = z.object({
+  lineIds: z.array(topicIdSchema).max(10_000),
+  types: z.array(z.string().min(1).max(64)).max(64),
+  before: epochMsSchema,
+  perType: z.number().int().min(1).max(1000),
+});
+export type LatestEventsQuery = z.infer<typeof latestEventsQuerySchema>;
 
 /** A stored row that no longer parses as a core event: reported, never thrown through. */
 export interface UnreadableEvent {
