@@ -2,7 +2,7 @@ import type { FloorEvent } from '../events.schema.ts';
 import type { Plant } from '../plant.schema.ts';
 import type { IndexedLine } from '../plant-index.ts';
 import type { LineStatus, StationStatus } from '../live.schema.ts';
-import type { EffectiveEvent } from '../oee/line-timeline.ts';
+import type { EffectiveEvent, LineTimeline } from '../oee/line-timeline.ts';
 import { compareEvents, effectiveEvents } from '../oee/normalize.ts';
 import { reasonLosses } from '../oee/query.schema.ts';
 import { Derived } from './derived.ts';
@@ -92,18 +92,31 @@ export class StationStateFold {
    * on a timer: time alone turns a silent gateway into "no data" and a shift end into "not scheduled".
    */
   read(now: number): FoldedLine {
+    const folded = readLine(this.plant, this.indexed, this.#current(), this.#windowAt(now), this.#losses, now);
+    for (const st of folded.stations) {
+      const devices = this.#seqs.get(st.stationId);
+      if (devices) st.seen = Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()]));
+    }
+    return folded;
+  }
+
+  /**
+   * The line's timeline (the OEE engine's own, counts and stops of every event folded in): the
+   * live service reads its OEE figures from it, so it keeps one timeline per line, not two.
+   */
+  timeline(): LineTimeline {
+    return this.#current().line;
+  }
+
+  /** The derived structures, rebuilt first when a late event or an edit marked them. */
+  #current(): Derived {
     if (this.#isDirty) {
       const d = new Derived(this.indexed.line);
       for (const e of effectiveEvents(this.#events)) d.step(e);
       this.#derived = d;
       this.#isDirty = false;
     }
-    const folded = readLine(this.plant, this.indexed, this.#derived, this.#windowAt(now), this.#losses, now);
-    for (const st of folded.stations) {
-      const devices = this.#seqs.get(st.stationId);
-      if (devices) st.seen = Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()]));
-    }
-    return folded;
+    return this.#derived;
   }
 
   #trackSeq(e: FloorEvent): void {

@@ -153,14 +153,6 @@ class PostgresStorage implements Storage {
     return pageFromRows(rows);
   }
 
-  async findExistingIds(ids: readonly string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.#query<{ id: string }>('find event ids', 'SELECT id FROM events WHERE id = ANY($1::text[])', [
-      [...ids],
-    ]);
-    return rows.map((r) => r.id);
-  }
-
   async findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
     if (ids.length === 0) return [];
     const rows = await this.#query('find event origins', `SELECT ${EVENT_ORIGIN_COLUMNS} FROM events WHERE id = ANY($1::text[])`, [[...ids]]);

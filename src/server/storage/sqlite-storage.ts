@@ -171,17 +171,6 @@ class SqliteStorage implements Storage {
     });
   }
 
-  findExistingIds(ids: readonly string[]): Promise<string[]> {
-    return this.#run('find event ids', () => {
-      if (ids.length === 0) return [];
-      // json_each keeps one prepared statement for any number of ids.
-      const rows = this.#prepare('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').all(
-        JSON.stringify(ids),
-      ) as { id: string }[];
-      return rows.map((r) => r.id);
-    });
-  }
-
   findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
     return this.#run('find event origins', () => {
       if (ids.length === 0) return [];

@@ -25,8 +25,6 @@ export interface Storage {
   insertEvents(records: readonly StoredEventInput[]): Promise<InsertResult>;
   /** Events in storage order (or corrected-time order), with rows that no longer parse reported apart. */
   listEvents(query?: EventQuery): Promise<EventPage>;
-  /** Which of these ids are stored (for corrections and voids that reference earlier events). */
-  findExistingIds(ids: readonly string[]): Promise<string[]>;
   /** Who wrote these stored events, where and when: what a void or correction is checked against. */
   findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]>;
   insertDeadLetter(letter: DeadLetterInput): Promise<DeadLetter>;

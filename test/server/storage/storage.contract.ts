@@ -148,14 +148,6 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         expect(page.unreadable[1]!.issues.join('\n')).toMatch(/lineId/);
       });
 
-      it('finds which referenced ids exist', async () => {
-        const records = [makeRecord(makeEvent()), makeRecord(makeEvent())];
-        await ctx.storage.insertEvents(records);
-        const missing = makeEvent().id;
-        expect((await ctx.storage.findExistingIds([missing, ...ids(records)])).sort()).toEqual(ids(records).sort());
-        expect(await ctx.storage.findExistingIds([])).toEqual([]);
-      });
-
       it('reads back the stored copies of given ids (what a resend collided with)', async () => {
         const records = [makeRecord(makeEvent()), makeRecord(makeEvent()), makeRecord(makeEvent())];
         await ctx.storage.insertEvents(records);
