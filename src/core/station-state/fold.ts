@@ -119,7 +119,9 @@ export class StationStateFold {
     return this.#derived;
   }
 
+  /** Entries only: machine signals are never laid on a status by a tablet, and would only make it longer. */
   #trackSeq(e: FloorEvent): void {
+    if (e.type === 'machine.state' || e.type === 'machine.counter' || e.type === 'machine.heartbeat') return;
     let devices = this.#seqs.get(e.stationId);
     if (!devices) this.#seqs.set(e.stationId, (devices = new Map()));
     let t = devices.get(e.deviceId);
