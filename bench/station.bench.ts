@@ -2,6 +2,8 @@
 // (1) update per incoming event on a shift of 5,000 events: incremental add + read, in order and
 //     with 1 % late arrivals (each forcing a rebuild), against two baselines in the same run:
 //     refolding everything per event (the batch form) and today's tablet fold (deriveStationView);
+// (3) the live service (startLiveOee) per committed event: OEE snapshot figures, station fold,
+//     status publishes; then the status publishes in 10 s with no event at all (time alone);
 // (2) "no data" with a real service: a gateway stops its heartbeats; time until the retained
 //     station status says no-data (budget: heartbeat timeout + 5 s), at the default snapshot interval.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +22,8 @@ import { deriveStationView } from './baselines/station-view.old.ts';
 import { startService } from '../src/server/app.ts';
 import { configSchema } from '../src/server/config.ts';
 import { loadPlantFile } from '../src/server/plant-file.ts';
+import { startLiveOee } from '../src/server/live/live-oee.ts';
+import type { Storage } from '../src/server/storage/storage.ts';
 
 const PLANT = new URL('../test/fixtures/test.plant.json', import.meta.url).pathname;
 const EVENTS = 5000;
@@ -161,5 +165,45 @@ async function noDataLatency(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+async function liveService(): Promise<void> {
+  const plant = await loadPlantFile(PLANT);
+  const events = shiftEvents();
+  // Storage holds nothing older: the service loads an empty history, then gets the shift as commits.
+  const storage = { listEvents: async () => ({ events: [], unreadable: [], lastSeq: null }), latestEventsBefore: async () => [] } as unknown as Storage;
+  let clock = events[0]!.ts - 1000;
+  const counts = { status: 0, oee: 0 };
+  const live = await startLiveOee({
+    storage,
+    plant,
+    index: indexPlant(plant),
+    now: () => clock,
+    intervalMs: 5000,
+    publish: async (topic) => void (topic.endsWith('/status') ? counts.status++ : counts.oee++),
+    log: () => {},
+  });
+  const costs: number[] = [];
+  for (const e of events) {
+    clock = e.ts + 10;
+    const t0 = performance.now();
+    live.onCommitted([{ event: e, correctedTs: e.ts, receivedAt: e.ts, clockOffsetMs: 0, topic: 'bench' }]);
+    costs.push(performance.now() - t0);
+  }
+  console.log(`\n(3) live service (startLiveOee, no storage), ${events.length} events committed one by one:`);
+  report('commit one event (figures, fold, publishes)', costs);
+  console.log(`  publishes while feeding: ${counts.status} statuses, ${counts.oee} OEE snapshots`);
+  // Idle: the service clock runs on from the last event; no event arrives for 10 s.
+  const idleFrom = Date.now();
+  const last = clock;
+  clock = last;
+  const tick = setInterval(() => (clock = last + (Date.now() - idleFrom)), 50);
+  counts.status = 0;
+  counts.oee = 0;
+  await new Promise((r) => setTimeout(r, 10_000));
+  clearInterval(tick);
+  console.log(`  10 s without events: ${counts.status} status publishes (line-a: 1 line + 2 stations; 3 lines in the plant), ${counts.oee} OEE snapshots`);
+  live.stop();
+}
+
 await foldCosts();
-await noDataLatency();
+await liveService();
+if (!process.argv.includes('--no-service')) await noDataLatency();

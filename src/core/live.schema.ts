@@ -63,6 +63,20 @@ export const MAX_AWAITING_IN_STATUS = 50;
 
 const countSchema = z.number().check(z.int());
 
+/** Most seqs above `upTo` a status's `seen` names per device. */
+export const MAX_SEEN_ABOVE = 8;
+
+/**
+ * A device's entries a status includes: every seq up to `upTo` (gap-free from the lowest the fold
+ * saw; -1: none), and these above it. A tablet stops laying its waiting entries on top once a
+ * status includes them, even before their ack arrives.
+ */
+export const seenSeqsSchema = z.object({
+  upTo: z.number().check(z.int(), z.minimum(-1)),
+  above: z.array(z.number().check(z.int(), z.minimum(0))).check(z.maxLength(MAX_SEEN_ABOVE)),
+});
+export type SeenSeqs = z.infer<typeof seenSeqsSchema>;
+
 /**
  * Retained on `topics.stationStatus` whenever it changes: what one station's tablet shows, folded
  * by the service from every event of the line (machine signals, every tablet's entries,
@@ -95,6 +109,8 @@ export const stationStatusSchema = z.object({
   awaitingCount: z.number().check(z.int(), z.minimum(0)),
   /** The latest machine signal of the line's machine station; null for a line without a gateway. */
   lastSignalAt: z.nullable(epochMsSchema),
+  /** Per device that made entries at this station: which of them this status includes. Absent from older services. */
+  seen: z.optional(z.record(topicIdSchema, seenSeqsSchema)),
   updatedAt: epochMsSchema,
 });
 export type StationStatus = z.infer<typeof stationStatusSchema>;

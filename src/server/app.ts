@@ -23,6 +23,7 @@ import { deadLetterRoutes } from './http/dead-letter-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { ClockTracker } from './ingest/clock-tracker.ts';
+import { createRefusalSeal } from './broker/refusal-seal.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { connectServiceClient, type ServiceClient } from './ingest/service-client.ts';
 import { startBucketWriter, type BucketWriter } from './live/hourly-buckets.ts';
@@ -142,6 +143,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const clock = new ClockTracker(config.clockOffsetLimitMs, { maxAheadMs: config.maxEventAheadMs, maxAgeMs: config.maxEventAgeMs });
     const claims = createDeviceClaims({ storage, findUser: (id) => usersById.get(id), index: () => index, now });
 
+    // The embedded broker seals the publishes it refuses; ingest dead-letters and acks them (refusal-seal.ts).
+    const refusals = createRefusalSeal();
     let broker: EmbeddedBroker | null = null;
     let openBrokerGate = () => {};
     let mqttUrl = config.mqttUrl;
@@ -157,13 +160,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
         findUser: (id) => usersById.get(id),
         claims,
-        onRefusedPayload: ({ clientId, topic, payload, code, message }) => {
-          metrics.deadLetters.inc({ code });
-          metrics.rejected.inc({ code });
-          storage
-            .insertDeadLetter({ receivedAt: now(), topic, code, message, payload: payload.toString('utf8'), deviceId: clientId })
-            .catch((error: unknown) => logger.error({ error, topic }, 'dead letter of a refused publish failed'));
-        },
+        refusals,
       });
       const gate = gateUntilIngestReady(auth, SERVICE_USERNAME);
       openBrokerGate = gate.open;
@@ -234,6 +231,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       clock,
       now,
       log,
+      refusals,
       onCommitted: (records) => {
         live?.onCommitted(records);
         reloading?.push(...records);

@@ -1,30 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoBroker } from '../helpers/mosquitto.ts';
-import { drained, login, loginDevices, LOGINS, PLANT, report, SimDevice, sleep, startServiceProcess, tally, type ServiceProcess } from './support/chaos-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { startMosquitto } from '../helpers/mosquitto.ts';
+import { drained, login, loginDevices, LOGINS, mosquittoEnv, PLANT, report, SimDevice, sleep, startServiceProcess, tally, useChaosRig } from './support/chaos-kit.ts';
 
 const TABLETS = 10;
 const QUEUED = 2000;
 
 describe('kill -9 of Mosquitto while tablets drain their outboxes', () => {
-  let svc: ServiceProcess | null = null;
-  let mosquitto: MosquittoBroker | null = null;
-  let dataDir = '';
-  const devices: SimDevice[] = [];
-  afterEach(async () => {
-    await Promise.all(devices.map((d) => d.close()));
-    await svc?.stop();
-    await mosquitto?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const rig = useChaosRig('fb-chaos-mosq-');
 
   it(`${TABLETS} tablets with ${QUEUED} queued entries each; the broker dies mid-drain and comes back`, async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fb-chaos-mosq-'));
-    mosquitto = await startMosquitto(PLANT, 'dynsec');
-    const env = { MQTT_URL: mosquitto.serviceEnv.MQTT_URL!, MQTT_USERNAME: mosquitto.serviceEnv.MQTT_USERNAME!, MQTT_PASSWORD: mosquitto.serviceEnv.MQTT_PASSWORD! };
-    svc = await startServiceProcess({ dataDir, env });
+    const { dataDir, devices } = rig;
+    const mosquitto = await startMosquitto(PLANT, 'dynsec');
+    rig.after(() => mosquitto.stop());
+    const svc = (rig.svc = await startServiceProcess({ dataDir, env: mosquittoEnv(mosquitto) }));
     const url = `mqtt://127.0.0.1:${mosquitto.tcpPort}`;
     const tablets = Array.from({ length: TABLETS }, (_, i) => new SimDevice(`mosq-tab-${i}`, 'tablet'));
     devices.push(...tablets);

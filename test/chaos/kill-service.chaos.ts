@@ -1,30 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startMosquitto, type MosquittoBroker } from '../helpers/mosquitto.ts';
-import { connectDevices, drained, login, LOGINS, PLANT, report, SimDevice, sleep, startServiceProcess, tally, type ServiceProcess } from './support/chaos-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { startMosquitto } from '../helpers/mosquitto.ts';
+import { connectDevices, drained, keepTapping, login, LOGINS, mosquittoEnv, PLANT, report, SimDevice, sleep, startServiceProcess, tally, useChaosRig } from './support/chaos-kit.ts';
 
 const TABLETS = 20;
 const KILLS = 3;
 
 describe.each(['embedded', 'mosquitto'] as const)('kill -9 of the service mid-ingest, %s broker', (broker) => {
-  let svc: ServiceProcess | null = null;
-  let mosquitto: MosquittoBroker | null = null;
-  let dataDir = '';
-  const devices: SimDevice[] = [];
-  afterEach(async () => {
-    await Promise.all(devices.map((d) => d.close()));
-    await svc?.stop();
-    await mosquitto?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const rig = useChaosRig('fb-chaos-kill-');
 
   it(`${KILLS} kills while ${TABLETS} tablets publish: every entry stored once, OEE counts each part once`, async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fb-chaos-kill-'));
-    mosquitto = broker === 'mosquitto' ? await startMosquitto(PLANT, 'dynsec') : null;
-    const env: Record<string, string> = mosquitto ? { MQTT_URL: mosquitto.serviceEnv.MQTT_URL!, MQTT_USERNAME: mosquitto.serviceEnv.MQTT_USERNAME!, MQTT_PASSWORD: mosquitto.serviceEnv.MQTT_PASSWORD! } : {};
-    svc = await startServiceProcess({ dataDir, env });
+    const { dataDir, devices } = rig;
+    const mosquitto = broker === 'mosquitto' ? await startMosquitto(PLANT, 'dynsec') : null;
+    if (mosquitto) rig.after(() => mosquitto.stop());
+    const svc = (rig.svc = await startServiceProcess({ dataDir, env: mosquitto ? mosquittoEnv(mosquitto) : {} }));
     const url = mosquitto ? `mqtt://127.0.0.1:${mosquitto.tcpPort}` : `mqtt://127.0.0.1:${svc.mqttPort}`;
     for (let i = 0; i < TABLETS; i++) devices.push(new SimDevice(`kill-${broker}-${i}`, 'tablet'));
     await connectDevices(svc.base, url, devices, (d) => LOGINS.opA(d.deviceId));
@@ -32,13 +20,7 @@ describe.each(['embedded', 'mosquitto'] as const)('kill -9 of the service mid-in
     const from = Date.now() - 60_000;
 
     // Taps keep coming, about 1,000 a second, through every kill and restart.
-    let isTapping = true;
-    const taps = (async () => {
-      while (isTapping) {
-        for (const d of devices) d.record();
-        await sleep(20);
-      }
-    })();
+    const stopTapping = keepTapping(devices);
     const kills: { pid: number | undefined; downMs: number }[] = [];
     for (let k = 0; k < KILLS; k++) {
       await sleep(2000);
@@ -50,8 +32,7 @@ describe.each(['embedded', 'mosquitto'] as const)('kill -9 of the service mid-in
       kills.push({ pid, downMs: Math.round(performance.now() - t0) });
     }
     await sleep(1000);
-    isTapping = false;
-    await taps;
+    await stopTapping();
     const t0 = performance.now();
     await drained(devices, 120_000);
     const drainMs = Math.round(performance.now() - t0);

@@ -1,43 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { connectDevices, drained, login, LOGINS, report, SimDevice, sleep, startServiceProcess, tally, type ServiceProcess } from './support/chaos-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestPostgres } from '../helpers/postgres.ts';
+import { connectDevices, drained, keepTapping, login, LOGINS, report, SimDevice, sleep, startServiceProcess, tally, useChaosRig } from './support/chaos-kit.ts';
 
 const TABLETS = 10;
 /** How long PostgreSQL stays down. */
 const DOWN_MS = 5000;
 
 describe('PostgreSQL restarted under ingest', () => {
-  let svc: ServiceProcess | null = null;
-  let pg: TestPostgres | null = null;
-  let dataDir = '';
-  const devices: SimDevice[] = [];
-  afterEach(async () => {
-    await Promise.all(devices.map((d) => d.close()));
-    await svc?.stop();
-    await pg?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const rig = useChaosRig('fb-chaos-pg-');
 
   it('ingest pauses while the database is down and resumes after; nothing lost or doubled', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fb-chaos-pg-'));
-    pg = await startTestPostgres();
+    const { dataDir, devices } = rig;
+    const pg = await startTestPostgres();
+    rig.after(() => pg.stop());
     const databaseUrl = await pg.createDatabase();
-    svc = await startServiceProcess({ dataDir, env: { DATABASE_URL: databaseUrl } });
+    const svc = (rig.svc = await startServiceProcess({ dataDir, env: { DATABASE_URL: databaseUrl } }));
     for (let i = 0; i < TABLETS; i++) devices.push(new SimDevice(`pg-tab-${i}`, 'tablet'));
     await connectDevices(svc.base, `mqtt://127.0.0.1:${svc.mqttPort}`, devices, (d) => LOGINS.opA(d.deviceId));
     const admin = await login(svc.base, LOGINS.admin('pg-admin'));
     const from = Date.now() - 60_000;
 
-    let isTapping = true;
-    const taps = (async () => {
-      while (isTapping) {
-        for (const d of devices) d.record();
-        await sleep(20);
-      }
-    })();
+    const stopTapping = keepTapping(devices);
     await sleep(3000);
     const restarting = pg.restart(DOWN_MS);
     // While it is down: nothing is acked (the outboxes only grow), and /healthz says so.
@@ -46,7 +29,7 @@ describe('PostgreSQL restarted under ingest', () => {
     const healthDown = await fetch(`${svc.base}/healthz`).then(
       (r) => r.status,
       (error: unknown) => {
-        throw new Error(`the service is gone while the database is down (${String(error)}):\n${svc!.log()}`);
+        throw new Error(`the service is gone while the database is down (${String(error)}):\n${svc.log()}`);
       },
     );
     await sleep(1000);
@@ -54,8 +37,7 @@ describe('PostgreSQL restarted under ingest', () => {
     await restarting;
     const t1 = performance.now();
     await sleep(3000);
-    isTapping = false;
-    await taps;
+    await stopTapping();
     await drained(devices, 120_000);
     const resumedMs = Math.round(performance.now() - t1);
     const t = await tally({ base: svc.base, databaseUrl, dataDir, devices, from, adminToken: admin.token });

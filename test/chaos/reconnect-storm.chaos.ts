@@ -1,22 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  connectDevices,
-  drained,
-  login,
-  loginDevices,
-  LOGINS,
-  percentile,
-  report,
-  SimDevice,
-  sleep,
-  startBoardProbe,
-  startServiceProcess,
-  tally,
-  type ServiceProcess,
-} from './support/chaos-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { connectDevices, drained, login, loginDevices, LOGINS, percentile, report, SimDevice, sleep, startBoardProbe, startServiceProcess, tally, useChaosRig } from './support/chaos-kit.ts';
 
 const TABLETS = 200;
 const QUEUED = 500;
@@ -25,18 +8,11 @@ const GATEWAYS = 50;
 const GATEWAY_EVERY_MS = 2000;
 
 describe('reconnect storm', () => {
-  let svc: ServiceProcess | null = null;
-  let dataDir = '';
-  const devices: SimDevice[] = [];
-  afterEach(async () => {
-    await Promise.all(devices.map((d) => d.close()));
-    await svc?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const rig = useChaosRig('fb-chaos-storm-');
 
   it(`${TABLETS} tablets with ${QUEUED} queued entries each come back at once while ${GATEWAYS} gateways stay live`, async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fb-chaos-storm-'));
-    svc = await startServiceProcess({ dataDir });
+    const { dataDir, devices } = rig;
+    const svc = (rig.svc = await startServiceProcess({ dataDir }));
     const url = `mqtt://127.0.0.1:${svc.mqttPort}`;
     const tablets = Array.from({ length: TABLETS }, (_, i) => new SimDevice(`storm-tab-${i}`, 'tablet'));
     const gateways = Array.from({ length: GATEWAYS }, (_, i) => new SimDevice(`storm-gw-${i}`, 'gateway'));

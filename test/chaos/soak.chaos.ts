@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectDevices, drained, login, LOGINS, percentile, report, scrape, SimDevice, sleep, startServiceProcess, tally, type ServiceProcess } from './support/chaos-kit.ts';
+import { loadavg } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { connectDevices, drained, login, LOGINS, percentile, report, scrape, SimDevice, sleep, startServiceProcess, tally, useChaosRig } from './support/chaos-kit.ts';
 
 const TABLETS = 200;
 const GATEWAYS = 50;
@@ -21,19 +19,12 @@ const LAG_P99 = 'floorboard_nodejs_eventloop_lag_p99_seconds';
 const median = (values: number[]) => percentile(values, 50);
 
 describe('soak', () => {
-  let svc: ServiceProcess | null = null;
-  let dataDir = '';
-  const devices: SimDevice[] = [];
-  afterEach(async () => {
-    await Promise.all(devices.map((d) => d.close()));
-    await svc?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const rig = useChaosRig('fb-chaos-soak-');
 
   it(`${TABLETS} tablets and ${GATEWAYS} gateways for ${MINUTES} min: memory flat after warm-up, event loop responsive`, async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'fb-chaos-soak-'));
+    const { dataDir, devices } = rig;
     // The live OEE at its default interval (5 s), as in a plant.
-    svc = await startServiceProcess({ dataDir, env: { OEE_INTERVAL_MS: '5000' } });
+    const svc = (rig.svc = await startServiceProcess({ dataDir, env: { OEE_INTERVAL_MS: '5000' } }));
     const url = `mqtt://127.0.0.1:${svc.mqttPort}`;
     const tablets = Array.from({ length: TABLETS }, (_, i) => new SimDevice(`soak-tab-${i}`, 'tablet'));
     const gateways = Array.from({ length: GATEWAYS }, (_, i) => new SimDevice(`soak-gw-${i}`, 'gateway'));

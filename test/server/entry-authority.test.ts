@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { ackSchema, type Ack } from '../../src/core/events.schema.ts';
-import { countEvent, nextMessage, publish, publishIsRefused, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
+import { countEvent, nextMessage, publish, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
 
 const root = `floorboard/v1/${SITE}`;
 const lineA = `${root}/assembly/line-a`;
@@ -94,19 +94,21 @@ describe('who may void, correct and author entries (embedded broker)', () => {
     expect(ack.rejected).toEqual([{ index: 0, id: undo.id, code: 'not-allowed', message: expect.stringMatching(new RegExp(`^event "${old.id}" is from before the current shift \\(started .+\\): only a lead may void it, on the line's corrections topic$`)) }]);
   });
 
-  it('refuses a correction on a station events topic at the broker, stores nothing and dead-letters it', async () => {
+  it('refuses a correction on a station events topic at the broker: acked rejected at once on the open connection, stores nothing, dead-letters it', async () => {
     const own = opEvent({ good: 50 });
     expect((await send('op', eventsA1, [own])).accepted).toEqual([own.id]);
     const raise = correctionOf(own, { deviceId: devices.op, author: 'op-a' });
-    expect(await publishIsRefused(clients.op!, eventsA1, JSON.stringify({ events: [raise] }))).toBe(true);
-    await connect('op', 'op-a');
+    const message = "a correction is not allowed on a station's events topic: only a lead or an admin corrects, on the line's corrections topic";
+    expect(await send('op', eventsA1, [raise])).toMatchObject({ accepted: [], rejected: [{ index: 0, id: raise.id, code: 'not-allowed', message }] });
+    expect(clients.op!.connected).toBe(true);
     expect(await stored(raise.id)).toBe(false);
     const letter = (await h.service.storage.listDeadLetters(50)).find((d) => d.payload.includes(raise.id as string));
-    expect(letter).toMatchObject({ code: 'not-allowed', deviceId: devices.op, message: "a correction is not allowed on a station's events topic: only a lead or an admin corrects, on the line's corrections topic" });
+    expect(letter).toMatchObject({ code: 'not-allowed', deviceId: devices.op, message });
+    expect(JSON.parse(letter!.payload)).toEqual({ events: [raise] });
     // Not for a lead either: corrections go on the line's corrections topic.
     const byLead = correctionOf(own, { deviceId: devices.lead, author: 'lead-a' });
-    expect(await publishIsRefused(clients.lead!, eventsA1, JSON.stringify({ events: [byLead] }))).toBe(true);
-    await connect('lead', 'lead-a');
+    expect((await send('lead', eventsA1, [byLead])).rejected).toEqual([{ index: 0, id: byLead.id, code: 'not-allowed', message }]);
+    expect(clients.lead!.connected).toBe(true);
   });
 
   it("accepts a lead's correction and void of an operator's entry on its line's corrections topic, not of another line's entry", async () => {
@@ -136,13 +138,14 @@ describe('who may void, correct and author entries (embedded broker)', () => {
     ['an operator naming its lead', 'op', 'lead-a', eventsA1],
     ['a lead naming an operator of another line', 'lead', 'op-b', eventsA1],
     ['a gateway naming an operator', 'gw', 'op-a', `${lineA}/station/a1/signals`],
-  ] as const)('refuses %s as author at the broker, stores nothing and dead-letters it', async (_name, who, author, topic) => {
+  ] as const)('refuses %s as author at the broker: acked rejected on the open connection, stores nothing, dead-letters it', async (_name, who, author, topic) => {
     const spoof =
       who === 'gw'
         ? countEvent({ deviceId: devices.gw, author, type: 'machine.counter', total: 1, good: undefined, reject: undefined })
         : countEvent({ deviceId: devices[who], author });
-    expect(await publishIsRefused(clients[who]!, topic, JSON.stringify({ events: [spoof] }))).toBe(true);
-    await connect(who, { op: 'op-a', lead: 'lead-a', gw: 'gw-a' }[who]);
+    const ack = await send(who, topic, [spoof]);
+    expect(ack.rejected).toEqual([{ index: 0, id: spoof.id, code: 'not-allowed', message: expect.stringMatching(/^event author /) }]);
+    expect(clients[who]!.connected).toBe(true);
     expect(await stored(spoof.id)).toBe(false);
     const letter = (await h.service.storage.listDeadLetters(50)).find((d) => d.payload.includes(spoof.id as string));
     expect(letter?.code).toBe('not-allowed');

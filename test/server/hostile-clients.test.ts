@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { countEvent, publish, publishIsRefused, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
+import { ackSchema } from '../../src/core/events.schema.ts';
+import { countEvent, nextMessage, publish, publishIsRefused, SITE, startHarness, subscribe, type Harness } from './service-harness.ts';
 
 const root = `floorboard/v1/${SITE}`;
 const lineA = `${root}/assembly/line-a`;
@@ -52,22 +53,46 @@ describe('hostile clients on the embedded broker', () => {
     expect((await storedIds()).has(event.id as string)).toBe(false);
   });
 
-  it('refuses events that claim another device, stores none of the batch, and dead-letters them with the reason', async () => {
+  it('refuses events that claim another device: stores none of the batch, acks both rejected to the publisher alone, keeps its connection, dead-letters them with the reason', async () => {
     const c = await h.connect('op-a', tokens.opA, 'tab-a');
+    expect(await subscribe(c, `${root}/_ack/tab-a`)).toBe(1);
     const own = countEvent({ deviceId: 'tab-a' });
     const forged = countEvent({ deviceId: 'tab-victim' });
-    expect(await publishIsRefused(c, `${lineA}/station/a1/events`, JSON.stringify({ events: [own, forged] }))).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
+    const message = 'event deviceId "tab-victim" is not the publishing client "tab-a": a device may only publish its own events';
+    const ack = nextMessage<{ rejected: unknown[] }>(c, `${root}/_ack/tab-a`, 5000, (a) => JSON.stringify(a).includes(forged.id as string));
+    await publish(c, `${lineA}/station/a1/events`, JSON.stringify({ events: [own, forged] }));
+    expect(ackSchema.parse(await ack)).toMatchObject({
+      deviceId: 'tab-a',
+      accepted: [],
+      rejected: [
+        { index: 0, id: own.id, code: 'not-allowed', message },
+        { index: 1, id: forged.id, code: 'not-allowed', message },
+      ],
+    });
+    expect(c.connected).toBe(true);
     const stored = await storedIds();
     expect(stored.has(own.id as string)).toBe(false);
     expect(stored.has(forged.id as string)).toBe(false);
     const letter = (await h.service.storage.listDeadLetters(20)).find((d) => d.payload.includes(forged.id as string));
-    expect(letter).toMatchObject({ code: 'not-allowed', deviceId: 'tab-a', topic: `${lineA}/station/a1/events` });
-    expect(letter?.message).toBe('event deviceId "tab-victim" is not the publishing client "tab-a": a device may only publish its own events');
-    // Its own device id still goes through.
-    const ok = await h.connect('op-a', tokens.opA, 'tab-a');
-    await publish(ok, `${lineA}/station/a1/events`, JSON.stringify({ events: [countEvent({ deviceId: 'tab-a' })] }));
-    ok.end(true);
+    expect(letter).toMatchObject({ code: 'not-allowed', deviceId: 'tab-a', topic: `${lineA}/station/a1/events`, message });
+    // Its own device id still goes through, on the same connection.
+    const next = countEvent({ deviceId: 'tab-a' });
+    const accepted = nextMessage<{ accepted: string[] }>(c, `${root}/_ack/tab-a`, 5000, (a) => a.accepted?.includes(next.id as string));
+    await publish(c, `${lineA}/station/a1/events`, JSON.stringify({ events: [next] }));
+    expect((await accepted).accepted).toEqual([next.id]);
+    c.end(true);
+  });
+
+  it('cannot forge a broker refusal: a sealed-looking payload of its own is dead-lettered as a bad batch and acks nobody', async () => {
+    const c = await h.connect('op-a', tokens.opA, 'tab-a');
+    const victim = countEvent({ deviceId: 'tab-a' });
+    const forged = { brokerRefusal: { clientId: 'tab-victim', code: 'not-allowed', message: 'forged', ids: [victim.id], payload: '{}', mac: '0'.repeat(64) } };
+    await publish(c, `${lineA}/station/a1/events`, JSON.stringify(forged));
+    await new Promise((r) => setTimeout(r, 300));
+    const letter = (await h.service.storage.listDeadLetters(20)).find((d) => d.payload.includes('brokerRefusal'));
+    expect(letter).toMatchObject({ code: 'bad-shape', topic: `${lineA}/station/a1/events` });
+    expect(letter?.deviceId).toBeUndefined();
+    c.end(true);
   });
 
   it('refuses a manager publishing anything, and scopes its subscriptions', async () => {

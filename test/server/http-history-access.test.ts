@@ -49,7 +49,9 @@ describe('history API: access, stops with their reason event, audit trail', () =
     await subscribe(gw, `floorboard/v1/${SITE}/_ack/gw-x`);
     const signal = (state: string, ts: number) => countEvent({ deviceId: 'gw-x', author: 'gw-a', type: 'machine.state', state, ts, productId: undefined, good: undefined, reject: undefined });
     fault = signal('fault', t0 + 1200_000);
-    expect(await send(gw, 'gw-x', `${lineA}/station/a1/signals`, [fault, signal('running', t0 + 1500_000)])).toMatchObject({ rejected: [] });
+    // Heartbeats while it is down: the gateway is heard, so the 5 minutes are seen, not "no data" (ADR 0009).
+    const beats = Array.from({ length: 9 }, (_, k) => ({ ...signal('fault', t0 + 1230_000 + k * 30_000), type: 'machine.heartbeat', state: undefined }));
+    expect(await send(gw, 'gw-x', `${lineA}/station/a1/signals`, [fault, ...beats, signal('running', t0 + 1500_000)])).toMatchObject({ rejected: [] });
     // The lead corrects the jam's reason with a real correction event on the line's corrections topic.
     const lead = await h.connect('lead-a', tokens.lead, 'lead-x');
     await subscribe(lead, `floorboard/v1/${SITE}/_ack/lead-x`);
@@ -82,10 +84,16 @@ describe('history API: access, stops with their reason event, audit trail', () =
 
   it('lists each stop with the event that sets its reason and where it came from', async () => {
     const res = (await (await get(`/api/stops?${q}`, 'lead')).json()) as { lines: { stops: Record<string, unknown>[] }[] };
-    const [first, second] = res.lines[0]!.stops;
+    const [first, second, third] = res.lines[0]!.stops;
     expect(first).toMatchObject({ id: jam.id, reasonId: 'setup', loss: 'setup', durationMs: 600_000, source: 'operator', stationId: 'a1', originEventId: jam.id });
     expect(first!.reasonEvent).toMatchObject({ id: jam.id, type: 'stop.start', payload: { type: 'stop.start', reasonId: 'setup' } });
-    expect(second).toMatchObject({ id: fault.id, reasonId: null, loss: 'breakdown', durationMs: 300_000, source: 'machine', reasonEvent: null });
+    expect(second).toMatchObject({ id: fault.id, reasonId: null, loss: 'breakdown', durationMs: 300_000, noDataMs: 0, source: 'machine', reasonEvent: null });
+    // The gateway fell silent after "running" at 25 min: the 30 s stop at 40 min lies in no data,
+    // which counts as no stop time (ADR 0009), as in /api/oee.
+    expect(third).toMatchObject({ id: small.id, durationMs: 0, noDataMs: 30_000 });
+    const oee = (await (await get(`/api/oee?${q}`, 'lead')).json()) as { lines: { total: { stopMs: number; minorMs?: number } }[] };
+    const counted = res.lines[0]!.stops.reduce((n, s) => n + (s.durationMs as number), 0);
+    expect(oee.lines[0]!.total.stopMs + (oee.lines[0]!.total.minorMs ?? 0)).toBe(counted);
   });
 
   it('lists only stops awaiting a reason with needsReason=1, for operators of the line only', async () => {

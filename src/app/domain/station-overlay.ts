@@ -1,8 +1,9 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
-import type { StationStatus } from '../../core/live.schema.ts';
+import { MAX_AWAITING_IN_STATUS, type AwaitingStop, type StationStatus } from '../../core/live.schema.ts';
 import type { Plant } from '../../core/plant.schema.ts';
 import type { IndexedLine } from '../../core/plant-index.ts';
 import { StationStateFold } from '../../core/station-state/fold.ts';
+import { isSeen } from '../../core/station-state/seen-seqs.ts';
 
 /** Device id of the events that stand for a service status (never a real device's: ids have no spaces). */
 const SNAPSHOT_DEVICE = 'service snapshot';
@@ -13,7 +14,7 @@ const SNAPSHOT_DEVICE = 'service snapshot';
  * product, and the machine's latest signal. Their ids are the status's own (stop and changeover
  * ids), so the tablet's entries that name them (restart, reason, split, changeover done) apply.
  */
-export function statusAsEvents(status: StationStatus, indexed: IndexedLine): FloorEvent[] {
+export function statusAsEvents(status: StationStatus, indexed: IndexedLine, isReplayed: (s: AwaitingStop) => boolean = () => true): FloorEvent[] {
   const { line } = indexed;
   const out: FloorEvent[] = [];
   // Nothing seen yet: monitoring starts with the first real event (the tablet's own, maybe).
@@ -31,6 +32,7 @@ export function statusAsEvents(status: StationStatus, indexed: IndexedLine): Flo
   nameProduct(firstTs, product);
   if (status.good > 0 || status.reject > 0) add(status.from, status.stationId, { type: 'count', productId: product ?? '', good: Math.max(0, status.good), reject: status.reject });
   for (const s of status.awaiting) {
+    if (!isReplayed(s)) continue;
     if (s.source === 'machine') add(s.start, s.stationId, { type: 'machine.state', state: 'stopped' }, s.stopId);
     else add(s.start, s.stationId, { type: 'stop.start', stopId: s.stopId }, s.stopId);
     if (s.end !== null) add(s.end, s.stationId, s.source === 'machine' ? { type: 'machine.state', state: 'running' } : { type: 'stop.end', stopId: s.stopId });
@@ -66,20 +68,47 @@ export interface StationLiveView {
 /**
  * The station as the tablet shows it: the service's last status, with this tablet's waiting
  * entries laid on top through the one core fold (no fold of its own). With nothing waiting it is
- * the service's status as it came.
+ * the service's status as it came. Entries the status already includes (its `seen`) are not laid
+ * on again: between a status and their ack they would count twice.
+ *
+ * Of the stops awaiting a reason (up to 50) only those the entries may touch are replayed through
+ * the fold: the ones they name, the open one, and those that ended after the earliest entry (an
+ * entry from offline time may overlap them); the others are kept as the status has them. With a
+ * correction or void waiting (it may name any event) all are replayed.
  * @example overlayStation({ plant, indexed, status, waiting: [], now }).status === status
  */
 export function overlayStation(input: { plant: Plant; indexed: IndexedLine; status: StationStatus; waiting: readonly FloorEvent[]; now: number }): StationLiveView {
   const { status } = input;
-  const waiting = input.waiting.filter((e) => e.lineId === status.lineId);
+  const waiting = input.waiting.filter((e) => e.lineId === status.lineId && !isSeen(status.seen, e));
   if (waiting.length === 0) return { status, hasWaiting: false };
+  const replayed = replayedAwaiting(status, waiting);
   const fold = new StationStateFold(input.plant, input.indexed);
-  for (const e of statusAsEvents(status, input.indexed)) fold.add(e);
+  for (const e of statusAsEvents(status, input.indexed, replayed)) fold.add(e);
   for (const e of waiting) fold.add(e);
   const folded = fold.read(Math.max(input.now, status.updatedAt)).stations.find((s) => s.stationId === status.stationId);
   if (!folded) return { status, hasWaiting: false };
+  // The stops not replayed are as the status has them; the fold tells the rest.
+  const kept = status.awaiting.filter((s) => !replayed(s));
+  const awaiting = [...kept, ...folded.awaiting].sort((a, b) => a.start - b.start).slice(-MAX_AWAITING_IN_STATUS);
+  const awaitingCount = folded.awaitingCount + status.awaitingCount - (status.awaiting.length - kept.length);
   // The status's own moment stays unless the entries started or ended something (the events
   // above cannot tell when monitoring began or a gateway came back, which time "running").
   const isSameState = folded.state === status.state && !waiting.some((e) => TIMING.has(e.type));
-  return { status: { ...folded, since: isSameState ? status.since : folded.since, lastSignalAt: status.lastSignalAt, updatedAt: status.updatedAt }, hasWaiting: true };
+  const { seen: _ownSeen, ...view } = folded;
+  const out: StationStatus = { ...view, awaiting, awaitingCount, since: isSameState ? status.since : folded.since, lastSignalAt: status.lastSignalAt, updatedAt: status.updatedAt };
+  if (status.seen) out.seen = status.seen;
+  return { status: out, hasWaiting: true };
+}
+
+/** Which of the status's awaiting stops the waiting entries may change (see `overlayStation`). */
+function replayedAwaiting(status: StationStatus, waiting: readonly FloorEvent[]): (s: AwaitingStop) => boolean {
+  if (waiting.some((e) => e.type === 'correction' || e.type === 'void')) return () => true;
+  const named = new Set<string>();
+  let earliest = Infinity;
+  for (const e of waiting) {
+    if ('stopId' in e) named.add(e.stopId);
+    if (e.ts < earliest) earliest = e.ts;
+  }
+  const openId = status.stop?.stopId;
+  return (s) => s.end === null || s.end >= earliest || s.stopId === openId || named.has(s.stopId);
 }

@@ -74,6 +74,7 @@ export const de = {
   'progress.oee': 'OEE',
   'progress.availability': 'Verfügbarkeit',
   'progress.performance': 'Leistung',
+  'progress.checkCycle': 'über 100 %: Idealzykluszeit prüfen',
   'progress.quality': 'Qualität',
   'progress.notScheduled': 'Nicht geplant',
   'sync.offline': 'Offline',

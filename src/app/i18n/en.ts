@@ -72,6 +72,7 @@ export const en = {
   'progress.oee': 'OEE',
   'progress.availability': 'Availability',
   'progress.performance': 'Performance',
+  'progress.checkCycle': 'over 100 %: check ideal cycle time',
   'progress.quality': 'Quality',
   'progress.notScheduled': 'Not scheduled',
   'sync.offline': 'Offline',

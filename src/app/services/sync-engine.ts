@@ -69,7 +69,9 @@ const ACK_TIMEOUT_MS = 15_000;
 const ACK_QUIET_MS = 250;
 const ACK_HOLD_MAX_MS = 1000;
 /**
- * A broker that refuses a publish closes the connection (Aedes; ADR 0001), so a refusal looks
+ * The embedded broker acks an entry it refuses for its content as rejected (refusal-seal.ts), but a
+ * publish on a topic the device may not use, or any refusal by an external broker's ACL, still
+ * closes the connection (Aedes; ADR 0001) or is dropped, so such a refusal looks
  * like a drop right after the batch went out. When the same batch is the first one out on this many
  * connections in a row, and none of them brought an ack, the batch is marked refused here: it
  * stays visible to its author and no longer blocks or loops (issue 10: a refused entry retried

@@ -200,7 +200,7 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
   const topReasons = topReasonsOf(raw.reasons);
   // A raw finalized for a second scope (an area or site of one line) must not share its tallies.
   if (isShared) for (let k = 0; k < topReasons.length; k++) topReasons[k] = { ...(topReasons[k] as ReasonLoss) };
-  const isPerformanceOverLimit = performance !== null && performance > 1;
+  const isPerformanceOverLimit = isOverLimit(performance);
   const mtbfMs = raw.breakdownCount > 0 ? runMs / raw.breakdownCount : null;
   const mttrMs = raw.breakdownCount > 0 ? raw.stopLossMs.breakdown / raw.breakdownCount : null;
   // Two literals on purpose: `{ start, end, ...figures }` copied ~1.5 kB per bucket and was a top
@@ -265,4 +265,14 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
     total,
     topReasons,
   };
+}
+
+/**
+ * Performance above 100 %: more good-and-reject parts than the ideal cycle time allows, so the
+ * configured ideal cycle time is wrong. The one rule behind `isPerformanceOverLimit`, which every
+ * screen (tablet, board, line view), the report and the CLI flag as "check ideal cycle time".
+ * @example isOverLimit(1.08); // true
+ */
+export function isOverLimit(performance: number | null): boolean {
+  return performance !== null && performance > 1;
 }

@@ -3,4 +3,4 @@ export { computeOee } from './engine.ts';
 export { OeeAccumulator, type OeeWindow } from './accumulator.ts';
 export { oeeQuerySchema } from './query.schema.ts';
 export { figuresFromSums, type FigureSums } from './bucket-sums.ts';
-export { lineNoData, noDataSpans, monitoredSince, serviceDownFrom, type Monitoring, type RunRecord, type TimeSpan } from './no-data.ts';
+export { lineNoData, noDataSpans, noDataWithin, monitoredSince, serviceDownFrom, type Monitoring, type RunRecord, type TimeSpan } from './no-data.ts';

@@ -115,3 +115,19 @@ export function lineNoData(line: Line, events: readonly FloorEvent[], now: numbe
   for (let i = 0; i < flat.length; i += 2) out.push({ start: flat[i] as number, end: flat[i + 1] as number });
   return out;
 }
+
+/**
+ * How much of [start, end) lies inside no-data spans (sorted, disjoint; `lineNoData`). A stop's
+ * counted time is the rest: the engine counts no stop time where nobody saw (ADR 0009), so a stop
+ * list shows the same split as OEE.
+ * @example noDataWithin(0, 100, [{ start: 50, end: 80 }]); // 30
+ */
+export function noDataWithin(start: number, end: number, spans: readonly TimeSpan[]): number {
+  let ms = 0;
+  for (const s of spans) {
+    if (s.start >= end) break;
+    const d = Math.min(end, s.end) - Math.max(start, s.start);
+    if (d > 0) ms += d;
+  }
+  return ms;
+}

@@ -2,12 +2,13 @@ import type { FloorEvent } from '../events.schema.ts';
 import type { Plant } from '../plant.schema.ts';
 import type { IndexedLine } from '../plant-index.ts';
 import type { LineStatus, StationStatus } from '../live.schema.ts';
-import type { EffectiveEvent } from '../oee/line-timeline.ts';
+import type { EffectiveEvent, LineTimeline } from '../oee/line-timeline.ts';
 import { compareEvents, effectiveEvents } from '../oee/normalize.ts';
 import { reasonLosses } from '../oee/query.schema.ts';
 import { Derived } from './derived.ts';
 import { currentWindow, type ViewWindow } from '../charts/windows.ts';
 import { readLine } from './read.ts';
+import { SeqTracker } from './seen-seqs.ts';
 
 /** What the fold says about one line and each of its stations at `now`. */
 export interface FoldedLine {
@@ -51,6 +52,8 @@ export class StationStateFold {
   #isDirty = false;
   readonly #losses;
   #window: ViewWindow | null = null;
+  /** Per station, per device: the seqs folded in (a status's `seen`). */
+  readonly #seqs = new Map<string, Map<string, SeqTracker>>();
 
   constructor(
     readonly plant: Plant,
@@ -69,6 +72,7 @@ export class StationStateFold {
   add(e: FloorEvent): void {
     if (e.lineId !== this.indexed.line.id || this.#seen.has(e.id)) return;
     this.#seen.add(e.id);
+    this.#trackSeq(e);
     const list = this.#events;
     const last = list[list.length - 1];
     const isInOrder = last === undefined || compareEvents(last, e) < 0;
@@ -88,13 +92,41 @@ export class StationStateFold {
    * on a timer: time alone turns a silent gateway into "no data" and a shift end into "not scheduled".
    */
   read(now: number): FoldedLine {
+    const folded = readLine(this.plant, this.indexed, this.#current(), this.#windowAt(now), this.#losses, now);
+    for (const st of folded.stations) {
+      const devices = this.#seqs.get(st.stationId);
+      if (devices) st.seen = Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()]));
+    }
+    return folded;
+  }
+
+  /**
+   * The line's timeline (the OEE engine's own, counts and stops of every event folded in): the
+   * live service reads its OEE figures from it, so it keeps one timeline per line, not two.
+   */
+  timeline(): LineTimeline {
+    return this.#current().line;
+  }
+
+  /** The derived structures, rebuilt first when a late event or an edit marked them. */
+  #current(): Derived {
     if (this.#isDirty) {
       const d = new Derived(this.indexed.line);
       for (const e of effectiveEvents(this.#events)) d.step(e);
       this.#derived = d;
       this.#isDirty = false;
     }
-    return readLine(this.plant, this.indexed, this.#derived, this.#windowAt(now), this.#losses, now);
+    return this.#derived;
+  }
+
+  /** Entries only: machine signals are never laid on a status by a tablet, and would only make it longer. */
+  #trackSeq(e: FloorEvent): void {
+    if (e.type === 'machine.state' || e.type === 'machine.counter' || e.type === 'machine.heartbeat') return;
+    let devices = this.#seqs.get(e.stationId);
+    if (!devices) this.#seqs.set(e.stationId, (devices = new Map()));
+    let t = devices.get(e.deviceId);
+    if (!t) devices.set(e.deviceId, (t = new SeqTracker()));
+    t.add(e.seq);
   }
 
   /**

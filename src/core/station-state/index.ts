@@ -2,3 +2,4 @@
 export { StationStateFold, foldStationStates, type FoldedLine } from './fold.ts';
 export { isAwaitingReason, isSmallStop } from './awaiting.ts';
 export { targetGood, idealCycleMs } from './target.ts';
+export { foldsReport } from './live-report.ts';

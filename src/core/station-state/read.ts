@@ -14,7 +14,7 @@ import { idealCycleMs, targetGood } from './target.ts';
 
 const plans = new WeakMap<Plant, { key: string; plan: Plan }>();
 /** The window's plan, kept per plant while the window stays (a shift): building one asks the calendar. */
-function planOf(plant: Plant, w: ViewWindow): Plan {
+export function planOf(plant: Plant, w: Pick<ViewWindow, 'from' | 'to'>): Plan {
   const key = `${w.from}|${w.to}`;
   const hit = plans.get(plant);
   if (hit?.key === key) return hit.plan;

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { canPublish, canRead, canSubscribe, type Principal } from '../../core/access.ts';
-import { parseTopic, type RejectCode, type User } from '../../core/index.ts';
+import { parseTopic, type User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { DeviceClaims } from '../auth/device-claims.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { checkPublisher } from './publisher-checks.ts';
+import { refusedIds, type RefusalSeal } from './refusal-seal.ts';
 
 /** User name of the service's own MQTT client; not a valid plant user id (ids start with a letter or digit). */
 export const SERVICE_USERNAME = '_service';
@@ -54,8 +55,12 @@ export interface BrokerAuthOptions {
   claims: Pick<DeviceClaims, 'check'>;
   /** Told about every refusal, for the log. */
   onDenied?: (what: string, clientId: string | undefined, detail: string) => void;
-  /** An ingest publish refused for what its events say (another device, another author, a correction on events): to dead-letter it. */
-  onRefusedPayload?: (refusal: { clientId: string; topic: string; payload: Buffer; code: RejectCode; message: string }) => void;
+  /**
+   * Seals an ingest publish refused for what its events say (another device, another author, a
+   * correction on events) so it goes on to ingest as a refusal: dead-lettered and acked rejected
+   * to the publisher at once, its connection kept (refusal-seal.ts).
+   */
+  refusals: RefusalSeal;
 }
 
 /**
@@ -175,14 +180,16 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
       }
       // The events' deviceId picks the sequence and ack topic they count against: it must be the
       // publisher's own (the client id, bound to the token's device at CONNECT); their author is
-      // the signed-in user; a correction never comes on a station's events topic. Refused before
-      // the service sees it, so nothing is stored; the refusal is dead-lettered with its reason.
+      // the signed-in user; a correction never comes on a station's events topic. A refused batch
+      // never reaches ingest as events: its payload is replaced by a sealed refusal, which ingest
+      // dead-letters and acks as rejected to this client. The connection stays: the device learns
+      // at once which entries were refused and why, instead of resending them into closed sockets.
       if (session.principal.role !== 'service' && (topic?.kind === 'events' || topic?.kind === 'signals' || topic?.kind === 'corrections')) {
-        const refusal = checkPublisher(packet.payload as Buffer, client.id, session.principal, topic, options.findUser, options.index());
+        const payload = Buffer.from(packet.payload);
+        const refusal = checkPublisher(payload, client.id, session.principal, topic, options.findUser, options.index());
         if (refusal) {
           denied('publish', client, `${packet.topic}: ${refusal.message}`);
-          options.onRefusedPayload?.({ clientId: client.id, topic: packet.topic, payload: Buffer.from(packet.payload), ...refusal });
-          return callback(new Error(refusal.message));
+          packet.payload = options.refusals.seal({ clientId: client.id, ...refusal, ids: refusedIds(payload), payload: payload.toString('utf8') });
         }
       }
       callback(null);

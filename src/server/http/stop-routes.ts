@@ -1,5 +1,5 @@
 import { overlayNoData, type TimelineSegment } from '../../core/charts/timeline.ts';
-import { lineNoData } from '../../core/oee/no-data.ts';
+import { lineNoData, noDataWithin, type TimeSpan } from '../../core/oee/no-data.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { OeeQuery } from '../../core/index.ts';
@@ -30,10 +30,15 @@ function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
   return stopsByLine(lines, events, query.now, reasonLosses(index.plant));
 }
 
-/** A stop cut to the window, on the wire, with who worked the station and what it made. */
-function view(s: StopDetail, from: number, end: number, context: StopContext | undefined, name: (id: string) => string) {
+/**
+ * A stop cut to the window, on the wire, with who worked the station and what it made. `durationMs`
+ * is its counted time: the part inside the line's no-data spans is `noDataMs`, counted by no stop
+ * (ADR 0009), as in OEE.
+ */
+function view(s: StopDetail, from: number, end: number, noData: readonly TimeSpan[], context: StopContext | undefined, name: (id: string) => string) {
   const start = Math.max(s.start, from);
   const stop = Math.min(s.end, end);
+  const noDataMs = noDataWithin(start, stop, noData);
   return {
     id: s.id,
     operatorId: context?.operatorId ?? null,
@@ -41,7 +46,8 @@ function view(s: StopDetail, from: number, end: number, context: StopContext | u
     productId: context?.productId ?? null,
     start,
     end: stop,
-    durationMs: stop - start,
+    durationMs: stop - start - noDataMs,
+    noDataMs,
     reasonId: s.reasonId,
     loss: s.loss,
     /** Under the small-stop threshold: listed (also with needsReason=1) and flagged, never hidden. */
@@ -65,14 +71,17 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   app.get('/stops', async (c) => {
     const { needsReason } = parseInput(stopsQuerySchema, c.req.query(), 'query');
     const { query, events, index } = await loadEvents(deps, c);
+    const monitoring = await deps.monitoring?.(query.lineIds ?? []);
     const end = Math.min(query.to, query.now);
     const isPerson = personCheck(deps);
     const names = new Map(deps.users().map((u) => [u.id, u.name]));
     const name = (id: string) => names.get(id) ?? id;
     const lines = linesOf(query, events, index).map(({ lineId, stops }) => {
+      const line = index.lines.get(lineId)!.line;
+      const noData = lineNoData(line, events, end, monitoring);
       const shown = stops.filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)));
-      const contexts = stopContexts(index.lines.get(lineId)!.line, events, shown, isPerson);
-      return { lineId, stops: shown.map((s) => view(s, query.from, end, contexts.get(s.id), name)) };
+      const contexts = stopContexts(line, events, shown, isPerson);
+      return { lineId, stops: shown.map((s) => view(s, query.from, end, noData, contexts.get(s.id), name)) };
     });
     return c.json({ from: query.from, to: query.to, lines });
   });

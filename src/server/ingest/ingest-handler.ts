@@ -9,6 +9,7 @@ import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
 import { findConflicts } from './conflicts.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { parseMessage, type IngestTopic, type ParsedMessage, type RejectedEntry } from './parse-message.ts';
+import type { RefusalSeal } from '../broker/refusal-seal.ts';
 
 /** A message to publish once the commit is done. */
 export interface Outgoing {
@@ -26,6 +27,8 @@ export interface IngestDeps {
   /** Called with the newly stored events after each commit (live OEE). */
   onCommitted?: (records: readonly StoredEventInput[]) => void;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** Opens the refusals the embedded broker sealed into payloads (refusal-seal.ts). */
+  refusals?: RefusalSeal;
 }
 
 /** One MQTT message as the service client received it. */
@@ -113,7 +116,9 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       if (parsed.kind === 'dead') {
         pending.push(null);
         results[m]!.push(await deadLetter(topicName, parsed.code, parsed.message, payload.toString('utf8'), receivedAt, parsed.deviceId));
-        if (parsed.deviceId) results[m]!.push(ackMessage(index.site, parsed.deviceId, [], [{ index: 0, code: parsed.code, message: parsed.message }], deps.now()));
+        // Entries named by id (a batch the broker refused) are each acked rejected; else the message's first.
+        const rejected = parsed.ids?.length ? parsed.ids.map((id, i) => ({ index: i, id, code: parsed.code, message: parsed.message })) : [{ index: 0, code: parsed.code, message: parsed.message }];
+        if (parsed.deviceId) results[m]!.push(ackMessage(index.site, parsed.deviceId, [], rejected, deps.now()));
         continue;
       }
       pending.push({ topicName, receivedAt, kind: parsed.topic.kind, accepted: parsed.accepted, records: [], indexes: [], rejected: parsed.rejected, fallback: undefined });
@@ -303,6 +308,12 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
   const submit = createGroupCommit(writeGroup, finishGroup, { weight: (m: IngestMessage) => (m.parsed.kind === 'batch' ? m.parsed.accepted.length : 1) });
   return (topic, payload) => {
     const receivedAt = deps.now();
+    const refusal = deps.refusals?.open(payload);
+    if (refusal) {
+      // Refused at the broker for what its events say: dead-lettered as published, acked to its publisher.
+      const { clientId, code, message, ids } = refusal;
+      return submit({ topic, payload: Buffer.from(refusal.payload), receivedAt, parsed: { kind: 'dead', code, message, deviceId: clientId, ids } });
+    }
     let parsed: ParsedMessage;
     try {
       // At receipt, not at commit: with the events written on another thread (SQLite), parsing the

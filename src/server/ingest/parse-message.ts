@@ -33,7 +33,7 @@ export interface RejectedEntry {
 
 export type ParsedMessage =
   /** The whole message is unusable: dead-letter it once. */
-  | { kind: 'dead'; code: RejectCode; message: string; deviceId?: string }
+  | { kind: 'dead'; code: RejectCode; message: string; deviceId?: string; ids?: string[] }
   | { kind: 'batch'; topic: IngestTopic; accepted: { index: number; event: FloorEvent }[]; rejected: RejectedEntry[] };
 
 const readId = (raw: unknown, key: 'id' | 'deviceId'): string | undefined => {

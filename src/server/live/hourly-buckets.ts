@@ -205,7 +205,7 @@ export function startBucketWriter(o: {
    * Writes the hours [upsertFrom, to) of `lineIds` (all lines when omitted), one line per turn of
    * the event loop, and returns per line of `pending` how far back its stop-changing events reach.
    */
-  async function write(upsertFrom: number, to: number, pending: ReadonlyMap<string, Reach>, lineIds?: readonly string[]): Promise<Map<string, number>> {
+  async function write(upsertFrom: number, to: number, pending: ReadonlyMap<string, Reach>, monitoring: Monitoring | undefined, lineIds?: readonly string[]): Promise<Map<string, number>> {
     const now = o.now();
     const from = Math.max(0, upsertFrom - LOOKBACK_MS);
     // Events after the hours too: the end or reason of a stop that began in them may come later.
@@ -215,7 +215,6 @@ export function startBucketWriter(o: {
     const reached = new Map<string, number>();
     for (const lineId of lineIds ?? allLineIds) {
       const events = source.slice(lineId, from, until);
-      const monitoring = await o.monitoring?.([lineId]);
       rows.push(...hourlyBuckets(o.plant, events, { upsertFrom, to, now, lineIds: [lineId], ...(monitoring ? { monitoring } : {}) }));
       const reach = pending.get(lineId);
       if (reach) for (const [line, ts] of reachedFrom(o.plant, events, new Map([[lineId, reach]]), now)) reached.set(line, ts);
@@ -229,6 +228,8 @@ export function startBucketWriter(o: {
     if (isFlushing || dirty.size === 0) return;
     isFlushing = true;
     try {
+      // Once per flush, for every line: the run log and first-event times come from storage.
+      const monitoring = await o.monitoring?.(allLineIds);
       recent?.trim(hourStart(o.now()) - RECENT_MS);
       const hours = [...dirty].sort((a, b) => a - b);
       const pending = new Map(reaches);
@@ -247,7 +248,7 @@ export function startBucketWriter(o: {
         }
         const runEnd = prev + HOUR_MS;
         const inRun = new Map([...pending].filter(([, r]) => r.hour >= runStart && r.hour < runEnd));
-        for (const [line, ts] of await write(runStart, runEnd, inRun)) {
+        for (const [line, ts] of await write(runStart, runEnd, inRun, monitoring)) {
           const from = Math.max(hourStart(ts), runStart - LOOKBACK_MS);
           if (from < runStart) back.set(line, { from: Math.min(from, back.get(line)?.from ?? from), to: Math.max(runStart, back.get(line)?.to ?? runStart) });
         }
@@ -257,7 +258,7 @@ export function startBucketWriter(o: {
       // in too: those are written again (a stop that began more than a day earlier is not followed).
       if (back.size > 0) {
         const spans = [...back.values()];
-        await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), new Map(), [...back.keys()]);
+        await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), new Map(), monitoring, [...back.keys()]);
       }
     } catch (error) {
       o.log('hourly buckets failed', { error: (error as Error).message, details: (error as { details?: unknown }).details });

@@ -1,17 +1,27 @@
 import type { OeeSnapshot } from '../../core/live.schema.ts';
 import { topics, type FloorEvent, type Line, type OeeFigures, type Plant } from '../../core/index.ts';
 import { currentWindow, type ViewWindow } from '../../core/charts/windows.ts';
-import { OeeAccumulator } from '../../core/oee/accumulator.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
-import { StationStateFold } from '../../core/station-state/index.ts';
+import { foldsReport, StationStateFold } from '../../core/station-state/index.ts';
 
-/** Longest wait between two reads of the statuses: bounds how late "no data" is published past the heartbeat timeout. */
+/** Longest wait between two reads of the statuses: time alone changes a state (a stop outgrows a small stop). */
 const STATUS_REFRESH_MS = 1000;
+/** A status whose only change is its target is republished at most this often (see `sameness`). */
+const TARGET_REFRESH_MS = 60_000;
+
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
 const LOOKBACK_MS = 12 * 3600_000;
+/**
+ * Events that decide a line's present however long ago they were made: its open stops and their
+ * reasons, its changeover, the machine's last state and signal, the product. Read from before the
+ * look-back too, so a line silent since Friday shows on Monday what it was left in.
+ */
+const STATE_TYPES = ['stop.start', 'stop.end', 'stop.classify', 'stop.split', 'changeover.start', 'changeover.end', 'machine.state', 'machine.heartbeat', 'count'];
+/** Of each, per line: enough to close every stop still open among the latest ones. */
+const STATE_EVENTS_PER_TYPE = 50;
 /** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
 const SILENCE_MARGIN_MS = 50;
 
@@ -72,30 +82,47 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
   };
 }
 
-/** A status as compared for a change: everything but the time it was read. */
-const sameness = (v: { updatedAt: number }) => JSON.stringify({ ...v, updatedAt: 0 });
+/**
+ * A status as compared for a change: everything a screen shows but the target. The target grows
+ * with planned time alone (a part every few seconds), and screens draw "produced of target" from
+ * the OEE snapshot's planned time with `targetGood` (republished every interval): a status whose
+ * only change is its target is republished at most every TARGET_REFRESH_MS (ADR 0008).
+ */
+const sameness = (v: { updatedAt: number; target?: number | null }) => JSON.stringify({ ...v, updatedAt: 0, target: 0 });
+
+/** What was last published on a status topic. */
+interface Published {
+  key: string;
+  target: number | null | undefined;
+  at: number;
+}
 
 /**
- * Live OEE on MQTT: one accumulator for the current shift fed by committed events, and one station
- * fold per line (src/core/station-state) for the retained line and station statuses, published on
- * every change; retained snapshots per line, area and site every interval and on every state change.
- * The timer also re-reads every fold, since time alone changes a state (a silent gateway becomes
- * "no data", a stop grows past the small-stop threshold). At a shift boundary it starts over from storage.
+ * Live OEE on MQTT: one station fold per line (src/core/station-state), fed by committed events,
+ * for the retained line and station statuses (published when something a screen shows changes)
+ * and, from the folds' own line timelines, the retained OEE snapshots per line, area and site
+ * (every interval, on a line status change, and when a gateway's silence passes its timeout).
+ * One timer re-reads the statuses every second (time alone changes a state), wakes at a silence's
+ * due moment, and at a shift boundary starts over from storage.
  */
 export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   let window: Window;
-  let acc: OeeAccumulator;
+  let monitoring: Monitoring | undefined;
   const folds = new Map<string, StationStateFold>();
-  /** Last published status per topic, as compared for a change. */
-  const published = new Map<string, string>();
+  const published = new Map<string, Published>();
   let isStopped = false;
+  let isRolling = false;
+  /** Commits that arrive while a new shift loads from storage: applied once it is loaded. */
+  let held: StoredEventInput[] = [];
 
   const send = (topic: string, value: unknown) =>
     o.publish(topic, JSON.stringify(value), { retain: true }).catch((error: unknown) => o.log('live publish failed', { topic, error: (error as Error).message }));
 
+  let nextSnapshotAt = 0;
   function publishSnapshots(): void {
     const at = o.now();
-    const report = acc.report(Math.min(at, window.to));
+    nextSnapshotAt = at + o.intervalMs;
+    const report = foldsReport(o.plant, folds, window, Math.min(at, window.to), monitoring);
     const site = o.index.site;
     for (const l of report.lines) {
       const line = o.index.lines.get(l.id);
@@ -105,11 +132,12 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     void send(topics.siteOee(site), snapshot('site', site, report.site.total, window, site, at));
   }
 
-  /** Publishes `value` on `topic` unless it equals the last one published there; returns whether it did. */
-  function publishIfChanged(topic: string, value: { updatedAt: number }): boolean {
+  /** Publishes `value` on `topic` if a screen would show something else than the last one published there; returns whether it did. */
+  function publishIfChanged(topic: string, value: { updatedAt: number; target?: number | null }): boolean {
     const key = sameness(value);
-    if (published.get(topic) === key) return false;
-    published.set(topic, key);
+    const last = published.get(topic);
+    if (last && last.key === key && (last.target === value.target || value.updatedAt - last.at < TARGET_REFRESH_MS)) return false;
+    published.set(topic, { key, target: value.target, at: value.updatedAt });
     void send(topic, value);
     return true;
   }
@@ -138,73 +166,83 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
 
   async function load(): Promise<void> {
     window = currentWindow(o.plant.calendar, o.now());
-    acc = new OeeAccumulator(o.plant, { from: window.from, to: window.to, by: 'window' }, await o.monitoring?.([...o.index.lines.keys()]));
+    monitoring = await o.monitoring?.([...o.index.lines.keys()]);
     folds.clear();
-    const page = await o.storage.listEvents({ from: Math.max(0, window.from - LOOKBACK_MS), orderBy: 'time' });
+    silenceDue.clear();
+    const lookback = Math.max(0, window.from - LOOKBACK_MS);
+    const older = await o.storage.latestEventsBefore({ lineIds: [...o.index.lines.keys()], types: STATE_TYPES, before: lookback, perType: STATE_EVENTS_PER_TYPE });
+    for (const r of older) foldOf(r.event.lineId)?.add(corrected(r));
+    const page = await o.storage.listEvents({ from: lookback, orderBy: 'time' });
     for (const r of page.events) add(corrected(r));
     refreshStatus(o.index.lines.keys());
     publishSnapshots();
   }
 
-  /**
-   * Per line, when the silence of its gateway passes the heartbeat timeout, and the timer that
-   * publishes the snapshots then: no data shows at the timeout, not at the next interval (ADR 0009).
-   */
-  const silenceDue = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  /** Per line, when the silence of its gateway passes the heartbeat timeout: no data shows then, not at the next interval (ADR 0009). */
+  const silenceDue = new Map<string, number>();
   function watchSilence(e: FloorEvent, line: Line): void {
     if (e.type !== 'machine.heartbeat' && e.type !== 'machine.state' && e.type !== 'machine.counter') return;
     if (e.stationId !== (line.machineStationId ?? line.stations[0]?.id)) return;
     const at = e.ts + line.heartbeatTimeoutSec * 1000 + SILENCE_MARGIN_MS;
-    const due = silenceDue.get(e.lineId);
     // An old signal (the load, a late one) or an earlier one than the due: the interval covers it.
-    if (at <= o.now() || (due && due.at >= at)) return;
-    if (due) clearTimeout(due.timer);
-    const timer = setTimeout(() => {
-      silenceDue.delete(e.lineId);
-      if (!isStopped && !isRolling) publishSnapshots();
-    }, at - o.now());
-    timer.unref();
-    silenceDue.set(e.lineId, { at, timer });
+    if (at <= o.now() || (silenceDue.get(e.lineId) ?? -Infinity) >= at) return;
+    silenceDue.set(e.lineId, at);
+    wakeBy(at);
   }
 
   function add(e: FloorEvent): void {
-    acc.apply(e);
     const line = o.index.lines.get(e.lineId);
     if (!line) return;
     watchSilence(e, line.line);
     foldOf(e.lineId)?.add(e);
   }
 
-  await load();
-  let isRolling = false;
-  /** Commits that arrive while a new shift loads from storage: applied once it is loaded. */
-  let held: StoredEventInput[] = [];
-  const timer = setInterval(() => {
-    if (isStopped || isRolling) return;
-    if (o.now() >= window.to) {
-      isRolling = true;
-      load()
-        .catch((error: unknown) => o.log('live OEE reload failed', { error: (error as Error).message }))
-        .finally(() => {
-          isRolling = false;
-          // The accumulator drops copies, so events the load already read are harmless here.
-          const late = held;
-          held = [];
-          apply(late);
-        });
+  /** The one timer: wakes at the earliest of the next status re-read, snapshot and silence due. */
+  let wake: { at: number; timer: NodeJS.Timeout } | null = null;
+  function wakeBy(at: number): void {
+    if (isStopped || (wake && wake.at <= at)) return;
+    if (wake) clearTimeout(wake.timer);
+    const timer = setTimeout(tick, Math.max(0, at - o.now()));
+    timer.unref();
+    wake = { at, timer };
+  }
+
+  function tick(): void {
+    wake = null;
+    if (isStopped) return;
+    const now = o.now();
+    if (isRolling) {
+      wakeBy(now + STATUS_REFRESH_MS);
       return;
     }
+    if (now >= window.to) {
+      roll();
+      return;
+    }
+    let isSilenceDue = false;
+    for (const [lineId, at] of silenceDue) {
+      if (at > now) continue;
+      silenceDue.delete(lineId);
+      isSilenceDue = true;
+    }
     // Time alone can change a status: a silent gateway becomes "no data", a stop outgrows a small stop.
-    refreshStatus(o.index.lines.keys());
-    publishSnapshots();
-  }, o.intervalMs);
-  timer.unref();
-  // Statuses change with time alone (a silent gateway turns "no data"): re-read them every second,
-  // so no data is published within the heartbeat timeout + 1 s, whatever the snapshot interval.
-  const statusTimer = setInterval(() => {
-    if (!isStopped && !isRolling && o.now() < window.to && refreshStatus(o.index.lines.keys())) publishSnapshots();
-  }, Math.min(o.intervalMs, STATUS_REFRESH_MS));
-  statusTimer.unref();
+    if (refreshStatus(o.index.lines.keys()) || isSilenceDue || now >= nextSnapshotAt) publishSnapshots();
+    wakeBy(Math.min(now + STATUS_REFRESH_MS, nextSnapshotAt, ...silenceDue.values()));
+  }
+
+  function roll(): void {
+    isRolling = true;
+    load()
+      .catch((error: unknown) => o.log('live OEE reload failed', { error: (error as Error).message }))
+      .finally(() => {
+        isRolling = false;
+        // The folds drop copies, so events the load already read are harmless here.
+        const late = held;
+        held = [];
+        apply(late);
+        wakeBy(o.now() + STATUS_REFRESH_MS);
+      });
+  }
 
   function apply(records: readonly StoredEventInput[]): void {
     const touched = new Set<string>();
@@ -216,6 +254,9 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     if (refreshStatus(touched)) publishSnapshots();
   }
 
+  await load();
+  wakeBy(o.now() + STATUS_REFRESH_MS);
+
   return {
     onCommitted(records) {
       if (isStopped) return;
@@ -224,9 +265,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     },
     stop() {
       isStopped = true;
-      clearInterval(timer);
-      clearInterval(statusTimer);
-      for (const d of silenceDue.values()) clearTimeout(d.timer);
+      if (wake) clearTimeout(wake.timer);
     },
   };
 }

@@ -179,6 +179,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hourly_buckets ADD COLUMN no_data_ms double precision NOT NULL DEFAULT 0;
       ALTER TABLE hourly_buckets ADD COLUMN scheduled_ms double precision;`,
   },
+  {
+    version: 7,
+    name: 'events by line, type and time',
+    // The live fold reads each line's latest stop, changeover and machine-state events before its
+    // window (latestEventsBefore): without this index that read scans a line's whole history.
+    sqlite: `CREATE INDEX events_line_type_time ON events (line_id, type, corrected_ts);`,
+    postgres: `CREATE INDEX events_line_type_time ON events (line_id, type, corrected_ts);`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

@@ -15,6 +15,9 @@ import {
 } from './query-builders.ts';
 import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, fromRunRow, type RunRow } from './row-codecs.ts';
 import {
+  latestEventsQuerySchema,
+  type LatestEventsQuery,
+  type StoredEvent,
   deviceClaimSchema,
   deviceSchema,
   type DeadLetter,
@@ -150,14 +153,6 @@ class PostgresStorage implements Storage {
     return pageFromRows(rows);
   }
 
-  async findExistingIds(ids: readonly string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.#query<{ id: string }>('find event ids', 'SELECT id FROM events WHERE id = ANY($1::text[])', [
-      [...ids],
-    ]);
-    return rows.map((r) => r.id);
-  }
-
   async findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
     if (ids.length === 0) return [];
     const rows = await this.#query('find event origins', `SELECT ${EVENT_ORIGIN_COLUMNS} FROM events WHERE id = ANY($1::text[])`, [[...ids]]);
@@ -284,6 +279,21 @@ class PostgresStorage implements Storage {
     const out = new Map<string, number>();
     for (const r of rows) if (r.ts !== null) out.set(r.line_id, Number(r.ts));
     return out;
+  }
+
+  async latestEventsBefore(raw: LatestEventsQuery): Promise<StoredEvent[]> {
+    const q = parseQuery(latestEventsQuerySchema, raw, 'latest events query');
+    // Per line and type one indexed lookup (events_line_type_time), newest first.
+    const rows = await this.#query<EventRow & pg.QueryResultRow>(
+      'latest events before',
+      `SELECT e.* FROM unnest($1::text[]) AS l(line_id) CROSS JOIN unnest($2::text[]) AS t(type)
+       CROSS JOIN LATERAL (SELECT storage_seq, ${EVENT_COLUMNS.join(', ')} FROM events
+         WHERE events.line_id = l.line_id AND events.type = t.type AND events.corrected_ts < $3
+         ORDER BY corrected_ts DESC, storage_seq DESC LIMIT $4) AS e
+       ORDER BY e.corrected_ts, e.storage_seq`,
+      [[...q.lineIds], [...q.types], q.before, q.perType],
+    );
+    return pageFromRows(rows).events;
   }
 
   async close(): Promise<void> {

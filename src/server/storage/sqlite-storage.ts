@@ -18,6 +18,9 @@ import {
 import { bucketUpsertSql, buildBucketQuery, buildDeadLetterQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
 import { SqliteEventWriter, type EventRowSql } from './sqlite-event-writer.ts';
 import {
+  latestEventsQuerySchema,
+  type LatestEventsQuery,
+  type StoredEvent,
   deviceClaimSchema,
   deviceSchema,
   type DeadLetter,
@@ -168,17 +171,6 @@ class SqliteStorage implements Storage {
     });
   }
 
-  findExistingIds(ids: readonly string[]): Promise<string[]> {
-    return this.#run('find event ids', () => {
-      if (ids.length === 0) return [];
-      // json_each keeps one prepared statement for any number of ids.
-      const rows = this.#prepare('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').all(
-        JSON.stringify(ids),
-      ) as { id: string }[];
-      return rows.map((r) => r.id);
-    });
-  }
-
   findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]> {
     return this.#run('find event origins', () => {
       if (ids.length === 0) return [];
@@ -307,6 +299,19 @@ class SqliteStorage implements Storage {
         if (row.ts !== null) out.set(id, row.ts);
       }
       return out;
+    });
+  }
+
+  latestEventsBefore(raw: LatestEventsQuery): Promise<StoredEvent[]> {
+    return this.#run('latest events before', () => {
+      const q = parseQuery(latestEventsQuerySchema, raw, 'latest events query');
+      // One indexed lookup per line and type (events_line_type_time), newest first.
+      const stmt = this.#prepare(
+        `SELECT storage_seq, ${EVENT_COLUMNS.join(', ')} FROM events WHERE line_id = ? AND type = ? AND corrected_ts < ? ORDER BY corrected_ts DESC, storage_seq DESC LIMIT ?`,
+      );
+      const rows: EventRow[] = [];
+      for (const line of q.lineIds) for (const type of q.types) rows.push(...(stmt.all(line, type, q.before, q.perType) as EventRow[]));
+      return pageFromRows(rows).events.sort((a, b) => a.correctedTs - b.correctedTs || a.storageSeq - b.storageSeq);
     });
   }
 

@@ -25,8 +25,6 @@ export interface Storage {
   insertEvents(records: readonly StoredEventInput[]): Promise<InsertResult>;
   /** Events in storage order (or corrected-time order), with rows that no longer parse reported apart. */
   listEvents(query?: EventQuery): Promise<EventPage>;
-  /** Which of these ids are stored (for corrections and voids that reference earlier events). */
-  findExistingIds(ids: readonly string[]): Promise<string[]>;
   /** Who wrote these stored events, where and when: what a void or correction is checked against. */
   findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]>;
   insertDeadLetter(letter: DeadLetterInput): Promise<DeadLetter>;
@@ -58,6 +56,12 @@ export interface Storage {
   listRuns(): Promise<ServiceRun[]>;
   /** The corrected time of each line's first stored event: monitoring starts there. Lines with none are left out. */
   firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Per line and per each of `types`, its latest `perType` events with corrected time before
+   * `before`, oldest first: what a live fold needs of the time before its window (an open stop,
+   * the machine's last state, the product) however long ago the line last had one.
+   */
+  latestEventsBefore(query: LatestEventsQuery): Promise<StoredEvent[]>;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,14 @@ export const eventQuerySchema = z.object({
   limit: z.number().int().min(1).max(1_000_000).optional(),
 });
 export type EventQuery = z.infer<typeof eventQuerySchema>;
+
+export const latestEventsQuerySchema = z.object({
+  lineIds: z.array(topicIdSchema).max(10_000),
+  types: z.array(z.string().min(1).max(64)).max(64),
+  before: epochMsSchema,
+  perType: z.number().int().min(1).max(1000),
+});
+export type LatestEventsQuery = z.infer<typeof latestEventsQuerySchema>;
 
 /** A stored row that no longer parses as a core event: reported, never thrown through. */
 export interface UnreadableEvent {

@@ -6,13 +6,17 @@
  * doubled, in rows and in OEE totals. Loopback only; every process started here is stopped here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { ulid } from 'ulid';
 import { ackSchema, topics, type FloorEvent } from '../../../src/core/index.ts';
 import { OutboxState } from '../../../src/core/outbox/outbox-state.ts';
 import { openStorage } from '../../../src/server/storage/open-storage.ts';
-import { freePort } from '../../helpers/mosquitto.ts';
+import { freePort, type MosquittoBroker } from '../../helpers/mosquitto.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const PLANT = `${ROOT}test/fixtures/test.plant.json`;
@@ -35,6 +39,55 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Each case's parts, stopped after it.
+
+/** What one chaos case starts. After it: devices closed, the service stopped, then `after` steps (last first), the data directory removed. */
+export interface ChaosRig {
+  /** A fresh directory per case (made before it). */
+  dataDir: string;
+  devices: SimDevice[];
+  svc: ServiceProcess | null;
+  /** A teardown step for something the service stands on (a broker, a database, a mount). */
+  after(step: () => Promise<void> | void): void;
+}
+
+/** Registers the per-case set-up and teardown every chaos file shares; `prefix` names the data directory. */
+export function useChaosRig(prefix: string): ChaosRig {
+  const steps: (() => Promise<void> | void)[] = [];
+  const rig: ChaosRig = { dataDir: '', devices: [], svc: null, after: (step) => void steps.push(step) };
+  beforeEach(async () => {
+    rig.dataDir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    await Promise.all(rig.devices.map((d) => d.close()));
+    rig.devices.length = 0;
+    await rig.svc?.stop();
+    rig.svc = null;
+    for (const step of steps.splice(0).reverse()) await step();
+    await rm(rig.dataDir, { recursive: true, force: true });
+  });
+  return rig;
+}
+
+/** The service's environment for an external Mosquitto (its service account). */
+export const mosquittoEnv = (m: MosquittoBroker): Record<string, string> => ({ MQTT_URL: m.serviceEnv.MQTT_URL!, MQTT_USERNAME: m.serviceEnv.MQTT_USERNAME!, MQTT_PASSWORD: m.serviceEnv.MQTT_PASSWORD! });
+
+/** Every device taps once every `everyMs` (about 1,000 taps a second for 20 tablets) until the returned stop. */
+export function keepTapping(devices: readonly SimDevice[], everyMs = 20): () => Promise<void> {
+  let isTapping = true;
+  const taps = (async () => {
+    while (isTapping) {
+      for (const d of devices) d.record();
+      await sleep(everyMs);
+    }
+  })();
+  return async () => {
+    isTapping = false;
+    await taps;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

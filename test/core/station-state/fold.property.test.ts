@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventPayload, FloorEvent } from '../../../src/core/events.schema.ts';
 import { indexPlant } from '../../../src/core/plant-index.ts';
-import { foldStationStates, StationStateFold } from '../../../src/core/station-state/index.ts';
+import { foldsReport, foldStationStates, StationStateFold } from '../../../src/core/station-state/index.ts';
+import { computeOee } from '../../../src/core/oee/engine.ts';
 import { H, id, MIN, MONDAY } from '../oee/fixtures.ts';
 import { twoStationPlant } from './fixtures.ts';
 
@@ -87,6 +88,26 @@ describe('station fold: incremental equals batch', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("the live service's OEE from the folds' own timelines", () => {
+  it('equals computeOee over the same events, in any arrival order, with service downtime', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.integer({ min: 0, max: 150 }), fc.nat(), fc.integer({ min: 0, max: 120 }), (steps, nowMinute, seed, downAt) => {
+        const events = eventsOf(steps);
+        const order = events.map((e, i) => ({ e, key: (i * 2654435761 + seed) % 1000003 })).sort((a, b) => a.key - b.key).map((x) => x.e);
+        const now = T0 + nowMinute * MIN;
+        const window = { from: T0, to: T0 + 8 * H };
+        const monitoring = { serviceDown: [{ start: T0 + downAt * MIN, end: T0 + (downAt + 7) * MIN }] };
+        const fold = new StationStateFold(plant, l1);
+        for (const e of order) fold.add(e);
+        const live = foldsReport(plant, new Map([['l1', fold]]), window, now, monitoring);
+        const batch = computeOee(plant, events, { ...window, by: 'window', now }, monitoring);
+        expect(live).toEqual(batch);
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -120,6 +120,21 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         );
       });
 
+      it('reads per line and type the latest events before a time, oldest first, however old', async () => {
+        const ev = (lineId: string, ts: number, type: 'stop' | 'count' = 'count', offset = 0) =>
+          makeRecord(makeEvent(type === 'stop' ? { type: 'stop.start', stopId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } : undefined, { lineId, ts }), offset);
+        const old = ev('line-a', T0 - 400 * HOUR);
+        const stops = [ev('line-a', T0 - 300 * HOUR, 'stop'), ev('line-a', T0 - 2 * HOUR, 'stop'), ev('line-a', T0 - HOUR, 'stop')];
+        const counts = [old, ev('line-a', T0 - 3 * HOUR), ev('line-b', T0 - 5 * HOUR)];
+        // Corrected time decides: made "before" by its device clock, but corrected after.
+        const late = ev('line-a', T0 - 10, 'count', -HOUR);
+        await ctx.storage.insertEvents([...stops, ...counts, late, ev('line-a', T0 + 1)]);
+        const got = await ctx.storage.latestEventsBefore({ lineIds: ['line-a', 'line-b', 'line-z'], types: ['stop.start', 'count'], before: T0, perType: 2 });
+        expect(got.map((e) => e.event.id)).toEqual(ids([old, counts[2]!, counts[1]!, stops[1]!, stops[2]!]));
+        expect(got[1]).toMatchObject({ correctedTs: T0 - 5 * HOUR, storageSeq: expect.any(Number) });
+        expect(await ctx.storage.latestEventsBefore({ lineIds: [], types: ['count'], before: T0, perType: 1 })).toEqual([]);
+      });
+
       it('reports rows that no longer parse instead of throwing, and keeps the rest', async () => {
         const records = [1, 2, 3, 4].map(() => makeRecord(makeEvent()));
         await ctx.storage.insertEvents(records);
@@ -131,14 +146,6 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         expect(page.unreadable.map((u) => u.id)).toEqual([badShape, badLine]);
         expect(page.unreadable[0]!.issues.join('\n')).toMatch(/good/);
         expect(page.unreadable[1]!.issues.join('\n')).toMatch(/lineId/);
-      });
-
-      it('finds which referenced ids exist', async () => {
-        const records = [makeRecord(makeEvent()), makeRecord(makeEvent())];
-        await ctx.storage.insertEvents(records);
-        const missing = makeEvent().id;
-        expect((await ctx.storage.findExistingIds([missing, ...ids(records)])).sort()).toEqual(ids(records).sort());
-        expect(await ctx.storage.findExistingIds([])).toEqual([]);
       });
 
       it('reads back the stored copies of given ids (what a resend collided with)', async () => {

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { overlayStation } from '../../../src/app/domain/station-overlay.ts';
+import { stationStatusSchema } from '../../../src/core/live.schema.ts';
+import { indexPlant } from '../../../src/core/plant-index.ts';
+import { foldStationStates } from '../../../src/core/station-state/index.ts';
+import { SeqTracker } from '../../../src/core/station-state/seen-seqs.ts';
+import { EventMaker, H, makePlant, MIN, MONDAY } from '../../core/oee/fixtures.ts';
+
+const plant = makePlant();
+const l1 = indexPlant(plant).lines.get('l1')!;
+const T0 = MONDAY + 6 * H;
+const tab = { lineId: 'l1', stationId: 's1', deviceId: 'tab-me' };
+
+describe('a station status that already includes some of the tablet’s waiting entries', () => {
+  // The moment between a new status and the ack of the entries it includes.
+  const m = new EventMaker();
+  const other = m.ev(T0 + MIN, { type: 'count', productId: 'p1', good: 10, reject: 0 }, { ...tab, deviceId: 'tab-other' });
+  const mine = [1, 2, 3].map((k) => m.ev(T0 + (k + 1) * MIN, { type: 'count', productId: 'p1', good: 5, reject: 0 }, tab));
+  const now = T0 + 10 * MIN;
+
+  it('counts an included entry once, and still lays on the ones it does not include', () => {
+    // The service has the first two of the tablet's three entries.
+    const status = stationStatusSchema.parse(JSON.parse(JSON.stringify(foldStationStates(plant, l1, [other, mine[0]!, mine[1]!], now).stations[0])));
+    expect(status.good).toBe(20);
+    expect(status.seen?.['tab-me']).toEqual({ upTo: 1, above: [] });
+    const view = overlayStation({ plant, indexed: l1, status, waiting: mine, now });
+    expect(view.status.good).toBe(25);
+    expect(view.hasWaiting).toBe(true);
+    const allIn = foldStationStates(plant, l1, [other, ...mine], now).stations[0]!;
+    expect(overlayStation({ plant, indexed: l1, status: allIn, waiting: mine, now })).toEqual({ status: allIn, hasWaiting: false });
+  });
+
+  it('counts an entry included above a gap once (seq 2 arrived, seq 1 not yet)', () => {
+    const status = foldStationStates(plant, l1, [other, mine[0]!, mine[2]!], now).stations[0]!;
+    expect(status.seen?.['tab-me']).toEqual({ upTo: 0, above: [2] });
+    expect(overlayStation({ plant, indexed: l1, status, waiting: mine, now }).status.good).toBe(25);
+  });
+
+  it('still lays every waiting entry on a status of an older service (no `seen`)', () => {
+    const { seen: _seen, ...older } = foldStationStates(plant, l1, [other], now).stations[0]!;
+    expect(overlayStation({ plant, indexed: l1, status: stationStatusSchema.parse(older), waiting: mine, now }).status.good).toBe(25);
+  });
+});
+
+describe('SeqTracker', () => {
+  it('says the same whatever order the seqs come in, and names at most 8 above the gap', () => {
+    const seqs = [3, 4, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+    const read = (order: number[]) => {
+      const t = new SeqTracker();
+      for (const s of order) t.add(s);
+      return t.read();
+    };
+    const expected = { upTo: 5, above: [7, 9, 10, 11, 12, 13, 14, 15] };
+    expect(read(seqs)).toEqual(expected);
+    expect(read([...seqs].reverse())).toEqual(expected);
+    expect(read([9, 3, 17, 5, 4, 18, 7, 10, 16, 11, 15, 12, 14, 13, 4])).toEqual(expected);
+    expect(read([...seqs, 6, 8])).toEqual({ upTo: 18, above: [] });
+  });
+});
