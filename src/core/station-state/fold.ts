@@ -50,6 +50,10 @@ export class StationStateFold {
   readonly #editTargets = new Set<string>();
   #derived: Derived;
   #isDirty = false;
+  /** Latest recorded time of an edit: one recorded after a reading's `now` is not known then (ADR 0002, as-of). */
+  #latestEditTs = -Infinity;
+  /** The structures as of a `now` before an edit, kept for repeated reads at that moment. */
+  #asOf: { now: number; derived: Derived } | null = null;
   readonly #losses;
   #window: ViewWindow | null = null;
   /** Per station, per device: the seqs folded in (a status's `seen`). */
@@ -78,8 +82,10 @@ export class StationStateFold {
     const isInOrder = last === undefined || compareEvents(last, e) < 0;
     if (isInOrder) list.push(e);
     else list.splice(insertionPoint(list, e), 0, e);
+    this.#asOf = null;
     if (isEdit(e)) {
       this.#editTargets.add(e.type === 'correction' ? e.supersedes : e.voids);
+      this.#latestEditTs = Math.max(this.#latestEditTs, e.ts);
       this.#isDirty = true;
       return;
     }
@@ -92,7 +98,7 @@ export class StationStateFold {
    * on a timer: time alone turns a silent gateway into "no data" and a shift end into "not scheduled".
    */
   read(now: number): FoldedLine {
-    const folded = readLine(this.plant, this.indexed, this.#current(), this.#windowAt(now), this.#losses, now);
+    const folded = readLine(this.plant, this.indexed, this.#current(now), this.#windowAt(now), this.#losses, now);
     for (const st of folded.stations) {
       const devices = this.#seqs.get(st.stationId);
       if (devices) st.seen = Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()]));
@@ -104,12 +110,23 @@ export class StationStateFold {
    * The line's timeline (the OEE engine's own, counts and stops of every event folded in): the
    * live service reads its OEE figures from it, so it keeps one timeline per line, not two.
    */
-  timeline(): LineTimeline {
-    return this.#current().line;
+  timeline(now: number): LineTimeline {
+    return this.#current(now).line;
   }
 
-  /** The derived structures, rebuilt first when a late event or an edit marked them. */
-  #current(): Derived {
+  /**
+   * The derived structures as known at `now`, rebuilt first when a late event or an edit marked
+   * them. An edit recorded after `now` is left out, as the OEE engine leaves it out.
+   */
+  #current(now: number): Derived {
+    if (this.#latestEditTs > now) {
+      if (this.#asOf?.now !== now) {
+        const d = new Derived(this.indexed.line);
+        for (const e of effectiveEvents(this.#events, now)) d.step(e);
+        this.#asOf = { now, derived: d };
+      }
+      return this.#asOf.derived;
+    }
     if (this.#isDirty) {
       const d = new Derived(this.indexed.line);
       for (const e of effectiveEvents(this.#events)) d.step(e);

@@ -21,7 +21,7 @@ export function foldsReport(plant: Plant, folds: ReadonlyMap<string, StationStat
   const plan = planOf(plant, window);
   const losses = reasonLosses(plant);
   const raws = lines.map(({ line }) => {
-    const tl = folds.get(line.id)?.timeline() ?? new LineTimeline(line);
+    const tl = folds.get(line.id)?.timeline(now) ?? new LineTimeline(line);
     return lineRaw(tl, plan, now, losses, noDataSpans(tl, now, monitoring));
   });
   return buildReport(plant.site.id, query, plan, lines, raws);

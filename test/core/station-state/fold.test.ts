@@ -20,6 +20,17 @@ describe('station fold', () => {
     expect(stations[0]).toMatchObject({ stationId: 's1', state: 'stopped', since: T0 + 10 * MIN, stop: { stopId: events[1]!.id, source: 'machine', isSmallStop: false } });
   });
 
+  it('leaves out a void recorded after the moment read, as the OEE engine does (as-of)', () => {
+    const m = new EventMaker();
+    const count = m.ev(T0 + MIN, { type: 'count', productId: 'p1', good: 10, reject: 0 });
+    const events = [count, m.ev(T0 + 5 * MIN, { type: 'void', voids: count.id, reason: 'entered twice' })];
+    const fold = new StationStateFold(plant, l1);
+    for (const e of events) fold.add(e);
+    expect(fold.read(T0 + 2 * MIN).line.good).toBe(10);
+    expect(fold.read(T0 + 6 * MIN).line.good).toBe(0);
+    expect(fold.read(T0 + 2 * MIN).line.good).toBe(10);
+  });
+
   it('counts what the OEE engine counts, per station and for the line', () => {
     const m = new EventMaker();
     const events = [
