@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { FloorboardError, type FloorEvent } from '../core/index.ts';
 import { compiledEventSchema } from '../core/event-parser.ts';
-import { describeEventProblems } from './event-issues.ts';
+import { describeEventProblems } from '../core/event-issues.ts';
 
 export interface EventsFileResult {
   events: FloorEvent[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField } from '../../src/core/oee/report-csv.ts';
-import { describeEventProblems } from '../../src/cli/event-issues.ts';
+import { describeEventProblems } from '../../src/core/event-issues.ts';
 
 describe('csvField (RFC 4180)', () => {
   it.each([
