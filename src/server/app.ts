@@ -34,6 +34,7 @@ import { prepareDemo } from './sim/demo-start.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { startRunLog } from './run-log.ts';
+import { startReportScheduler } from './report/report-scheduler.ts';
 import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
 
@@ -95,6 +96,8 @@ export interface ServiceOverrides {
   simHeartbeatMs?: readonly [number, number];
   /** How often hourly buckets are rewritten (tests make it fast). */
   bucketFlushMs?: number;
+  /** How often ended shifts are looked for to make their reports (tests make it fast). */
+  reportIntervalMs?: number;
 }
 
 /** A running plant service. */
@@ -244,6 +247,17 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     // Subscribed: devices may connect to the embedded broker now (startup-gate.ts).
     openBrokerGate();
     stops.push(() => client!.close());
+    // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
+    const reports = startReportScheduler({
+      storage, plant, now, log, monitoring, publish: client.publish, language: config.reportLanguage,
+      ...(config.reportWebhookUrl ? { webhook: { url: config.reportWebhookUrl } } : {}),
+      ...(config.smtpHost && config.reportEmailFrom && config.reportEmailTo
+        ? { smtp: { host: config.smtpHost, port: config.smtpPort, secure: config.smtpSecure, user: config.smtpUser, password: config.smtpPassword, from: config.reportEmailFrom, to: config.reportEmailTo } }
+        : {}),
+      ...(overrides.reportIntervalMs ? { intervalMs: overrides.reportIntervalMs } : {}),
+    });
+    void reports.runOnce().catch((error: unknown) => logger.error({ error }, 'shift reports at start failed'));
+    stops.push(() => reports.stop());
     const liveOptions = { storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring };
     live = await startLiveOee(liveOptions);
     stops.push(async () => live?.stop());

@@ -7,6 +7,7 @@ import type { HourlyBucket } from '../storage/storage.ts';
 import { rollupBuckets } from './bucket-rollup.ts';
 import { requireAuth, type ApiEnv } from './app-context.ts';
 import { loadEvents, refuseGateways, scopeOf, type HistoryDeps } from './history-scope.ts';
+import { reportRoutes } from './report-routes.ts';
 import { stopRoutes } from './stop-routes.ts';
 
 export { historyQuerySchema } from './history-scope.ts';
@@ -72,5 +73,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   });
 
   app.route('/', stopRoutes(deps));
+  app.route('/', reportRoutes(deps));
   return app;
 }

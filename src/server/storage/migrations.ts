@@ -179,6 +179,32 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hourly_buckets ADD COLUMN no_data_ms double precision NOT NULL DEFAULT 0;
       ALTER TABLE hourly_buckets ADD COLUMN scheduled_ms double precision;`,
   },
+  {
+    version: 7,
+    name: 'shift reports',
+    // The report made at the end of each shift, kept as made (the model as JSON): opened later it
+    // shows what was printed then. (line, shift start) is the key: a report is made once.
+    sqlite: `
+      CREATE TABLE shift_reports (
+        line_id TEXT NOT NULL,
+        shift_start INTEGER NOT NULL,
+        shift_end INTEGER NOT NULL,
+        shift_id TEXT NOT NULL,
+        made_at INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        PRIMARY KEY (line_id, shift_start)
+      ) WITHOUT ROWID;`,
+    postgres: `
+      CREATE TABLE shift_reports (
+        line_id text COLLATE "C" NOT NULL,
+        shift_start bigint NOT NULL,
+        shift_end bigint NOT NULL,
+        shift_id text NOT NULL,
+        made_at bigint NOT NULL,
+        model text NOT NULL,
+        PRIMARY KEY (line_id, shift_start)
+      );`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {
