@@ -1,9 +1,16 @@
 import { duration } from '../charts/format.ts';
 import { bigLosses } from '../charts/pareto.ts';
-import type { ShiftReport } from './shift-report.ts';
+import type { ShiftReportView } from './shift-report.schema.ts';
 
 /** Messages by key: the app's en/de catalogs (src/app/i18n), passed in so the core imports no app code. */
 export type ReportCatalog = Readonly<Record<string, string>>;
+/** Looks a message up and fills its `{name}` placeholders (the app's `i18n.t`, or `translator(catalog)`). */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** A translator over one catalog, for the service (the PDF and the email). */
+export function translator(catalog: ReportCatalog): Translate {
+  return (key, params = {}) => (catalog[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
 
 export interface ReportTable {
   /** Stable id for tests and the page (`report-<id>`). */
@@ -33,12 +40,10 @@ export interface ReportLayout {
 
 /**
  * Turns a report model into text in `locale` (numbers, dates and times through Intl, in the
- * plant's time zone) with `catalog`'s messages. The page and the PDF both lay out this, so they
+ * plant's time zone) with the messages of `t`. The page and the PDF both lay out this, so they
  * cannot say different things.
  */
-export function layoutShiftReport(r: ShiftReport, catalog: ReportCatalog, locale: string): ReportLayout {
-  const t = (key: string, params: Record<string, string | number> = {}) =>
-    (catalog[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: string): ReportLayout {
   const pct = new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: r.timezone });
@@ -76,7 +81,7 @@ export function layoutShiftReport(r: ShiftReport, catalog: ReportCatalog, locale
       id: 'losses',
       title: t('report.losses'),
       head: [t('report.col.loss'), t('report.col.duration'), t('report.col.share')],
-      rows: bigLosses.filter((l) => (f.lossMs[l] ?? 0) > 0).map((l) => [lossLabel(l), duration(f.lossMs[l]), ratio(lossTotal ? f.lossMs[l] / lossTotal : null)]),
+      rows: bigLosses.filter((l) => (f.lossMs[l] ?? 0) > 0).map((l) => [lossLabel(l), duration(f.lossMs[l] ?? 0), ratio(lossTotal ? (f.lossMs[l] ?? 0) / lossTotal : null)]),
       empty: t('report.none'),
     },
     {
@@ -160,7 +165,7 @@ export function layoutShiftReport(r: ShiftReport, catalog: ReportCatalog, locale
 }
 
 /** A corrected entry in a few words: its kind, and its reason, count or text where it has one. */
-function describe(p: ShiftReport['corrections'][number]['before'], reason: (id: string | null) => string): string {
+function describe(p: ShiftReportView['corrections'][number]['before'], reason: (id: string | null) => string): string {
   if (!p) return '?';
   if ('reasonId' in p && p.reasonId) return reason(p.reasonId);
   if (p.type === 'count') return `${p.type} ${p.good}/${p.reject}`;

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { FloorboardError } from '../../core/errors.ts';
-import { layoutShiftReport } from '../../core/report/report-layout.ts';
-import type { ShiftReport } from '../../core/report/shift-report.ts';
+import { layoutShiftReport, translator } from '../../core/report/report-layout.ts';
+import { shiftReportSchema, type ShiftReportView } from '../../core/report/shift-report.schema.ts';
 import { makeShiftReport, shiftOf } from '../report/make-report.ts';
 import { catalogOf, reportLanguages } from '../report/report-catalogs.ts';
 import { renderReportPdf } from '../report/report-pdf.ts';
@@ -25,7 +25,7 @@ const reportQuerySchema = z.object({
 export function reportRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
-  const reportOf = async (c: Context<ApiEnv>): Promise<ShiftReport> => {
+  const reportOf = async (c: Context<ApiEnv>): Promise<ShiftReportView> => {
     const { query, lineIds, index } = scopeOf(deps, c);
     const { stored } = parseInput(reportQuerySchema, c.req.query(), 'query');
     if (lineIds.length !== 1 || !c.req.query('line')) throw new FloorboardError('invalid-arguments', 'invalid query', { details: ['line: name exactly one line'] });
@@ -33,7 +33,11 @@ export function reportRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     if (stored === '1') {
       const row = await deps.storage.getShiftReport(lineId, query.from);
       if (!row) throw new FloorboardError('not-found', `no stored report of line ${lineId} for the shift starting ${new Date(query.from).toISOString()}`);
-      return JSON.parse(row.model) as ShiftReport;
+      // Checked against the schema (a stored copy that no longer parses is an error, not a blank
+      // page) but answered whole, as made: the same fields as a report computed now.
+      const raw = JSON.parse(row.model) as ShiftReportView;
+      shiftReportSchema.parse(raw);
+      return raw;
     }
     const monitoring = await deps.monitoring?.([lineId]);
     return makeShiftReport({ storage: deps.storage, plant: index.plant, now: query.now, ...(monitoring ? { monitoring } : {}) }, lineId, shiftOf(index.plant, query.from, query.to));
@@ -44,7 +48,7 @@ export function reportRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   app.get('/shift-report.pdf', async (c) => {
     const { lang } = parseInput(reportQuerySchema, c.req.query(), 'query');
     const report = await reportOf(c);
-    const pdf = await renderReportPdf(layoutShiftReport(report, catalogOf(lang), lang));
+    const pdf = await renderReportPdf(layoutShiftReport(report, translator(catalogOf(lang)), lang));
     c.header('Content-Type', 'application/pdf');
     c.header('Content-Disposition', `attachment; filename="${pdfFilename(report)}"`);
     return c.body(new Uint8Array(pdf));

@@ -2,7 +2,7 @@ import type { Plant } from '../../core/plant.schema.ts';
 import { shiftInstances } from '../../core/oee/calendar.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import { topics } from '../../core/topics.ts';
-import { layoutShiftReport } from '../../core/report/report-layout.ts';
+import { layoutShiftReport, translator } from '../../core/report/report-layout.ts';
 import type { ShiftReport } from '../../core/report/shift-report.ts';
 import type { Storage } from '../storage/storage.ts';
 import { makeShiftReport } from './make-report.ts';
@@ -55,7 +55,7 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
     if (options.webhook) jobs.push(postWebhook(options.webhook, announcement));
     if (options.smtp) {
       const smtp = options.smtp;
-      const layout = layoutShiftReport(report, catalogOf(options.language), options.language);
+      const layout = layoutShiftReport(report, translator(catalogOf(options.language)), options.language);
       jobs.push(
         renderReportPdf(layout).then((pdf) =>
           mailReport(smtp, { subject: `${layout.title} · ${layout.subtitle}`, text: `${layout.title}\n${layout.subtitle}\n${layout.madeAt}\n`, filename: pdfFilename(report), pdf }),
