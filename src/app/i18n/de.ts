@@ -235,6 +235,6 @@ export const de = {
   'report.handoverTopic.quality': 'Qualitätsbedenken',
   'report.pdf': 'PDF',
   'report.asMade': 'Bericht wie erstellt um {time}',
-  'report.stored': 'Gespeicherter Bericht, erstellt {time}',
+  'report.stored': 'Gespeicherter Bericht, wie zum Schichtende erstellt',
   'report.notMade': 'Für diese Schicht wurde noch kein Bericht erstellt.',
 } satisfies Record<MessageKey, string>;

@@ -233,7 +233,7 @@ export const en = {
   'report.handoverTopic.quality': 'Quality concerns',
   'report.pdf': 'PDF',
   'report.asMade': 'Report as made at {time}',
-  'report.stored': 'Stored report, made {time}',
+  'report.stored': 'Stored report, as made at the end of the shift',
   'report.notMade': 'No report was made for this shift yet.',
 } as const;
 

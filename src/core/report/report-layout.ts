@@ -18,6 +18,8 @@ export interface ReportTable {
   title: string;
   head: string[];
   rows: string[][];
+  /** What each row stands for (a reason id, "none" for no reason), where that is one thing. */
+  keys?: string[];
   /** Shown instead of an empty table. */
   empty: string;
 }
@@ -76,6 +78,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
   ];
   const lossTotal = bigLosses.reduce((n, l) => n + (f.lossMs[l] ?? 0), 0);
   const reasonTotal = f.topReasons.reduce((n, x) => n + x.durationMs, 0);
+  const reasons = [...f.topReasons].sort((a, b) => b.durationMs - a.durationMs);
   const tables: ReportTable[] = [
     {
       id: 'losses',
@@ -88,9 +91,8 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
       id: 'reasons',
       title: t('dash.pareto.reason'),
       head: [t('report.col.reason'), t('report.col.duration'), t('report.col.count'), t('report.col.share')],
-      rows: [...f.topReasons]
-        .sort((a, b) => b.durationMs - a.durationMs)
-        .map((x) => [reason(x.reasonId, x.loss), duration(x.durationMs), int.format(x.count), ratio(reasonTotal ? x.durationMs / reasonTotal : null)]),
+      rows: reasons.map((x) => [reason(x.reasonId, x.loss), duration(x.durationMs), int.format(x.count), ratio(reasonTotal ? x.durationMs / reasonTotal : null)]),
+      keys: reasons.map((x) => x.reasonId ?? 'none'),
       empty: t('report.none'),
     },
     {
@@ -107,6 +109,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
       title: t('report.scrap'),
       head: [t('report.col.reason'), t('report.col.quantity')],
       rows: r.scrap.map((s) => [reason(s.reasonId), int.format(s.quantity)]),
+      keys: r.scrap.map((s) => s.reasonId ?? 'none'),
       empty: t('report.none'),
     },
     {

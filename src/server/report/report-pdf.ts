@@ -53,10 +53,11 @@ function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): 
     doc.font('Helvetica').text(winAnsi(table.empty), MARGIN);
     return;
   }
-  // The last column takes what the others leave: reasons and texts need the room.
-  const n = table.head.length;
-  const first = Math.min(110, width / n);
-  const widths = table.head.map((_, i) => (i === n - 1 ? width - first * (n - 1) : first));
+  // Columns as wide as their widest cell needs, shared out over the page: texts get the room.
+  doc.font('Helvetica');
+  const need = table.head.map((h, i) => Math.max(40, ...[h, ...table.rows.map((r) => r[i] ?? '')].map((c) => doc.widthOfString(winAnsi(c)) + 8)));
+  const total = need.reduce((a, b) => a + b, 0);
+  const widths = need.map((w) => (w / total) * width);
   const row = (cells: string[], font: string) => {
     doc.font(font);
     const h = Math.max(...cells.map((c, i) => doc.heightOfString(winAnsi(c), { width: widths[i]! - 4 }))) + 3;
