@@ -10,7 +10,8 @@ import { openPostgresStorage } from '../../src/server/storage/postgres-storage.t
 import { openSqliteStorage } from '../../src/server/storage/sqlite-storage.ts';
 import type { Storage } from '../../src/server/storage/storage.ts';
 import { startReportScheduler } from '../../src/server/report/report-scheduler.ts';
-import { shiftReportAnnouncementSchema } from '../../src/server/report/report-delivery.ts';
+import { announcementOf, postWebhook, shiftReportAnnouncementSchema } from '../../src/server/report/report-delivery.ts';
+import { buildShiftReport } from '../../src/core/report/shift-report.ts';
 import type { ShiftReport } from '../../src/core/report/shift-report.ts';
 import { H, MONDAY, makePlant } from '../core/oee/fixtures.ts';
 import { shiftEvents } from '../core/report/report-fixture.ts';
@@ -185,4 +186,34 @@ schedulerTests('PostgreSQL', async () => {
       return again;
     },
   };
+});
+
+describe('shift report webhook', () => {
+  it('gives up after its tries with the last answer, and a failed delivery neither loses the stored report nor blocks the others', async () => {
+    const hook = await startReceiver(1_000);
+    const dir = await mkdtemp(join(tmpdir(), 'fb-report-'));
+    dirs.push(dir);
+    const storage = openSqliteStorage(join(dir, 'floorboard.db'));
+    await storage.migrate();
+    try {
+      await expect(postWebhook({ url: hook.url, attempts: 3, backoffMs: 5 }, announcementOf(buildShiftReport({ plant, events: [], lineId: 'l1', shift: { shiftId: 'early', start: SHIFT_START, end: SHIFT_END, breaks: [] }, now: SHIFT_END })))).rejects.toThrow(/failed 3 times, last: HTTP 503/);
+      expect(hook.calls()).toBe(3);
+      const logs: string[] = [];
+      const published: string[] = [];
+      const s = startReportScheduler({
+        storage, plant, now: () => SHIFT_END + 60_000, catchUpMs: H, language: 'en',
+        log: (m) => logs.push(m),
+        publish: async (topic) => void published.push(topic),
+        webhook: { url: hook.url, attempts: 2, backoffMs: 5 },
+      });
+      expect((await s.runOnce()).map((r) => r.lineId).sort()).toEqual(['l1', 'l2', 'l3']);
+      await s.stop();
+      expect(published).toHaveLength(3);
+      expect(logs.filter((l) => l === 'shift report delivery failed')).toHaveLength(3);
+      expect(await storage.getShiftReport('l2', SHIFT_START)).not.toBeNull();
+    } finally {
+      await storage.close();
+      await hook.close();
+    }
+  });
 });

@@ -73,6 +73,7 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
     const stored = await storage.listShiftReports({ lineIds: lines, from: ended[0]!.start, to: at });
     const have = new Set(stored.map((s) => `${s.lineId}@${s.shiftStart}`));
     const made: ShiftReport[] = [];
+    const deliveries: Promise<void>[] = [];
     for (const shift of ended) {
       for (const lineId of lines) {
         if (isStopped || have.has(`${lineId}@${shift.start}`)) continue;
@@ -82,9 +83,11 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
         if (!isNew) continue;
         log('shift report made', { lineId, shiftId: shift.shiftId, shiftStart: shift.start });
         made.push(report);
-        await deliver(report);
+        // Not awaited here: a webhook backing off must not hold up the next line's report.
+        deliveries.push(deliver(report));
       }
     }
+    await Promise.all(deliveries);
     return made;
   };
 
