@@ -248,8 +248,11 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     openBrokerGate();
     stops.push(() => client!.close());
     // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
+    let demoStored = () => {};
+    const demoReady = config.isDemo ? new Promise<void>((resolve) => (demoStored = resolve)) : undefined;
     const reports = startReportScheduler({
       storage, plant, now, log, monitoring, publish: client.publish, language: config.reportLanguage,
+      ...(demoReady ? { ready: demoReady } : {}),
       ...(config.reportWebhookUrl ? { webhook: { url: config.reportWebhookUrl } } : {}),
       ...(config.smtpHost && config.reportEmailFrom && config.reportEmailTo
         ? { smtp: { host: config.smtpHost, port: config.smtpPort, secure: config.smtpSecure, user: config.smtpUser, password: config.smtpPassword, from: config.reportEmailFrom, to: config.reportEmailTo } }
@@ -284,8 +287,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         await claims.claim(deviceId, principalOf(gw));
         return simCredentials(gw, deviceId);
       });
-    if (config.isDemo && !credentialsFor)
+    if (config.isDemo && !credentialsFor) {
+      demoStored();
       logger.warn('--demo with an external broker: set SIM_CREDENTIALS_FILE to the credentials.json of `floorboard broker-config --auth acl` (or use dynamic security); simulator not started');
+    }
     if (credentialsFor) {
       // In the background: the service answers while the first start writes the demo's history.
       let sim: Simulator | null = null;
@@ -295,6 +300,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
           plant, index, storage, now, log, days: config.demoBackfillDays, isStopped: () => isDemoStopped,
           onStored: (records) => buckets?.touch(records),
         });
+        demoStored();
         if (isDemoStopped) return;
         // Screens read the history at once: the current shift's live figures are loaded again from storage.
         if (stored > 0) await reloadLive();
@@ -306,7 +312,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
           void writeBuckets(buckets!, now, () => isDemoStopped).then(() => {
             if (!isDemoStopped) log('demo backfill: hourly buckets written');
           });
-      })().catch((error: unknown) => logger.error({ error }, 'demo simulator failed'));
+      })()
+        .catch((error: unknown) => logger.error({ error }, 'demo simulator failed'))
+        .finally(demoStored);
       stops.push(async () => {
         isDemoStopped = true;
         await demo;

@@ -25,6 +25,8 @@ export interface ReportSchedulerOptions {
   intervalMs?: number;
   /** How far back a shift that ended while the service was down is still reported at start. */
   catchUpMs?: number;
+  /** Nothing is reported before this settles (the demo's backfill: a report is kept as made, so not half-written history). */
+  ready?: Promise<unknown>;
 }
 
 export interface ReportScheduler {
@@ -67,6 +69,7 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
   };
 
   const tick = async (): Promise<ShiftReport[]> => {
+    await options.ready;
     const at = now();
     const ended = shiftInstances(plant.calendar, at - catchUpMs, at).filter((s) => s.end <= at && s.end > at - catchUpMs);
     if (ended.length === 0) return [];
