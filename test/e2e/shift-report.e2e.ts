@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
 import { shiftInstances } from '../../src/core/oee/calendar.ts';
@@ -100,6 +101,8 @@ test('the shift report made at the shift end while the service was down: page, p
   await expect(page.getByTestId('report-corrections')).toContainText('Jam → Setup');
   await expect(page.getByTestId('report-coverage')).toHaveText(/%$/);
   await page.screenshot({ path: `${OUT}/report-en.png`, fullPage: true });
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // Print: no navigation, dark headings on white, one A4 page.
   await page.emulateMedia({ media: 'print' });
