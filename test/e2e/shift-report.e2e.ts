@@ -86,6 +86,7 @@ test('the shift report made at the shift end while the service was down: page, p
   const d = await lead(browser, `#/line/line-a?from=${shift.start}&to=${shift.end}`);
   const link = d.page.getByTestId('stored-report');
   await expect(link).toContainText('Report as made at');
+  await d.page.screenshot({ path: `${OUT}/line-view-stored-link.png` });
   await link.click();
   await expect(d.page.getByTestId('report-made')).toContainText('Stored report, as made at the end of the shift · Made');
   const page = d.page;

@@ -1,5 +1,6 @@
 import { duration } from '../charts/format.ts';
-import { bigLosses } from '../charts/pareto.ts';
+import { bigLossPareto, reasonPareto } from '../charts/pareto.ts';
+import type { BigLoss } from '../oee/report.ts';
 import type { ShiftReportView } from './shift-report.schema.ts';
 
 /** Messages by key: the app's en/de catalogs (src/app/i18n), passed in so the core imports no app code. */
@@ -76,23 +77,24 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
     { id: 'good', label: t('dash.report.good'), value: int.format(f.good) },
     { id: 'reject', label: t('dash.report.reject'), value: int.format(f.reject) },
   ];
-  const lossTotal = bigLosses.reduce((n, l) => n + (f.lossMs[l] ?? 0), 0);
-  const reasonTotal = f.topReasons.reduce((n, x) => n + x.durationMs, 0);
-  const reasons = [...f.topReasons].sort((a, b) => b.durationMs - a.durationMs);
+  // The dashboards' own Pareto rows (core/charts): the same order and shares as the line view.
+  const lossRows = bigLossPareto(f.lossMs as Partial<Record<BigLoss, number>>, lossLabel);
+  const reasonRows = reasonPareto(f.topReasons, reason);
   const tables: ReportTable[] = [
     {
       id: 'losses',
       title: t('report.losses'),
       head: [t('report.col.loss'), t('report.col.duration'), t('report.col.share')],
-      rows: bigLosses.filter((l) => (f.lossMs[l] ?? 0) > 0).map((l) => [lossLabel(l), duration(f.lossMs[l] ?? 0), ratio(lossTotal ? (f.lossMs[l] ?? 0) / lossTotal : null)]),
+      rows: lossRows.map((x) => [x.label, duration(x.durationMs), ratio(x.share)]),
+      keys: lossRows.map((x) => x.key),
       empty: t('report.none'),
     },
     {
       id: 'reasons',
       title: t('dash.pareto.reason'),
       head: [t('report.col.reason'), t('report.col.duration'), t('report.col.count'), t('report.col.share')],
-      rows: reasons.map((x) => [reason(x.reasonId, x.loss), duration(x.durationMs), int.format(x.count), ratio(reasonTotal ? x.durationMs / reasonTotal : null)]),
-      keys: reasons.map((x) => x.reasonId ?? 'none'),
+      rows: reasonRows.map((x) => [x.label, duration(x.durationMs), int.format(x.count), ratio(x.share)]),
+      keys: reasonRows.map((x) => x.key),
       empty: t('report.none'),
     },
     {

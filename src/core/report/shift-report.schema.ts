@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { correctablePayloadSchema, handoverTopics } from '../events.schema.ts';
-import { lossCategories } from '../plant.schema.ts';
+import { lossCategories, type LossCategory } from '../plant.schema.ts';
 
 /**
  * The shift report as it crosses a boundary (the API's JSON, a stored copy read back): the fields
@@ -8,6 +8,7 @@ import { lossCategories } from '../plant.schema.ts';
  */
 const ratio = z.nullable(z.number());
 const loss = z.enum(lossCategories);
+const bigLoss = z.enum(lossCategories.filter((l): l is Exclude<LossCategory, 'planned'> => l !== 'planned'));
 const names = z.record(z.string(), z.string());
 
 export const shiftReportSchema = z.object({
@@ -36,7 +37,7 @@ export const shiftReportSchema = z.object({
     lossMs: z.record(z.string(), z.number()),
     good: z.number(),
     reject: z.number(),
-    topReasons: z.array(z.object({ reasonId: z.nullable(z.string()), loss, durationMs: z.number(), count: z.number() })),
+    topReasons: z.array(z.object({ reasonId: z.nullable(z.string()), loss: bigLoss, durationMs: z.number(), count: z.number() })),
   }),
   stops: z.array(z.object({ id: z.string(), start: z.number(), end: z.number(), durationMs: z.number(), stationId: z.string(), reasonId: z.nullable(z.string()), loss, isOpen: z.boolean(), isSetup: z.boolean() })),
   scrap: z.array(z.object({ reasonId: z.nullable(z.string()), quantity: z.number() })),
