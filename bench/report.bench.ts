@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { shiftInstances } from '../src/core/oee/calendar.ts';
-import { layoutShiftReport } from '../src/core/report/report-layout.ts';
+import { layoutShiftReport, translator } from '../src/core/report/report-layout.ts';
 import { makeShiftReport } from '../src/server/report/make-report.ts';
 import { catalogOf } from '../src/server/report/report-catalogs.ts';
 import { renderReportPdf } from '../src/server/report/report-pdf.ts';
@@ -42,7 +42,7 @@ for (const [k, shift] of shifts.entries()) {
   const t0 = performance.now();
   const report = await makeShiftReport({ storage, plant, now: shift.end + 60_000 }, lineId, shift);
   const t1 = performance.now();
-  const pdf = await renderReportPdf(layoutShiftReport(report, catalogOf(k % 2 ? 'de' : 'en'), k % 2 ? 'de' : 'en'));
+  const pdf = await renderReportPdf(layoutShiftReport(report, translator(catalogOf(k % 2 ? 'de' : 'en')), k % 2 ? 'de' : 'en'));
   const t2 = performance.now();
   timings.push({ model: t1 - t0, pdf: t2 - t1, total: t2 - t0, bytes: pdf.length });
   if (k === 0) console.log(`first report: ${report.stops.length} stops, ${report.figures.good} good, OEE ${(report.figures.oee ?? 0).toFixed(3)}`);
