@@ -86,6 +86,7 @@ export function canRead(p: Principal, topic: ParsedTopic | null, index: PlantInd
   switch (topic.kind) {
     case 'line-status':
     case 'line-oee':
+    case 'line-report':
       // Gateways only send signals: least privilege, they read nothing but their acks.
       return p.role !== 'gateway' && isRealLine(topic, index) && visibleLines(p, index).has(topic.line);
     case 'station-status':
@@ -121,7 +122,7 @@ function universe(index: PlantIndex, clientId: string): string[] {
   const out = [topics.siteOee(index.site), topics.deadLetter(index.site), topics.ack(index.site, clientId)];
   out.push(topics.ack(index.site, `${clientId}-other`));
   for (const [area] of index.areas) out.push(topics.areaOee(index.site, area));
-  for (const { path } of index.lines.values()) out.push(topics.lineStatus(path), topics.lineOee(path), topics.corrections(path));
+  for (const { path } of index.lines.values()) out.push(topics.lineStatus(path), topics.lineOee(path), topics.lineReport(path), topics.corrections(path));
   for (const s of index.stations.values()) out.push(topics.events(s), topics.signals(s), topics.stationStatus(s));
   return out;
 }

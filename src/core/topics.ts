@@ -23,6 +23,7 @@ export type ParsedTopic =
   | ({ kind: 'line-status' } & LinePath)
   | ({ kind: 'station-status' } & StationPath)
   | ({ kind: 'line-oee' } & LinePath)
+  | ({ kind: 'line-report' } & LinePath)
   | { kind: 'area-oee'; site: string; area: string }
   | { kind: 'site-oee'; site: string }
   | { kind: 'ack'; site: string; deviceId: string }
@@ -43,6 +44,8 @@ export const topics = {
   lineStatus: (p: LinePath) => `${linePath(p)}/status`,
   /** Retained OEE snapshot of a line for the current shift. */
   lineOee: (p: LinePath) => `${linePath(p)}/oee`,
+  /** Announcement of a line's shift report, made at the end of each shift (retained: the latest). */
+  lineReport: (p: LinePath) => `${linePath(p)}/report`,
   areaOee: (site: string, area: string) => `${TOPIC_ROOT}/${site}/${area}/oee`,
   siteOee: (site: string) => `${TOPIC_ROOT}/${site}/oee`,
   /** Application-level acknowledgements for one device, sent after the commit. */
@@ -80,6 +83,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (parts.length === 4) {
     if (c === 'status') return { kind: 'line-status', ...line };
     if (c === 'oee') return { kind: 'line-oee', ...line };
+    if (c === 'report') return { kind: 'line-report', ...line };
     if (c === 'corrections') return { kind: 'corrections', ...line };
     return null;
   }

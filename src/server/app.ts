@@ -35,6 +35,7 @@ import { prepareDemo } from './sim/demo-start.ts';
 import { startSimulator, type Simulator } from './sim/simulator.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { startRunLog } from './run-log.ts';
+import { startReportScheduler } from './report/report-scheduler.ts';
 import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
 
@@ -96,6 +97,8 @@ export interface ServiceOverrides {
   simHeartbeatMs?: readonly [number, number];
   /** How often hourly buckets are rewritten (tests make it fast). */
   bucketFlushMs?: number;
+  /** How often ended shifts are looked for to make their reports (tests make it fast). */
+  reportIntervalMs?: number;
 }
 
 /** A running plant service. */
@@ -242,6 +245,20 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     // Subscribed: devices may connect to the embedded broker now (startup-gate.ts).
     openBrokerGate();
     stops.push(() => client!.close());
+    // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
+    let demoStored = () => {};
+    const demoReady = config.isDemo ? new Promise<void>((resolve) => (demoStored = resolve)) : undefined;
+    const reports = startReportScheduler({
+      storage, plant, now, log, monitoring, publish: client.publish, language: config.reportLanguage,
+      ...(demoReady ? { ready: demoReady } : {}),
+      ...(config.reportWebhookUrl ? { webhook: { url: config.reportWebhookUrl } } : {}),
+      ...(config.smtpHost && config.reportEmailFrom && config.reportEmailTo
+        ? { smtp: { host: config.smtpHost, port: config.smtpPort, secure: config.smtpSecure, user: config.smtpUser, password: config.smtpPassword, from: config.reportEmailFrom, to: config.reportEmailTo } }
+        : {}),
+      ...(overrides.reportIntervalMs ? { intervalMs: overrides.reportIntervalMs } : {}),
+    });
+    void reports.runOnce().catch((error: unknown) => logger.error({ error }, 'shift reports at start failed'));
+    stops.push(() => reports.stop());
     const liveOptions = { storage, plant, index, now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring };
     live = await startLiveOee(liveOptions);
     stops.push(async () => live?.stop());
@@ -268,8 +285,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         await claims.claim(deviceId, principalOf(gw));
         return simCredentials(gw, deviceId);
       });
-    if (config.isDemo && !credentialsFor)
+    if (config.isDemo && !credentialsFor) {
+      demoStored();
       logger.warn('--demo with an external broker: set SIM_CREDENTIALS_FILE to the credentials.json of `floorboard broker-config --auth acl` (or use dynamic security); simulator not started');
+    }
     if (credentialsFor) {
       // In the background: the service answers while the first start writes the demo's history.
       let sim: Simulator | null = null;
@@ -279,6 +298,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
           plant, index, storage, now, log, days: config.demoBackfillDays, isStopped: () => isDemoStopped,
           onStored: (records) => buckets?.touch(records),
         });
+        demoStored();
         if (isDemoStopped) return;
         // Screens read the history at once: the current shift's live figures are loaded again from storage.
         if (stored > 0) await reloadLive();
@@ -290,7 +310,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
           void writeBuckets(buckets!, now, () => isDemoStopped).then(() => {
             if (!isDemoStopped) log('demo backfill: hourly buckets written');
           });
-      })().catch((error: unknown) => logger.error({ error }, 'demo simulator failed'));
+      })()
+        .catch((error: unknown) => logger.error({ error }, 'demo simulator failed'))
+        .finally(demoStored);
       stops.push(async () => {
         isDemoStopped = true;
         await demo;

@@ -49,6 +49,24 @@ export const configSchema = z.object({
    * `floorboard broker-config --auth acl`). Not needed with the embedded broker or dynamic security.
    */
   simCredentialsFile: z.string().min(1).optional(),
+  /** Shift reports: the language of the emailed PDF. */
+  reportLanguage: z.enum(['en', 'de']).default('en'),
+  /** Shift reports: POSTed here (JSON announcement) when made; retried with backoff. */
+  reportWebhookUrl: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  /** Shift reports by email: SMTP server (all of host, from and to are needed to send). */
+  smtpHost: z.string().min(1).optional(),
+  smtpPort: port.default(587),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  smtpSecure: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false').transform((s) => s === 'true'),
+  smtpUser: z.string().min(1).optional(),
+  /** From the environment only (SMTP_PASSWORD): never in the plant file or the repository. */
+  smtpPassword: z.string().min(1).optional(),
+  reportEmailFrom: z.string().email('must be an email address').optional(),
+  reportEmailTo: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().email('must be a comma-separated list of email addresses')).min(1, 'must name at least one address'))
+    .optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -73,6 +91,15 @@ const envKeys: Record<string, keyof Config> = {
   METRICS_TOKEN: 'metricsToken',
   SIM_CREDENTIALS_FILE: 'simCredentialsFile',
   DEMO_BACKFILL_DAYS: 'demoBackfillDays',
+  REPORT_LANGUAGE: 'reportLanguage',
+  REPORT_WEBHOOK_URL: 'reportWebhookUrl',
+  SMTP_HOST: 'smtpHost',
+  SMTP_PORT: 'smtpPort',
+  SMTP_SECURE: 'smtpSecure',
+  SMTP_USER: 'smtpUser',
+  SMTP_PASSWORD: 'smtpPassword',
+  REPORT_EMAIL_FROM: 'reportEmailFrom',
+  REPORT_EMAIL_TO: 'reportEmailTo',
 };
 const keyToEnv = new Map(Object.entries(envKeys).map(([env, key]) => [key, env]));
 

@@ -17,6 +17,7 @@ describe('access rules (shared by the embedded broker, broker-config and the HTT
     ['op-a', `${root}/assembly/line-a/station/a1/signals`, false],
     ['op-a', `${root}/assembly/line-a/corrections`, false],
     ['op-a', `${root}/assembly/line-a/status`, false],
+    ['lead-a', `${root}/assembly/line-a/report`, false],
     ['op-a', `${root}/_ack/tab-1`, false],
     ['lead-a', `${root}/assembly/line-a/station/a2/events`, true],
     ['lead-a', `${root}/assembly/line-a/corrections`, true],
@@ -33,6 +34,15 @@ describe('access rules (shared by the embedded broker, broker-config and the HTT
 
   it.each([
     ['op-a', `${root}/assembly/line-a/status`, true],
+    // Shift report announcements: readers of the line only; nobody publishes them but the service.
+    ['op-a', `${root}/assembly/line-a/report`, true],
+    ['op-b', `${root}/assembly/line-a/report`, false],
+    ['lead-a', `${root}/assembly/line-a/report`, true],
+    ['lead-a', `${root}/assembly/+/report`, false],
+    ['mgr', `${root}/+/+/report`, true],
+    ['mgr-pack', `${root}/+/+/report`, false],
+    ['mgr-pack', `${root}/packing/line-c/report`, true],
+    ['gw-a', `${root}/assembly/line-a/report`, false],
     ['op-a', `${root}/assembly/line-a/+`, false],
     ['op-a', `${root}/assembly/+/status`, false],
     ['op-a', `${root}/_ack/tab-1`, true],

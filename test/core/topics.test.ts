@@ -24,6 +24,7 @@ function build(p: ParsedTopic): string {
     case 'corrections': return topics.corrections(p);
     case 'line-status': return topics.lineStatus(p);
     case 'line-oee': return topics.lineOee(p);
+    case 'line-report': return topics.lineReport(p);
     case 'area-oee': return topics.areaOee(p.site, p.area);
     case 'site-oee': return topics.siteOee(p.site);
     case 'ack': return topics.ack(p.site, p.deviceId);
@@ -33,7 +34,7 @@ function build(p: ParsedTopic): string {
 
 const parsedTopic: fc.Arbitrary<ParsedTopic> = fc.oneof(
   fc.record({ kind: fc.constantFrom('events' as const, 'signals' as const, 'station-status' as const), site: id, area: id, line: id, station: id }),
-  fc.record({ kind: fc.constantFrom('corrections' as const, 'line-status' as const, 'line-oee' as const), site: id, area: id, line: id }),
+  fc.record({ kind: fc.constantFrom('corrections' as const, 'line-status' as const, 'line-oee' as const, 'line-report' as const), site: id, area: id, line: id }),
   fc.record({ kind: fc.constant('area-oee' as const), site: id, area: id }),
   fc.record({ kind: fc.constantFrom('site-oee' as const, 'dead-letter' as const), site: id }),
   fc.record({ kind: fc.constant('ack' as const), site: id, deviceId: id }),

@@ -184,8 +184,9 @@ test('the lead corrects a reason; the report, the board and the CLI agree on the
 
   // The printable report shows the same numbers.
   await lead.page.goto(`${svc.url}/#/report/line-a?from=${from}&to=${to}`);
+  // Through Intl in the reader's language (en here), from the same engine.
   await expect(lead.page.getByTestId('report-oee')).toHaveText(new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(apiTotal.oee));
-  await expect(lead.page.getByTestId('report-good')).toHaveText(String(apiTotal.good));
+  await expect(lead.page.getByTestId('report-good')).toHaveText(new Intl.NumberFormat('en').format(Number(apiTotal.good)));
   await expect(lead.page.locator('[data-testid="report-reasons"] tr[data-key="setup"]')).toBeVisible();
   await expect(lead.page.locator('[data-testid="report-reasons"] tr[data-key="jam"]')).toHaveCount(0);
   await lead.screenshot('report');

@@ -26,6 +26,20 @@ describe('service configuration', () => {
     expect((error as FloorboardError).details).toHaveLength(7);
   });
 
+  it('reads shift report delivery from the environment (the SMTP password never from a file in the repo) and names bad values', () => {
+    const c = parseConfig({ REPORT_WEBHOOK_URL: 'https://hooks.plant.test/reports', SMTP_HOST: 'mail.plant.test', SMTP_PORT: '465', SMTP_SECURE: 'true', SMTP_USER: 'floorboard', SMTP_PASSWORD: 's3cret', REPORT_EMAIL_FROM: 'floorboard@plant.test', REPORT_EMAIL_TO: 'lead@plant.test, qa@plant.test', REPORT_LANGUAGE: 'de' }, []);
+    expect(c).toMatchObject({ reportWebhookUrl: 'https://hooks.plant.test/reports', smtpHost: 'mail.plant.test', smtpPort: 465, smtpSecure: true, smtpPassword: 's3cret', reportEmailTo: ['lead@plant.test', 'qa@plant.test'], reportLanguage: 'de' });
+    expect(parseConfig({}, [])).toMatchObject({ smtpPort: 587, smtpSecure: false, reportLanguage: 'en' });
+    let error: unknown;
+    try {
+      parseConfig({ REPORT_WEBHOOK_URL: 'ftp://x', REPORT_EMAIL_TO: 'lead@, qa', REPORT_LANGUAGE: 'fr', SMTP_SECURE: 'yes' }, []);
+    } catch (e) {
+      error = e;
+    }
+    const details = (error as FloorboardError).details.join('\n');
+    for (const name of ['REPORT_WEBHOOK_URL', 'REPORT_EMAIL_TO', 'REPORT_LANGUAGE', 'SMTP_SECURE']) expect(details).toContain(name);
+  });
+
   it('makes the service refuse to start with exit code 1 and the problems on stderr', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: 'x', OEE_INTERVAL_MS: '5' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

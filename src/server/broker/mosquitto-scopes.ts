@@ -49,7 +49,7 @@ export function plantTopics(index: PlantIndex): PlantTopic[] {
   const out = [r(topics.siteOee(index.site), ROLE.site)];
   for (const [area] of index.areas) out.push(r(topics.areaOee(index.site, area), ROLE.area(area)));
   for (const { path } of index.lines.values()) {
-    out.push(r(topics.lineStatus(path), ROLE.line(path.line)), r(topics.lineOee(path), ROLE.line(path.line)), w(topics.corrections(path), ROLE.corrections(path.line)));
+    out.push(r(topics.lineStatus(path), ROLE.line(path.line)), r(topics.lineOee(path), ROLE.line(path.line)), r(topics.lineReport(path), ROLE.line(path.line)), w(topics.corrections(path), ROLE.corrections(path.line)));
   }
   for (const s of index.stations.values()) {
     out.push(w(topics.events(s), ROLE.events(s.station)), w(topics.signals(s), ROLE.signals(s.station)), r(topics.stationStatus(s), ROLE.station(s.station)));

@@ -7,6 +7,7 @@ import type { HourlyBucket } from '../storage/storage.ts';
 import { rollupBuckets } from './bucket-rollup.ts';
 import { requireAuth, type ApiEnv } from './app-context.ts';
 import { loadEvents, refuseGateways, scopeOf, type HistoryDeps } from './history-scope.ts';
+import { reportRoutes } from './report-routes.ts';
 import { stopRoutes } from './stop-routes.ts';
 import { handoverRoutes } from './handover-routes.ts';
 import { exportRoutes } from './export-routes.ts';
@@ -77,5 +78,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   app.route('/', stopRoutes(deps));
   app.route('/', handoverRoutes(deps));
   app.route('/', exportRoutes(deps));
+  app.route('/', reportRoutes(deps));
   return app;
 }

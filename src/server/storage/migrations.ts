@@ -187,6 +187,32 @@ export const migrations: readonly Migration[] = [
     sqlite: `CREATE INDEX events_line_type_time ON events (line_id, type, corrected_ts);`,
     postgres: `CREATE INDEX events_line_type_time ON events (line_id, type, corrected_ts);`,
   },
+  {
+    version: 8,
+    name: 'shift reports',
+    // The report made at the end of each shift, kept as made (the model as JSON): opened later it
+    // shows what was printed then. (line, shift start) is the key: a report is made once.
+    sqlite: `
+      CREATE TABLE shift_reports (
+        line_id TEXT NOT NULL,
+        shift_start INTEGER NOT NULL,
+        shift_end INTEGER NOT NULL,
+        shift_id TEXT NOT NULL,
+        made_at INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        PRIMARY KEY (line_id, shift_start)
+      ) WITHOUT ROWID;`,
+    postgres: `
+      CREATE TABLE shift_reports (
+        line_id text COLLATE "C" NOT NULL,
+        shift_start bigint NOT NULL,
+        shift_end bigint NOT NULL,
+        shift_id text NOT NULL,
+        made_at bigint NOT NULL,
+        model text NOT NULL,
+        PRIMARY KEY (line_id, shift_start)
+      );`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

@@ -13,6 +13,7 @@ import {
   postgresPlaceholder,
   valuesList,
 } from './query-builders.ts';
+import { fromShiftReportRow, shiftReportGetSql, shiftReportInsertSql, shiftReportListSql, shiftReportValues, type ShiftReportRow } from './shift-report-codec.ts';
 import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, fromRunRow, type RunRow } from './row-codecs.ts';
 import {
   latestEventsQuerySchema,
@@ -29,6 +30,10 @@ import {
   type HourlyBucket,
   type InsertResult,
   type ServiceRun,
+  type ShiftReportEntry,
+  type StoredShiftReport,
+  bucketQuerySchema,
+  type BucketQuery,
   type Storage,
 } from './storage.ts';
 
@@ -267,6 +272,23 @@ class PostgresStorage implements Storage {
   async listRuns(): Promise<ServiceRun[]> {
     const rows = await this.#query<RunRow & pg.QueryResultRow>('list runs', 'SELECT * FROM service_runs ORDER BY started_at, id');
     return rows.map(fromRunRow);
+  }
+
+  async insertShiftReport(report: StoredShiftReport): Promise<boolean> {
+    const rows = await this.#query<{ line_id: string }>('insert shift report', `${shiftReportInsertSql(postgresPlaceholder)} RETURNING line_id`, shiftReportValues(report));
+    return rows.length === 1;
+  }
+
+  async getShiftReport(lineId: string, shiftStart: number): Promise<StoredShiftReport | null> {
+    const rows = await this.#query<ShiftReportRow & pg.QueryResultRow>('get shift report', shiftReportGetSql(postgresPlaceholder), [lineId, shiftStart]);
+    const row = rows[0];
+    return row ? { ...fromShiftReportRow(row), model: row.model ?? '' } : null;
+  }
+
+  async listShiftReports(query: BucketQuery): Promise<ShiftReportEntry[]> {
+    const { sql, params } = shiftReportListSql(postgresPlaceholder, parseQuery(bucketQuerySchema, query, 'shift report query'));
+    const rows = await this.#query<ShiftReportRow & pg.QueryResultRow>('list shift reports', sql, params);
+    return rows.map(fromShiftReportRow);
   }
 
   async firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>> {

@@ -17,6 +17,7 @@ import {
 } from './row-codecs.ts';
 import { bucketUpsertSql, buildBucketQuery, buildDeadLetterQuery, buildEventQuery, parseQuery, sqlitePlaceholder } from './query-builders.ts';
 import { SqliteEventWriter, type EventRowSql } from './sqlite-event-writer.ts';
+import { fromShiftReportRow, shiftReportGetSql, shiftReportInsertSql, shiftReportListSql, shiftReportValues, type ShiftReportRow } from './shift-report-codec.ts';
 import {
   latestEventsQuerySchema,
   type LatestEventsQuery,
@@ -32,6 +33,10 @@ import {
   type HourlyBucket,
   type InsertResult,
   type ServiceRun,
+  type ShiftReportEntry,
+  type StoredShiftReport,
+  bucketQuerySchema,
+  type BucketQuery,
   type Storage,
   type StoredEventInput,
 } from './storage.ts';
@@ -287,6 +292,24 @@ class SqliteStorage implements Storage {
 
   listRuns(): Promise<ServiceRun[]> {
     return this.#run('list runs', () => (this.#prepare('SELECT * FROM service_runs ORDER BY started_at, id').all() as RunRow[]).map(fromRunRow));
+  }
+
+  insertShiftReport(report: StoredShiftReport): Promise<boolean> {
+    return this.#run('insert shift report', () => this.#prepare(shiftReportInsertSql(sqlitePlaceholder)).run(...shiftReportValues(report)).changes === 1);
+  }
+
+  getShiftReport(lineId: string, shiftStart: number): Promise<StoredShiftReport | null> {
+    return this.#run('get shift report', () => {
+      const row = this.#prepare(shiftReportGetSql(sqlitePlaceholder)).get(lineId, shiftStart) as ShiftReportRow | undefined;
+      return row ? { ...fromShiftReportRow(row), model: row.model ?? '' } : null;
+    });
+  }
+
+  listShiftReports(query: BucketQuery): Promise<ShiftReportEntry[]> {
+    return this.#run('list shift reports', () => {
+      const { sql, params } = shiftReportListSql(sqlitePlaceholder, parseQuery(bucketQuerySchema, query, 'shift report query'));
+      return (this.#db.prepare(sql).all(...params) as ShiftReportRow[]).map(fromShiftReportRow);
+    });
   }
 
   firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>> {

@@ -62,7 +62,27 @@ export interface Storage {
    * the machine's last state, the product) however long ago the line last had one.
    */
   latestEventsBefore(query: LatestEventsQuery): Promise<StoredEvent[]>;
+  /** Stores a shift report unless one of (line, shift start) is stored; true when this one was stored. */
+  insertShiftReport(report: StoredShiftReport): Promise<boolean>;
+  /** The stored report of a line's shift, as made; null when none was made. */
+  getShiftReport(lineId: string, shiftStart: number): Promise<StoredShiftReport | null>;
+  /** Stored reports (without their model) of these lines with `from <= shiftStart < to`, by line then start. */
+  listShiftReports(query: BucketQuery): Promise<ShiftReportEntry[]>;
   close(): Promise<void>;
+}
+
+/** A stored shift report's key and times. */
+export interface ShiftReportEntry {
+  lineId: string;
+  shiftStart: number;
+  shiftEnd: number;
+  shiftId: string;
+  madeAt: number;
+}
+
+/** A shift report as stored: `model` is the JSON of the core ShiftReport. */
+export interface StoredShiftReport extends ShiftReportEntry {
+  model: string;
 }
 
 /** One run of the service, from its run log. */

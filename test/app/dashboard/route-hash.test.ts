@@ -10,7 +10,8 @@ describe('dashboard routes', () => {
     ['#/dashboard', { kind: 'home' }],
     ['#/line/line-a', { kind: 'line', lineId: 'line-a', from: null, to: null }],
     ['#/line/line-a?from=10&to=20', { kind: 'line', lineId: 'line-a', from: 10, to: 20 }],
-    ['#/report/line-a?from=10&to=20', { kind: 'report', lineId: 'line-a', from: 10, to: 20 }],
+    ['#/report/line-a?from=10&to=20', { kind: 'report', lineId: 'line-a', from: 10, to: 20, isStored: false }],
+    ['#/report/line-a?from=10&to=20&stored=1', { kind: 'report', lineId: 'line-a', from: 10, to: 20, isStored: true }],
     // The tablet's own screens and anything malformed are not dashboard routes.
     ['', null],
     ['#/', null],

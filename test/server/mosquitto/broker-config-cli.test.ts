@@ -47,7 +47,7 @@ describe('floorboard broker-config', () => {
     for (const f of ['passwords', 'credentials.json', 'service.env']) expect((await stat(join(out, f))).mode & 0o777).toBe(0o600);
     const acl = await readFile(join(out, 'acl'), 'utf8');
     const section = (user: string) => (acl.split('\n\n').find((s) => s.startsWith(`user ${user}\n`)) ?? '').split('\n').slice(1).filter(Boolean);
-    expect(section('op-a').sort()).toEqual([`topic read ${lineA}/oee`, `topic read ${lineA}/station/a1/status`, `topic read ${lineA}/station/a2/status`, `topic read ${lineA}/status`, `topic write ${lineA}/station/a1/events`, `topic write ${lineA}/station/a2/events`]);
+    expect(section('op-a').sort()).toEqual([`topic read ${lineA}/oee`, `topic read ${lineA}/report`, `topic read ${lineA}/station/a1/status`, `topic read ${lineA}/station/a2/status`, `topic read ${lineA}/status`, `topic write ${lineA}/station/a1/events`, `topic write ${lineA}/station/a2/events`]);
     expect(section('lead-a')).toContain(`topic write ${lineA}/corrections`);
     expect(section('mgr').every((l) => l.startsWith('topic read '))).toBe(true);
     expect(section('mgr')).toContain(`topic read ${root}/oee`);

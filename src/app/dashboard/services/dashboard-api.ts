@@ -1,8 +1,24 @@
 import * as z from 'zod/mini';
 import { FloorboardError } from '../../../core/errors.ts';
 import { plantSchema, type Plant } from '../../../core/plant.schema.ts';
+import { shiftReportSchema } from '../../../core/report/shift-report.schema.ts';
 import { auditSchema, oeeReportSchema, paretoSchema, stopsSchema, timelineSchema } from './history.schema.ts';
 import { shiftLogSchema } from '../../services/handover.schema.ts';
+
+/** GET /api/shift-reports: the stored reports of the window. */
+const storedReportsSchema = z.object({
+  reports: z.array(z.object({ lineId: z.string(), shiftStart: z.number(), shiftEnd: z.number(), shiftId: z.string(), madeAt: z.number() })),
+});
+
+/** One line's report of [from, to): computed now, or the copy stored at the shift's end (`stored`). */
+export interface ReportQuery {
+  lineId: string;
+  from: number;
+  to: number;
+  stored: boolean;
+}
+const reportQuery = (q: ReportQuery, extra: Record<string, string> = {}) =>
+  new URLSearchParams({ line: q.lineId, from: String(Math.floor(q.from)), to: String(Math.ceil(q.to)), stored: q.stored ? '1' : '0', ...extra }).toString();
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -54,5 +70,10 @@ export const dashboardApi = {
   /** Notes and handovers of the window, with who acknowledged each handover (core/handovers.ts). */
   shiftLog: (token: string, q: HistoryQuery) => get(`/api/shift-log?${query(q)}`, shiftLogSchema, token),
   /** The shift report CSV (same engine as every screen), fetched with the token for a download. */
+  /** The shift report model (the same core function as the stored copy, the PDF and the email). */
+  shiftReport: (token: string, q: ReportQuery) => get(`/api/shift-report?${reportQuery(q)}`, shiftReportSchema, token),
+  /** The PDF, made on the service in `lang`. */
+  shiftReportPdf: async (token: string, q: ReportQuery, lang: string): Promise<Blob> => (await fetchChecked(`/api/shift-report.pdf?${reportQuery(q, { lang })}`, token, 30_000)).blob(),
+  storedReports: (token: string, q: HistoryQuery) => get(`/api/shift-reports?${query(q)}`, storedReportsSchema, token),
   reportCsv: async (token: string, q: HistoryQuery): Promise<string> => (await fetchChecked(`/api/report.csv?${query(q)}`, token, 15_000)).text(),
 };

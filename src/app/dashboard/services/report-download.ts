@@ -1,4 +1,4 @@
-import { dashboardApi } from './dashboard-api.ts';
+import { dashboardApi, type ReportQuery } from './dashboard-api.ts';
 
 /**
  * Downloads the shift report CSV of the service (the same engine as every screen). The API wants
@@ -6,10 +6,21 @@ import { dashboardApi } from './dashboard-api.ts';
  */
 export async function downloadReportCsv(token: string, lineId: string, from: number, to: number): Promise<void> {
   const csv = await dashboardApi.reportCsv(token, { from, to, by: 'shift', lines: [lineId] });
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+  saveBlob(new Blob([csv], { type: 'text/csv' }), `${lineId}-${stampOf(from)}.csv`);
+}
+
+/** Downloads the shift report PDF the service makes (in the reader's language). */
+export async function downloadReportPdf(token: string, q: ReportQuery, lang: string): Promise<void> {
+  saveBlob(await dashboardApi.shiftReportPdf(token, q, lang), `shift-report-${q.lineId}-${stampOf(q.from)}.pdf`);
+}
+
+const stampOf = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace(':', '');
+
+function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = `${lineId}-${new Date(from).toISOString().slice(0, 16).replace(':', '')}.csv`;
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -7,11 +7,11 @@ export type DashboardRoute =
   /** The admin area (users, tablets, plant: issue 13); ready as a route, see start-route.ts. */
   | { kind: 'admin' }
   | { kind: 'line'; lineId: string; from: number | null; to: number | null }
-  | { kind: 'report'; lineId: string; from: number; to: number };
+  | { kind: 'report'; lineId: string; from: number; to: number; isStored: boolean };
 
 const num = (s: string | null) => (s !== null && /^\d+$/.test(s) ? Number(s) : null);
 
-/** Parses `#/board`, `#/tv`, `#/trends`, `#/admin`, `#/line/<id>[?from=&to=]`, `#/report/<id>?from=&to=`; null when not a dashboard hash. */
+/** Parses `#/board`, `#/tv`, `#/trends`, `#/admin`, `#/line/<id>[?from=&to=]`, `#/report/<id>?from=&to=[&stored=1]`; null when not a dashboard hash. */
 export function parseRoute(hash: string): DashboardRoute | null {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(search);
@@ -24,7 +24,7 @@ export function parseRoute(hash: string): DashboardRoute | null {
   if (parts[0] === 'line' && parts[1] && parts.length === 2) return { kind: 'line', lineId: decodeURIComponent(parts[1]), from: num(params.get('from')), to: num(params.get('to')) };
   if (parts[0] === 'report' && parts[1] && parts.length === 2) {
     const [from, to] = [num(params.get('from')), num(params.get('to'))];
-    if (from !== null && to !== null) return { kind: 'report', lineId: decodeURIComponent(parts[1]), from, to };
+    if (from !== null && to !== null) return { kind: 'report', lineId: decodeURIComponent(parts[1]), from, to, isStored: params.get('stored') === '1' };
   }
   return null;
 }
@@ -37,7 +37,7 @@ export function routeHash(r: DashboardRoute): string {
     case 'line':
       return `#/line/${encodeURIComponent(r.lineId)}${r.from !== null && r.to !== null ? `?from=${r.from}&to=${r.to}` : ''}`;
     case 'report':
-      return `#/report/${encodeURIComponent(r.lineId)}?from=${r.from}&to=${r.to}`;
+      return `#/report/${encodeURIComponent(r.lineId)}?from=${r.from}&to=${r.to}${r.isStored ? '&stored=1' : ''}`;
     default:
       return `#/${r.kind}`;
   }
