@@ -1,20 +1,12 @@
 import { shiftInstances } from '../../../core/oee/calendar.ts';
 import type { Calendar } from '../../../core/plant.schema.ts';
+import { formats } from '../../../core/format.ts';
 
-// Building an Intl formatter is costly: one per language, time zone and style.
-const formats = new Map<string, Intl.DateTimeFormat>();
-function format(locale: string, timeZone: string, style: 'date' | 'time'): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}|${style}`;
-  let f = formats.get(key);
-  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale, style === 'date' ? { dateStyle: 'medium', timeZone } : { hour: '2-digit', minute: '2-digit', timeZone })));
-  return f;
-}
-
-/** A date in the viewer's language, in the plant's time zone ("04.12.2026" / "Dec 4, 2026"). */
-export const plantDate = (calendar: Calendar, locale: string, ms: number): string => format(locale, calendar.timezone, 'date').format(ms);
+/** A date in the viewer's language, in the plant's time zone ("04.12.2026" / "12/04/2026"): core/format.ts, as every screen. */
+export const plantDate = (calendar: Calendar, locale: string, ms: number): string => formats(locale, calendar.timezone).date(ms);
 
 /** A time of day in the viewer's language, in the plant's time zone. */
-export const plantTime = (calendar: Calendar, locale: string, ms: number): string => format(locale, calendar.timezone, 'time').format(ms);
+export const plantTime = (calendar: Calendar, locale: string, ms: number): string => formats(locale, calendar.timezone).time(ms);
 
 /**
  * The shift picker's label of a window: "<date> <shift name> <from>–<to>" in the viewer's language.
