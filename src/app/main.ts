@@ -6,7 +6,7 @@ import App from './App.svelte';
 import './app.css';
 import { topics } from '../core/topics.ts';
 import { OutboxIdb } from './adapters/outbox-idb.ts';
-import { CacheIdb } from './adapters/cache-idb.ts';
+import { CacheIdb, lastSyncSchema } from './adapters/cache-idb.ts';
 import { SyncEngine } from './services/sync-engine.ts';
 import { device } from './managers/device.svelte.ts';
 import { station } from './managers/station.svelte.ts';
@@ -15,6 +15,7 @@ import { clock } from './managers/clock.svelte.ts';
 import { update } from './managers/update.svelte.ts';
 import { oee } from './managers/oee.svelte.ts';
 import { lineLive } from './managers/line-live.svelte.ts';
+import { stationNotes } from './managers/station-notes.svelte.ts';
 
 async function start(): Promise<void> {
   performance.mark('fb:script');
@@ -43,6 +44,10 @@ async function start(): Promise<void> {
     random: Math.random,
     onStatus: sync.update,
     onRejected: (ids) => station.drop(ids),
+    // A note (or its undo) reached the service: its list of the station's notes has changed.
+    onAcked: (events) => {
+      if (events.some((e) => e.type === 'note' || e.type === 'void')) void stationNotes.refresh();
+    },
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
   const waiting = await engine.load(read.outbox);
@@ -51,6 +56,8 @@ async function start(): Promise<void> {
   performance.mark('fb:journal');
   sync.engine = engine;
   sync.waiting = engine.waiting();
+  sync.keptLastSyncAt = CacheIdb.parse(read.meta.lastSync, lastSyncSchema)?.at ?? null;
+  keepLastSync(cache);
   mount(App, { target: document.getElementById('app')! });
   performance.mark('fb:mounted');
   void station.loadFold().catch((error: unknown) => console.error('station fold not loaded', error));
@@ -89,14 +96,35 @@ async function start(): Promise<void> {
     void clock.measure();
     void update.register();
     oee.listen();
+    stationNotes.listen();
     void outbox.pruneJournal(Date.now());
   });
   window.addEventListener('online', () => {
+    sync.isBrowserOnline = true;
     engine.kick();
     void clock.measure();
   });
+  window.addEventListener('offline', () => (sync.isBrowserOnline = false));
   // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
   setInterval(() => void clock.measure(), 10 * 60_000);
+}
+
+/**
+ * Keeps the last sync time in IndexedDB, at most every 10 s (the meta store is also where each tap
+ * takes its sequence number), and at once for the first one after start.
+ */
+function keepLastSync(cache: CacheIdb): void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let latest = 0;
+  let keptAt = 0;
+  sync.onLastSync = (at) => {
+    latest = at;
+    timer ??= setTimeout(() => {
+      timer = null;
+      keptAt = Date.now();
+      void cache.put('last-sync', { at: latest }).catch((error: unknown) => console.warn('last sync not kept', error));
+    }, Math.max(0, keptAt + 10_000 - Date.now()));
+  };
 }
 
 start().catch((error: unknown) => {

@@ -5,12 +5,13 @@ import { device } from '../managers/device.svelte.ts';
 import { station } from '../managers/station.svelte.ts';
 import { sync } from '../managers/sync.svelte.ts';
 import { clock } from '../managers/clock.svelte.ts';
+import { minusOne, type VoidPayload } from '../domain/own-entries.ts';
 
 /**
  * Records one operator entry: envelope (id, device, seq, device time, author, station) + payload,
  * committed to the IndexedDB outbox before the screen shows it. Resolves with the stored event.
  */
-export async function recordEntry(payload: CorrectablePayload, id: string = ulid()): Promise<FloorEvent> {
+export async function recordEntry(payload: CorrectablePayload | VoidPayload, id: string = ulid()): Promise<FloorEvent> {
   const enrolment = device.enrolment;
   const session = device.session;
   const engine = sync.engine;
@@ -28,4 +29,16 @@ export async function recordEntry(payload: CorrectablePayload, id: string = ulid
 export function startStop(): Promise<FloorEvent> {
   const id = ulid();
   return recordEntry({ type: 'stop.start', stopId: id }, id);
+}
+
+/** Takes back one of the operator's own entries of this shift (a void with the reason they tapped). */
+export function undoEntry(eventId: string, reason: string): Promise<FloorEvent> {
+  return recordEntry({ type: 'void', voids: eventId, reason });
+}
+
+/** "−1": voids the latest own good count and enters it again less one part (see `minusOne`). */
+export async function takeBackOne(count: Extract<FloorEvent, { type: 'count' }>): Promise<void> {
+  const { void: undo, again } = minusOne(count);
+  await recordEntry(undo);
+  if (again) await recordEntry(again);
 }

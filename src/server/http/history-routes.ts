@@ -8,6 +8,7 @@ import { rollupBuckets } from './bucket-rollup.ts';
 import { requireAuth, type ApiEnv } from './app-context.ts';
 import { loadEvents, refuseGateways, scopeOf, type HistoryDeps } from './history-scope.ts';
 import { stopRoutes } from './stop-routes.ts';
+import { noteRoutes } from './note-routes.ts';
 
 export { historyQuerySchema } from './history-scope.ts';
 
@@ -72,5 +73,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   });
 
   app.route('/', stopRoutes(deps));
+  app.route('/', noteRoutes(deps));
   return app;
 }
