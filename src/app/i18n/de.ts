@@ -65,7 +65,7 @@ export const de = {
   'note.placeholder': 'Was ist passiert?',
   'progress.title': 'Schichtfortschritt',
   'progress.produced': '{made} von {target} gefertigt',
-  'progress.waiting': '+{n} wartend auf diesem Tablet',
+  'progress.waiting': '{n} wartend auf diesem Tablet',
   'progress.asOf': 'Stand {time}',
   'progress.oee': 'OEE',
   'progress.availability': 'Verfügbarkeit',

@@ -63,7 +63,7 @@ export const en = {
   'note.placeholder': 'What happened?',
   'progress.title': 'Shift progress',
   'progress.produced': 'Produced {made} of {target}',
-  'progress.waiting': '+{n} waiting on this tablet',
+  'progress.waiting': '{n} waiting on this tablet',
   'progress.asOf': 'as of {time}',
   'progress.oee': 'OEE',
   'progress.availability': 'Availability',
