@@ -42,7 +42,12 @@ async function start(): Promise<void> {
     open: async (...args) => (await import('./adapters/mqtt-link.ts')).openMqttLink(...args),
     now: () => Date.now(),
     random: Math.random,
-    onStatus: sync.update,
+    onStatus: (status) => {
+      const was = sync.status.mode;
+      sync.update(status);
+      // Connected (again): the station's notes may have grown meanwhile, on other tablets too.
+      if (status.mode === 'online' && was !== 'online' && was !== 'syncing') void stationNotes.refresh();
+    },
     onRejected: (ids) => station.drop(ids),
     // A note (or its undo) reached the service: its list of the station's notes has changed.
     onAcked: (events) => {

@@ -101,6 +101,7 @@ export const de = {
   'banner.signIn': 'Senden angehalten: online anmelden',
   'banner.slow': 'Einträge kommen nicht durch',
   'banner.waiting': '{n} Einträge warten seit {time}: sie sind auf diesem Tablet sicher',
+  'banner.waitingOne': '1 Eintrag wartet seit {time}: er ist auf diesem Tablet sicher',
   'banner.none': 'Neue Einträge bleiben auf diesem Tablet und werden gesendet, sobald das Netz wieder da ist',
   'count.step': '{step} {what}',
   'count.minusOne': '−1 von meiner letzten Zählung',

@@ -99,6 +99,7 @@ export const en = {
   'banner.signIn': 'Not sending: sign in online',
   'banner.slow': 'Entries are not getting through',
   'banner.waiting': '{n} entries waiting since {time}: they are safe on this tablet',
+  'banner.waitingOne': '1 entry waiting since {time}: it is safe on this tablet',
   'banner.none': 'New entries are kept on this tablet and sent when the network is back',
   'count.step': '{step} {what}',
   'count.minusOne': '−1 from my last count',

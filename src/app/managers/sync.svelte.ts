@@ -1,8 +1,6 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
 import type { SyncEngine, SyncMode, SyncStatus } from '../services/sync-engine.ts';
-
-/** Waiting entries this old (ms) bring up the full-width banner even while online. */
-export const BANNER_WAIT_MS = 2 * 60_000;
+import { isBannerUp } from '../domain/network-banner.ts';
 
 /** Sync status for the always-visible indicator and the network banner; fed by the sync engine. */
 class SyncManager {
@@ -22,8 +20,7 @@ class SyncManager {
   lastSyncAt = $derived(Math.max(this.status.lastSyncAt ?? -1, this.keptLastSyncAt ?? -1) < 0 ? null : Math.max(this.status.lastSyncAt ?? -1, this.keptLastSyncAt ?? -1));
 
   /** Whether the full-width banner shows at `now`: offline, or entries waiting for over two minutes. */
-  isBannerUp = (now: number): boolean =>
-    this.mode === 'offline' || this.mode === 'needs-sign-in' || (this.status.oldestTs !== null && this.status.waiting > 0 && now - this.status.oldestTs > BANNER_WAIT_MS);
+  isBannerUp = (now: number): boolean => isBannerUp({ mode: this.mode, waiting: this.status.waiting, oldestTs: this.status.oldestTs }, now);
 
   update = (status: SyncStatus): void => {
     const previous = this.status.lastSyncAt;

@@ -64,9 +64,9 @@ export class TabletPage {
   }
 
   async addNote(text: string): Promise<void> {
-    await this.page.getByLabel('Note').fill(text);
+    await this.page.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
     await this.page.getByRole('button', { name: 'Add note' }).tap();
-    await expect(this.page.getByLabel('Note')).toHaveValue('');
+    await expect(this.page.getByRole('textbox', { name: 'Note', exact: true })).toHaveValue('');
   }
 
   /** Entries in the IndexedDB outbox, read straight from the database. */
