@@ -43,10 +43,22 @@ export function ownEntries(events: readonly FloorEvent[], author: string, statio
   return out.sort((a, b) => b.event.ts - a.event.ts);
 }
 
-/** The author's latest count with good parts that still stands: what "−1" corrects. */
-export function lastGoodCount(entries: readonly OwnEntry[]): Extract<FloorEvent, { type: 'count' }> | null {
-  for (const e of entries) if (e.event.type === 'count' && e.voidedFor === null && e.event.good > 0) return e.event;
-  return null;
+/**
+ * The author's latest count at `stationId` since `since` with good parts that still stands: what
+ * "−1" corrects. Walks back from the newest entry (a void follows what it voids), so a tap costs
+ * a few steps, not a pass over the shift.
+ */
+export function lastGoodCount(events: readonly FloorEvent[], author: string, stationId: string, since: number): Extract<FloorEvent, { type: 'count' }> | null {
+  const voided = new Set<string>();
+  let best: Extract<FloorEvent, { type: 'count' }> | null = null;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'void') voided.add(e.voids);
+    else if (e.type === 'count' && e.author === author && e.stationId === stationId && e.ts >= since && e.good > 0 && !voided.has(e.id) && (best === null || e.ts > best.ts)) best = e;
+    // Entries are appended in time order: once one is older than the newest found, none after it is newer.
+    if (best !== null && e.ts < best.ts) break;
+  }
+  return best;
 }
 
 /**

@@ -124,6 +124,7 @@ export const de = {
   'entries.kind.count': 'Zählung',
   'entries.kind.stop': 'Stopp',
   'entries.kind.note': 'Notiz',
+  'entries.more': '{n} frühere Einträge: die korrigiert Ihre Schichtleitung.',
   'entries.undone': 'storniert: {why}',
   'undo.title': 'Eintrag stornieren? Warum',
   'undo.button': 'Stornieren',

@@ -122,6 +122,7 @@ export const en = {
   'entries.kind.count': 'Count',
   'entries.kind.stop': 'Stop',
   'entries.kind.note': 'Note',
+  'entries.more': '{n} earlier entries: ask your lead to correct those.',
   'entries.undone': 'undone: {why}',
   'undo.title': 'Undo this entry? Why',
   'undo.button': 'Undo',

@@ -40,8 +40,9 @@ describe("an operator's own entries of the shift", () => {
     const older = count(3);
     const newer = count(2);
     const undone = ev({ type: 'void', voids: newer.id, reason: 'mistake' });
-    expect(lastGoodCount(ownEntries([older, newer, undone], 'op-a', 'a1', shiftStart))?.id).toBe(older.id);
-    expect(lastGoodCount(ownEntries([count(0, { reject: 2 })], 'op-a', 'a1', shiftStart))).toBeNull();
+    expect(lastGoodCount([older, newer, undone], 'op-a', 'a1', shiftStart)?.id).toBe(older.id);
+    expect(lastGoodCount([older, newer, undone, count(7, { author: 'op-b' }), count(7, { stationId: 'a2' })], 'op-a', 'a1', shiftStart)?.id).toBe(older.id);
+    expect(lastGoodCount([count(0, { reject: 2 })], 'op-a', 'a1', shiftStart)).toBeNull();
   });
 
   it('a waiting undo of a count the service has takes its parts back from what the tablet shows as waiting', () => {
