@@ -15,7 +15,9 @@ import { clock } from './managers/clock.svelte.ts';
 import { update } from './managers/update.svelte.ts';
 import { oee } from './managers/oee.svelte.ts';
 import { lineLive } from './managers/line-live.svelte.ts';
-import { stationNotes } from './managers/station-notes.svelte.ts';
+
+/** The station's notes from the service: loaded after the first screen, never part of it. */
+const notes = () => import('./managers/station-notes.svelte.ts').then((m) => m.stationNotes);
 
 async function start(): Promise<void> {
   performance.mark('fb:script');
@@ -46,12 +48,12 @@ async function start(): Promise<void> {
       const was = sync.status.mode;
       sync.update(status);
       // Connected (again): the station's notes may have grown meanwhile, on other tablets too.
-      if (status.mode === 'online' && was !== 'online' && was !== 'syncing') void stationNotes.refresh();
+      if (status.mode === 'online' && was !== 'online' && was !== 'syncing') void notes().then((n) => n.refresh());
     },
     onRejected: (ids) => station.drop(ids),
     // A note (or its undo) reached the service: its list of the station's notes has changed.
     onAcked: (events) => {
-      if (events.some((e) => e.type === 'note' || e.type === 'void')) void stationNotes.refresh();
+      if (events.some((e) => e.type === 'note' || e.type === 'void')) void notes().then((n) => n.refresh());
     },
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
@@ -62,7 +64,8 @@ async function start(): Promise<void> {
   sync.engine = engine;
   sync.waiting = engine.waiting();
   sync.keptLastSyncAt = CacheIdb.parse(read.meta.lastSync, lastSyncSchema)?.at ?? null;
-  keepLastSync(cache);
+  // Loaded at once, not awaited: the first ack comes long after it is there.
+  void import('./services/keep-last-sync.ts').then((m) => m.keepLastSync(cache));
   mount(App, { target: document.getElementById('app')! });
   performance.mark('fb:mounted');
   void station.loadFold().catch((error: unknown) => console.error('station fold not loaded', error));
@@ -101,7 +104,7 @@ async function start(): Promise<void> {
     void clock.measure();
     void update.register();
     oee.listen();
-    stationNotes.listen();
+    void notes().then((n) => n.listen());
     void outbox.pruneJournal(Date.now());
   });
   window.addEventListener('online', () => {
@@ -112,24 +115,6 @@ async function start(): Promise<void> {
   window.addEventListener('offline', () => (sync.isBrowserOnline = false));
   // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
   setInterval(() => void clock.measure(), 10 * 60_000);
-}
-
-/**
- * Keeps the last sync time in IndexedDB, at most every 10 s (the meta store is also where each tap
- * takes its sequence number), and at once for the first one after start.
- */
-function keepLastSync(cache: CacheIdb): void {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let latest = 0;
-  let keptAt = 0;
-  sync.onLastSync = (at) => {
-    latest = at;
-    timer ??= setTimeout(() => {
-      timer = null;
-      keptAt = Date.now();
-      void cache.put('last-sync', { at: latest }).catch((error: unknown) => console.warn('last sync not kept', error));
-    }, Math.max(0, keptAt + 10_000 - Date.now()));
-  };
 }
 
 start().catch((error: unknown) => {

@@ -57,7 +57,7 @@ test('Cancel in the reason picker keeps the stop open and says so; a classified 
   const page = tablet.page;
   await page.getByRole('button', { name: 'Stop', exact: true }).tap();
   await page.getByRole('button', { name: 'Cancel' }).tap();
-  await expect(page.getByTestId('pick-cancelled')).toHaveText('No reason given: the stop is still running. Give its reason when you know it.');
+  await expect(page.getByTestId('pick-cancelled')).toHaveText('No reason given: the stop stays open.');
   await expect(page.getByTestId('station-state')).toHaveAttribute('data-state', 'stopped');
   await page.getByRole('button', { name: 'Give reason' }).tap();
   await page.getByRole('button', { name: 'Breakdown', exact: true }).tap();

@@ -1,6 +1,5 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
 import type { SyncEngine, SyncMode, SyncStatus } from '../services/sync-engine.ts';
-import { isBannerUp } from '../domain/network-banner.ts';
 
 /** Sync status for the always-visible indicator and the network banner; fed by the sync engine. */
 class SyncManager {
@@ -17,10 +16,7 @@ class SyncManager {
 
   /** The mode shown: offline as soon as the browser says so, whatever the MQTT link still claims. */
   mode = $derived<SyncMode>(this.isBrowserOnline ? this.status.mode : 'offline');
-  lastSyncAt = $derived(Math.max(this.status.lastSyncAt ?? -1, this.keptLastSyncAt ?? -1) < 0 ? null : Math.max(this.status.lastSyncAt ?? -1, this.keptLastSyncAt ?? -1));
-
-  /** Whether the full-width banner shows at `now`: offline, or entries waiting for over two minutes. */
-  isBannerUp = (now: number): boolean => isBannerUp({ mode: this.mode, waiting: this.status.waiting, oldestTs: this.status.oldestTs }, now);
+  lastSyncAt = $derived(this.status.lastSyncAt ?? this.keptLastSyncAt);
 
   update = (status: SyncStatus): void => {
     const previous = this.status.lastSyncAt;

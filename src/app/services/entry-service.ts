@@ -5,7 +5,7 @@ import { device } from '../managers/device.svelte.ts';
 import { station } from '../managers/station.svelte.ts';
 import { sync } from '../managers/sync.svelte.ts';
 import { clock } from '../managers/clock.svelte.ts';
-import { minusOne, type VoidPayload } from '../domain/own-entries.ts';
+import type { VoidPayload } from '../domain/minus-one.ts';
 
 /**
  * Records one operator entry: envelope (id, device, seq, device time, author, station) + payload,
@@ -29,16 +29,4 @@ export async function recordEntry(payload: CorrectablePayload | VoidPayload, id:
 export function startStop(): Promise<FloorEvent> {
   const id = ulid();
   return recordEntry({ type: 'stop.start', stopId: id }, id);
-}
-
-/** Takes back one of the operator's own entries of this shift (a void with the reason they tapped). */
-export function undoEntry(eventId: string, reason: string): Promise<FloorEvent> {
-  return recordEntry({ type: 'void', voids: eventId, reason });
-}
-
-/** "−1": voids the latest own good count and enters it again less one part (see `minusOne`). */
-export async function takeBackOne(count: Extract<FloorEvent, { type: 'count' }>): Promise<void> {
-  const { void: undo, again } = minusOne(count);
-  await recordEntry(undo);
-  if (again) await recordEntry(again);
 }

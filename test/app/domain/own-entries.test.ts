@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clockText, lastGoodCount, minusOne, ownEntries, splitPoint } from '../../../src/app/domain/own-entries.ts';
+import { clockText, ownEntries, splitPoint } from '../../../src/app/domain/own-entries.ts';
+import { lastGoodCount, minusOne } from '../../../src/app/domain/minus-one.ts';
 import { waitingGoodOf } from '../../../src/app/domain/shift-progress.ts';
 import { eventSchema, type FloorEvent } from '../../../src/core/events.schema.ts';
 
