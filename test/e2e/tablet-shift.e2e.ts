@@ -78,7 +78,8 @@ test('Cancel in the reason picker keeps the stop open and says so; a classified 
   await sheet.getByRole('button', { name: 'Next: reason of part 2' }).tap();
   await expect(page.getByRole('group', { name: /^Reason of part 2 \(from / })).toBeVisible();
   await page.getByRole('button', { name: 'Setup', exact: true }).tap();
-  await tablet.waitSynced();
+  // The tap records the split, then it is sent: wait until the service has it.
+  await expect.poll(async () => (await svc.events()).some((s) => s.event.type === 'stop.split'), { timeout: 15_000 }).toBe(true);
 
   const events = (await svc.events()).map((s) => s.event);
   const start = events.find((e) => e.type === 'stop.start')!;
