@@ -6,7 +6,7 @@ import App from './App.svelte';
 import './app.css';
 import { topics } from '../core/topics.ts';
 import { OutboxIdb } from './adapters/outbox-idb.ts';
-import { CacheIdb } from './adapters/cache-idb.ts';
+import { CacheIdb, lastSyncSchema } from './adapters/cache-idb.ts';
 import { SyncEngine } from './services/sync-engine.ts';
 import { device } from './managers/device.svelte.ts';
 import { station } from './managers/station.svelte.ts';
@@ -15,6 +15,9 @@ import { clock } from './managers/clock.svelte.ts';
 import { update } from './managers/update.svelte.ts';
 import { oee } from './managers/oee.svelte.ts';
 import { lineLive } from './managers/line-live.svelte.ts';
+
+/** The station's notes from the service: loaded after the first screen, never part of it. */
+const notes = () => import('./managers/station-notes.svelte.ts').then((m) => m.stationNotes);
 
 async function start(): Promise<void> {
   performance.mark('fb:script');
@@ -41,8 +44,17 @@ async function start(): Promise<void> {
     open: async (...args) => (await import('./adapters/mqtt-link.ts')).openMqttLink(...args),
     now: () => Date.now(),
     random: Math.random,
-    onStatus: sync.update,
+    onStatus: (status) => {
+      const was = sync.status.mode;
+      sync.update(status);
+      // Connected (again): the station's notes may have grown meanwhile, on other tablets too.
+      if (status.mode === 'online' && was !== 'online' && was !== 'syncing') void notes().then((n) => n.refresh());
+    },
     onRejected: (ids) => station.drop(ids),
+    // A note (or its undo) reached the service: its list of the station's notes has changed.
+    onAcked: (events) => {
+      if (events.some((e) => e.type === 'note' || e.type === 'void')) void notes().then((n) => n.refresh());
+    },
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
   });
   const waiting = await engine.load(read.outbox);
@@ -51,6 +63,9 @@ async function start(): Promise<void> {
   performance.mark('fb:journal');
   sync.engine = engine;
   sync.waiting = engine.waiting();
+  sync.keptLastSyncAt = CacheIdb.parse(read.meta.lastSync, lastSyncSchema)?.at ?? null;
+  // Loaded at once, not awaited: the first ack comes long after it is there.
+  void import('./services/keep-last-sync.ts').then((m) => m.keepLastSync(cache));
   mount(App, { target: document.getElementById('app')! });
   performance.mark('fb:mounted');
   void station.loadFold().catch((error: unknown) => console.error('station fold not loaded', error));
@@ -89,12 +104,15 @@ async function start(): Promise<void> {
     void clock.measure();
     void update.register();
     oee.listen();
+    void notes().then((n) => n.listen());
     void outbox.pruneJournal(Date.now());
   });
   window.addEventListener('online', () => {
+    sync.isBrowserOnline = true;
     engine.kick();
     void clock.measure();
   });
+  window.addEventListener('offline', () => (sync.isBrowserOnline = false));
   // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
   setInterval(() => void clock.measure(), 10 * 60_000);
 }

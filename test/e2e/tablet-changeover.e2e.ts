@@ -10,7 +10,7 @@ test('a changeover changes the product, a breakdown can nest in it, and the lead
   const state = tablet.page.getByTestId('station-state');
   await expect(state).toContainText('Widget');
 
-  await tablet.page.getByLabel('Next product').selectOption('gadget');
+  await tablet.page.getByRole('group', { name: 'Next product' }).getByRole('button', { name: 'Gadget' }).tap();
   await tablet.page.getByRole('button', { name: 'Start changeover' }).tap();
   await expect(state).toHaveAttribute('data-state', 'changeover');
   // The tablet forgets nothing of the changeover over a reload: its target is in the entries.

@@ -77,7 +77,7 @@ test('two tablets at one station and a gateway: counts agree on both tablets, th
   console.log(`machine stop visible after the service received it: tablets ${delays[0]} ms and ${delays[1]} ms, board ${delays[2]} ms`);
   for (const d of delays) expect(d).toBeLessThan(1000);
   await one.page.screenshot({ path: 'test-results/e2e/tablet-machine-stop-en.png' });
-  await two.page.getByLabel('Language').selectOption('de');
+  await two.setLanguage('de');
   await expect(two.page.getByTestId('station-state')).toContainText('Steht');
   await expect(two.page.getByTestId('machine-stop')).toHaveText('Von der Maschine gestoppt');
   await two.page.screenshot({ path: 'test-results/e2e/tablet-machine-stop-de.png' });

@@ -73,8 +73,9 @@ test('a machine stop that already ended without a reason is listed, split and cl
   const { tablet, list } = await openWithOneStopListed(context, svc, 2);
   // Split after 2 minutes: the later 4 minutes were a setup; the earlier part still needs a reason.
   await list.getByRole('button', { name: 'Split' }).tap();
-  await tablet.page.getByLabel('Split after (minutes)').fill('2');
-  await tablet.page.getByRole('button', { name: 'Split', exact: true }).tap();
+  await tablet.page.getByLabel('Minutes').fill('2');
+  await tablet.page.getByLabel('Seconds').fill('0');
+  await tablet.page.getByRole('button', { name: 'Next: reason of part 2' }).tap();
   await tablet.page.getByRole('button', { name: 'Setup', exact: true }).tap();
   await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list.getByRole('listitem')).toContainText('2 min');

@@ -19,10 +19,10 @@ test("an operator of another line's station is refused at sign-in, online and of
   // Badge 1002 (op-b) may work at b1 on line B only; its PIN is right.
   await refused(tablet, '1002', '2345', 'You may not work at station A1. Sign in at one of your stations, or ask your lead.');
   await tablet.page.screenshot({ path: 'test-results/e2e/signin-refused-en.png' });
-  await tablet.page.getByLabel('Language').selectOption('de');
+  await tablet.setLanguage('de');
   await refused(tablet, '1002', '2345', 'Sie dürfen an Station A1 nicht arbeiten. Melden Sie sich an einer Ihrer Stationen an oder fragen Sie Ihre Schichtleitung.');
   await tablet.page.screenshot({ path: 'test-results/e2e/signin-refused-de.png' });
-  await tablet.page.getByLabel('Sprache').selectOption('en');
+  await tablet.setLanguage('en');
   // Nothing was recorded for the refused operator, and no connection was made in their name.
   expect(await tablet.outboxIds()).toEqual([]);
 

@@ -34,7 +34,7 @@ test('a new version is offered as "update ready" and applied only between entrie
   await expect(banner).toBeVisible({ timeout: 15_000 });
 
   // Half-way through an entry the update waits.
-  await tablet.page.getByLabel('Note').fill('half-typed');
+  await tablet.page.getByRole('textbox', { name: 'Note', exact: true }).fill('half-typed');
   await expect(banner.getByRole('button', { name: 'Update now' })).toBeDisabled();
   await tablet.addNote('half-typed');
   await expect(banner.getByRole('button', { name: 'Update now' })).toBeEnabled();

@@ -20,6 +20,9 @@ export const enrolmentSchema = z.object({
 });
 export type Enrolment = z.infer<typeof enrolmentSchema>;
 
+/** When this tablet last had an entry acknowledged (`meta` key `last-sync`), kept across reloads. */
+export const lastSyncSchema = z.object({ at: z.number().check(z.int(), z.positive()) });
+
 export const localeSchema = z.enum(['en', 'de']);
 export type Locale = z.infer<typeof localeSchema>;
 
@@ -44,7 +47,7 @@ export function parsePlant(raw: unknown): Plant {
 }
 
 /** Device settings in `meta`; `pin-attempts` counts wrong offline PINs (see domain/pin-attempts.ts). */
-type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'station-status' | 'handovers';
+type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'station-status' | 'handovers' | 'last-sync';
 
 /** Reads and writes the cached plant, roster, enrolment, session and credentials, each zod-checked on read. */
 export class CacheIdb {

@@ -8,7 +8,7 @@ export const JOURNAL_KEEP_MS = 36 * 3600_000;
 
 /** What the start-up read found, unparsed. */
 export interface StartReads {
-  meta: { enrolment: unknown; session: unknown; credentials: unknown; stationStatus: unknown };
+  meta: { enrolment: unknown; session: unknown; credentials: unknown; stationStatus: unknown; lastSync: unknown };
   cache: { plant: unknown; roster: unknown };
   journal: unknown[];
   outbox: { keys: IDBValidKey[]; values: unknown[] };
@@ -18,13 +18,13 @@ export interface StartReads {
 export async function readStart(db: Db, now: number): Promise<StartReads> {
   const tx = db.transaction(['meta', 'cache', 'journal', 'outbox'], 'readonly');
   const [meta, cache, outbox] = [tx.objectStore('meta'), tx.objectStore('cache'), tx.objectStore('outbox')];
-  const [enrolment, session, credentials, stationStatus, plant, roster, journal, keys, values] = await Promise.all([
-    meta.get('enrolment'), meta.get('session'), meta.get('credentials'), meta.get('station-status'), cache.get('plant'), cache.get('roster'),
+  const [enrolment, session, credentials, stationStatus, lastSync, plant, roster, journal, keys, values] = await Promise.all([
+    meta.get('enrolment'), meta.get('session'), meta.get('credentials'), meta.get('station-status'), meta.get('last-sync'), cache.get('plant'), cache.get('roster'),
     tx.objectStore('journal').index('ts').getAll(IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS)),
     // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
     outbox.getAllKeys(), outbox.getAll(),
   ]);
-  return { meta: { enrolment, session, credentials, stationStatus }, cache: { plant, roster }, journal, outbox: { keys, values } };
+  return { meta: { enrolment, session, credentials, stationStatus, lastSync }, cache: { plant, roster }, journal, outbox: { keys, values } };
 }
 
 export const earlyDb: Promise<Db> = openFloorboardDb();

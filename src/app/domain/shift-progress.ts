@@ -27,6 +27,19 @@ export interface LocalFigures {
  * entries, with the same target formula.
  * @example shiftProgress({ meta, status: null, snapshot: null, local: null, waiting: [], now }) // { good: 0, target: null, ... }
  */
+/**
+ * Good parts the waiting entries add (or, by undoing counts the service has, take away): waiting
+ * counts not undone by a waiting void, less the acknowledged counts a waiting void undoes.
+ */
+export function waitingGoodOf(waiting: readonly FloorEvent[], own: readonly FloorEvent[]): number {
+  const undone = new Set(waiting.flatMap((e) => (e.type === 'void' ? [e.voids] : [])));
+  const waitingIds = new Set(waiting.map((e) => e.id));
+  let n = 0;
+  for (const e of waiting) if (e.type === 'count' && !undone.has(e.id)) n += e.good;
+  for (const e of own) if (e.type === 'count' && undone.has(e.id) && !waitingIds.has(e.id)) n -= e.good;
+  return n;
+}
+
 export function shiftProgress(input: {
   meta: LineMeta;
   status: LineStatus | null;
@@ -34,9 +47,10 @@ export function shiftProgress(input: {
   local: LocalFigures | null;
   waiting: readonly FloorEvent[];
   now: number;
+  /** This tablet's own entries: what a waiting undo of an acknowledged count takes back. */
+  own?: readonly FloorEvent[];
 }): ShiftProgressView {
-  let waitingGood = 0;
-  for (const e of input.waiting) if (e.type === 'count') waitingGood += e.good;
+  const waitingGood = waitingGoodOf(input.waiting, input.own ?? []);
   if (input.snapshot) {
     const tile = boardTile(input.meta, input.status ?? undefined, input.snapshot, input.now);
     return { good: tile.good, target: tile.target, waitingGood, asOf: input.snapshot.at };

@@ -55,6 +55,20 @@ export function statusAsEvents(status: StationStatus, indexed: IndexedLine, isRe
   return out;
 }
 
+/**
+ * The status less the counts a waiting undo takes back that the service already has (the status's
+ * counts hold them as one sum, so the fold cannot find them by id); a waiting count's undo is the fold's.
+ */
+function withoutUndoneCounts(status: StationStatus, waiting: readonly FloorEvent[], own: readonly FloorEvent[]): StationStatus {
+  const waitingIds = new Set(waiting.map((e) => e.id));
+  const undone = new Set(waiting.flatMap((e) => (e.type === 'void' && !waitingIds.has(e.voids) ? [e.voids] : [])));
+  if (undone.size === 0) return status;
+  let [good, reject] = [status.good, status.reject];
+  for (const e of own)
+    if (e.type === 'count' && undone.has(e.id) && e.stationId === status.stationId && e.ts >= status.from) [good, reject] = [good - e.good, reject - e.reject];
+  return { ...status, good: Math.max(0, good), reject: Math.max(0, reject) };
+}
+
 /** Entries that start or end a stop or changeover: they time the state. */
 const TIMING: ReadonlySet<string> = new Set(['stop.start', 'stop.end', 'stop.split', 'changeover.start', 'changeover.end']);
 
@@ -77,10 +91,10 @@ export interface StationLiveView {
  * correction or void waiting (it may name any event) all are replayed.
  * @example overlayStation({ plant, indexed, status, waiting: [], now }).status === status
  */
-export function overlayStation(input: { plant: Plant; indexed: IndexedLine; status: StationStatus; waiting: readonly FloorEvent[]; now: number }): StationLiveView {
-  const { status } = input;
-  const waiting = input.waiting.filter((e) => e.lineId === status.lineId && !isSeen(status.seen, e));
-  if (waiting.length === 0) return { status, hasWaiting: false };
+export function overlayStation(input: { plant: Plant; indexed: IndexedLine; status: StationStatus; waiting: readonly FloorEvent[]; now: number; own?: readonly FloorEvent[] }): StationLiveView {
+  const waiting = input.waiting.filter((e) => e.lineId === input.status.lineId && !isSeen(input.status.seen, e));
+  if (waiting.length === 0) return { status: input.status, hasWaiting: false };
+  const status = withoutUndoneCounts(input.status, waiting, input.own ?? []);
   const replayed = replayedAwaiting(status, waiting);
   const fold = new StationStateFold(input.plant, input.indexed);
   for (const e of statusAsEvents(status, input.indexed, replayed)) fold.add(e);

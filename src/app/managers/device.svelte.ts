@@ -151,6 +151,11 @@ class DeviceManager {
     return c && c.expiresAt - 60_000 > now ? { username: c.userId, password: c.token } : null;
   }
 
+  /** A colleague's name from this station's roster (their id when unknown). */
+  nameOf(userId: string): string {
+    return userId === this.session?.user.id ? this.session.user.name : (this.#roster.find((r) => r.id === userId)?.name ?? userId);
+  }
+
   /** The HTTP bearer token of the signed-in operator while it is valid, else null. */
   bearer(now: number): string | null {
     const c = this.#credentials;

@@ -46,7 +46,7 @@ class StationManager {
     const folds = this.#folds;
     if (status && (folds === null || sync.waiting.length === 0)) return { status, hasWaiting: false, asOf: status.updatedAt };
     if (folds === null) return null;
-    if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now }), asOf: status.updatedAt };
+    if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now, own: this.events }), asOf: status.updatedAt };
     const own = folds.foldStationStates(plant, indexed, this.events, this.#now).stations.find((s) => s.stationId === stationId);
     return own ? { status: own, hasWaiting: sync.waiting.length > 0, asOf: null } : null;
   });

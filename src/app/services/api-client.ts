@@ -58,4 +58,6 @@ export const api = {
   roster: (token: string, stations: readonly string[]): Promise<RosterEntry[]> =>
     call(`/api/roster?stations=${encodeURIComponent(stations.join(','))}`, z.union([rosterSchema, z.pipe(z.object({ operators: rosterSchema }), z.transform((r) => r.operators))]), bearer(token)),
   time: () => call('/api/time', z.object({ now: z.number() }), {}, 3000),
+  /** Any scoped GET of the API, parsed with `schema`. */
+  get: <T>(path: string, schema: z.ZodMiniType<T>, token: string): Promise<T> => call(path, schema, bearer(token)),
 };

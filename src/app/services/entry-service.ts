@@ -5,12 +5,13 @@ import { device } from '../managers/device.svelte.ts';
 import { station } from '../managers/station.svelte.ts';
 import { sync } from '../managers/sync.svelte.ts';
 import { clock } from '../managers/clock.svelte.ts';
+import type { VoidPayload } from '../domain/minus-one.ts';
 
 /**
  * Records one operator entry: envelope (id, device, seq, device time, author, station) + payload,
  * committed to the IndexedDB outbox before the screen shows it. Resolves with the stored event.
  */
-export async function recordEntry(payload: CorrectablePayload, id: string = ulid()): Promise<FloorEvent> {
+export async function recordEntry(payload: CorrectablePayload | VoidPayload, id: string = ulid()): Promise<FloorEvent> {
   const enrolment = device.enrolment;
   const session = device.session;
   const engine = sync.engine;

@@ -11,6 +11,7 @@ import { reportRoutes } from './report-routes.ts';
 import { stopRoutes } from './stop-routes.ts';
 import { handoverRoutes } from './handover-routes.ts';
 import { exportRoutes } from './export-routes.ts';
+import { noteRoutes } from './note-routes.ts';
 
 export { historyQuerySchema } from './history-scope.ts';
 
@@ -79,5 +80,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   app.route('/', handoverRoutes(deps));
   app.route('/', exportRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', noteRoutes(deps));
   return app;
 }

@@ -47,6 +47,11 @@ function refusalOf(event: FloorEvent, kind: IngestTopic['kind'], target: EventOr
   // station, in this shift. Anything else is a lead's correction (event-checks refuses corrections here).
   if (target.author !== event.author)
     return { code: 'not-allowed', message: `"${event.author}" may only undo their own entries: event "${target.id}" is by "${target.author}" (a lead voids it, on the line's corrections topic)` };
+  // The broker lets a connection carry a colleague's entries at a shared station (publisher-checks.ts),
+  // so the author alone does not prove who undoes: the undo must also come from the tablet the entry
+  // was made on (the broker holds deviceId to the publishing client), which only its author's session lists it on.
+  if (target.deviceId !== event.deviceId)
+    return { code: 'not-allowed', message: `event "${target.id}" was entered on device "${target.deviceId}": it is undone on that tablet, not on "${event.deviceId}" (a lead voids it, on the line's corrections topic)` };
   if (target.stationId !== event.stationId)
     return { code: 'not-allowed', message: `event "${target.id}" was entered at station "${target.stationId}", not at station "${event.stationId}"` };
   const start = shiftStart();
@@ -77,7 +82,7 @@ export async function checkAmendments(
   const origins = new Map<string, EventOrigin>();
   // Earlier in the group: not stored yet, so its device time stands in for the corrected time.
   for (const b of batches) for (const { event } of b?.accepted ?? []) {
-    if (!origins.has(event.id)) origins.set(event.id, { id: event.id, type: event.type, author: event.author, lineId: event.lineId, stationId: event.stationId, correctedTs: event.ts });
+    if (!origins.has(event.id)) origins.set(event.id, { id: event.id, type: event.type, author: event.author, deviceId: event.deviceId, lineId: event.lineId, stationId: event.stationId, correctedTs: event.ts });
   }
   // The stored copy wins over a resend in this group (the first stored copy is the event).
   const stored = new Map<string, EventOrigin>();

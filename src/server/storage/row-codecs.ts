@@ -51,13 +51,14 @@ export function fromDeviceRow(row: DeviceRow | Loose<DeviceRow>): Device {
 }
 
 /** The columns `findEventOrigins` selects, in both dialects. */
-export const EVENT_ORIGIN_COLUMNS = 'id, type, author, line_id, station_id, corrected_ts';
+export const EVENT_ORIGIN_COLUMNS = 'id, type, author, device_id, line_id, station_id, corrected_ts';
 
 export function fromEventOriginRow(row: Record<string, unknown>): EventOrigin {
   return {
     id: String(row.id),
     type: row.type as EventOrigin['type'],
     author: String(row.author),
+    deviceId: String(row.device_id),
     lineId: String(row.line_id),
     stationId: String(row.station_id),
     correctedTs: Number(row.corrected_ts),

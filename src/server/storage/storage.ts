@@ -288,6 +288,8 @@ export interface EventOrigin {
   id: string;
   type: FloorEvent['type'];
   author: string;
+  /** The device it was entered on: an operator's undo must come from the same tablet. */
+  deviceId: string;
   lineId: string;
   stationId: string;
   correctedTs: number;

@@ -58,15 +58,15 @@ export class TabletPage {
   async bookCount(good: number, reject: number, scrapReasonId?: string): Promise<void> {
     await this.page.getByLabel('Good', { exact: true }).fill(String(good));
     await this.page.getByLabel('Reject', { exact: true }).fill(String(reject));
-    if (scrapReasonId) await this.page.getByLabel('Scrap reason').selectOption(scrapReasonId);
+    if (scrapReasonId) await this.page.getByRole('group', { name: 'Scrap reason' }).locator(`button[data-reason="${scrapReasonId}"]`).tap();
     await this.page.getByRole('button', { name: 'Book count' }).tap();
     await expect(this.page.getByRole('status').filter({ hasText: 'Saved on this tablet' })).toBeVisible();
   }
 
   async addNote(text: string): Promise<void> {
-    await this.page.getByLabel('Note').fill(text);
+    await this.page.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
     await this.page.getByRole('button', { name: 'Add note' }).tap();
-    await expect(this.page.getByLabel('Note')).toHaveValue('');
+    await expect(this.page.getByRole('textbox', { name: 'Note', exact: true })).toHaveValue('');
   }
 
   /** Entries in the IndexedDB outbox, read straight from the database. */
@@ -94,6 +94,12 @@ export class TabletPage {
       await this.page.getByRole('button', { name: 'Book count' }).tap();
     }
     await expect(this.page.getByTestId('sync-indicator')).not.toHaveAttribute('data-waiting', '0');
+  }
+
+  /** Picks a language with its big button (named in that language). */
+  async setLanguage(locale: 'en' | 'de'): Promise<void> {
+    await this.page.getByRole('button', { name: locale === 'de' ? 'Deutsch' : 'English', exact: true }).tap();
+    await expect(this.page.locator('html')).toHaveAttribute('lang', locale);
   }
 
   async waitSynced(timeoutMs = 30_000): Promise<void> {

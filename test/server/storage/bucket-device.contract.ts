@@ -181,11 +181,11 @@ export function bucketContract(ctx: ContractContext): void {
     await expect(ctx.storage.claimDevice({ deviceId: 'Tab 1', userId: 'u-1', claimedAt: T0 })).rejects.toMatchObject({ code: 'invalid-arguments' });
   });
 
-  it('finds the origin (author, line, station, type, corrected time) of stored events', async () => {
+  it('finds the origin (author, device, line, station, type, corrected time) of stored events', async () => {
     const event = makeEvent(undefined, { author: 'op-origin', lineId: 'line-o', stationId: 'st-o' });
     await ctx.storage.insertEvents([makeRecord(event, 2_000)]);
     expect(await ctx.storage.findEventOrigins([event.id, '01ARZ3NDEKTSV4RRFFQ69G5FAV'])).toEqual([
-      { id: event.id, type: 'count', author: 'op-origin', lineId: 'line-o', stationId: 'st-o', correctedTs: event.ts - 2_000 },
+      { id: event.id, type: 'count', author: 'op-origin', deviceId: event.deviceId, lineId: 'line-o', stationId: 'st-o', correctedTs: event.ts - 2_000 },
     ]);
     expect(await ctx.storage.findEventOrigins([])).toEqual([]);
   });

@@ -1,0 +1,52 @@
+import type { FloorEvent } from '../../core/events.schema.ts';
+
+
+
+/** Reasons an operator gives for taking back their own entry: one tap each, stored as the void's reason. */
+export const undoReasons = ['entered-twice', 'wrong-station', 'mistake'] as const;
+export type UndoReason = (typeof undoReasons)[number];
+
+type Kind = 'count' | 'stop' | 'note';
+/** One of the operator's own entries of this shift at this station, as the tablet lists it. */
+export interface OwnEntry {
+  event: Extract<FloorEvent, { type: 'count' | 'stop.start' | 'note' }>;
+  kind: Kind;
+  /** The reason of the void that took it back, or null while it stands. */
+  voidedFor: string | null;
+  /** A stop's end, when it ended (by this tablet's entries); null while open. */
+  stopEnd: number | null;
+}
+
+/**
+ * The author's own counts, stops and notes at `stationId` since `since` (the shift's start), newest
+ * first, each with the void that took it back. The service allows an operator's void only on such
+ * entries (src/server/ingest/amendment-rights.ts): the tablet offers undo on exactly these.
+ */
+export function ownEntries(events: readonly FloorEvent[], author: string, stationId: string, since: number): OwnEntry[] {
+  const voids = new Map<string, string>();
+  const ends = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'void') voids.set(e.voids, e.reason);
+    else if (e.type === 'stop.end') ends.set(e.stopId, e.ts);
+  }
+  const out: OwnEntry[] = [];
+  for (const e of events) {
+    if (e.author !== author || e.stationId !== stationId || e.ts < since) continue;
+    if (e.type !== 'count' && e.type !== 'stop.start' && e.type !== 'note') continue;
+    const kind: Kind = e.type === 'stop.start' ? 'stop' : e.type;
+    out.push({ event: e, kind, voidedFor: voids.get(e.id) ?? null, stopEnd: e.type === 'stop.start' ? (ends.get(e.stopId) ?? null) : null });
+  }
+  return out.sort((a, b) => b.event.ts - a.event.ts);
+}
+
+/** Length of a duration in whole seconds as "m:ss" (or "h:mm:ss"). */
+export function clockText(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const hh = Math.floor(s / 3600), mm = Math.floor((s % 3600) / 60), ss = s % 60;
+  return `${hh > 0 ? `${hh}:${String(mm).padStart(2, '0')}` : mm}:${String(ss).padStart(2, '0')}`;
+}
+
+/** Where a split of a stop from `start` to `end` falls, `afterMs` in, kept at least a second inside. */
+export function splitPoint(start: number, end: number, afterMs: number): number {
+  return start + Math.min(Math.max(1000, Math.round(afterMs / 1000) * 1000), end - start - 1000);
+}
