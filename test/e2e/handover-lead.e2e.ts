@@ -7,6 +7,7 @@ import { ulid } from 'ulid';
 import { TestService, FIXTURE_PLANT } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { DashboardPage } from './dashboard-pages.ts';
+import { setLanguage } from './support/language.ts';
 
 const SITE = 'test-site';
 const SHOTS = 'test-results/handover-lead';
@@ -63,7 +64,6 @@ async function seriousViolations(page: Page, selector: string): Promise<string[]
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-const setLanguage = (page: Page, locale: 'en' | 'de') => page.getByRole('combobox', { name: /Language|Sprache/ }).first().selectOption(locale);
 
 test('a handover written offline syncs, is read and acknowledged at sign-in on a second tablet, and the lead sees who acked', async ({ browser }) => {
   test.setTimeout(120_000);

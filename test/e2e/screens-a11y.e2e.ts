@@ -5,6 +5,7 @@ import type { TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { keepScreenshot, seriousViolations, tabWalk } from './support/a11y.ts';
 import { DashboardPage } from './dashboard-pages.ts';
+import { setLanguage } from './support/language.ts';
 
 // Every screen, in English and German: no serious axe violations, usable from the keyboard (each
 // Tab stop shows its focus and has a name), and a screenshot kept under test-results/screenshots/.
@@ -36,25 +37,23 @@ async function checkScreen(page: Page, name: string): Promise<string[]> {
 test('tablet: enrolment, sign-in and operator screen in both languages', async ({ page, svc }) => {
   const tablet = new TabletPage(page);
   await tablet.open(svc.url);
-  const language = page.getByRole('combobox', { name: /^(Language|Sprache)$/ });
   for (const lang of LANGS) {
-    await language.selectOption(lang);
-    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await setLanguage(page, lang);
     const stops = await checkScreen(page, `enrol-${lang}`);
     // Sign-in fields first, then the way to the dashboards.
     expect(stops.findIndex((s) => s.startsWith('a[')), 'dashboards after enrolment').toBeGreaterThan(stops.findIndex((s) => s.startsWith('button[')));
   }
-  await language.selectOption('en');
+  await setLanguage(page, 'en');
   await tablet.enrol('lead-a', 'lead-pass', 'a1');
   for (const lang of LANGS) {
-    await language.selectOption(lang);
+    await setLanguage(page, lang);
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     await checkScreen(page, `signin-tablet-${lang}`);
   }
-  await language.selectOption('en');
+  await setLanguage(page, 'en');
   await tablet.signIn('1001', '1234');
   for (const lang of LANGS) {
-    await language.selectOption(lang);
+    await setLanguage(page, lang);
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     await checkScreen(page, `operator-${lang}`);
   }

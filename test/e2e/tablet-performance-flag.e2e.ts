@@ -1,6 +1,7 @@
 import { test, expect } from './support/tablet-test.ts';
 import { TabletPage } from './support/tablet-page.ts';
 
+
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
 
 test('performance above 100 % is flagged on the tablet as "check ideal cycle time", as the board and CLI flag it', async ({ context, svc }) => {
@@ -14,6 +15,6 @@ test('performance above 100 % is flagged on the tablet as "check ideal cycle tim
   await expect(flag).toBeVisible({ timeout: 15_000 });
   await expect(flag).toContainText('check ideal cycle time');
   await tablet.page.screenshot({ path: 'test-results/e2e/tablet-performance-flag-en.png' });
-  await tablet.page.getByLabel('Language').selectOption('de');
+  await tablet.setLanguage('de');
   await expect(flag).toContainText('Idealzykluszeit prüfen');
 });

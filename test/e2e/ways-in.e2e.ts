@@ -1,6 +1,7 @@
 import { test, expect } from './support/tablet-test.ts';
 import { DashboardPage } from './dashboard-pages.ts';
 import { TabletPage } from './support/tablet-page.ts';
+import { setLanguage } from './support/language.ts';
 
 test.use({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 
@@ -46,14 +47,14 @@ test('password forms say "User or password not recognised", in English and Germa
   await page.getByLabel('Password', { exact: true }).fill('wrong');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toHaveText('User or password not recognised.');
-  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await setLanguage(page, 'de');
   await page.getByLabel('Benutzer-ID', { exact: true }).fill('mgr');
   await page.getByLabel('Passwort', { exact: true }).fill('wrong');
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await expect(page.getByRole('alert')).toHaveText('Benutzer oder Passwort nicht erkannt.');
   // The enrolment form at `/` is a password form too, and speaks German when asked.
   await page.goto(svc.url);
-  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await setLanguage(page, 'de');
   await page.getByLabel('Benutzer-ID').fill('lead-a');
   await page.getByLabel('Passwort').fill('wrong');
   await page.getByRole('button', { name: 'Stationen laden' }).click();
