@@ -2,26 +2,45 @@ import { en, type MessageKey } from '../i18n/en.ts';
 import type { Locale } from '../adapters/cache-idb.ts';
 import { formats } from '../../core/format.ts';
 
-type Catalog = Record<MessageKey, string>;
-/** English ships in the shell; other languages load on first use (and are precached for offline). */
+type Catalog = Readonly<Partial<Record<MessageKey, string>>>;
+/** The tablet's messages: English ships in the shell; other languages load on first use (and are precached for offline). */
 const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Catalog>> = {
   de: async () => (await import('../i18n/de.ts')).de,
+};
+/** The dashboards' and report's messages: loaded with the dashboards, never in the tablet's first screen. */
+const dashLoaders: Record<Locale, () => Promise<Catalog>> = {
+  en: async () => (await import('../i18n/en-dash.ts')).enDash,
+  de: async () => (await import('../i18n/de-dash.ts')).deDash,
 };
 
 /** The operator's language; every visible string goes through `t`. */
 class I18nManager {
   locale = $state<Locale>('en');
   #catalog = $state.raw<Catalog>(en);
+  /** English: what a message missing in the language falls back to. */
+  #english: Catalog = en;
+  #hasDashboard = false;
 
   /** Looks up a message and fills `{name}` placeholders. */
   t = (key: MessageKey, params: Record<string, string | number> = {}): string =>
-    (this.#catalog[key] ?? en[key] ?? String(key)).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+    (this.#catalog[key] ?? this.#english[key] ?? String(key)).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 
-  /** Switches language once its catalog is loaded, so no screen shows half-translated text. */
+  /** Switches language once its catalogs are loaded, so no screen shows half-translated text. */
   async set(locale: Locale): Promise<void> {
-    const catalog = locale === 'en' ? en : await loaders[locale]();
-    [this.#catalog, this.locale] = [catalog, locale];
+    const [tablet, dash] = await Promise.all([locale === 'en' ? en : loaders[locale](), this.#hasDashboard ? dashLoaders[locale]() : {}]);
+    [this.#catalog, this.locale] = [{ ...tablet, ...dash }, locale];
     document.documentElement.lang = locale;
+  }
+
+  /** Loads the dashboards' messages (English and the current language) before a dashboard shows. */
+  async loadDashboard(): Promise<void> {
+    if (this.#hasDashboard) return;
+    const locale = this.locale;
+    const [english, dash] = await Promise.all([dashLoaders.en(), dashLoaders[locale]()]);
+    this.#english = { ...en, ...english };
+    this.#hasDashboard = true;
+    if (this.locale === locale) this.#catalog = { ...this.#catalog, ...dash };
+    else await this.set(this.locale);
   }
 
   /** Label of a reason in the current language (plant-provided translations). */

@@ -1,5 +1,7 @@
 import { de } from '../../app/i18n/de.ts';
+import { deDash } from '../../app/i18n/de-dash.ts';
 import { en } from '../../app/i18n/en.ts';
+import { enDash } from '../../app/i18n/en-dash.ts';
 import type { ReportCatalog } from '../../core/report/report-layout.ts';
 
 /** The app's own catalogs: the PDF and email say exactly what the page says. */
@@ -7,5 +9,5 @@ export const reportLanguages = ['en', 'de'] as const;
 export type ReportLanguage = (typeof reportLanguages)[number];
 
 export function catalogOf(lang: ReportLanguage): ReportCatalog {
-  return lang === 'de' ? de : en;
+  return lang === 'de' ? { ...de, ...deDash } : { ...en, ...enDash };
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { displayStates } from '../../../src/core/charts/states.ts';
-import { de } from '../../../src/app/i18n/de.ts';
-import { en } from '../../../src/app/i18n/en.ts';
+import { de as deTablet } from '../../../src/app/i18n/de.ts';
+import { deDash } from '../../../src/app/i18n/de-dash.ts';
+import { en as enTablet } from '../../../src/app/i18n/en.ts';
+import { enDash } from '../../../src/app/i18n/en-dash.ts';
+
+// The catalogs as the dashboards hold them once loaded: the tablet's and the dashboards' messages.
+const en = { ...enTablet, ...enDash };
+const de = { ...deTablet, ...deDash };
 
 describe('state labels', () => {
   it('names every display state in English and German (the fold added no-data)', () => {

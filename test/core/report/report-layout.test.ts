@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { de } from '../../../src/app/i18n/de.ts';
-import { en } from '../../../src/app/i18n/en.ts';
+import { de as deTablet } from '../../../src/app/i18n/de.ts';
+import { deDash } from '../../../src/app/i18n/de-dash.ts';
+import { en as enTablet } from '../../../src/app/i18n/en.ts';
+import { enDash } from '../../../src/app/i18n/en-dash.ts';
+
+// The catalogs as the dashboards hold them once loaded: the tablet's and the dashboards' messages.
+const en = { ...enTablet, ...enDash };
+const de = { ...deTablet, ...deDash };
 import { shiftInstances } from '../../../src/core/oee/calendar.ts';
 import { layoutShiftReport, translator } from '../../../src/core/report/report-layout.ts';
 import { shiftReportSchema } from '../../../src/core/report/shift-report.schema.ts';
