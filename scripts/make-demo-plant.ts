@@ -73,11 +73,11 @@ async function makeUsers(): Promise<{ users: UserInput[]; credentials: Credentia
     users.push({ ...user, passwordHash: await hash(user.id, password) } as UserInput);
     credentials.push({ id: user.id, name: user.name, role: user.role, login: user.id, secret: password, scope });
   }
-  // The import device of `floorboard import --publish`: a lead's rights (entries for its lines'
-  // stations, reading those lines), nothing more; every imported event is authored by it.
+  // The import device of `floorboard import --publish`: an importer writes entries for its lines'
+  // stations and reads nothing (least privilege); every imported event is authored by it.
   const importLines = lines.map((l) => l.line.id);
-  users.push({ id: 'import', name: 'Import (Papier und Tabellen)', role: 'lead', passwordHash: await hash('import', 'demo-import'), lines: importLines });
-  credentials.push({ id: 'import', name: 'Import (Papier und Tabellen)', role: 'lead', login: 'import', secret: 'demo-import', scope: `lines ${importLines.join(', ')} (floorboard import)` });
+  users.push({ id: 'import', name: 'Import (Papier und Tabellen)', role: 'importer', passwordHash: await hash('import', 'demo-import'), lines: importLines });
+  credentials.push({ id: 'import', name: 'Import (Papier und Tabellen)', role: 'importer', login: 'import', secret: 'demo-import', scope: `lines ${importLines.join(', ')} (floorboard import)` });
   // One machine gateway per line, for all of the line's stations.
   for (const { line } of lines) {
     const id = `gw-${line.id}`;

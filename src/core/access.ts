@@ -14,6 +14,7 @@ export type Principal =
   | Scope<'manager'>
   | Scope<'admin'>
   | Scope<'gateway'>
+  | Scope<'importer'>
   | { id: string; name: string; role: 'service' };
 
 /** Strips secrets from a plant user. */
@@ -23,7 +24,8 @@ export function principalOf(user: User): Principal {
     case 'gateway':
       return { id: user.id, name: user.name, role: user.role, stations: [...user.stations] };
     case 'lead':
-      return { id: user.id, name: user.name, role: 'lead', lines: [...user.lines] };
+    case 'importer':
+      return { id: user.id, name: user.name, role: user.role, lines: [...user.lines] };
     case 'manager':
       return user.areas ? { id: user.id, name: user.name, role: 'manager', areas: [...user.areas] } : { id: user.id, name: user.name, role: 'manager' };
     case 'admin':
@@ -38,13 +40,15 @@ export function visibleLines(p: Principal, index: PlantIndex): Set<string> {
   if (isAll(p) || (p.role === 'manager' && !p.areas)) return new Set(index.lines.keys());
   if (p.role === 'manager') return new Set((p.areas ?? []).flatMap((a) => index.areas.get(a) ?? []));
   if (p.role === 'lead') return new Set(p.lines);
+  // An importer writes its logs and reads nothing but its acks (least privilege).
+  if (p.role === 'importer') return new Set();
   return new Set(p.stations.flatMap((s) => index.stations.get(s)?.line ?? []));
 }
 
 /** Station ids the principal may publish entries (operator, lead) or signals (gateway) for. */
 function writableStations(p: Principal, index: PlantIndex): Set<string> {
   if (p.role === 'operator' || p.role === 'gateway') return new Set(p.stations);
-  if (p.role === 'lead') return new Set([...index.stations.values()].filter((s) => p.lines.includes(s.line)).map((s) => s.station));
+  if (p.role === 'lead' || p.role === 'importer') return new Set([...index.stations.values()].filter((s) => p.lines.includes(s.line)).map((s) => s.station));
   return new Set();
 }
 
@@ -62,14 +66,15 @@ function isRealLine(t: { site: string; area: string; line: string }, index: Plan
 /**
  * May the principal publish on this (parsed, concrete) topic?
  * Operators: events of their stations. Leads: events of their lines' stations and corrections of their lines.
- * Gateways: signals of their stations. Managers: nothing. Admin and the service: everything.
+ * Gateways: signals of their stations. Importers: events of their lines' stations. Managers: nothing.
+ * Admin and the service: everything.
  */
 export function canPublish(p: Principal, topic: ParsedTopic | null, index: PlantIndex): boolean {
   if (isAll(p)) return true;
   if (!topic || topic.site !== index.site) return false;
   switch (topic.kind) {
     case 'events':
-      return (p.role === 'operator' || p.role === 'lead') && isRealStation(topic, index) && writableStations(p, index).has(topic.station);
+      return (p.role === 'operator' || p.role === 'lead' || p.role === 'importer') && isRealStation(topic, index) && writableStations(p, index).has(topic.station);
     case 'signals':
       return p.role === 'gateway' && isRealStation(topic, index) && p.stations.includes(topic.station);
     case 'corrections':

@@ -119,7 +119,7 @@ export const reasonCategorySchema = z.extend(reasonSchema, {
 });
 export type ReasonCategory = z.infer<typeof reasonCategorySchema>;
 
-export const roles = ['operator', 'lead', 'manager', 'admin', 'gateway'] as const;
+export const roles = ['operator', 'lead', 'manager', 'admin', 'gateway', 'importer'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -144,6 +144,8 @@ export const userSchema = z.discriminatedUnion('role', [
   }),
   z.strictObject({ ...userBase, role: z.literal('admin'), passwordHash: secretHashSchema }),
   z.strictObject({ ...userBase, role: z.literal('gateway'), passwordHash: secretHashSchema, stations: z.array(topicIdSchema).check(z.minLength(1)) }),
+  /** `floorboard import --publish`: writes paper and spreadsheet logs for its lines' stations, reads nothing (least privilege). */
+  z.strictObject({ ...userBase, role: z.literal('importer'), passwordHash: secretHashSchema, lines: z.array(topicIdSchema).check(z.minLength(1)) }),
 ]);
 export type User = z.infer<typeof userSchema>;
 
@@ -208,7 +210,7 @@ export const plantSchema = plantObjectSchema.check(z.superRefine((plant, ctx) =>
         if (!known.has(id)) ctx.addIssue({ code: 'custom', path: ['users', ui, field, k], message: `unknown ${kind} "${id}"` });
       });
     if (u.role === 'operator' || u.role === 'gateway') check(u.stations, stationIds, 'stations', 'station');
-    if (u.role === 'lead') check(u.lines, lineIds, 'lines', 'line');
+    if (u.role === 'lead' || u.role === 'importer') check(u.lines, lineIds, 'lines', 'line');
     if (u.role === 'manager') check(u.areas, areaIds, 'areas', 'area');
   });
   const badges = new Set<string>();

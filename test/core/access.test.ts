@@ -92,3 +92,31 @@ describe('access rules (shared by the embedded broker, broker-config and the HTT
     expect(filterMatches('+', 'a/b')).toBe(false);
   });
 });
+
+describe('an importer (floorboard import --publish): writes its lines’ station events, reads nothing but its acks', () => {
+  const importer: Principal = { id: 'imp', name: 'Import', role: 'importer', lines: ['line-a'] };
+  it.each([
+    [`${root}/assembly/line-a/station/a1/events`, true],
+    [`${root}/assembly/line-a/station/a2/events`, true],
+    [`${root}/assembly/line-b/station/b1/events`, false],
+    [`${root}/assembly/line-a/station/a1/signals`, false],
+    [`${root}/assembly/line-a/corrections`, false],
+  ])('publishing %s: %s', (topic, expected) => {
+    expect(canPublish(importer, parseTopic(topic), index)).toBe(expected);
+  });
+
+  it.each([
+    [`${root}/assembly/line-a/status`, false],
+    [`${root}/assembly/line-a/oee`, false],
+    [`${root}/assembly/line-a/report`, false],
+    [`${root}/assembly/line-a/station/a1/status`, false],
+    [`${root}/_ack/import-1`, true],
+    [`${root}/_ack/tab-1`, false],
+  ])('subscribing to %s: %s', (filter, expected) => {
+    expect(canSubscribe(importer, filter, index, 'import-1')).toBe(expected);
+  });
+
+  it('sees no line', () => {
+    expect(visibleLines(importer, index).size).toBe(0);
+  });
+});

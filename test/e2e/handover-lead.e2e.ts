@@ -226,7 +226,7 @@ test('offline, the next operator on the same tablet reads the handover the table
   await writer.getByRole('button', { name: 'Quality concerns' }).tap();
   await writer.getByLabel('Details').fill('Check the first 10 parts of the new batch');
   await writer.getByRole('button', { name: 'Save handover' }).tap();
-  await t.page.getByRole('button', { name: 'Hand over' }).tap();
+  await t.page.getByRole('button', { name: 'Sign out' }).tap();
   // Carla signs in against the tablet's roster: the service knows nothing of the handover yet.
   await t.signIn('1003', '1234');
   const inbox = t.page.getByTestId('handover-inbox');

@@ -40,7 +40,7 @@ test('entries made offline survive reload and closing the page, then reach the s
   await expect(reopened.page.getByTestId('sync-indicator')).toHaveAttribute('data-waiting', '5');
 
   // Shift hand-over with no network: the next operator signs in against the cached roster.
-  await reopened.page.getByRole('button', { name: 'Hand over' }).tap();
+  await reopened.page.getByRole('button', { name: 'Sign out' }).tap();
   await reopened.page.getByLabel('Badge').fill('1001');
   await reopened.page.getByLabel('PIN').fill('9999');
   await reopened.page.getByRole('button', { name: 'Sign in' }).click();
@@ -71,7 +71,7 @@ test('offline sign-in slows down wrong PINs, then locks the tablet for a while, 
   await tablet.setUp(svc.url);
   await svc.down();
   await context.setOffline(true);
-  await tablet.page.getByRole('button', { name: 'Hand over' }).tap();
+  await tablet.page.getByRole('button', { name: 'Sign out' }).tap();
   // The page's clock stands still where the test puts it: the waits are minutes long.
   let now = Date.now();
   await tablet.page.clock.setFixedTime(now);

@@ -25,9 +25,9 @@ let plantFile: string;
 const cli = cliIn(() => dir);
 
 beforeAll(async () => {
-  // The fixture plant plus an import user with a lead's rights on line-a and line-b only.
+  // The fixture plant plus an importer for line-a and line-b only: it writes, and reads nothing.
   const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { users: unknown[] };
-  plant.users.push({ id: 'import', name: 'Import', role: 'lead', passwordHash: await hashSecret('import-pass'), lines: ['line-a', 'line-b'] });
+  plant.users.push({ id: 'import', name: 'Import', role: 'importer', passwordHash: await hashSecret('import-pass'), lines: ['line-a', 'line-b'] });
   dir = await mkdtemp(join(tmpdir(), 'floorboard-roundtrip-'));
   plantFile = join(dir, 'plant.json');
   await writeFile(plantFile, JSON.stringify(plant));
@@ -72,6 +72,16 @@ describe('round trip: import -> service -> export -> CLI', () => {
     const r = await cli('import', '--plant', plantFile, '--file', 'packing.csv', '--kind', 'stops', '--user', 'import', '--publish', url(), '--password-file', 'import.pw');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the broker closed the connection: it refused a publish');
+  });
+
+  it('lets the importer read nothing: no history, no plant model, no export (least privilege)', async () => {
+    const { token } = await h.login({ kind: 'password', userId: 'import', password: 'import-pass', deviceId: 'import-reader' });
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    for (const path of [`/api/oee?from=${D}&to=${NEXT}`, `/api/events?from=${PREV}&to=${AFTER}`, '/api/plant']) {
+      const res = await h.http(path, auth);
+      expect(res.status, path).toBe(403);
+      expect(await res.text(), path).toContain('an importer may only publish imported logs');
+    }
   });
 
   it.each([

@@ -30,7 +30,7 @@ export const de = {
   'signin.locked': 'Zu viele Versuche. Bitte kurz warten.',
   'signin.lockedSeconds': 'Zu viele falsche PINs auf diesem Tablet. Erneut versuchen in {n} s.',
   'signin.lockedMinutes': 'Zu viele falsche PINs auf diesem Tablet. Erneut versuchen in {n} min.',
-  'signout': 'Übergeben',
+  'signout': 'Abmelden',
   'language': 'Sprache',
   'state.running': 'Läuft',
   'state.stopped': 'Steht',

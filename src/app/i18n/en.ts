@@ -30,7 +30,7 @@ export const en = {
   'signin.locked': 'Too many attempts. Wait a moment and try again.',
   'signin.lockedSeconds': 'Too many wrong PINs on this tablet. Try again in {n} s.',
   'signin.lockedMinutes': 'Too many wrong PINs on this tablet. Try again in {n} min.',
-  'signout': 'Hand over',
+  'signout': 'Sign out',
   'language': 'Language',
   'state.running': 'Running',
   'state.stopped': 'Stopped',

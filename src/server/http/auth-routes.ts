@@ -6,6 +6,7 @@ import { FloorboardError, topicIdSchema, type Plant } from '../../core/index.ts'
 import { loginRequestSchema, type createLogin } from '../auth/login.ts';
 import { requireAuth, type ApiDeps, type ApiEnv } from './app-context.ts';
 import { parseInput } from './http-errors.ts';
+import { refuseWriters } from './history-scope.ts';
 
 const rosterQuerySchema = z.object({
   stations: z
@@ -41,8 +42,8 @@ export function authRoutes(deps: ApiDeps, login: ReturnType<typeof createLogin>)
   app.get('/time', (c) => c.json({ now: deps.now() }));
 
   app.get('/plant', requireAuth(deps.tokens), (c) => {
-    // A gateway only publishes its machines' signals (least privilege, as on the broker and history).
-    if (c.get('principal').role === 'gateway') throw new FloorboardError('forbidden', 'a gateway may only publish signals; the plant model is not for gateways');
+    // Gateways and importers only publish (least privilege, as on the broker and history).
+    refuseWriters(c.get('principal'), 'the plant model');
     const index = deps.index();
     const lines = visibleLines(c.get('principal'), index);
     const plant: Plant = index.plant;

@@ -1,7 +1,7 @@
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { visibleLines } from '../../core/access.ts';
+import { visibleLines, type Principal } from '../../core/access.ts';
 import { FloorboardError, topicIdSchema, type OeeQuery } from '../../core/index.ts';
 import { localTimeProblem, localTimeToMs } from '../../core/local-time.ts';
 import { LOOKBACK_MS } from '../live/hourly-buckets.ts';
@@ -51,13 +51,19 @@ export const historyQuerySchemaIn = (timezone: string) =>
 export const historyQuerySchema = historyQuerySchemaIn('UTC');
 
 /**
- * History is for people: a gateway only publishes its machines' signals (least privilege, as on the
- * broker), so it is refused here even for the lines of its own stations.
+ * History is for people: a gateway only publishes its machines' signals and an importer only its
+ * logs (least privilege, as on the broker), so both are refused here even for their own lines.
  */
 export const refuseGateways: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  if (c.get('principal').role === 'gateway') throw new FloorboardError('forbidden', 'a gateway may only publish signals; history is not for gateways');
+  refuseWriters(c.get('principal'), 'history');
   await next();
 };
+
+/** Gateways and importers write and read nothing back: refuses them `what`, saying why. */
+export function refuseWriters(p: Principal, what: string): void {
+  if (p.role === 'gateway') throw new FloorboardError('forbidden', `a gateway may only publish signals; ${what} is not for gateways`);
+  if (p.role === 'importer') throw new FloorboardError('forbidden', `an importer may only publish imported logs; ${what} is not for importers`);
+}
 
 export type HistoryDeps = ApiDeps & {
   storage: Storage;
