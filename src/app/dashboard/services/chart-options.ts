@@ -8,9 +8,10 @@ const pct = legendValue((v) => percent(v / 100, 1));
 /** The time column of a chart's legend: its name and values in the viewer's language. */
 export interface TimeLegend {
   label: string;
-  format: Intl.DateTimeFormat;
+  /** Writes a time (ms) as the screen does: core/format.ts in the viewer's language and the plant's zone. */
+  format: (ms: number) => string;
 }
-const timeSeries = (t: TimeLegend | undefined): uPlot.Series => (t ? { label: t.label, value: legendValue((v) => t.format.format(v * 1000)) } : {});
+const timeSeries = (t: TimeLegend | undefined): uPlot.Series => (t ? { label: t.label, value: legendValue((v) => t.format(v * 1000)) } : {});
 
 /**
  * uPlot options of the dashboard charts. Series differ by colour (Okabe-Ito) AND by dash or bar
