@@ -113,6 +113,19 @@ describe('floorboard import: the demo plant examples', () => {
   });
 });
 
+describe('floorboard import: shifts as the calendar has them that day', () => {
+  it('books a count for an extra shift named as the plant names it (its exception), at its own times', async () => {
+    // The demo plant's extra shift "Sonderschicht Auftragsspitze" on Saturday 28.11.2026, 12:00-18:00.
+    await writeFile(join(dir, 'saturday.csv'), ['Datum;Schicht;Linie;Produkt;Gut;Ausschuss', '28.11.2026;Sonderschicht Auftragsspitze;Drehlinie 1;Welle SH-12;120;0'].join('\n'));
+    const { stdout, stderr, code } = await cli('import', '--plant', PLANT, '--file', 'saturday.csv', '--kind', 'counts', '--map', join(EXAMPLES, 'mapping.yaml'));
+    expect(stderr).toContain('rows: 1 read, 1 imported');
+    expect(code).toBe(0);
+    const count = parse(stdout).find((e) => e.type === 'count');
+    // 17:59:59 in Berlin (UTC+1): the last second of the extra shift.
+    expect(new Date(count!.ts).toISOString()).toBe('2026-11-28T16:59:59.000Z');
+  });
+});
+
 describe('floorboard import: XLSX', () => {
   it('reads sheets named for their kind, with Excel dates and times', async () => {
     const wb = new ExcelJS.Workbook();

@@ -3,6 +3,7 @@ import type { Plant } from '../plant.schema.ts';
 import { compiledEventSchema } from '../event-parser.ts';
 import { describeEventProblems } from '../event-issues.ts';
 import { localTimeProblem, localTimeToMs } from '../local-time.ts';
+import { shiftInstances } from '../oee/calendar.ts';
 import { contentUlid } from './event-id.ts';
 import { COLUMN_NAMES, KIND_COLUMNS, columnOfHeader, nameKey, type ImportColumn, type ImportKind } from './import-kinds.ts';
 import type { PlantNames, Resolved } from './plant-names.ts';
@@ -114,16 +115,39 @@ class RowReader {
   }
 }
 
-/** A shift of the calendar by id or name, on a date: its start and end (the next day for a night shift). */
+/**
+ * A shift by id or name on a date, as the calendar has it that day (core/oee/calendar.ts, as the
+ * engine plans it): a weekly shift, or an extra shift named by its id, its own name or the
+ * exception's name. A shift the calendar does not run that day (a log of unplanned work) keeps its
+ * usual times: the count is not refused.
+ */
 function shiftSpan(plant: Plant, name: string, date: string): { start: number; end: number } | { why: string } {
-  const shift = plant.calendar.shifts.find((s) => nameKey(s.id) === nameKey(name) || nameKey(s.name) === nameKey(name));
-  if (!shift) return { why: `unknown shift "${name}"; the plant has ${plant.calendar.shifts.map((s) => `${s.id} (${s.name})`).join(', ')}` };
-  const tz = plant.calendar.timezone;
-  const start = localTimeToMs(`${date}T${shift.start}`, tz);
-  let end = localTimeToMs(`${date}T${shift.end}`, tz);
-  if (end <= start) end = localTimeToMs(`${new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10)}T${shift.end}`, tz);
+  const cal = plant.calendar;
+  const key = nameKey(name);
+  const extras = cal.exceptions.filter((e) => e.kind === 'extra');
+  const patterns = [
+    ...cal.shifts.map((s) => ({ id: s.id, names: [s.id, s.name], start: s.start, end: s.end })),
+    ...extras.map((e) => ({ id: e.shift.id, names: [e.shift.id, e.shift.name, e.name], start: e.shift.start, end: e.shift.end })),
+  ].filter((p) => p.names.some((n) => nameKey(n) === key));
+  if (patterns.length === 0) {
+    const known = [...cal.shifts.map((s) => `${s.id} (${s.name})`), ...extras.map((e) => `${e.shift.id} (${e.name}, ${e.date})`)];
+    return { why: `unknown shift "${name}"; the plant has ${known.join(', ')}` };
+  }
+  const tz = cal.timezone;
+  const dayStart = localTimeToMs(`${date}T00:00`, tz);
+  const ids = new Set(patterns.map((p) => p.id));
+  // The instance that starts on that local date (a night shift ends the next day).
+  const planned = shiftInstances(cal, dayStart, dayStart + DAY_MS + DAY_MS / 2).find((i) => ids.has(i.shiftId) && i.start >= dayStart && i.start < localTimeToMs(`${nextDate(date)}T00:00`, tz));
+  if (planned) return { start: planned.start, end: planned.end };
+  const pattern = patterns[0]!;
+  const start = localTimeToMs(`${date}T${pattern.start}`, tz);
+  let end = localTimeToMs(`${date}T${pattern.end}`, tz);
+  if (end <= start) end = localTimeToMs(`${nextDate(date)}T${pattern.end}`, tz);
   return { start, end };
 }
+
+/** The calendar date after `date` (YYYY-MM-DD). */
+const nextDate = (date: string): string => new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10);
 
 /**
  * Validates every row of a sheet and turns the valid ones into events with content-derived ids:
