@@ -4,6 +4,7 @@ import type { Plant } from '../../core/plant.schema.ts';
 import type { IndexedLine } from '../../core/plant-index.ts';
 import { StationStateFold } from '../../core/station-state/fold.ts';
 import { isSeen } from '../../core/station-state/seen-seqs.ts';
+import { compareAwaiting } from '../../core/station-state/awaiting.ts';
 
 /** Device id of the events that stand for a service status (never a real device's: ids have no spaces). */
 const SNAPSHOT_DEVICE = 'service snapshot';
@@ -103,7 +104,7 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   if (!folded) return { status, hasWaiting: false };
   // The stops not replayed are as the status has them; the fold tells the rest.
   const kept = status.awaiting.filter((s) => !replayed(s));
-  const awaiting = [...kept, ...folded.awaiting].sort((a, b) => a.start - b.start).slice(-MAX_AWAITING_IN_STATUS);
+  const awaiting = [...kept, ...folded.awaiting].sort(compareAwaiting).slice(-MAX_AWAITING_IN_STATUS);
   const awaitingCount = folded.awaitingCount + status.awaitingCount - (status.awaiting.length - kept.length);
   // The status's own moment stays unless the entries started or ended something (the events
   // above cannot tell when monitoring began or a gateway came back, which time "running").

@@ -11,5 +11,13 @@ export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategor
   return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned';
 }
 
+/**
+ * THE order of stops awaiting a reason: by start, then by stop id. Stops can start at the same
+ * instant (a machine stop and an operator's), and the service's status and the tablet's overlay
+ * must list (and keep the newest `MAX_AWAITING_IN_STATUS` of) the very same ones.
+ */
+export const compareAwaiting = (a: { start: number; stopId: string }, b: { start: number; stopId: string }): number =>
+  a.start - b.start || (a.stopId < b.stopId ? -1 : a.stopId > b.stopId ? 1 : 0);
+
 /** A stop shorter (so far) than the line's small-stop threshold, as the engine books it. */
 export const isSmallStop = (s: { loss: LossCategory }): boolean => s.loss === 'minor-stop';

@@ -9,7 +9,7 @@ import type { LineTimeline } from '../oee/line-timeline.ts';
 import type { Derived } from './derived.ts';
 import type { FoldedLine } from './fold.ts';
 import type { ViewWindow } from '../charts/windows.ts';
-import { isAwaitingReason, isSmallStop } from './awaiting.ts';
+import { compareAwaiting, isAwaitingReason, isSmallStop } from './awaiting.ts';
 import { idealCycleMs, targetGood } from './target.ts';
 
 const plans = new WeakMap<Plant, { key: string; plan: Plan }>();
@@ -121,7 +121,7 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
       from: w.from,
       ...counts,
       target,
-      awaiting: waiting.slice(-MAX_AWAITING_IN_STATUS).map(awaitingOf),
+      awaiting: waiting.map(awaitingOf).sort(compareAwaiting).slice(-MAX_AWAITING_IN_STATUS),
       awaitingCount: waiting.length,
       lastSignalAt: d.lastSignalAt,
       updatedAt: now,
