@@ -2,6 +2,7 @@ import { defineConfig, build, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { injectManifest } from 'workbox-build';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const outDir = `${root}dist`;
@@ -48,12 +49,19 @@ function serviceWorker(): Plugin {
   };
 }
 
+const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
+
 export default defineConfig({
   plugins: [svelte(), serviceWorker()],
+  // The app reports it to the admins' device list (src/app/main.ts).
+  define: { __APP_VERSION__: JSON.stringify(version) },
   build: {
     outDir,
     target: 'es2022',
     sourcemap: false,
+    // The polyfill only makes browsers without <link rel="modulepreload"> fetch ahead; every browser
+    // the tablet targets (es2022) has it, so it is dead weight in the first screen.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       output: {
         // Everything the entry imports statically goes into ONE chunk (the dashboards' lazy chunks

@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { chromium, type Page } from 'playwright-core';
 import { topics } from '../src/core/topics.ts';
 import type { LineStatus, OeeSnapshot } from '../src/core/live.schema.ts';
-import { startService } from '../src/server/app.ts';
+import { startService } from '../src/server/start-service.ts';
 import { configSchema } from '../src/server/config.ts';
 
 const root = new URL('../', import.meta.url).pathname;

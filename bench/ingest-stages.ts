@@ -12,7 +12,7 @@ import { indexPlant } from '../src/core/plant-index.ts';
 import { createIngestHandler } from '../src/server/ingest/ingest-handler.ts';
 import { ClockTracker } from '../src/server/ingest/clock-tracker.ts';
 import { parseMessage } from '../src/server/ingest/parse-message.ts';
-import { startBucketWriter } from '../src/server/live/hourly-buckets.ts';
+import { startBucketWriter } from '../src/server/history/bucket-writer.ts';
 import { createMetrics } from '../src/server/metrics.ts';
 import { loadPlantFile } from '../src/server/plant-file.ts';
 import { openStorage } from '../src/server/storage/open-storage.ts';

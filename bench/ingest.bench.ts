@@ -15,7 +15,7 @@ import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { startService, type Service } from '../src/server/app.ts';
+import { startService, type Service } from '../src/server/start-service.ts';
 import { runCli } from '../src/cli/main.ts';
 import { configSchema } from '../src/server/config.ts';
 import { MAX_BATCH_EVENTS } from '../src/core/events.schema.ts';

@@ -41,8 +41,8 @@ const GROUP = arg('group', 1);
  * generating, and before the baselines and the batch call, the bench forces a young-generation GC,
  * `gc({ type: 'minor' })`; its CPU time is reported apart and not counted. `--no-force-gc` skips it.
  * Not a full gc(): on Node 20 the full one is memory-reducing (two mark-compacts), and the next
- * engine call on a fresh line then cost ~150-230 ms CPU instead of ~45 (deoptimisations for lost
- * type feedback, and a major GC of the line's live events): more than it took off. (Node 20's
+ * engine call on a fresh line then cost several times its CPU (deoptimisations for lost type
+ * feedback, and a major GC of the line's live events; docs/benchmarks.md): more than it took off. (Node 20's
  * gc({ type: 'major' }) runs a scavenge.) Old-generation marking the generator started can still
  * run on helper threads during a call; that stays in the engine's CPU time.
  */

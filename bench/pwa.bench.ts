@@ -1,6 +1,7 @@
 // npm run bench:pwa — the operator tablet's figures, in Debian's Chromium against the real service:
 // first-screen and total JS (gzip), tap-to-IndexedDB-commit, cold start from the service-worker
 // cache with 4x CPU throttling, and the drain of 10,000 queued entries to acknowledged.
+// BENCH_TAP_CPU=1 adds the main-thread CPU time per tap, from a Chromium trace (see `tapCpu`).
 import { execSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -32,9 +33,12 @@ function jsSizes(): { firstScreen: number; all: number; files: string[] } {
   return { firstScreen: [...seen].reduce((s, f) => s + gz(f), 0), all: all.reduce((s, f) => s + gz(f), 0), files: [...seen] };
 }
 
-/** Taps "+1 good" then "Book count" n times in the page; each time from the tap until the committed count is on screen. */
-async function tapToCommit(page: Page, n: number): Promise<number[]> {
-  return page.evaluate(async (n) => {
+/**
+ * Taps "+1 good" then "Book count" n times in the page; each time from the tap until the committed count is on screen.
+ * `isMarked`: each tap is framed by performance marks `tap` and `shown` (for the trace, see `tapCpu`).
+ */
+async function tapToCommit(page: Page, n: number, isMarked = false): Promise<number[]> {
+  return page.evaluate(async ([n, isMarked]) => {
     const button = (name: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === name || b.getAttribute('aria-label') === name)!;
     const heading = document.getElementById('count-h')!;
     const out: number[] = [];
@@ -51,12 +55,52 @@ async function tapToCommit(page: Page, n: number): Promise<number[]> {
         });
         mo.observe(heading, { childList: true, subtree: true, characterData: true });
       });
+      if (isMarked) performance.mark('tap');
       const t0 = performance.now();
       button('Book count').click();
       out.push((await done) - t0);
+      if (isMarked) performance.mark('shown');
     }
     return out;
-  }, n);
+  }, [n, isMarked] as const);
+}
+
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number }
+
+/**
+ * Main-thread CPU time of each tap (thread time of the renderer main thread's top-level trace
+ * events between the marks `tap` and `shown`): unlike the wall time, it hardly moves with the load
+ * of a shared machine, so before and after can be compared in different minutes.
+ */
+async function tapCpu(page: Page, n: number): Promise<number[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'blink.user_timing', 'toplevel', 'v8.execute'] } });
+  await tapToCommit(page, n, true);
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  await complete;
+  const marks = events.filter((e) => e.name === 'tap' || e.name === 'shown').sort((a, b) => a.ts - b.ts);
+  const { pid, tid } = marks[0]!;
+  const spans: [number, number][] = [];
+  for (let i = 0; i + 1 < marks.length; i++) if (marks[i]!.name === 'tap' && marks[i + 1]!.name === 'shown') spans.push([marks[i]!.ts, marks[i + 1]!.ts]);
+  const all = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const top: TraceEvent[] = [];
+  let end = -Infinity;
+  for (const e of all) {
+    if (e.ts < end) continue; // nested in the previous top-level event
+    top.push(e);
+    end = e.ts + e.dur!;
+  }
+  return spans.map(([a, b]) => {
+    let us = 0;
+    for (const e of top) {
+      const overlap = Math.min(b, e.ts + e.dur!) - Math.max(a, e.ts);
+      if (overlap > 0) us += (e.tdur ?? e.dur!) * (overlap / Math.max(e.dur!, 1));
+    }
+    return us / 1000;
+  });
 }
 
 /** Queues `n` valid count entries straight into the IndexedDB outbox (as if made offline). */
@@ -109,6 +153,8 @@ try {
   await tablet.setUp(svc.url);
 
   const taps = await tapToCommit(tablet.page, 1000);
+  // BENCH_TAP_CPU=1: 300 more taps under a trace, for their main-thread CPU time.
+  const cpu = process.env.BENCH_TAP_CPU ? await tapCpu(tablet.page, 300) : null;
   await tablet.waitSynced(60_000);
 
   const cold: number[] = [];
@@ -159,6 +205,7 @@ try {
   console.log('| figure | value | budget | ok |\n|---|---|---|---|');
   for (const [name, value, budget, ok] of rows) console.log(`| ${name} | ${value} | ${budget} | ${ok ? 'yes' : 'NO'} |`);
   console.log(`cold starts: ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
+  if (cpu) console.log(`tap main-thread CPU (300 traced taps): median ${quantile(cpu, 0.5).toFixed(2)} ms, p95 ${quantile(cpu, 0.95).toFixed(2)} ms, mean ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(2)} ms`);
 } finally {
   await browser.close();
   await svc.dispose();

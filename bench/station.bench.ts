@@ -19,7 +19,7 @@ import { indexPlant } from '../src/core/plant-index.ts';
 import { foldStationStates, StationStateFold } from '../src/core/station-state/index.ts';
 import { topics } from '../src/core/topics.ts';
 import { deriveStationView } from './baselines/station-view.old.ts';
-import { startService } from '../src/server/app.ts';
+import { startService } from '../src/server/start-service.ts';
 import { configSchema } from '../src/server/config.ts';
 import { loadPlantFile } from '../src/server/plant-file.ts';
 import { startLiveOee } from '../src/server/live/live-oee.ts';

@@ -128,7 +128,7 @@ async function perEvent(): Promise<void> {
 }
 
 async function latency(signals: number): Promise<void> {
-  const { startService } = await import('../src/server/app.ts');
+  const { startService } = await import('../src/server/start-service.ts');
   const { configSchema } = await import('../src/server/config.ts');
   const dataDir = await mkdtemp(join(tmpdir(), 'floorboard-bench-'));
   const config = configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', dataDir, staticDir: join(dataDir, 'none'), logLevel: 'silent', isDemo: true, oeeIntervalMs: 5000 });

@@ -8,6 +8,7 @@ import { topics } from '../core/topics.ts';
 import { OutboxIdb } from './adapters/outbox-idb.ts';
 import { CacheIdb, lastSyncSchema } from './adapters/cache-idb.ts';
 import { SyncEngine } from './services/sync-engine.ts';
+import type { OpenLink } from './adapters/mqtt-link.ts';
 import { device } from './managers/device.svelte.ts';
 import { station } from './managers/station.svelte.ts';
 import { sync } from './managers/sync.svelte.ts';
@@ -15,9 +16,22 @@ import { clock } from './managers/clock.svelte.ts';
 import { update } from './managers/update.svelte.ts';
 import { oee } from './managers/oee.svelte.ts';
 import { lineLive } from './managers/line-live.svelte.ts';
+import { preloadEntryService, useEntryService } from './managers/entries.ts';
+import { DASHBOARD_LINK, type StartDashboardLink } from './dashboard/managers/link.ts';
 
-/** The station's notes from the service: loaded after the first screen, never part of it. */
-const notes = () => import('./managers/station-notes.svelte.ts').then((m) => m.stationNotes);
+/** The build's version (package.json, set by vite.config.ts), reported to the admins' device list. */
+const APP_VERSION = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : 'dev';
+/** The broker's MQTT-over-WebSocket address, on the origin that served the app (tablet and dashboards). */
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
+/** mqtt.js is loaded on first connect only, after the first screen is interactive: keeps the shell small. */
+const openLink: OpenLink = async (...args) => (await import('./adapters/mqtt-link.ts')).openMqttLink(...args);
+
+/** Resolves once the next frame is painted (or after 100 ms: a hidden page paints no frame). */
+const afterPaint = () =>
+  new Promise<void>((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve));
+    setTimeout(resolve, 100);
+  });
 
 async function start(): Promise<void> {
   performance.mark('fb:script');
@@ -27,7 +41,6 @@ async function start(): Promise<void> {
   const cache = new CacheIdb(db);
   await device.load(cache, read);
   performance.mark('fb:device');
-  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`;
   const engine = new SyncEngine({
     store: outbox,
     url: wsUrl,
@@ -40,71 +53,66 @@ async function start(): Promise<void> {
       return e && area && st ? topics.events({ site: e.site, area: area.id, line: line!, station: st }) : null;
     },
     credentials: () => device.credentials(Date.now()),
-    // Loaded on first connect only, after the first screen is interactive: keeps the shell small.
-    open: async (...args) => (await import('./adapters/mqtt-link.ts')).openMqttLink(...args),
+    open: openLink,
     now: () => Date.now(),
     random: Math.random,
-    onStatus: (status) => {
-      const was = sync.status.mode;
-      sync.update(status);
-      // Connected (again): the station's notes may have grown meanwhile, on other tablets too.
-      if (status.mode === 'online' && was !== 'online' && was !== 'syncing') void notes().then((n) => n.refresh());
-    },
+    onStatus: (status) => sync.update(status),
     onRejected: (ids) => station.drop(ids),
-    // A note (or its undo) reached the service: its list of the station's notes has changed.
-    onAcked: (events) => {
-      if (events.some((e) => e.type === 'note' || e.type === 'void')) void notes().then((n) => n.refresh());
-    },
     live: { topics: lineLive.topics, onMessage: (topic, payload) => void lineLive.onMessage(topic, payload) },
+    ...(device.enrolment
+      ? { report: { topic: topics.deviceStatus(device.enrolment.site, device.enrolment.deviceId), appVersion: APP_VERSION, stationId: device.enrolment.station } }
+      : {}),
+    onAuthRefused: () => void device.checkRevoked(Date.now()),
   });
   const waiting = await engine.load(read.outbox);
   performance.mark('fb:outbox');
-  station.events = OutboxIdb.ownEvents(read.journal, waiting, Date.now());
-  performance.mark('fb:journal');
+  // Until the journal is read (right after the first screen): the entries still waiting.
+  station.events = OutboxIdb.ownEvents([], waiting, Date.now());
   sync.engine = engine;
+  // Loaded when idle after the first paint (below), or by the first entry if that comes sooner.
+  useEntryService(async () =>
+    (await import('./services/entry-service.ts')).createEntryService({
+      enrolment: () => device.enrolment,
+      author: () => device.session?.user.id ?? null,
+      engine: () => sync.engine,
+      clockOffsetMs: () => clock.offsetMs,
+      onRecorded: (event) => station.push(event),
+      now: () => Date.now(),
+    }),
+  );
   sync.waiting = engine.waiting();
   sync.keptLastSyncAt = CacheIdb.parse(read.meta.lastSync, lastSyncSchema)?.at ?? null;
   // Loaded at once, not awaited: the first ack comes long after it is there.
-  void import('./services/keep-last-sync.ts').then((m) => m.keepLastSync(cache));
-  mount(App, { target: document.getElementById('app')! });
+  void import('./services/keep-last-sync.ts').then((m) => (sync.onLastSync = m.keepLastSync(cache)));
+  mount(App, { target: document.getElementById('app')!, context: new Map([[DASHBOARD_LINK, startDashboardLink]]) });
   performance.mark('fb:mounted');
+  // The settled entries, once the first screen is painted: before those shown so far, and any
+  // recorded since stay after them.
+  const journal = await read.journal;
+  await afterPaint();
+  station.events = station.withEarlier(OutboxIdb.ownEvents(journal, waiting, Date.now()));
+  performance.mark('fb:journal');
   void station.loadFold().catch((error: unknown) => console.error('station fold not loaded', error));
   // The station's last known state survives a reload offline (shown with its age).
-  // Right after the first screen: the schema is not part of it.
-  const { stationStatusSchema } = await import('../core/live.schema.ts');
-  const kept = CacheIdb.parse(read.meta.stationStatus, stationStatusSchema);
+  // Right after the first screen: the schema and the keeper are not part of it.
+  const { keptStationStatus, keepStationStatus } = await import('./services/keep-station-status.ts');
+  const kept = keptStationStatus(read.meta.stationStatus);
   if (kept && kept.stationId === device.enrolment?.station && !station.status) station.status = kept;
-  let keptAt = 0;
-  let latest: typeof kept = null;
-  let keepTimer: ReturnType<typeof setTimeout> | null = null;
-  /** What an operator reads off the status; a change of it is kept at once (a reload may follow within a second). */
-  const gist = (s: NonNullable<typeof kept>) => [s.state, s.good, s.reject, s.productId, s.stop?.stopId, s.changeover?.changeoverId, s.awaitingCount, s.from].join('|');
-  let keptGist = kept ? gist(kept) : '';
-  lineLive.onStation = (s) => {
-    latest = s;
-    const isNews = gist(s) !== keptGist;
-    if (isNews && keepTimer) {
-      clearTimeout(keepTimer);
-      keepTimer = null;
-    }
-    // Otherwise (only its age or target moved) the latest one at most every 2 s: the meta store is
-    // also where each tap takes its sequence number.
-    keepTimer ??= setTimeout(() => {
-      keepTimer = null;
-      keptAt = Date.now();
-      if (latest) keptGist = gist(latest);
-      void cache.put('station-status', latest).catch((error: unknown) => console.warn('station status not kept', error));
-    }, isNews ? 0 : Math.max(0, keptAt + 2000 - Date.now()));
-  };
+  // The station's log arrives on its retained topic: no polling (managers/station-log.svelte.ts).
+  // The station log's manager is loaded with its first message, not with the first screen.
+  lineLive.onLog = (json) => void import('./managers/station-log.svelte.ts').then((m) => m.stationLog.push(json));
+  lineLive.onStation = keepStationStatus(cache, kept);
   clock.listen();
   // Everything network-bound waits until the first screen is up.
   const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));
   later(() => {
+    // What the first taps need besides the shell: recording an entry, and the reason picker a stop opens.
+    preloadEntryService();
+    void import('./components/ReasonPicker.svelte');
     if (device.enrolment) engine.start();
     void clock.measure();
     void update.register();
     oee.listen();
-    void notes().then((n) => n.listen());
     void outbox.pruneJournal(Date.now());
   });
   window.addEventListener('online', () => {
@@ -116,6 +124,10 @@ async function start(): Promise<void> {
   // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
   setInterval(() => void clock.measure(), 10 * 60_000);
 }
+
+/** The dashboards' broker link (dashboard-link.ts), loaded with the dashboards: never part of the tablet's first screen. */
+const startDashboardLink: StartDashboardLink = async (session, plant, lines) =>
+  (await import('./dashboard-link.ts')).startDashboardLink(session, plant, lines, { url: wsUrl, open: openLink });
 
 start().catch((error: unknown) => {
   // Without IndexedDB nothing can be recorded safely: say so instead of showing a blank screen.

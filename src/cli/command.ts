@@ -6,6 +6,8 @@ export interface CliIo {
   err: (text: string) => void;
   /** Directory relative paths in arguments are resolved against. */
   cwd: string;
+  /** All of standard input, for secrets that must never be on the command line; none in tests that give none. */
+  stdin?: () => Promise<string>;
 }
 
 /** One entry of the subcommand table. `load` keeps startup cheap: only the chosen command is imported. */

@@ -1,7 +1,6 @@
-import mqtt from 'mqtt';
-import { ackSchema, FloorboardError, MAX_BATCH_EVENTS, topics, type Ack, type FloorEvent } from '../core/index.ts';
+import { FloorboardError, MAX_BATCH_EVENTS, topics, type Ack, type FloorEvent } from '../core/index.ts';
 import type { PlantNames } from '../core/import/plant-names.ts';
-import type { ServiceSession } from './service-session.ts';
+import { connectSessionBroker, type ServiceSession } from './service-session.ts';
 
 export interface PublishResult {
   accepted: number;
@@ -17,21 +16,12 @@ const ACK_TIMEOUT_MS = 30_000;
  * refuses comes back with its code and reason.
  */
 export async function publishEvents(session: ServiceSession, site: string, names: PlantNames, events: readonly FloorEvent[]): Promise<PublishResult> {
-  const ws = new URL(session.mqtt.path, session.base);
-  ws.protocol = session.base.protocol === 'https:' ? 'wss:' : 'ws:';
-  const client = await mqtt.connectAsync(ws.href, { clientId: session.mqtt.clientId, username: session.mqtt.username, password: session.mqtt.password, reconnectPeriod: 0, connectTimeout: 10_000 });
-  const ackTopic = topics.ack(site, session.mqtt.clientId);
   const acks: Ack[] = [];
   let closed = false;
   let wake: (() => void) | undefined;
-  client.on('message', (topic, payload) => {
-    if (topic !== ackTopic) return;
-    try {
-      const parsed = ackSchema.safeParse(JSON.parse(payload.toString('utf8')));
-      if (parsed.success) acks.push(parsed.data);
-    } catch {
-      // Not JSON: not an ack of ours; the wait below times out with a clear message.
-    }
+  // Not JSON or not an ack: not ours; the wait below times out with a clear message.
+  const client = await connectSessionBroker(session, site, (ack) => {
+    if (ack) acks.push(ack);
     wake?.();
   });
   // A broker that refuses a publish closes the connection (Aedes), and mqtt.js then never settles
@@ -45,7 +35,6 @@ export async function publishEvents(session: ServiceSession, site: string, names
     wake?.();
   });
   try {
-    await client.subscribeAsync(ackTopic, { qos: 1 });
     const byStation = new Map<string, FloorEvent[]>();
     for (const e of events) byStation.set(`${e.lineId}/${e.stationId}`, [...(byStation.get(`${e.lineId}/${e.stationId}`) ?? []), e]);
     const result: PublishResult = { accepted: 0, refused: [] };

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { principalOf } from '../core/access.ts';
 import { MAX_PAYLOAD_BYTES, TOPIC_ROOT, topics } from '../core/index.ts';
 import type { PlantIndex } from '../core/plant-index.ts';
-import { SERVICE_USERNAME } from '../server/broker/broker-auth.ts';
+import { SERVICE_USERNAME } from '../server/broker/connect-check.ts';
 import { dynsecRoles } from '../server/broker/dynsec-roles.ts';
 import { mosquittoHash, newBrokerPassword } from '../server/broker/mosquitto-hash.ts';
-import { grantsFor, readsOwnAck, ROLE, serviceTopics } from '../server/broker/mosquitto-scopes.ts';
+import { grantsFor, publishesOwnHealth, readsOwnAck, ROLE, serviceTopics } from '../server/broker/mosquitto-scopes.ts';
 
 /** How the external broker authenticates: per-session clients through dynamic security, or static files. */
 export type AuthMode = 'dynsec' | 'acl';
@@ -111,12 +111,17 @@ function aclFiles(input: BrokerConfigInput, servicePassword: string): OutFile[] 
   acl.push(`user ${SERVICE_USERNAME}`, ...svc.read.map((t) => `topic read ${t}`), ...svc.write.map((t) => `topic write ${t}`), '');
   for (const user of index.plant.users) {
     const p = principalOf(user);
-    acl.push(`user ${user.id}`, ...(p.role === 'admin' ? [`topic readwrite ${TOPIC_ROOT}/${index.site}/#`] : grantsFor(p, index).map((g) => `topic ${g.access} ${g.topic}`)), '');
+    // An admin reads and writes the site, but never a gateway's own connector health (core/access.ts).
+    const admin = [`topic deny ${topics.connectorHealthFilter(index.site)}`, `topic readwrite ${TOPIC_ROOT}/${index.site}/#`];
+    acl.push(`user ${user.id}`, ...(p.role === 'admin' ? admin : grantsFor(p, index).map((g) => `topic ${g.access} ${g.topic}`)), '');
   }
   // `pattern` applies to every user; %c is the connection's client id, i.e. the device id.
   // Without client-id binding (dynsec mode has it) any user could pick another device's id: see the ADR.
   const anyReadsAcks = index.plant.users.some((u) => readsOwnAck(principalOf(u), index));
   if (anyReadsAcks) acl.push('# Every device reads its own acknowledgements.', `pattern read ${topics.ack(index.site, '%c')}`, '');
+  // The service keeps only reports of devices its gateway users claimed, for their own stations.
+  if (index.plant.users.some((u) => publishesOwnHealth(principalOf(u), index))) acl.push('# A gateway publishes its connectors\' health on its own device topic.', `pattern write ${topics.connectorHealth(index.site, '%c')}`, '');
+  acl.push('# Every device reports its app version and waiting entries on its own topic.', `pattern write ${topics.deviceStatus(index.site, '%c')}`, '');
   const conf = mosquittoConf(input, [
     '# Authentication and access: static files with long-lived per-user passwords (credentials.json).',
     '# For tablet sessions use `--auth dynsec` (docs/adr/0004-external-broker-auth.md).',

@@ -1,5 +1,6 @@
+import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
-import { FloorboardError } from '../core/index.ts';
+import { ackSchema, FloorboardError, topics, type Ack } from '../core/index.ts';
 
 /** What POST /api/login answers that a CLI needs: the token and the broker login of the session. */
 const loginAnswerSchema = z.object({
@@ -44,4 +45,29 @@ export async function readPassword(file: string | undefined, env: string | undef
   if (file !== undefined) return (await read(file)).split(/\r?\n/, 1)[0]!;
   if (env !== undefined && env !== '') return env;
   throw new FloorboardError('invalid-arguments', 'bad arguments', { details: ['--password-file: is required to sign in (or set FLOORBOARD_PASSWORD)'] });
+}
+
+/**
+ * Connects to the session's broker over WebSocket as the session's device and subscribes to its
+ * ack topic; every application ack there goes to `onAck` (anything else on it is ignored: the
+ * caller's wait for the ack times out and says so).
+ */
+export async function connectSessionBroker(session: ServiceSession, site: string, onAck: (ack: Ack | null) => void): Promise<MqttClient> {
+  const ws = new URL(session.mqtt.path, session.base);
+  ws.protocol = session.base.protocol === 'https:' ? 'wss:' : 'ws:';
+  const client = await mqtt.connectAsync(ws.href, { clientId: session.mqtt.clientId, username: session.mqtt.username, password: session.mqtt.password, reconnectPeriod: 0, connectTimeout: 10_000 });
+  const ackTopic = topics.ack(site, session.mqtt.clientId);
+  client.on('message', (topic, payload) => {
+    if (topic !== ackTopic) return;
+    let parsed: Ack | null = null;
+    try {
+      const r = ackSchema.safeParse(JSON.parse(payload.toString('utf8')));
+      parsed = r.success ? r.data : null;
+    } catch {
+      parsed = null;
+    }
+    onAck(parsed);
+  });
+  await client.subscribeAsync(ackTopic, { qos: 1 });
+  return client;
 }

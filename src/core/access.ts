@@ -66,13 +66,19 @@ function isRealLine(t: { site: string; area: string; line: string }, index: Plan
 /**
  * May the principal publish on this (parsed, concrete) topic?
  * Operators: events of their stations. Leads: events of their lines' stations and corrections of their lines.
- * Gateways: signals of their stations. Importers: events of their lines' stations. Managers: nothing.
- * Admin and the service: everything.
+ * Gateways: signals of their stations, and the connector health of their own device (`clientId`).
+ * Importers: events of their lines' stations. Managers: nothing. Every device: its own status
+ * report (`clientId`). Admin and the service: everything else; a gateway's health is its own word
+ * only, so the admin area never shows one made up.
  */
-export function canPublish(p: Principal, topic: ParsedTopic | null, index: PlantIndex): boolean {
+export function canPublish(p: Principal, topic: ParsedTopic | null, index: PlantIndex, clientId?: string): boolean {
+  if (topic?.kind === 'connector-health') return p.role === 'gateway' && topic.site === index.site && clientId !== undefined && topic.deviceId === clientId;
   if (isAll(p)) return true;
   if (!topic || topic.site !== index.site) return false;
   switch (topic.kind) {
+    case 'device-status':
+      // Each device reports on its own topic only (its client id, bound to the login's device).
+      return clientId !== undefined && topic.deviceId === clientId;
     case 'events':
       return (p.role === 'operator' || p.role === 'lead' || p.role === 'importer') && isRealStation(topic, index) && writableStations(p, index).has(topic.station);
     case 'signals':
@@ -92,9 +98,12 @@ export function canRead(p: Principal, topic: ParsedTopic | null, index: PlantInd
     case 'line-status':
     case 'line-oee':
     case 'line-report':
+    case 'line-andon':
+    case 'line-andon-calls':
       // Gateways only send signals: least privilege, they read nothing but their acks.
       return p.role !== 'gateway' && isRealLine(topic, index) && visibleLines(p, index).has(topic.line);
     case 'station-status':
+    case 'station-log':
       // A tablet's operator reads the stations they work at; leads and managers their lines' stations.
       if (p.role === 'gateway' || !isRealStation(topic, index)) return false;
       return p.role === 'operator' ? p.stations.includes(topic.station) : visibleLines(p, index).has(topic.line);
@@ -127,8 +136,8 @@ function universe(index: PlantIndex, clientId: string): string[] {
   const out = [topics.siteOee(index.site), topics.deadLetter(index.site), topics.ack(index.site, clientId)];
   out.push(topics.ack(index.site, `${clientId}-other`));
   for (const [area] of index.areas) out.push(topics.areaOee(index.site, area));
-  for (const { path } of index.lines.values()) out.push(topics.lineStatus(path), topics.lineOee(path), topics.lineReport(path), topics.corrections(path));
-  for (const s of index.stations.values()) out.push(topics.events(s), topics.signals(s), topics.stationStatus(s));
+  for (const { path } of index.lines.values()) out.push(topics.lineStatus(path), topics.lineOee(path), topics.lineReport(path), topics.lineAndon(path), topics.lineAndonCalls(path), topics.corrections(path));
+  for (const s of index.stations.values()) out.push(topics.events(s), topics.signals(s), topics.stationStatus(s), topics.stationLog(s));
   return out;
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { epochMsSchema, eventIdSchema, topicIdSchema } from './ids.schema.ts';
+import { andonAckSources, andonKinds, andonTriggers } from './andon/kinds.ts';
 
 /** Version of the event contract; bump on any incompatible change and keep parsing older ones. */
 export const EVENT_SCHEMA_VERSION = 1;
@@ -72,7 +73,33 @@ const payloadShapes = {
   },
   /** The incoming operator has read handover `handoverId` (its event id). */
   handoverAck: { type: z.literal('handover.ack'), handoverId: eventIdSchema },
+  /**
+   * An andon call (src/core/andon): raised by the service's rule engine (a stop too long, no count,
+   * scrap, no data) or by an operator's call button (`trigger: 'button'`). The event id is the call id;
+   * `cause` names what raised it, so one cause raises one call (the service's ids come from it).
+   */
+  andonRaise: {
+    type: z.literal('andon.raise'),
+    kind: z.enum(andonKinds),
+    trigger: z.enum(andonTriggers),
+    ruleId: z.optional(topicIdSchema),
+    cause: z.string().check(z.minLength(1), z.maxLength(200)),
+    /** The stop that raised it (a stop rule); not named `stopId`, which marks events that change a stop. */
+    causeStopId: z.optional(eventIdSchema),
+    reasonId: z.optional(topicIdSchema),
+    note: z.optional(z.string().check(z.maxLength(500))),
+  },
+  /** Someone answers call `callId`: the author, from a tablet, the board or the API. */
+  andonAck: { type: z.literal('andon.ack'), callId: eventIdSchema, from: z.enum(andonAckSources) },
+  /** Call `callId` is still unacknowledged and reaches escalation `level` (2 and up; the raise is level 1). */
+  andonEscalate: { type: z.literal('andon.escalate'), callId: eventIdSchema, level: z.number().check(z.int(), z.minimum(2), z.maximum(9)) },
+  /** Call `callId` is over: its cause ended (`auto`), or someone closed it by hand with a note. */
+  andonResolve: { type: z.literal('andon.resolve'), callId: eventIdSchema, how: z.enum(['auto', 'hand']), note: z.optional(z.string().check(z.minLength(1), z.maxLength(500))) },
 } as const;
+
+/** A call closed by hand says how. */
+const resolveIsExplained = (r: { how: string; note?: string | undefined }) => r.how === 'auto' || (r.note ?? '').trim() !== '';
+const resolveIsUnexplained = { message: 'a call resolved by hand needs a note', path: ['note'] };
 
 /** A handover must say something: a heading tapped or some text. */
 const handoverIsSomething = (h: { topics: readonly string[]; text: string }) => h.topics.length > 0 || h.text.trim() !== '';
@@ -101,6 +128,10 @@ export const correctablePayloadSchema = z.discriminatedUnion('type', [
   z.object(payloadShapes.machineHeartbeat),
   z.object(payloadShapes.handover).check(z.refine(handoverIsSomething, handoverIsNothing)),
   z.object(payloadShapes.handoverAck),
+  z.object(payloadShapes.andonRaise),
+  z.object(payloadShapes.andonAck),
+  z.object(payloadShapes.andonEscalate),
+  z.object(payloadShapes.andonResolve).check(z.refine(resolveIsExplained, resolveIsUnexplained)),
 ]);
 export type CorrectablePayload = z.infer<typeof correctablePayloadSchema>;
 
@@ -163,6 +194,10 @@ export const eventSchema = z.discriminatedUnion('type', [
   withEnvelope(payloadShapes.machineHeartbeat),
   withEnvelope(payloadShapes.handover).check(z.refine(handoverIsSomething, handoverIsNothing)),
   withEnvelope(payloadShapes.handoverAck),
+  withEnvelope(payloadShapes.andonRaise),
+  withEnvelope(payloadShapes.andonAck),
+  withEnvelope(payloadShapes.andonEscalate),
+  withEnvelope(payloadShapes.andonResolve).check(z.refine(resolveIsExplained, resolveIsUnexplained)),
   withEnvelope(amendmentShapes.correction),
   withEnvelope(amendmentShapes.void),
 ]);

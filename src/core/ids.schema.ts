@@ -1,5 +1,5 @@
 // Core schemas are written with zod/mini: the same validators as classic zod, but tree-shakable,
-// so the tablet's first screen carries half the bytes (docs/benchmarks.md, "Operator tablet").
+// so the tablet's first screen carries far fewer bytes (docs/benchmarks.md, "Operator tablet").
 // zod/mini ships no messages of its own: the English ones are set here, once, for every user of core.
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';

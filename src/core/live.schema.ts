@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { epochMsSchema, eventIdSchema, topicIdSchema } from './ids.schema.ts';
 import { machineStates } from './events.schema.ts';
 import { lossCategories, type LossCategory } from './plant.schema.ts';
+import { headlineFiguresShape } from './contracts/figures.ts';
 
 /**
  * What a station or line is doing now, as the one fold (src/core/station-state) says: see
@@ -58,6 +59,17 @@ export const awaitingStopSchema = z.object({
 });
 export type AwaitingStop = z.infer<typeof awaitingStopSchema>;
 
+/** One ended stop that has its reason: a tablet can still split it (a part of it had another cause). */
+export const classifiedStopSchema = z.object({
+  ...liveStopShape,
+  end: epochMsSchema,
+  reasonId: topicIdSchema,
+});
+export type ClassifiedStop = z.infer<typeof classifiedStopSchema>;
+
+/** Most stops with a reason a status carries: the newest. */
+export const MAX_CLASSIFIED_IN_STATUS = 10;
+
 /** Most stops awaiting a reason a status carries (the oldest are dropped first; `awaitingCount` tells all). */
 export const MAX_AWAITING_IN_STATUS = 50;
 
@@ -107,6 +119,8 @@ export const stationStatusSchema = z.object({
   /** This station's stops in the window awaiting a reason, oldest first, small ones flagged. */
   awaiting: z.array(awaitingStopSchema).check(z.maxLength(MAX_AWAITING_IN_STATUS)),
   awaitingCount: z.number().check(z.int(), z.minimum(0)),
+  /** This station's ended stops in the window that have a reason (setups aside), newest first. Absent from older services. */
+  classified: z.optional(z.array(classifiedStopSchema).check(z.maxLength(MAX_CLASSIFIED_IN_STATUS))),
   /** The latest machine signal of the line's machine station; null for a line without a gateway. */
   lastSignalAt: z.nullable(epochMsSchema),
   /** Per device that made entries at this station: which of them this status includes. Absent from older services. */
@@ -148,11 +162,12 @@ export const lineStatusSchema = z.object({
   shiftId: z.nullable(topicIdSchema),
   /** Author of the latest operator entry on the line. */
   operatorId: z.nullable(topicIdSchema),
+  /** The plant configuration version the service runs on: a tablet holding an older one fetches its plant and roster again. */
+  configVersion: z.optional(z.number().check(z.int(), z.minimum(1))),
   updatedAt: epochMsSchema,
 });
 export type LineStatus = z.infer<typeof lineStatusSchema>;
 
-const ratio = z.nullable(z.number().check(z.minimum(0)));
 
 /** One entry of the top losses of a snapshot. */
 export const snapshotLossSchema = z.object({
@@ -176,23 +191,7 @@ export const oeeSnapshotSchema = z.object({
   from: epochMsSchema,
   to: epochMsSchema,
   at: epochMsSchema,
-  availability: ratio,
-  performance: ratio,
-  quality: ratio,
-  oee: ratio,
-  isScheduled: z.boolean(),
-  isPerformanceOverLimit: z.boolean(),
-  plannedMs: z.number().check(z.minimum(0)),
-  /** Time nobody saw in the window (ADR 0009); 0 from a service before it. */
-  noDataMs: z._default(z.number().check(z.minimum(0)), 0),
-  /** Monitored coverage beside OEE, 0..1 (ADR 0009); null when nothing was scheduled. */
-  coverage: z._default(z.nullable(z.number().check(z.minimum(0), z.maximum(1))), null),
-  runMs: z.number().check(z.minimum(0)),
-  stopMs: z.number().check(z.minimum(0)),
-  good: z.number().check(z.int(), z.minimum(0)),
-  reject: z.number().check(z.int(), z.minimum(0)),
-  total: z.number().check(z.int(), z.minimum(0)),
-  stopCount: z.number().check(z.int(), z.minimum(0)),
+  ...headlineFiguresShape,
   /** Target OEE of a line (0..1); absent for areas and the site. */
   targetOee: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
   topLosses: z.array(snapshotLossSchema).check(z.maxLength(5)),

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { topicIdSchema } from './ids.schema.ts';
+import { andonConfigSchema, andonIssues } from './andon/rules.schema.ts';
+import { stationConnectorSchema } from './gateway/connector.schema.ts';
 
 /** The loss a reason is booked to: a planned stop (excluded from planned time) or one of the six big losses. */
 export const lossCategories = [
@@ -75,6 +77,8 @@ export const lineProductSchema = z.strictObject({
 export const stationSchema = z.strictObject({
   id: topicIdSchema,
   name: z.string().check(z.minLength(1)),
+  /** How `floorboard gateway` reads this station's machine (ADR 0013); none when the machine publishes signals itself. */
+  connector: z.optional(stationConnectorSchema),
 });
 
 export const lineSchema = z.strictObject({
@@ -105,12 +109,22 @@ export const areaSchema = z.strictObject({
   lines: z.array(lineSchema).check(z.minLength(1)),
 });
 
+const isoInstant = z.string().check(
+  z.refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a time with its zone, e.g. "2026-12-05T06:00:00Z"'),
+);
+
 export const reasonSchema = z.strictObject({
   id: topicIdSchema,
   label: z.string().check(z.minLength(1)),
   /** Translations of the label by language tag, e.g. { "de": "Werkzeugbruch" }. */
   labels: z._default(z.record(z.string(), z.string()), {}),
   loss: lossCategorySchema,
+  /**
+   * Earlier loss categories of this reason: stops that began before `until` stay booked to `loss`
+   * there. Written by a plant version that changes the category with an effective time (issue 13),
+   * so the stops before it are not rewritten.
+   */
+  lossBefore: z.optional(z.array(z.strictObject({ until: isoInstant, loss: lossCategorySchema }))),
 });
 
 export const reasonCategorySchema = z.extend(reasonSchema, {
@@ -131,6 +145,8 @@ export const secretHashSchema = z
 const userBase = {
   id: topicIdSchema,
   name: z.string().check(z.minLength(1)),
+  /** A disabled user cannot sign in and loses its sessions; kept so its entries keep their author. */
+  disabled: z.optional(z.boolean()),
 };
 export const userSchema = z.discriminatedUnion('role', [
   z.strictObject({ ...userBase, role: z.literal('operator'), badge: z.string().check(z.minLength(1)), pinHash: secretHashSchema, stations: z.array(topicIdSchema).check(z.minLength(1)) }),
@@ -157,6 +173,8 @@ const plantObjectSchema = z.strictObject({
   areas: z.array(areaSchema).check(z.minLength(1)),
   reasons: z.array(reasonCategorySchema).check(z.minLength(1)),
   users: z._default(z.array(userSchema), []),
+  /** Andon rules and where calls are delivered (src/core/andon); none when omitted. */
+  andon: z._default(andonConfigSchema, { rules: [], webhooks: [] }),
 });
 
 /** The plant file: one validated document. Cross-references are checked here, so a bad file names every broken path. */
@@ -213,6 +231,20 @@ export const plantSchema = plantObjectSchema.check(z.superRefine((plant, ctx) =>
     if (u.role === 'lead' || u.role === 'importer') check(u.lines, lineIds, 'lines', 'line');
     if (u.role === 'manager') check(u.areas, areaIds, 'areas', 'area');
   });
+  const reasonIds = new Set(plant.reasons.flatMap((r) => [r.id, ...r.children.map((c) => c.id)]));
+  plant.areas.forEach((area, ai) =>
+    area.lines.forEach((line, li) =>
+      line.stations.forEach((st, si) => {
+        const at = ['areas', ai, 'lines', li, 'stations', si, 'connector'];
+        for (const [code, reasonId] of Object.entries(st.connector?.faultReasons ?? {}))
+          if (!reasonIds.has(reasonId)) ctx.addIssue({ code: 'custom', path: [...at, 'faultReasons', code], message: `unknown reason "${reasonId}"` });
+        for (const [program, productId] of Object.entries(st.connector?.products ?? {}))
+          if (!productIds.has(productId)) ctx.addIssue({ code: 'custom', path: [...at, 'products', program], message: `unknown product "${productId}"` });
+      }),
+    ),
+  );
+  for (const issue of andonIssues(plant.andon, { lines: lineIds, areas: areaIds, reasons: new Set(plant.reasons.flatMap((r) => [r.id, ...r.children.map((c) => c.id)])) }))
+    ctx.addIssue({ code: 'custom', ...issue });
   const badges = new Set<string>();
   plant.users.forEach((u, ui) => {
     if (u.role !== 'operator') return;

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   smtpUser: z.string().min(1).optional(),
   /** From the environment only (SMTP_PASSWORD): never in the plant file or the repository. */
   smtpPassword: z.string().min(1).optional(),
+  /** Or a file that holds it (a container secret); the password is its content, trimmed. */
+  smtpPasswordFile: z.string().min(1).optional(),
   reportEmailFrom: z.string().email('must be an email address').optional(),
   reportEmailTo: z
     .string()
@@ -98,6 +100,7 @@ const envKeys: Record<string, keyof Config> = {
   SMTP_SECURE: 'smtpSecure',
   SMTP_USER: 'smtpUser',
   SMTP_PASSWORD: 'smtpPassword',
+  SMTP_PASSWORD_FILE: 'smtpPasswordFile',
   REPORT_EMAIL_FROM: 'reportEmailFrom',
   REPORT_EMAIL_TO: 'reportEmailTo',
 };
@@ -134,6 +137,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
       else raw[argKeys[flag] as string] = value;
     } else problems.push(`${arg}: unknown argument (known: --demo, ${Object.keys(argKeys).join(', ')})`);
   }
+  if (raw.smtpPassword !== undefined && raw.smtpPasswordFile !== undefined) problems.push('SMTP_PASSWORD, SMTP_PASSWORD_FILE: set one of them, not both');
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     for (const [i, line] of describeIssues(result.error).entries()) {

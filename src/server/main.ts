@@ -1,5 +1,5 @@
 import { FloorboardError } from '../core/index.ts';
-import { startService } from './app.ts';
+import { startService } from './start-service.ts';
 import { parseConfig, type Config } from './config.ts';
 
 /**

@@ -68,6 +68,11 @@ export function parsePlantText(text: string, source: string): Plant {
  * the program must refuse to start on it.
  */
 export async function loadPlantFile(path: string): Promise<Plant> {
+  return (await readPlantFile(path)).plant;
+}
+
+/** Reads and validates a plant file, and keeps its text (the service stores its hash: plant-versions.ts). */
+export async function readPlantFile(path: string): Promise<{ plant: Plant; text: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -75,5 +80,5 @@ export async function loadPlantFile(path: string): Promise<Plant> {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new FloorboardError('invalid-plant', `cannot read plant file ${path}: ${reason}`, { cause: error });
   }
-  return parsePlantText(text, path);
+  return { plant: parsePlantText(text, path), text };
 }

@@ -33,6 +33,16 @@ describe('access rules (shared by the embedded broker, broker-config and the HTT
   });
 
   it.each([
+    ['gw-a', 'gw-press', `${root}/_health/gw-press`, true],
+    ['gw-a', 'gw-press', `${root}/_health/gw-other`, false],
+    ['op-a', 'gw-press', `${root}/_health/gw-press`, false],
+    ['admin', 'gw-press', `${root}/_health/gw-press`, false],
+    ['admin', 'adm-1', `${root}/_health/adm-1`, false],
+  ])('%s on client %s publishing connector health on %s: %s (a gateway, its own device only)', (user, clientId, topic, expected) => {
+    expect(canPublish(who(user), parseTopic(topic), index, clientId)).toBe(expected);
+  });
+
+  it.each([
     ['op-a', `${root}/assembly/line-a/status`, true],
     // Shift report announcements: readers of the line only; nobody publishes them but the service.
     ['op-a', `${root}/assembly/line-a/report`, true],

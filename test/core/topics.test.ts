@@ -21,23 +21,28 @@ function build(p: ParsedTopic): string {
     case 'events': return topics.events(p);
     case 'signals': return topics.signals(p);
     case 'station-status': return topics.stationStatus(p);
+    case 'station-log': return topics.stationLog(p);
     case 'corrections': return topics.corrections(p);
     case 'line-status': return topics.lineStatus(p);
     case 'line-oee': return topics.lineOee(p);
     case 'line-report': return topics.lineReport(p);
+    case 'line-andon': return topics.lineAndon(p);
+    case 'line-andon-calls': return topics.lineAndonCalls(p);
     case 'area-oee': return topics.areaOee(p.site, p.area);
     case 'site-oee': return topics.siteOee(p.site);
     case 'ack': return topics.ack(p.site, p.deviceId);
     case 'dead-letter': return topics.deadLetter(p.site);
+    case 'connector-health': return topics.connectorHealth(p.site, p.deviceId);
+    case 'device-status': return topics.deviceStatus(p.site, p.deviceId);
   }
 }
 
 const parsedTopic: fc.Arbitrary<ParsedTopic> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('events' as const, 'signals' as const, 'station-status' as const), site: id, area: id, line: id, station: id }),
-  fc.record({ kind: fc.constantFrom('corrections' as const, 'line-status' as const, 'line-oee' as const, 'line-report' as const), site: id, area: id, line: id }),
+  fc.record({ kind: fc.constantFrom('events' as const, 'signals' as const, 'station-status' as const, 'station-log' as const), site: id, area: id, line: id, station: id }),
+  fc.record({ kind: fc.constantFrom('corrections' as const, 'line-status' as const, 'line-oee' as const, 'line-report' as const, 'line-andon' as const, 'line-andon-calls' as const), site: id, area: id, line: id }),
   fc.record({ kind: fc.constant('area-oee' as const), site: id, area: id }),
   fc.record({ kind: fc.constantFrom('site-oee' as const, 'dead-letter' as const), site: id }),
-  fc.record({ kind: fc.constant('ack' as const), site: id, deviceId: id }),
+  fc.record({ kind: fc.constantFrom('ack' as const, 'connector-health' as const, 'device-status' as const), site: id, deviceId: id }),
 );
 
 describe('topics', () => {

@@ -15,7 +15,6 @@ const NAMES: Record<string, string> = {
   'line-b': 'Montagelinie 1 Endmontage Hydraulikventile',
   'line-c': 'Verpackungslinie Nord',
 };
-const seen = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
 
 /** The test plant with long line names; line-a's machine ran 12 min ago and stopped 5 min ago (no reason yet). */
 async function plantWithLongNames(svc: TestService): Promise<void> {
@@ -76,8 +75,9 @@ test('board and TV: full line names, worst first from the first paint, the top l
   await page.getByTestId('dashboard-language').selectOption('de');
   await expect(loss).toHaveText(/^Hauptverlust: Noch kein Grund · \d+ (Sek|Min)\.$/);
   expect(await oneWholeLine(loss)).toEqual({ isCut: false, lines: 1 });
-  expect(seen(await d.tile('line-a').getByTestId('coverage').textContent())).toMatch(/^\d{1,3},\d %$/);
-  expect(seen(await d.tile('line-a').getByTestId('oee').textContent())).toMatch(/^\d{1,3} %$/);
+  // Coverage and OEE come on the line's OEE topic, apart from its status: wait for them as a viewer would.
+  await expect(d.tile('line-a').getByTestId('coverage')).toHaveText(/^\d{1,3},\d\s%$/);
+  await expect(d.tile('line-a').getByTestId('oee')).toHaveText(/^\d{1,3}\s%$/);
   await keepScreenshot(page, test.info(), 'board-long-names-de');
 
   for (const size of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }]) {

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
+import { test, expect, type Browser } from '@playwright/test';
 import mqtt from 'mqtt';
+import { Screens } from './support/screens.ts';
 import { TestService, FIXTURE_PLANT } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { DashboardPage } from './dashboard-pages.ts';
@@ -13,7 +14,8 @@ const PACK = { kind: 'password', userId: 'mgr-pack', password: 'mgr-pass' };
 const OPERATOR = { kind: 'badge', badge: '1001', pin: '1234' };
 const run = promisify(execFile);
 let svc: TestService;
-const contexts: BrowserContext[] = [];
+const screens = new Screens();
+const context = (browser: Browser, isTablet = false) => screens.context(browser, isTablet);
 
 test.beforeAll(async () => {
   await mkdir('test-results/dashboard', { recursive: true });
@@ -22,15 +24,9 @@ test.beforeEach(async () => {
   svc = await TestService.start();
 });
 test.afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
+  await screens.closeAll();
   await svc.dispose();
 });
-
-async function context(browser: Browser, isTablet = false): Promise<BrowserContext> {
-  const c = await browser.newContext(isTablet ? { viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'block' } : { viewport: { width: 1440, height: 1000 }, serviceWorkers: 'block' });
-  contexts.push(c);
-  return c;
-}
 
 async function operatorTablet(browser: Browser): Promise<TabletPage> {
   const tablet = new TabletPage(await (await context(browser, true)).newPage());

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { parse } from 'yaml';
 import { plantSchema } from '../../src/core/index.ts';
 import { WorkTime } from '../../src/core/sim/work-time.ts';
-import { startService, type Service } from '../../src/server/app.ts';
+import { startService, type Service } from '../../src/server/start-service.ts';
 import { configSchema } from '../../src/server/config.ts';
 import { DashboardPage } from './dashboard-pages.ts';
 

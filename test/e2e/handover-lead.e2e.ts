@@ -1,9 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import mqtt from 'mqtt';
 import { ulid } from 'ulid';
+import { Screens } from './support/screens.ts';
 import { TestService, FIXTURE_PLANT } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { DashboardPage } from './dashboard-pages.ts';
@@ -13,7 +14,8 @@ const SITE = 'test-site';
 const SHOTS = 'test-results/handover-lead';
 let svc: TestService;
 let plantFile: string;
-const contexts: BrowserContext[] = [];
+const screens = new Screens();
+const context = (browser: Browser, isTablet = false) => screens.context(browser, isTablet);
 
 test.beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
@@ -30,15 +32,9 @@ test.beforeEach(async () => {
   await svc.up(plantFile);
 });
 test.afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
+  await screens.closeAll();
   await svc.dispose();
 });
-
-async function context(browser: Browser, isTablet: boolean): Promise<BrowserContext> {
-  const c = await browser.newContext(isTablet ? { viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'block' } : { viewport: { width: 1440, height: 1000 }, serviceWorkers: 'block' });
-  contexts.push(c);
-  return c;
-}
 
 async function tablet(browser: Browser, badge: string): Promise<TabletPage> {
   const t = new TabletPage(await (await context(browser, true)).newPage());
@@ -121,7 +117,9 @@ test('a handover written offline syncs, is read and acknowledged at sign-in on a
   await log.getByRole('button', { name: 'Open problems' }).click();
   await log.getByLabel('Details').fill('Press 2 leaks oil, maintenance booked for 06:00');
   await log.getByRole('button', { name: 'Save handover' }).click();
-  await expect(log.getByRole('status')).toHaveText('Handover stored.', { timeout: 10_000 });
+  await expect(log.getByRole('status')).toHaveText('Handover saved.', { timeout: 10_000 });
+  // Saved in the lead's outbox first; the service's acknowledgement confirms it.
+  await expect(lead.page.locator('[data-testid="lead-outbox"] li[data-state="confirmed"]')).toContainText('Press 2 leaks oil', { timeout: 10_000 });
   const lineHandover = (await svc.events()).find((s) => s.event.type === 'handover' && s.event.scope === 'line')!;
   expect(lineHandover.event).toMatchObject({ author: 'lead-a', lineId: 'line-a', topics: ['open-problems'], text: 'Press 2 leaks oil, maintenance booked for 06:00' });
   await expect(log.locator(`li[data-handover="${lineHandover.event.id}"]`)).toContainText('Whole line', { timeout: 10_000 });
@@ -210,8 +208,7 @@ test('the lead filters stops by station and "no reason yet", and a correction to
 
 test('offline, the next operator on the same tablet reads the handover the tablet holds and acknowledges it; both reach the service', async ({ browser }) => {
   test.setTimeout(120_000);
-  const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
-  contexts.push(c);
+  const c = await screens.context(browser, true, true);
   const t = new TabletPage(await c.newPage());
   await t.open(svc.url);
   await t.enrol('lead-a', 'lead-pass', 'a1');

@@ -13,7 +13,10 @@ test.use({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
 
 const LANGS = ['en', 'de'] as const;
 const seen = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
-const today = (lang: string) => new Intl.DateTimeFormat(lang, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(Date.now());
+/** The day of `at` in the test plant's time zone (UTC), written the reader's way. */
+const dayOf = (lang: string, at: number) => new Intl.DateTimeFormat(lang, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(at);
+/** A date written the reader's way: "04.12.2026" in German, "12/04/2026" in English. */
+const localDate = (lang: string) => (lang === 'de' ? /\d{2}\.\d{2}\.\d{4}/ : /\d{2}\/\d{2}\/\d{4}/);
 
 /** Line A's machine ran 20 min ago, counted 300 parts and stopped 4 min ago: every panel has something to show. */
 async function lineAStopped(svc: TestService): Promise<void> {
@@ -81,12 +84,13 @@ test('dashboards: sign-in, lead view, report, board and TV in both languages, wi
     await expect(page.getByTestId('kpi-oee')).toBeVisible();
     // Percentages and the shift picker's dates in the reader's language ("9,1 %", "04.12.2026").
     expect(seen(await page.getByTestId('kpi-coverage').locator('.value').textContent())).toMatch(lang === 'de' ? /^\d{1,3},\d %$/ : /^\d{1,3}\.\d%$/);
-    await expect(page.locator('select option').filter({ hasText: today(lang) }).first()).toBeAttached();
+    // The picker's shifts are dated by their start, which is yesterday just after midnight.
+    await expect(page.locator('select option').filter({ hasText: localDate(lang) }).first()).toBeAttached();
     await checkScreen(page, `line-view-${lang}`);
 
     await page.evaluate(([f, t]) => (location.hash = `#/report/line-a?from=${f}&to=${t}`), [from, to]);
     await expect(page.getByTestId('report-oee')).toBeVisible();
-    await expect(page.getByText(today(lang)).first()).toBeVisible();
+    await expect(page.getByText(dayOf(lang, from)).first()).toBeVisible();
     expect(seen(await page.getByTestId('report-coverage').textContent())).toMatch(lang === 'de' ? /^\d{1,3},\d %$/ : /^\d{1,3}\.\d%$/);
     await checkScreen(page, `report-${lang}`);
   }
@@ -103,7 +107,8 @@ test('board, TV and trends in both languages', async ({ page, svc }) => {
     await page.getByTestId('dashboard-language').selectOption(lang);
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     await expect(d.tile('line-a')).toHaveAttribute('data-state', 'stopped');
-    expect(seen(await d.tile('line-a').getByTestId('oee').textContent())).toMatch(lang === 'de' ? /^\d{1,3} %$/ : /^\d{1,3}%$/);
+    // The line's OEE comes on its own retained topic, apart from its status: wait for it, as a viewer would.
+    await expect(d.tile('line-a').getByTestId('oee')).toHaveText(lang === 'de' ? /^\d{1,3}\s%$/ : /^\d{1,3}%$/);
     const stops = await checkScreen(page, `board-${lang}`);
     // Controls before the tiles, the tiles in the order they are shown (worst first).
     // A tile's name tells the line, its state and its OEE ("Open Line A: Stopped, OEE 0%").

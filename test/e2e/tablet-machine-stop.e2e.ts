@@ -112,3 +112,45 @@ test("the list holds the tablet's own station's machine stops, not those of the 
   await tablet.waitSynced();
   await expect(tablet.page.getByText('Every stop has a reason.')).toBeVisible();
 });
+
+test('a machine stop that already has its reason is split from the tablet: the later part gets another reason, offline too, and the service stores it once', async ({ context, svc }) => {
+  const [stopEvent] = await machineReports(svc, [{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
+  const { tablet, list } = await openWithOneStopListed(context, svc, 2);
+  const page = tablet.page;
+  // First classified as a breakdown (a jam) in one tap...
+  await list.getByRole('button', { name: 'Give reason' }).tap();
+  await page.getByRole('button', { name: 'Breakdown', exact: true }).tap();
+  await page.getByRole('button', { name: 'Jam', exact: true }).tap();
+  const classified = page.getByTestId('machine-classified');
+  await expect(classified.getByRole('listitem')).toHaveCount(1);
+  await expect(classified.getByRole('listitem')).toContainText('6 min · Jam');
+  await tablet.waitSynced();
+
+  // ...then the operator remembers the last 4 minutes were a setup: split, with the network gone.
+  await context.setOffline(true);
+  await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', 'offline', { timeout: 5000 });
+  await classified.getByRole('button', { name: 'Split' }).tap();
+  await page.getByLabel('Minutes').fill('2');
+  await page.getByLabel('Seconds').fill('0');
+  await page.screenshot({ path: 'test-results/screenshots/tablet-split-classified-machine-stop-en.png' });
+  await page.getByRole('button', { name: 'Next: reason of part 2' }).tap();
+  await page.getByRole('button', { name: 'Setup', exact: true }).tap();
+  // Shown at once from the tablet's own entry: the jam's 2 minutes and the setup's 4.
+  await expect(classified.getByRole('listitem')).toHaveCount(2);
+  await expect(classified.getByRole('listitem').nth(0)).toContainText('4 min · Setup');
+  await expect(classified.getByRole('listitem').nth(1)).toContainText('2 min · Jam');
+  expect(await svc.events().then((all) => all.filter((s) => s.event.type === 'stop.split'))).toEqual([]);
+
+  await context.setOffline(false);
+  await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'stop.split').length, { timeout: 30_000 }).toBe(1);
+  const split = (await svc.events()).map((s) => s.event).find((e) => e.type === 'stop.split');
+  expect(split).toMatchObject({ author: 'op-a', stopId: stopEvent, reasonId: 'setup' });
+  await tablet.waitSynced();
+  // The service's status agrees with what the tablet showed.
+  await expect(classified.getByRole('listitem')).toHaveCount(2);
+  await expect(classified.getByRole('listitem').nth(0)).toContainText('4 min · Setup');
+  await tablet.setLanguage('de');
+  await expect(page.getByRole('heading', { name: 'Maschinenstopps mit Grund' })).toBeVisible();
+  await expect(page.getByTestId('machine-classified').getByRole('button', { name: 'Teilen' })).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/screenshots/tablet-split-classified-machine-stop-de.png' });
+});

@@ -17,7 +17,8 @@ test('the service restarts while entries are in flight: every entry arrives exac
 
   await svc.up();
   // Restart as soon as the tablet is sending: some batches are acked, some in flight, some not sent.
-  await expect(tablet.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', /syncing|online/, { timeout: 20_000 });
+  // The tablet retries with a jittered backoff of up to 30 s (core/outbox/backoff.ts) while the service was down.
+  await expect(tablet.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', /syncing|online/, { timeout: 40_000 });
   await svc.down();
   await svc.up();
   await tablet.waitSynced();

@@ -29,15 +29,14 @@ test('an enrolled tablet\'s sign-in at `/` offers the dashboards too', async ({ 
 for (const [role, user, password, landing] of [
   ['a lead', 'lead-a', 'lead-pass', /#\/line\/line-a$/],
   ['a manager', 'mgr', 'mgr-pass', /#\/board$/],
-  // No admin area yet (issue 13 builds it at #/admin): an admin starts on the board.
-  ['an admin', 'admin', 'admin-pass', /#\/board$/],
+  ['an admin', 'admin', 'admin-pass', /#\/admin$/],
 ] as const) {
   test(`after signing in from /, ${role} lands on their start screen`, async ({ page, svc }) => {
     await page.goto(svc.url);
     await page.getByRole('link', { name: 'Open the dashboards' }).click();
     await new DashboardPage(page).signIn(user, password);
     await expect(page).toHaveURL(landing);
-    await expect(page.getByTestId(role === 'a lead' ? 'kpi-oee' : 'board')).toBeVisible();
+    await expect(page.getByTestId(role === 'a lead' ? 'kpi-oee' : role === 'an admin' ? 'admin-area' : 'board')).toBeVisible();
   });
 }
 

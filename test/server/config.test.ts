@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { FloorboardError } from '../../src/core/index.ts';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../../src/server/config.ts';
+import { smtpServerOf } from '../../src/server/smtp-config.ts';
+import { FIXTURE_PLANT, startHarness } from './support/service-harness.ts';
 
 describe('service configuration', () => {
   it('has working defaults', () => {
@@ -38,6 +43,38 @@ describe('service configuration', () => {
     }
     const details = (error as FloorboardError).details.join('\n');
     for (const name of ['REPORT_WEBHOOK_URL', 'REPORT_EMAIL_TO', 'REPORT_LANGUAGE', 'SMTP_SECURE']) expect(details).toContain(name);
+  });
+
+  it('reads the SMTP password from a secret file, refuses both ways at once, and names a file it cannot read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fb-smtp-'));
+    try {
+      await writeFile(join(dir, 'pw'), ' s3cret\n');
+      const c = parseConfig({ SMTP_HOST: 'mail.plant.test', SMTP_USER: 'andon', SMTP_PASSWORD_FILE: join(dir, 'pw') }, []);
+      expect(await smtpServerOf(c)).toEqual({ host: 'mail.plant.test', port: 587, secure: false, user: 'andon', password: 's3cret' });
+      expect(await smtpServerOf(parseConfig({}, []))).toBeNull();
+      expect(() => parseConfig({ SMTP_PASSWORD: 'a', SMTP_PASSWORD_FILE: join(dir, 'pw') }, [])).toThrow(FloorboardError);
+      try {
+        parseConfig({ SMTP_PASSWORD: 'a', SMTP_PASSWORD_FILE: join(dir, 'pw') }, []);
+      } catch (e) {
+        expect((e as FloorboardError).details).toEqual(['SMTP_PASSWORD, SMTP_PASSWORD_FILE: set one of them, not both']);
+      }
+      const missing = smtpServerOf(parseConfig({ SMTP_HOST: 'mail.plant.test', SMTP_PASSWORD_FILE: join(dir, 'nope') }, []));
+      await expect(missing).rejects.toMatchObject({ code: 'invalid-config', details: [`SMTP_PASSWORD_FILE: cannot read ${join(dir, 'nope')} (ENOENT)`] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start a service whose plant mails andon calls without an SMTP server', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fb-smtp-'));
+    try {
+      const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as Record<string, unknown>;
+      plant.andon = { email: { from: 'andon@plant.test', levels: [{ level: 1, to: ['maint@plant.test'] }] } };
+      await writeFile(join(dir, 'plant.json'), JSON.stringify(plant));
+      await expect(startHarness({ plantFile: join(dir, 'plant.json') })).rejects.toMatchObject({ code: 'invalid-config', details: [expect.stringMatching(/^SMTP_HOST: the plant file's andon\.email mails calls through the service's SMTP server/)] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('makes the service refuse to start with exit code 1 and the problems on stderr', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_PLANT } from './service-harness.ts';
+import { FIXTURE_PLANT } from './support/service-harness.ts';
 
 describe('the service process (src/server/main.ts)', () => {
   it('starts on the configured ports and stops cleanly on SIGTERM', async () => {

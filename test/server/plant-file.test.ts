@@ -132,6 +132,23 @@ describe('loadPlantFile', () => {
     expect(second).toMatch(/^users\.0\.stations\.0: unknown station "ghost-station"/m);
   });
 
+  it('names each bad andon email setting by its path, and a level listed twice', async () => {
+    const bad = structuredClone(demo) as unknown as { andon: Record<string, unknown> };
+    bad.andon = { ...bad.andon, email: { from: 'andon-at-plant', levels: [{ level: 1, to: [] }, { level: 0, to: ['lead@'] }], smtpPassword: 'in the repo' } };
+    const path = join(dir, 'bad-email.plant.yaml');
+    await writeFile(path, stringify(bad));
+    const details = (await errorOf(() => loadPlantFile(path))).details.join('\n');
+    expect(details).toMatch(/^andon\.email\.from: must be an email address, e\.g\. "lead@plant\.example" \(line \d+\)$/m);
+    expect(details).toMatch(/^andon\.email\.levels\.0\.to: must name at least one address/m);
+    expect(details).toMatch(/^andon\.email\.levels\.1\.level: levels start at 1/m);
+    expect(details).toMatch(/^andon\.email\.levels\.1\.to\.0: must be an email address/m);
+    // The SMTP password has no place in the plant file.
+    expect(details).toMatch(/^andon\.email: .*smtpPassword/m);
+    bad.andon.email = { from: 'andon@plant.example', levels: [{ level: 2, to: ['lead@plant.example'] }, { level: 2, to: ['mgr@plant.example'] }] };
+    await writeFile(path, stringify(bad));
+    expect((await errorOf(() => loadPlantFile(path))).details.join('\n')).toMatch(/^andon\.email\.levels: each level may be listed once/m);
+  });
+
   it('points at the exact line of a bad value in YAML', () => {
     const text = stringify({ ...demo, site: { id: 'Bad Id', name: 'x' } });
     const lineNo = text.split('\n').findIndex((l) => l.includes('Bad Id')) + 1;

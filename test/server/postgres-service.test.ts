@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackSchema } from '../../src/core/events.schema.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { startHarness, countEvent, nextMessage, publish, SITE, subscribe, topicA1, type Harness } from './service-harness.ts';
+import { startHarness, countEvent, nextMessage, publish, SITE, subscribe, topicA1, type Harness, fixtureLogin } from './support/service-harness.ts';
 
 describe('the service on PostgreSQL (DATABASE_URL)', () => {
   let pg: TestPostgres;
@@ -18,7 +18,7 @@ describe('the service on PostgreSQL (DATABASE_URL)', () => {
 
   it('stores a batch once, acks after the commit, and answers history from PostgreSQL', async () => {
     expect(h.service.storage.kind).toBe('postgres');
-    const { token } = await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-pg' });
+    const { token } = await h.login(fixtureLogin('op-a', 'tab-pg'));
     const c = await h.connect('op-a', token, 'tab-pg');
     const ackTopic = `floorboard/v1/${SITE}/_ack/tab-pg`;
     await subscribe(c, ackTopic);

@@ -9,7 +9,7 @@ import { plantSchema, type FloorEvent } from '../../src/core/index.ts';
 import { startRunLog } from '../../src/server/run-log.ts';
 import { openStorage } from '../../src/server/storage/open-storage.ts';
 import type { Storage } from '../../src/server/storage/storage.ts';
-import { FIXTURE_PLANT, startHarness, type Harness } from './service-harness.ts';
+import { FIXTURE_PLANT, startHarness, type Harness, fixtureLogin } from './support/service-harness.ts';
 
 const H = 3_600_000;
 const dirs: string[] = [];
@@ -70,7 +70,7 @@ describe('the service run log (ADR 0009)', () => {
     await storage.close();
     open.length = 0;
     harness = await startHarness({ dataDir: dir });
-    const { token } = await harness.login({ kind: 'password', userId: 'mgr', password: 'mgr-pass', deviceId: 'dash-nd' });
+    const { token } = await harness.login(fixtureLogin('mgr', 'dash-nd'));
     const res = await harness.http(`/api/oee?from=${T - 4 * H}&to=${T - H}&line=line-a`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     const total = ((await res.json()) as { lines: { total: { noDataMs: number; coverage: number | null; scheduledMs: number } }[] }).lines[0]!.total;

@@ -1,12 +1,11 @@
 import * as z from 'zod/mini';
+import { rosterSchema, type RosterEntry } from '../../core/contracts/roster.ts';
 import { plantSchema, type Plant } from '../../core/plant.schema.ts';
 import { topicIdSchema } from '../../core/ids.schema.ts';
 import type { Db } from './db.ts';
 
-/** An operator as cached for offline sign-in (GET /api/roster): scrypt hash, never the PIN. */
-export const rosterEntrySchema = z.object({ id: topicIdSchema, name: z.string().check(z.minLength(1)), badge: z.string().check(z.minLength(1)), pinHash: z.string().check(z.minLength(1)) });
-export const rosterSchema = z.array(rosterEntrySchema);
-export type RosterEntry = z.infer<typeof rosterEntrySchema>;
+/** Operators are cached for offline sign-in as GET /api/roster sends them: scrypt hash, never the PIN. */
+export type { RosterEntry };
 
 /** Which station this tablet is enrolled to, set once by a lead or admin. */
 export const enrolmentSchema = z.object({
@@ -17,6 +16,8 @@ export const enrolmentSchema = z.object({
   station: topicIdSchema,
   enrolledBy: topicIdSchema,
   enrolledAt: z.number().check(z.int()),
+  /** Set when the service said an admin revoked this tablet: it must be enrolled again (which replaces this record). */
+  revokedAt: z.optional(z.number().check(z.int())),
 });
 export type Enrolment = z.infer<typeof enrolmentSchema>;
 
@@ -47,7 +48,7 @@ export function parsePlant(raw: unknown): Plant {
 }
 
 /** Device settings in `meta`; `pin-attempts` counts wrong offline PINs (see domain/pin-attempts.ts). */
-type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'station-status' | 'handovers' | 'last-sync';
+type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'station-status' | 'station-log' | 'last-sync' | 'config-version';
 
 /** Reads and writes the cached plant, roster, enrolment, session and credentials, each zod-checked on read. */
 export class CacheIdb {

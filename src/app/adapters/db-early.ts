@@ -1,6 +1,9 @@
 // The entry imports this module first: IndexedDB opens, and everything the first screen needs is
 // read in ONE transaction, on the browser's storage thread while the rest of the bundle is still
 // being evaluated. The values are raw: each is zod-parsed by its adapter before use.
+// The journal (this device's settled entries, up to 36 h of them) is asked last in the same
+// transaction and awaited after the first screen is mounted: only the lists below the fold and
+// the "−1" need it, and copying and parsing a busy shift's journal took a third of the cold start.
 import { openFloorboardDb, type Db } from './db.ts';
 
 /** Journal events older than this are neither read at start nor kept (see OutboxIdb.pruneJournal). */
@@ -10,7 +13,8 @@ export const JOURNAL_KEEP_MS = 36 * 3600_000;
 export interface StartReads {
   meta: { enrolment: unknown; session: unknown; credentials: unknown; stationStatus: unknown; lastSync: unknown };
   cache: { plant: unknown; roster: unknown };
-  journal: unknown[];
+  /** Settles after the rest (see above): awaited after the first screen. */
+  journal: Promise<unknown[]>;
   outbox: { keys: IDBValidKey[]; values: unknown[] };
 }
 
@@ -18,12 +22,16 @@ export interface StartReads {
 export async function readStart(db: Db, now: number): Promise<StartReads> {
   const tx = db.transaction(['meta', 'cache', 'journal', 'outbox'], 'readonly');
   const [meta, cache, outbox] = [tx.objectStore('meta'), tx.objectStore('cache'), tx.objectStore('outbox')];
-  const [enrolment, session, credentials, stationStatus, lastSync, plant, roster, journal, keys, values] = await Promise.all([
+  const first = Promise.all([
     meta.get('enrolment'), meta.get('session'), meta.get('credentials'), meta.get('station-status'), meta.get('last-sync'), cache.get('plant'), cache.get('roster'),
-    tx.objectStore('journal').index('ts').getAll(IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS)),
     // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
     outbox.getAllKeys(), outbox.getAll(),
   ]);
+  // Asked last: a transaction answers its requests in order, so the first screen's values do not wait for it.
+  const journal = tx.objectStore('journal').index('ts').getAll(IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS));
+  // A failure is reported where it is awaited (main.ts), not as an unhandled rejection here.
+  journal.catch(() => undefined);
+  const [enrolment, session, credentials, stationStatus, lastSync, plant, roster, keys, values] = await first;
   return { meta: { enrolment, session, credentials, stationStatus, lastSync }, cache: { plant, roster }, journal, outbox: { keys, values } };
 }
 

@@ -10,10 +10,15 @@ export interface BrokerLink {
 export interface LinkHandlers {
   onMessage(topic: string, payload: string): void;
   onClose(): void;
+  /** The nice-to-have topics (`extras`) the broker refused (SUBACK failure): to be shown, never ignored. */
+  onRefused?(filters: readonly string[]): void;
 }
 
+/** Parameters of `openMqttLink`, for whoever is handed the opener (the sync engine, its tests). */
+export type OpenLink = typeof openMqttLink;
+
 /**
- * Opens one MQTT-over-WebSocket connection. mqtt.js is loaded here with a dynamic import so it
+ * Opens one MQTT-over-WebSocket connection: the app's only user of mqtt.js (tablet and dashboards). mqtt.js is loaded here with a dynamic import so it
  * is not part of the first screen's JS. Its own reconnect is off: each reconnect is a fresh client,
  * because mqtt.js replays its in-memory QoS 1 queue on reconnect, and a message the broker refuses
  * would then block everything behind it (Aedes closes on a denied publish; ADR 0001).
@@ -21,7 +26,8 @@ export interface LinkHandlers {
 export async function openMqttLink(
   url: string,
   auth: { username: string; password: string; clientId: string },
-  subscribe: string,
+  /** The topic the link is for (a device's acks): a refusal fails the connection. Null: none. */
+  subscribe: string | null,
   handlers: LinkHandlers,
   connectTimeoutMs = 8000,
   /** Nice-to-have topics (live status): a refusal here does not fail the connection. */
@@ -45,6 +51,7 @@ export async function openMqttLink(
       reject(error instanceof Error ? error : new Error(String(error)));
     };
     client.once('connect', () => {
+      if (subscribe === null) return resolve();
       client.subscribe(subscribe, { qos: 1 }, (error, granted) => {
         if (error) return fail(error);
         if (granted?.some((g) => g.qos === 128)) return fail(new Error(`subscription to ${subscribe} refused`));
@@ -54,7 +61,11 @@ export async function openMqttLink(
     client.once('error', fail);
     client.once('close', () => fail(new Error('connection closed before it was ready')));
   });
-  if (extras.length > 0) client.subscribe([...extras], { qos: 0 }, () => undefined);
+  if (extras.length > 0)
+    client.subscribe([...extras], { qos: 0 }, (_error, granted) => {
+      const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+      if (refused.length > 0) handlers.onRefused?.(refused);
+    });
   let isClosed = false;
   client.on('message', (topic, payload) => handlers.onMessage(topic, payload.toString()));
   client.on('close', () => {

@@ -8,7 +8,13 @@ import type { Db, FloorboardDb } from './db.ts';
 import { JOURNAL_KEEP_MS, type StartReads } from './db-early.ts';
 
 /** Marks a journaled entry the service refused (a field no event has). */
-const REFUSED = 'refused';
+export const REFUSED = 'refused';
+
+/**
+ * What runs after the first screen (acks, dismissals, quarantine, pruning) is in outbox-settle.ts,
+ * loaded on first use: the first screen and a tap need only the start-up read and `append`.
+ */
+const settling = () => import('./outbox-settle.ts');
 
 const SEQ_KEY = 'seq';
 /** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
@@ -40,6 +46,14 @@ export class OutboxIdb {
    * the entry is made again from the stored counter.
    */
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
+    return (await this.appendAll([build], clockOffsetMs))[0]!;
+  }
+
+  /**
+   * Several entries that belong together (a lead's correction and its why), committed in one
+   * transaction with consecutive seqs, as `append` commits one: all of them are stored, or none.
+   */
+  async appendAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null): Promise<OutboxRecord[]> {
     let mode: 'expect' | 'read' | 'rebuild' = this.#expectedSeq === null ? 'read' : 'expect';
     for (;;) {
       // The journal is only in scope when the counter may need a rebuild (first entry of the tab).
@@ -60,16 +74,18 @@ export class OutboxIdb {
         } else {
           seq = await this.#nextSeq(tx, mode === 'rebuild');
         }
-        const event = eventSchema.parse(build(seq)) as FloorEvent;
-        const record: OutboxRecord = { id: event.id, seq, event, state: { kind: 'pending' }, clockOffsetMs };
+        const records = builds.map((build, i): OutboxRecord => {
+          const event = eventSchema.parse(build(seq + i)) as FloorEvent;
+          return { id: event.id, seq: seq + i, event, state: { kind: 'pending' }, clockOffsetMs };
+        });
         await Promise.all([
           check,
-          tx.objectStore('outbox').add(record),
-          tx.objectStore('meta').put(seq + 1, SEQ_KEY),
+          ...records.map((record) => tx.objectStore('outbox').add(record)),
+          tx.objectStore('meta').put(seq + records.length, SEQ_KEY),
           tx.done,
         ]);
-        this.#expectedSeq = seq + 1;
-        return record;
+        this.#expectedSeq = seq + records.length;
+        return records;
       } catch (cause) {
         this.#expectedSeq = null;
         try {
@@ -127,16 +143,7 @@ export class OutboxIdb {
       else bad.push({ key: String(keys[i]), value });
     });
     records.sort((a, b) => a.seq - b.seq);
-    if (bad.length > 0) {
-      const tx = this.db.transaction(['outbox', 'meta'], 'readwrite');
-      await Promise.all([
-        ...bad.flatMap(({ key, value }) => [
-          tx.objectStore('meta').put({ key, value, quarantinedAt: Date.now() }, `${QUARANTINE_PREFIX}${key}`),
-          tx.objectStore('outbox').delete(key),
-        ]),
-        tx.done,
-      ]);
-    }
+    if (bad.length > 0) await (await settling()).quarantine(this.db, bad);
     return { records, invalid: bad.map((b) => b.key) };
   }
 
@@ -149,42 +156,22 @@ export class OutboxIdb {
 
   /** Quarantined records (see `loadAll`), as they were stored. */
   async quarantined(): Promise<{ key: string; value: unknown; quarantinedAt: number }[]> {
-    const range = IDBKeyRange.bound(QUARANTINE_PREFIX, `${QUARANTINE_PREFIX}\uffff`);
-    return (await this.db.getAll('meta', range)) as { key: string; value: unknown; quarantinedAt: number }[];
+    return (await settling()).quarantined(this.db);
   }
 
   /**
    * Commits what an acknowledgement changed in one transaction: each settled entry (`settled`: its
    * events, accepted or rejected) is copied to the journal, accepted ones leave the outbox, rejected
-   * ones stay there, marked, until the operator dismisses them.
+   * ones stay there, marked, until the operator dismisses them (outbox-settle.ts).
    */
   async commitOutcome(outcome: AckOutcome, settled: readonly FloorEvent[]): Promise<void> {
     if (outcome.removed.length === 0 && outcome.rejected.length === 0) return;
-    const tx = this.db.transaction(['outbox', 'journal'], 'readwrite');
-    const store = tx.objectStore('outbox');
-    const journal = tx.objectStore('journal');
-    // A refused entry is journaled too (its seq must never be reused), marked, so that no total
-    // the tablet shows counts it after a reload.
-    const refused = new Set(outcome.rejected.map((r) => r.id));
-    const work: Promise<unknown>[] = settled.map((event) => journal.put(refused.has(event.id) ? { ...event, [REFUSED]: true } : event));
-    for (const id of outcome.removed) work.push(store.delete(id));
-    for (const r of outcome.rejected) {
-      work.push(
-        store.get(r.id).then((value) => {
-          const parsed = outboxRecordSchema.safeParse(value);
-          if (parsed.success) return store.put({ ...parsed.data, state: { kind: 'rejected', code: r.code, message: r.message } });
-        }),
-      );
-    }
-    await Promise.all([...work, tx.done]);
+    return (await settling()).commitOutcome(this.db, outcome, settled);
   }
 
   /** Removes a rejected entry the operator has read; an entry still waiting for its ack stays. */
   async dismiss(id: string): Promise<void> {
-    const tx = this.db.transaction('outbox', 'readwrite');
-    const parsed = outboxRecordSchema.safeParse(await tx.store.get(id));
-    if (parsed.success && parsed.data.state.kind === 'rejected') await tx.store.delete(id);
-    await tx.done;
+    return (await settling()).dismiss(this.db, id);
   }
 
   /**
@@ -192,7 +179,7 @@ export class OutboxIdb {
    * (settled entries) and the outbox (entries still waiting; `outbox` as `loadAll` returned it), each
    * event once (a profile written by an earlier version holds waiting entries in both).
    */
-  static ownEvents(read: StartReads['journal'], outbox: readonly OutboxRecord[], now: number): FloorEvent[] {
+  static ownEvents(read: readonly unknown[], outbox: readonly OutboxRecord[], now: number): FloorEvent[] {
     const events: FloorEvent[] = [];
     const seen = new Set<string>();
     for (const v of read) {
@@ -211,9 +198,6 @@ export class OutboxIdb {
 
   /** Drops journal events older than the window (run when idle, not at start-up). */
   async pruneJournal(now: number): Promise<void> {
-    const tx = this.db.transaction('journal', 'readwrite');
-    const index = tx.store.index('ts');
-    for (let c = await index.openCursor(IDBKeyRange.upperBound(now - JOURNAL_KEEP_MS)); c; c = await c.continue()) await c.delete();
-    await tx.done;
+    return (await settling()).pruneJournal(this.db, now);
   }
 }

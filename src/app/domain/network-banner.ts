@@ -1,4 +1,4 @@
-import type { SyncMode } from '../services/sync-engine.ts';
+import type { SyncMode } from './sync-mode.ts';
 
 /** Waiting entries this old (ms) bring up the full-width banner even while online. */
 export const BANNER_WAIT_MS = 2 * 60_000;

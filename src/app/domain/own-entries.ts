@@ -23,21 +23,42 @@ export interface OwnEntry {
  * entries (src/server/ingest/amendment-rights.ts): the tablet offers undo on exactly these.
  */
 export function ownEntries(events: readonly FloorEvent[], author: string, stationId: string, since: number): OwnEntry[] {
+  return recentOwnEntries(events, author, stationId, since, Infinity).entries;
+}
+
+/**
+ * The newest `max` of `ownEntries` and how many there are in all. Rebuilt on every tap: only the
+ * listed ones get an entry object, and an entry whose void and end are unchanged is the same
+ * object as last time, so the list redraws only the rows that changed.
+ */
+export function recentOwnEntries(events: readonly FloorEvent[], author: string, stationId: string, since: number, max: number): { entries: OwnEntry[]; total: number } {
   const voids = new Map<string, string>();
   const ends = new Map<string, number>();
   for (const e of events) {
     if (e.type === 'void') voids.set(e.voids, e.reason);
     else if (e.type === 'stop.end') ends.set(e.stopId, e.ts);
   }
-  const out: OwnEntry[] = [];
+  const mine: OwnEntry['event'][] = [];
   for (const e of events) {
     if (e.author !== author || e.stationId !== stationId || e.ts < since) continue;
-    if (e.type !== 'count' && e.type !== 'stop.start' && e.type !== 'note') continue;
-    const kind: Kind = e.type === 'stop.start' ? 'stop' : e.type;
-    out.push({ event: e, kind, voidedFor: voids.get(e.id) ?? null, stopEnd: e.type === 'stop.start' ? (ends.get(e.stopId) ?? null) : null });
+    if (e.type === 'count' || e.type === 'stop.start' || e.type === 'note') mine.push(e);
   }
-  return out.sort((a, b) => b.event.ts - a.event.ts);
+  // Stable: entries of the same moment keep their order, as before.
+  mine.sort((a, b) => b.ts - a.ts);
+  const entries = mine.slice(0, max).map((event) => {
+    const voidedFor = voids.get(event.id) ?? null;
+    const stopEnd = event.type === 'stop.start' ? (ends.get(event.stopId) ?? null) : null;
+    const last = listed.get(event);
+    if (last && last.voidedFor === voidedFor && last.stopEnd === stopEnd) return last;
+    const entry: OwnEntry = { event, kind: event.type === 'stop.start' ? 'stop' : event.type, voidedFor, stopEnd };
+    listed.set(event, entry);
+    return entry;
+  });
+  return { entries, total: mine.length };
 }
+
+/** The entry last made for each event (see `recentOwnEntries`). */
+const listed = new WeakMap<FloorEvent, OwnEntry>();
 
 /** Length of a duration in whole seconds as "m:ss" (or "h:mm:ss"). */
 export function clockText(ms: number): string {

@@ -43,9 +43,7 @@ export function afterFailure(attempts: PinAttempts | null, now: number): PinAtte
   return { failures: (attempts?.failures ?? 0) + 1, lastFailureAt: now };
 }
 
-/** Offline sign-in refused until `retryAt` (ms since epoch) after too many wrong PINs. */
-export class PinLockedError extends FloorboardError {
-  constructor(readonly retryAt: number) {
-    super('locked-out', `too many wrong PINs on this tablet; offline sign-in again from ${new Date(retryAt).toISOString()}`);
-  }
+/** Offline sign-in refused until `until` (ms since epoch) after too many wrong PINs. */
+export function pinLocked(until: number): FloorboardError {
+  return new FloorboardError('locked-out', `too many wrong PINs on this tablet; offline sign-in again from ${new Date(until).toISOString()}`, { data: { until } });
 }

@@ -1,10 +1,10 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
-import { MAX_AWAITING_IN_STATUS, type AwaitingStop, type StationStatus } from '../../core/live.schema.ts';
+import { MAX_AWAITING_IN_STATUS, MAX_CLASSIFIED_IN_STATUS, type AwaitingStop, type ClassifiedStop, type StationStatus } from '../../core/live.schema.ts';
 import type { Plant } from '../../core/plant.schema.ts';
 import type { IndexedLine } from '../../core/plant-index.ts';
 import { StationStateFold } from '../../core/station-state/fold.ts';
 import { isSeen } from '../../core/station-state/seen-seqs.ts';
-import { compareAwaiting } from '../../core/station-state/awaiting.ts';
+import { compareAwaiting, compareClassified } from '../../core/station-state/awaiting.ts';
 
 /** Device id of the events that stand for a service status (never a real device's: ids have no spaces). */
 const SNAPSHOT_DEVICE = 'service snapshot';
@@ -15,7 +15,12 @@ const SNAPSHOT_DEVICE = 'service snapshot';
  * product, and the machine's latest signal. Their ids are the status's own (stop and changeover
  * ids), so the tablet's entries that name them (restart, reason, split, changeover done) apply.
  */
-export function statusAsEvents(status: StationStatus, indexed: IndexedLine, isReplayed: (s: AwaitingStop) => boolean = () => true): FloorEvent[] {
+export function statusAsEvents(
+  status: StationStatus,
+  indexed: IndexedLine,
+  isReplayed: (s: AwaitingStop) => boolean = () => true,
+  isClassifiedReplayed: (s: ClassifiedStop) => boolean = () => false,
+): FloorEvent[] {
   const { line } = indexed;
   const out: FloorEvent[] = [];
   // Nothing seen yet: monitoring starts with the first real event (the tablet's own, maybe).
@@ -37,6 +42,18 @@ export function statusAsEvents(status: StationStatus, indexed: IndexedLine, isRe
     if (s.source === 'machine') add(s.start, s.stationId, { type: 'machine.state', state: 'stopped' }, s.stopId);
     else add(s.start, s.stationId, { type: 'stop.start', stopId: s.stopId }, s.stopId);
     if (s.end !== null) add(s.end, s.stationId, s.source === 'machine' ? { type: 'machine.state', state: 'running' } : { type: 'stop.end', stopId: s.stopId });
+  }
+  // Stops with a reason only when an entry names them (a split of a classified stop).
+  for (const s of status.classified ?? []) {
+    if (!isClassifiedReplayed(s)) continue;
+    if (s.source === 'machine') {
+      add(s.start, s.stationId, { type: 'machine.state', state: 'stopped' }, s.stopId);
+      add(s.start, s.stationId, { type: 'stop.classify', stopId: s.stopId, reasonId: s.reasonId });
+      add(s.end, s.stationId, { type: 'machine.state', state: 'running' });
+    } else {
+      add(s.start, s.stationId, { type: 'stop.start', stopId: s.stopId, reasonId: s.reasonId }, s.stopId);
+      add(s.end, s.stationId, { type: 'stop.end', stopId: s.stopId });
+    }
   }
   const stop = status.stop;
   if (stop && !status.awaiting.some((s) => s.stopId === stop.stopId)) {
@@ -97,10 +114,14 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   if (waiting.length === 0) return { status: input.status, hasWaiting: false };
   const status = withoutUndoneCounts(input.status, waiting, input.own ?? []);
   const replayed = replayedAwaiting(status, waiting);
+  const named = namedStops(waiting);
+  const isClassifiedReplayed = (s: ClassifiedStop) => named === 'all' || named.has(s.stopId);
   const fold = new StationStateFold(input.plant, input.indexed);
-  for (const e of statusAsEvents(status, input.indexed, replayed)) fold.add(e);
+  for (const e of statusAsEvents(status, input.indexed, replayed, isClassifiedReplayed)) fold.add(e);
   for (const e of waiting) fold.add(e);
-  const folded = fold.read(Math.max(input.now, status.updatedAt)).stations.find((s) => s.stationId === status.stationId);
+  // Read no earlier than the newest entry: `now` ticks once a second, and an entry made since the
+  // last tick must show the moment it is committed, not at the next tick.
+  const folded = fold.read(Math.max(input.now, status.updatedAt, newestTs(waiting))).stations.find((s) => s.stationId === status.stationId);
   if (!folded) return { status, hasWaiting: false };
   // The stops not replayed are as the status has them; the fold tells the rest.
   const kept = status.awaiting.filter((s) => !replayed(s));
@@ -108,22 +129,39 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   const awaitingCount = folded.awaitingCount + status.awaitingCount - (status.awaiting.length - kept.length);
   // The status's own moment stays unless the entries started or ended something (the events
   // above cannot tell when monitoring began or a gateway came back, which time "running").
-  const isSameState = folded.state === status.state && !waiting.some((e) => TIMING.has(e.type));
+  // A split of a stop that has ended (not the open one) times nothing now: the station's state began
+  // when the status says, even where the fold, replaying only that stop, would say otherwise.
+  const isTiming = (e: FloorEvent) => TIMING.has(e.type) && !(e.type === 'stop.split' && e.stopId !== status.stop?.stopId);
+  const isSameState = folded.state === status.state && !waiting.some(isTiming);
+  // Likewise the stops with a reason: those not replayed as the status has them, the fold the rest.
+  const classified = [...(status.classified ?? []).filter((s) => !isClassifiedReplayed(s)), ...(folded.classified ?? [])].sort(compareClassified).slice(0, MAX_CLASSIFIED_IN_STATUS);
   const { seen: _ownSeen, ...view } = folded;
-  const out: StationStatus = { ...view, awaiting, awaitingCount, since: isSameState ? status.since : folded.since, lastSignalAt: status.lastSignalAt, updatedAt: status.updatedAt };
+  const out: StationStatus = { ...view, awaiting, awaitingCount, classified, since: isSameState ? status.since : folded.since, lastSignalAt: status.lastSignalAt, updatedAt: status.updatedAt };
   if (status.seen) out.seen = status.seen;
   return { status: out, hasWaiting: true };
 }
 
+/** The time of the newest of `events` (-Infinity for none). */
+export function newestTs(events: readonly FloorEvent[]): number {
+  let newest = -Infinity;
+  for (const e of events) if (e.ts > newest) newest = e.ts;
+  return newest;
+}
+
+/** The stops the waiting entries name; 'all' with a correction or void waiting (it may name any event). */
+function namedStops(waiting: readonly FloorEvent[]): Set<string> | 'all' {
+  if (waiting.some((e) => e.type === 'correction' || e.type === 'void')) return 'all';
+  const named = new Set<string>();
+  for (const e of waiting) if ('stopId' in e) named.add(e.stopId);
+  return named;
+}
+
 /** Which of the status's awaiting stops the waiting entries may change (see `overlayStation`). */
 function replayedAwaiting(status: StationStatus, waiting: readonly FloorEvent[]): (s: AwaitingStop) => boolean {
-  if (waiting.some((e) => e.type === 'correction' || e.type === 'void')) return () => true;
-  const named = new Set<string>();
+  const named = namedStops(waiting);
+  if (named === 'all') return () => true;
   let earliest = Infinity;
-  for (const e of waiting) {
-    if ('stopId' in e) named.add(e.stopId);
-    if (e.ts < earliest) earliest = e.ts;
-  }
+  for (const e of waiting) if (e.ts < earliest) earliest = e.ts;
   const openId = status.stop?.stopId;
   return (s) => s.end === null || s.end >= earliest || s.stopId === openId || named.has(s.stopId);
 }

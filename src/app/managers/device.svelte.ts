@@ -1,7 +1,7 @@
-import { ulid } from 'ulid';
 import type { Plant } from '../../core/plant.schema.ts';
 import type { StationPath } from '../../core/topics.ts';
-import { FloorboardError } from '../../core/errors.ts';
+import * as z from 'zod/mini';
+import { FloorboardError, hasErrorCode } from '../../core/errors.ts';
 import {
   CacheIdb, credentialsSchema, enrolmentSchema, parsePlant, sessionSchema,
   type Credentials, type Enrolment, type Locale, type RosterEntry, type Session,
@@ -9,7 +9,7 @@ import {
 import type { LoginResult } from '../services/api-client.ts';
 import type { StartReads } from '../adapters/db-early.ts';
 import type { PinAttempts } from '../domain/pin-attempts.ts';
-import { StationRefusedError } from '../domain/station-refusal.ts';
+import { stationRefused } from '../domain/station-refusal.ts';
 
 // Network code is loaded on first use: a signed-in operator's first screen does not need it.
 const apiModule = () => import('../services/api-client.ts');
@@ -38,6 +38,8 @@ class DeviceManager {
   #roster: RosterEntry[] = [];
   #pending: { badge: string; pin: string } | null = null;
   #credentials: Credentials | null = null;
+  /** The plant configuration version the cached plant and roster are of (0: not known). */
+  #heldVersion: number | undefined;
 
   /** Station path for topics, derived from enrolment and plant. */
   path = $derived.by((): StationPath | null => {
@@ -45,6 +47,8 @@ class DeviceManager {
     return e ? { site: e.site, area: e.area, line: e.line, station: e.station } : null;
   });
   line = $derived(this.plant?.areas.flatMap((a) => a.lines).find((l) => l.id === this.enrolment?.line) ?? null);
+  /** An admin revoked this tablet: nobody signs in until a lead or an admin enrols it again. */
+  isRevoked = $derived(this.enrolment?.revokedAt !== undefined);
   /** The enrolled station's name (its id if the plant does not name it). */
   stationName = $derived(this.line?.stations.find((s) => s.id === this.enrolment?.station)?.name ?? this.enrolment?.station ?? '');
 
@@ -62,10 +66,11 @@ class DeviceManager {
   /** Step 1 of enrolment: a lead or admin signs in; returns the stations the plant has. */
   async startEnrolment(userId: string, password: string): Promise<EnrolmentStep> {
     // The device id is made here, once: the lead's login and every later operator login use it.
-    const deviceId = this.enrolment?.deviceId ?? `tab-${ulid().toLowerCase()}`;
+    // Enrolment is once per tablet: the id maker loads with it, not with the operator's first screen.
+    const deviceId = this.enrolment?.deviceId ?? `tab-${(await import('ulid')).ulid().toLowerCase()}`;
     const { api } = await apiModule();
     const login = await api.login({ kind: 'password', userId, password, deviceId });
-    const raw = await api.plant(login.token);
+    const raw = await api.plantRaw(login.token);
     return { token: login.token, plant: parsePlant(raw), raw, userId: login.user.id, deviceId };
   }
 
@@ -90,8 +95,9 @@ class DeviceManager {
     let session: Session;
     const { api, isNetworkError } = await apiModule();
     try {
-      const login = await api.login({ kind: 'badge', badge, pin, deviceId, stationId }).catch((error: unknown) => {
-        throw error instanceof FloorboardError && error.code === 'forbidden' ? new StationRefusedError(this.stationName, false) : error;
+      const login = await api.login({ kind: 'badge', badge, pin, deviceId, stationId }).catch(async (error: unknown) => {
+        if (hasErrorCode(error, 'device-revoked')) await this.markRevoked(now);
+        throw hasErrorCode(error, 'forbidden') ? stationRefused(this.stationName, false) : error;
       });
       await this.#adopt(login);
       session = { user: { id: login.user.id, name: login.user.name }, signedInAt: now, isOffline: false, locale: i18n.locale };
@@ -106,7 +112,7 @@ class DeviceManager {
         save: (a: PinAttempts | null) => (a ? cache.put('pin-attempts', a) : cache.delete('pin-attempts')),
       };
       // The roster holds only this station's operators: anyone else is refused here, as online.
-      if (!(await checkPinOffline(attempts, pin, entry?.pinHash, now)) || !entry) throw new StationRefusedError(this.stationName, true);
+      if (!(await checkPinOffline(attempts, pin, entry?.pinHash, now)) || !entry) throw stationRefused(this.stationName, true);
       this.#pending = { badge, pin };
       session = { user: { id: entry.id, name: entry.name }, signedInAt: now, isOffline: true, locale: i18n.locale };
     }
@@ -129,8 +135,37 @@ class DeviceManager {
     }
   }
 
+  /**
+   * The service said this tablet was revoked: its session and tokens are dropped (they are refused
+   * anyway). The outbox is not touched: its entries wait, and go out after the tablet is enrolled
+   * again, under the names of the operators who made them (the next operator's session carries them).
+   */
+  async markRevoked(now: number): Promise<void> {
+    if (!this.enrolment || this.isRevoked) return;
+    this.enrolment = { ...$state.snapshot(this.enrolment), revokedAt: now };
+    [this.#pending, this.#credentials, this.session] = [null, null, null];
+    await this.#cache!.put('enrolment', $state.snapshot(this.enrolment));
+    await Promise.all([this.#cache!.delete('session'), this.#cache!.delete('credentials')]);
+  }
+
+  /**
+   * The broker refused this tablet's token: asks the service why (an expired token says nothing
+   * new; a revoked device is marked so). Nothing happens when the service does not answer.
+   */
+  async checkRevoked(now: number): Promise<void> {
+    const c = this.#credentials;
+    if (!c || this.isRevoked) return;
+    const { api } = await apiModule();
+    try {
+      await api.plantRaw(c.bearer ?? c.token);
+    } catch (error) {
+      if (hasErrorCode(error, 'device-revoked')) await this.markRevoked(now);
+    }
+  }
+
   /** MQTT credentials: the newest unexpired token on this device, or re-verify an offline sign-in now. */
   async credentials(now: number): Promise<{ username: string; password: string } | null> {
+    if (this.isRevoked) return null;
     // An offline sign-in is re-verified online as soon as the service answers (and brings a fresh token).
     if (this.#pending) {
       const { api, isNetworkError } = await apiModule();
@@ -145,6 +180,7 @@ class DeviceManager {
         // Still offline: try again on the next connect. Refused (PIN changed, locked out): stop
         // retrying, or every reconnect would count as a failed login for this badge.
         if (!isNetworkError(error)) this.#pending = null;
+        if (hasErrorCode(error, 'device-revoked')) await this.markRevoked(now);
       }
     }
     const c = this.#credentials;
@@ -167,16 +203,34 @@ class DeviceManager {
     await this.#cache!.put('credentials', this.#credentials);
   }
 
-  async #refresh(token: string): Promise<void> {
+  /**
+   * The service runs plant configuration `version` (told on the line status): a newer one than the
+   * tablet holds is fetched (plant and roster: a new operator can sign in offline, a disabled one
+   * no longer). Without a valid token it waits for the next sign-in, which fetches them too.
+   */
+  async onConfigVersion(version: number, now: number): Promise<void> {
+    this.#heldVersion ??= (await this.#cache?.get('config-version', z.number())) ?? 0;
+    if (this.#heldVersion >= version) return;
+    const token = this.bearer(now);
+    if (token && (await this.#refresh(token))) {
+      this.#heldVersion = Math.max(this.#heldVersion, version);
+      await this.#cache!.put('config-version', this.#heldVersion);
+    }
+  }
+
+  /** Fetches plant and roster; true when both came and are kept. */
+  async #refresh(token: string): Promise<boolean> {
     try {
       const { api } = await apiModule();
-      const raw = await api.plant(token);
+      const raw = await api.plantRaw(token);
       const roster = await api.roster(token, [this.enrolment!.station]);
       this.plant = parsePlant(raw);
       this.#roster = roster;
       await this.#cache!.savePlantAndRoster(raw, roster);
+      return true;
     } catch {
       // keep the cached copy
+      return false;
     }
   }
 }

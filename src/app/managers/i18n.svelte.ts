@@ -20,6 +20,28 @@ class I18nManager {
   /** English: what a message missing in the language falls back to. */
   #english: Catalog = en;
   #hasDashboard = false;
+  /** The tablet's English beyond its first screen (en-later.ts), once loaded. */
+  #later: Catalog | null = null;
+  #laterLoad: Promise<void> | null = null;
+
+  /** Loads the English messages of what comes after the first screen (once; again after a failure). */
+  loadLater(): Promise<void> {
+    this.#laterLoad ??= import('../i18n/en-later.ts').then(
+      ({ enLater }) => {
+        this.#later = enLater;
+        this.#english = { ...this.#english, ...enLater };
+        if (this.locale === 'en') this.#catalog = { ...this.#catalog, ...enLater };
+      },
+      (error: unknown) => {
+        this.#laterLoad = null;
+        throw error;
+      },
+    );
+    return this.#laterLoad;
+  }
+
+  /** A screen or sheet loaded after the first screen, once its messages are there too (use with `{#await}`). */
+  withMessages = <T>(module: Promise<T>): Promise<T> => Promise.all([module, this.loadLater()]).then(([m]) => m);
 
   /** Looks up a message and fills `{name}` placeholders. */
   t = (key: MessageKey, params: Record<string, string | number> = {}): string =>
@@ -27,7 +49,7 @@ class I18nManager {
 
   /** Switches language once its catalogs are loaded, so no screen shows half-translated text. */
   async set(locale: Locale): Promise<void> {
-    const [tablet, dash] = await Promise.all([locale === 'en' ? en : loaders[locale](), this.#hasDashboard ? dashLoaders[locale]() : {}]);
+    const [tablet, dash] = await Promise.all([locale === 'en' ? { ...en, ...this.#later } : loaders[locale](), this.#hasDashboard ? dashLoaders[locale]() : {}]);
     [this.#catalog, this.locale] = [{ ...tablet, ...dash }, locale];
     document.documentElement.lang = locale;
   }
@@ -36,8 +58,8 @@ class I18nManager {
   async loadDashboard(): Promise<void> {
     if (this.#hasDashboard) return;
     const locale = this.locale;
-    const [english, dash] = await Promise.all([dashLoaders.en(), dashLoaders[locale]()]);
-    this.#english = { ...en, ...english };
+    const [english, dash] = await Promise.all([dashLoaders.en(), dashLoaders[locale](), this.loadLater()]);
+    this.#english = { ...this.#english, ...english };
     this.#hasDashboard = true;
     if (this.locale === locale) this.#catalog = { ...this.#catalog, ...dash };
     else await this.set(this.locale);

@@ -1,3 +1,4 @@
+import type { LineAndon } from '../../core/andon/call-view.schema.ts';
 import type { LineStatus, OeeSnapshot, StationStatus } from '../../core/live.schema.ts';
 import { topics } from '../../core/topics.ts';
 import { device } from './device.svelte.ts';
@@ -16,37 +17,38 @@ class LineLiveManager {
   /** Called with each newer station status (main.ts keeps it on the tablet for a reload offline). */
   onStation: ((status: StationStatus) => void) | null = null;
   snapshot = $state.raw<OeeSnapshot | null>(null);
+  /** The line's open andon calls (the tablet shows its own station's, with who acknowledged). */
+  andon = $state.raw<LineAndon | null>(null);
+  /** Called with each station log pushed on the station's log topic (decoded; the station-log manager keeps it). */
+  onLog: ((json: unknown) => void) | null = null;
 
   /** Topics to follow for the enrolled station and its line. */
   topics = (): string[] => {
     const p = device.path;
-    return p ? [topics.stationStatus(p), topics.lineStatus(p), topics.lineOee(p)] : [];
+    return p ? [topics.stationStatus(p), topics.stationLog(p), topics.lineStatus(p), topics.lineOee(p), topics.lineAndon(p)] : [];
   };
 
   onMessage = async (topic: string, payload: string): Promise<void> => {
     const p = device.path;
     if (!p) return;
-    // Parsed lazily: live messages only come once the MQTT client (itself lazy) is connected.
-    const { lineStatusSchema, oeeSnapshotSchema, stationStatusSchema } = await import('../../core/live.schema.ts');
-    let json: unknown;
-    try {
-      json = JSON.parse(payload);
-    } catch {
-      return;
-    }
-    if (topic === topics.stationStatus(p)) {
-      const parsed = stationStatusSchema.safeParse(json);
+    // Loaded lazily: live messages only come once the MQTT client (itself lazy) is connected.
+    const { decodeLive } = await import('../services/live-decoder.ts');
+    const m = decodeLive(topic, payload);
+    if (m?.kind === 'station-status' && topic === topics.stationStatus(p)) {
       // An older status (a retained copy after a newer live one) never replaces a newer one.
-      if (parsed.success && parsed.data.updatedAt >= (station.status?.updatedAt ?? -Infinity)) {
-        station.status = parsed.data;
-        this.onStation?.(parsed.data);
+      if (m.status.updatedAt >= (station.status?.updatedAt ?? -Infinity)) {
+        station.status = m.status;
+        this.onStation?.(m.status);
       }
-    } else if (topic === topics.lineStatus(p)) {
-      const parsed = lineStatusSchema.safeParse(json);
-      if (parsed.success) this.status = parsed.data;
-    } else if (topic === topics.lineOee(p)) {
-      const parsed = oeeSnapshotSchema.safeParse(json);
-      if (parsed.success) this.snapshot = parsed.data;
+    } else if (m?.kind === 'station-log' && topic === topics.stationLog(p)) {
+      this.onLog?.(m.log);
+    } else if (m?.kind === 'line-status' && topic === topics.lineStatus(p)) {
+      this.status = m.status;
+      if (m.status.configVersion) void device.onConfigVersion(m.status.configVersion, Date.now());
+    } else if (m?.kind === 'line-oee' && topic === topics.lineOee(p)) {
+      this.snapshot = m.snapshot;
+    } else if (m?.kind === 'andon' && topic === topics.lineAndon(p)) {
+      this.andon = m.andon;
     }
   };
 

@@ -30,7 +30,7 @@ class StationManager {
    * The core fold and the overlay, loaded after the first screen (they bring the OEE engine's
    * count and stop structures): until then the service's status is shown as it came.
    */
-  #folds = $state.raw<{ overlayStation: typeof import('../domain/station-overlay.ts').overlayStation; foldStationStates: typeof import('../../core/station-state/fold.ts').foldStationStates } | null>(null);
+  #folds = $state.raw<{ overlayStation: typeof import('../domain/station-overlay.ts').overlayStation; newestTs: typeof import('../domain/station-overlay.ts').newestTs; foldStationStates: typeof import('../../core/station-state/fold.ts').foldStationStates } | null>(null);
 
   shift = $derived(device.plant ? currentShift(device.plant.calendar, clock.now) : null);
   #indexed = $derived(device.plant && device.enrolment ? (indexPlant(device.plant).lines.get(device.enrolment.line) ?? null) : null);
@@ -47,19 +47,29 @@ class StationManager {
     if (status && (folds === null || sync.waiting.length === 0)) return { status, hasWaiting: false, asOf: status.updatedAt };
     if (folds === null) return null;
     if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now, own: this.events }), asOf: status.updatedAt };
-    const own = folds.foldStationStates(plant, indexed, this.events, this.#now).stations.find((s) => s.stationId === stationId);
+    const own = folds.foldStationStates(plant, indexed, this.events, Math.max(this.#now, folds.newestTs(this.events))).stations.find((s) => s.stationId === stationId);
     return own ? { status: own, hasWaiting: sync.waiting.length > 0, asOf: null } : null;
   });
 
   /** Loads the fold (once); the screen then lays waiting entries on top. */
   async loadFold(): Promise<void> {
-    const [{ overlayStation }, { foldStationStates }] = await Promise.all([import('../domain/station-overlay.ts'), import('../../core/station-state/fold.ts')]);
-    this.#folds = { overlayStation, foldStationStates };
+    const [{ overlayStation, newestTs }, { foldStationStates }] = await Promise.all([import('../domain/station-overlay.ts'), import('../../core/station-state/fold.ts')]);
+    this.#folds = { overlayStation, newestTs, foldStationStates };
   }
 
   /** Adds an event once it is committed. */
   push(event: FloorEvent): void {
     this.events = [...this.events, event];
+  }
+
+  /**
+   * `earlier` (the start-up read's journal and outbox, in that order) followed by the events held
+   * now that it does not have (entries recorded while it was read): what the list would be had it
+   * been read before the first screen.
+   */
+  withEarlier(earlier: FloorEvent[]): FloorEvent[] {
+    const ids = new Set(earlier.map((e) => e.id));
+    return [...earlier, ...this.events.filter((e) => !ids.has(e.id))];
   }
 
   /** Forgets entries the service refused: they count in nothing the tablet shows. */

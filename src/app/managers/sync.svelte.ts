@@ -3,7 +3,8 @@ import type { SyncEngine, SyncMode, SyncStatus } from '../services/sync-engine.t
 
 /** Sync status for the always-visible indicator and the network banner; fed by the sync engine. */
 class SyncManager {
-  status = $state<SyncStatus>({ mode: 'offline', waiting: 0, oldestTs: null, lastSyncAt: null, rejected: [] });
+  /** Replaced whole by each update (raw: not proxied, the engine builds a new one every time). */
+  status = $state.raw<SyncStatus>({ mode: 'offline', waiting: 0, oldestTs: null, lastSyncAt: null, rejected: [] });
   /** Outbox entries the service has not acknowledged yet (not the rejected ones). */
   waiting = $state.raw<FloorEvent[]>([]);
   /** The browser's own word (navigator online/offline events): a dead link can take 30 s to time out. */

@@ -1,32 +1,53 @@
 import { ulid } from 'ulid';
 import type { CorrectablePayload, FloorEvent } from '../../core/events.schema.ts';
 import { EVENT_SCHEMA_VERSION } from '../../core/events.schema.ts';
-import { device } from '../managers/device.svelte.ts';
-import { station } from '../managers/station.svelte.ts';
-import { sync } from '../managers/sync.svelte.ts';
-import { clock } from '../managers/clock.svelte.ts';
+import { FloorboardError } from '../../core/errors.ts';
 import type { VoidPayload } from '../domain/minus-one.ts';
+import type { SyncEngine } from './sync-engine.ts';
+
+/** What recording an entry needs, read at the moment of the tap (main.ts hands in the tablet's managers). */
+export interface EntryDeps {
+  /** The tablet's enrolment (device, line, station), or null before enrolment. */
+  enrolment(): { deviceId: string; line: string; station: string } | null;
+  /** Who is signed in: the entry's author. */
+  author(): string | null;
+  engine(): Pick<SyncEngine, 'record'> | null;
+  /** The measured offset of the device clock from the service's (kept with the entry). */
+  clockOffsetMs(): number | null;
+  /** The entry is stored: show it. */
+  onRecorded(event: FloorEvent): void;
+  now(): number;
+}
+
+export interface EntryService {
+  recordEntry(payload: CorrectablePayload | VoidPayload, id?: string): Promise<FloorEvent>;
+  startStop(): Promise<FloorEvent>;
+}
 
 /**
  * Records one operator entry: envelope (id, device, seq, device time, author, station) + payload,
  * committed to the IndexedDB outbox before the screen shows it. Resolves with the stored event.
  */
-export async function recordEntry(payload: CorrectablePayload | VoidPayload, id: string = ulid()): Promise<FloorEvent> {
-  const enrolment = device.enrolment;
-  const session = device.session;
-  const engine = sync.engine;
-  if (!enrolment || !session || !engine) throw new Error('not signed in');
-  const ts = Date.now();
-  const record = await engine.record(
-    (seq) => ({ v: EVENT_SCHEMA_VERSION, id, deviceId: enrolment.deviceId, seq, ts, author: session.user.id, lineId: enrolment.line, stationId: enrolment.station, ...payload }) as FloorEvent,
-    clock.offsetMs,
-  );
-  station.push(record.event);
-  return record.event;
-}
-
-/** Starts a stop now; by convention the stop id is the event id. */
-export function startStop(): Promise<FloorEvent> {
-  const id = ulid();
-  return recordEntry({ type: 'stop.start', stopId: id }, id);
+export function createEntryService(deps: EntryDeps): EntryService {
+  const recordEntry = async (payload: CorrectablePayload | VoidPayload, id: string = ulid()): Promise<FloorEvent> => {
+    const enrolment = deps.enrolment();
+    const author = deps.author();
+    const engine = deps.engine();
+    if (!enrolment || !author || !engine) throw new FloorboardError('signed-out', 'not signed in');
+    const ts = deps.now();
+    const record = await engine.record(
+      (seq) => ({ v: EVENT_SCHEMA_VERSION, id, deviceId: enrolment.deviceId, seq, ts, author, lineId: enrolment.line, stationId: enrolment.station, ...payload }) as FloorEvent,
+      deps.clockOffsetMs(),
+    );
+    deps.onRecorded(record.event);
+    return record.event;
+  };
+  return {
+    recordEntry,
+    // By convention the stop id is the event id.
+    startStop: () => {
+      const id = ulid();
+      return recordEntry({ type: 'stop.start', stopId: id }, id);
+    },
+  };
 }

@@ -1,15 +1,15 @@
 import type { CacheIdb } from '../adapters/cache-idb.ts';
-import { sync } from '../managers/sync.svelte.ts';
 
 /**
  * Keeps the last sync time in IndexedDB, at most every 10 s (the meta store is also where each tap
- * takes its sequence number), and at once for the first one after start.
+ * takes its sequence number), and at once for the first one after start. Returns the handler of
+ * a newer sync time (main.ts hands it to the sync manager).
  */
-export function keepLastSync(cache: CacheIdb): void {
+export function keepLastSync(cache: CacheIdb): (at: number) => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let latest = 0;
   let keptAt = 0;
-  sync.onLastSync = (at) => {
+  return (at) => {
     latest = at;
     timer ??= setTimeout(() => {
       timer = null;

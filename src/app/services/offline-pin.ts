@@ -1,12 +1,12 @@
 import { secretHashSchema } from '../../core/plant.schema.ts';
-import { afterFailure, PinLockedError, retryAt, type PinAttempts } from '../domain/pin-attempts.ts';
+import { afterFailure, pinLocked, retryAt, type PinAttempts } from '../domain/pin-attempts.ts';
 
 const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 /**
  * Checks a PIN against a cached roster hash "scrypt$N$r$p$salt$hash" in the browser.
  * WebCrypto has no scrypt, so this uses @noble/hashes (audited, no dependencies); `scryptAsync`
- * yields to the event loop so the screen stays responsive during the ~0.3 s it takes.
+ * yields to the event loop so the screen stays responsive while it runs (scrypt is slow on purpose).
  * The PIN is normalised NFKC exactly as the service does before hashing.
  */
 export async function verifyPinOffline(pin: string, stored: string): Promise<boolean> {
@@ -37,14 +37,14 @@ export interface PinAttemptStore {
 }
 
 /**
- * Offline sign-in with a limit on wrong PINs: refuses with `PinLockedError` while the tablet waits
+ * Offline sign-in with a limit on wrong PINs: refuses with `locked-out` (until when, in its data) while the tablet waits
  * (see `waitAfter`), else checks the PIN (an unknown badge counts as a wrong PIN, so badges cannot
  * be probed) and records the outcome before answering.
  */
 export async function checkPinOffline(store: PinAttemptStore, pin: string, pinHash: string | undefined, now: number): Promise<boolean> {
   const attempts = await store.load();
   const allowedAt = retryAt(attempts);
-  if (now < allowedAt) throw new PinLockedError(allowedAt);
+  if (now < allowedAt) throw pinLocked(allowedAt);
   const isRight = pinHash !== undefined && (await verifyPinOffline(pin, pinHash));
   await store.save(isRight ? null : afterFailure(attempts, now));
   return isRight;

@@ -1,13 +1,12 @@
-import { ackSchema, type Ack, type FloorEvent, type RejectCode } from '../../core/events.schema.ts';
-import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
+import type { FloorEvent, RejectCode } from '../../core/events.schema.ts';
 import { OutboxState } from '../../core/outbox/outbox-state.ts';
-import { backoffDelay } from '../../core/outbox/backoff.ts';
 import type { OutboxRecord } from '../../core/outbox/outbox-record.schema.ts';
 import type { OutboxIdb } from '../adapters/outbox-idb.ts';
-import type { BrokerLink, LinkHandlers } from '../adapters/mqtt-link.ts';
+import type { OpenLink } from '../adapters/mqtt-link.ts';
+import type { SyncMode } from '../domain/sync-mode.ts';
+import type { SyncLink } from './sync-link.ts';
 
-/** Sync mode as an explicit union: what the indicator shows. */
-export type SyncMode = 'offline' | 'connecting' | 'syncing' | 'online' | 'needs-sign-in';
+export type { SyncMode } from '../domain/sync-mode.ts';
 
 export interface RejectedEntry {
   id: string;
@@ -28,90 +27,58 @@ export interface SyncStatus {
 }
 
 /** What the engine needs from storage (the IndexedDB adapter in the app). */
-export type OutboxStore = Pick<OutboxIdb, 'append' | 'loadAll' | 'commitOutcome' | 'dismiss'>;
+export type OutboxStore = Pick<OutboxIdb, 'append' | 'appendAll' | 'loadAll' | 'commitOutcome' | 'dismiss'>;
 
 export interface SyncEngineDeps {
   store: OutboxStore;
   url: string;
   clientId: string;
-  ackTopic: string;
-  /** Topic for a batch's station key (`line/station`), or null if the plant does not know it. */
-  topicFor(stationKey: string): string | null;
+  /** The device's own acknowledgement topic; null for a link that never sends (a manager's board). */
+  ackTopic: string | null;
+  /** Which entries share a batch (default: one station, `line/station`); `topicFor` is given this key. */
+  routeOf?(event: FloorEvent): string;
+  /** Topic for a batch's key (see `routeOf`), or null if the plant does not know it. */
+  topicFor(key: string): string | null;
   credentials(): Promise<{ username: string; password: string } | null>;
-  open(
-    url: string,
-    auth: { username: string; password: string; clientId: string },
-    subscribe: string,
-    handlers: LinkHandlers,
-    connectTimeoutMs?: number,
-    extras?: readonly string[],
-  ): Promise<BrokerLink>;
+  open: OpenLink;
   /** Live topics to follow besides the acks (retained line status and OEE), and their handler. */
-  live?: { topics: () => readonly string[]; onMessage(topic: string, payload: string): void };
+  live?: { topics: () => readonly string[]; onMessage(topic: string, payload: string): void; onRefused?(filters: readonly string[]): void };
   /** Called after an ack is applied, with the events it settled (accepted or rejected). */
   onAcked?(events: readonly FloorEvent[]): void;
-  /** Called after entries were refused (by the service's ack, or by the broker, see REFUSED_AFTER_DROPS). */
+  /** Called after entries were refused (by the service's ack, or by the broker, see REFUSED_AFTER_DROPS in sync-link.ts). */
   onRejected?(ids: readonly string[]): void;
   now(): number;
   random(): number;
   onStatus(status: SyncStatus): void;
+  /** The tablet's report for the admins' device list (services/device-reporter.ts); none for a dashboard. */
+  report?: { topic: string; appVersion: string; stationId: string | undefined };
+  /** The broker refused the credentials at CONNECT (an expired token, or a revoked device: the caller asks the service which). */
+  onAuthRefused?(): void;
 }
-
-const BATCH_MAX = 100;
-/** Batches in flight at once: enough to keep the pipe full, small enough to bound duplicates on a drop. */
-const WINDOW = 8;
-const ACK_TIMEOUT_MS = 15_000;
-/**
- * Acks are committed (one IndexedDB transaction for all that arrived) once no entry was made for
- * this long, or at the latest ACK_HOLD_MAX_MS after the first: an ack's transaction on the outbox
- * store would otherwise hold up the operator's next tap, whose transaction needs the same store.
- */
-const ACK_QUIET_MS = 250;
-const ACK_HOLD_MAX_MS = 1000;
-/**
- * The embedded broker acks an entry it refuses for its content as rejected (refusal-seal.ts), but a
- * publish on a topic the device may not use, or any refusal by an external broker's ACL, still
- * closes the connection (Aedes; ADR 0001) or is dropped, so such a refusal looks
- * like a drop right after the batch went out. When the same batch is the first one out on this many
- * connections in a row, and none of them brought an ack, the batch is marked refused here: it
- * stays visible to its author and no longer blocks or loops (issue 10: a refused entry retried
- * several times a second).
- */
-export const REFUSED_AFTER_DROPS = 3;
 
 /**
  * Drives the outbox: commits entries, publishes batches, applies application acks (storage first,
  * memory second) and reconnects with exponential backoff and jitter. Entry never waits for the network.
+ *
+ * This is the half the first screen and a tap need (the entries in memory, recording, the status);
+ * the network half (`SyncLink`, sync-link.ts) is loaded by `start`, after the first screen.
  */
 export class SyncEngine {
-  readonly #box = new OutboxState();
-  #link: BrokerLink | null = null;
+  readonly #box: OutboxState;
   #mode: SyncMode = 'offline';
-  #attempt = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | null = null;
-  #expireTimer: ReturnType<typeof setInterval> | null = null;
-  #ackChain: Promise<void> = Promise.resolve();
   #lastSyncAt: number | null = null;
-  #batchNo = 0;
-  #isStopped = false;
-  #isConnecting = false;
-  /** Acks received and not committed yet (see ACK_QUIET_MS), oldest first. */
-  #heldAcks: Ack[] = [];
-  #heldSince = 0;
   #lastRecordAt = -Infinity;
-  #ackTimer: ReturnType<typeof setTimeout> | null = null;
-  #isCommitQueued = false;
-  /** The first batch published on the current connection, and whether any ack came on it. */
-  #firstOut: FloorEvent[] | null = null;
-  #hasAckOnLink = false;
-  /** The first entry of the batch that went out first on the last connections that dropped without an ack, and how often. */
-  #suspect: { id: string; drops: number } | null = null;
+  #link: SyncLink | null = null;
+  #linkLoad: Promise<SyncLink> | null = null;
+  #isStarted = false;
 
-  constructor(private readonly deps: SyncEngineDeps) {}
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.#box = new OutboxState(deps.routeOf);
+  }
 
   /**
    * Loads the stored outbox into memory (`read`: as the start-up read found it) and returns its
-   * valid records, rejected ones included. Call once before `record` or `connect`.
+   * valid records, rejected ones included. Call once before `record` or `start`.
    */
   async load(read?: Parameters<OutboxStore['loadAll']>[0]): Promise<OutboxRecord[]> {
     const { records, invalid } = await this.deps.store.loadAll(read);
@@ -128,35 +95,45 @@ export class SyncEngine {
     const record = await this.deps.store.append(build, clockOffsetMs);
     this.#box.add(record.event);
     this.#emit();
-    this.#pump();
+    this.#link?.pumpSoon();
     return record;
   }
 
-  /** Starts syncing (and keeps retrying) until `stop`. */
+  /** Commits entries that belong together in one transaction (all or none), then shows and sends them. */
+  async recordAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null): Promise<OutboxRecord[]> {
+    this.#lastRecordAt = this.deps.now();
+    const records = await this.deps.store.appendAll(builds, clockOffsetMs);
+    for (const r of records) this.#box.add(r.event);
+    this.#emit();
+    this.#link?.pumpSoon();
+    return records;
+  }
+
+  /** Starts syncing (and keeps retrying) until `stop`; the network half is loaded first. */
   start(): void {
-    this.#isStopped = false;
-    this.#expireTimer ??= setInterval(() => {
-      if (this.#box.expire(this.deps.now(), ACK_TIMEOUT_MS) > 0) this.#pump();
-    }, 5000);
-    void this.#connect();
+    this.#isStarted = true;
+    this.#linked().then(
+      (link) => {
+        if (this.#isStarted) link.start();
+      },
+      (error: unknown) => {
+        // Its chunk could not be read (it is precached, so this is rare): try again later.
+        console.error('sync link not loaded', error);
+        setTimeout(() => {
+          if (this.#isStarted) this.start();
+        }, 5000);
+      },
+    );
   }
 
   /** Try now (network came back, or an operator signed in): resets the backoff. */
   kick(): void {
-    this.#attempt = 0;
-    if (this.#link || this.#isConnecting) return;
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    void this.#connect();
+    if (this.#isStarted) this.#link?.kick();
   }
 
   stop(): void {
-    this.#isStopped = true;
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    if (this.#expireTimer) clearInterval(this.#expireTimer);
-    this.#expireTimer = null;
-    this.#link?.end();
-    this.#link = null;
+    this.#isStarted = false;
+    this.#link?.stop();
     this.#box.connectionLost();
   }
 
@@ -181,151 +158,27 @@ export class SyncEngine {
     return this.#box.entries().flatMap((e) => (e.state.kind === 'rejected' ? [] : [e.event]));
   }
 
-  async #connect(): Promise<void> {
-    if (this.#isStopped || this.#link || this.#isConnecting) return;
-    this.#isConnecting = true;
-    try {
-      const auth = await this.deps.credentials();
-      if (!auth) return this.#setMode('needs-sign-in');
-      this.#setMode('connecting');
-      const link = await this.deps.open(this.deps.url, { ...auth, clientId: this.deps.clientId }, this.deps.ackTopic, {
-        onMessage: (topic, payload) => {
-          if (topic === this.deps.ackTopic) this.#onAck(payload);
-          else this.deps.live?.onMessage(topic, payload);
-        },
-        onClose: () => this.#lost(),
-      }, 8000, this.deps.live?.topics() ?? []);
-      if (this.#isStopped) return link.end();
-      this.#link = link;
-      [this.#firstOut, this.#hasAckOnLink] = [null, false];
-      // After drops that look like refusals, only an ack proves progress: keep backing off till then.
-      if (this.#suspect === null) this.#attempt = 0;
-      this.#setMode('online');
-      this.#pump();
-    } catch {
-      this.#setMode('offline');
-      this.#scheduleRetry();
-    } finally {
-      this.#isConnecting = false;
-    }
-  }
-
-  #lost(): void {
-    this.#link = null;
-    const first = this.#firstOut;
-    this.#box.connectionLost();
-    this.#setMode('offline');
-    if (first && first.length > 0 && !this.#hasAckOnLink) {
-      const id = first[0]!.id;
-      const drops = this.#suspect?.id === id ? this.#suspect.drops + 1 : 1;
-      this.#suspect = { id, drops };
-      if (drops >= REFUSED_AFTER_DROPS) return void this.#refuse(first).finally(() => this.#scheduleRetry());
-    }
-    this.#scheduleRetry();
-  }
-
-  /** Marks a batch the broker keeps refusing as rejected (storage first, then memory). */
-  async #refuse(events: readonly FloorEvent[]): Promise<void> {
-    const message = 'the plant service refused this entry: the connection was closed each time it was sent';
-    const outcome = this.#box.outcomeOf({ accepted: [], rejected: events.map((e, index) => ({ index, id: e.id, code: 'not-allowed' as const, message })) });
-    try {
-      await this.deps.store.commitOutcome(outcome, events);
-    } catch (error) {
-      return console.error('refusal not stored', error);
-    }
-    this.#box.apply(outcome);
-    this.#suspect = null;
-    this.deps.onRejected?.(outcome.rejected.map((r) => r.id));
-    this.#emit();
-  }
-
-  #scheduleRetry(): void {
-    if (this.#isStopped || this.#retryTimer) return;
-    const delay = backoffDelay(this.#attempt++, this.deps.random);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      void this.#connect();
-    }, delay);
-  }
-
-  #pump(): void {
-    const link = this.#link;
-    if (!link) return;
-    while (this.#box.inflightBatches < WINDOW) {
-      const batch = this.#box.takeBatch(`${this.deps.clientId}-${this.#batchNo++}`, this.deps.now(), BATCH_MAX);
-      if (!batch) break;
-      const topic = this.deps.topicFor(batch.stationKey);
-      // An unknown station cannot be published anywhere: it stays pending (and visible) until the plant knows it.
-      if (!topic) continue;
-      this.#firstOut ??= batch.events;
-      link.publish(topic, JSON.stringify({ events: batch.events })).catch(() => {
-        if (this.#link === link) {
-          link.end();
-          this.#lost();
-        }
-      });
-    }
-    this.#emit();
-  }
-
-  #onAck(payload: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload);
-    } catch {
-      return;
-    }
-    const parsed = ackSchema.safeParse(json);
-    if (!parsed.success || parsed.data.deviceId !== this.deps.clientId) return;
-    [this.#hasAckOnLink, this.#suspect, this.#attempt] = [true, null, 0];
-    if (this.#heldAcks.length === 0) this.#heldSince = this.deps.now();
-    this.#heldAcks.push(parsed.data);
-    this.#scheduleAckCommit();
-  }
-
-  #scheduleAckCommit(): void {
-    if (this.#ackTimer || this.#heldAcks.length === 0) return;
-    const now = this.deps.now();
-    const due = Math.min(this.#lastRecordAt + ACK_QUIET_MS, this.#heldSince + ACK_HOLD_MAX_MS);
-    if (due > now) {
-      this.#ackTimer = setTimeout(() => {
-        this.#ackTimer = null;
-        this.#scheduleAckCommit();
-      }, due - now);
-      return;
-    }
-    // Commits run one at a time, in order; one queued commit takes every ack that arrived by the
-    // time it runs. A failed commit leaves the entries sent; they expire, go out again and are
-    // acknowledged again (the service dedupes), so never stall the chain.
-    if (this.#isCommitQueued) return;
-    this.#isCommitQueued = true;
-    this.#ackChain = this.#ackChain
-      .then(() => {
-        this.#isCommitQueued = false;
-        const acks = this.#heldAcks;
-        this.#heldAcks = [];
-        return this.#commitAcks(acks);
-      })
-      .catch((error: unknown) => console.error('ack not applied', error));
-  }
-
-  /** Storage first, memory second: what the acks settled is committed in one transaction, then applied. */
-  async #commitAcks(acks: readonly Ack[]): Promise<void> {
-    if (acks.length === 0) return;
-    const outcome = mergeOutcomes(acks.map((ack) => this.#box.outcomeOf(ack)));
-    const settled = [...outcome.removed, ...outcome.rejected.map((r) => r.id)].flatMap((id) => this.#box.get(id)?.event ?? []);
-    await this.deps.store.commitOutcome(outcome, settled);
-    this.#box.apply(outcome);
-    if (settled.length > 0) this.deps.onAcked?.(settled);
-    if (outcome.rejected.length > 0) this.deps.onRejected?.(outcome.rejected.map((r) => r.id));
-    this.#lastSyncAt = this.deps.now();
-    this.#emit();
-    this.#pump();
-  }
-
-  #setMode(mode: SyncMode): void {
-    this.#mode = mode;
-    this.#emit();
+  /** The network half, loaded once (again after a failed load). */
+  #linked(): Promise<SyncLink> {
+    this.#linkLoad ??= import('./sync-link.ts').then(
+      ({ SyncLink }) =>
+        (this.#link = new SyncLink({
+          deps: this.deps,
+          box: this.#box,
+          setMode: (mode) => {
+            this.#mode = mode;
+            this.#emit();
+          },
+          synced: (at) => (this.#lastSyncAt = at),
+          lastRecordAt: () => this.#lastRecordAt,
+          emit: () => this.#emit(),
+        })),
+      (error: unknown) => {
+        this.#linkLoad = null;
+        throw error;
+      },
+    );
+    return this.#linkLoad;
   }
 
   #isEmitQueued = false;
@@ -338,12 +191,4 @@ export class SyncEngine {
       this.deps.onStatus(this.status());
     });
   }
-}
-
-/** One outcome for several acks: an entry one ack accepted is removed even if another rejected it. */
-function mergeOutcomes(outcomes: readonly AckOutcome[]): AckOutcome {
-  const removed = new Set(outcomes.flatMap((o) => o.removed));
-  const rejected = new Map<string, AckOutcome['rejected'][number]>();
-  for (const o of outcomes) for (const r of o.rejected) if (!removed.has(r.id) && !rejected.has(r.id)) rejected.set(r.id, r);
-  return { removed: [...removed], rejected: [...rejected.values()] };
 }

@@ -1,6 +1,10 @@
 import type { CorrectablePayload, FloorEvent } from '../events.schema.ts';
 import { compareEvents } from '../oee/normalize.ts';
 
+/** Every kind of change the audit trail knows, for a reader that wants them all (the lead's audit list). */
+export const auditKinds = ['correction', 'void', 'classify'] as const;
+export type AuditKind = (typeof auditKinds)[number];
+
 /**
  * One change to recorded history: a correction (before -> after), a void (before -> nothing), or a
  * classification of a stop that was recorded without its reason (nothing or the last reason -> after).
@@ -8,7 +12,7 @@ import { compareEvents } from '../oee/normalize.ts';
 export interface AuditEntry {
   /** The correction's, void's or classification's own event id. */
   id: string;
-  kind: 'correction' | 'void' | 'classify';
+  kind: AuditKind;
   lineId: string;
   stationId: string;
   author: string;
@@ -39,12 +43,14 @@ export function payloadOf(e: FloorEvent): CorrectablePayload | null {
 const stopIdOf = (p: CorrectablePayload | null): string | null => (p && 'stopId' in p ? p.stopId : null);
 
 /**
- * The audit trail of the events given: every correction, void and stop classification with
- * `from <= ts < to`, oldest first, each with who, when, what it changed (before and after), why and
- * the stop it is about. Copies of an event id count once. `events` should reach back far enough to
- * hold the targets (their `before`).
+ * The audit trail of the events given: every correction, void and stop classification of the
+ * `kinds` asked for with `from <= ts < to`, oldest first, each with who, when, what it changed
+ * (before and after), why and the stop it is about. Copies of an event id count once. `events`
+ * should reach back far enough to hold the targets (their `before`); classifications not asked for
+ * are still read, as the `before` of later ones.
  */
-export function auditTrail(events: readonly FloorEvent[], from: number, to: number): AuditEntry[] {
+export function auditTrail(events: readonly FloorEvent[], from: number, to: number, kinds: readonly AuditKind[]): AuditEntry[] {
+  const wanted = new Set<AuditKind>(kinds);
   const byId = new Map<string, FloorEvent>();
   for (const e of events) byId.set(e.id, e);
   const voided = new Set<string>();
@@ -59,10 +65,10 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       const after = payloadOf(e)!;
       const before = reasons.get(e.stopId) ?? null;
       reasons.set(e.stopId, after);
-      if (isIn) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
+      if (isIn && wanted.has('classify')) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
       continue;
     }
-    if ((e.type !== 'correction' && e.type !== 'void') || !isIn) continue;
+    if ((e.type !== 'correction' && e.type !== 'void') || !isIn || !wanted.has(e.type)) continue;
     const target = e.type === 'correction' ? e.supersedes : e.voids;
     const original = byId.get(target);
     const before = original ? payloadOf(original) : null;

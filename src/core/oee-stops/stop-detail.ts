@@ -1,3 +1,4 @@
+import { lossAt } from '../oee/reason-loss.ts';
 import type { FloorEvent } from '../events.schema.ts';
 import type { Line, LossCategory } from '../plant.schema.ts';
 import { effectiveEvents } from '../oee/normalize.ts';
@@ -92,7 +93,7 @@ function materialize(log: StopLog, now: number, reasonLoss: ReadonlyMap<string, 
     const cls = (log.classified.get(p.id) ?? []).filter((c) => c.ts <= now).at(-1);
     const reasonEvent = cls ?? p.reasonEvent;
     const given = reasonEvent?.payload.reasonId ?? null;
-    const known = given === null ? undefined : reasonLoss.get(given);
+    const known = given === null ? undefined : lossAt(reasonLoss, given, p.start);
     let loss: LossCategory = known ?? (p.isSetup ? 'setup' : 'breakdown');
     // A changeover is setup however short (ADR 0008).
     if (loss !== 'planned' && !p.isSetup && rootMs < smallStopMs) loss = 'minor-stop';

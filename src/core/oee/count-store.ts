@@ -1,4 +1,5 @@
 import type { Plan } from './plan.ts';
+import { FloorboardError } from '../errors.ts';
 import type { RawFigures } from './figures.ts';
 
 /**
@@ -75,7 +76,7 @@ export class CountFold implements CountStore {
   }
 
   sumInto(plan: Plan, now: number, buckets: RawFigures[], total: RawFigures): void {
-    if (plan !== this.plan || now !== this.now) throw new Error('CountFold was folded for another plan or now');
+    if (plan !== this.plan || now !== this.now) throw new FloorboardError('internal', 'CountFold was folded for another plan or now');
     for (let b = 0; b <= buckets.length; b++) {
       if (b < buckets.length) addSums(buckets[b] as RawFigures, this.sums, b * FIELDS);
       addSums(total, this.sums, b * FIELDS);

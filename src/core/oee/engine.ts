@@ -77,7 +77,7 @@ function buildTimelines(lines: readonly SelectedLine[], plan: Plan, now: number,
     // Counts are ~90 % of a year and share one shape, so every read of a count's fields sits at a
     // site that sees only counts: monomorphic, and `ts` unboxed. A megamorphic read of a double
     // field allocates a number per event, and with one such site in this loop TurboFan boxed every
-    // read (7 MB per line-year); other types read `ts` in a helper with its own feedback.
+    // read (garbage per line-year: docs/benchmarks.md); other types read `ts` in a helper with its own feedback.
     // The time goes straight into countRow[0], where a count's fold reads it: one read per count.
     const isCount = e.type === 'count';
     if (isCount) countRow[0] = e.ts;

@@ -158,7 +158,7 @@ export function finalizeBucket(raw: RawFigures, start: number, end: number, shif
 
 /**
  * One object literal per shape (with or without bounds): spreading figures into a bucket made a
- * slow dictionary-mode copy of ~1.5 kB per bucket, thousands per report.
+ * slow dictionary-mode copy per bucket, thousands per report.
  */
 function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean, isShared: boolean): OeeFigures | OeeBucket {
   const plannedMs = raw.baseMs - raw.plannedStopMs;
@@ -203,7 +203,7 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
   const isPerformanceOverLimit = isOverLimit(performance);
   const mtbfMs = raw.breakdownCount > 0 ? runMs / raw.breakdownCount : null;
   const mttrMs = raw.breakdownCount > 0 ? raw.stopLossMs.breakdown / raw.breakdownCount : null;
-  // Two literals on purpose: `{ start, end, ...figures }` copied ~1.5 kB per bucket and was a top
+  // Two literals on purpose: `{ start, end, ...figures }` made a dictionary-mode copy per bucket, a top
   // item in the full-year profile (docs/benchmarks.md); one literal per shape keeps V8 on fast paths.
   if (hasBounds) {
     return {

@@ -153,6 +153,10 @@ export class LineTimeline {
       case 'note':
       case 'handover':
       case 'handover.ack':
+      case 'andon.raise':
+      case 'andon.ack':
+      case 'andon.escalate':
+      case 'andon.resolve':
         return;
     }
   }
@@ -226,7 +230,7 @@ export class LineTimeline {
   /**
    * Row of the open stop with this id, or -1. A handful of open stops are scanned (the ids are
    * usually the very strings compared). Many open stops (ends lost for months) go through the id
-   * index instead, where a scan per event made a year quadratic (over a second per line-year): a
+   * index instead, where a scan per event made a year quadratic: a
    * row is only opened while no row with its id is open, and never reopened, so an open row with
    * this id can only be the id's latest row.
    */

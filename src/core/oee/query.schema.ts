@@ -1,3 +1,4 @@
+import { ReasonLosses } from './reason-loss.ts';
 import { z } from 'zod';
 import { epochMsSchema, topicIdSchema } from '../ids.schema.ts';
 import { describeIssues } from '../events.schema.ts';
@@ -39,18 +40,22 @@ export function selectLines(plant: Plant, query: OeeQuery): SelectedLine[] {
   return all.filter((l) => wanted.has(l.line.id));
 }
 
-const lossCache = new WeakMap<Plant, Map<string, LossCategory>>();
+const lossCache = new WeakMap<Plant, ReasonLosses>();
 
-/** Reason id to the loss it is booked to, over both levels of the tree. */
-export function reasonLosses(plant: Plant): Map<string, LossCategory> {
+/** Reason id to the loss it is booked to, over both levels of the tree, with earlier losses by time (reason-loss.ts). */
+export function reasonLosses(plant: Plant): ReasonLosses {
   let map = lossCache.get(plant);
   if (!map) {
-    map = new Map();
+    const m = new ReasonLosses();
+    const add = (r: { id: string; loss: LossCategory; lossBefore?: readonly { until: string; loss: LossCategory }[] | undefined }) => {
+      m.set(r.id, r.loss);
+      m.setEarlier(r.id, (r.lossBefore ?? []).map((e) => ({ until: Date.parse(e.until), loss: e.loss })));
+    };
     for (const r of plant.reasons) {
-      map.set(r.id, r.loss);
-      for (const c of r.children) map.set(c.id, c.loss);
+      add(r);
+      for (const c of r.children) add(c);
     }
-    lossCache.set(plant, map);
+    lossCache.set(plant, (map = m));
   }
   return map;
 }

@@ -1,3 +1,4 @@
+import { lossAt } from './reason-loss.ts';
 import type { LossCategory } from '../plant.schema.ts';
 import type { LineTimeline } from './line-timeline.ts';
 
@@ -112,7 +113,7 @@ function materialize(tl: LineTimeline, now: number, reasonLoss: ReadonlyMap<stri
     const given = p.reasonId[i] as string | null;
     // Stops are classified by row; only the new parts of splits are looked up by id.
     const reasonId = i < rows ? st.reasonOfRow(p.row[i] as number, now, given) : st.reasonOfId(idOf(tl, p, i), now, given);
-    const known = reasonId === null ? undefined : reasonLoss.get(reasonId);
+    const known = reasonId === null ? undefined : lossAt(reasonLoss, reasonId, p.start[i] as number);
     // A reason missing from the tree counts as unclassified.
     const booked = known === undefined ? null : reasonId;
     const isSetup = p.isSetup[i] === 1;

@@ -1,11 +1,17 @@
-const INITIAL = 256;
+/**
+ * Starting room (rows, and slots per id index). Small: the tablet builds a short-lived timeline per
+ * station for every tap it lays on the service's status, and zero-filling 1024-slot indexes there
+ * cost more than the fold itself (docs/benchmarks.md, tablet budgets); a year's table doubles up
+ * to its size in a few more steps.
+ */
+const INITIAL = 32;
 const EMPTY = -1;
 
 /**
  * Id to the latest index under it, for ids stored in `keys` (keys[index] is the id). Open addressing
  * on a hash of the id's characters. Not a Map: a Map computes and caches the engine's own hash in
- * every fresh id string, and for a year of freshly read events that cost ~750 ns per stop in the
- * full benchmark (~17 ms per line-year), several times the character hash here.
+ * every fresh id string, and for a year of freshly read events that cost several times the
+ * character hash here (docs/benchmarks.md, OEE engine).
  *
  * Each slot is two Int32s side by side, index then hash: a probe touches one cache line, not one
  * in an index array and another in a hash array (at ~22 k stops per line-year the table is far
@@ -13,7 +19,7 @@ const EMPTY = -1;
  */
 class IdIndex {
   /** [index, hash] per slot; index EMPTY when free. */
-  private slots = newSlots(1024);
+  private slots = newSlots(INITIAL);
   private used = 0;
 
   constructor(private readonly keys: readonly string[]) {}
@@ -106,7 +112,7 @@ function hashOf(id: string): number {
  * A classification names a stop id and counts for every stop with that id, whenever it was opened.
  * Each row keeps the latest classification of its id, linked up while the ids are still in cache
  * (at push time), so reports read reasons by row instead of looking ~22 k cold id strings up in a
- * map (that lookup alone was ~14 ms per line-year in the full benchmark).
+ * map (each lookup a cache miss).
  */
 export class StopTable {
   n = 0;

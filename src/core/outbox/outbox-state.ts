@@ -1,4 +1,5 @@
 import type { Ack, FloorEvent, RejectCode } from '../events.schema.ts';
+import { FloorboardError } from '../errors.ts';
 
 /**
  * Where an entry is. `acked` is not a state: an acknowledged entry leaves the outbox.
@@ -15,10 +16,10 @@ export interface OutboxEntry {
   state: EntryState;
 }
 
-/** A batch ready to publish: all entries share one station topic. */
+/** A batch ready to publish: all entries share one topic. */
 export interface OutboxBatch {
   batchId: string;
-  /** `<lineId>/<stationId>`: the station the batch is published for. */
+  /** The entries' common key (`keyOf`; by default `<lineId>/<stationId>`): says where the batch is published. */
   stationKey: string;
   events: FloorEvent[];
 }
@@ -38,6 +39,12 @@ export const stationKeyOf = (e: Pick<FloorEvent, 'lineId' | 'stationId'>): strin
  * block the entries behind it. The caller commits to storage first, then applies the change here.
  */
 export class OutboxState {
+  /**
+   * `keyOf`: which entries may share a batch (one key, one topic). A tablet's entries go by station;
+   * a lead's also by topic, since a correction and a classify of the same station go to different topics.
+   */
+  constructor(private readonly keyOf: (e: FloorEvent) => string = stationKeyOf) {}
+
   /** Insertion order is seq order: entries are added in the order they were committed. */
   readonly #entries = new Map<string, OutboxEntry>();
   readonly #inflight = new Map<string, string[]>();
@@ -79,12 +86,12 @@ export class OutboxState {
    * sent under `batchId`. Returns null when nothing is pending.
    */
   takeBatch(batchId: string, now: number, max: number): OutboxBatch | null {
-    if (this.#inflight.has(batchId)) throw new Error(`batch id "${batchId}" is already in flight`);
+    if (this.#inflight.has(batchId)) throw new FloorboardError('internal', `batch id "${batchId}" is already in flight`);
     let stationKey: string | null = null;
     const events: FloorEvent[] = [];
     for (const entry of this.#entries.values()) {
       if (entry.state.kind !== 'pending') continue;
-      const key = stationKeyOf(entry.event);
+      const key = this.keyOf(entry.event);
       stationKey ??= key;
       if (key !== stationKey) continue;
       entry.state = { kind: 'sent', batchId, sentAt: now };

@@ -147,6 +147,21 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
       empty: t('report.none'),
     },
     {
+      id: 'andon',
+      title: t('report.andon'),
+      head: [t('report.col.time'), t('report.col.station'), t('report.col.call'), t('report.col.level'), t('report.col.acks'), t('report.col.toAck'), t('report.col.toResolve')],
+      rows: r.andonCalls.map((c) => [
+        time.format(c.raisedAt),
+        station(c.stationId),
+        t(`report.andonKind.${c.kind}`),
+        String(c.level),
+        c.ack ? `${user(c.ack.by)} ${time.format(c.ack.at)}` : t('report.notAcked'),
+        c.toAcknowledgeMs === null ? '–' : duration(c.toAcknowledgeMs),
+        c.toResolveMs === null ? '–' : duration(c.toResolveMs),
+      ]),
+      empty: t('report.none'),
+    },
+    {
       id: 'corrections',
       title: t('report.corrections'),
       head: [t('report.col.time'), t('report.col.author'), t('report.col.change'), t('report.col.reason')],

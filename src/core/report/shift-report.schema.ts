@@ -55,6 +55,22 @@ export const shiftReportSchema = z.object({
       acks: z.array(z.object({ author: z.string(), ts: z.number() })),
     }),
   ),
+  /** Andon calls raised in the shift with their response times; absent from reports made before issue 14. */
+  andonCalls: z._default(
+    z.array(
+      z.object({
+        id: z.string(),
+        raisedAt: z.number(),
+        stationId: z.string(),
+        kind: z.string(),
+        level: z.number(),
+        ack: z.nullable(z.object({ by: z.string(), at: z.number() })),
+        toAcknowledgeMs: z.nullable(z.number()),
+        toResolveMs: z.nullable(z.number()),
+      }),
+    ),
+    [],
+  ),
   corrections: z.array(
     z.object({ id: z.string(), ts: z.number(), author: z.string(), before: z.nullable(correctablePayloadSchema), after: z.nullable(correctablePayloadSchema), reason: z.string(), isVoided: z.boolean() }),
   ),

@@ -1,5 +1,8 @@
 import type { FloorEvent } from '../events.schema.ts';
+import { FloorboardError } from '../errors.ts';
 import { handoverLog, type Handover } from '../handovers.ts';
+import { andonCallLog, responseTimes, type AndonCall } from '../andon/calls.ts';
+import { notesOf } from '../station-log.ts';
 import { auditTrail, type AuditEntry } from '../oee-stops/audit-trail.ts';
 import { stopsByLine } from '../oee-stops/stop-detail.ts';
 import type { ShiftInstance } from '../oee/calendar.ts';
@@ -74,6 +77,8 @@ export interface ShiftReport {
   notes: ReportNote[];
   /** The shift's handovers with who acknowledged them (the lead view's and the tablet's rule: first ack per station). */
   handovers: Handover[];
+  /** Andon calls raised in the shift (src/core/andon, the API's one call log) with their response times. */
+  andonCalls: (AndonCall & { toAcknowledgeMs: number | null; toResolveMs: number | null })[];
   corrections: AuditEntry[];
   /** Names at the time: user ids, station ids, product ids, and reason labels by language. */
   names: {
@@ -103,7 +108,7 @@ export function buildShiftReport(input: ShiftReportInput): ShiftReport {
   const { plant, lineId, shift, now, monitoring } = input;
   const area = plant.areas.find((a) => a.lines.some((l) => l.id === lineId));
   const line = area?.lines.find((l) => l.id === lineId);
-  if (!line) throw new Error(`unknown line "${lineId}"`);
+  if (!line) throw new FloorboardError('not-found', `unknown line "${lineId}"`);
   const events = input.events.filter((e) => e.lineId === lineId);
   const { start, end } = shift;
   const known = Math.min(end, now);
@@ -127,8 +132,9 @@ export function buildShiftReport(input: ShiftReportInput): ShiftReport {
     if (e.type === 'changeover.start') toProduct.set(e.id, e.toProductId);
     else if (e.type === 'count' && e.reject > 0) scrap.set(e.scrapReasonId ?? null, (scrap.get(e.scrapReasonId ?? null) ?? 0) + e.reject);
     else if (e.type === 'scrap') scrap.set(e.reasonId, (scrap.get(e.reasonId) ?? 0) + e.quantity);
-    else if (e.type === 'note') notes.push({ id: e.id, ts: e.ts, stationId: e.stationId, author: e.author, text: e.text });
   }
+  // The station log's notes fold (core/station-log.ts), taken-back notes left out of the report.
+  for (const n of [...notesOf(events, () => true, start)].reverse()) if (n.ts < known && n.voidedBy === null) notes.push({ id: n.id, ts: n.ts, stationId: n.stationId, author: n.author, text: n.text });
   const changeovers: ReportChangeover[] = lineStops
     .filter((s) => s.isSetup)
     .map((s) => {
@@ -138,8 +144,10 @@ export function buildShiftReport(input: ShiftReportInput): ShiftReport {
 
   // Acks may come after the shift (the next shift reads it): they are taken from all events.
   const handovers = handoverLog(events).filter((h) => h.ts >= start && h.ts < known);
+  // Answers may come after the shift: taken from all events, as the handovers' acks.
+  const andonCalls = andonCallLog(events).filter((c) => c.raisedAt >= start && c.raisedAt < known).map((c) => ({ ...c, ...responseTimes(c) }));
   // First classifications are the stop list's reasons; the report's corrections are the changes made after.
-  const corrections = auditTrail(events, start, known).filter((e) => e.kind !== 'classify');
+  const corrections = auditTrail(events, start, known, ['correction', 'void']);
 
   const reasons: ShiftReport['names']['reasons'] = {};
   for (const r of plant.reasons) for (const x of [r, ...r.children]) reasons[x.id] = { label: x.label, labels: { ...x.labels } };
@@ -165,6 +173,7 @@ export function buildShiftReport(input: ShiftReportInput): ShiftReport {
     changeovers,
     notes,
     handovers,
+    andonCalls,
     corrections,
     names: {
       users,

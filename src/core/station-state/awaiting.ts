@@ -19,5 +19,8 @@ export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategor
 export const compareAwaiting = (a: { start: number; stopId: string }, b: { start: number; stopId: string }): number =>
   a.start - b.start || (a.stopId < b.stopId ? -1 : a.stopId > b.stopId ? 1 : 0);
 
+/** Stops with a reason, newest first: the order a tablet lists them in, and the ones a status keeps. */
+export const compareClassified = (a: { start: number; stopId: string }, b: { start: number; stopId: string }): number => compareAwaiting(b, a);
+
 /** A stop shorter (so far) than the line's small-stop threshold, as the engine books it. */
 export const isSmallStop = (s: { loss: LossCategory }): boolean => s.loss === 'minor-stop';

@@ -2,6 +2,7 @@ import type { Line } from '../plant.schema.ts';
 import { LineTimeline, type EffectiveEvent } from '../oee/line-timeline.ts';
 import { StopLog } from '../oee-stops/stop-log.ts';
 import { PrefixCounts } from './prefix-counts.ts';
+import { SERVICE_AUTHOR } from '../gateway/fault-reason.ts';
 
 /** What a changeover (or a machine's setup state) went from and to. */
 export interface ChangeoverProducts {
@@ -74,6 +75,7 @@ export class Derived {
       if (e.stationId !== this.#machineStationId) return;
       if (this.lastSignalAt !== null && e.ts - this.lastSignalAt > this.#timeoutMs) this.gapEnd = e.ts;
       this.lastSignalAt = e.ts;
-    } else this.operatorId = e.author;
+      // The service's own events (fault reasons, andon raises) are nobody working the station.
+    } else if (e.author !== SERVICE_AUTHOR) this.operatorId = e.author;
   }
 }

@@ -4,6 +4,7 @@ import type { Plan } from '../oee/plan.ts';
 
 /** Summed fields per count: good, reject, ideal ms, defect ms, start-up reject ms (as CountRows). */
 const FIELDS = 5;
+const INITIAL = 32;
 
 /**
  * A count store for live reads at any `now`: running totals per count row, so the counts of any
@@ -13,9 +14,10 @@ const FIELDS = 5;
  */
 export class PrefixCounts implements CountStore {
   n = 0;
-  #ts = new Float64Array(1024);
+  // Small to start, doubled as needed: the tablet makes a fresh store per station for every tap it lays on a status.
+  #ts = new Float64Array(INITIAL);
   /** Running totals: row i holds the sums of counts 0..i-1 (row 0 is zero). */
-  #sums = new Float64Array(1025 * FIELDS);
+  #sums = new Float64Array((INITIAL + 1) * FIELDS);
 
   add(): void {
     const i = this.n;

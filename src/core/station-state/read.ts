@@ -1,15 +1,16 @@
 import type { LossCategory, Plant } from '../plant.schema.ts';
 import type { IndexedLine } from '../plant-index.ts';
-import { MAX_AWAITING_IN_STATUS, type AwaitingStop, type LineStatus, type OpenChangeover, type OpenStop, type StationState, type StationStatus } from '../live.schema.ts';
+import { MAX_AWAITING_IN_STATUS, MAX_CLASSIFIED_IN_STATUS, type AwaitingStop, type ClassifiedStop, type LineStatus, type OpenChangeover, type OpenStop, type StationState, type StationStatus } from '../live.schema.ts';
 import { lineStops, type StopDetail } from '../oee-stops/stop-detail.ts';
 import { buildPlan, type Plan } from '../oee/plan.ts';
 import { lineRaw } from '../oee/line-figures.ts';
+import { noDataSpans } from '../oee/no-data.ts';
 import { emptyRaw, finalize } from '../oee/figures.ts';
 import type { LineTimeline } from '../oee/line-timeline.ts';
 import type { Derived } from './derived.ts';
 import type { FoldedLine } from './fold.ts';
 import type { ViewWindow } from '../charts/windows.ts';
-import { compareAwaiting, isAwaitingReason, isSmallStop } from './awaiting.ts';
+import { compareAwaiting, compareClassified, isAwaitingReason, isSmallStop } from './awaiting.ts';
 import { idealCycleMs, targetGood } from './target.ts';
 
 const plans = new WeakMap<Plant, { key: string; plan: Plan }>();
@@ -36,6 +37,7 @@ function countsOf(tl: LineTimeline, plan: Plan, now: number): { good: number; re
 }
 
 const openStopOf = (s: StopDetail): OpenStop => ({ stopId: s.id, start: s.start, reasonId: s.reasonId, isSmallStop: isSmallStop(s), source: s.source, stationId: s.stationId });
+const classifiedOf = (s: StopDetail & { reasonId: string }): ClassifiedStop => ({ stopId: s.id, start: s.start, end: s.end, reasonId: s.reasonId, stationId: s.stationId, source: s.source, isSmallStop: isSmallStop(s) });
 const awaitingOf = (s: StopDetail): AwaitingStop => ({ stopId: s.id, start: s.start, end: s.isOpen ? null : s.end, stationId: s.stationId, source: s.source, isSmallStop: isSmallStop(s) });
 
 /** The earliest-started stop in `stops` (the one the line or station has been stopped since). */
@@ -71,7 +73,9 @@ function lastEnd(stops: readonly StopDetail[], floor: number | null): number | n
 export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: ViewWindow, losses: ReadonlyMap<string, LossCategory>, now: number): FoldedLine {
   const { line, path } = indexed;
   const plan = planOf(plant, w);
-  const fig = finalize(lineRaw(d.line, plan, now, losses).total);
+  // No-data time is not planned time, as in the OEE engine (ADR 0008/0009): the spans the fold can
+  // know (before monitoring, gateway silences); the service's own downtime is the engine's only.
+  const fig = finalize(lineRaw(d.line, plan, now, losses, noDataSpans(d.line, now, undefined)).total);
   const target = targetGood(fig.plannedMs, line.targetOee, idealCycleMs(line, d.product));
   // Stops are read just after `now`, so a stop that starts at `now` is already open.
   const stops = lineStops(line, d.stops, now + 1, losses).stops.map((s) => (s.isOpen ? { ...s, end: now } : s));
@@ -107,6 +111,11 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
       resumedAt: lastEnd([...mine, ...setups], Number.isFinite(resumedFloor) ? resumedFloor : null),
     });
     const waiting = awaiting.filter((s) => s.stationId === st.id);
+    const classified = mine
+      .filter((s): s is StopDetail & { reasonId: string } => !s.isOpen && s.reasonId !== null && s.end > w.from)
+      .map(classifiedOf)
+      .sort(compareClassified)
+      .slice(0, MAX_CLASSIFIED_IN_STATUS);
     const tl = d.stations.get(st.id);
     const counts = tl ? countsOf(tl, plan, now) : { good: 0, reject: 0 };
     return {
@@ -123,6 +132,7 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
       target,
       awaiting: waiting.map(awaitingOf).sort(compareAwaiting).slice(-MAX_AWAITING_IN_STATUS),
       awaitingCount: waiting.length,
+      classified,
       lastSignalAt: d.lastSignalAt,
       updatedAt: now,
     };

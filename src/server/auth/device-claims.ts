@@ -31,6 +31,8 @@ export interface DeviceClaimsDeps {
   findUser: (id: string) => User | undefined;
   index: () => PlantIndex;
   now: () => number;
+  /** Was the device ever revoked? Then only a password sign-in (a lead's or admin's enrolment, a gateway's own) claims it again. */
+  wasRevoked?: (deviceId: string) => boolean;
 }
 
 export type DeviceClaims = ReturnType<typeof createDeviceClaims>;
@@ -40,7 +42,7 @@ export type DeviceClaims = ReturnType<typeof createDeviceClaims>;
  * Login claims; the embedded broker asks who owns a client id at CONNECT (takeover, old tokens).
  */
 export function createDeviceClaims(deps: DeviceClaimsDeps) {
-  /** Owner per device id; a claim never changes, so a cached one never goes stale. */
+  /** Owner per device id; a claim changes only by a revocation, which calls `forget`. */
   const owners = new Map<string, string>();
 
   /** Why `user` may not use the device `owner` claimed, or null when it may. */
@@ -60,6 +62,8 @@ export function createDeviceClaims(deps: DeviceClaimsDeps) {
   };
 
   return {
+    /** The claim was deleted (a revocation): the next sign-in claims afresh. */
+    forget: (deviceId: string) => void owners.delete(deviceId),
     /** The device's owner (if claimed), and why this user may not connect with it (null: it may). */
     async check(deviceId: string, user: Principal): Promise<{ ownerId: string | undefined; refusal: string | null }> {
       const ownerId = await ownerOf(deviceId);
@@ -67,6 +71,9 @@ export function createDeviceClaims(deps: DeviceClaimsDeps) {
     },
     /** Claims the device for the user at its first sign-in; throws `forbidden` when it is someone else's. */
     async claim(deviceId: string, user: Principal): Promise<void> {
+      // A revoked tablet must be enrolled again: an operator's PIN on it does not re-enrol it.
+      if (user.role === 'operator' && deps.wasRevoked?.(deviceId) && (await ownerOf(deviceId)) === undefined)
+        throw new FloorboardError('device-revoked', `device "${deviceId}" was revoked by an admin: a lead or an admin must enrol it again`);
       const ownerId = owners.get(deviceId) ?? (await deps.storage.claimDevice({ deviceId, userId: user.id, claimedAt: deps.now() })).userId;
       owners.set(deviceId, ownerId);
       const why = refusal(deviceId, ownerId, user);

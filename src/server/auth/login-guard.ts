@@ -24,8 +24,8 @@ export const defaultGuardLimits: GuardLimits = {
 
 /**
  * Keys held at most: anyone may send logins for made-up badges or from many addresses, and each
- * failure makes an entry. Past this the entry with the oldest failure goes first (~100 bytes each,
- * so ~10 MB at the cap).
+ * failure makes an entry. Past this the entry with the oldest failure goes first, so a flood of
+ * made-up keys costs a bounded, small part of the service's memory.
  */
 const MAX_ENTRIES = 100_000;
 /** Forgotten and expired entries are swept out every this many failures. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { principalOf, type Principal } from '../../core/access.ts';
 import { FloorboardError, topicIdSchema, type User } from '../../core/index.ts';
 import type { LoginGuard } from './login-guard.ts';
-import { isReservedClientId } from '../broker/broker-auth.ts';
+import { isReservedClientId } from './reserved-client-ids.ts';
 import { verifySecret } from './secrets.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
 
@@ -26,16 +26,6 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export interface LoginResponse extends IssuedToken {
   user: { id: string; name: string; role: User['role']; stations?: string[]; lines?: string[]; areas?: string[] };
   mqtt: { path: string; username: string; password: string; clientId: string };
-}
-
-/** Thrown when the guard refuses an attempt; `status` is 429 (slow down) or 423 (locked out). */
-export class LoginRefused extends FloorboardError {
-  constructor(
-    readonly status: 429 | 423,
-    readonly retryAfterMs: number,
-  ) {
-    super('locked-out', status === 423 ? 'too many failed attempts: locked out for a while' : 'too many failed attempts: wait before trying again');
-  }
 }
 
 // A hash of nothing anyone knows, checked when the badge or user is unknown so that the answer
@@ -70,7 +60,8 @@ export function createLogin(deps: LoginDeps) {
     const refusal = verdicts
       .filter((v) => v.kind !== 'allowed')
       .sort((a, b) => Number(b.kind === 'locked') - Number(a.kind === 'locked') || b.retryAfterMs - a.retryAfterMs)[0];
-    if (refusal) throw new LoginRefused(refusal.kind === 'locked' ? 423 : 429, refusal.retryAfterMs);
+    if (refusal?.kind === 'locked') throw new FloorboardError('locked-out', 'too many failed attempts: locked out for a while', { data: { until: now + refusal.retryAfterMs } });
+    if (refusal) throw new FloorboardError('slowed-down', 'too many failed attempts: wait before trying again', { data: { until: now + refusal.retryAfterMs } });
     // Counted as a failure before the (slow) check, and cleared on success: attempts that arrive
     // together then see each other, instead of all passing the guard before the first one fails.
     // A success takes back only its own attempt from the address count (defaultAddressGuardLimits).

@@ -9,7 +9,7 @@ export interface ScryptParams {
   p: number;
 }
 
-/** 2^15 x 8 costs about 100 ms and 32 MiB per hash on the reference machine: slow for guessing, fine for a login. */
+/** 2^15 x 8: slow and memory-hard enough to make guessing expensive, yet a login still answers at once (docs/benchmarks.md). */
 export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
 
 const KEY_LENGTH = 32;

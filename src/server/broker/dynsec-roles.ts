@@ -41,7 +41,8 @@ export function dynsecRoles(index: PlantIndex): DynsecRole[] {
   const svc = serviceTopics(index.site);
   const roles: DynsecRole[] = [...byRole].map(([rolename, acls]) => ({ rolename, acls }));
   roles.push(
-    { rolename: ROLE.admin, textdescription: 'Floorboard admin: the whole site', acls: [send(`${root}/#`), ...readPattern(`${root}/#`)] },
+    // A gateway's connector health is its own word (core/access.ts): denied first, even to admins.
+    { rolename: ROLE.admin, textdescription: 'Floorboard admin: the whole site', acls: [{ ...send(topics.connectorHealthFilter(index.site)), allow: false, priority: 1 }, send(`${root}/#`), ...readPattern(`${root}/#`)] },
     { rolename: ROLE.service, textdescription: 'Floorboard service: ingest and live state', acls: [...svc.read.flatMap(readPattern), ...svc.write.map(send)] },
     {
       rolename: ROLE.dynsecAdmin,
@@ -55,4 +56,14 @@ export function dynsecRoles(index: PlantIndex): DynsecRole[] {
 /** The role of one session's acknowledgements: read its own device's ack topic, nothing else. */
 export function ackRole(site: string, deviceId: string): DynsecRole {
   return { rolename: ROLE.ack(deviceId), textdescription: 'Floorboard: acks of one device', acls: read(topics.ack(site, deviceId)) };
+}
+
+/** The role of one gateway session's connector health: publish (retained) on its own device's health topic. */
+export function healthRole(site: string, deviceId: string): DynsecRole {
+  return { rolename: ROLE.health(deviceId), textdescription: 'Floorboard: connector health of one gateway', acls: [send(topics.connectorHealth(site, deviceId))] };
+}
+
+/** The role of one device's own report (app version, waiting entries): write its own topic, nothing else. */
+export function reportRole(site: string, deviceId: string): DynsecRole {
+  return { rolename: ROLE.report(deviceId), textdescription: 'Floorboard: the report of one device', acls: [send(topics.deviceStatus(site, deviceId))] };
 }

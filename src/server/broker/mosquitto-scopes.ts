@@ -34,6 +34,10 @@ export const ROLE = {
   dynsecAdmin: 'fb-dynsec-admin',
   /** Per session: the ack topic of one device. Created at login, deleted with the session. */
   ack: (deviceId: string) => `fb-ack-${deviceId}`,
+  /** Per gateway session: the connector health topic of its device. */
+  health: (deviceId: string) => `fb-health-${deviceId}`,
+  /** Per device: writing its own report topic. Created at login. */
+  report: (deviceId: string) => `fb-report-${deviceId}`,
 } as const;
 
 export interface PlantTopic {
@@ -49,10 +53,10 @@ export function plantTopics(index: PlantIndex): PlantTopic[] {
   const out = [r(topics.siteOee(index.site), ROLE.site)];
   for (const [area] of index.areas) out.push(r(topics.areaOee(index.site, area), ROLE.area(area)));
   for (const { path } of index.lines.values()) {
-    out.push(r(topics.lineStatus(path), ROLE.line(path.line)), r(topics.lineOee(path), ROLE.line(path.line)), r(topics.lineReport(path), ROLE.line(path.line)), w(topics.corrections(path), ROLE.corrections(path.line)));
+    out.push(r(topics.lineStatus(path), ROLE.line(path.line)), r(topics.lineOee(path), ROLE.line(path.line)), r(topics.lineReport(path), ROLE.line(path.line)), r(topics.lineAndon(path), ROLE.line(path.line)), r(topics.lineAndonCalls(path), ROLE.line(path.line)), w(topics.corrections(path), ROLE.corrections(path.line)));
   }
   for (const s of index.stations.values()) {
-    out.push(w(topics.events(s), ROLE.events(s.station)), w(topics.signals(s), ROLE.signals(s.station)), r(topics.stationStatus(s), ROLE.station(s.station)));
+    out.push(w(topics.events(s), ROLE.events(s.station)), w(topics.signals(s), ROLE.signals(s.station)), r(topics.stationStatus(s), ROLE.station(s.station)), r(topics.stationLog(s), ROLE.station(s.station)));
   }
   return out;
 }
@@ -87,12 +91,16 @@ export function rolesFor(p: Principal, index: PlantIndex): string[] {
   return [...new Set(grantsFor(p, index).map((g) => g.role))].sort();
 }
 
-/** Topics of the service: what it reads (ingest) and what it writes (live state, acks, dead letters, demo signals). */
+/** Does the principal publish its own device's connector health? (Gateways.) */
+export const publishesOwnHealth = (p: Principal, index: PlantIndex): boolean => canPublish(p, parseTopic(topics.connectorHealth(index.site, 'probe')), index, 'probe');
+
+/** Topics of the service: what it reads (ingest, connector health) and what it writes (live state, acks, dead letters, demo signals). */
 export function serviceTopics(site: string): { read: string[]; write: string[] } {
   const root = `${TOPIC_ROOT}/${site}`;
   return {
-    read: topics.ingestFilters(site),
+    // Besides ingest: connector health, and device reports (app version, waiting entries) for the admins' device list.
+    read: [...topics.ingestFilters(site), topics.connectorHealthFilter(site), topics.deviceStatusFilter(site)],
     // Signals: with --demo the simulator's gateways publish under the service's account on an external broker.
-    write: [`${root}/+/+/status`, `${root}/+/+/station/+/status`, `${root}/+/+/oee`, `${root}/+/oee`, `${root}/oee`, `${root}/_ack/+`, topics.deadLetter(site), `${root}/+/+/station/+/signals`],
+    write: [`${root}/+/+/status`, `${root}/+/+/station/+/status`, `${root}/+/+/station/+/log`, `${root}/+/+/oee`, `${root}/+/+/andon`, `${root}/+/+/andon/calls`, `${root}/+/oee`, `${root}/oee`, `${root}/_ack/+`, topics.deadLetter(site), `${root}/+/+/station/+/signals`],
   };
 }

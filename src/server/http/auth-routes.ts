@@ -1,3 +1,4 @@
+import { andonInScope } from '../../core/andon/rule-scope.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -7,6 +8,9 @@ import { loginRequestSchema, type createLogin } from '../auth/login.ts';
 import { requireAuth, type ApiDeps, type ApiEnv } from './app-context.ts';
 import { parseInput } from './http-errors.ts';
 import { refuseWriters } from './history-scope.ts';
+import { sends } from './contract.ts';
+import type { LoginResultWire, ServiceTimeWire } from '../../core/contracts/auth.ts';
+import type { RosterWire } from '../../core/contracts/roster.ts';
 
 const rosterQuerySchema = z.object({
   stations: z
@@ -37,9 +41,9 @@ export function authRoutes(deps: ApiDeps, login: ReturnType<typeof createLogin>)
     } catch {
       throw new FloorboardError('invalid-arguments', 'body must be JSON');
     }
-    return c.json(await login(parseInput(loginRequestSchema, body, 'login request'), sourceAddress(c)));
+    return c.json(sends<LoginResultWire>(await login(parseInput(loginRequestSchema, body, 'login request'), sourceAddress(c))));
   });
-  app.get('/time', (c) => c.json({ now: deps.now() }));
+  app.get('/time', (c) => c.json(sends<ServiceTimeWire>({ now: deps.now() })));
 
   app.get('/plant', requireAuth(deps.tokens), (c) => {
     // Gateways and importers only publish (least privilege, as on the broker and history).
@@ -48,9 +52,10 @@ export function authRoutes(deps: ApiDeps, login: ReturnType<typeof createLogin>)
     const lines = visibleLines(c.get('principal'), index);
     const plant: Plant = index.plant;
     const areas = plant.areas.map((a) => ({ ...a, lines: a.lines.filter((l) => lines.has(l.id)) })).filter((a) => a.lines.length > 0);
-    // Never the users: their hashes go out only through the roster, to those entitled to it.
+    // Never the users: their hashes go out only through the roster (without disabled ones), to those entitled to it.
     const { users: _users, ...rest } = plant;
-    return c.json({ ...rest, areas });
+    // Andon rules cut to the same lines: one naming a line the reader does not get would make the plant invalid.
+    return c.json({ ...rest, areas, andon: andonInScope(plant.andon, lines, new Set(areas.map((a) => a.id))) });
   });
 
   app.get('/roster', requireAuth(deps.tokens), (c) => {
@@ -67,8 +72,8 @@ export function authRoutes(deps: ApiDeps, login: ReturnType<typeof createLogin>)
     if (!isEntitled) throw new FloorboardError('forbidden', 'the roster of these stations is for their lead, an admin or their operators');
     const operators = deps
       .users()
-      .flatMap((u) => (u.role === 'operator' && u.stations.some((s) => stations.includes(s)) ? [{ id: u.id, name: u.name, badge: u.badge, pinHash: u.pinHash, stations: u.stations }] : []));
-    return c.json({ operators });
+      .flatMap((u) => (u.role === 'operator' && !u.disabled && u.stations.some((s) => stations.includes(s)) ? [{ id: u.id, name: u.name, badge: u.badge, pinHash: u.pinHash, stations: u.stations }] : []));
+    return c.json(sends<RosterWire>({ operators }));
   });
   return app;
 }

@@ -5,6 +5,8 @@ import { requireAuth, type ApiDeps, type ApiEnv } from './app-context.ts';
 import { instant } from './history-scope.ts';
 import { parseInput } from './http-errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { sends } from './contract.ts';
+import type { DeadLettersPageWire } from '../../core/contracts/dead-letters.ts';
 
 /** Largest page; the default is smaller. Each letter may carry up to 64 KiB of payload. */
 export const MAX_DEAD_LETTER_PAGE = 500;
@@ -55,7 +57,7 @@ export function deadLetterRoutes(deps: ApiDeps & { storage: Storage }): Hono<Api
     });
     const page = rows.slice(0, q.limit);
     const nextCursor = rows.length > q.limit ? String(page.at(-1)!.id) : null;
-    return c.json({ deadLetters: page, nextCursor });
+    return c.json(sends<DeadLettersPageWire>({ deadLetters: page, nextCursor }));
   });
   return app;
 }

@@ -1,20 +1,17 @@
 import { Hono } from 'hono';
-import { visibleLines } from '../../core/access.ts';
-import { HANDOVER_OPEN_MS, handoverLog, openHandovers, type Handover } from '../../core/handovers.ts';
-import { FloorboardError, topicIdSchema } from '../../core/index.ts';
-import { effectiveEvents } from '../../core/oee/normalize.ts';
-import { LOOKBACK_MS } from '../live/hourly-buckets.ts';
+import { handoverLog, type Handover } from '../../core/handovers.ts';
+import { notesOf } from '../../core/station-log.ts';
+import { LOOKBACK_MS } from '../history/hourly-buckets.ts';
 import type { ApiEnv } from './app-context.ts';
-import { eventsBetween } from './bucket-history.ts';
+import { eventsBetween } from '../history/bucket-history.ts';
 import { scopeOf, type HistoryDeps } from './history-scope.ts';
-
-/** Clock skew a tablet's entry may have and still count as written by now. */
-const SKEW_MS = 5 * 60_000;
+import { sends } from './contract.ts';
+import type { ShiftLogWire } from '../../core/contracts/shift-log.ts';
 
 /**
- * GET /api/shift-log (notes and handovers of a window, with who acknowledged each handover where
- * and when) and GET /api/stations/:station/handovers (what the incoming operator at that station
- * must still read). Mounted behind the history router's auth; one rule for both: core/handovers.ts.
+ * GET /api/shift-log: the lead's line-level view of a window's notes and handovers, with who
+ * acknowledged each handover where and when. Built from the same folds as a station's log
+ * (core/station-log.ts, core/handovers.ts). Mounted behind the history router's auth.
  */
 export function handoverRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -31,25 +28,13 @@ export function handoverRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     const name = namer();
     const inWindow = (ts: number) => ts >= query.from && ts < query.to;
     const handovers = handoverLog(events).filter((h) => inWindow(h.ts)).map((h) => named(h, name));
-    const notes = effectiveEvents(events)
-      .flatMap((e) => (e.type === 'note' && inWindow(e.ts) ? [{ id: e.id, ts: e.ts, lineId: e.lineId, stationId: e.stationId, author: e.author, authorName: name(e.author), text: e.text }] : []));
-    return c.json({ from: query.from, to: query.to, lineIds, handovers, notes });
-  });
-
-  app.get('/stations/:station/handovers', async (c) => {
-    const parsed = topicIdSchema.safeParse(c.req.param('station'));
-    const index = deps.index();
-    const station = parsed.success ? index.stations.get(parsed.data) : undefined;
-    if (!station) throw new FloorboardError('not-found', `unknown station "${c.req.param('station')}"`);
-    const p = c.get('principal');
-    // An operator reads their own stations' handovers; others the stations of lines they see.
-    const mayRead = p.role === 'operator' ? p.stations.includes(station.station) : visibleLines(p, index).has(station.line);
-    if (!mayRead) throw new FloorboardError('forbidden', `not allowed to read the handovers of station "${station.station}"`);
-    const now = deps.now();
-    const events = await eventsBetween(deps.storage, [station.line], now - HANDOVER_OPEN_MS, now + SKEW_MS);
-    const name = namer();
-    const open = openHandovers(handoverLog(events), { id: station.station, lineId: station.line }, now + SKEW_MS).map((h) => named(h, name));
-    return c.json({ stationId: station.station, at: now, handovers: open });
+    // Taken-back notes are left out of the lead's line view, as before.
+    const notes = notesOf(events, () => true, query.from)
+      .filter((n) => inWindow(n.ts) && n.voidedBy === null)
+      .sort((a, b) => a.ts - b.ts)
+      .map(({ voidedBy: _, ...n }) => ({ ...n, authorName: name(n.author) }));
+    const body = { from: query.from, to: query.to, lineIds, handovers, notes };
+    return c.json(sends<ShiftLogWire>(body));
   });
   return app;
 }

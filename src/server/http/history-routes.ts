@@ -1,17 +1,19 @@
 import { Hono, type Context } from 'hono';
 import { computeOee } from '../../core/oee/index.ts';
 import type { OeeQuery, OeeReport } from '../../core/oee/report.ts';
-import { oeeFromBuckets } from './bucket-history.ts';
+import { oeeFromBuckets } from '../history/bucket-history.ts';
 import { renderCsv } from '../../core/oee/report-csv.ts';
 import type { HourlyBucket } from '../storage/storage.ts';
-import { rollupBuckets } from './bucket-rollup.ts';
+import { rollupBuckets } from '../history/bucket-rollup.ts';
 import { requireAuth, type ApiEnv } from './app-context.ts';
 import { loadEvents, refuseGateways, scopeOf, type HistoryDeps } from './history-scope.ts';
 import { reportRoutes } from './report-routes.ts';
 import { stopRoutes } from './stop-routes.ts';
 import { handoverRoutes } from './handover-routes.ts';
 import { exportRoutes } from './export-routes.ts';
-import { noteRoutes } from './note-routes.ts';
+import { stationLogRoutes } from './station-log-routes.ts';
+import type { OeeReportWire, ParetoWire } from '../../core/contracts/history.ts';
+import { sends } from './contract.ts';
 
 export { historyQuerySchema } from './history-scope.ts';
 
@@ -59,13 +61,14 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     return computeOee(index.plant, events, q, monitoring);
   };
 
-  app.get('/oee', async (c) => c.json(await report(c)));
+  app.get('/oee', async (c) => c.json(sends<OeeReportWire>(await report(c))));
 
   app.get('/pareto', async (c) => {
     const { query } = scope(c);
     const total = (await report(c, 'window')).site.total;
     const reasons = [...total.topReasons].sort((a, b) => b.durationMs - a.durationMs);
-    return c.json({ from: query.from, to: query.to, lineIds: query.lineIds, lossMs: total.lossMs, reasons });
+    const body = { from: query.from, to: query.to, lineIds: query.lineIds, lossMs: total.lossMs, reasons };
+    return c.json(sends<ParetoWire>(body));
   });
 
   app.get('/report.csv', async (c) => {
@@ -80,6 +83,6 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   app.route('/', handoverRoutes(deps));
   app.route('/', exportRoutes(deps));
   app.route('/', reportRoutes(deps));
-  app.route('/', noteRoutes(deps));
+  app.route('/', stationLogRoutes(deps));
   return app;
 }

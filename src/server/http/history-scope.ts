@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { visibleLines, type Principal } from '../../core/access.ts';
 import { FloorboardError, topicIdSchema, type OeeQuery } from '../../core/index.ts';
 import { localTimeProblem, localTimeToMs } from '../../core/local-time.ts';
-import { LOOKBACK_MS } from '../live/hourly-buckets.ts';
+import { LOOKBACK_MS } from '../history/hourly-buckets.ts';
 import type { Storage } from '../storage/storage.ts';
-import { eventsBetween } from './bucket-history.ts';
+import { eventsBetween } from '../history/bucket-history.ts';
 import type { ApiDeps, ApiEnv } from './app-context.ts';
 import { parseInput } from './http-errors.ts';
 

@@ -54,7 +54,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use('*', securityHeaders);
   app.use('*', cacheHeaders);
-  app.onError((error, c) => renderError(c, error));
+  app.onError((error, c) => renderError(c, error, options.deps.now));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
   app.get('/healthz', (c) => {

@@ -1,35 +1,32 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { z } from 'zod';
-import { describeIssues, FloorboardError, type ErrorCode } from '../../core/index.ts';
-import { LoginRefused } from '../auth/login.ts';
+import { z } from 'zod';
+import { describeIssues, FloorboardError, hasErrorCode, type ErrorCode } from '../../core/index.ts';
+import { httpStatusOf } from '../../core/contracts/http-errors.ts';
 
-const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
-  'invalid-arguments': 400,
-  'invalid-event': 400,
-  unauthorized: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'locked-out': 423,
-};
+/** The core's one code-to-status map, as Hono types its statuses. */
+const statusOf = httpStatusOf as Partial<Record<ErrorCode, ContentfulStatusCode>>;
 
-/** The one error body: `{ error: { code, message, details? } }`. */
-export function renderError(c: Context, error: unknown): Response {
-  if (error instanceof LoginRefused) {
-    c.header('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
-    return c.json({ error: { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs } }, error.status);
+/**
+ * The one error body: `{ error: { code, message, details? } }`; a refusal that ends also says in how
+ * long (`retryAfterMs` and Retry-After, from `now`: the clock that set its end).
+ */
+export function renderError(c: Context, error: unknown, now: () => number = Date.now): Response {
+  if (!(error instanceof FloorboardError)) return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  const status = statusOf[error.code] ?? 500;
+  if (hasErrorCode(error, 'locked-out', 'slowed-down') && error.data) {
+    const retryAfterMs = Math.max(0, error.data.until - now());
+    c.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    return c.json({ error: { code: error.code, message: error.message, retryAfterMs } }, status);
   }
-  if (error instanceof FloorboardError) {
-    const status = statusOf[error.code] ?? 500;
-    const details = error.details.length ? { details: error.details } : {};
-    return c.json({ error: { code: error.code, message: error.message, ...details } }, status);
-  }
-  return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  const details = error.details.length ? { details: error.details } : {};
+  return c.json({ error: { code: error.code, message: error.message, ...details } }, status);
 }
 
 /** Parses input with a schema or throws `invalid-arguments` listing every issue. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(input);
+export function parseInput<T extends z.core.$ZodType>(schema: T, input: unknown, what: string): z.core.output<T> {
+  // The core's function form: takes the contracts' zod/mini schemas as well as zod's.
+  const result = z.safeParse(schema, input);
   if (!result.success) throw new FloorboardError('invalid-arguments', `invalid ${what}`, { details: describeIssues(result.error) });
   return result.data;
 }

@@ -10,6 +10,8 @@ import { pdfFilename } from '../report/report-scheduler.ts';
 import type { ApiEnv } from './app-context.ts';
 import { scopeOf, type HistoryDeps } from './history-scope.ts';
 import { parseInput } from './http-errors.ts';
+import { sends } from './contract.ts';
+import type { StoredReportsWire } from '../../core/contracts/reports.ts';
 
 const reportQuerySchema = z.object({
   lang: z.enum(reportLanguages, { message: 'must be en or de' }).default('en'),
@@ -57,7 +59,7 @@ export function reportRoutes(deps: HistoryDeps): Hono<ApiEnv> {
   app.get('/shift-reports', async (c) => {
     const { query, lineIds } = scopeOf(deps, c);
     const reports = await deps.storage.listShiftReports({ lineIds: [...lineIds], from: query.from, to: query.to });
-    return c.json({ from: query.from, to: query.to, reports });
+    return c.json(sends<StoredReportsWire>({ from: query.from, to: query.to, reports }));
   });
   return app;
 }

@@ -3,7 +3,7 @@ import { lineNoData, noDataWithin, type TimeSpan } from '../../core/oee/no-data.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { OeeQuery } from '../../core/index.ts';
-import { auditTrail } from '../../core/oee-stops/audit-trail.ts';
+import { auditKinds, auditTrail } from '../../core/oee-stops/audit-trail.ts';
 import { stopContexts, type StopContext } from '../../core/oee-stops/stop-context.ts';
 import { stopsByLine, type StopDetail } from '../../core/oee-stops/stop-detail.ts';
 import { reasonLosses } from '../../core/oee/query.schema.ts';
@@ -13,6 +13,8 @@ import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ApiEnv } from './app-context.ts';
 import { loadEvents, type HistoryDeps } from './history-scope.ts';
 import { parseInput } from './http-errors.ts';
+import type { AuditWire, StopsWire, TimelineWire } from '../../core/contracts/history.ts';
+import { sends } from './contract.ts';
 
 /** True for a plant user who is a person (a gateway's entries name no operator). */
 function personCheck(deps: HistoryDeps): (id: string) => boolean {
@@ -83,7 +85,8 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
       const contexts = stopContexts(line, events, shown, isPerson);
       return { lineId, stops: shown.map((s) => view(s, query.from, end, noData, contexts.get(s.id), name)) };
     });
-    return c.json({ from: query.from, to: query.to, lines });
+    const body = { from: query.from, to: query.to, lines };
+    return c.json(sends<StopsWire>(body));
   });
 
   app.get('/timeline', async (c) => {
@@ -108,7 +111,8 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
       const line = index.lines.get(lineId)?.line;
       return { lineId, segments: line ? overlayNoData(out, lineNoData(line, events, end, monitoring)) : out };
     });
-    return c.json({ from: query.from, to: query.to, lines });
+    const body = { from: query.from, to: query.to, lines };
+    return c.json(sends<TimelineWire>(body));
   });
 
   /** Corrections and voids made in the window, with who, when, before/after and why; raw entries stay stored. */
@@ -117,11 +121,12 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     const names = new Map(deps.users().map((u) => [u.id, u.name]));
     // Each entry names its stop (when, where, how long), as booked now.
     const stops = new Map(linesOf(query, events, index).flatMap((l) => l.stops.map((s) => [s.id, s] as const)));
-    const entries = auditTrail(events, query.from, query.to).map((e) => {
+    const entries = auditTrail(events, query.from, query.to, auditKinds).map((e) => {
       const s = e.stopId === null ? undefined : stops.get(e.stopId);
       return { ...e, authorName: names.get(e.author) ?? e.author, stop: s ? { start: s.start, durationMs: s.end - s.start, stationId: s.stationId, isOpen: s.isOpen } : null };
     });
-    return c.json({ from: query.from, to: query.to, lineIds: query.lineIds, entries });
+    const body = { from: query.from, to: query.to, lineIds: query.lineIds, entries };
+    return c.json(sends<AuditWire>(body));
   });
   return app;
 }

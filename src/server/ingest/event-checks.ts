@@ -1,6 +1,8 @@
 import { canPublish, principalOf } from '../../core/access.ts';
 import type { CorrectablePayload, FloorEvent, ParsedTopic, RejectCode, User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
+import { reasonLosses } from '../../core/oee/query.schema.ts';
+import { isStopLoss } from '../../core/stop-reasons.ts';
 
 export interface Refusal {
   code: RejectCode;
@@ -16,6 +18,8 @@ function lineProducts(line: { products: readonly { productId: string }[] }): Rea
   if (!products) productsOfLine.set(line, (products = new Set(line.products.map((p) => p.productId))));
   return products;
 }
+
+const isStopPayload = (type: string) => type === 'stop.start' || type === 'stop.split' || type === 'stop.classify';
 
 const isMachine = (type: string) => type === 'machine.state' || type === 'machine.counter' || type === 'machine.heartbeat';
 
@@ -88,6 +92,10 @@ export function checkEvent(
     if (product !== undefined && !lineProducts(line.line).has(product)) return { code: 'unknown-product', message: `product "${product}" is not made on line "${event.lineId}"` };
     const reason = reasonOfPayload(payload);
     if (reason !== undefined && !index.reasons.has(reason)) return { code: 'unknown-reason', message: `unknown reason "${reason}"` };
+    if (reason !== undefined && isStopPayload(payload.type)) {
+      const loss = reasonLosses(index.plant).get(reason)!;
+      if (!isStopLoss(loss)) return { code: 'unknown-reason', message: `reason "${reason}" is booked to ${loss}, not a stop loss: it cannot classify a stop` };
+    }
   }
 
   const author = usersById.get(event.author);
@@ -96,7 +104,20 @@ export function checkEvent(
   if (isAllowed === undefined) allowed.set(author.id, (isAllowed = canPublish(principalOf(author), topic, index)));
   if (!isAllowed)
     return { code: 'not-allowed', message: `${author.role} "${author.id}" may not write ${topic.kind} for station "${event.stationId}"` };
-  return checkHandoverAuthor(event, author);
+  return checkHandoverAuthor(event, author) ?? checkAndonEntry(event, author);
+}
+
+/**
+ * Of the andon events, a tablet writes only its call button (src/core/andon): the service writes
+ * rule calls, escalations and automatic resolves, and answers come through the API as their author.
+ */
+function checkAndonEntry(event: FloorEvent, author: User): Refusal | null {
+  const type = event.type === 'correction' ? event.replacement.type : event.type;
+  if (!type.startsWith('andon.')) return null;
+  if (event.type !== 'andon.raise' || event.trigger !== 'button')
+    return { code: 'not-allowed', message: `"${type}" is written by the service; a tablet raises a call with its button (trigger "button") and answers one through the API` };
+  if (author.role !== 'operator' && author.role !== 'lead') return { code: 'not-allowed', message: `a call button is pressed by an operator or a lead, not by ${author.role} "${author.id}"` };
+  return null;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Most messages committed in one storage transaction. Single-event messages (live taps, machine
- * signals) need large groups: a commit costs about as much as tens of rows (256 against 64 took
- * ~15 % off the service's CPU per event at one event per message, bench:ingest).
+ * signals) need large groups: a commit costs about as much as tens of rows, so the group is sized
+ * for the service's CPU per event at one event per message (bench:ingest).
  */
 export const MAX_GROUP_MESSAGES = 256;
 /** Most events in one transaction, whatever the message count (100-event messages: 64 a group). */

@@ -1,21 +1,24 @@
-import { topics, type Ack, type FloorEvent, type RejectCode, type User } from '../../core/index.ts';
+import type { User } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import type { ServiceMetrics } from '../metrics.ts';
-import { FloorboardError } from '../../core/errors.ts';
-import type { DeadLetterInput, InsertResult, Storage, StoredEventInput } from '../storage/storage.ts';
-import { checkAmendments } from './amendment-rights.ts';
-import { currentPayloads } from './current-payloads.ts';
-import { ClockTracker, correctTs, type ClockReading } from './clock-tracker.ts';
-import { findConflicts } from './conflicts.ts';
-import { createGroupCommit } from './group-commit.ts';
-import { parseMessage, type IngestTopic, type ParsedMessage, type RejectedEntry } from './parse-message.ts';
+import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import type { RefusalSeal } from '../broker/refusal-seal.ts';
+import { ackMessage, addGroupAcks } from './acks.ts';
+import { checkAmendments } from './amendment-rights.ts';
+import type { ClockTracker } from './clock-tracker.ts';
+import { refuseConflicts } from './conflict-refusal.ts';
+import { findConflicts } from './conflicts.ts';
+import { currentPayloads } from './current-payloads.ts';
+import { clip, createDeadLetters, entryText, FALLBACK_PAYLOAD_CHARS } from './dead-letters.ts';
+import { createDeviceUpkeep } from './device-upkeep.ts';
+import { createGroupCommit } from './group-commit.ts';
+import type { IngestMessage, Outgoing, Pending, Written } from './ingest-group.ts';
+import { parseMessage, type ParsedMessage } from './parse-message.ts';
+import { countCommitted } from './commit-metrics.ts';
+import { stampRecords } from './stamp-records.ts';
+import { faultClassification } from '../../core/gateway/fault-reason.ts';
 
-/** A message to publish once the commit is done. */
-export interface Outgoing {
-  topic: string;
-  payload: string;
-}
+export type { IngestMessage, Outgoing } from './ingest-group.ts';
 
 export interface IngestDeps {
   storage: Storage;
@@ -31,42 +34,6 @@ export interface IngestDeps {
   refusals?: RefusalSeal;
 }
 
-/** One MQTT message as the service client received it. */
-export interface IngestMessage {
-  topic: string;
-  payload: Buffer;
-  /** Service time at receipt, before any wait for a running commit. */
-  receivedAt: number;
-  /** Parsed and checked at receipt, while the previous group is being written. */
-  parsed: ParsedMessage;
-}
-
-/** A message that parsed as a batch, with what the group commit needs of it. */
-interface Pending {
-  topicName: string;
-  receivedAt: number;
-  kind: IngestTopic['kind'];
-  accepted: { index: number; event: FloorEvent }[];
-  records: StoredEventInput[];
-  /** Each record's index in its message (for a refusal found after the insert). */
-  indexes: number[];
-  rejected: RejectedEntry[];
-  /** Device of the batch's first valid event (acks of entries too broken to name one). */
-  fallback: string | undefined;
-}
-
-/** What a group's write leaves for its finish. */
-interface Written {
-  /** Per message, what to publish once the group is finished (its dead letters so far). */
-  results: Outgoing[][];
-  pending: (Pending | null)[];
-  records: StoredEventInput[];
-  result: InsertResult;
-  site: string;
-  startedAt: number;
-  committedAt: number;
-}
-
 /**
  * Handles ingest messages end to end: parse, check, storage, device upkeep, dead letters. Messages
  * that arrive while a commit runs are committed together in ONE storage transaction (group
@@ -77,34 +44,8 @@ interface Written {
 export function createIngestHandler(deps: IngestDeps): (topicName: string, payload: Buffer) => Promise<Outgoing[]> {
   const { storage, metrics } = deps;
   const currentOf = currentPayloads(storage);
-  /** What was last written per device, so a busy device costs one device write a second, not one per message. */
-  const written = new Map<string, { at: number; offsetMs: number; isFlagged: boolean }>();
-
-  /**
-   * Stores, counts and announces one dead letter. Everything a client sent is cut to the table's
-   * limits first, so no payload can make the letter itself fail (and the message with it).
-   */
-  async function deadLetter(topic: string, code: RejectCode, message: string, payload: string, receivedAt: number, deviceId?: string): Promise<Outgoing> {
-    const letter = { receivedAt, topic: clip(topic, MAX_TOPIC_CHARS), code, message: clip(message, MAX_REASON_CHARS), payload, ...(deviceId ? { deviceId } : {}) };
-    try {
-      await storage.insertDeadLetter(letter);
-    } catch (error) {
-      // Storage refused the letter's content (not its own failure): store what surely fits.
-      if (!(error instanceof FloorboardError) || error.code !== 'invalid-arguments') throw error;
-      const fallback = { receivedAt, topic: letter.topic, code: 'bad-shape' as const, message: `${letter.code}: could not be stored as received`, payload: clip(payload, FALLBACK_PAYLOAD_CHARS) };
-      await storage.insertDeadLetter(fallback);
-      return deadLetterNotice(fallback);
-    }
-    return deadLetterNotice(letter);
-  }
-
-  function deadLetterNotice(letter: Omit<DeadLetterInput, 'payload'>): Outgoing {
-    const { receivedAt, topic, code, message, deviceId } = letter;
-    metrics.deadLetters.inc({ code });
-    metrics.rejected.inc({ code });
-    const site = deps.index().site;
-    return { topic: topics.deadLetter(site), payload: JSON.stringify({ receivedAt, topic, code, message, ...(deviceId ? { deviceId } : {}) }) };
-  }
+  const deadLetter = createDeadLetters(storage, metrics, () => deps.index().site);
+  const writeDevices = createDeviceUpkeep(storage, deps.log);
 
   /** Checks and writes a group: dead letters, device rows, then its events; `finishGroup` does the rest. */
   async function writeGroup(messages: readonly IngestMessage[]): Promise<Written> {
@@ -127,51 +68,13 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
     // Corrections and voids: the event they amend must exist and be theirs to amend (amendment-rights.ts).
     const refused = await checkAmendments(pending, storage.findEventOrigins.bind(storage), index.plant.calendar, currentOf);
 
-    /** Per device over the whole group: highest seq, and the reading of its latest message. */
-    const newest = new Map<string, { seq: number; receivedAt: number; reading: ClockReading }>();
-    const records: StoredEventInput[] = [];
-    for (let m = 0; m < pending.length; m++) {
-      const p = pending[m];
-      if (!p) continue;
-      const valid = refused.size ? p.accepted.filter(({ index: i, event }) => {
-        const refusal = refused.get(event);
-        if (refusal) p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, ...refusal, raw: event });
-        return !refusal;
-      }) : p.accepted;
-      p.fallback = valid[0]?.event.deviceId ?? p.rejected.find((r) => r.deviceId)?.deviceId;
-      // Clock offset from the newest event per device of each message (one sample per message),
-      // leaving out times too far ahead to be a clock (they are refused below).
-      const inMessage = new Map<string, { ts: number; seq: number }>();
-      for (const { event } of valid) {
-        const ts = deps.clock.isPlausible(event.ts, p.receivedAt) ? event.ts : -Infinity;
-        const n = inMessage.get(event.deviceId);
-        if (!n) inMessage.set(event.deviceId, { ts, seq: event.seq });
-        else {
-          n.ts = Math.max(n.ts, ts);
-          n.seq = Math.max(n.seq, event.seq);
-        }
-      }
-      const applied = new Map<string, number>();
-      for (const [device, n] of inMessage) {
-        if (n.ts === -Infinity) continue;
-        const reading = deps.clock.observe(device, n.ts, p.receivedAt);
-        applied.set(device, reading.appliedMs);
-        const before = newest.get(device);
-        newest.set(device, { seq: Math.max(n.seq, before?.seq ?? -1), receivedAt: p.receivedAt, reading });
-      }
-      for (const { index: i, event } of valid) {
-        const offset = applied.get(event.deviceId) ?? 0;
-        const badTime = deps.clock.isBeyondBounds(event.ts, offset, p.receivedAt);
-        if (badTime !== null) {
-          p.rejected.push({ index: i, id: event.id, deviceId: event.deviceId, code: 'bad-time', message: badTime, raw: event });
-          continue;
-        }
-        const record: StoredEventInput = { event, receivedAt: p.receivedAt, clockOffsetMs: offset, correctedTs: correctTs(event.ts, offset, p.receivedAt), topic: p.topicName };
-        p.records.push(record);
-        p.indexes.push(i);
-        records.push(record);
-      }
-    }
+    const { records, newest } = stampRecords(pending, refused, deps.clock);
+    // Stored in the same commit as the machine stop they classify: never one without the other.
+    const derived = records.flatMap((r) => {
+      const e = faultClassification(r.event, index);
+      return e ? [{ ...r, event: e, clockOffsetMs: 0, correctedTs: r.correctedTs }] : [];
+    });
+    records.push(...derived);
 
     // Every storage write of the group happens here, before its events are inserted: while this
     // runs no other group is being written, so the main connection never waits on the writer
@@ -190,79 +93,19 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
         );
       }
     }
-    for (const [deviceId, n] of newest) {
-      const { reading, receivedAt } = n;
-      const last = written.get(deviceId);
-      const isNews = !last || last.isFlagged !== reading.isFlagged || Math.abs(last.offsetMs - reading.estimateMs) > 1000 || receivedAt - last.at >= 1000;
-      if (!isNews) continue;
-      if (reading.isFlagged && !last?.isFlagged) deps.log('device clock off', { deviceId, clockOffsetMs: reading.estimateMs });
-      await storage.upsertDevice({ deviceId, lastSeq: n.seq, clockOffsetMs: reading.estimateMs, lastSeenAt: receivedAt, isClockFlagged: reading.isFlagged });
-      written.set(deviceId, { at: receivedAt, offsetMs: reading.estimateMs, isFlagged: reading.isFlagged });
-    }
+    await writeDevices(newest);
 
     const startedAt = pending.find((p) => p)?.receivedAt ?? deps.now();
     const inserted = records.length ? await storage.insertEvents(records) : { inserted: [], duplicates: [] };
     const conflicts = await findConflicts(storage, inserted, records);
-    const result = conflicts.size ? await refuseConflicts(messages, pending, results, conflicts, inserted) : inserted;
-    return { results, pending, records: conflicts.size ? records.filter((r) => !conflicts.has(r)) : records, result, site: index.site, startedAt, committedAt: deps.now() };
-  }
-
-  /**
-   * Takes resends with an id stored before but other content out of their messages' records (not
-   * stored, not accepted) and refuses them with `conflict`: the device hears why and stops sending
-   * it, an admin sees both contents (the first in storage, the second in the dead letter). After
-   * the insert, so a failure here leaves the group's events stored; its redelivery finds them as
-   * duplicates and refuses the conflict again. Returns the insert's result without the conflicts.
-   */
-  async function refuseConflicts(messages: readonly IngestMessage[], pending: (Pending | null)[], results: Outgoing[][], conflicts: ReadonlySet<StoredEventInput>, inserted: InsertResult): Promise<InsertResult> {
-    const duplicates = [...inserted.duplicates];
-    for (let m = 0; m < pending.length; m++) {
-      const p = pending[m];
-      if (!p || !p.records.some((r) => conflicts.has(r))) continue;
-      const records: StoredEventInput[] = [];
-      const indexes: number[] = [];
-      for (let k = 0; k < p.records.length; k++) {
-        const r = p.records[k]!;
-        if (!conflicts.has(r)) {
-          records.push(r);
-          indexes.push(p.indexes[k]!);
-          continue;
-        }
-        duplicates.splice(duplicates.indexOf(r.event.id), 1);
-        const message = `event "${r.event.id}" was stored before with different content; the first content stays`;
-        p.rejected.push({ index: p.indexes[k]!, id: r.event.id, deviceId: r.event.deviceId, code: 'conflict', message, raw: r.event });
-        results[m]!.push(await deadLetter(messages[m]!.topic, 'conflict', message, JSON.stringify(r.event), p.receivedAt, r.event.deviceId));
-      }
-      p.records = records;
-      p.indexes = indexes;
-    }
-    return { inserted: inserted.inserted, duplicates };
+    const result = conflicts.size ? await refuseConflicts(deadLetter, messages, pending, results, conflicts, inserted) : inserted;
+    return { results, pending, records: conflicts.size ? records.filter((r) => !conflicts.has(r)) : records, derived, result, site: index.site, startedAt, committedAt: deps.now() };
   }
 
   /** After the group's write, with no I/O: metrics, live views, acks. */
   async function finishGroup(group: Written): Promise<Outgoing[][]> {
-    const { results, pending, records, result, site, startedAt, committedAt } = group;
-    // Usually nothing is a duplicate: then every record was stored, with no per-event lookup.
-    const inserted = result.duplicates.length ? new Set(result.inserted) : null;
-    const stored: StoredEventInput[] = inserted ? [] : records;
-    const ingested = new Map<IngestTopic['kind'], number>();
-    for (const p of pending) {
-      if (!p) continue;
-      let count = inserted ? 0 : p.records.length;
-      if (inserted) {
-        for (const r of p.records) {
-          // delete, not has: two copies of one event in a group were stored once and count once.
-          if (!inserted.delete(r.event.id)) continue;
-          stored.push(r);
-          count++;
-        }
-      }
-      if (count) ingested.set(p.kind, (ingested.get(p.kind) ?? 0) + count);
-    }
-    for (const [kind, count] of ingested) metrics.ingested.inc({ kind }, count);
-    metrics.duplicates.inc(result.duplicates.length);
-    for (const r of stored) metrics.ingestLag.observe(Math.max(0, committedAt - r.correctedTs) / 1000);
-    metrics.commitDuration.observe((committedAt - startedAt) / 1000);
+    const { results, pending, site, committedAt } = group;
+    const stored = countCommitted(metrics, group);
     if (stored.length) {
       try {
         deps.onCommitted?.(stored);
@@ -273,35 +116,7 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
       }
     }
 
-    // Messages with nothing refused get one ack per device for the whole group, sent with the
-    // device's last such message: a burst (a tablet draining its outbox, a busy gateway) costs one
-    // ack, not one per message. A message with a refusal keeps its own ack, whose rejected entries
-    // give indexes within that message.
-    const clean = new Map<string, { last: number; accepted: string[] }>();
-    for (let m = 0; m < pending.length; m++) {
-      const p = pending[m];
-      if (!p) continue;
-      if (p.rejected.length === 0) {
-        for (const r of p.records) {
-          const device = r.event.deviceId;
-          const c = clean.get(device) ?? clean.set(device, { last: m, accepted: [] }).get(device)!;
-          c.last = m;
-          c.accepted.push(r.event.id);
-        }
-        continue;
-      }
-      const out = results[m]!;
-      // One ack per device; entries too broken to name a device go to the message's first device.
-      const byDevice = new Map<string, { accepted: string[]; rejected: RejectedEntry[] }>();
-      const slot = (d: string) => byDevice.get(d) ?? byDevice.set(d, { accepted: [], rejected: [] }).get(d)!;
-      for (const r of p.records) slot(r.event.deviceId).accepted.push(r.event.id);
-      for (const r of p.rejected) {
-        const device = r.deviceId ?? p.fallback;
-        if (device) slot(device).rejected.push(r);
-      }
-      for (const [deviceId, entries] of byDevice) out.push(ackMessage(site, deviceId, entries.accepted, entries.rejected, committedAt));
-    }
-    for (const [deviceId, c] of clean) results[c.last]!.push(ackMessage(site, deviceId, c.accepted, [], committedAt));
+    addGroupAcks(pending, results, site, committedAt);
     return results;
   }
 
@@ -329,33 +144,4 @@ export function createIngestHandler(deps: IngestDeps): (topicName: string, paylo
   };
 }
 
-/** Longest refusal reason stored, published or acked: a client's text can end up in one. */
-const MAX_REASON_CHARS = 1000;
-/** The dead-letter table's topic limit; MQTT allows topics of 64 KiB. */
-const MAX_TOPIC_CHARS = 1024;
-/** Payload kept of an entry that could not be written down as it is. */
-const FALLBACK_PAYLOAD_CHARS = 4096;
-
-/** `text` in at most `maxChars` characters, marked when cut. */
-const clip = (text: string, maxChars: number) => (text.length > maxChars ? `${text.slice(0, maxChars - 3)}...` : text);
-
-/** A rejected entry as JSON text, or null when it cannot be serialised (too deep, a BigInt). */
-function entryText(raw: unknown): string | null {
-  try {
-    return JSON.stringify(raw) ?? String(raw);
-  } catch {
-    return null;
-  }
-}
-
 const payloadOf = (m: IngestMessage) => m.payload.toString('utf8');
-
-function ackMessage(site: string, deviceId: string, accepted: string[], rejected: Pick<RejectedEntry, 'index' | 'id' | 'code' | 'message'>[], committedAt: number): Outgoing {
-  const ack: Ack = {
-    deviceId,
-    accepted,
-    rejected: rejected.map((r) => ({ index: r.index, code: r.code, message: clip(r.message, MAX_REASON_CHARS), ...(r.id ? { id: r.id } : {}) })),
-    committedAt,
-  };
-  return { topic: topics.ack(site, deviceId), payload: JSON.stringify(ack) };
-}

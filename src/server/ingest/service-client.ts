@@ -1,5 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
-import { MAX_PAYLOAD_BYTES } from '../../core/index.ts';
+import { FloorboardError, MAX_PAYLOAD_BYTES } from '../../core/index.ts';
 import { MAX_GROUP_MESSAGES } from './group-commit.ts';
 import type { Outgoing } from './ingest-handler.ts';
 
@@ -15,6 +15,8 @@ export interface ServiceClientOptions {
   /** Fixed, so the broker keeps the session (and queues QoS 1 messages) while the service is away. */
   clientId: string;
   filters: string[];
+  /** Subscribed at QoS 0 on every connect, also to a resumed session: reports that are not worth queueing (device reports). */
+  liveFilters?: string[];
   /** Commits one message; the PUBACK goes only after it resolves. Rejecting withholds the PUBACK. */
   handle: (topic: string, payload: Buffer) => Promise<Outgoing[]>;
   log: (message: string, fields?: Record<string, unknown>) => void;
@@ -52,7 +54,7 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
     connectTimeout: 10_000,
     // A persistent session is resumed by the broker; resubscribe is harmless and covers a lost session.
     resubscribe: true,
-    // mqtt.js's debug logging costs a few us per packet even when off; the service logs what matters itself.
+    // mqtt.js's debug logging costs a call per packet even when off; the service logs what matters itself.
     log: () => {},
   };
   const client = mqtt.connect(options.url, clientOptions);
@@ -60,7 +62,7 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
   // A private method of mqtt.js 5: refuse to run without it rather than PUBACK before the commit.
   if (typeof internals._sendPacket !== 'function') {
     client.end(true);
-    throw new Error('mqtt.js has no _sendPacket: the PUBACK-after-commit hook needs updating');
+    throw new FloorboardError('internal', 'mqtt.js has no _sendPacket: the PUBACK-after-commit hook needs updating');
   }
   const send = internals._sendPacket.bind(client);
   /** PUBACKs to send once their message is committed, by packet id (unique while unacknowledged). */
@@ -127,6 +129,14 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
     else paused = { callback, stream };
   };
   client.on('error', (error) => options.log('service mqtt error', { error: error.message }));
+  const live = options.liveFilters ?? [];
+  if (live.length > 0)
+    client.on('connect', () =>
+      client.subscribe(live, { qos: 0 }, (error, granted) => {
+        const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
+        if (error || refused.length) options.log('broker refused a live subscription', { filters: refused, error: error?.message });
+      }),
+    );
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     client.once('connect', (connack) => {

@@ -1,7 +1,9 @@
 import type { OeeSnapshot } from '../../core/live.schema.ts';
+import { headlineOf } from '../../core/contracts/figures.ts';
 import { topics, type FloorEvent, type Line, type OeeFigures, type Plant } from '../../core/index.ts';
 import { currentWindow, type ViewWindow } from '../../core/charts/windows.ts';
-import type { PlantIndex } from '../../core/plant-index.ts';
+import type { IndexedLine, PlantIndex } from '../../core/plant-index.ts';
+import type { FoldedLine } from '../../core/station-state/fold.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { foldsReport, StationStateFold } from '../../core/station-state/index.ts';
@@ -41,6 +43,10 @@ export interface LiveOeeOptions {
   log: (message: string, fields?: Record<string, unknown>) => void;
   /** What the engine cannot see in the events: service downtime, first stored events (run-log.ts, ADR 0009). */
   monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
+  /** Each reading of a line's fold (andon evaluates its rules on these facts: one truth). */
+  onRead?: (indexed: IndexedLine, folded: FoldedLine) => void;
+  /** The plant version `plant` is, told on each line status (tablets refetch their plant when it moves). */
+  configVersion?: number;
 }
 
 type Window = ViewWindow;
@@ -62,21 +68,7 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
     from: w.from,
     to: w.to,
     at,
-    availability: f.availability,
-    performance: f.performance,
-    quality: f.quality,
-    oee: f.oee,
-    isScheduled: f.isScheduled,
-    isPerformanceOverLimit: f.isPerformanceOverLimit,
-    plannedMs: f.plannedMs,
-    noDataMs: f.noDataMs,
-    coverage: f.coverage,
-    runMs: f.runMs,
-    stopMs: f.stopMs,
-    good: f.good,
-    reject: f.reject,
-    total: f.total,
-    stopCount: f.stopCount,
+    ...headlineOf(f),
     ...(targetOee === undefined ? {} : { targetOee }),
     topLosses: f.topReasons.slice(0, 5),
   };
@@ -156,10 +148,12 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     for (const id of lineIds) {
       const fold = foldOf(id);
       if (!fold) continue;
-      const { line, stations } = fold.read(now);
+      const folded = fold.read(now);
+      o.onRead?.(fold.indexed, folded);
+      const { line, stations } = folded;
       const path = fold.indexed.path;
       for (const st of stations) publishIfChanged(topics.stationStatus({ ...path, station: st.stationId }), st);
-      if (publishIfChanged(topics.lineStatus(path), line)) hasChanged = true;
+      if (publishIfChanged(topics.lineStatus(path), o.configVersion ? { ...line, configVersion: o.configVersion } : line)) hasChanged = true;
     }
     return hasChanged;
   }

@@ -2,8 +2,8 @@ import { shiftInstances, type ShiftInstance } from '../../core/oee/calendar.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Plant } from '../../core/plant.schema.ts';
 import { buildShiftReport, type ShiftReport } from '../../core/report/shift-report.ts';
-import { eventsBetween } from '../http/bucket-history.ts';
-import { LOOKBACK_MS } from '../live/hourly-buckets.ts';
+import { eventsBetween } from '../history/bucket-history.ts';
+import { LOOKBACK_MS } from '../history/hourly-buckets.ts';
 import type { Storage } from '../storage/storage.ts';
 
 /**

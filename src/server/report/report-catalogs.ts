@@ -1,6 +1,7 @@
 import { de } from '../../app/i18n/de.ts';
 import { deDash } from '../../app/i18n/de-dash.ts';
 import { en } from '../../app/i18n/en.ts';
+import { enLater } from '../../app/i18n/en-later.ts';
 import { enDash } from '../../app/i18n/en-dash.ts';
 import type { ReportCatalog } from '../../core/report/report-layout.ts';
 
@@ -9,5 +10,5 @@ export const reportLanguages = ['en', 'de'] as const;
 export type ReportLanguage = (typeof reportLanguages)[number];
 
 export function catalogOf(lang: ReportLanguage): ReportCatalog {
-  return lang === 'de' ? { ...de, ...deDash } : { ...en, ...enDash };
+  return lang === 'de' ? { ...de, ...deDash } : { ...en, ...enLater, ...enDash };
 }

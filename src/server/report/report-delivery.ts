@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import type { ShiftReport } from '../../core/report/shift-report.ts';
+import { FloorboardError } from '../../core/errors.ts';
 
 /** What the MQTT topic and the webhook say about a new report; the report itself is read from the API. */
 export const shiftReportAnnouncementSchema = z.object({
@@ -57,7 +58,7 @@ export async function postWebhook(options: WebhookOptions, body: ShiftReportAnno
       wait *= 2;
     }
   }
-  throw new Error(`webhook ${options.url} failed ${attempts} times, last: ${last}`);
+  throw new FloorboardError('delivery-failed', `webhook ${options.url} failed ${attempts} times, last: ${last}`);
 }
 
 export interface SmtpOptions {

@@ -32,6 +32,8 @@ export interface ReportSchedulerOptions {
 export interface ReportScheduler {
   /** Reports every shift ended since the catch-up horizon that has no report yet; resolves with those made now. */
   runOnce(): Promise<ShiftReport[]>;
+  /** A new plant version: the shifts that end from now on are reported with it. */
+  setPlant(plant: Plant): void;
   stop(): Promise<void>;
 }
 
@@ -42,10 +44,13 @@ export interface ReportScheduler {
  * while the service was down is reported at the next start (within `catchUpMs`).
  */
 export function startReportScheduler(options: ReportSchedulerOptions): ReportScheduler {
-  const { storage, plant, now, log } = options;
+  const { storage, now, log } = options;
+  // A new plant version (setPlant) applies to the shifts that end from then on; stored reports stay as made.
+  let plant = options.plant;
   const catchUpMs = options.catchUpMs ?? 86_400_000;
-  const areaOf = new Map(plant.areas.flatMap((a) => a.lines.map((l) => [l.id, a.id] as const)));
-  const lines = [...areaOf.keys()];
+  const areasOf = (p: Plant) => new Map(p.areas.flatMap((a) => a.lines.map((l) => [l.id, a.id] as const)));
+  let areaOf = areasOf(plant);
+  let lines = [...areaOf.keys()];
   let running: Promise<ShiftReport[]> | null = null;
   let isStopped = false;
 
@@ -103,6 +108,11 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
   timer.unref();
   return {
     runOnce,
+    setPlant(next) {
+      plant = next;
+      areaOf = areasOf(next);
+      lines = [...areaOf.keys()];
+    },
     stop: async () => {
       isStopped = true;
       clearInterval(timer);

@@ -213,6 +213,128 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (line_id, shift_start)
       );`,
   },
+  {
+    version: 9,
+    name: 'andon delivery log',
+    // One row per try of one andon message on one channel (webhook, email, MQTT): the call's
+    // delivery log outlives a restart. (delivery_id, attempt) is the key: a try is logged once.
+    sqlite: `
+      CREATE TABLE andon_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id TEXT NOT NULL,
+        call_id TEXT NOT NULL,
+        line_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        change_kind TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        ms INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        status INTEGER,
+        error TEXT,
+        UNIQUE (delivery_id, attempt)
+      );
+      CREATE INDEX andon_deliveries_call ON andon_deliveries (call_id, id);`,
+    postgres: `
+      CREATE TABLE andon_deliveries (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        delivery_id text COLLATE "C" NOT NULL,
+        call_id text COLLATE "C" NOT NULL,
+        line_id text COLLATE "C" NOT NULL,
+        channel text NOT NULL,
+        target text NOT NULL,
+        change_kind text NOT NULL,
+        attempt integer NOT NULL,
+        at bigint NOT NULL,
+        ms bigint NOT NULL,
+        outcome text NOT NULL,
+        status integer,
+        error text,
+        UNIQUE (delivery_id, attempt)
+      );
+      CREATE INDEX andon_deliveries_call ON andon_deliveries (call_id, id);`,
+  },
+  {
+    version: 10,
+    name: 'plant configuration versions',
+    // The plant as data (issue 13): every applied configuration, whole, with who, when, why and the
+    // diff read before applying it. The newest version is the one the service runs; none are
+    // edited or deleted. source_hash: the plant file's hash this version descends from, so a
+    // changed file on disk is applied once as a new version at start.
+    sqlite: `
+      CREATE TABLE plant_versions (
+        version INTEGER PRIMARY KEY,
+        plant TEXT NOT NULL,
+        author TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        diff TEXT NOT NULL,
+        source_hash TEXT NOT NULL
+      );`,
+    postgres: `
+      CREATE TABLE plant_versions (
+        version integer PRIMARY KEY,
+        plant text NOT NULL,
+        author text NOT NULL,
+        reason text NOT NULL,
+        created_at bigint NOT NULL,
+        diff text NOT NULL,
+        source_hash text NOT NULL
+      );`,
+  },
+  {
+    version: 11,
+    name: 'device revocations',
+    // Append only: every revocation with who made it and whose claim it ended (each is also an
+    // entry of admin_actions, version 30). A device's tokens issued up to its latest revocation are refused; the claim is
+    // deleted in the same transaction, so the device has to be enrolled again (a fresh claim).
+    sqlite: `
+      CREATE TABLE device_revocations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        device_id TEXT NOT NULL,
+        revoked_at INTEGER NOT NULL,
+        revoked_by TEXT NOT NULL,
+        claimed_by TEXT,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX device_revocations_device ON device_revocations (device_id, revoked_at);`,
+    postgres: `
+      CREATE TABLE device_revocations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        device_id text COLLATE "C" NOT NULL,
+        revoked_at bigint NOT NULL,
+        revoked_by text NOT NULL,
+        claimed_by text,
+        reason text NOT NULL
+      );
+      CREATE INDEX device_revocations_device ON device_revocations (device_id, revoked_at);`,
+  },
+  {
+    // 30, not 11: versions 11-29 are taken by work that lands beside this one (devices, PostgreSQL
+    // at scale). Migrations apply by set membership, so the gap is harmless.
+    version: 30,
+    name: 'admin actions',
+    // Admin actions that are not plant versions (recomputing stored history): who, when, why, what.
+    sqlite: `
+      CREATE TABLE admin_actions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );`,
+    postgres: `
+      CREATE TABLE admin_actions (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at bigint NOT NULL,
+        author text NOT NULL,
+        kind text NOT NULL,
+        reason text NOT NULL,
+        detail text NOT NULL
+      );`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

@@ -1,7 +1,9 @@
+import { adminActionInsertSql, adminActionListSql, adminActionValues, fromAdminActionRow, type AdminAction, fromPlantVersionEntryRow, fromPlantVersionRow, PLANT_VERSION_LATEST_SQL, plantVersionGetSql, plantVersionInsertSql, plantVersionListSql, plantVersionValues, type PlantVersionEntry, type StoredPlantVersion } from './plant-version-codec.ts';
 import pg from 'pg';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
 import { prepareDeadLetter } from './dead-letter-codec.ts';
 import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
+import { andonDeliveryInsertSql, andonDeliveryListSql, andonDeliveryValues, fromAndonDeliveryRow } from './andon-delivery-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
 import {
   bucketUpsertSql,
@@ -14,13 +16,16 @@ import {
   valuesList,
 } from './query-builders.ts';
 import { fromShiftReportRow, shiftReportGetSql, shiftReportInsertSql, shiftReportListSql, shiftReportValues, type ShiftReportRow } from './shift-report-codec.ts';
-import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRow, fromEventOriginRow, fromRunRow, type RunRow } from './row-codecs.ts';
+import { checkRunTime, EVENT_ORIGIN_COLUMNS, fromDeadLetterRow, fromDeviceClaimRow, fromDeviceRevocationRow, fromDeviceRow, revocationAction, fromEventOriginRow, fromRunRow, type RunRow } from './row-codecs.ts';
 import {
   latestEventsQuerySchema,
   type LatestEventsQuery,
   type StoredEvent,
   deviceClaimSchema,
+  deviceRevocationInputSchema,
   deviceSchema,
+  type DeviceRevocation,
+  type DeviceRevocationInput,
   type DeadLetter,
   type DeadLetterQuery,
   type Device,
@@ -35,6 +40,8 @@ import {
   bucketQuerySchema,
   type BucketQuery,
   type Storage,
+  type AndonDeliveryAttempt,
+  type AndonDeliveryQuery,
 } from './storage.ts';
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one that orders event commits. */
@@ -253,6 +260,28 @@ class PostgresStorage implements Storage {
     return rows.map((row) => fromDeviceRow(row as Parameters<typeof fromDeviceRow>[0]));
   }
 
+  async listDeviceClaims(): Promise<DeviceClaim[]> {
+    return (await this.#query('list device claims', 'SELECT * FROM device_claims ORDER BY device_id')).map(fromDeviceClaimRow);
+  }
+
+  async revokeDevice(input: DeviceRevocationInput): Promise<DeviceRevocation> {
+    const r = parseQuery(deviceRevocationInputSchema, input, 'device revocation');
+    return this.#transaction('revoke device', async (client) => {
+      const claim = (await client.query<{ user_id: string }>('DELETE FROM device_claims WHERE device_id = $1 RETURNING user_id', [r.deviceId])).rows[0];
+      const { rows } = await client.query(
+        'INSERT INTO device_revocations (device_id, revoked_at, revoked_by, claimed_by, reason) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+        [r.deviceId, r.revokedAt, r.revokedBy, claim?.user_id ?? null, r.reason],
+      );
+      const stored = fromDeviceRevocationRow(rows[0] as Record<string, unknown>);
+      await client.query(adminActionInsertSql(postgresPlaceholder), adminActionValues(revocationAction(stored)));
+      return stored;
+    });
+  }
+
+  async listDeviceRevocations(): Promise<DeviceRevocation[]> {
+    return (await this.#query('list device revocations', 'SELECT * FROM device_revocations ORDER BY revoked_at, id')).map(fromDeviceRevocationRow);
+  }
+
   async startRun(at: number): Promise<number> {
     checkRunTime('start run', at);
     const rows = await this.#query<{ id: string }>('start run', 'INSERT INTO service_runs (started_at, alive_at) VALUES ($1, $1) RETURNING id', [at]);
@@ -316,6 +345,42 @@ class PostgresStorage implements Storage {
       [[...q.lineIds], [...q.types], q.before, q.perType],
     );
     return pageFromRows(rows).events;
+  }
+
+  async insertAndonDeliveryAttempt(attempt: AndonDeliveryAttempt): Promise<void> {
+    await this.#query('insert andon delivery attempt', andonDeliveryInsertSql(postgresPlaceholder), andonDeliveryValues(attempt));
+  }
+
+  async listAndonDeliveryAttempts(query: AndonDeliveryQuery): Promise<AndonDeliveryAttempt[]> {
+    const { sql, params } = andonDeliveryListSql(postgresPlaceholder, query);
+    return (await this.#query('list andon delivery attempts', sql, params)).map(fromAndonDeliveryRow);
+  }
+
+  async latestPlantVersion(): Promise<StoredPlantVersion | null> {
+    const [row] = await this.#query('latest plant version', PLANT_VERSION_LATEST_SQL);
+    return row ? fromPlantVersionRow(row) : null;
+  }
+
+  async getPlantVersion(version: number): Promise<StoredPlantVersion | null> {
+    const [row] = await this.#query('get plant version', plantVersionGetSql(postgresPlaceholder), [version]);
+    return row ? fromPlantVersionRow(row) : null;
+  }
+
+  async insertPlantVersion(version: StoredPlantVersion): Promise<boolean> {
+    const rows = await this.#query<{ version: number }>('insert plant version', `${plantVersionInsertSql(postgresPlaceholder)} RETURNING version`, plantVersionValues(version));
+    return rows.length === 1;
+  }
+
+  async listPlantVersions(limit: number): Promise<PlantVersionEntry[]> {
+    return (await this.#query('list plant versions', plantVersionListSql(postgresPlaceholder), [limit])).map(fromPlantVersionEntryRow);
+  }
+
+  async insertAdminAction(action: Omit<AdminAction, 'id'>): Promise<void> {
+    await this.#query('insert admin action', adminActionInsertSql(postgresPlaceholder), adminActionValues(action));
+  }
+
+  async listAdminActions(limit: number): Promise<AdminAction[]> {
+    return (await this.#query('list admin actions', adminActionListSql(postgresPlaceholder), [limit])).map(fromAdminActionRow);
   }
 
   async close(): Promise<void> {

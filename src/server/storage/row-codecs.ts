@@ -1,5 +1,5 @@
 import { FloorboardError } from '../../core/errors.ts';
-import type { DeadLetter, Device, DeviceClaim, EventOrigin, ServiceRun } from './storage.ts';
+import type { DeadLetter, Device, DeviceClaim, DeviceRevocation, EventOrigin, ServiceRun } from './storage.ts';
 
 /** Rows as either driver returns them: PostgreSQL gives bigints as strings and real booleans. */
 type Loose<T> = { [K in keyof T]: unknown };
@@ -67,6 +67,23 @@ export function fromEventOriginRow(row: Record<string, unknown>): EventOrigin {
 
 export function fromDeviceClaimRow(row: Record<string, unknown>): DeviceClaim {
   return { deviceId: String(row.device_id), userId: String(row.user_id), claimedAt: Number(row.claimed_at) };
+}
+
+/** A revocation row (PostgreSQL hands bigints back as strings). */
+export function fromDeviceRevocationRow(row: Record<string, unknown>): DeviceRevocation {
+  return {
+    id: Number(row.id),
+    deviceId: String(row.device_id),
+    revokedAt: Number(row.revoked_at),
+    revokedBy: String(row.revoked_by),
+    claimedBy: row.claimed_by === null || row.claimed_by === undefined ? null : String(row.claimed_by),
+    reason: String(row.reason),
+  };
+}
+
+/** A revocation as an entry of the admins' action log (GET /api/admin/actions), written with it. */
+export function revocationAction(r: DeviceRevocation): { at: number; author: string; kind: string; reason: string; detail: string } {
+  return { at: r.revokedAt, author: r.revokedBy, kind: 'revoke-device', reason: r.reason, detail: JSON.stringify({ deviceId: r.deviceId, claimedBy: r.claimedBy }) };
 }
 
 export interface RunRow {

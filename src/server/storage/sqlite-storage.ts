@@ -1,13 +1,17 @@
+import { adminActionInsertSql, adminActionListSql, adminActionValues, fromAdminActionRow, type AdminAction, fromPlantVersionEntryRow, fromPlantVersionRow, PLANT_VERSION_LATEST_SQL, plantVersionGetSql, plantVersionInsertSql, plantVersionListSql, plantVersionValues, type PlantVersionEntry, type StoredPlantVersion } from './plant-version-codec.ts';
 import Database from 'better-sqlite3';
 import { prepareDeadLetter } from './dead-letter-codec.ts';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
 import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
+import { andonDeliveryInsertSql, andonDeliveryListSql, andonDeliveryValues, fromAndonDeliveryRow } from './andon-delivery-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
 import {
   checkRunTime,
   EVENT_ORIGIN_COLUMNS,
   fromDeadLetterRow,
   fromDeviceClaimRow,
+  fromDeviceRevocationRow,
+  revocationAction,
   fromDeviceRow,
   fromEventOriginRow,
   fromRunRow,
@@ -23,7 +27,10 @@ import {
   type LatestEventsQuery,
   type StoredEvent,
   deviceClaimSchema,
+  deviceRevocationInputSchema,
   deviceSchema,
+  type DeviceRevocation,
+  type DeviceRevocationInput,
   type DeadLetter,
   type DeadLetterQuery,
   type Device,
@@ -38,12 +45,14 @@ import {
   bucketQuerySchema,
   type BucketQuery,
   type Storage,
+  type AndonDeliveryAttempt,
+  type AndonDeliveryQuery,
   type StoredEventInput,
 } from './storage.ts';
 
 /**
  * Rows per multi-row insert statement, largest first: 100 x 14 columns is far below SQLite's
- * parameter limit (32,766), and cost ~1 us less CPU per event than 25 rows (A/B, same process).
+ * parameter limit (32,766), and fewer, larger statements cost less CPU per event than 25 rows did.
  */
 const INSERT_CHUNKS = [100, 10, 1] as const;
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
@@ -150,8 +159,8 @@ class SqliteStorage implements Storage {
       const { unique, repeated } = dedupeBatch(records);
       if (unique.length === 0) return { inserted: [], duplicates: repeated };
       // Row values are built here (they need the records) and sent flat: one packed array of
-      // strings and numbers is the cheapest thing to copy to the writer thread (~0.7 us per event
-      // both ways; a pre-sized, holey `new Array(n)` takes V8's slow path and costs 2.5 times that).
+      // strings and numbers is the cheapest thing to copy to the writer thread (a pre-sized, holey
+      // `new Array(n)` takes V8's slow path and costs several times as much).
       const ids: string[] = [];
       const values: unknown[] = [];
       for (const record of unique) {
@@ -268,6 +277,27 @@ class SqliteStorage implements Storage {
     );
   }
 
+  listDeviceClaims(): Promise<DeviceClaim[]> {
+    return this.#run('list device claims', () => (this.#prepare('SELECT * FROM device_claims ORDER BY device_id').all() as Record<string, unknown>[]).map(fromDeviceClaimRow));
+  }
+
+  revokeDevice(input: DeviceRevocationInput): Promise<DeviceRevocation> {
+    return this.#run('revoke device', () => {
+      const r = parseQuery(deviceRevocationInputSchema, input, 'device revocation');
+      return this.#db.transaction(() => {
+        const claim = this.#prepare('DELETE FROM device_claims WHERE device_id = ? RETURNING user_id').get(r.deviceId) as { user_id: string } | undefined;
+        const row = this.#prepare('INSERT INTO device_revocations (device_id, revoked_at, revoked_by, claimed_by, reason) VALUES (?, ?, ?, ?, ?) RETURNING *').get(r.deviceId, r.revokedAt, r.revokedBy, claim?.user_id ?? null, r.reason);
+        const stored = fromDeviceRevocationRow(row as Record<string, unknown>);
+        this.#prepare(adminActionInsertSql(sqlitePlaceholder)).run(...adminActionValues(revocationAction(stored)));
+        return stored;
+      })();
+    });
+  }
+
+  listDeviceRevocations(): Promise<DeviceRevocation[]> {
+    return this.#run('list device revocations', () => (this.#prepare('SELECT * FROM device_revocations ORDER BY revoked_at, id').all() as Record<string, unknown>[]).map(fromDeviceRevocationRow));
+  }
+
   startRun(at: number): Promise<number> {
     return this.#run('start run', () => {
       checkRunTime('start run', at);
@@ -336,6 +366,49 @@ class SqliteStorage implements Storage {
       for (const line of q.lineIds) for (const type of q.types) rows.push(...(stmt.all(line, type, q.before, q.perType) as EventRow[]));
       return pageFromRows(rows).events.sort((a, b) => a.correctedTs - b.correctedTs || a.storageSeq - b.storageSeq);
     });
+  }
+
+  insertAndonDeliveryAttempt(attempt: AndonDeliveryAttempt): Promise<void> {
+    return this.#run('insert andon delivery attempt', () => {
+      this.#prepare(andonDeliveryInsertSql(sqlitePlaceholder)).run(...andonDeliveryValues(attempt));
+    });
+  }
+
+  listAndonDeliveryAttempts(query: AndonDeliveryQuery): Promise<AndonDeliveryAttempt[]> {
+    return this.#run('list andon delivery attempts', () => {
+      const { sql, params } = andonDeliveryListSql(sqlitePlaceholder, query);
+      return (this.#db.prepare(sql).all(...params) as Record<string, unknown>[]).map(fromAndonDeliveryRow);
+    });
+  }
+
+  latestPlantVersion(): Promise<StoredPlantVersion | null> {
+    return this.#run('latest plant version', () => {
+      const row = this.#prepare(PLANT_VERSION_LATEST_SQL).get() as Record<string, unknown> | undefined;
+      return row ? fromPlantVersionRow(row) : null;
+    });
+  }
+
+  getPlantVersion(version: number): Promise<StoredPlantVersion | null> {
+    return this.#run('get plant version', () => {
+      const row = this.#prepare(plantVersionGetSql(sqlitePlaceholder)).get(version) as Record<string, unknown> | undefined;
+      return row ? fromPlantVersionRow(row) : null;
+    });
+  }
+
+  insertPlantVersion(version: StoredPlantVersion): Promise<boolean> {
+    return this.#run('insert plant version', () => this.#prepare(plantVersionInsertSql(sqlitePlaceholder)).run(...plantVersionValues(version)).changes === 1);
+  }
+
+  listPlantVersions(limit: number): Promise<PlantVersionEntry[]> {
+    return this.#run('list plant versions', () => (this.#prepare(plantVersionListSql(sqlitePlaceholder)).all(limit) as Record<string, unknown>[]).map(fromPlantVersionEntryRow));
+  }
+
+  insertAdminAction(action: Omit<AdminAction, 'id'>): Promise<void> {
+    return this.#run('insert admin action', () => void this.#prepare(adminActionInsertSql(sqlitePlaceholder)).run(...adminActionValues(action)));
+  }
+
+  listAdminActions(limit: number): Promise<AdminAction[]> {
+    return this.#run('list admin actions', () => (this.#prepare(adminActionListSql(sqlitePlaceholder)).all(limit) as Record<string, unknown>[]).map(fromAdminActionRow));
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { epochMsSchema, topicIdSchema } from '../../core/ids.schema.ts';
 import { rejectCodeSchema, type FloorEvent } from '../../core/events.schema.ts';
 import type { BigLoss } from '../../core/oee/report.ts';
+import type { AdminAction, PlantVersionEntry, StoredPlantVersion } from './plant-version-codec.ts';
 
 /**
  * The plant service's one storage port. Two adapters implement it (SQLite, PostgreSQL) and both
@@ -43,6 +44,15 @@ export interface Storage {
   claimDevice(claim: DeviceClaim): Promise<DeviceClaim>;
   getDeviceClaim(deviceId: string): Promise<DeviceClaim | null>;
   listDevices(): Promise<Device[]>;
+  /** Every device claim, by device id. */
+  listDeviceClaims(): Promise<DeviceClaim[]>;
+  /**
+   * Records a revocation and deletes the device's claim, in one transaction; resolves the stored
+   * revocation with `claimedBy` = the owner of the claim it ended (null when none).
+   */
+  revokeDevice(revocation: DeviceRevocationInput): Promise<DeviceRevocation>;
+  /** Every revocation, oldest first: the audit trail, and what a token is checked against. */
+  listDeviceRevocations(): Promise<DeviceRevocation[]>;
   /**
    * The service's run log (docs/adr/0009-no-data.md): a run starts, is alive now and then, and ends
    * on a clean stop; a crashed run ends at its last `aliveAt`. The gaps between runs nobody saw.
@@ -68,8 +78,59 @@ export interface Storage {
   getShiftReport(lineId: string, shiftStart: number): Promise<StoredShiftReport | null>;
   /** Stored reports (without their model) of these lines with `from <= shiftStart < to`, by line then start. */
   listShiftReports(query: BucketQuery): Promise<ShiftReportEntry[]>;
+  /** Logs one try of an andon delivery; a try already logged (same delivery and attempt) is left as it was. */
+  insertAndonDeliveryAttempt(attempt: AndonDeliveryAttempt): Promise<void>;
+  /** Logged tries, oldest first: the newest `limit` of them that match. */
+  listAndonDeliveryAttempts(query: AndonDeliveryQuery): Promise<AndonDeliveryAttempt[]>;
+  /** The newest plant configuration version; null before the first (issue 13). */
+  latestPlantVersion(): Promise<StoredPlantVersion | null>;
+  getPlantVersion(version: number): Promise<StoredPlantVersion | null>;
+  /** Stores a version unless its number is taken; false when another apply took it first. */
+  insertPlantVersion(version: StoredPlantVersion): Promise<boolean>;
+  /** The newest `limit` versions, newest first, without their plant. */
+  listPlantVersions(limit: number): Promise<PlantVersionEntry[]>;
+  insertAdminAction(action: Omit<AdminAction, 'id'>): Promise<void>;
+  /** Newest first. */
+  listAdminActions(limit: number): Promise<AdminAction[]>;
   close(): Promise<void>;
 }
+
+export const andonDeliveryChannels = ['webhook', 'email', 'mqtt'] as const;
+export type AndonDeliveryChannel = (typeof andonDeliveryChannels)[number];
+
+/** One try of one andon message (a call's change) on one channel to one target. */
+export const andonDeliveryAttemptSchema = z.object({
+  /** The message to the target: its tries share it. */
+  deliveryId: z.string().min(1).max(64),
+  callId: z.string().min(1).max(64),
+  lineId: topicIdSchema,
+  channel: z.enum(andonDeliveryChannels),
+  /** A webhook's id, the mail's recipients, or the MQTT topic. */
+  target: z.string().min(1).max(2000),
+  /** What happened to the call: raised, escalated, acknowledged, resolved. */
+  change: z.string().min(1).max(32),
+  /** 1 for the first try. */
+  attempt: z.number().int().min(1).max(1000),
+  at: epochMsSchema,
+  ms: z.number().int().min(0),
+  /** `dead`: the last try failed and no more will follow (dead-lettered). */
+  outcome: z.enum(['delivered', 'failed', 'dead']),
+  /** HTTP status or SMTP reply code; null when none came. */
+  status: z.number().int().nullable(),
+  error: z.string().max(4000).nullable(),
+});
+export type AndonDeliveryAttempt = z.infer<typeof andonDeliveryAttemptSchema>;
+
+export const andonDeliveryQuerySchema = z.object({
+  callId: z.string().min(1).max(64).optional(),
+  lineIds: z.array(topicIdSchema).optional(),
+  /** Only the tries of deliveries that were dead-lettered. */
+  onlyDead: z.boolean().optional(),
+  /** Only tries made at or after this time. */
+  from: z.optional(epochMsSchema),
+  limit: z.number().int().min(1).max(100_000),
+});
+export type AndonDeliveryQuery = z.infer<typeof andonDeliveryQuerySchema>;
 
 /** A stored shift report's key and times. */
 export interface ShiftReportEntry {
@@ -282,6 +343,20 @@ export const deviceClaimSchema = z.object({
   claimedAt: epochMsSchema,
 });
 export type DeviceClaim = z.infer<typeof deviceClaimSchema>;
+
+export const deviceRevocationInputSchema = z.object({
+  deviceId: topicIdSchema,
+  revokedAt: epochMsSchema,
+  /** The signed-in admin who revoked it (the CLI signs in as one too). */
+  revokedBy: topicIdSchema,
+  reason: z.string().max(500),
+});
+export type DeviceRevocationInput = z.infer<typeof deviceRevocationInputSchema>;
+export interface DeviceRevocation extends DeviceRevocationInput {
+  id: number;
+  /** Whose claim the revocation ended; null when the device was not claimed. */
+  claimedBy: string | null;
+}
 
 /** Author, place and time of a stored event. */
 export interface EventOrigin {

@@ -13,7 +13,9 @@ import type { OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
  */
 const entry = new URL('./outbox-lab.entry.ts', import.meta.url).pathname;
 type Lab = {
-  open(name: string): Promise<{ db: Db; append(): Promise<number>; box: OutboxIdb; ackAll(): Promise<void>; ownAfterReload(): Promise<number[]> }>;
+  open(name: string): Promise<{
+    db: Db; append(): Promise<number>; appendGroup(n: number, isBroken?: boolean): Promise<number[]>; stored(): Promise<number[]>; box: OutboxIdb; ackAll(): Promise<void>; ownAfterReload(): Promise<number[]>;
+  }>;
 };
 declare const lab: Lab;
 
@@ -54,6 +56,17 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       return out;
     });
     expect(seqs).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('stores entries that belong together all or none, with consecutive seqs', async () => {
+    const result = await page.evaluate(async () => {
+      const { append, appendGroup, stored } = await lab.open('group');
+      const out: (number[] | number | string)[] = [await append(), await appendGroup(2)];
+      out.push(await appendGroup(3, true).catch((e: Error) => e.message));
+      out.push(await append(), await stored());
+      return out;
+    });
+    expect(result).toEqual([0, [1, 2], 'entry is not a valid event', 3, [0, 1, 2, 3]]);
   });
 
   it('moves past a counter that is behind the waiting entries (a restored profile) instead of failing', async () => {

@@ -16,6 +16,10 @@ const lab = {
       db,
       box,
       append: async () => (await box.append(count, null)).seq,
+      /** A group of entries (a lead's change and its why); `isBroken`: its last one is no valid event. */
+      appendGroup: async (n: number, isBroken = false) =>
+        (await box.appendAll(Array.from({ length: n }, (_, i) => (seq: number) => (isBroken && i === n - 1 ? ({ ...count(seq), good: -1 } as FloorEvent) : count(seq))), null)).map((r) => r.seq),
+      stored: async () => (await box.loadAll()).records.map((r) => r.seq),
       /** The service accepted every waiting entry: the ack's transaction moves them to the journal. */
       async ackAll() {
         const { records } = await box.loadAll();
@@ -25,7 +29,7 @@ const lab = {
       async ownAfterReload() {
         const read = await readStart(db, Date.now());
         const { records } = await box.loadAll(read.outbox);
-        return OutboxIdb.ownEvents(read.journal, records, Date.now()).map((e) => e.seq);
+        return OutboxIdb.ownEvents(await read.journal, records, Date.now()).map((e) => e.seq);
       },
     };
   },

@@ -3,7 +3,7 @@ import type { Calendar } from '../../../src/core/plant.schema.ts';
 import { windowLabel } from '../../../src/app/dashboard/services/shift-labels.ts';
 import { allStops, filterStops, NO_REASON } from '../../../src/app/dashboard/services/stop-filter.ts';
 import { isNoOpChange } from '../../../src/app/dashboard/services/correction-events.ts';
-import type { StopView } from '../../../src/app/dashboard/services/history.schema.ts';
+import type { StopView } from '../../../src/core/contracts/history.ts';
 
 const calendar: Calendar = {
   timezone: 'Europe/Berlin',

@@ -15,7 +15,8 @@ describe('where each role lands after signing in', () => {
     expect(startRoute({ role: 'manager' }, 'line-a')).toEqual({ kind: 'board' });
   });
 
-  it('an admin lands in the admin area once it exists, on the board until then', () => {
+  it('an admin lands in the admin area (a build without one: on the board)', () => {
+    expect(startRoute({ role: 'admin' }, 'line-a')).toEqual({ kind: 'admin' });
     expect(startRoute({ role: 'admin' }, 'line-a', true)).toEqual({ kind: 'admin' });
     expect(startRoute({ role: 'admin' }, 'line-a', false)).toEqual({ kind: 'board' });
   });

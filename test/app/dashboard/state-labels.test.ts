@@ -3,10 +3,11 @@ import { displayStates } from '../../../src/core/charts/states.ts';
 import { de as deTablet } from '../../../src/app/i18n/de.ts';
 import { deDash } from '../../../src/app/i18n/de-dash.ts';
 import { en as enTablet } from '../../../src/app/i18n/en.ts';
+import { enLater } from '../../../src/app/i18n/en-later.ts';
 import { enDash } from '../../../src/app/i18n/en-dash.ts';
 
 // The catalogs as the dashboards hold them once loaded: the tablet's and the dashboards' messages.
-const en = { ...enTablet, ...enDash };
+const en = { ...enTablet, ...enLater, ...enDash };
 const de = { ...deTablet, ...deDash };
 
 describe('state labels', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockText, ownEntries, splitPoint } from '../../../src/app/domain/own-entries.ts';
+import { clockText, ownEntries, recentOwnEntries, splitPoint } from '../../../src/app/domain/own-entries.ts';
 import { lastGoodCount, minusOne } from '../../../src/app/domain/minus-one.ts';
 import { waitingGoodOf } from '../../../src/app/domain/shift-progress.ts';
 import { eventSchema, type FloorEvent } from '../../../src/core/events.schema.ts';
@@ -24,6 +24,21 @@ describe("an operator's own entries of the shift", () => {
       ['stop', stop.id, null, end.ts],
       ['count', mine.id, null, null],
     ]);
+  });
+
+  it('lists the newest few of many, counts them all, and keeps the rows that did not change (a tap redraws one row)', () => {
+    const counts = Array.from({ length: 30 }, (_, i) => count(i + 1));
+    const first = recentOwnEntries(counts, 'op-a', 'a1', shiftStart, 20);
+    expect(first.total).toBe(30);
+    expect(first.entries.map((e) => e.event.id)).toEqual(counts.slice(-20).reverse().map((e) => e.id));
+    const undo = ev({ type: 'void', voids: counts[29]!.id, reason: 'mistake' });
+    const next = recentOwnEntries([...counts, count(99), undo], 'op-a', 'a1', shiftStart, 20);
+    expect(next.total).toBe(31);
+    expect(next.entries[0]!.event).toMatchObject({ type: 'count', good: 99 });
+    // The undone one is a new row; the other 18 are the very same rows as before.
+    expect(next.entries[1]).toEqual({ ...first.entries[0], voidedFor: 'mistake' });
+    expect(next.entries[1]).not.toBe(first.entries[0]);
+    expect(next.entries.slice(2).every((e, i) => e === first.entries[i + 1])).toBe(true);
   });
 
   it('"−1" of a count of 5 voids it and enters 4 again, both valid events; of a count of 1 only voids it', () => {

@@ -57,3 +57,13 @@ describe('SeqTracker', () => {
     expect(read([...seqs, 6, 8])).toEqual({ upTo: 18, above: [] });
   });
 });
+
+describe('an entry made since the last tick of the screen clock', () => {
+  it('counts at once, not at the next tick (the tap-to-commit screen waits for nothing else)', () => {
+    const m = new EventMaker();
+    const status = foldStationStates(plant, l1, [m.ev(T0 + MIN, { type: 'count', productId: 'p1', good: 10, reject: 0 }, tab)], T0 + 2 * MIN).stations[0]!;
+    const lastTick = T0 + 5 * MIN;
+    const justMade = m.ev(lastTick + 700, { type: 'count', productId: 'p1', good: 1, reject: 0 }, tab);
+    expect(overlayStation({ plant, indexed: l1, status, waiting: [justMade], now: lastTick }).status.good).toBe(11);
+  });
+});

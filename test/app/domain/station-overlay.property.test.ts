@@ -51,6 +51,10 @@ function history(m: EventMaker, ops: { kind: number; station: string; dt: number
       }
       case 4: {
         const stopId = open.shift();
+        // Some get their reason as they end, so the status has stops with a reason to split. (Not
+        // while open: a status names only a station's earliest open stop, and one open behind it
+        // with a reason is in no list for the tablet to lay its entries over.)
+        if (stopId && o.pick % 3 === 0) events.push(m.ev(t, { type: 'stop.classify', stopId, reasonId: reasons[o.pick % reasons.length]! }, on));
         if (stopId) events.push(m.ev(t, { type: 'stop.end', stopId }, on));
         break;
       }
@@ -90,6 +94,13 @@ function entries(m: EventMaker, shown: StationStatus, ops: { kind: number; dt: n
         openStop = null;
         break;
       case 3: {
+        // A stop that already has its reason is split: its later part gets another.
+        const withReason = shown.classified?.[o.pick % Math.max(1, shown.classified.length)];
+        if (withReason && o.n % 2 === 0 && withReason.end - withReason.start >= 2000) {
+          const at = withReason.start + Math.max(1000, Math.floor((withReason.end - withReason.start) / 2 / 1000) * 1000);
+          out.push(m.ev(t, { type: 'stop.split', stopId: withReason.stopId, at, newStopId: id(950_000 + out.length), reasonId: reasons[(o.pick + 1) % reasons.length]! }, on));
+          break;
+        }
         const target = shown.awaiting[o.pick % Math.max(1, shown.awaiting.length)]?.stopId ?? openStop;
         if (target) out.push(m.ev(t, { type: 'stop.classify', stopId: target, reasonId: reasons[o.pick % reasons.length]! }, on));
         break;
@@ -120,6 +131,7 @@ const seen = (s: StationStatus) => ({
   target: s.target,
   awaiting: s.awaiting,
   awaitingCount: s.awaitingCount,
+  classified: s.classified,
 });
 
 describe("the tablet's view of its station", () => {

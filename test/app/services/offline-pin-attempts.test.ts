@@ -26,7 +26,7 @@ describe('offline sign-in: wrong PINs are slowed down, then locked out, across r
     let now = 1_000_000;
     for (let i = 0; i < FREE_FAILURES; i++) expect(await checkPinOffline(db.open(), '0000', hash, now)).toBe(false);
     // The 3rd wrong PIN costs 5 s: the right PIN 1 s later is refused without being checked.
-    await expect(checkPinOffline(db.open(), '4711', hash, (now += s))).rejects.toMatchObject({ code: 'locked-out', retryAt: 1_000_000 + 5 * s });
+    await expect(checkPinOffline(db.open(), '4711', hash, (now += s))).rejects.toMatchObject({ code: 'locked-out', data: { until: 1_000_000 + 5 * s } });
     expect(db.saved?.failures).toBe(FREE_FAILURES);
     now = 1_000_000 + 5 * s;
     expect(await checkPinOffline(db.open(), '4711', hash, now)).toBe(true);
@@ -42,7 +42,7 @@ describe('offline sign-in: wrong PINs are slowed down, then locked out, across r
       expect(await checkPinOffline(db.open(), '0000', i % 2 ? hash : undefined, now)).toBe(false);
     }
     const lockedAt = now;
-    await expect(checkPinOffline(db.open(), '4711', hash, lockedAt + 14 * 60 * s)).rejects.toMatchObject({ code: 'locked-out', retryAt: lockedAt + 15 * 60 * s });
+    await expect(checkPinOffline(db.open(), '4711', hash, lockedAt + 14 * 60 * s)).rejects.toMatchObject({ code: 'locked-out', data: { until: lockedAt + 15 * 60 * s } });
     // Turning the clock back does not end the lock either.
     await expect(checkPinOffline(db.open(), '4711', hash, lockedAt - 3600 * s)).rejects.toMatchObject({ code: 'locked-out' });
     expect(await checkPinOffline(db.open(), '4711', hash, lockedAt + 15 * 60 * s)).toBe(true);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { ulid } from 'ulid';
-import { startService, type Service } from '../../../src/server/app.ts';
+import { startService, type Service } from '../../../src/server/start-service.ts';
 import { configSchema } from '../../../src/server/config.ts';
 import { topics } from '../../../src/core/topics.ts';
 import { eventSchema, type FloorEvent } from '../../../src/core/events.schema.ts';
@@ -12,6 +12,8 @@ import type { OutboxRecord } from '../../../src/core/outbox/outbox-record.schema
 import type { AckOutcome } from '../../../src/core/outbox/outbox-state.ts';
 import { SyncEngine, type OutboxStore, type SyncEngineDeps, type SyncStatus } from '../../../src/app/services/sync-engine.ts';
 import { openMqttLink } from '../../../src/app/adapters/mqtt-link.ts';
+import { leadEvent, leadRouteOf, leadTopicFor } from '../../../src/app/dashboard/services/correction-events.ts';
+import type { EventPayload } from '../../../src/core/events.schema.ts';
 import { TcpRelay } from '../../e2e/support/tcp-relay.ts';
 
 const PLANT = new URL('../../fixtures/test.plant.json', import.meta.url).pathname;
@@ -28,6 +30,11 @@ class MemoryStore implements OutboxStore {
     const record: OutboxRecord = { id: event.id, seq: this.seq++, event, state: { kind: 'pending' }, clockOffsetMs };
     this.records.set(record.id, record);
     return record;
+  }
+  async appendAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null) {
+    const records: OutboxRecord[] = [];
+    for (const build of builds) records.push(await this.append(build, clockOffsetMs));
+    return records;
   }
   async loadAll() {
     return { records: [...this.records.values()], invalid: [] };
@@ -54,9 +61,9 @@ async function up() {
   service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
   port = service.httpPort;
 }
-async function token(badge = '1001', pin = '1234'): Promise<string> {
+async function token(badge = '1001', pin = '1234', password?: { userId: string; password: string }): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge, pin, deviceId: DEVICE }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(password ? { kind: 'password', ...password, deviceId: DEVICE } : { kind: 'badge', badge, pin, deviceId: DEVICE }),
   });
   return ((await res.json()) as { token: string }).token;
 }
@@ -76,11 +83,11 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function setup(extra: Partial<SyncEngineDeps> = {}, user: { id: string; badge: string; pin: string } = { id: 'op-a', badge: '1001', pin: '1234' }) {
+async function setup(extra: Partial<SyncEngineDeps> = {}, user: { id: string; badge: string; pin: string; password?: string } = { id: 'op-a', badge: '1001', pin: '1234' }) {
   dataDir = await mkdtemp(join(tmpdir(), 'floorboard-sync-'));
   await up();
   relay = await TcpRelay.start(() => service?.httpPort);
-  const password = await token(user.badge, user.pin);
+  const password = await token(user.badge, user.pin, user.password ? { userId: user.id, password: user.password } : undefined);
   const store = new MemoryStore();
   let status: SyncStatus | null = null;
   const engine = new SyncEngine({
@@ -98,7 +105,7 @@ async function setup(extra: Partial<SyncEngineDeps> = {}, user: { id: string; ba
     }
   };
   const stored = async () => (await service!.storage.listEvents({ limit: 100_000 })).events.map((e) => e.event.id);
-  return { store, engine, note, until, stored, status: () => status };
+  return { store, engine, note, until, stored, status: () => status, password };
 }
 
 describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
@@ -204,5 +211,35 @@ describe('SyncEngine against the real service (MQTT over WebSocket)', () => {
     expect(opens - after).toBeLessThanOrEqual(1);
     expect(opens).toBeLessThanOrEqual(6);
     t.engine.stop();
+  });
+
+  it("a lead's entries made offline survive a reload (a new engine on the same store) and are stored once each, on their topics", async () => {
+    const lead = { id: 'lead-a', badge: '', pin: '', password: 'lead-pass' };
+    const deps = { routeOf: leadRouteOf, topicFor: (key: string) => leadTopicFor(key, 'test-site', (line) => (line === 'line-a' ? 'assembly' : null)) };
+    const t = await setup(deps, lead);
+    await t.engine.load();
+    const line = { site: 'test-site', area: 'assembly', line: 'line-a' };
+    const entry = (p: EventPayload) => (seq: number) => leadEvent(p, { line, stationId: 'a1', id: ulid(), seq, now: Date.now(), deviceId: DEVICE, author: 'lead-a' });
+    // Offline (never connected): a classification with its why on the station's events topic, a
+    // line handover on the line's corrections topic. A handover on the events topic would be refused.
+    const made = [
+      ...(await t.engine.recordAll([entry({ type: 'stop.classify', stopId: ulid(), reasonId: 'jam' }), entry({ type: 'note', text: 'classify: jam, the guard was open' })], null)),
+      await t.engine.record(entry({ type: 'handover', scope: 'line', topics: ['open-problems'], text: 'press 2 leaks oil' }), null),
+    ].map((r) => r.id);
+    t.engine.stop();
+    // The page reloads: a new engine on what the store kept, and the network is back.
+    let status: SyncStatus | null = null;
+    const again = new SyncEngine({
+      store: t.store, url: `ws://127.0.0.1:${relay!.port}/mqtt`, clientId: DEVICE, ackTopic: topics.ack('test-site', DEVICE), ...deps,
+      credentials: async () => ({ username: 'lead-a', password: t.password }), open: openMqttLink, now: Date.now, random: Math.random, onStatus: (s) => (status = s),
+    });
+    expect((await again.load()).map((r) => r.id)).toEqual(made);
+    again.start();
+    await t.until(() => t.store.records.size === 0);
+    expect(status!.rejected).toEqual([]);
+    const stored = (await service!.storage.listEvents({ limit: 100 })).events;
+    expect(stored.map((s) => s.event.id).sort()).toEqual([...made].sort());
+    for (const s of stored) expect(s.event.author).toBe('lead-a');
+    again.stop();
   });
 });

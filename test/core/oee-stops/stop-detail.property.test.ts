@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CorrectablePayload, FloorEvent } from '../../../src/core/events.schema.ts';
-import { auditTrail } from '../../../src/core/oee-stops/audit-trail.ts';
+import { auditKinds, auditTrail } from '../../../src/core/oee-stops/audit-trail.ts';
 import { stopsByLine } from '../../../src/core/oee-stops/stop-detail.ts';
 import { computeOee } from '../../../src/core/oee/engine.ts';
 import { reasonLosses } from '../../../src/core/oee/query.schema.ts';
@@ -100,7 +100,7 @@ describe('stopsByLine', () => {
       [start.id, 'operator', 'setup', start.id, 'stop.start'],
       [fault.id, 'machine', 'mech', cls.id, 'stop.classify'],
     ]);
-    expect(auditTrail(events, FROM, TO)).toEqual([
+    expect(auditTrail(events, FROM, TO, auditKinds)).toEqual([
       expect.objectContaining({ id: fix.id, kind: 'correction', target: start.id, before: { type: 'stop.start', stopId: start.id, reasonId: 'jam' }, after: { type: 'stop.start', stopId: start.id, reasonId: 'setup' }, reason: 'tool change', stopId: start.id }),
       // The machine stop's first classification is listed too, naming its stop.
       expect.objectContaining({ id: cls.id, kind: 'classify', before: null, after: { type: 'stop.classify', stopId: fault.id, reasonId: 'mech' }, stopId: fault.id }),

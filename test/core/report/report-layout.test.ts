@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { de as deTablet } from '../../../src/app/i18n/de.ts';
 import { deDash } from '../../../src/app/i18n/de-dash.ts';
 import { en as enTablet } from '../../../src/app/i18n/en.ts';
+import { enLater } from '../../../src/app/i18n/en-later.ts';
 import { enDash } from '../../../src/app/i18n/en-dash.ts';
 
 // The catalogs as the dashboards hold them once loaded: the tablet's and the dashboards' messages.
-const en = { ...enTablet, ...enDash };
+const en = { ...enTablet, ...enLater, ...enDash };
 const de = { ...deTablet, ...deDash };
 import { shiftInstances } from '../../../src/core/oee/calendar.ts';
 import { layoutShiftReport, translator } from '../../../src/core/report/report-layout.ts';
@@ -35,7 +36,7 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
 
   it('has every section, in order, and says "None" for an empty one', () => {
     const l = layoutShiftReport(report, translator(en), 'en');
-    expect(l.tables.map((t) => t.id)).toEqual(['losses', 'reasons', 'stops', 'scrap', 'changeovers', 'notes', 'handovers', 'corrections']);
+    expect(l.tables.map((t) => t.id)).toEqual(['losses', 'reasons', 'stops', 'scrap', 'changeovers', 'notes', 'handovers', 'andon', 'corrections']);
     expect(l.tables.find((t) => t.id === 'handovers')!.rows[0]).toEqual(['1:50 PM', 's1', 'op1', 'Material · Coil nearly empty', 'op1 2:10 PM']);
     expect(l.tables.find((t) => t.id === 'corrections')!.rows[0]?.[2]).toBe('Jam → Setup');
     const quiet = buildShiftReport({ plant, events: [], lineId: 'l2', shift, now: MONDAY + 15 * H });

@@ -49,6 +49,21 @@ describe('station fold', () => {
     expect(stations[0]!.target).toBe(line.target);
   });
 
+  it('leaves no-data time out of the target, as the OEE engine leaves it out of planned time', () => {
+    const m = new EventMaker();
+    const events = [m.ev(T0, { type: 'machine.state', state: 'running' })];
+    // The gateway beats for 5 minutes and then falls silent until the moment read.
+    for (let t = T0; t <= T0 + 5 * MIN; t += MIN) events.push(m.ev(t, { type: 'machine.heartbeat' }, { deviceId: 'gw' }));
+    const now = T0 + 30 * MIN;
+    const watched = makePlant({ heartbeatTimeoutSec: 90 });
+    const wl1 = indexPlant(watched).lines.get('l1')!;
+    const { line, stations } = foldStationStates(watched, wl1, events, now);
+    const oee = computeOee(watched, events, { from: T0, to: T0 + 8 * H, now, by: 'window', lineIds: ['l1'] }).lines[0]!.total;
+    expect(oee.plannedMs).toBeLessThan(30 * MIN);
+    expect(line.target).toBe(Math.floor((oee.plannedMs * 0.85) / 1000));
+    expect(stations[0]!.target).toBe(line.target);
+  });
+
   it('is incremental: adding one by one equals the batch fold', () => {
     const m = new EventMaker();
     const events = [m.ev(T0, { type: 'count', productId: 'p1', good: 1, reject: 0 }), ...m.stop(T0 + MIN, T0 + 5 * MIN)];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { startService, type Service } from '../../../src/server/app.ts';
+import { startService, type Service, type ServiceOverrides } from '../../../src/server/start-service.ts';
 import { configSchema } from '../../../src/server/config.ts';
 import type { StoredEvent } from '../../../src/server/storage/storage.ts';
 import { TcpRelay } from './tcp-relay.ts';
@@ -48,12 +48,12 @@ export class TestService {
   }
 
   /** Starts (or restarts) the service, optionally with another plant file. */
-  async up(plantFile = FIXTURE_PLANT): Promise<void> {
+  async up(plantFile = FIXTURE_PLANT, overrides: ServiceOverrides = {}): Promise<void> {
     const config = configSchema.parse({
       port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile, dataDir: this.dataDir,
       staticDir: this.staticDir, oeeIntervalMs: 1000, logLevel: 'silent',
     });
-    this.service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
+    this.service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, ...overrides });
   }
 
   async down(): Promise<void> {

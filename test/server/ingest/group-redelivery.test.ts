@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackSchema, type Ack } from '../../../src/core/events.schema.ts';
 import { MAX_UNCOMMITTED } from '../../../src/server/ingest/service-client.ts';
-import { countEvent, publish, SITE, startHarness, subscribe, topicA1, type Harness } from '../service-harness.ts';
+import { countEvent, publish, SITE, startHarness, subscribe, topicA1, type Harness, fixtureLogin } from '../support/service-harness.ts';
 
 describe('group commit keeps PUBACK after the commit', () => {
   let h: Harness;
@@ -18,7 +18,7 @@ describe('group commit keeps PUBACK after the commit', () => {
       if (calls++ === 0) throw new Error('disk full');
       return original(records);
     };
-    const { token } = await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-g' });
+    const { token } = await h.login(fixtureLogin('op-a', 'tab-g'));
     const c = await h.connect('op-a', token, 'tab-g');
     const ackTopic = `floorboard/v1/${SITE}/_ack/tab-g`;
     await subscribe(c, ackTopic);
@@ -42,7 +42,7 @@ describe('group commit keeps PUBACK after the commit', () => {
   });
 
   it('takes a burst larger than its window of uncommitted messages (backpressure) and loses nothing', async () => {
-    const { token } = await h.login({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'tab-w' });
+    const { token } = await h.login(fixtureLogin('op-a', 'tab-w'));
     const c = await h.connect('op-a', token, 'tab-w');
     const ackTopic = `floorboard/v1/${SITE}/_ack/tab-w`;
     await subscribe(c, ackTopic);

@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
-import { FIXTURE_PLANT, SITE } from '../service-harness.ts';
+import { FIXTURE_PLANT, SITE } from '../support/service-harness.ts';
 import { connectTo, pubackCode, recorder, sleep, subackCode } from './mqtt-probe.ts';
 
 const root = `floorboard/v1/${SITE}`;

@@ -11,7 +11,7 @@ import { indexPlant } from '../../../src/core/plant-index.ts';
 import { connectDynsec } from '../../../src/server/broker/dynsec-sessions.ts';
 import { loadPlantFile } from '../../../src/server/plant-file.ts';
 import { freePort, MOSQUITTO_BIN, waitForPort } from '../../helpers/mosquitto.ts';
-import { FIXTURE_PLANT, SITE } from '../service-harness.ts';
+import { FIXTURE_PLANT, SITE } from '../support/service-harness.ts';
 
 const root = `floorboard/v1/${SITE}`;
 const lineA = `${root}/assembly/line-a`;
@@ -47,13 +47,16 @@ describe('floorboard broker-config', () => {
     for (const f of ['passwords', 'credentials.json', 'service.env']) expect((await stat(join(out, f))).mode & 0o777).toBe(0o600);
     const acl = await readFile(join(out, 'acl'), 'utf8');
     const section = (user: string) => (acl.split('\n\n').find((s) => s.startsWith(`user ${user}\n`)) ?? '').split('\n').slice(1).filter(Boolean);
-    expect(section('op-a').sort()).toEqual([`topic read ${lineA}/oee`, `topic read ${lineA}/report`, `topic read ${lineA}/station/a1/status`, `topic read ${lineA}/station/a2/status`, `topic read ${lineA}/status`, `topic write ${lineA}/station/a1/events`, `topic write ${lineA}/station/a2/events`]);
+    expect(section('op-a').sort()).toEqual([`topic read ${lineA}/andon`, `topic read ${lineA}/andon/calls`, `topic read ${lineA}/oee`, `topic read ${lineA}/report`, `topic read ${lineA}/station/a1/log`, `topic read ${lineA}/station/a1/status`, `topic read ${lineA}/station/a2/log`, `topic read ${lineA}/station/a2/status`, `topic read ${lineA}/status`, `topic write ${lineA}/station/a1/events`, `topic write ${lineA}/station/a2/events`]);
     expect(section('lead-a')).toContain(`topic write ${lineA}/corrections`);
     expect(section('mgr').every((l) => l.startsWith('topic read '))).toBe(true);
     expect(section('mgr')).toContain(`topic read ${root}/oee`);
     expect(section('mgr-pack').some((l) => l.includes('assembly'))).toBe(false);
     expect(section('gw-a')).toEqual([`topic write ${lineA}/station/a1/signals`]);
     expect(acl).toContain(`pattern read ${root}/_ack/%c`);
+    // A gateway publishes its own connector health; an admin never a gateway's.
+    expect(acl).toContain(`pattern write ${root}/_health/%c`);
+    expect(section('admin')).toEqual([`topic deny ${root}/_health/+`, `topic readwrite ${root}/#`]);
   });
 
   it('writes the dynsec mode: roles per scope, a service client with the admin role, deny by default', async () => {

@@ -6,7 +6,7 @@ import { indexPlant, type PlantIndex } from '../../../src/core/plant-index.ts';
 import { connectDynsec, type DynsecSessions } from '../../../src/server/broker/dynsec-sessions.ts';
 import { loadPlantFile } from '../../../src/server/plant-file.ts';
 import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
-import { FIXTURE_PLANT } from '../service-harness.ts';
+import { FIXTURE_PLANT } from '../support/service-harness.ts';
 import { connectTo, pubackCode } from './mqtt-probe.ts';
 
 describe('dynamic-security sessions against a real Mosquitto', () => {

@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type Service } from '../../../src/server/app.ts';
+import { startService, type Service } from '../../../src/server/start-service.ts';
 import { configSchema } from '../../../src/server/config.ts';
 import { loadGatewayCredentials } from '../../../src/server/sim/sim-credentials.ts';
 import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
-import { FIXTURE_PLANT } from '../service-harness.ts';
+import { FIXTURE_PLANT } from '../support/service-harness.ts';
 
 describe('--demo against an external Mosquitto (broker-config --auth acl)', () => {
   let broker: MosquittoBroker;

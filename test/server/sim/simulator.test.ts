@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/server/storage/storage.ts';
-import { FIXTURE_PLANT, startHarness, type Harness } from '../service-harness.ts';
+import { FIXTURE_PLANT, startHarness, type Harness, fixtureLogin } from '../support/service-harness.ts';
 
 /** The fixture plant with gateway gw-a on both stations of line-a, and line-a's machine station as given. */
 async function plantWith(machineStationId: string | undefined): Promise<string> {
@@ -51,7 +51,7 @@ describe('--demo simulator (live, no backfill)', () => {
   it("claims the simulated gateway's device id: nobody else signs in with it", async () => {
     h = await startHarness({ isDemo: true, demoBackfillDays: 0 }, { simTickMs: 100 });
     await waitForEvents(h, (s) => s.length >= 1);
-    const res = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'badge', badge: '1001', pin: '1234', deviceId: 'sim-gw-a' }) });
+    const res = await h.http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixtureLogin('op-a', 'sim-gw-a')) });
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'device "sim-gw-a" belongs to gateway "gw-a": sign in on your own device' } });
   });

@@ -181,6 +181,27 @@ export function bucketContract(ctx: ContractContext): void {
     await expect(ctx.storage.claimDevice({ deviceId: 'Tab 1', userId: 'u-1', claimedAt: T0 })).rejects.toMatchObject({ code: 'invalid-arguments' });
   });
 
+  it('revokes a device: the revocation is kept with whose claim it ended, the claim is gone, a new claim is the next one', async () => {
+    await ctx.storage.claimDevice({ deviceId: 'tab-rv', userId: 'lead-a', claimedAt: T0 });
+    const r = await ctx.storage.revokeDevice({ deviceId: 'tab-rv', revokedAt: T0 + 10, revokedBy: 'admin', reason: 'lost' });
+    expect(r).toMatchObject({ deviceId: 'tab-rv', revokedAt: T0 + 10, revokedBy: 'admin', claimedBy: 'lead-a', reason: 'lost' });
+    expect(await ctx.storage.getDeviceClaim('tab-rv')).toBeNull();
+    expect((await ctx.storage.listDeviceClaims()).map((c) => c.deviceId)).not.toContain('tab-rv');
+    const fresh = { deviceId: 'tab-rv', userId: 'lead-b', claimedAt: T0 + 20 };
+    expect(await ctx.storage.claimDevice(fresh)).toEqual(fresh);
+    // A device never claimed can be revoked too; every revocation stays, oldest first.
+    await ctx.storage.revokeDevice({ deviceId: 'tab-rv', revokedAt: T0 + 30, revokedBy: 'admin-2', reason: '' });
+    const kept = (await ctx.storage.listDeviceRevocations()).filter((x) => x.deviceId === 'tab-rv');
+    expect(kept.map((x) => [x.revokedBy, x.claimedBy])).toEqual([['admin', 'lead-a'], ['admin-2', 'lead-b']]);
+    // Each is also an entry of the admins' action log, written in the same transaction.
+    const logged = (await ctx.storage.listAdminActions(100)).filter((a) => a.kind === 'revoke-device').reverse();
+    expect(logged.map((a) => [a.author, a.reason, JSON.parse(a.detail) as unknown])).toEqual([
+      ['admin', 'lost', { deviceId: 'tab-rv', claimedBy: 'lead-a' }],
+      ['admin-2', '', { deviceId: 'tab-rv', claimedBy: 'lead-b' }],
+    ]);
+    await expect(ctx.storage.revokeDevice({ deviceId: 'tab-rv', revokedAt: -1, revokedBy: 'admin', reason: '' })).rejects.toMatchObject({ code: 'invalid-arguments' });
+  });
+
   it('finds the origin (author, device, line, station, type, corrected time) of stored events', async () => {
     const event = makeEvent(undefined, { author: 'op-origin', lineId: 'line-o', stationId: 'st-o' });
     await ctx.storage.insertEvents([makeRecord(event, 2_000)]);

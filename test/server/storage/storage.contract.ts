@@ -4,6 +4,8 @@ import { migrations } from '../../../src/server/storage/migrations.ts';
 import type { Storage, StoredEventInput } from '../../../src/server/storage/storage.ts';
 import { HOUR, T0, everyKind, makeEvent, makeRecord } from './event-fixtures.ts';
 import { bucketContract } from './bucket-device.contract.ts';
+import { andonDeliveryContract } from './andon-delivery.contract.ts';
+import { plantVersionContract } from './plant-version.contract.ts';
 
 /** One empty database per test, seen through the adapter under test. */
 export interface StorageFixture {
@@ -188,6 +190,8 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
       });
 
       bucketContract(ctx);
+      andonDeliveryContract(ctx);
+      plantVersionContract(ctx);
     });
   });
 }

@@ -1,7 +1,7 @@
 import type { Plant } from '../../../core/plant.schema.ts';
 import { currentWindow, type ViewWindow } from '../../../core/charts/windows.ts';
-import { dashboardApi } from '../services/dashboard-api.ts';
-import type { Bucket, Figures, ParetoView, StopView, TimelineView } from '../services/history.schema.ts';
+import { api } from '../../services/api-client.ts';
+import type { Bucket, Figures, ParetoView, StopView, TimelineView } from '../../../core/contracts/history.ts';
 import { allStops, type StopFilter } from '../services/stop-filter.ts';
 
 type Segments = TimelineView['lines'][number]['segments'];
@@ -45,10 +45,10 @@ export class LineViewState {
     const q = { from: w.from, to: w.to, lines: [this.lineId] };
     // Each part on its own: one failing endpoint leaves the others on screen, with its error shown.
     const [hourly, timeline, stops, pareto] = await Promise.allSettled([
-      dashboardApi.oee(token, { ...q, by: 'hour' }),
-      dashboardApi.timeline(token, q),
-      dashboardApi.stops(token, q),
-      dashboardApi.pareto(token, q),
+      api.oee(token, { ...q, by: 'hour' }),
+      api.timeline(token, q),
+      api.stops(token, q),
+      api.pareto(token, q),
     ]);
     if (seq !== this.#seq) return; // a newer load won
     if (hourly.status === 'fulfilled') {

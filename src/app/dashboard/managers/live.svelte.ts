@@ -1,159 +1,112 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { MqttClient } from 'mqtt';
-import { ackSchema, type Ack } from '../../../core/events.schema.ts';
-import { lineStatusSchema, oeeSnapshotSchema, type LineStatus, type OeeSnapshot } from '../../../core/live.schema.ts';
-import { parseTopic, topics, type LinePath } from '../../../core/topics.ts';
+import type { LineAndon } from '../../../core/andon/call-view.schema.ts';
+import type { LineStatus, OeeSnapshot } from '../../../core/live.schema.ts';
+import { decodeLive } from '../../services/live-decoder.ts';
+import type { SyncMode } from '../../services/sync-engine.ts';
 
 /** How long incoming messages are coalesced before one render. */
 const FLUSH_MS = 250;
 
 export type LiveConnection = 'idle' | 'connecting' | 'online' | 'offline';
 
-export interface LiveOptions {
-  url: string;
-  username: string;
-  password: string;
-  clientId: string;
-  lines: readonly LinePath[];
-  /** Own acknowledgement topic (leads publish corrections); managers have none. */
-  ackTopic?: string;
-}
-
 /**
  * Live line status and shift OEE from the broker's retained topics, for every dashboard screen.
- * mqtt.js is loaded on first use. It reconnects by itself (a wall TV must recover from a network
- * loss with nobody touching it) and the retained messages give the present again at once.
- * Messages are buffered by topic and applied at most once per FLUSH_MS, so a busy plant costs a
- * few renders a second however many lines publish, and only the newest value of a topic is parsed.
+ * Fed by the dashboards' one broker link (main.ts wires it: the sync engine, which also carries a
+ * lead's corrections). Messages are buffered by topic and applied at most once per FLUSH_MS, so a
+ * busy plant costs a few renders a second however many lines publish, and only the newest value of
+ * a topic is parsed (by the decoder the tablet uses too).
  */
 class LiveManager {
   statuses = new SvelteMap<string, LineStatus>();
   snapshots = new SvelteMap<string, OeeSnapshot>();
+  /** Per line, its open andon calls (the retained `.../<line>/andon`). */
+  andon = new SvelteMap<string, LineAndon>();
+  /** Calls seen raised while this session watched (not the ones already open when it connected): the TV's sound follows it. */
+  callsRaised = $state(0);
+  #seenCalls = new Set<string>();
+  /** Per line, when one of its station logs last changed (a lead's view reloads its shift log then). */
+  logAt = new SvelteMap<string, number>();
   connection = $state<LiveConnection>('idle');
   /** Subscriptions the broker refused (SUBACK failure): shown, never silently ignored. */
   refused = $state<string[]>([]);
   /** Messages that failed to parse, for the status line. */
   invalidCount = $state(0);
-  #client: MqttClient | null = null;
   #pending = new Map<string, string>();
-  #isFlushScheduled = false;
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #flushedAt = 0;
-  #ackWaiters = new Set<(ack: Ack) => void>();
-  #generation = 0;
 
-  /** Connects and subscribes; returns the cleanup that disconnects. */
-  async start(o: LiveOptions): Promise<() => void> {
-    this.stop();
-    const generation = ++this.#generation;
-    this.connection = 'connecting';
-    const { default: mqtt } = await import('mqtt');
-    if (generation !== this.#generation) return () => {};
-    const filters = o.lines.flatMap((l) => [topics.lineStatus(l), topics.lineOee(l)]);
-    if (o.ackTopic) filters.push(o.ackTopic);
-    const client = mqtt.connect(o.url, {
-      username: o.username,
-      password: o.password,
-      clientId: o.clientId,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 2000,
-      connectTimeout: 8000,
-      keepalive: 20,
-      resubscribe: false,
-      // mqtt.js's default worker timers start a worker from a blob: URL, which the CSP refuses.
-      timerVariant: 'native',
-    });
-    this.#client = client;
-    client.on('connect', () => {
-      // "Live" only once the broker answered the subscription: from then on nothing is missed.
-      if (filters.length === 0) return void (this.connection = 'online');
-      client.subscribe(filters, { qos: 1 }, (error, granted) => {
-        if (error && error.name !== 'ErrorWithSubackPacket') return;
-        this.refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
-        this.connection = 'online';
-      });
-    });
-    client.on('close', () => {
-      if (this.#client === client) this.connection = 'offline';
-    });
-    client.on('offline', () => (this.connection = 'offline'));
-    client.on('error', () => (this.connection = 'offline'));
-    client.on('message', (topic, payload) => this.#receive(topic, payload.toString()));
-    return () => this.stop();
-  }
+  /** The link's state, as the sync engine reports it. */
+  linkChanged = (mode: SyncMode): void => {
+    this.connection = mode === 'online' || mode === 'syncing' ? 'online' : mode === 'connecting' ? 'connecting' : 'offline';
+  };
 
-  stop(): void {
-    this.#generation++;
-    this.#client?.end(true);
-    this.#client = null;
+  subscriptionsRefused = (filters: readonly string[]): void => {
+    this.refused = [...filters];
+  };
+
+  receive = (topic: string, payload: string): void => {
+    this.#pending.set(topic, payload);
+    if (this.#flushTimer) return;
+    // At most one render per FLUSH_MS: a lone change (a stop on a quiet line) is applied at once,
+    // a busy plant is coalesced, so 50 lines at 1 Hz become 4-5 renders a second, not 100.
+    this.#flushTimer = setTimeout(() => this.#flush(), Math.max(0, this.#flushedAt + FLUSH_MS - Date.now()));
+  };
+
+  /** The session ended: the next one may see fewer lines, so nothing of this one stays on screen. */
+  reset(): void {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
     this.#pending.clear();
-    // The next session may see fewer lines: nothing of this one stays on screen.
     this.statuses.clear();
     this.snapshots.clear();
+    this.logAt.clear();
+    this.andon.clear();
+    this.#seenCalls.clear();
+    this.callsRaised = 0;
     this.refused = [];
+    this.invalidCount = 0;
+    this.#configVersion = 0;
     this.connection = 'idle';
   }
 
-  /** Publishes a batch with QoS 1 and resolves with the service's acknowledgement of these ids. */
-  publishBatch(topic: string, events: readonly { id: string }[], timeoutMs = 10_000): Promise<Ack> {
-    const client = this.#client;
-    if (!client?.connected) return Promise.reject(new Error('not connected to the broker'));
-    const ids = new Set(events.map((e) => e.id));
-    return new Promise<Ack>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error('the service did not acknowledge in time')), timeoutMs);
-      const onAck = (ack: Ack) => {
-        if (ack.accepted.some((id) => ids.has(id)) || ack.rejected.some((r) => r.id !== undefined && ids.has(r.id))) done(null, ack);
-      };
-      const done = (error: Error | null, ack?: Ack) => {
-        clearTimeout(timer);
-        this.#ackWaiters.delete(onAck);
-        if (error) reject(error);
-        else resolve(ack!);
-      };
-      this.#ackWaiters.add(onAck);
-      client.publish(topic, JSON.stringify({ events }), { qos: 1 }, (error) => error && done(error));
-    });
-  }
-
-  #receive(topic: string, payload: string): void {
-    if (parseTopic(topic)?.kind === 'ack') {
-      const ack = ackSchema.safeParse(safeJson(payload));
-      if (ack.success) for (const w of [...this.#ackWaiters]) w(ack.data);
-      return;
-    }
-    this.#pending.set(topic, payload);
-    if (this.#isFlushScheduled) return;
-    this.#isFlushScheduled = true;
-    // At most one render per FLUSH_MS: a lone change (a stop on a quiet line) is applied at once,
-    // a busy plant is coalesced, so 50 lines at 1 Hz become 4-5 renders a second, not 100.
-    setTimeout(() => this.#flush(), Math.max(0, this.#flushedAt + FLUSH_MS - Date.now()));
-  }
-
   #flush(): void {
-    this.#isFlushScheduled = false;
+    this.#flushTimer = null;
     this.#flushedAt = Date.now();
     const batch = [...this.#pending];
     this.#pending.clear();
     for (const [topic, payload] of batch) {
-      const t = parseTopic(topic);
-      if (t?.kind === 'line-status') {
-        const s = lineStatusSchema.safeParse(safeJson(payload));
-        if (s.success) this.statuses.set(t.line, s.data);
-        else this.invalidCount++;
-      } else if (t?.kind === 'line-oee') {
-        const s = oeeSnapshotSchema.safeParse(safeJson(payload));
-        if (s.success) this.snapshots.set(t.line, s.data);
-        else this.invalidCount++;
+      const m = decodeLive(topic, payload);
+      if (m?.kind === 'line-status') {
+        this.statuses.set(m.line.line, m.status);
+        this.#configSeen(m.status.configVersion);
       }
+      else if (m?.kind === 'line-oee') this.snapshots.set(m.line.line, m.snapshot);
+      else if (m?.kind === 'andon') this.#andonChanged(m.line.line, m.andon);
+      else if (m?.kind === 'station-log') this.logAt.set(m.station.line, Math.max(m.log.at, this.logAt.get(m.station.line) ?? 0));
+      else if (m?.kind === 'invalid') this.invalidCount++;
     }
   }
-}
 
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
+  /** Called when a line status tells a plant configuration version newer than the one seen first (DashboardRoot reloads the plant). */
+  onConfigVersion: ((version: number) => void) | null = null;
+  #configVersion = 0;
+  #configSeen(version: number | undefined): void {
+    if (!version || version <= this.#configVersion) return;
+    const isFirst = this.#configVersion === 0;
+    this.#configVersion = version;
+    // The first one is the version the plant was loaded at sign-in with (or older): nothing to reload.
+    if (!isFirst) this.onConfigVersion?.(version);
+  }
+
+  #andonChanged(lineId: string, andon: LineAndon): void {
+    // The first state of a line is what was already open: only calls after it count as raised.
+    const isFirst = !this.andon.has(lineId);
+    for (const c of andon.calls) {
+      if (this.#seenCalls.has(c.id)) continue;
+      this.#seenCalls.add(c.id);
+      if (!isFirst) this.callsRaised++;
+    }
+    this.andon.set(lineId, andon);
   }
 }
 

@@ -3,7 +3,7 @@ import type { BigLoss } from '../../../core/oee/report.ts';
 import type { Plant } from '../../../core/plant.schema.ts';
 import type { LinePath } from '../../../core/topics.ts';
 import { i18n } from '../../managers/i18n.svelte.ts';
-import { dashboardApi } from '../services/dashboard-api.ts';
+import { api } from '../../services/api-client.ts';
 import { lossKey, reasonCategories, reasonIndex } from '../services/labels.ts';
 
 /** The plant as the signed-in user may see it (the API scopes it), and labels in their language. */
@@ -15,7 +15,7 @@ class DashboardPlantManager {
   #categories = $derived(this.plant ? reasonCategories(this.plant) : new Map());
 
   async load(token: string): Promise<Plant> {
-    const plant = await dashboardApi.plant(token);
+    const plant = await api.plant(token);
     this.plant = plant;
     return plant;
   }

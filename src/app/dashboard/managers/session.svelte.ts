@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ulid } from 'ulid';
-import { loginResultSchema, type LoginRequest } from '../../services/api-client.ts';
+import { loginResultSchema } from '../../../core/contracts/auth.ts';
+import type { LoginRequest } from '../../services/api-client.ts';
 
 /** A dashboard session: who signed in, their token and MQTT credentials; kept for this browser tab. */
 export const dashboardSessionSchema = z.object({
@@ -8,13 +9,14 @@ export const dashboardSessionSchema = z.object({
   expiresAt: z.number().check(z.int()),
   user: loginResultSchema.shape.user,
   deviceId: z.string().check(z.minLength(1)),
-  /** Next per-device sequence number for the entries a lead publishes (gap-free from 0). */
-  seq: z.number().check(z.int(), z.minimum(0)),
 });
 export type DashboardSession = z.infer<typeof dashboardSessionSchema>;
 export type DashboardRole = 'operator' | 'lead' | 'manager' | 'admin';
 
 const KEY = 'floorboard.dashboard.session';
+/** The tab's device of the last sign-in, kept across sign-outs: its outbox may still hold entries. */
+const DEVICE_KEY = 'floorboard.dashboard.device';
+const deviceSchema = z.object({ userId: z.string(), deviceId: z.string().check(z.minLength(1)) });
 
 /**
  * Sign-in for the dashboards (leads, managers, admins by password; an operator by badge only to be
@@ -32,21 +34,17 @@ class DashboardSessionManager {
   }
 
   async signIn(request: Omit<LoginRequest & { kind: 'password' }, 'deviceId'> | Omit<LoginRequest & { kind: 'badge' }, 'deviceId'>): Promise<DashboardSession> {
-    // Topic-safe and unique per sign-in: the broker's client id and the device of corrections.
-    const deviceId = `dash-${ulid().toLowerCase()}`;
+    // Topic-safe and unique per tab: the broker's client id and the device of a lead's entries. The
+    // same user signing in again in this tab (a token ran out) takes the same device, so what its
+    // outbox still holds is sent; another user gets a new one (a device belongs to one user).
+    const kept = deviceSchema.safeParse(JSON.parse(sessionStorage.getItem(DEVICE_KEY) ?? 'null'));
+    const deviceId = kept.success && 'userId' in request && kept.data.userId === request.userId ? kept.data.deviceId : `dash-${ulid().toLowerCase()}`;
     const { api } = await import('../../services/api-client.ts');
     const login = await api.login({ ...request, deviceId } as LoginRequest);
-    const session: DashboardSession = { token: login.token, expiresAt: login.expiresAt, user: login.user, deviceId: login.mqtt.clientId || deviceId, seq: 0 };
+    const session: DashboardSession = { token: login.token, expiresAt: login.expiresAt, user: login.user, deviceId: login.mqtt.clientId || deviceId };
+    sessionStorage.setItem(DEVICE_KEY, JSON.stringify({ userId: login.user.id, deviceId: session.deviceId }));
     this.#save(session);
     return session;
-  }
-
-  /** Takes the next sequence numbers for `n` entries and persists the counter before they are sent. */
-  takeSeq(n: number): number {
-    const s = this.current;
-    if (!s) throw new Error('not signed in');
-    this.#save({ ...s, seq: s.seq + n });
-    return s.seq;
   }
 
   signOut(): void {

@@ -1,5 +1,5 @@
 import type { ShiftReportView } from '../../../core/report/shift-report.schema.ts';
-import { dashboardApi, type ReportQuery } from '../services/dashboard-api.ts';
+import { api, type ReportQuery } from '../../services/api-client.ts';
 
 /** The report page's data: one line's report, computed now or as stored at the shift's end. */
 export class ShiftReportState {
@@ -11,7 +11,7 @@ export class ShiftReportState {
     this.isLoading = true;
     this.error = '';
     try {
-      this.report = await dashboardApi.shiftReport(token, q);
+      this.report = await api.shiftReport(token, q);
     } catch (e) {
       this.report = null;
       this.error = e instanceof Error ? e.message : String(e);
@@ -26,7 +26,7 @@ export class StoredReportState {
   madeAt = $state<number | null>(null);
 
   async load(token: string, lineId: string, from: number, to: number): Promise<void> {
-    const { reports } = await dashboardApi.storedReports(token, { from, to: from + 1, lines: [lineId] }).catch(() => ({ reports: [] }));
+    const { reports } = await api.storedReports(token, { from, to: from + 1, lines: [lineId] }).catch(() => ({ reports: [] }));
     const hit = reports.find((r) => r.lineId === lineId && r.shiftStart === from && r.shiftEnd === to);
     this.madeAt = hit?.madeAt ?? null;
   }

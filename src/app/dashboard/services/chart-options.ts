@@ -1,9 +1,12 @@
 import uPlot from 'uplot';
-import { dayMonth, number, percent, time } from '../../managers/format.svelte.ts';
+import type { Formats } from '../../../core/format.ts';
 import { legendValue } from './legend-latest.ts';
 
-const count = legendValue((v) => number(v));
-const pct = legendValue((v) => percent(v / 100, 1));
+/** How the charts write numbers and times: the viewer's language (core/format.ts), handed in by the screen. */
+export type ChartFormats = Pick<Formats, 'number' | 'percent' | 'time' | 'dayMonth'>;
+
+const count = (f: ChartFormats) => legendValue((v) => f.number(v));
+const pct = (f: ChartFormats) => legendValue((v) => f.percent(v / 100, 1));
 
 /** The time column of a chart's legend: its name and values in the viewer's language. */
 export interface TimeLegend {
@@ -19,32 +22,32 @@ const timeSeries = (t: TimeLegend | undefined): uPlot.Series => (t ? { label: t.
  */
 const axis = { stroke: '#cbd5e1', grid: { stroke: '#334155', width: 1 }, ticks: { stroke: '#334155' } };
 /** The time axis in the user's language (uPlot's own labels are English: "2pm", "12/4/26"): hours within two days, days beyond. */
-const timeAxis: uPlot.Axis = {
+const timeAxis = (f: ChartFormats): uPlot.Axis => ({
   ...axis,
   space: 70,
   values: (u, vals) => {
     const isLong = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0) > 2 * 86_400;
-    return vals.map((v) => (isLong ? dayMonth(v * 1000) : time(v * 1000)));
+    return vals.map((v) => (isLong ? f.dayMonth(v * 1000) : f.time(v * 1000)));
   },
-};
+});
 
-export function hourlyOptions(labels: { good: string; target: string; cumGood: string; cumTarget: string }, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
+export function hourlyOptions(f: ChartFormats, labels: { good: string; target: string; cumGood: string; cumTarget: string }, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   const bars = uPlot.paths.bars!({ size: [0.6, 60], align: 0 });
   return {
     scales: { x: { time: true }, n: { auto: true }, c: { auto: true } },
-    axes: [timeAxis, { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
+    axes: [timeAxis(f), { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
     series: [
       timeSeries(timeLegend),
-      { label: labels.good, value: count, scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
-      { label: labels.target, value: count, scale: 'n', stroke: '#E69F00', width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
-      { label: labels.cumGood, value: count, scale: 'c', stroke: '#009E73', width: 3, points: { show: false } },
-      { label: labels.cumTarget, value: count, scale: 'c', stroke: '#CC79A7', width: 2, dash: [2, 4], points: { show: false } },
+      { label: labels.good, value: count(f), scale: 'n', stroke: '#0072B2', fill: '#0072B2', paths: bars, points: { show: false } },
+      { label: labels.target, value: count(f), scale: 'n', stroke: '#E69F00', width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
+      { label: labels.cumGood, value: count(f), scale: 'c', stroke: '#009E73', width: 3, points: { show: false } },
+      { label: labels.cumTarget, value: count(f), scale: 'c', stroke: '#CC79A7', width: 2, dash: [2, 4], points: { show: false } },
     ],
   };
 }
 
 /** A, P, Q and OEE in percent over time (hour buckets, or minutes for long windows). */
-export function apqOptions(labels: { oee: string; a: string; p: string; q: string }, targetPct: number | null, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
+export function apqOptions(f: ChartFormats, labels: { oee: string; a: string; p: string; q: string }, targetPct: number | null, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   const target: ((u: uPlot) => void)[] =
     targetPct === null
       ? []
@@ -64,13 +67,13 @@ export function apqOptions(labels: { oee: string; a: string; p: string; q: strin
         ];
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [timeAxis, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
+    axes: [timeAxis(f), { ...axis, values: (_u, vals) => vals.map((v) => f.percent(v / 100)) }],
     series: [
       timeSeries(timeLegend),
-      { label: labels.oee, value: pct, stroke: '#F8FAFC', width: 3, points: { show: false } },
-      { label: labels.a, value: pct, stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
-      { label: labels.p, value: pct, stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
-      { label: labels.q, value: pct, stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
+      { label: labels.oee, value: pct(f), stroke: '#F8FAFC', width: 3, points: { show: false } },
+      { label: labels.a, value: pct(f), stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
+      { label: labels.p, value: pct(f), stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
+      { label: labels.q, value: pct(f), stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
     ],
     hooks: { draw: target },
   };
@@ -80,10 +83,10 @@ const lineColours = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D5
 const lineDashes: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 4], [1, 2], [6, 2, 2, 2]];
 
 /** OEE per line on one axis: each line gets a colour and a dash pattern. */
-export function trendOptions(names: readonly string[], timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
+export function trendOptions(f: ChartFormats, names: readonly string[], timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [timeAxis, { ...axis, values: (_u, vals) => vals.map((v) => percent(v / 100)) }],
-    series: [timeSeries(timeLegend), ...names.map((label, i) => ({ label, value: pct, stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
+    axes: [timeAxis(f), { ...axis, values: (_u, vals) => vals.map((v) => f.percent(v / 100)) }],
+    series: [timeSeries(timeLegend), ...names.map((label, i) => ({ label, value: pct(f), stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
   };
 }

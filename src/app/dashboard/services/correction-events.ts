@@ -1,7 +1,7 @@
 import { eventSchema, type CorrectablePayload, type EventPayload, type FloorEvent } from '../../../core/events.schema.ts';
 import { topics, type LinePath } from '../../../core/topics.ts';
 import { isNoOpCorrection } from '../../../core/oee-stops/no-op.ts';
-import type { StopView } from './history.schema.ts';
+import type { StopView } from '../../../core/contracts/history.ts';
 
 /** What a lead does to a stop; `why` is required for every change (audit trail). */
 export type StopCorrection =
@@ -50,16 +50,39 @@ function payloadsOf(c: StopCorrection, stop: StopTarget, newId: () => string): {
 }
 
 /**
- * The events of a lead's change and the topic they go to. The raw entries stay untouched: a
- * reclassification is a `correction` superseding the stop's reason event (or, when the stop has
- * none, a `stop.classify`); a void is a `void` of the event that opened the stop; a split is a
- * `stop.split`. Every event is schema-checked.
+ * The payloads of a lead's change. The raw entries stay untouched: a reclassification is a
+ * `correction` superseding the stop's reason event (or, when the stop has none, a `stop.classify`);
+ * a void is a `void` of the event that opened the stop; a split is a `stop.split`.
  */
+export function correctionPayloads(c: StopCorrection, stop: StopTarget, newId: () => string): EventPayload[] {
+  return payloadsOf(c, stop, newId).payloads;
+}
+
+/** The topic a lead's entry goes to: ingest takes corrections, voids and line handovers only on the line's corrections topic. */
+export function laneOf(e: Pick<FloorEvent, 'type'> & { scope?: unknown }): 'corrections' | 'events' {
+  return e.type === 'correction' || e.type === 'void' || (e.type === 'handover' && e.scope === 'line') ? 'corrections' : 'events';
+}
+
+/** A lead's outbox batches by station and topic: `<line>/<station>/<lane>` (see `leadTopicFor`). */
+export const leadRouteOf = (e: FloorEvent): string => `${e.lineId}/${e.stationId}/${laneOf(e)}`;
+
+/** The topic of a lead's batch key, or null while the line's area is not known (the plant not loaded). */
+export function leadTopicFor(key: string, site: string, areaOf: (lineId: string) => string | null): string | null {
+  const [line, station, lane] = key.split('/');
+  const area = line ? areaOf(line) : null;
+  if (!line || !station || !area) return null;
+  return lane === 'corrections' ? topics.corrections({ site, area, line }) : topics.events({ site, area, line, station });
+}
+
+/** One entry of a lead, schema-checked: the envelope (who, which device, when, where) around a payload. */
+export function leadEvent(p: EventPayload, ctx: Omit<CorrectionContext, 'stop' | 'newId'> & { id: string; stationId: string }): FloorEvent {
+  return eventSchema.parse({ v: 1, id: ctx.id, deviceId: ctx.deviceId, seq: ctx.seq, ts: ctx.now, author: ctx.author, lineId: ctx.line.line, stationId: ctx.stationId, ...p }) as FloorEvent;
+}
+
+/** The events of a lead's change (from `ctx.seq` on) and the topic they go to. Every event is schema-checked. */
 export function correctionEvents(c: StopCorrection, ctx: CorrectionContext): { topic: string; events: FloorEvent[] } {
   const { payloads, isCorrection } = payloadsOf(c, ctx.stop, ctx.newId);
-  const events = payloads.map((p, i) =>
-    eventSchema.parse({ v: 1, id: ctx.newId(), deviceId: ctx.deviceId, seq: ctx.seq + i, ts: ctx.now, author: ctx.author, lineId: ctx.line.line, stationId: ctx.stop.stationId, ...p }),
-  );
+  const events = payloads.map((p, i) => leadEvent(p, { ...ctx, id: ctx.newId(), seq: ctx.seq + i, stationId: ctx.stop.stationId }));
   const topic = isCorrection ? topics.corrections(ctx.line) : topics.events({ ...ctx.line, station: ctx.stop.stationId });
   return { topic, events };
 }

@@ -1,3 +1,4 @@
+import type { AndonKind, AndonTriggerKind } from '../../../core/andon/kinds.ts';
 import type { DisplayState } from '../../../core/charts/states.ts';
 import type { BigLoss } from '../../../core/oee/report.ts';
 import type { Plant } from '../../../core/plant.schema.ts';
@@ -28,3 +29,8 @@ export function reasonCategories(plant: Plant): Map<string, { id: string; label:
   }
   return out;
 }
+
+/** Who a call asks for ("Maintenance"), in the shift report's words. */
+export const andonKindKey = (k: AndonKind): MessageKey => `report.andonKind.${k}` as MessageKey;
+/** What raised a call ("long stop", "call button"). */
+export const andonTriggerKey = (t: AndonTriggerKind): MessageKey => `dash.andon.trigger.${t}` as MessageKey;

@@ -1,17 +1,17 @@
-import { dashboardApi, type ReportQuery } from './dashboard-api.ts';
+import { api, type ReportQuery } from '../../services/api-client.ts';
 
 /**
  * Downloads the shift report CSV of the service (the same engine as every screen). The API wants
  * the bearer token, so the file is fetched and handed to the browser as a blob link.
  */
 export async function downloadReportCsv(token: string, lineId: string, from: number, to: number): Promise<void> {
-  const csv = await dashboardApi.reportCsv(token, { from, to, by: 'shift', lines: [lineId] });
+  const csv = await api.reportCsv(token, { from, to, by: 'shift', lines: [lineId] });
   saveBlob(new Blob([csv], { type: 'text/csv' }), `${lineId}-${stampOf(from)}.csv`);
 }
 
 /** Downloads the shift report PDF the service makes (in the reader's language). */
 export async function downloadReportPdf(token: string, q: ReportQuery, lang: string): Promise<void> {
-  saveBlob(await dashboardApi.shiftReportPdf(token, q, lang), `shift-report-${q.lineId}-${stampOf(q.from)}.pdf`);
+  saveBlob(await api.shiftReportPdf(token, q, lang), `shift-report-${q.lineId}-${stampOf(q.from)}.pdf`);
 }
 
 const stampOf = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace(':', '');

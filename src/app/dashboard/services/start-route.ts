@@ -1,10 +1,10 @@
 import type { DashboardRoute } from './route-hash.ts';
 
 /**
- * Whether this build has an admin area at `#/admin`. It has none yet (issue 13 builds it): until
- * then admins start on the board, and `#/admin` leads there too. Flip this when the screen lands.
+ * Whether this build has an admin area at `#/admin`. Its first screen shows what did not get
+ * through (andon deliveries given up, dead letters); users, devices and the plant (issue 13) follow.
  */
-export const HAS_ADMIN_AREA = false;
+export const HAS_ADMIN_AREA = true;
 
 /** Who signed in, as far as their start screen depends on it. */
 export interface StartUser {

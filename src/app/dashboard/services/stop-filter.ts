@@ -1,5 +1,5 @@
 import { isAwaitingReason } from '../../../core/station-state/awaiting.ts';
-import type { StopView } from './history.schema.ts';
+import type { StopView } from '../../../core/contracts/history.ts';
 
 /** What the lead narrows the stop list to: a station, a reason (a category takes its children), or the stops still waiting for a reason. */
 export interface StopFilter {

@@ -1,0 +1,63 @@
+import type { FloorEvent } from '../../core/events.schema.ts';
+import { outboxRecordSchema } from '../../core/outbox/outbox-record.schema.ts';
+import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
+import type { Db } from './db.ts';
+import { JOURNAL_KEEP_MS } from './db-early.ts';
+import { QUARANTINE_PREFIX, REFUSED } from './outbox-idb.ts';
+
+// The outbox's writes after the first screen (`OutboxIdb` loads this module on first use).
+
+/** Moves records that failed validation, as they were, to `meta` under `quarantine:<key>`, in one transaction. */
+export async function quarantine(db: Db, bad: readonly { key: string; value: unknown }[]): Promise<void> {
+  const tx = db.transaction(['outbox', 'meta'], 'readwrite');
+  await Promise.all([
+    ...bad.flatMap(({ key, value }) => [
+      tx.objectStore('meta').put({ key, value, quarantinedAt: Date.now() }, `${QUARANTINE_PREFIX}${key}`),
+      tx.objectStore('outbox').delete(key),
+    ]),
+    tx.done,
+  ]);
+}
+
+/** Quarantined records, as they were stored. */
+export async function quarantined(db: Db): Promise<{ key: string; value: unknown; quarantinedAt: number }[]> {
+  const range = IDBKeyRange.bound(QUARANTINE_PREFIX, `${QUARANTINE_PREFIX}\uffff`);
+  return (await db.getAll('meta', range)) as { key: string; value: unknown; quarantinedAt: number }[];
+}
+
+/** See `OutboxIdb.commitOutcome`. */
+export async function commitOutcome(db: Db, outcome: AckOutcome, settled: readonly FloorEvent[]): Promise<void> {
+  const tx = db.transaction(['outbox', 'journal'], 'readwrite');
+  const store = tx.objectStore('outbox');
+  const journal = tx.objectStore('journal');
+  // A refused entry is journaled too (its seq must never be reused), marked, so that no total
+  // the tablet shows counts it after a reload.
+  const refused = new Set(outcome.rejected.map((r) => r.id));
+  const work: Promise<unknown>[] = settled.map((event) => journal.put(refused.has(event.id) ? { ...event, [REFUSED]: true } : event));
+  for (const id of outcome.removed) work.push(store.delete(id));
+  for (const r of outcome.rejected) {
+    work.push(
+      store.get(r.id).then((value) => {
+        const parsed = outboxRecordSchema.safeParse(value);
+        if (parsed.success) return store.put({ ...parsed.data, state: { kind: 'rejected', code: r.code, message: r.message } });
+      }),
+    );
+  }
+  await Promise.all([...work, tx.done]);
+}
+
+/** Removes a rejected entry the operator has read; an entry still waiting for its ack stays. */
+export async function dismiss(db: Db, id: string): Promise<void> {
+  const tx = db.transaction('outbox', 'readwrite');
+  const parsed = outboxRecordSchema.safeParse(await tx.store.get(id));
+  if (parsed.success && parsed.data.state.kind === 'rejected') await tx.store.delete(id);
+  await tx.done;
+}
+
+/** Drops journal events older than the window (run when idle, not at start-up). */
+export async function pruneJournal(db: Db, now: number): Promise<void> {
+  const tx = db.transaction('journal', 'readwrite');
+  const index = tx.store.index('ts');
+  for (let c = await index.openCursor(IDBKeyRange.upperBound(now - JOURNAL_KEEP_MS)); c; c = await c.continue()) await c.delete();
+  await tx.done;
+}

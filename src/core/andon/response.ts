@@ -1,0 +1,52 @@
+import { responseTimes, type AndonCall, type CallTimes } from './calls.ts';
+
+/** What a summary groups by and times: a call, or its view on the wire. */
+export type SummarizedCall = CallTimes & Pick<AndonCall, 'lineId' | 'reasonId' | 'kind' | 'level'>;
+
+/** Response times of a group of calls: how many, how many answered, and the mean and longest times (ms). */
+export interface ResponseRow {
+  key: string;
+  calls: number;
+  acknowledged: number;
+  resolved: number;
+  meanToAcknowledgeMs: number | null;
+  maxToAcknowledgeMs: number | null;
+  meanToResolveMs: number | null;
+  maxToResolveMs: number | null;
+}
+
+/** Calls per line, per reason (the stop's reason, else who was called) and per highest level reached, with response times. */
+export interface ResponseSummary {
+  total: ResponseRow;
+  byLine: ResponseRow[];
+  byReason: ResponseRow[];
+  byLevel: ResponseRow[];
+}
+
+function rowOf(key: string, calls: readonly SummarizedCall[]): ResponseRow {
+  const acks = calls.map((c) => responseTimes(c).toAcknowledgeMs).filter((ms): ms is number => ms !== null);
+  const resolves = calls.map((c) => responseTimes(c).toResolveMs).filter((ms): ms is number => ms !== null);
+  const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
+  const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+  return { key, calls: calls.length, acknowledged: acks.length, resolved: resolves.length, meanToAcknowledgeMs: mean(acks), maxToAcknowledgeMs: max(acks), meanToResolveMs: mean(resolves), maxToResolveMs: max(resolves) };
+}
+
+function groupBy(calls: readonly SummarizedCall[], keyOf: (c: SummarizedCall) => string): ResponseRow[] {
+  const groups = new Map<string, SummarizedCall[]>();
+  for (const c of calls) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, cs]) => rowOf(k, cs));
+}
+
+/**
+ * Response times (time to acknowledge, time to resolve) of calls: THE one summary for the API,
+ * the lead's view and the shift report. This is response time; the engine's MTTR is repair time
+ * and stays as it is.
+ */
+export function responseSummary(calls: readonly SummarizedCall[]): ResponseSummary {
+  return {
+    total: rowOf('all', calls),
+    byLine: groupBy(calls, (c) => c.lineId),
+    byReason: groupBy(calls, (c) => c.reasonId ?? c.kind),
+    byLevel: groupBy(calls, (c) => String(c.level)),
+  };
+}

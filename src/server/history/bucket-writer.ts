@@ -1,0 +1,211 @@
+import type { Plant } from '../../core/index.ts';
+import { localHourStart } from '../../core/oee/calendar.ts';
+import type { Monitoring } from '../../core/oee/no-data.ts';
+import type { HourlyBucket, Storage, StoredEventInput } from '../storage/storage.ts';
+import { consecutiveRuns, DirtyHours } from './dirty-hours.ts';
+import { BACKFILL_HOURS, HOUR_MS, hourlyBuckets, LOOKBACK_MS, reachedFrom, RECENT_MS, type Reach } from './hourly-buckets.ts';
+import type { RecentEvents } from './recent-events.ts';
+import { nextTurn, readStoredSlices } from './stored-slices.ts';
+
+export interface BucketWriter {
+  /** Marks the hours of freshly committed events for a rewrite. */
+  touch(records: readonly StoredEventInput[]): void;
+  /** Writes every marked hour now (also runs on its own once a minute). */
+  flush(): Promise<void>;
+  /** Start of the earliest hour that is marked or being written: buckets from there on may be stale. */
+  staleFrom(): number;
+  /** A new plant version: the hours written from now on are computed with it. */
+  setPlant(plant: Plant): void;
+  stop(): void;
+}
+
+export interface BucketWriterOptions {
+  storage: Storage;
+  plant: Plant;
+  now: () => number;
+  log: (m: string, f?: Record<string, unknown>) => void;
+  flushMs?: number;
+  /** What the engine cannot see in the events (run-log.ts, ADR 0009). */
+  monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
+}
+
+/**
+ * Keeps the hourly buckets (per line, local hours of the plant calendar) in step with the events:
+ * computed by the core engine, so they agree with every other screen. Completed hours are
+ * rewritten when a late event touches them; the current hour is rewritten as it fills.
+ *
+ * The minute flush reads no storage: the writer holds the recent events in memory (RecentEvents,
+ * loaded once at start, then fed by `touch`) and writes one line at a time, yielding to the event
+ * loop between lines, so live status, OEE and ingest never wait for more than one line's engine
+ * run. Storage is read only for hours the memory does not reach back to (the backfill at start,
+ * a late event or a stop more than about a day old), and then one line per turn too.
+ */
+export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
+  // A new plant version (setPlant) applies to the hours written from then on; written hours stay as they are.
+  let plant = o.plant;
+  let tz = plant.calendar.timezone;
+  let allLineIds = plant.areas.flatMap((a) => a.lines.map((l) => l.id));
+  const dirty = new DirtyHours();
+  let isFlushing = false;
+  /** The last hour looked up: one calendar lookup (costly next to an event's fold) serves every event of that hour, in every batch. */
+  let lookedUp = Number.NaN;
+  const hourStart = (ts: number) => (ts >= lookedUp && ts < lookedUp + HOUR_MS ? lookedUp : (lookedUp = localHourStart(tz, ts)));
+  const memory = new RecentMemory();
+
+  /** The events of [from, to) to slice per line: from memory when it holds them, else read from storage. */
+  async function sourceFor(from: number, to: number, lineIds: readonly string[]): Promise<RecentEvents> {
+    return memory.covering(from) ?? readStoredSlices(o.storage, from, to, lineIds, o.now());
+  }
+
+  /**
+   * Writes the hours [upsertFrom, to) of `lineIds`, one line per turn of the event loop, and
+   * returns per line of `pending` how far back its stop-changing events reach.
+   */
+  async function write(upsertFrom: number, to: number, pending: ReadonlyMap<string, Reach>, monitoring: Monitoring | undefined, lineIds: readonly string[] = allLineIds): Promise<Map<string, number>> {
+    const now = o.now();
+    const from = Math.max(0, upsertFrom - LOOKBACK_MS);
+    // Events after the hours too: the end or reason of a stop that began in them may come later.
+    const until = to + LOOKBACK_MS;
+    const source = await sourceFor(from, until, lineIds);
+    const rows: HourlyBucket[] = [];
+    const reached = new Map<string, number>();
+    for (const lineId of lineIds) {
+      const events = source.slice(lineId, from, until);
+      rows.push(...hourlyBuckets(plant, events, { upsertFrom, to, now, lineIds: [lineId], ...(monitoring ? { monitoring } : {}) }));
+      const reach = pending.get(lineId);
+      if (reach) for (const [line, ts] of reachedFrom(plant, events, new Map([[lineId, reach]]), now)) reached.set(line, ts);
+      await nextTurn();
+    }
+    if (rows.length) await o.storage.upsertHourlyBuckets(rows);
+    return reached;
+  }
+
+  /** Per line, its first stored event as the last flush knew it (null before the first flush). */
+  let knownFirsts: ReadonlyMap<string, number> | null = null;
+  /**
+   * A line's first event decides when its monitoring began (ADR 0009): hours after it are planned
+   * time, hours before it no data. When history older than anything stored arrives (an import, a
+   * backfill), the hours from it to the old first event (or now) change although no event lands in
+   * them: they are written again.
+   */
+  function markEarlierFirsts(firsts: ReadonlyMap<string, number> | undefined): void {
+    if (!firsts) return;
+    if (knownFirsts) {
+      for (const [line, at] of firsts) {
+        const before = knownFirsts.get(line);
+        if (before !== undefined && at >= before) continue;
+        const until = hourStart(before ?? o.now());
+        for (let h = hourStart(at); h <= until; h = hourStart(h + HOUR_MS)) dirty.add(h);
+      }
+    }
+    knownFirsts = new Map(firsts);
+  }
+
+  async function flush(): Promise<void> {
+    if (isFlushing || dirty.isEmpty) return;
+    isFlushing = true;
+    try {
+      // Once per flush, for every line: the run log and first-event times come from storage.
+      const monitoring = await o.monitoring?.(allLineIds);
+      markEarlierFirsts(monitoring?.firstEventAt);
+      memory.trim(hourStart(o.now()) - RECENT_MS);
+      const { hours, pending } = dirty.take();
+      /** Per line, the earliest hour a stop-changing event reaches back to, before the run that held it. */
+      const back = new Map<string, { from: number; to: number }>();
+      // Consecutive hours are written in one engine run.
+      for (const run of consecutiveRuns(hours)) {
+        const inRun = new Map([...pending].filter(([, r]) => r.hour >= run.start && r.hour < run.end));
+        for (const [line, ts] of await write(run.start, run.end, inRun, monitoring)) {
+          const from = Math.max(hourStart(ts), run.start - LOOKBACK_MS);
+          if (from < run.start) back.set(line, { from: Math.min(from, back.get(line)?.from ?? from), to: Math.max(run.start, back.get(line)?.to ?? run.start) });
+        }
+      }
+      // An event that ends, classifies, splits or corrects a stop changes the hours the stop began
+      // in too: those are written again (a stop that began more than a day earlier is not followed).
+      if (back.size > 0) {
+        const spans = [...back.values()];
+        await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), new Map(), monitoring, [...back.keys()]);
+      }
+    } catch (error) {
+      o.log('hourly buckets failed', { error: (error as Error).message, details: (error as { details?: unknown }).details });
+    } finally {
+      dirty.done();
+      isFlushing = false;
+    }
+  }
+
+  const start = hourStart(o.now());
+  for (let i = 0; i <= BACKFILL_HOURS; i++) dirty.add(start - i * HOUR_MS);
+  let lastHour = start;
+  const timer = setInterval(() => {
+    // The hour that just ended is written once more, complete.
+    const h = hourStart(o.now());
+    if (h !== lastHour) dirty.add(lastHour);
+    lastHour = h;
+    dirty.add(h);
+    void flush();
+  }, o.flushMs ?? 60_000);
+  timer.unref();
+  memory.load(() => readStoredSlices(o.storage, hourStart(o.now()) - RECENT_MS, undefined, allLineIds, o.now())).catch((error: unknown) => {
+    o.log('hourly buckets: recent events not loaded, every write reads storage', { error: (error as Error).message });
+  });
+  void flush();
+
+  return {
+    touch(records) {
+      memory.add(records);
+      dirty.mark(records, hourStart);
+    },
+    flush,
+    setPlant(next) {
+      plant = next;
+      tz = next.calendar.timezone;
+      allLineIds = next.areas.flatMap((a) => a.lines.map((l) => l.id));
+      lookedUp = Number.NaN;
+    },
+    staleFrom: () => dirty.staleFrom(),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * The recent events in memory: null until loaded, while committed records wait to be added once
+ * the load is done (and are dropped, with every write reading storage, if the load failed).
+ */
+class RecentMemory {
+  #recent: RecentEvents | null = null;
+  #early: StoredEventInput[] | null = [];
+
+  async load(read: () => Promise<RecentEvents>): Promise<void> {
+    try {
+      const w = await read();
+      // A record committed while the lines were read may have been read too.
+      for (const r of this.#early ?? []) if (!w.holds(r)) w.addStored(r);
+      this.#recent = w;
+    } finally {
+      this.#early = null;
+    }
+  }
+
+  covering(from: number): RecentEvents | null {
+    return this.#recent?.covers(from) ? this.#recent : null;
+  }
+
+  trim(before: number): void {
+    this.#recent?.trim(before);
+  }
+
+  add(records: readonly StoredEventInput[]): void {
+    if (!this.#recent) {
+      this.#early?.push(...records);
+      return;
+    }
+    // A batch may hold two copies of one event (both reported stored): the engine must see one.
+    const seen = records.length > 1 ? new Set<string>() : null;
+    for (const r of records) {
+      if (seen?.has(r.event.id)) continue;
+      seen?.add(r.event.id);
+      this.#recent.addStored(r);
+    }
+  }
+}

@@ -1,0 +1,280 @@
+import { startBrokerSide } from './broker/broker-side.ts';
+import type { DynsecSessions } from './broker/dynsec-sessions.ts';
+import { listenHttp } from './http/listen.ts';
+import { startDemo } from './sim/demo-run.ts';
+import { startStationLogPublisher, type StationLogPublisher } from './station-log/station-log-publisher.ts';
+import { Hono } from 'hono';
+import { pino, type Logger } from 'pino';
+import { FloorboardError, topics, type Plant } from '../core/index.ts';
+import { createDeviceClaims, type DeviceClaims } from './auth/device-claims.ts';
+import { createRevokeDevice } from './auth/device-admin.ts';
+import { loadDeviceRevocations } from './auth/device-revocations.ts';
+import { deviceRoutes } from './http/device-routes.ts';
+import { createDeviceReports } from './ingest/device-reports.ts';
+import { createLogin } from './auth/login.ts';
+import { defaultAddressGuardLimits, defaultGuardLimits, LoginGuard, type GuardLimits } from './auth/login-guard.ts';
+import { resolveTokenSecret } from './auth/token-secret.ts';
+import { createTokenService, type TokenService } from './auth/tokens.ts';
+import { MQTT_WS_PATH } from './broker/embedded-broker.ts';
+import { withBrokerSessions } from './broker/session-login.ts';
+import type { Config } from './config.ts';
+import type { ApiEnv } from './http/app-context.ts';
+import { deadLetterRoutes } from './http/dead-letter-routes.ts';
+import { connectorRoutes } from './http/connector-routes.ts';
+import { createConnectorHealth } from './connectors/connector-health.ts';
+import { plantConfigRoutes } from './http/plant-config-routes.ts';
+import { historyRoutes } from './http/history-routes.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { ClockTracker } from './ingest/clock-tracker.ts';
+import { createRefusalSeal } from './broker/refusal-seal.ts';
+import { createIngestHandler } from './ingest/ingest-handler.ts';
+import { connectServiceClient, type ServiceClient } from './ingest/service-client.ts';
+import { startBucketWriter, type BucketWriter } from './history/bucket-writer.ts';
+import { startReloadableLive, type ReloadableLive } from './live/reloadable-live.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+import { readPlantFile } from './plant-file.ts';
+import { openPlantConfig } from './plant-config/plant-versions.ts';
+import type { PlantHolder } from './plant-config/plant-holder.ts';
+import { applyPlantLive } from './plant-config/live-apply.ts';
+import { openStorage } from './storage/open-storage.ts';
+import { startRunLog } from './run-log.ts';
+import { startReportScheduler } from './report/report-scheduler.ts';
+import { createAndon, type AndonOptions } from './andon/andon-service.ts';
+import { smtpServerOf, type SmtpServer } from './smtp-config.ts';
+import { andonRoutes } from './http/andon-routes.ts';
+import type { Storage, StoredEventInput } from './storage/storage.ts';
+import { watchWrites } from './storage/write-health.ts';
+
+/** Fixed client id of the service: the broker keeps its session and queued messages across reconnects. */
+export const SERVICE_CLIENT_ID = 'floorboard-service';
+
+export interface ServiceOverrides {
+  now?: () => number;
+  guardLimits?: GuardLimits;
+  addressGuardLimits?: GuardLimits;
+  logger?: Logger;
+  /** Process metrics (event loop, memory); off in tests. */
+  hasDefaultMetrics?: boolean;
+  /** Tick of the --demo simulator (tests make it fast). */
+  simTickMs?: number;
+  /** Heartbeat interval range of the --demo simulator (tests make it fast). */
+  simHeartbeatMs?: readonly [number, number];
+  /** How often hourly buckets are rewritten (tests make it fast). */
+  bucketFlushMs?: number;
+  /** How often ended shifts are looked for to make their reports (tests make it fast). */
+  reportIntervalMs?: number;
+  /** Andon webhook tries, timeout, backoff and secrets (tests make them short). */
+  andon?: Pick<AndonOptions, 'delivery'>;
+}
+
+/** A running plant service. */
+export interface Service {
+  httpPort: number;
+  /** TCP port of the embedded broker; null with an external broker. */
+  mqttPort: number | null;
+  storage: Storage;
+  metrics: ServiceMetrics;
+  close(): Promise<void>;
+}
+
+/** Logins by badge and PIN or by password, slowed and locked on failures, with a broker session of their own on dynamic security. */
+function serviceLogin(o: {
+  holder: PlantHolder;
+  tokens: TokenService;
+  now: () => number;
+  claims: DeviceClaims;
+  dynsec: DynsecSessions | null;
+  overrides: ServiceOverrides;
+}) {
+  const baseLogin = createLogin({
+    // A disabled user cannot sign in: to the login it is not there.
+    users: () => o.holder.users().filter((u) => !u.disabled),
+    tokens: o.tokens,
+    guard: new LoginGuard(o.overrides.guardLimits ?? defaultGuardLimits),
+    addressGuard: new LoginGuard(o.overrides.addressGuardLimits ?? defaultAddressGuardLimits),
+    now: o.now,
+    mqttPath: MQTT_WS_PATH,
+    claimDevice: o.claims.claim,
+  });
+  return withBrokerSessions(baseLogin, o.dynsec, o.holder.findActiveUser);
+}
+
+/** Where shift reports go besides storage and MQTT: the configured webhook and SMTP server. */
+/** The service's SMTP server (shift reports, andon calls); calls by email need one: said at start, not at the first call. */
+async function smtpFor(config: Config, plant: Plant): Promise<SmtpServer | null> {
+  const smtp = await smtpServerOf(config);
+  if (plant.andon.email && !smtp)
+    throw new FloorboardError('invalid-config', 'invalid configuration (1 problem)', {
+      details: ["SMTP_HOST: the plant file's andon.email mails calls through the service's SMTP server; set SMTP_HOST (and SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD or SMTP_PASSWORD_FILE)"],
+    });
+  return smtp;
+}
+
+function reportOptions(config: Config, overrides: ServiceOverrides, smtp: SmtpServer | null) {
+  return {
+    language: config.reportLanguage,
+    ...(config.reportWebhookUrl ? { webhook: { url: config.reportWebhookUrl } } : {}),
+    ...(smtp && config.reportEmailFrom && config.reportEmailTo ? { smtp: { ...smtp, from: config.reportEmailFrom, to: config.reportEmailTo } } : {}),
+    ...(overrides.reportIntervalMs ? { intervalMs: overrides.reportIntervalMs } : {}),
+  };
+}
+
+/**
+ * Starts the whole service in-process: plant, storage (migrated), broker (embedded unless
+ * MQTT_URL), HTTP + MQTT over WebSocket, ingest, live OEE, and the simulator with --demo.
+ * Ports 0 pick free ports (tests). Everything started is stopped by `close()`, in reverse order.
+ *
+ * @example const service = await startService(parseConfig(process.env, process.argv.slice(2)));
+ */
+export async function startService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
+  const now = overrides.now ?? Date.now;
+  const logger = overrides.logger ?? pino({ level: config.logLevel });
+  const log = (message: string, fields: Record<string, unknown> = {}) => logger.info(fields, message);
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ error }, 'shutdown step failed'));
+    stops.length = 0;
+  };
+  try {
+    const file = await readPlantFile(config.plantFile);
+    const secret = await resolveTokenSecret(config.tokenSecret, config.dataDir);
+    const { storage, writeError } = watchWrites(openStorage(config.databaseUrl, config.dataDir));
+    stops.push(() => storage.close());
+    await storage.migrate();
+    // The plant is data: the newest stored version, seeded from (and following) the plant file (issue 13).
+    const holder = await openPlantConfig({ storage, filePlant: file.plant, fileText: file.text, filePath: config.plantFile, now, log });
+    const plant = holder.plant();
+    const index = () => holder.index();
+    // The run log: this run's start now, its end on close; the gaps between runs are no data (ADR 0009).
+    const runLog = await startRunLog({ storage, now, log });
+    stops.push(() => runLog.stop());
+    const monitoring = (lineIds: readonly string[]) => runLog.monitoring(lineIds);
+    const metrics = createMetrics(overrides.hasDefaultMetrics ?? true);
+    const revocations = await loadDeviceRevocations(storage);
+    const tokens = createTokenService(secret, holder.findActiveUser, now, revocations.revokedAt);
+    const clock = new ClockTracker(config.clockOffsetLimitMs, { maxAheadMs: config.maxEventAheadMs, maxAgeMs: config.maxEventAgeMs });
+    const claims = createDeviceClaims({ storage, findUser: holder.findUser, index, now, wasRevoked: (id) => revocations.revokedAt(id) !== undefined });
+    const deviceReports = createDeviceReports(now, log);
+
+    // The embedded broker seals the publishes it refuses; ingest dead-letters and acks them (refusal-seal.ts).
+    const refusals = createRefusalSeal();
+    const brokerSide = await startBrokerSide({
+      host: config.host,
+      tcpPort: config.mqttTcpPort,
+      ...(config.mqttUrl ? { external: { url: config.mqttUrl, username: config.mqttUsername, password: config.mqttPassword } } : {}),
+      index,
+      tokens,
+      findUser: holder.findUser,
+      claims,
+      refusals,
+      metrics,
+      now,
+      log,
+      onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
+      onClientReady: (id) => clock.reset(id),
+      dynsecClientId: `${SERVICE_CLIENT_ID}-dynsec`,
+    });
+    stops.push(() => brokerSide.close());
+    const { broker, dynsec, url: mqttUrl, credentials } = brokerSide;
+    const login = serviceLogin({ holder, tokens, now, claims, dynsec, overrides });
+    const deps = { index, users: holder.users, tokens, now };
+    const smtp = await smtpFor(config, plant);
+    const andon = createAndon({ ...deps, index: index(), storage, log, smtp, ...overrides.andon });
+    const revoke = createRevokeDevice({
+      revocations, claims, now, dropBrokerSessions: brokerSide.dropDevice, onRevoked: deviceReports.forget,
+      audit: (message, fields) => logger.warn({ audit: 'device-revocation', ...fields }, message),
+    });
+    stops.push(() => andon.stop());
+    let client: ServiceClient | null = null;
+    const connectorHealth = createConnectorHealth({ index, ownerOf: async (id) => (await storage.getDeviceClaim(id))?.userId, findUser: holder.findUser, now, log });
+    metrics.connectors.rows = connectorHealth.rows;
+    let buckets: BucketWriter | null = null;
+    const app = createHttpApp({
+      deps,
+      login,
+      metrics,
+      staticDir: config.staticDir,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      extraApi: new Hono<ApiEnv>()
+        .route('/', andonRoutes(andon.routeDeps))
+        .route('/', deadLetterRoutes({ ...deps, storage }))
+        .route('/', deviceRoutes({ ...deps, storage, reports: deviceReports, revocations, revoke }))
+        .route('/', connectorRoutes({ ...deps, health: connectorHealth }))
+        .route('/', plantConfigRoutes({ holder, storage, tokens, now, monitoring }))
+        .route('/', historyRoutes({ ...deps, storage, monitoring, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
+      // Open to anyone: says whether storage takes writes, not why (the log says why).
+      health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false, isStorageWritable: writeError() === null }),
+    });
+    const http = await listenHttp(app, config.host, config.port, (server) => broker?.attachWebSocket(server), () => broker?.dropWebSockets());
+    stops.push(() => http.close());
+
+    buckets = startBucketWriter({ storage, plant, now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+    stops.push(async () => buckets?.stop());
+    let live: ReloadableLive | null = null;
+    let stationLogs: StationLogPublisher | null = null;
+    /** After a commit (ingest's, or andon's own writes): memory follows the database. */
+    const committed = (records: readonly StoredEventInput[]) => {
+      live?.onCommitted(records);
+      buckets?.touch(records);
+      andon.onCommitted(records);
+      stationLogs?.onCommitted(records);
+    };
+    const handle = createIngestHandler({
+      storage,
+      index,
+      usersById: holder.usersById,
+      metrics,
+      clock,
+      now,
+      log,
+      refusals,
+      onCommitted: committed,
+    });
+    // Connector health is not ingest: kept in memory, never acked; subscribed on its own (below),
+    // so a service resuming an older persistent session gets it too. Device reports likewise (liveFilters).
+    const healthFilter = topics.connectorHealthFilter(index().site);
+    const healthPrefix = healthFilter.slice(0, -1);
+    const route = (topic: string, payload: Buffer) =>
+      topic.startsWith(healthPrefix) ? connectorHealth.receive(topic, payload).then(() => []) : deviceReports.take(topic, payload) ? Promise.resolve([]) : handle(topic, payload);
+    client = await connectServiceClient({
+      url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index().site), liveFilters: [topics.deviceStatusFilter(index().site)], handle: route, log,
+    });
+    client.client.subscribe(healthFilter, { qos: 1 }, (error) => error && log('cannot subscribe to connector health', { error: error.message }));
+    // Subscribed: devices may connect to the embedded broker now (startup-gate.ts).
+    brokerSide.openGate();
+    stops.push(() => client!.close());
+    // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
+    let demoStored = () => {};
+    const demoReady = config.isDemo ? new Promise<void>((resolve) => (demoStored = resolve)) : undefined;
+    const reports = startReportScheduler({ ...reportOptions(config, overrides, smtp), storage, plant, now, log, monitoring, publish: client.publish, ...(demoReady ? { ready: demoReady } : {}) });
+    void reports.runOnce().catch((error: unknown) => logger.error({ error }, 'shift reports at start failed'));
+    stops.push(() => reports.stop());
+    stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish: client.publish, log });
+    stops.push(async () => stationLogs?.stop());
+    live = await startReloadableLive({ storage, plant, index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring, onRead: andon.onRead });
+    stops.push(async () => live?.stop());
+    await andon.start({ publish: client.publish, committed });
+    applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, broker: brokerSide });
+
+    if (config.isDemo) {
+      const stopDemo = await startDemo({
+        plant, index: index(), storage, tokens, claims, dynsec, isEmbeddedBroker: broker !== null, simCredentialsFile: config.simCredentialsFile,
+        mqttUrl, backfillDays: config.demoBackfillDays, buckets, now, log,
+        warn: (m) => logger.warn(m),
+        error: (error, m) => logger.error({ error }, m),
+        onStored: demoStored,
+        reloadLive: () => live!.reload(),
+        onBackfilled: (records) => buckets?.touch(records),
+        ...(overrides.simTickMs ? { tickMs: overrides.simTickMs } : {}),
+        ...(overrides.simHeartbeatMs ? { heartbeatMs: overrides.simHeartbeatMs } : {}),
+      });
+      stops.push(stopDemo);
+    }
+    const httpPort = http.port;
+    logger.info({ httpPort, mqttPort: broker?.tcpPort ?? null, storage: storage.kind, isDemo: config.isDemo }, 'floorboard service started');
+    return { httpPort, mqttPort: broker?.tcpPort ?? null, storage, metrics, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

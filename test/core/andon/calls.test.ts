@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { canRead, principalOf } from '../../../src/core/access.ts';
+import { andonCallLog, responseTimes } from '../../../src/core/andon/calls.ts';
+import { eventSchema, parseTopic, plantSchema, topics, type FloorEvent } from '../../../src/core/index.ts';
+import { indexPlant } from '../../../src/core/plant-index.ts';
+import { eventFixture } from '../../helpers/event-fixture.ts';
+import testPlant from '../../fixtures/test.plant.json' with { type: 'json' };
+
+const t0 = Date.UTC(2026, 11, 4, 10, 42);
+const op = eventFixture({ deviceId: 'tab-1', author: 'anna', lineId: 'l1', stationId: 'press' });
+const svc = eventFixture({ deviceId: 'floorboard-andon', author: 'floorboard', lineId: 'l1', stationId: 'press' });
+const lead = eventFixture({ deviceId: 'board-1', author: 'lea', lineId: 'l1', stationId: 'press' });
+
+describe('andon call log', () => {
+  const raise = op.at(t0, { type: 'andon.raise', kind: 'maintenance', trigger: 'button', cause: 'button|x', note: 'hydraulic leak' });
+
+  it('reads a call\'s life: raised, escalated, acknowledged by whom and from where, resolved, with response times', () => {
+    const events: FloorEvent[] = [
+      raise,
+      svc.at(t0 + 600_000, { type: 'andon.escalate', callId: raise.id, level: 2 }),
+      lead.at(t0 + 720_000, { type: 'andon.ack', callId: raise.id, from: 'board' }),
+      // A second ack and an escalation after the ack change nothing.
+      op.at(t0 + 730_000, { type: 'andon.ack', callId: raise.id, from: 'tablet' }),
+      svc.at(t0 + 1_800_000, { type: 'andon.escalate', callId: raise.id, level: 3 }),
+      lead.at(t0 + 900_000, { type: 'andon.resolve', callId: raise.id, how: 'hand', note: 'hose replaced' }),
+    ];
+    const [call] = andonCallLog(events);
+    expect(call).toMatchObject({ kind: 'maintenance', note: 'hydraulic leak', level: 2, ack: { by: 'lea', from: 'board', at: t0 + 720_000 }, resolved: { how: 'hand', by: 'lea', note: 'hose replaced' } });
+    expect(responseTimes(call!)).toEqual({ toAcknowledgeMs: 720_000, toResolveMs: 900_000 });
+  });
+
+  it('counts copies once and ignores events about unknown calls', () => {
+    const stray = lead.at(t0, { type: 'andon.ack', callId: op.nextId(t0 - 1), from: 'api' });
+    expect(andonCallLog([raise, raise, stray])).toHaveLength(1);
+  });
+
+  it('refuses a hand resolve without a note at the boundary', () => {
+    const bad = { ...lead.at(t0, { type: 'andon.resolve', callId: raise.id, how: 'hand', note: 'x' }), note: undefined };
+    const parsed = eventSchema.safeParse(bad);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('a call resolved by hand needs a note');
+  });
+});
+
+describe('andon in the plant file and the namespace', () => {
+  it('names every broken reference of a rule', () => {
+    const bad = { ...testPlant, andon: { rules: [{ id: 'r', lines: ['nope'], trigger: { kind: 'stop', afterSec: 60, reasons: ['ghost'] }, call: 'maintenance', escalation: [{ afterSec: 0, notify: ['m'] }] }] } };
+    const parsed = plantSchema.safeParse(bad);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['andon.rules.0.lines.0: unknown line "nope"', 'andon.rules.0.trigger.reasons.0: unknown reason "ghost"']);
+  });
+
+  it('refuses escalation times that do not rise', () => {
+    const bad = { ...testPlant, andon: { rules: [{ id: 'r', trigger: { kind: 'button' }, call: 'lead', escalation: [{ afterSec: 60, notify: ['a'] }, { afterSec: 30, notify: ['b'] }] }] } };
+    expect(plantSchema.safeParse(bad).error?.issues[0]?.message).toBe('escalation times must rise from level to level');
+  });
+
+  it('lets the andon state be read like the line status: the line\'s people, not another line\'s', () => {
+    const plant = plantSchema.parse(testPlant);
+    const index = indexPlant(plant);
+    const [line] = [...index.lines.values()];
+    const topic = topics.lineAndon(line!.path);
+    expect(parseTopic(topic)).toEqual({ kind: 'line-andon', ...line!.path });
+    expect(parseTopic(topics.lineAndonCalls(line!.path))).toEqual({ kind: 'line-andon-calls', ...line!.path });
+    for (const u of plant.users) {
+      const p = principalOf(u);
+      expect(canRead(p, parseTopic(topic), index, 'c'), u.id).toBe(canRead(p, parseTopic(topics.lineStatus(line!.path)), index, 'c'));
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
+import type { FloorEvent } from '../../../src/core/events.schema.ts';
+import { plantSchema } from '../../../src/core/plant.schema.ts';
+import { indexPlant } from '../../../src/core/plant-index.ts';
+import { startLiveOee } from '../../../src/server/live/live-oee.ts';
+import type { Storage } from '../../../src/server/storage/storage.ts';
+
+describe('live statuses are republished when something a screen shows changes, not as time passes', () => {
+  it('publishes nothing on the status topics over a quiet minute of the service clock, and a count at once', async () => {
+    const plant = plantSchema.parse(JSON.parse(await readFile(new URL('../../fixtures/test.plant.json', import.meta.url), 'utf8')));
+    const storage = { listEvents: async () => ({ events: [], unreadable: [], lastSeq: null }), latestEventsBefore: async () => [] } as unknown as Storage;
+    const base = Date.UTC(2026, 0, 5, 9);
+    // The service clock runs 20 times faster than the real one: 2.5 s here are 50 s there.
+    const started = Date.now();
+    const now = () => base + 20 * (Date.now() - started);
+    const topics: string[] = [];
+    const live = await startLiveOee({ storage, plant, index: indexPlant(plant), now, intervalMs: 5000, log: () => {}, publish: async (topic) => void topics.push(topic) });
+    try {
+      const count = { v: 1, id: ulid(now()), deviceId: 'tab-a1', seq: 0, ts: now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'count', productId: 'widget', good: 5, reject: 0 } as FloorEvent;
+      live.onCommitted([{ event: count, correctedTs: count.ts, receivedAt: count.ts, clockOffsetMs: 0, topic: 't' }]);
+      expect(topics.filter((t) => t.endsWith('/line-a/station/a1/status'))).toHaveLength(2);
+      topics.length = 0;
+      // Line-a's target grows by a part every 2.4 s of planned time: before, each grew a republish.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(topics.filter((t) => t.endsWith('/status'))).toEqual([]);
+      // The OEE snapshots (3 lines, 2 areas, the site) still go out every interval: its 5 s have passed.
+      expect(topics.filter((t) => t.endsWith('/oee')).length).toBeGreaterThanOrEqual(6);
+    } finally {
+      live.stop();
+    }
+  });
+});
