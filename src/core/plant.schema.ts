@@ -18,6 +18,9 @@ export type LossCategory = z.infer<typeof lossCategorySchema>;
 
 const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day "HH:MM" (24 h)'));
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"'));
+const isoInstant = z.string().check(
+  z.refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a time with its zone, e.g. "2026-12-05T06:00:00Z"'),
+);
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const breakSchema = z.strictObject({
@@ -55,11 +58,21 @@ export const calendarExceptionSchema = z.discriminatedUnion('kind', [
 ]);
 export type CalendarException = z.infer<typeof calendarExceptionSchema>;
 
-export const calendarSchema = z.strictObject({
+const calendarFields = {
   /** IANA time zone the shift times are written in, e.g. "Europe/Berlin". */
   timezone: z.string().check(z.minLength(1)),
   shifts: z.array(shiftSchema).check(z.minLength(1)),
   exceptions: z._default(z.array(calendarExceptionSchema), []),
+};
+
+export const calendarSchema = z.strictObject({
+  ...calendarFields,
+  /**
+   * Earlier calendars: shifts that start before `until` are taken from the earliest of these whose
+   * `until` is after their start. Written by a plant version that changes the calendar with an
+   * effective time (issue 13), so planned time before it is not rewritten.
+   */
+  before: z.optional(z.array(z.strictObject({ until: isoInstant, ...calendarFields }))),
 });
 export type Calendar = z.infer<typeof calendarSchema>;
 
@@ -72,7 +85,14 @@ export const productSchema = z.strictObject({
 export const lineProductSchema = z.strictObject({
   productId: topicIdSchema,
   idealCycleTimeSec: z.number().check(z.positive()),
+  /**
+   * Earlier ideal cycle times: counts made before `until` keep the earliest of these whose `until`
+   * is after them. Written by a plant version that changes the time with an effective time (issue 13).
+   */
+  idealCycleTimeBefore: z.optional(z.array(z.strictObject({ until: isoInstant, idealCycleTimeSec: z.number().check(z.positive()) }))),
 });
+
+export type LineProduct = z.infer<typeof lineProductSchema>;
 
 export const stationSchema = z.strictObject({
   id: topicIdSchema,
@@ -108,10 +128,6 @@ export const areaSchema = z.strictObject({
   name: z.string().check(z.minLength(1)),
   lines: z.array(lineSchema).check(z.minLength(1)),
 });
-
-const isoInstant = z.string().check(
-  z.refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a time with its zone, e.g. "2026-12-05T06:00:00Z"'),
-);
 
 export const reasonSchema = z.strictObject({
   id: topicIdSchema,

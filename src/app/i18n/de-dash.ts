@@ -226,7 +226,7 @@ export const deDash = {
   'admin.devices.done': '{device} gesperrt: {n} offene Sitzung(en) beendet.',
   'admin.refresh': 'Aktualisieren',
   'admin.people.edit': "Bearbeiten",
-  'admin.plant.effective': "Gilt ab (leer: jetzt; eine geänderte Verlustart bleibt davor die alte)",
+  'admin.plant.effective': "Gilt ab (leer: jetzt; eine geänderte Verlustart, Taktzeit oder Schichtplan bleibt davor die alte)",
   'admin.recompute.title': "Gespeicherte Historie neu berechnen",
   'admin.recompute.intro': "Eine neue Werksversion gilt ab ihrer Übernahme: Bereits gespeicherte Stunden behalten die Kennzahlen, mit denen sie berechnet wurden. Um eine Zeit mit dem jetzt gültigen Werk neu zu berechnen (etwa nach einer korrigierten idealen Taktzeit), prüfen Sie, was sich ändern würde, und übernehmen es dann. Das wird mit Urheber und Grund protokolliert. Gespeicherte Schichtberichte bleiben, wie sie erstellt wurden.",
   'admin.recompute.from': "Von",

@@ -227,7 +227,7 @@ export const enDash = {
   'admin.devices.done': '{device} revoked: {n} open session(s) ended.',
   'admin.refresh': 'Refresh',
   'admin.people.edit': "Edit",
-  'admin.plant.effective': "Counts from (empty: now; a changed loss category keeps the old one before it)",
+  'admin.plant.effective': "Counts from (empty: now; a changed loss category, ideal cycle time or shift calendar keeps the old one before it)",
   'admin.recompute.title': "Recompute stored history",
   'admin.recompute.intro': "A new plant version counts from when it is applied: the hours already stored keep the figures they were computed with. To recompute a time under the plant running now (a corrected ideal cycle time, say), check what would change, then apply it. It is logged with who and why. Stored shift reports stay as they were made.",
   'admin.recompute.from': "From",

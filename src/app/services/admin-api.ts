@@ -25,7 +25,7 @@ export const adminApi = {
     sendJson(`/api/admin/users/${encodeURIComponent(userId)}/disabled`, token, 'POST', { isDisabled, ...meta }, plantAppliedSchema),
   plant: (token: string) => call('/api/admin/plant', currentPlantSchema, bearer(token)),
   versions: (token: string) => call('/api/admin/plant/versions', plantVersionsSchema, bearer(token)),
-  preview: (token: string, plant: unknown) => sendJson('/api/admin/plant/preview', token, 'POST', { plant }, plantPreviewSchema),
+  preview: (token: string, plant: unknown, effectiveFrom?: number) => sendJson('/api/admin/plant/preview', token, 'POST', { plant, ...(effectiveFrom === undefined ? {} : { effectiveFrom }) }, plantPreviewSchema),
   applyPlant: (token: string, body: PlantApplyRequest) => sendJson('/api/admin/plant', token, 'PUT', body, plantAppliedSchema),
   /** Stored history of [from, to) under the current plant: previewed (`reason` null) or applied and logged. */
   recompute: (token: string, w: { from: number; to: number }, reason: string | null) =>

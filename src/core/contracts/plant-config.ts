@@ -43,10 +43,14 @@ const changeMeta = {
 };
 
 /**
- * `effectiveFrom` (ms): when the version counts from; now when omitted. A reason's loss category
- * changed by it books the stops that began before then as they were (core/plant-effective.ts).
+ * `effectiveFrom` (ms): when the version counts from; now when omitted. A changed reason loss
+ * category, ideal cycle time or shift calendar keeps its old value before then
+ * (core/plant-effective.ts), so the figures before it are not rewritten.
  */
-export const plantApplyRequestSchema = z.object({ plant: z.unknown(), effectiveFrom: z.optional(z.number().check(z.int(), z.minimum(0))), ...changeMeta });
+const effectiveFrom = z.optional(z.number().check(z.int(), z.minimum(0)));
+export const plantApplyRequestSchema = z.object({ plant: z.unknown(), effectiveFrom, ...changeMeta });
+/** A plant checked and compared with the running one as it would apply at `effectiveFrom`. */
+export const plantPreviewRequestSchema = z.object({ plant: z.unknown(), effectiveFrom });
 export type PlantApplyRequest = z.infer<typeof plantApplyRequestSchema>;
 
 /** A user as the admin list shows it: never a hash. */

@@ -72,12 +72,10 @@ function mergePairs(pairs: Array<[number, number]>): Array<[number, number]> {
   return out;
 }
 
-/**
- * Every shift occurrence overlapping [from, to), sorted by start. Holidays cancel shifts that start
- * on their date; extra shifts add one. Overlapping occurrences are trimmed so time is never in two
- * shifts (the later one starts where the earlier ends).
- */
-export function shiftInstances(calendar: Calendar, from: number, to: number): ShiftInstance[] {
+type CalendarPattern = Pick<Calendar, 'timezone' | 'shifts' | 'exceptions'>;
+
+/** Every occurrence of `calendar`'s shifts on the local dates around [from, to), untrimmed. */
+function occurrences(calendar: CalendarPattern, from: number, to: number): ShiftInstance[] {
   const tz = calendar.timezone;
   const clock = new LocalClock(tz);
   const holidays = new Map<string, Set<string> | null>();
@@ -106,6 +104,29 @@ export function shiftInstances(calendar: Calendar, from: number, to: number): Sh
     }
     for (const extra of extras.get(iso) ?? []) all.push(instanceOf(extra, date, clock));
     date = nextDate(date);
+  }
+  return all;
+}
+
+/**
+ * Every shift occurrence overlapping [from, to), sorted by start. Holidays cancel shifts that start
+ * on their date; extra shifts add one. Overlapping occurrences are trimmed so time is never in two
+ * shifts (the later one starts where the earlier ends). A calendar changed with an effective time
+ * (`before`) gives the shifts that start before each `until` from the calendar that ran then.
+ */
+export function shiftInstances(calendar: Calendar, from: number, to: number): ShiftInstance[] {
+  let all: ShiftInstance[];
+  if (!calendar.before?.length) all = occurrences(calendar, from, to);
+  else {
+    all = [];
+    let eraStart = -Infinity;
+    const eras = [...calendar.before].map((c) => ({ ...c, until: Date.parse(c.until) })).sort((a, b) => a.until - b.until);
+    for (const era of [...eras, { ...calendar, until: Infinity }]) {
+      if (era.until > from - DAY_MS && eraStart < to) {
+        for (const inst of occurrences(era, from, to)) if (inst.start >= eraStart && inst.start < era.until) all.push(inst);
+      }
+      eraStart = Math.max(eraStart, era.until);
+    }
   }
   all.sort((a, b) => a.start - b.start || (a.shiftId < b.shiftId ? -1 : a.shiftId > b.shiftId ? 1 : 0));
   const out: ShiftInstance[] = [];

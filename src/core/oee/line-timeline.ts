@@ -42,12 +42,16 @@ export class LineTimeline {
   /** Counts: rows for live reports, or folded into bucket sums for one batch report. */
   readonly counts: CountStore;
 
-  private readonly ict = new Map<string, number>();
+  /** Ideal cycle time per product, ms: now, and the earlier ones with the instant each ended (issue 13). */
+  private readonly ict = new Map<string, { now: number; earlier: Array<{ until: number; ms: number }> }>();
   private readonly stations = new Map<string, StationState>();
   private readonly pendingEnds = new Map<string, number>();
   private product: string;
   private lastProduct = '';
   private lastIct = 0;
+  /** The counts' times for which lastIct holds: [lastIctFrom, lastIctUntil). */
+  private lastIctFrom = Infinity;
+  private lastIctUntil = -Infinity;
   /** Row of the open changeover's stop, or -1. */
   private openChangeover = -1;
   private lastChangeoverEnd = -Infinity;
@@ -68,7 +72,10 @@ export class LineTimeline {
     counts: CountStore = new CountRows(),
   ) {
     this.counts = counts;
-    for (const p of line.products) this.ict.set(p.productId, p.idealCycleTimeSec * 1000);
+    for (const p of line.products) {
+      const earlier = (p.idealCycleTimeBefore ?? []).map((e) => ({ until: Date.parse(e.until), ms: e.idealCycleTimeSec * 1000 })).sort((a, b) => a.until - b.until);
+      this.ict.set(p.productId, { now: p.idealCycleTimeSec * 1000, earlier });
+    }
     this.product = line.products[0]?.productId ?? '';
     this.startupWindowMs = (line.startupRejectWindowSec ?? DEFAULT_STARTUP_REJECT_WINDOW_SEC) * 1000;
     this.machineStationId = line.machineStationId ?? line.stations[0]?.id ?? '';
@@ -175,10 +182,10 @@ export class LineTimeline {
   /** Adds a count at countRow[0]. */
   private addCount(productId: string, good: number, reject: number, idealParts: number): void {
     const ts = countRow[0] as number;
-    // The same product runs for hours: skip the map lookup while it does.
-    if (productId !== this.lastProduct) {
+    // The same product runs for hours at one ideal cycle time: skip the lookup while it does.
+    if (productId !== this.lastProduct || ts >= this.lastIctUntil || ts < this.lastIctFrom) {
       this.lastProduct = productId;
-      this.lastIct = this.ict.get(productId) ?? 0;
+      this.idealCycleAt(productId, ts);
     }
     countRow[1] = good;
     countRow[2] = reject;
@@ -186,6 +193,24 @@ export class LineTimeline {
     countRow[4] = reject * this.lastIct;
     countRow[5] = ts >= this.lastChangeoverEnd && ts - this.lastChangeoverEnd < this.startupWindowMs ? 1 : 0;
     this.counts.add();
+  }
+
+  /** Sets lastIct to the product's ideal cycle time at `ts`, and the span it holds for. */
+  private idealCycleAt(productId: string, ts: number): void {
+    const ict = this.ict.get(productId);
+    let from = -Infinity;
+    for (const e of ict?.earlier ?? []) {
+      if (ts < e.until) {
+        this.lastIct = e.ms;
+        this.lastIctFrom = from;
+        this.lastIctUntil = e.until;
+        return;
+      }
+      from = e.until;
+    }
+    this.lastIct = ict?.now ?? 0;
+    this.lastIctFrom = from;
+    this.lastIctUntil = Infinity;
   }
 
   private station(id: string): StationState {

@@ -4,7 +4,7 @@ import { describeIssues, FloorboardError, plantSchema, type Plant, type User } f
 import { plantDiff } from '../../core/plant-diff.ts';
 import { withEffectiveTime } from '../../core/plant-effective.ts';
 import {
-  plantApplyRequestSchema, secretRules, userAddRequestSchema, userEditRequestSchema, userDisabledRequestSchema, userSecretRequestSchema,
+  plantApplyRequestSchema, plantPreviewRequestSchema, secretRules, userAddRequestSchema, userEditRequestSchema, userDisabledRequestSchema, userSecretRequestSchema,
   type AdminUsersWire, type CurrentPlantWire, type UserAddRequest, type UserEditRequest, type PlantAppliedWire, type PlantPreviewWire, type PlantVersionsWire,
 } from '../../core/contracts/plant-config.ts';
 import { topicIdSchema } from '../../core/ids.schema.ts';
@@ -122,11 +122,11 @@ export function plantConfigRoutes(deps: PlantConfigDeps): Hono<ApiEnv> {
     return c.json(sends<PlantVersionsWire>({ versions: versions.map(({ sourceHash: _hash, ...v }) => v) }));
   });
   app.post('/admin/plant/preview', async (c) => {
-    const body = parseInput(z.object({ plant: z.unknown() }), await bodyOf(c), 'preview request');
+    const body = parseInput(plantPreviewRequestSchema, await bodyOf(c), 'preview request');
     const current = holder.plant();
     const { plant, problems } = checkPlant(body.plant, current);
-    // The diff of what would be stored: with the earlier losses an effective time keeps.
-    return c.json(sends<PlantPreviewWire>({ baseVersion: holder.version(), diff: plant ? plantDiff(current, withEffectiveTime(current, plant, deps.now())) : [], problems }));
+    // The diff of what would be stored: with the earlier values its effective time keeps.
+    return c.json(sends<PlantPreviewWire>({ baseVersion: holder.version(), diff: plant ? plantDiff(current, withEffectiveTime(current, plant, body.effectiveFrom ?? deps.now())) : [], problems }));
   });
   app.put('/admin/plant', async (c) => {
     const body = parseInput(plantApplyRequestSchema, await bodyOf(c), 'plant apply request');

@@ -52,3 +52,71 @@ describe('a reason\'s loss category changed with an effective time: stops before
     expect(withEffectiveTime(before, before, at(9))).toEqual(before);
   });
 });
+
+/** The fixture plant with product p1 on line l1 at `sec` seconds ideal cycle time. */
+function p1At(plant: Plant, sec: number): Plant {
+  const lines = (ls: Plant['areas'][number]['lines']) => ls.map((l) => (l.id === 'l1' ? { ...l, products: l.products.map((p) => (p.productId === 'p1' ? { ...p, idealCycleTimeSec: sec } : p)) } : l));
+  return { ...plant, areas: plant.areas.map((a) => ({ ...a, lines: lines(a.lines) })) };
+}
+
+describe('an ideal cycle time changed with an effective time: counts before it keep the old one', () => {
+  const before = makePlant();
+  const m = new EventMaker();
+  // 06:00-14:00, no stops: 3600 parts in the first hour, 3600 in the fourth.
+  const events = [m.count(at(6, 30), 3600), m.count(at(9, 30), 3600)];
+  const idealMin = (plant: Plant, from: number, to: number) => computeOee(plant, events, { from, to, now: at(24), by: 'window', lineIds: ['l1'] }).lines[0]!.total.idealMs / MIN;
+
+  it('gives the morning its 1 s parts and the time after 09:00 its 2 s parts', () => {
+    const after = withEffectiveTime(before, p1At(before, 2), at(9));
+    expect(idealMin(before, at(6), at(14))).toBe(120);
+    expect(idealMin(after, at(6), at(14))).toBe(60 + 120);
+    // The hour before the change reads exactly as it did; a window after it reads with the new time.
+    expect(idealMin(after, at(6), at(7))).toBe(idealMin(before, at(6), at(7)));
+    expect(idealMin(after, at(9), at(10))).toBe(120);
+    const l1 = after.areas[0]!.lines.find((l) => l.id === 'l1')!;
+    expect(l1.products.find((p) => p.productId === 'p1')!.idealCycleTimeBefore).toEqual([{ until: new Date(at(9)).toISOString(), idealCycleTimeSec: 1 }]);
+    // l2 runs the same product and did not change: it keeps no history.
+    expect(after.areas[0]!.lines.find((l) => l.id === 'l2')!.products[0]!.idealCycleTimeBefore).toBeUndefined();
+  });
+
+  it('keeps the history when a later version leaves the time alone or changes it again', () => {
+    const once = withEffectiveTime(before, p1At(before, 2), at(9));
+    // A file without the history (written by hand) does not rewrite the past.
+    const again = withEffectiveTime(once, p1At(before, 2), at(12));
+    expect(idealMin(again, at(6), at(14))).toBe(180);
+    const twice = withEffectiveTime(once, p1At(once, 3), at(12));
+    const p1 = twice.areas[0]!.lines.find((l) => l.id === 'l1')!.products.find((p) => p.productId === 'p1')!;
+    expect(p1.idealCycleTimeBefore).toEqual([
+      { until: new Date(at(9)).toISOString(), idealCycleTimeSec: 1 },
+      { until: new Date(at(12)).toISOString(), idealCycleTimeSec: 2 },
+    ]);
+  });
+});
+
+describe('a shift calendar changed with an effective time: shifts before it keep their planned time', () => {
+  const early = { id: 'early', name: 'Early', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, start: '06:00', end: '14:00', breaks: [] };
+  const before = makePlant({ shifts: [{ ...early, days: [...early.days] }] });
+  const longer = (plant: Plant): Plant => ({ ...plant, calendar: { ...plant.calendar, shifts: [{ ...early, days: [...early.days], end: '16:00', breaks: [{ name: 'Lunch', start: '12:00', end: '12:30' }] }] } });
+  const m = new EventMaker();
+  const events = [m.count(MONDAY + 6 * H + MIN, 10)];
+  const plannedH = (plant: Plant, day: number) => computeOee(plant, events, { from: MONDAY + day * 24 * H, to: MONDAY + (day + 1) * 24 * H, now: MONDAY + 3 * 24 * H, by: 'window', lineIds: ['l1'] }).lines[0]!.total.plannedMs / H;
+
+  it('plans Monday with the old 8 h shift and Tuesday with the new 10 h shift less its break', () => {
+    const after = withEffectiveTime(before, longer(before), MONDAY + 20 * H);
+    expect(plannedH(before, 0)).toBe(8);
+    expect(plannedH(after, 0)).toBe(8);
+    expect(plannedH(after, 1)).toBe(9.5);
+    expect(after.calendar.before).toEqual([{ until: new Date(MONDAY + 20 * H).toISOString(), timezone: 'UTC', shifts: before.calendar.shifts, exceptions: [] }]);
+  });
+
+  it('takes a shift that started before the change from the old calendar, whole', () => {
+    // Changed at 10:00 on Monday, during the early shift: that shift keeps its 06:00-14:00.
+    const after = withEffectiveTime(before, longer(before), MONDAY + 10 * H);
+    expect(plannedH(after, 0)).toBe(8);
+    expect(plannedH(after, 1)).toBe(9.5);
+    // A calendar left alone keeps the history it has; the exported file round-trips unchanged.
+    const same = withEffectiveTime(after, longer(before), MONDAY + 30 * H);
+    expect(same.calendar).toEqual(after.calendar);
+    expect(plantDiff(after, same)).toEqual([]);
+  });
+});

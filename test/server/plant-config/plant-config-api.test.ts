@@ -75,7 +75,16 @@ describe('plant configuration as data: admins change users and the plant without
 
     const faster = structuredClone(plant);
     faster.areas[0]!.lines[0]!.products[0]!.idealCycleTimeSec = 1.5;
-    expect((await call('/api/admin/plant/preview', auth.admin, 'POST', { plant: faster })).body).toMatchObject({ baseVersion: 1, diff: ['areas[assembly].lines[line-a].products[widget].idealCycleTimeSec: 2 → 1.5'], problems: [] });
+    // The diff also says what the effective time keeps: the old time for the counts before it.
+    const effectiveFrom = Date.now() - 3600_000;
+    expect((await call('/api/admin/plant/preview', auth.admin, 'POST', { plant: faster, effectiveFrom })).body).toMatchObject({
+      baseVersion: 1,
+      diff: [
+        'areas[assembly].lines[line-a].products[widget].idealCycleTimeSec: 2 → 1.5',
+        `areas[assembly].lines[line-a].products[widget].idealCycleTimeBefore: added [{"until":"${new Date(effectiveFrom).toISOString()}","idealCycleTimeSec":2}]`,
+      ],
+      problems: [],
+    });
 
     const board = await h.connect('lead-a', tokens.lead, 'lead-1');
     const status = 'floorboard/v1/test-site/assembly/line-a/status';

@@ -7,7 +7,7 @@ describe('recomputing stored history under a new plant version: explicit, previe
   let h: Harness;
   afterEach(async () => h?.close());
 
-  it('a new ideal cycle time leaves the stored hours as they were; the admin previews the figures that would change, applies, and the action is logged', async () => {
+  it('a new ideal cycle time counting from an earlier hour leaves the stored hours as they were; the admin previews the figures that would change, applies, and the action is logged', async () => {
     h = await startHarness({}, { bucketFlushMs: 200 });
     const { auth, tokens } = await loginAll(h, { admin: fixtureLogin('admin', 'adm-rc'), lead: fixtureLogin('lead-a', 'lead-rc'), op: fixtureLogin('op-a', 'tab-1') });
     const hour = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
@@ -24,8 +24,9 @@ describe('recomputing stored history under a new plant version: explicit, previe
     const current = (await (await h.http('/api/admin/plant', { headers: auth.admin })).json()) as { plant: { areas: { lines: { id: string; products: { productId: string; idealCycleTimeSec: number }[] }[] }[] } };
     const line = current.plant.areas[0]!.lines.find((l) => l.id === 'line-a')!;
     line.products.find((p) => p.productId === 'widget')!.idealCycleTimeSec = 1;
-    const put = await h.http('/api/admin/plant', { method: 'PUT', headers: { ...auth.admin, 'content-type': 'application/json' }, body: JSON.stringify({ plant: current.plant, reason: 'new tooling' }) });
-    expect(put.status).toBe(200);
+    const putPlant = (body: object) => h.http('/api/admin/plant', { method: 'PUT', headers: { ...auth.admin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // The new tooling has run since that hour: the version counts from it.
+    expect((await putPlant({ plant: current.plant, reason: 'new tooling', effectiveFrom: hour })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 600));
     // History is not rewritten by a new version: the stored hour keeps the ideal time it was computed with.
     expect((await hourly())!.idealMs).toBe(before);
@@ -42,6 +43,9 @@ describe('recomputing stored history under a new plant version: explicit, previe
     const applied = await post('/api/admin/recompute', 'admin', { ...window, reason: 'new tooling since Monday' });
     expect(applied.status).toBe(200);
     expect((await hourly())!.idealMs).toBe(300 * 1000);
+    // The stored hour and the engine over its events now agree.
+    const oee = (await (await h.http(`/api/oee?from=${hour}&to=${hour + HOUR}&line=line-a`, { headers: auth.lead })).json()) as { lines: { total: { idealMs: number } }[] };
+    expect(oee.lines[0]!.total.idealMs).toBe(300 * 1000);
     const actions = (await (await h.http('/api/admin/actions', { headers: auth.admin })).json()) as { actions: { author: string; kind: string; reason: string; detail: string }[] };
     expect(actions.actions).toHaveLength(1);
     expect(actions.actions[0]).toMatchObject({ author: 'admin', kind: 'recompute-history', reason: 'new tooling since Monday' });
