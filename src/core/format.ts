@@ -28,6 +28,8 @@ export interface Formats {
   time(ms: number): string;
   /** Date and time: "04.12.2026, 14:05". */
   dateTime(ms: number): string;
+  /** A weekday's short name, Monday = 0: "Mon", "Mo". */
+  weekday(mondayBased: number): string;
 }
 
 const DASH = '–';
@@ -57,6 +59,7 @@ function build(locale: string, timeZone: string | undefined): Formats {
   const days = new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' });
   // The language's own short time ("09:05" in German, "9:05 AM" in English; fixed 2-digit hours gave "09:05 AM").
   const time = new Intl.DateTimeFormat(locale, { ...zone, timeStyle: 'short' });
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' });
   const isNumber = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
   return {
     locale,
@@ -81,5 +84,7 @@ function build(locale: string, timeZone: string | undefined): Formats {
     dayMonth: (ms) => dayMonth.format(ms),
     time: (ms) => time.format(ms),
     dateTime: (ms) => `${date.format(ms)}, ${time.format(ms)}`,
+    // 2024-01-01 was a Monday.
+    weekday: (mondayBased) => weekday.format(Date.UTC(2024, 0, 1 + mondayBased)),
   };
 }

@@ -66,4 +66,9 @@ describe('formats in the reader\'s language', () => {
     expect(formats('de')).toBe(formats('de'));
     expect(formats('de')).not.toBe(formats('en'));
   });
+
+  it('names the weekdays of the shift calendar in the language, Monday first', () => {
+    expect([0, 1, 6].map((d) => formats('en').weekday(d))).toEqual(['Mon', 'Tue', 'Sun']);
+    expect([0, 1, 6].map((d) => formats('de').weekday(d))).toEqual(['Mo', 'Di', 'So']);
+  });
 });

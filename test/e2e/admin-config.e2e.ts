@@ -74,12 +74,25 @@ test('an admin adds an operator in the app; the enrolled tablet gets the new ros
     await lead.signIn('lead-a', 'lead-pass');
     await expect(leadPage.getByRole('heading', { name: 'Line A', level: 1 })).toBeVisible();
 
-    // A faster ideal cycle time for widgets on line A and a clearer name, in the plant editor: checked, shown, applied.
+    // A faster ideal cycle time for widgets on line A and a clearer name, in the plant's forms (no YAML): checked, shown, applied.
     const plant = page.getByTestId('admin-plant');
-    const text = await plant.getByTestId('plant-text').inputValue();
-    await plant.getByTestId('plant-text').fill(text.replace('idealCycleTimeSec: 2\n', 'idealCycleTimeSec: 1.5\n').replace('name: Line A\n', 'name: Line A (widgets)\n'));
+    await plant.getByTestId('form-line-line-a').getByTestId('line-name').fill('Line A (widgets)');
+    await plant.getByTestId('plant-tab-products').click();
+    await plant.getByTestId('ict-line-a-widget').fill('1.5');
+    // A holiday in the shift calendar, for the early shift only.
+    await plant.getByTestId('plant-tab-calendar').click();
+    await plant.getByTestId('add-holiday').click();
+    const holiday = plant.getByTestId('form-exceptions').locator('.shift').last();
+    await holiday.getByTestId('exception-date').fill('2031-05-01');
+    await holiday.getByRole('textbox', { name: 'Name' }).fill('Labour Day');
+    await holiday.getByRole('checkbox').nth(1).uncheck();
+    await holiday.getByRole('checkbox').nth(2).uncheck();
+    await expect(holiday.getByRole('checkbox').first()).toBeChecked();
+    await keepScreenshot(plant, test.info(), 'admin-plant-calendar-en');
     await plant.getByTestId('plant-check').click();
+    await expect(plant.getByTestId('plant-diff')).toContainText('areas[assembly].lines[line-a].name: "Line A" → "Line A (widgets)"');
     await expect(plant.getByTestId('plant-diff')).toContainText('areas[assembly].lines[line-a].products[widget].idealCycleTimeSec: 2 → 1.5');
+    await expect(plant.getByTestId('plant-diff')).toContainText('2031-05-01');
     await plant.getByTestId('plant-reason').fill('new tooling');
     await plant.getByTestId('plant-apply').click();
     await expect(plant.getByTestId('plant-notice')).toHaveText('Applied as plant version 3.');
@@ -97,20 +110,31 @@ test('an admin adds an operator in the app; the enrolled tablet gets the new ros
     await recompute.getByTestId('recompute-apply').click();
     await expect(recompute.getByTestId('recompute-notice')).toHaveText(/^\d+ hours recomputed\.$/);
     await expect(recompute.getByTestId('admin-actions')).toContainText('admin · widgets ran faster all week');
-    // A broken edit is refused with its field named, and nothing is applied.
-    await plant.getByTestId('plant-text').fill(text.replace('idealCycleTimeSec: 2\n', 'idealCycleTimeSec: -1\n'));
+    // A broken edit is refused with the problem said next to its field, and nothing is applied.
+    await plant.getByTestId('plant-tab-products').click();
+    await plant.getByTestId('ict-line-a-widget').fill('-1');
     await plant.getByTestId('plant-check').click();
     await expect(plant.getByTestId('plant-problems')).toContainText('areas.0.lines.0.products.0.idealCycleTimeSec:');
+    await expect(plant.getByTestId('form-line-products-line-a').getByTestId('field-problem')).toBeVisible();
     await expect(plant.getByTestId('plant-apply')).toHaveCount(0);
+    // The same plant as YAML, the text `floorboard plant export` writes, holds the edit.
+    await plant.getByTestId('plant-tab-yaml').click();
+    await expect(plant.getByTestId('plant-text')).toHaveValue(/idealCycleTimeSec: -1\n/);
     expect(await seriousViolations(page)).toEqual([]);
     await keepScreenshot(page, test.info(), 'admin-config-en');
 
-    // Edited: Otto's full name, kept as a version like every change.
+    // Edited: Otto's full name, and he leads line B from now on: a lead signs in with a password, given in the same change.
     await people.getByTestId('person-op-b').getByTestId('person-edit').click();
     await people.getByTestId('edit-name').fill('Otto Berger');
-    await people.getByTestId('person-reason').fill('full name');
+    await people.getByTestId('edit-role').selectOption('lead');
+    await people.getByTestId('edit-scope-line-b').check();
+    await people.getByTestId('edit-secret').fill('otto-leads-b');
+    await people.getByTestId('person-reason').fill('leads line B');
     await people.getByRole('button', { name: 'Apply' }).click();
     await expect(people.getByTestId('person-op-b')).toContainText('Otto Berger');
+    await expect(people.getByTestId('person-op-b')).toContainText('Shift lead');
+    const otto = await fetch(`${svc.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'op-b', password: 'otto-leads-b', deviceId: 'probe-o' }) });
+    expect(otto.status).toBe(200);
 
     // Disabled from the app: the service refuses the PIN at once.
     await people.getByTestId('person-op-new').getByRole('button', { name: 'Disable' }).click();
@@ -124,6 +148,12 @@ test('an admin adds an operator in the app; the enrolled tablet gets the new ros
     await expect(people.getByRole('heading', { name: 'Personen' })).toBeVisible();
     await expect(plant.getByRole('heading', { name: 'Werkskonfiguration (Version 5)' })).toBeVisible();
     await expect(people.getByTestId('person-op-new')).toContainText('deaktiviert');
+    // The plant's forms in German, each problem still next to its field.
+    await plant.getByTestId('plant-tab-products').click();
+    await expect(plant.getByTestId('form-line-products-line-a')).toContainText('Läuft auf Line A (widgets)');
+    await plant.getByTestId('plant-tab-lines').click();
+    await expect(plant.getByTestId('form-line-line-a')).toContainText('Kurzstopp unter (s)');
+    await keepScreenshot(plant, test.info(), 'admin-plant-lines-de');
     expect(await seriousViolations(page)).toEqual([]);
     await keepScreenshot(page, test.info(), 'admin-config-de');
   } finally {

@@ -24,3 +24,5 @@ export const date = (ms: number): string => f().date(ms);
 export const time = (ms: number): string => f().time(ms);
 /** Date and time ("04.12.2026, 14:05"). */
 export const dateTime = (ms: number): string => f().dateTime(ms);
+/** A weekday's short name in the user's language, Monday = 0. */
+export const weekday = (mondayBased: number): string => f().weekday(mondayBased);

@@ -100,6 +100,8 @@ export const userEditRequestSchema = z.object({
   lines: z.optional(ids),
   /** Empty: the whole site. */
   areas: z.optional(z.array(topicIdSchema)),
+  /** The new PIN or password, needed (only) when the role signs in another way than before. */
+  secret: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(256))),
   ...changeMeta,
 });
 export type UserEditRequest = z.infer<typeof userEditRequestSchema>;

@@ -63,14 +63,27 @@ function userView(u: User): AdminUsersWire['users'][number] {
 
 const userIdParam = z.object({ id: topicIdSchema });
 
-/** A user with a new name, badge, scope or role; the plant schema checks the result as a whole (every problem by field). */
-function editedUser(u: User, e: UserEditRequest): User {
+/**
+ * A user with a new name, badge, scope or role; the plant schema checks the result as a whole
+ * (every problem by field). A role that signs in another way (an operator's badge and PIN, every
+ * other role's password) needs the new secret in the same change, so nobody is left unable to
+ * sign in, and the old secret stops working with it.
+ */
+async function editedUser(u: User, e: UserEditRequest): Promise<User> {
   const role = e.role ?? u.role;
-  if ((role === 'operator') !== (u.role === 'operator'))
-    throw new FloorboardError('invalid-arguments', 'invalid user change', { details: [`role: ${u.role} "${u.id}" cannot become ${role}: one signs in with badge and PIN, the other with a password; disable this user and add a new one`] });
-  const { stations: _s, lines: _l, areas: _a, ...base } = u as User & { stations?: string[]; lines?: string[]; areas?: string[] };
+  const isPin = role === 'operator';
+  const { stations: _s, lines: _l, areas: _a, badge: _b, pinHash: _p, passwordHash: _h, ...base } = u as User & { stations?: string[]; lines?: string[]; areas?: string[]; badge?: string; pinHash?: string; passwordHash?: string };
+  const next: Record<string, unknown> = { ...base, role, ...(e.name ? { name: e.name } : {}) };
+  if (isPin !== (u.role === 'operator')) {
+    const kind = isPin ? 'PIN' : 'password';
+    if (e.secret === undefined) throw new FloorboardError('invalid-arguments', 'invalid user change', { details: [`secret: ${u.role} "${u.id}" becomes ${role} and signs in with ${isPin ? 'badge and PIN' : 'a password'} then: give the new ${kind} in the same change`] });
+    const checked = (isPin ? secretRules.pin : secretRules.password).safeParse(e.secret);
+    if (!checked.success) throw new FloorboardError('invalid-arguments', `invalid ${kind}`, { details: [`secret: ${checked.error.issues[0]?.message ?? 'invalid'}`] });
+    next[isPin ? 'pinHash' : 'passwordHash'] = await hashSecret(e.secret);
+  } else if (isPin) next.pinHash = (u as { pinHash: string }).pinHash;
+  else next.passwordHash = (u as { passwordHash: string }).passwordHash;
+  if (isPin) next.badge = e.badge ?? (u as { badge?: string }).badge;
   const scope = (key: 'stations' | 'lines' | 'areas') => e[key] ?? (u as Record<string, unknown>)[key];
-  const next: Record<string, unknown> = { ...base, role, ...(e.name ? { name: e.name } : {}), ...(e.badge && role === 'operator' ? { badge: e.badge } : {}) };
   if (role === 'operator' || role === 'gateway') next.stations = scope('stations');
   if (role === 'lead' || role === 'importer') next.lines = scope('lines');
   if (role === 'manager') {
@@ -164,7 +177,7 @@ export function plantConfigRoutes(deps: PlantConfigDeps): Hono<ApiEnv> {
   app.post('/admin/users/:id', async (c) => {
     const { id } = parseInput(userIdParam, c.req.param(), 'path');
     const body = parseInput(userEditRequestSchema, await bodyOf(c), 'user change');
-    const edited = editedUser(existing(id), body);
+    const edited = await editedUser(existing(id), body);
     return change(c, body, (users) => users.map((u) => (u.id === id ? edited : u)));
   });
   app.post('/admin/users/:id/secret', async (c) => {

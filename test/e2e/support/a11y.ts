@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** Serious and critical axe violations (WCAG 2.1 A and AA) on the page as it is now. */
@@ -57,9 +57,10 @@ export async function tabWalk(page: Page, max = 60): Promise<{ stops: string[]; 
 }
 
 /** Keeps a full-page screenshot at test-results/screenshots/<name>.png (outside Playwright's cleaned output dir) and attaches it to the report. */
-export async function keepScreenshot(page: Page, info: TestInfo, name: string): Promise<void> {
+export async function keepScreenshot(target: Page | Locator, info: TestInfo, name: string): Promise<void> {
   await mkdir('test-results/screenshots', { recursive: true });
   const path = `test-results/screenshots/${name}.png`;
-  await page.screenshot({ path, fullPage: true });
+  // A page whole; a locator (one panel) as it stands.
+  await ('goto' in target ? target.screenshot({ path, fullPage: true }) : target.screenshot({ path }));
   await info.attach(name, { path, contentType: 'image/png' });
 }

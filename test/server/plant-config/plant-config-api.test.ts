@@ -137,7 +137,7 @@ describe('plant configuration as data: admins change users and the plant without
     expect((await h.http('/api/admin/users', { headers: auth.admin })).status).toBe(200);
   });
 
-  it('edits a person: scope and name apply at the next sign-in; a password role may become another, an operator may not', async () => {
+  it('edits a person: scope and name apply at the next sign-in; a role that signs in another way takes its new secret in the same change', async () => {
     h = await startHarness();
     const { auth } = await loginAll(h, { admin: fixtureLogin('admin', 'adm-edit') });
     const edit = (id: string, body: unknown) => call(`/api/admin/users/${id}`, auth.admin, 'POST', body);
@@ -149,8 +149,19 @@ describe('plant configuration as data: admins change users and the plant without
     const lead = await h.login({ kind: 'password', userId: 'lead-a', password: 'lead-pass', deviceId: 'l-e' });
     expect(lead.user).toMatchObject({ id: 'lead-a', role: 'manager', areas: ['assembly'] });
 
-    const refused = await edit('op-b', { role: 'lead', reason: 'x' });
-    expect(refused).toMatchObject({ status: 400, body: { error: { details: [expect.stringContaining('disable this user and add a new one')] } } });
+    // An operator who becomes a lead signs in with a password from then on: without one the change is refused.
+    const refused = await edit('op-b', { role: 'lead', lines: ['line-a'], reason: 'x' });
+    expect(refused).toMatchObject({ status: 400, body: { error: { details: [expect.stringContaining('give the new password in the same change')] } } });
+    expect(await edit('op-b', { role: 'lead', lines: ['line-a'], secret: 'short', reason: 'x' })).toMatchObject({ status: 400, body: { error: { details: [expect.stringMatching(/^secret: /)] } } });
+    const promoted = await edit('op-b', { role: 'lead', lines: ['line-a'], secret: 'otto-leads-now', reason: 'leads line A' });
+    expect(promoted.status).toBe(200);
+    expect(JSON.stringify(promoted.body)).not.toContain('otto-leads-now');
+    expect((await h.login({ kind: 'password', userId: 'op-b', password: 'otto-leads-now', deviceId: 'l-o' })).user).toMatchObject({ id: 'op-b', role: 'lead', lines: ['line-a'] });
+    await expect(h.login({ kind: 'badge', badge: '1002', pin: '2345', deviceId: 'tab-o', stationId: 'b1' })).rejects.toThrow(/401/);
+    // And back: a lead who becomes an operator needs a badge, stations and a PIN.
+    expect((await edit('op-b', { role: 'operator', badge: '1002', stations: ['b1'], secret: '8642', reason: 'back on the line' })).status).toBe(200);
+    expect((await h.login({ kind: 'badge', badge: '1002', pin: '8642', deviceId: 'tab-o', stationId: 'b1' })).user).toMatchObject({ id: 'op-b', role: 'operator' });
+    await expect(h.login({ kind: 'password', userId: 'op-b', password: 'otto-leads-now', deviceId: 'l-o' })).rejects.toThrow(/401/);
     // A scope the plant does not have is refused with its field.
     const unknown = await edit('op-b', { stations: ['zz'], reason: 'x' });
     expect(unknown).toMatchObject({ status: 422, body: { error: { details: [expect.stringMatching(/^users\.\d+\.stations\.0: unknown station "zz"/)] } } });
