@@ -84,17 +84,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     send: link.reportHealth,
     everySec: options.healthEverySec ?? 10,
   });
-  // One event at a time through the state and the queue: seq stays gap-free and in order.
-  let chain: Promise<void> = Promise.resolve();
-  const emit = (s: Served, node: string, ts: number, payload: SignalPayload | { type: 'machine.heartbeat' }) => {
-    chain = chain
-      .then(async () => {
-        const event = { v: EVENT_SCHEMA_VERSION, id: machineEventId(options.deviceId, node, ts), deviceId: options.deviceId, seq: state.nextSeq(), ts, author: options.userId, lineId: s.lineId, stationId: s.stationId, ...payload } as FloorEvent;
-        await queue.append([event]);
+  // Events are numbered as they happen (seq gap-free and in order) and written in groups: one
+  // append and one state save for all that came while the last group was written, not one each.
+  let waiting: FloorEvent[] = [];
+  let writing: Promise<void> | null = null;
+  const write = async () => {
+    while (waiting.length) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await queue.append(group);
         await state.save();
         link.wake();
-      })
-      .catch((error: unknown) => options.log(`cannot queue an event: ${(error as Error).message}`));
+      } catch (error) {
+        options.log(`cannot queue ${group.length} event(s): ${(error as Error).message}`);
+      }
+    }
+    writing = null;
+  };
+  const emit = (s: Served, node: string, ts: number, payload: SignalPayload | { type: 'machine.heartbeat' }) => {
+    waiting.push({ v: EVENT_SCHEMA_VERSION, id: machineEventId(options.deviceId, node, ts), deviceId: options.deviceId, seq: state.nextSeq(), ts, author: options.userId, lineId: s.lineId, stationId: s.stationId, ...payload } as FloorEvent);
+    writing ??= write();
   };
   const watches = new Map<string, StationWatch>();
   const timers: NodeJS.Timeout[] = [];
@@ -138,7 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       for (const t of timers) clearInterval(t);
       health.stop();
       await Promise.all([...watches.values()].map((w) => w.close()));
-      await chain;
+      await writing;
       await link.close();
     },
   };

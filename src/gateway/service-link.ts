@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { MAX_BATCH_EVENTS, topics, type Ack, type StationPath } from '../core/index.ts';
+import { MAX_BATCH_EVENTS, topics, type Ack, type FloorEvent, type StationPath } from '../core/index.ts';
 import { connectSessionBroker, signIn } from '../cli/service-session.ts';
 import type { FileQueue } from './file-queue.ts';
 import type { DeviceReport } from '../core/contracts/devices.ts';
@@ -86,17 +86,31 @@ export function linkToService(options: ServiceLinkOptions): ServiceLink {
         report();
         continue;
       }
-      const batch = queue.peek(MAX_BATCH_EVENTS).filter((e) => e.stationId === first.stationId);
+      // The head of the queue, one batch per station (each station has its own topic), all in
+      // flight at once: a gateway of many machines waits one round trip, not one per machine.
+      const byStation = new Map<string, FloorEvent[]>();
+      for (const e of queue.peek(MAX_BATCH_EVENTS)) {
+        const list = byStation.get(e.stationId);
+        if (list) list.push(e);
+        else byStation.set(e.stationId, [e]);
+      }
       pending.length = 0;
-      await client.publishAsync(topics.signals(options.stationPath(first.stationId)), JSON.stringify({ events: batch }), { qos: 1 });
-      const ids = new Set(batch.map((e) => e.id));
+      const open = new Map([...byStation].map(([station, batch]) => [station, new Set(batch.map((e) => e.id))]));
+      await Promise.all([...byStation].map(([station, batch]) => client!.publishAsync(topics.signals(options.stationPath(station)), JSON.stringify({ events: batch }), { qos: 1 })));
       const deadline = Date.now() + ackTimeoutMs;
-      let ack: Ack | undefined;
-      while (!closed && !down && Date.now() < deadline && !(ack = pending.find((a) => a.accepted.some((id) => ids.has(id)) || a.rejected.some((r) => r.id !== undefined && ids.has(r.id)))))
-        await nap(deadline - Date.now());
-      if (!ack) continue;
-      for (const r of ack.rejected) log(`the service refused ${r.id ?? 'an event'}: ${r.code} ${r.message}`);
-      await queue.remove([...ack.accepted, ...ack.rejected.flatMap((r) => (r.id ? [r.id] : []))]);
+      const settled: string[] = [];
+      const settle = () => {
+        for (const [station, ids] of open) {
+          const ack = pending.find((a) => a.accepted.some((id) => ids.has(id)) || a.rejected.some((r) => r.id !== undefined && ids.has(r.id)));
+          if (!ack) continue;
+          for (const r of ack.rejected) if (r.id === undefined || ids.has(r.id)) log(`the service refused ${r.id ?? 'an event'}: ${r.code} ${r.message}`);
+          settled.push(...ack.accepted.filter((id) => ids.has(id)), ...ack.rejected.flatMap((r) => (r.id !== undefined && ids.has(r.id) ? [r.id] : [])));
+          open.delete(station);
+        }
+      };
+      for (settle(); !closed && !down && open.size > 0 && Date.now() < deadline; settle()) await nap(deadline - Date.now());
+      // Unacknowledged batches are sent again (the service drops what it already has).
+      if (settled.length) await queue.remove(settled);
       if (queue.size === 0) report();
     }
   };
