@@ -23,6 +23,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * PostgreSQL only: whole months of events older than this many months are dropped (their
+   * partitions), daily. Unset: events are kept for ever.
+   */
+  eventRetentionMonths: z.coerce.number({ message: 'must be a number of months' }).int('must be a whole number').min(1).max(1200).optional(),
   dataDir: z.string().min(1).default('./data'),
   plantFile: z.string().min(1).default('plants/demo.plant.yaml'),
   /** HS256 key for tokens; generated and kept in `dataDir/secret` when absent. */
@@ -69,6 +74,9 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.string().email('must be a comma-separated list of email addresses')).min(1, 'must name at least one address'))
     .optional(),
+}).superRefine((c, ctx) => {
+  if (c.eventRetentionMonths !== undefined && !c.databaseUrl)
+    ctx.addIssue({ code: 'custom', path: ['eventRetentionMonths'], message: 'drops monthly partitions of PostgreSQL; set DATABASE_URL too (SQLite keeps every event)' });
 });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -81,6 +89,7 @@ const envKeys: Record<string, keyof Config> = {
   MQTT_USERNAME: 'mqttUsername',
   MQTT_PASSWORD: 'mqttPassword',
   DATABASE_URL: 'databaseUrl',
+  EVENT_RETENTION_MONTHS: 'eventRetentionMonths',
   DATA_DIR: 'dataDir',
   PLANT_FILE: 'plantFile',
   TOKEN_SECRET: 'tokenSecret',

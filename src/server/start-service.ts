@@ -31,6 +31,7 @@ import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { connectServiceClient, type ServiceClient } from './ingest/service-client.ts';
 import { startBucketWriter, type BucketWriter } from './history/bucket-writer.ts';
 import { startReloadableLive, type ReloadableLive } from './live/reloadable-live.ts';
+import { startStorageUpkeep } from './storage/upkeep-schedule.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { readPlantFile } from './plant-file.ts';
 import { openPlantConfig } from './plant-config/plant-versions.ts';
@@ -141,6 +142,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const { storage, writeError } = watchWrites(openStorage(config.databaseUrl, config.dataDir));
     stops.push(() => storage.close());
     await storage.migrate();
+    const upkeep = await startStorageUpkeep({ storage, now, retentionMonths: config.eventRetentionMonths, log, warn: (message, fields = {}) => logger.warn(fields, message) });
+    stops.push(upkeep.stop);
     // The plant is data: the newest stored version, seeded from (and following) the plant file (issue 13).
     const holder = await openPlantConfig({ storage, filePlant: file.plant, fileText: file.text, filePath: config.plantFile, now, log });
     const plant = holder.plant();

@@ -23,6 +23,17 @@ export interface TestPostgres {
   restart(downMs: number): Promise<void>;
 }
 
+/** One connection to `url` for `work`, closed after it whatever happens. */
+export async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 function findBinDir(): string {
   const candidates: string[] = [];
   try {
@@ -133,15 +144,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     url = fallback;
   }
   const created: string[] = [];
-  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => withPgClient(url, work);
   return {
     url,
     isOwn,

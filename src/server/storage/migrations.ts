@@ -1,3 +1,4 @@
+import { PARTITIONED_EVENTS_SQL } from './pg-partitioned-events.ts';
 import { BUCKET_V2_VALUE_COLUMNS } from './bucket-codec.ts';
 
 /**
@@ -334,6 +335,13 @@ export const migrations: readonly Migration[] = [
         reason text NOT NULL,
         detail text NOT NULL
       );`,
+  },
+  {
+    version: 31,
+    name: 'events partitioned by month, ids kept unique beside them (PostgreSQL)',
+    // SQLite keeps one events table: one plant on one machine (docs/deployment.md).
+    sqlite: 'SELECT 1;',
+    postgres: PARTITIONED_EVENTS_SQL,
   },
 ];
 

@@ -2,7 +2,9 @@ import { adminActionInsertSql, adminActionListSql, adminActionValues, fromAdminA
 import pg from 'pg';
 import { BUCKET_COLUMNS, checkBuckets, fromBucketRow, toBucketValues } from './bucket-codec.ts';
 import { prepareDeadLetter } from './dead-letter-codec.ts';
-import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, toRowValues, type EventRow } from './event-codec.ts';
+import { checkRecords, dedupeBatch, EVENT_COLUMNS, pageFromRows, storageFailed, type EventRow } from './event-codec.ts';
+import { insertEventRows } from './pg-event-insert.ts';
+import { upkeepEventPartitions } from './pg-partitions.ts';
 import { andonDeliveryInsertSql, andonDeliveryListSql, andonDeliveryValues, fromAndonDeliveryRow } from './andon-delivery-codec.ts';
 import { SCHEMA_MIGRATIONS_SQL, migrations } from './migrations.ts';
 import {
@@ -42,6 +44,7 @@ import {
   type Storage,
   type AndonDeliveryAttempt,
   type AndonDeliveryQuery,
+  type UpkeepResult,
 } from './storage.ts';
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one that orders event commits. */
@@ -142,16 +145,7 @@ class PostgresStorage implements Storage {
       // commit order equal sequence order, so a reader catching up with `afterSeq` never skips a
       // row that commits late with a lower number.
       await client.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]);
-      const ids = new Set<string>();
-      for (const chunk of chunks(unique, ROWS_PER_INSERT)) {
-        const result = await client.query<{ id: string }>(
-          `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${valuesList(chunk.length, EVENT_COLUMNS.length)}
-           ON CONFLICT (id) DO NOTHING RETURNING id`,
-          chunk.flatMap(toRowValues),
-        );
-        for (const row of result.rows) ids.add(row.id);
-      }
-      return ids;
+      return insertEventRows(client, unique);
     });
     const inserted: string[] = [];
     const duplicates: string[] = [];
@@ -381,6 +375,14 @@ class PostgresStorage implements Storage {
 
   async listAdminActions(limit: number): Promise<AdminAction[]> {
     return (await this.#query('list admin actions', adminActionListSql(postgresPlaceholder), [limit])).map(fromAdminActionRow);
+  }
+
+  async upkeep(now: number, retentionMonths?: number): Promise<UpkeepResult> {
+    try {
+      return await upkeepEventPartitions(this.#pool, now, retentionMonths);
+    } catch (error) {
+      throw storageFailed('partition upkeep', error);
+    }
   }
 
   async close(): Promise<void> {

@@ -48,6 +48,7 @@ import {
   type AndonDeliveryAttempt,
   type AndonDeliveryQuery,
   type StoredEventInput,
+  type UpkeepResult,
 } from './storage.ts';
 
 /**
@@ -409,6 +410,11 @@ class SqliteStorage implements Storage {
 
   listAdminActions(limit: number): Promise<AdminAction[]> {
     return this.#run('list admin actions', () => (this.#prepare(adminActionListSql(sqlitePlaceholder)).all(limit) as Record<string, unknown>[]).map(fromAdminActionRow));
+  }
+
+  /** SQLite keeps one events table and every event (config refuses a retention without PostgreSQL). */
+  async upkeep(): Promise<UpkeepResult> {
+    return { made: [], dropped: [] };
   }
 
   async close(): Promise<void> {

@@ -92,7 +92,18 @@ export interface Storage {
   insertAdminAction(action: Omit<AdminAction, 'id'>): Promise<void>;
   /** Newest first. */
   listAdminActions(limit: number): Promise<AdminAction[]>;
+  /**
+   * Storage's own upkeep at `now`: on PostgreSQL the month partitions of events for this month and
+   * the next, and with `retentionMonths` the months older than that dropped. SQLite has none.
+   */
+  upkeep(now: number, retentionMonths?: number): Promise<UpkeepResult>;
   close(): Promise<void>;
+}
+
+/** What an upkeep did: partitions made and months dropped (their names). */
+export interface UpkeepResult {
+  made: string[];
+  dropped: string[];
 }
 
 export const andonDeliveryChannels = ['webhook', 'email', 'mqtt'] as const;
