@@ -22,8 +22,33 @@ describe('the gateway queue file', () => {
       await appendFile(join(dir, 'queue.jsonl'), '{"id":"D","stat');
       const again = await FileQueue.open(dir);
       expect(again.peek(10).map((e) => e.id)).toEqual(['A', 'C']);
-      await again.remove(['A', 'C']);
+      // What comes after the cut line is kept: it starts a line of its own.
+      await again.append([event('E')]);
+      expect((await FileQueue.open(dir)).peek(10).map((e) => e.id)).toEqual(['A', 'C', 'E']);
+      await again.remove(['A', 'C', 'E']);
       expect((await FileQueue.open(dir)).size).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes an ack as one line, not the backlog again, and rewrites the file only once acknowledged lines outnumber the waiting ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fb-queue-'));
+    const lines = async () => (await readFile(join(dir, 'queue.jsonl'), 'utf8')).split('\n').filter(Boolean).length;
+    try {
+      const q = await FileQueue.open(dir);
+      const ids = Array.from({ length: 25_000 }, (_, i) => `E${String(i).padStart(5, '0')}`);
+      await q.append(ids.map(event));
+      await q.remove(ids.slice(0, 1000));
+      // 25,000 events and one ack line: the 24,000 waiting were not written again.
+      expect(await lines()).toBe(25_001);
+      expect((await FileQueue.open(dir)).peek(1)[0]!.id).toBe('E01000');
+      for (let from = 1000; from < 24_990; from += 1000) await q.remove(ids.slice(from, Math.min(from + 1000, 24_990)));
+      // At 20,000 acknowledged lines (then more than the 5,000 waiting) the file was rewritten with
+      // the waiting ones; the acks after it are lines again.
+      expect(q.size).toBe(10);
+      expect(await lines()).toBe(5000 + 5);
+      expect((await FileQueue.open(dir)).peek(20).map((e) => e.id)).toEqual(ids.slice(24_990));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

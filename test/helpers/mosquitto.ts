@@ -28,6 +28,14 @@ export interface MosquittoBroker {
 }
 
 /** Asks the OS for a free port on 127.0.0.1 (closed again at once; a tiny race we accept in tests). */
+/** Two different free ports: a port just freed may be handed out again at once. */
+export async function twoFreePorts(): Promise<[number, number]> {
+  const first = await freePort();
+  let second = await freePort();
+  while (second === first) second = await freePort();
+  return [first, second];
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -62,8 +70,19 @@ const parseEnv = (text: string) => Object.fromEntries(text.trim().split('\n').ma
  * in our temp dir (nor rewrite dynamic-security.json), so `user root` is added to the conf then.
  */
 export async function startMosquitto(plantFile: string, auth: AuthMode, options: { verbose?: boolean } = {}): Promise<MosquittoBroker> {
+  // A free port can be taken by another test between our look and Mosquitto's bind: try new ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMosquittoOnce(plantFile, auth, options);
+    } catch (error) {
+      if (attempt >= 3 || !/Unable to create .*listener|Address already in use/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startMosquittoOnce(plantFile: string, auth: AuthMode, options: { verbose?: boolean }): Promise<MosquittoBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'floorboard-mosq-'));
-  const [tcpPort, wsPort] = [await freePort(), await freePort()];
+  const [tcpPort, wsPort] = await twoFreePorts();
   const files = renderBrokerConfig({
     index: indexPlant(await loadPlantFile(plantFile)),
     dir,

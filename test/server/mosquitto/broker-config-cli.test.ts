@@ -10,7 +10,7 @@ import { principalOf } from '../../../src/core/access.ts';
 import { indexPlant } from '../../../src/core/plant-index.ts';
 import { connectDynsec } from '../../../src/server/broker/dynsec-sessions.ts';
 import { loadPlantFile } from '../../../src/server/plant-file.ts';
-import { freePort, MOSQUITTO_BIN, waitForPort } from '../../helpers/mosquitto.ts';
+import { MOSQUITTO_BIN, twoFreePorts, waitForPort } from '../../helpers/mosquitto.ts';
 import { FIXTURE_PLANT, SITE } from '../support/service-harness.ts';
 
 const root = `floorboard/v1/${SITE}`;
@@ -109,7 +109,7 @@ describe('floorboard broker-config', () => {
       const project = await mkdtemp(join(tmpdir(), 'floorboard-readme-'));
       // A checkout others may enter, as /opt or /srv would be (mkdtemp makes it 0700).
       await chmod(project, 0o755);
-      const [tcp, ws] = [await freePort(), await freePort()];
+      const [tcp, ws] = await twoFreePorts();
       const r = await cli(['--plant', FIXTURE_PLANT, '--out', 'broker', '--auth', mode, '--tcp-port', String(tcp), '--ws-port', String(ws), '--bind', '127.0.0.1'], project);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
