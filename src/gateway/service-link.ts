@@ -37,6 +37,9 @@ export interface ServiceLink {
  * when the ack on its own ack topic names them. Any failure closes the link and starts again after
  * a backoff, with a fresh sign-in; the queue keeps everything meanwhile.
  */
+/** Events of the queue's head sent in one round (in batches of at most MAX_BATCH_EVENTS per station). */
+const HEAD_EVENTS = 10 * MAX_BATCH_EVENTS;
+
 export function linkToService(options: ServiceLinkOptions): ServiceLink {
   const { queue, log } = options;
   const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
@@ -88,11 +91,13 @@ export function linkToService(options: ServiceLinkOptions): ServiceLink {
       }
       // The head of the queue, one batch per station (each station has its own topic), all in
       // flight at once: a gateway of many machines waits one round trip, not one per machine.
+      // The head reaches far enough that a busy station's batch holds many events, not one or two:
+      // the service's cost is mostly per message.
       const byStation = new Map<string, FloorEvent[]>();
-      for (const e of queue.peek(MAX_BATCH_EVENTS)) {
+      for (const e of queue.peek(HEAD_EVENTS)) {
         const list = byStation.get(e.stationId);
-        if (list) list.push(e);
-        else byStation.set(e.stationId, [e]);
+        if (!list) byStation.set(e.stationId, [e]);
+        else if (list.length < MAX_BATCH_EVENTS) list.push(e);
       }
       pending.length = 0;
       const open = new Map([...byStation].map(([station, batch]) => [station, new Set(batch.map((e) => e.id))]));
