@@ -16,6 +16,13 @@ Options:
   --ws-port N       MQTT over WebSocket listener port (default 9001)
   --bind ADDR       address both listeners bind to (default: all)
   --plugin PATH     dynamic-security plugin (default /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so)
+  --bridge-to URL   many sites: bridge this site's broker to the central one (mqtt://host:port or
+                    mqtts://host:port); entries and signals go out at QoS 1 and wait here while the
+                    link is down (docs/deployment.md)
+  --bridge-user ID  this site's account on the central broker (with --bridge-to)
+  --bridge-password-file FILE
+                    its password (first line); default: FLOORBOARD_BRIDGE_PASSWORD. Never on the
+                    command line; mosquitto.conf then holds it and is written 0600
   -h, --help        show this help
 
 Files: mosquitto.conf, service.env (MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD of the service), and

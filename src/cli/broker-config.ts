@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { indexPlant } from '../core/plant-index.ts';
@@ -8,6 +8,7 @@ import { BROKER_CONFIG_USAGE } from './broker-config-usage.ts';
 import { EXIT, type CliIo } from './command.ts';
 import { lookupAccount, MOSQUITTO_USER, unreachableFrom, type Account } from './broker-owner.ts';
 import { renderBrokerConfig } from './mosquitto-files.ts';
+import { readPassword as readBridgePassword } from './service-session.ts';
 
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1..65535').max(65535, 'must be 1..65535');
 const argsSchema = z.object({
@@ -19,6 +20,9 @@ const argsSchema = z.object({
   'ws-port': port.default(9001),
   bind: z.string().regex(/^[\w.:-]+$/, 'must be an IP address or host name').optional(),
   plugin: z.string().min(1, "must not be empty").default('/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so'),
+  'bridge-to': z.string().regex(/^mqtts?:\/\/[\w.-]+(:\d{1,5})?\/?$/, 'must be mqtt://host[:port] or mqtts://host[:port] of the central broker').optional(),
+  'bridge-user': z.string().regex(/^[\w.@-]+$/, 'must be a user name without spaces').optional(),
+  'bridge-password-file': z.string().min(1, 'must not be empty').optional(),
 });
 
 const flags = {
@@ -30,11 +34,18 @@ const flags = {
   'ws-port': { type: 'string' },
   bind: { type: 'string' },
   plugin: { type: 'string' },
+  'bridge-to': { type: 'string' },
+  'bridge-user': { type: 'string' },
+  'bridge-password-file': { type: 'string' },
 } as const;
 
 /** `floorboard broker-config`: writes the Mosquitto files for a plant. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseFlags(argv, flags, argsSchema.refine((a) => a['tcp-port'] !== a['ws-port'], { message: 'must differ from --tcp-port', path: ['ws-port'] }), {
+  const checked = argsSchema
+    .refine((a) => a['tcp-port'] !== a['ws-port'], { message: 'must differ from --tcp-port', path: ['ws-port'] })
+    .refine((a) => !a['bridge-to'] || a['bridge-user'], { message: 'is needed with --bridge-to: the account of this site on the central broker', path: ['bridge-user'] })
+    .refine((a) => !a['bridge-user'] || a['bridge-to'], { message: 'needs --bridge-to', path: ['bridge-user'] });
+  const args = parseFlags(argv, flags, checked, {
     plant: 'FILE',
     out: 'DIR',
   });
@@ -44,6 +55,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const plant = await loadPlantFile(resolve(io.cwd, args.plant!));
   const dir = resolve(io.cwd, args.out!);
+  // The central broker's password: from a file or the environment, never the command line.
+  const bridge = args['bridge-to']
+    ? {
+        url: args['bridge-to'],
+        username: args['bridge-user']!,
+        password: await readBridgePassword(args['bridge-password-file'] && resolve(io.cwd, args['bridge-password-file']), process.env.FLOORBOARD_BRIDGE_PASSWORD, (p) => readFile(p, 'utf8'), { flag: '--bridge-password-file', env: 'FLOORBOARD_BRIDGE_PASSWORD' }),
+      }
+    : undefined;
   const files = renderBrokerConfig({
     index: indexPlant(plant),
     dir,
@@ -53,6 +72,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     auth: args.auth,
     plantSource: args.plant!,
     pluginPath: args.plugin,
+    bridge,
   });
   await mkdir(join(dir, 'data'), { recursive: true });
   // Run as root, Mosquitto drops to its own user before reading its files: hand those to it.

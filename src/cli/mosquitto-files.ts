@@ -5,6 +5,7 @@ import type { PlantIndex } from '../core/plant-index.ts';
 import { SERVICE_USERNAME } from '../server/broker/connect-check.ts';
 import { dynsecRoles } from '../server/broker/dynsec-roles.ts';
 import { mosquittoHash, newBrokerPassword } from '../server/broker/mosquitto-hash.ts';
+import { bridgeSection, type BridgeTarget } from './mosquitto-bridge.ts';
 import { grantsFor, publishesOwnHealth, readsOwnAck, ROLE, serviceTopics } from '../server/broker/mosquitto-scopes.ts';
 
 /** How the external broker authenticates: per-session clients through dynamic security, or static files. */
@@ -21,6 +22,8 @@ export interface BrokerConfigInput {
   plantSource: string;
   /** The dynamic-security plugin (Debian/Ubuntu path by default). */
   pluginPath: string;
+  /** A site's bridge to the central broker (many sites); none for a single plant. */
+  bridge?: BridgeTarget | undefined;
 }
 
 /** A file to write; `isSecret` files get mode 0600. */
@@ -59,8 +62,14 @@ function mosquittoConf(input: BrokerConfigInput, authLines: string[]): string {
     `persistence_location ${join(input.dir, 'data')}/`,
     '',
     ...authLines,
+    ...(input.bridge ? bridgeSection(input.index.site, input.bridge) : []),
     '',
   ].join('\n');
+}
+
+/** mosquitto.conf; with a bridge it holds the central broker's password: 0600, read by Mosquitto as it starts. */
+function confFile(input: BrokerConfigInput, text: string): OutFile {
+  return { name: 'mosquitto.conf', text, isSecret: input.bridge !== undefined, isBrokerFile: false };
 }
 
 /** Files of the dynamic-security mode: sessions are created by the service at each login. */
@@ -89,7 +98,7 @@ function dynsecFiles(input: BrokerConfigInput, servicePassword: string): OutFile
     `plugin_opt_config_file ${join(input.dir, 'dynamic-security.json')}`,
   ]);
   return [
-    { name: 'mosquitto.conf', text: conf, isSecret: false, isBrokerFile: false },
+    confFile(input, conf),
     // Holds only password hashes, but the plugin rewrites it with every session: keep it private.
     { name: 'dynamic-security.json', text: `${JSON.stringify(config, null, 2)}\n`, isSecret: true, isBrokerFile: true },
   ];
@@ -129,7 +138,7 @@ function aclFiles(input: BrokerConfigInput, servicePassword: string): OutFile[] 
     `acl_file ${join(input.dir, 'acl')}`,
   ]);
   return [
-    { name: 'mosquitto.conf', text: conf, isSecret: false, isBrokerFile: false },
+    confFile(input, conf),
     { name: 'passwords', text: `${passwords.join('\n')}\n`, isSecret: true, isBrokerFile: true },
     { name: 'acl', text: acl.join('\n'), isSecret: false, isBrokerFile: true },
     { name: 'credentials.json', text: `${JSON.stringify(credentials, null, 2)}\n`, isSecret: true, isBrokerFile: false },

@@ -41,10 +41,15 @@ export async function signIn(url: string, userId: string, password: string, devi
 }
 
 /** Reads a password from a file (first line) or the environment variable, never from the command line. */
-export async function readPassword(file: string | undefined, env: string | undefined, read: (path: string) => Promise<string>): Promise<string> {
+export async function readPassword(
+  file: string | undefined,
+  env: string | undefined,
+  read: (path: string) => Promise<string>,
+  names: { flag: string; env: string } = { flag: '--password-file', env: 'FLOORBOARD_PASSWORD' },
+): Promise<string> {
   if (file !== undefined) return (await read(file)).split(/\r?\n/, 1)[0]!;
   if (env !== undefined && env !== '') return env;
-  throw new FloorboardError('invalid-arguments', 'bad arguments', { details: ['--password-file: is required to sign in (or set FLOORBOARD_PASSWORD)'] });
+  throw new FloorboardError('invalid-arguments', 'bad arguments', { details: [`${names.flag}: is required to sign in (or set ${names.env})`] });
 }
 
 /**

@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexPlant } from '../../src/core/plant-index.ts';
+import type { BridgeTarget } from '../../src/cli/mosquitto-bridge.ts';
 import { renderBrokerConfig, type AuthMode } from '../../src/cli/mosquitto-files.ts';
 import { loadPlantFile } from '../../src/server/plant-file.ts';
 
@@ -69,7 +70,7 @@ const parseEnv = (text: string) => Object.fromEntries(text.trim().split('\n').ma
  * on them. As root, Mosquitto would drop to the `mosquitto` user, which cannot read the 0600 files
  * in our temp dir (nor rewrite dynamic-security.json), so `user root` is added to the conf then.
  */
-export async function startMosquitto(plantFile: string, auth: AuthMode, options: { verbose?: boolean } = {}): Promise<MosquittoBroker> {
+export async function startMosquitto(plantFile: string, auth: AuthMode, options: { verbose?: boolean; bridge?: BridgeTarget } = {}): Promise<MosquittoBroker> {
   // A free port can be taken by another test between our look and Mosquitto's bind: try new ones.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -80,7 +81,7 @@ export async function startMosquitto(plantFile: string, auth: AuthMode, options:
   }
 }
 
-async function startMosquittoOnce(plantFile: string, auth: AuthMode, options: { verbose?: boolean }): Promise<MosquittoBroker> {
+async function startMosquittoOnce(plantFile: string, auth: AuthMode, options: { verbose?: boolean; bridge?: BridgeTarget }): Promise<MosquittoBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'floorboard-mosq-'));
   const [tcpPort, wsPort] = await twoFreePorts();
   const files = renderBrokerConfig({
@@ -92,6 +93,7 @@ async function startMosquittoOnce(plantFile: string, auth: AuthMode, options: { 
     auth,
     plantSource: plantFile,
     pluginPath: '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so',
+    bridge: options.bridge,
   });
   for (const f of files) await writeFile(join(dir, f.name), f.text, { mode: f.isSecret ? 0o600 : 0o644 });
   const extra = [process.getuid?.() === 0 ? 'user root' : '', 'log_dest stderr', 'log_type error', 'log_type warning', ...(options.verbose ? ['log_type notice'] : [])];

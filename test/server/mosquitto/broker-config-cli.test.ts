@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -31,6 +31,26 @@ describe('floorboard broker-config', () => {
     await chmod(dir, 0o755);
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('writes a site\'s bridge to the central broker with --bridge-to: QoS 1 out, queued, its password from a file into a 0600 mosquitto.conf, and says what is missing', async () => {
+    await writeFile(join(dir, 'central.pass'), 'central-secret-1\n', { mode: 0o600 });
+    const r = await cli(['--plant', FIXTURE_PLANT, '--out', 'bridged', '--auth', 'acl', '--bridge-to', 'mqtts://central.example.com', '--bridge-user', `site-${SITE}`, '--bridge-password-file', 'central.pass'], dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('central-secret-1');
+    const confPath = join(dir, 'bridged', 'mosquitto.conf');
+    const conf = await readFile(confPath, 'utf8');
+    for (const line of [`connection floorboard-central-${SITE}`, 'address central.example.com:8883', 'bridge_capath /etc/ssl/certs', `remote_username site-${SITE}`, 'remote_password central-secret-1', 'cleansession false', 'persistence true', `topic ${root}/+/+/station/+/events out 1`, `topic ${root}/+/+/station/+/signals out 1`, `topic ${root}/+/+/corrections out 1`])
+      expect(conf).toContain(line);
+    expect((await stat(confPath)).mode & 0o777).toBe(0o600);
+    const missing = await cli(['--plant', FIXTURE_PLANT, '--out', 'x', '--bridge-to', 'mqtt://central:1883'], dir);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('--bridge-user: is needed with --bridge-to');
+    const bad = await cli(['--plant', FIXTURE_PLANT, '--out', 'x', '--bridge-to', 'http://central', '--bridge-user', 'u'], dir);
+    expect(bad.err).toContain('--bridge-to "http://central": must be mqtt://host[:port] or mqtts://host[:port]');
+    const noPassword = await cli(['--plant', FIXTURE_PLANT, '--out', 'x', '--bridge-to', 'mqtt://central:1883', '--bridge-user', 'u'], dir);
+    expect(noPassword.err).toContain('--bridge-password-file: is required');
+  });
 
   it('writes the acl mode: hashes only, one section per user with the scopes of core/access.ts', async () => {
     const r = await cli(['--plant', FIXTURE_PLANT, '--out', 'acl-out', '--auth', 'acl', '--tcp-port', '18830', '--ws-port', '18831', '--bind', '127.0.0.1'], dir);
