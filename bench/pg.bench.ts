@@ -72,23 +72,27 @@ try {
       const oldUrl = await server.createDatabase();
       await oldSchema(oldUrl);
       const pool = new pg.Pool({ connectionString: oldUrl, max: 2 });
+      // Events are made before the clock starts: only the inserts are timed.
+      const work = batches(size);
       let t = performance.now();
-      for (const b of batches(size)) await oldInsert(pool, b);
+      for (const b of work) await oldInsert(pool, b);
       old.push(rate(TOTAL, performance.now() - t));
       await pool.end();
 
       const storage = openPostgresStorage(await server.createDatabase(), { max: 2 });
       await storage.migrate();
       await storage.upkeep(t0);
+      const again = batches(size);
       t = performance.now();
-      for (const b of batches(size)) await storage.insertEvents(b);
+      for (const b of again) await storage.insertEvents(b);
       now.push(rate(TOTAL, performance.now() - t));
       await storage.close();
     }
     const sqlite = openSqliteStorage(join(dir, `bench-${size}.db`));
     await sqlite.migrate();
+    const work = batches(size);
     const t = performance.now();
-    for (const b of batches(size)) await sqlite.insertEvents(b);
+    for (const b of work) await sqlite.insertEvents(b);
     const lite = rate(TOTAL, performance.now() - t);
     await sqlite.close();
     console.log(`batches of ${size}: PostgreSQL before ${old.join(' / ')} events/s; partitioned + arrays ${now.join(' / ')} events/s; SQLite ${lite} events/s`);
