@@ -101,7 +101,7 @@ describe('floorboard gateway: a Sparkplug B edge node into state, reasons and co
     await gateway?.close();
     await edge?.client.endAsync(true);
     await h?.close();
-    await broker?.stop();
+    await broker?.dispose();
     await rm(dir, { recursive: true, force: true });
   });
 

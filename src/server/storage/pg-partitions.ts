@@ -16,34 +16,31 @@ export function monthStart(ms: number, monthsLater = 0): number {
  * from several services at once: making a month takes a lock in the database, and a month dropped
  * by another is simply gone.
  */
-export async function upkeepEventPartitions(pool: pg.Pool, now: number, retentionMonths?: number): Promise<UpkeepResult> {
+export async function upkeepEventPartitions(
+  pool: pg.Pool,
+  transaction: <T>(operation: string, work: (client: pg.PoolClient) => Promise<T>) => Promise<T>,
+  now: number,
+  retentionMonths?: number,
+): Promise<UpkeepResult> {
   const before = new Set(await partitionNames(pool));
   for (const ms of [monthStart(now), monthStart(now, 1)]) await pool.query('SELECT floorboard_event_month($1)', [ms]);
-  const made = (await partitionNames(pool)).filter((n) => !before.has(n));
+  const after = await partitionNames(pool);
+  const made = after.filter((n) => !before.has(n));
   const dropped: string[] = [];
-  if (retentionMonths !== undefined) {
-    const cutoff = monthStart(now, -retentionMonths);
-    for (const name of await partitionNames(pool)) {
-      const m = PARTITION.exec(name);
-      if (!m) continue;
-      const lo = Date.UTC(Number(m[1]), Number(m[2]) - 1, 1);
-      const hi = monthStart(lo, 1);
-      if (hi > cutoff) continue;
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        // The ids go with their events: the month is gone, and ingest refuses events that old.
-        await client.query('DELETE FROM event_ids WHERE corrected_ts >= $1 AND corrected_ts < $2', [lo, hi]);
-        await client.query(`DROP TABLE IF EXISTS ${client.escapeIdentifier(name)}`);
-        await client.query('COMMIT');
-        dropped.push(name);
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    }
+  if (retentionMonths === undefined) return { made, dropped };
+  const cutoff = monthStart(now, -retentionMonths);
+  for (const name of after) {
+    const m = PARTITION.exec(name);
+    if (!m) continue;
+    const lo = Date.UTC(Number(m[1]), Number(m[2]) - 1, 1);
+    const hi = monthStart(lo, 1);
+    if (hi > cutoff) continue;
+    await transaction('drop a month of events', async (client) => {
+      // The ids go with their events: the month is gone, and ingest refuses events that old.
+      await client.query('DELETE FROM event_ids WHERE corrected_ts >= $1 AND corrected_ts < $2', [lo, hi]);
+      await client.query(`DROP TABLE IF EXISTS ${client.escapeIdentifier(name)}`);
+    });
+    dropped.push(name);
   }
   return { made, dropped };
 }

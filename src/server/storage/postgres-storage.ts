@@ -379,7 +379,7 @@ class PostgresStorage implements Storage {
 
   async upkeep(now: number, retentionMonths?: number): Promise<UpkeepResult> {
     try {
-      return await upkeepEventPartitions(this.#pool, now, retentionMonths);
+      return await upkeepEventPartitions(this.#pool, (operation, work) => this.#transaction(operation, work), now, retentionMonths);
     } catch (error) {
       throw storageFailed('partition upkeep', error);
     }

@@ -1,18 +1,8 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DataType, OPCUACertificateManager, OPCUAServer, type UAVariable } from 'node-opcua';
 
 /** A free loopback port (node-opcua wants a number up front). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../helpers/mosquitto.ts';
 
 export interface SimulatedMachine {
   endpoint: string;

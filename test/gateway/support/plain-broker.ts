@@ -1,25 +1,52 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, MOSQUITTO_BIN, waitForPort } from '../../helpers/mosquitto.ts';
 
-/** A plain Mosquitto on a free loopback port, anonymous access: a plant's unified namespace as a Sparkplug edge node sees it. */
-export async function startPlainBroker(): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface PlainBroker {
+  url: string;
+  /** Stops the broker (SIGTERM: it saves its persistence); `start` brings it back on the same port. */
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+  /** Stops it and removes its files. */
+  dispose: () => Promise<void>;
+}
+
+/**
+ * A plain Mosquitto on a free loopback port: anonymous and without persistence unless `conf`
+ * gives its own access and persistence lines (written into the broker's temp dir), e.g. a
+ * plant's unified namespace as a Sparkplug edge node sees it, or a central broker.
+ */
+export async function startPlainBroker(conf?: (dir: string) => Promise<string[]>): Promise<PlainBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'fb-uns-'));
   const port = await freePort();
-  const conf = join(dir, 'mosquitto.conf');
-  await writeFile(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const confPath = join(dir, 'mosquitto.conf');
+  const lines = conf ? await conf(dir) : ['allow_anonymous true', 'persistence false'];
+  await writeFile(confPath, [`listener ${port} 127.0.0.1`, ...lines, ...(process.getuid?.() === 0 ? ['user root'] : []), ''].join('\n'));
+  let child: ChildProcess | null = null;
   let out = '';
-  const child = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  await waitForPort(port, child, () => out, 10_000);
+  const start = async () => {
+    const c = spawn(MOSQUITTO_BIN, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child = c;
+    await waitForPort(port, c, () => out, 10_000);
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((resolve) => c.once('exit', resolve));
+    c.kill('SIGTERM');
+    await exited;
+  };
+  await start();
   return {
     url: `mqtt://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+    start,
+    stop,
+    dispose: async () => {
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

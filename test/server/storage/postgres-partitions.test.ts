@@ -28,16 +28,15 @@ const record = (ts: number): StoredEventInput => {
   return { event, topic: 't', receivedAt: ts, clockOffsetMs: 0, correctedTs: ts };
 };
 
-const withClient = withPgClient;
 const partitions = (url: string) =>
-  withClient(url, async (c) => (await c.query<{ name: string }>("SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass ORDER BY 1")).rows.map((r) => r.name));
+  withPgClient(url, async (c) => (await c.query<{ name: string }>("SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass ORDER BY 1")).rows.map((r) => r.name));
 
 describe('PostgreSQL as the production store: events by month (issue 16)', () => {
   it('migrates a database of today\'s schema holding events: every row kept in its order and month, ids still unique, ingest and history go on', async () => {
     const url = await server.createDatabase();
     // The schema as it was before migration 31, with events of three months written the old way.
     const old = [record(SEP), record(SEP + DAY), record(OCT), record(NOV), record(NOV + 3 * DAY)];
-    await withClient(url, async (c) => {
+    await withPgClient(url, async (c) => {
       await c.query(SCHEMA_MIGRATIONS_SQL.postgres);
       for (const m of migrations.filter((x) => x.version < 31)) {
         await c.query(m.postgres);
@@ -53,7 +52,7 @@ describe('PostgreSQL as the production store: events by month (issue 16)', () =>
       expect(after).toEqual(before);
       expect(after.map((e) => e.event.id)).toEqual(old.map((r) => r.event.id));
       expect(await partitions(url)).toEqual(['events_default', 'events_p202609', 'events_p202610', 'events_p202611']);
-      await withClient(url, async (c) => expect(Number((await c.query('SELECT count(*) FROM events_default')).rows[0].count)).toBe(0));
+      await withPgClient(url, async (c) => expect(Number((await c.query('SELECT count(*) FROM events_default')).rows[0].count)).toBe(0));
 
       // A resend of a migrated event is a duplicate; a new one is stored after the last storage_seq.
       const fresh = record(NOV + 4 * DAY);
@@ -83,7 +82,7 @@ describe('PostgreSQL as the production store: events by month (issue 16)', () =>
       expect((await storage.insertEvents([far])).inserted).toEqual([far.event.id]);
       await storage.upkeep(Date.UTC(2027, 9, 1));
       expect(await partitions(url)).toContain('events_p202710');
-      await withClient(url, async (c) => {
+      await withPgClient(url, async (c) => {
         expect(Number((await c.query('SELECT count(*) FROM events_default')).rows[0].count)).toBe(0);
         expect(Number((await c.query('SELECT count(*) FROM events_p202710')).rows[0].count)).toBe(1);
       });
@@ -106,7 +105,7 @@ describe('PostgreSQL as the production store: events by month (issue 16)', () =>
       const result = await storage.upkeep(Date.UTC(2026, 11, 5), 2);
       expect(result.dropped).toEqual(['events_p202609']);
       expect((await storage.listEvents()).events.map((e) => e.event.id)).toEqual([oct.event.id, nov.event.id]);
-      await withClient(url, async (c) => expect((await c.query('SELECT id FROM event_ids ORDER BY id')).rows.map((r) => r.id)).toEqual([oct.event.id, nov.event.id].sort()));
+      await withPgClient(url, async (c) => expect((await c.query('SELECT id FROM event_ids ORDER BY id')).rows.map((r) => r.id)).toEqual([oct.event.id, nov.event.id].sort()));
       expect(monthStart(Date.UTC(2026, 11, 5), -2)).toBe(Date.UTC(2026, 9, 1));
     } finally {
       await storage.close();
