@@ -4,13 +4,22 @@ import { lineStatusSchema, oeeSnapshotSchema } from '../../../src/core/live.sche
 import { countEvent, nextMessage, publish, SITE, startHarness, subscribe, topicA1, type Harness, fixtureLogin } from '../support/service-harness.ts';
 
 const lineA = `floorboard/v1/${SITE}/assembly/line-a`;
+const HOUR = 3_600_000;
+// The service clock runs from 08:00 UTC of the last day (the fixture's early shift, outside its
+// 10:00 lunch break), so "scheduled" does not depend on when the suite runs.
+const shiftBack = (() => {
+  const real = Date.now();
+  const eight = Math.floor(real / (24 * HOUR)) * 24 * HOUR + 8 * HOUR;
+  return real - (eight <= real ? eight : eight - 24 * HOUR);
+})();
+const now = () => Date.now() - shiftBack;
 
 describe('live OEE on MQTT', () => {
   let h: Harness;
   let tablet: MqttClient;
 
   beforeAll(async () => {
-    h = await startHarness({ oeeIntervalMs: 200 });
+    h = await startHarness({ oeeIntervalMs: 200 }, { now });
     const { token } = await h.login(fixtureLogin('op-a', 'tab-live'));
     tablet = await h.connect('op-a', token, 'tab-live');
   });
@@ -18,10 +27,10 @@ describe('live OEE on MQTT', () => {
 
   it('publishes a retained status on a state change and a snapshot with the counts', async () => {
     await subscribe(tablet, `${lineA}/status`);
-    const start = countEvent({ deviceId: 'tab-live', type: 'stop.start', reasonId: 'jam', ts: Date.now() - 1000 });
+    const start = countEvent({ deviceId: 'tab-live', type: 'stop.start', reasonId: 'jam', ts: now() - 1000 });
     start.stopId = start.id;
     delete start.productId;
-    const count = countEvent({ deviceId: 'tab-live', good: 40, reject: 2, ts: Date.now() - 2000 });
+    const count = countEvent({ deviceId: 'tab-live', good: 40, reject: 2, ts: now() - 2000 });
     const status = nextMessage(tablet, `${lineA}/status`, 5000, (v: { state: string }) => v.state === 'stopped');
     await publish(tablet, topicA1, JSON.stringify({ events: [count, start] }));
     const s = lineStatusSchema.parse(await status);
