@@ -5,6 +5,7 @@
 // OPC UA server), the gateway and the service (with its embedded broker) are three processes.
 // Stations (2 changing counters each) and seconds per phase: BENCH_STATIONS (250), BENCH_SECONDS (20).
 import { spawn } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,9 @@ const plantFile = join(dir, 'plant.json');
 await writeFile(plantFile, JSON.stringify(plant));
 
 const service = await startService(configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile, dataDir: join(dir, 'service'), staticDir: join(dir, 'none'), logLevel: 'silent' }), { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
-const gateway = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'gateway', '--plant', plantFile, '--service', `http://127.0.0.1:${service.httpPort}`, '--user', 'gw-bench', '--data-dir', join(dir, 'gateway'), '--device', 'gw-bench-1'], {
+// BENCH_GATEWAY_PROFILE_DIR=dir: a CPU profile of the gateway process (both phases), written when it exits.
+const gatewayProfile = process.env.BENCH_GATEWAY_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_GATEWAY_PROFILE_DIR] : [];
+const gateway = spawn(process.execPath, [...gatewayProfile, '--import', 'tsx', join(root, 'src/cli/main.ts'), 'gateway', '--plant', plantFile, '--service', `http://127.0.0.1:${service.httpPort}`, '--user', 'gw-bench', '--data-dir', join(dir, 'gateway'), '--device', 'gw-bench-1'], {
   env: { ...process.env, FLOORBOARD_PASSWORD: 'gw-bench-pass' }, stdio: ['ignore', 'ignore', 'inherit'],
 });
 
@@ -57,6 +60,23 @@ async function gatewayCpuSec(): Promise<number> {
 /** Events committed so far (the service's own counter: cheap enough to poll beside the load). */
 const committed = async () => (await service.metrics.ingested.get()).values.reduce((sum, v) => sum + v.value, 0);
 const counterEvents = async (from: number) => (await service.storage.listEvents({ types: ['machine.counter'], from, limit: 1_000_000 })).events;
+
+/** BENCH_CPU_PROFILE=file: a CPU profile of this process (the service) over the 10 Hz phase. */
+async function profiled<T>(on: boolean, run: () => Promise<T>): Promise<T> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!on || !file) return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 async function phase(hz: number): Promise<void> {
   const cpu0 = await gatewayCpuSec();
@@ -97,7 +117,7 @@ try {
   }
   console.log(`bench:opcua — ${STATIONS} stations × 2 counters = ${STATIONS * 2} tags, ${SECONDS} s per phase, gateway pid ${gateway.pid}`);
   await phase(1);
-  await phase(10);
+  await profiled(true, () => phase(10));
 } finally {
   gateway.kill('SIGTERM');
   await new Promise((r) => gateway.once('exit', r));

