@@ -59,9 +59,10 @@ export default defineConfig({
     outDir,
     target: 'es2022',
     sourcemap: false,
-    // The polyfill only makes browsers without <link rel="modulepreload"> fetch ahead; every browser
-    // the tablet targets (es2022) has it, so it is dead weight in the first screen.
-    modulePreload: { polyfill: false },
+    // No <link rel="modulepreload"> per dynamic import: every chunk comes from the service worker's
+    // cache, so fetching ahead gains nothing, and adding the links to the head was a third of the
+    // first screen's mount at 4x CPU throttle (docs/benchmarks.md, bench:pwa with BENCH_COLD_PROFILE).
+    modulePreload: false,
     rolldownOptions: {
       output: {
         // Everything the entry imports statically goes into ONE chunk (the dashboards' lazy chunks

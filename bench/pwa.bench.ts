@@ -4,6 +4,7 @@
 // BENCH_TAP_CPU=1 adds the main-thread CPU time per tap, from a Chromium trace (see `tapCpu`).
 import { execSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { ulid } from 'ulid';
@@ -164,8 +165,12 @@ try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    // BENCH_COLD_PROFILE=file: a CPU profile of the first cold start, up to the first screen.
+    const isProfiled = i === 0 && process.env.BENCH_COLD_PROFILE;
+    if (isProfiled) await Promise.all([cdp.send('Profiler.enable'), cdp.send('Profiler.setSamplingInterval', { interval: 200 })]).then(() => cdp.send('Profiler.start'));
     await page.goto(svc.url);
     await page.waitForFunction(() => (window as unknown as { __bench: { interactive?: number } }).__bench.interactive !== undefined);
+    if (isProfiled) await writeFile(process.env.BENCH_COLD_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     cold.push(await page.evaluate(() => (window as unknown as { __bench: { interactive: number } }).__bench.interactive));
     if (i === 0)
       console.log(
