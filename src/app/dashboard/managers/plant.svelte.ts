@@ -25,6 +25,8 @@ class DashboardPlantManager {
   }
 
   meta = (lineId: string): LineMeta | undefined => this.metas.find((m) => m.line.id === lineId);
+  /** A line's name, or its id when the plant does not have it (any more). */
+  lineName = (lineId: string): string => this.meta(lineId)?.line.name ?? lineId;
 
   /** A reason's label, or "no reason yet (<loss>)" for an unclassified stop. */
   reasonLabel = (reasonId: string | null, loss?: BigLoss | 'planned' | string | null): string => {
