@@ -94,6 +94,15 @@ async function tapCpu(page: Page, n: number): Promise<number[]> {
     top.push(e);
     end = e.ts + e.dur!;
   }
+  if (process.env.BENCH_TAP_CPU === 'breakdown') {
+    // Where the taps' main-thread time goes: thread time of every event inside the spans, by name.
+    const inside = all.filter((e) => spans.some(([a, b]) => e.ts >= a && e.ts < b));
+    const byName = new Map<string, number>();
+    for (const e of inside) byName.set(e.name, (byName.get(e.name) ?? 0) + (e.tdur ?? e.dur!));
+    const rows = [...byName].sort((x, y) => y[1] - x[1]).slice(0, 15);
+    console.log('tap main-thread time by trace event (ms per tap, nested events counted in their parents too):');
+    for (const [name, us] of rows) console.log(`  ${(us / 1000 / spans.length).toFixed(2).padStart(7)}  ${name}`);
+  }
   return spans.map(([a, b]) => {
     let us = 0;
     for (const e of top) {
@@ -153,7 +162,11 @@ try {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
 
+  // BENCH_TAP_PROFILE=file: a CPU profile of the tablet's page over the 1,000 taps.
+  const tapCdp = process.env.BENCH_TAP_PROFILE ? await context.newCDPSession(tablet.page) : null;
+  if (tapCdp) await Promise.all([tapCdp.send('Profiler.enable'), tapCdp.send('Profiler.setSamplingInterval', { interval: 200 })]).then(() => tapCdp.send('Profiler.start'));
   const taps = await tapToCommit(tablet.page, 1000);
+  if (tapCdp) await writeFile(process.env.BENCH_TAP_PROFILE!, JSON.stringify((await tapCdp.send('Profiler.stop')).profile));
   // BENCH_TAP_CPU=1: 300 more taps under a trace, for their main-thread CPU time.
   const cpu = process.env.BENCH_TAP_CPU ? await tapCpu(tablet.page, 300) : null;
   await tablet.waitSynced(60_000);

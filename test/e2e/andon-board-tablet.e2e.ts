@@ -111,8 +111,10 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
     await d.page.evaluate(() => (location.hash = '#/tv'));
     const sound = d.page.getByTestId('tv-sound');
     await expect(sound).toHaveAttribute('aria-pressed', 'false');
+    await expect(sound).toHaveText('Ton bei neuen Rufen: aus');
     await sound.click();
     await expect(sound).toHaveAttribute('aria-pressed', 'true');
+    await expect(sound).toHaveText('♪ Ton bei neuen Rufen: an');
     await tablet.page.getByTestId('call-material').tap();
     await expect.poll(async () => (await raises(svc)).length, { timeout: 10_000 }).toBe(2);
     await expect(d.page.getByTestId('open-calls').locator('li')).toHaveCount(2);

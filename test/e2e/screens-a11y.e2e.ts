@@ -109,6 +109,9 @@ test('board, TV and trends in both languages', async ({ page, svc }) => {
     await expect(d.tile('line-a')).toHaveAttribute('data-state', 'stopped');
     // The line's OEE comes on its own retained topic, apart from its status: wait for it, as a viewer would.
     await expect(d.tile('line-a').getByTestId('oee')).toHaveText(lang === 'de' ? /^\d{1,3}\s%$/ : /^\d{1,3}%$/);
+    // The tile's ratios are abbreviated in the reader's language (German: Verfügbarkeit, Leistung, Qualität).
+    await expect(d.tile('line-a').locator('.apq dt')).toHaveText(lang === 'de' ? ['V', 'L', 'Q'] : ['A', 'P', 'Q']);
+    await expect(d.tile('line-a').locator('.apq abbr').first()).toHaveAttribute('title', lang === 'de' ? 'Verfügbarkeit' : 'Availability');
     const stops = await checkScreen(page, `board-${lang}`);
     // Controls before the tiles, the tiles in the order they are shown (worst first).
     // A tile's name tells the line, its state and its OEE ("Open Line A: Stopped, OEE 0%").

@@ -36,6 +36,8 @@ export async function readStart(db: Db, now: number): Promise<StartReads> {
 }
 
 export const earlyDb: Promise<Db> = openFloorboardDb();
+void earlyDb.then(() => performance.mark('fb:db-open'), () => undefined);
+performance.mark('fb:db-asked');
 export const earlyReads: Promise<StartReads> = earlyDb.then((db) => readStart(db, Date.now()));
 // A failure is reported where these are awaited (main.ts), not as an unhandled rejection here.
 earlyReads.catch(() => undefined);

@@ -14,7 +14,10 @@ export interface StateStyle {
   colour: string;
   /** Text colour readable on `colour` (WCAG AA for large text). */
   ink: string;
-  /** A glyph shown beside the name: the second channel besides colour. */
+  /**
+   * A glyph shown beside the name: the second channel besides colour. Plain text symbols that
+   * common fonts carry (DejaVu, Noto, Segoe): "⏸" showed as an empty box on a Linux board.
+   */
   icon: string;
   /** Fill pattern in bands and bars: the third channel (print in black and white too). */
   pattern: 'solid' | 'hatch' | 'dots' | 'cross' | 'grid' | 'stripes' | 'none';
@@ -25,7 +28,7 @@ export const stateStyles: Record<DisplayState, StateStyle> = {
   'small-stop': { colour: '#E69F00', ink: '#000000', icon: '◆', pattern: 'dots' },
   stopped: { colour: '#D55E00', ink: '#000000', icon: '■', pattern: 'hatch' },
   changeover: { colour: '#56B4E9', ink: '#000000', icon: '⟳', pattern: 'cross' },
-  planned: { colour: '#CC79A7', ink: '#000000', icon: '⏸', pattern: 'grid' },
+  planned: { colour: '#CC79A7', ink: '#000000', icon: '‖', pattern: 'grid' },
   'not-scheduled': { colour: '#8C8C8C', ink: '#000000', icon: '–', pattern: 'none' },
   // Time nobody saw (ADR 0009): pale and striped, so it never reads as running or as a stop.
   'no-data': { colour: '#F2F2F2', ink: '#000000', icon: '∅', pattern: 'stripes' },

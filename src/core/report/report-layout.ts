@@ -2,6 +2,7 @@ import { bigLossPareto, reasonPareto } from '../charts/pareto.ts';
 import { formats } from '../format.ts';
 import type { BigLoss } from '../oee/report.ts';
 import type { ShiftReportView } from './shift-report.schema.ts';
+import { WINDOW_SHIFT_ID } from './shift-report.ts';
 
 /** Messages by key: the app's en/de catalogs (src/app/i18n), passed in so the core imports no app code. */
 export type ReportCatalog = Readonly<Record<string, string>>;
@@ -177,7 +178,8 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
   return {
     lang: locale,
     title: `${t('dash.report.title')}: ${r.lineName}`,
-    subtitle: `${r.siteName} · ${t('report.shift', { shift: r.shiftName, date: fm.date(r.start) })} · ${span(r.start, r.end)}`,
+    // A window that is not one shift has no shift name: "Period, <date>" (a plant's own shift named like the id keeps its name).
+    subtitle: `${r.siteName} · ${t('report.shift', { shift: r.shiftId === WINDOW_SHIFT_ID && r.shiftName === WINDOW_SHIFT_ID ? t('report.period') : r.shiftName, date: fm.date(r.start) })} · ${span(r.start, r.end)}`,
     madeAt: t('report.madeAt', { time: fm.dateTime(r.madeAt) }),
     kpis,
     tables,

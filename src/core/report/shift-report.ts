@@ -13,6 +13,9 @@ import { reasonLosses } from '../oee/query.schema.ts';
 import type { OeeFigures } from '../oee/report.ts';
 import type { LossCategory, Plant } from '../plant.schema.ts';
 
+/** The shift id of a report over a window that is not one shift of the calendar (the dashboards' "this hour", a custom range). */
+export const WINDOW_SHIFT_ID = 'window';
+
 /** Version of the stored report model; a stored copy is shown as made, so readers must keep reading older ones. */
 export const SHIFT_REPORT_VERSION = 1;
 

@@ -1,7 +1,7 @@
 import { shiftInstances, type ShiftInstance } from '../../core/oee/calendar.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Plant } from '../../core/plant.schema.ts';
-import { buildShiftReport, type ShiftReport } from '../../core/report/shift-report.ts';
+import { buildShiftReport, WINDOW_SHIFT_ID, type ShiftReport } from '../../core/report/shift-report.ts';
 import { eventsBetween } from '../history/bucket-history.ts';
 import { LOOKBACK_MS } from '../history/hourly-buckets.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -11,7 +11,7 @@ import type { Storage } from '../storage/storage.ts';
  * a window of its own (shift id "window"), with the same figures the dashboards show for it.
  */
 export function shiftOf(plant: Plant, from: number, to: number): ShiftInstance {
-  return shiftInstances(plant.calendar, from, to).find((s) => s.start === from && s.end === to) ?? { shiftId: 'window', start: from, end: to, breaks: [] };
+  return shiftInstances(plant.calendar, from, to).find((s) => s.start === from && s.end === to) ?? { shiftId: WINDOW_SHIFT_ID, start: from, end: to, breaks: [] };
 }
 
 /** Reads a line's events around the shift (a day before it, up to `now`) and builds its report. */

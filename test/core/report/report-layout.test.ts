@@ -11,7 +11,7 @@ const de = { ...deTablet, ...deDash };
 import { shiftInstances } from '../../../src/core/oee/calendar.ts';
 import { layoutShiftReport, translator } from '../../../src/core/report/report-layout.ts';
 import { shiftReportSchema } from '../../../src/core/report/shift-report.schema.ts';
-import { buildShiftReport } from '../../../src/core/report/shift-report.ts';
+import { buildShiftReport, WINDOW_SHIFT_ID } from '../../../src/core/report/shift-report.ts';
 import { H, MONDAY, makePlant } from '../oee/fixtures.ts';
 import { shiftEvents } from './report-fixture.ts';
 
@@ -32,6 +32,14 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
     expect(kpi(inDe, 'oee')).toMatch(/^\d+,\d\s%$/);
     expect(inDe.subtitle).toContain('06.01.2025');
     expect(inEn.subtitle).toContain('01/06/2025');
+  });
+
+  it('names a window that is not one shift "Period" ("Zeitraum"), never by its internal id', () => {
+    const hour = { shiftId: WINDOW_SHIFT_ID, start: MONDAY + 9 * H, end: MONDAY + 10 * H, breaks: [] };
+    const windowReport = buildShiftReport({ plant, events: shiftEvents().events, lineId: 'l1', shift: hour, now: MONDAY + 15 * H });
+    expect(layoutShiftReport(windowReport, translator(de), 'de').subtitle).toMatch(/ · Zeitraum, 06\.01\.2025 · /);
+    expect(layoutShiftReport(windowReport, translator(en), 'en').subtitle).toMatch(/ · Period, 01\/06\/2025 · /);
+    expect(layoutShiftReport(report, translator(en), 'en').subtitle).not.toContain('Period');
   });
 
   it('has every section, in order, and says "None" for an empty one', () => {
