@@ -64,6 +64,9 @@ const DEFAULT_BACKOFF = { initialMs: 500, maxMs: 30_000 };
 const linkKey = (o: OpcuaWatchOptions) =>
   JSON.stringify([o.connector.endpoint, o.connector.securityMode, o.connector.securityPolicy, o.connector.user?.name ?? null, o.password ?? null, o.pkiDir]);
 
+/** The first line of a failure: node-opcua's messages go on with stack-like detail. */
+const firstLine = (error: unknown) => (error as Error).message.split('\n')[0] ?? '';
+
 function setConnected(m: Member, value: boolean): void {
   if (value === m.connected) return;
   m.connected = value;
@@ -110,7 +113,7 @@ async function attach(link: EndpointLink, m: Member, subscription: ClientSubscri
       if (link.subscription === subscription && link.members.has(m)) setConnected(m, true);
       return;
     } catch (error) {
-      const message = (error as Error).message.split('\n')[0] ?? '';
+      const message = firstLine(error);
       m.options.log(`${m.options.connector.endpoint}: ${message}`);
       m.options.onError?.(message);
     }
@@ -173,7 +176,7 @@ async function runLink(link: EndpointLink, first: OpcuaWatchOptions): Promise<vo
         for (const m of link.members) m.options.onError?.(why);
       }
     } catch (error) {
-      const message = (error as Error).message.split('\n')[0] ?? '';
+      const message = firstLine(error);
       log(`${connector.endpoint}: ${message}`);
       if (!link.abort.signal.aborted) for (const m of link.members) m.options.onError?.(message);
     }

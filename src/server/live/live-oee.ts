@@ -279,7 +279,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   let settling: StoredEventInput[] = [];
   let settleTimer: NodeJS.Timeout | null = null;
   function settle(records: readonly StoredEventInput[]): void {
-    settling.push(...records);
+    for (const r of records) settling.push(r);
     settleTimer ??= setTimeout(() => {
       settleTimer = null;
       const records = settling;
