@@ -96,6 +96,11 @@ export type SeenSeqs = z.infer<typeof seenSeqsSchema>;
  */
 export const stationStatusSchema = z.object({
   v: z.literal(1),
+  /**
+   * The publishing leader's order (issue 16, ADR 0017): higher for every later publish, and for
+   * every publish of a later leader. Absent from a single service.
+   */
+  version: z.optional(z.number().check(z.int(), z.minimum(0))),
   siteId: topicIdSchema,
   areaId: topicIdSchema,
   lineId: topicIdSchema,
@@ -135,6 +140,11 @@ export type StationStatus = z.infer<typeof stationStatusSchema>;
  */
 export const lineStatusSchema = z.object({
   v: z.literal(1),
+  /**
+   * The publishing leader's order (issue 16, ADR 0017): higher for every later publish, and for
+   * every publish of a later leader. Absent from a single service.
+   */
+  version: z.optional(z.number().check(z.int(), z.minimum(0))),
   siteId: topicIdSchema,
   areaId: topicIdSchema,
   lineId: topicIdSchema,
@@ -183,6 +193,11 @@ export const snapshotLossSchema = z.object({
  */
 export const oeeSnapshotSchema = z.object({
   v: z.literal(1),
+  /**
+   * The publishing leader's order (issue 16, ADR 0017): higher for every later publish, and for
+   * every publish of a later leader. Absent from a single service.
+   */
+  version: z.optional(z.number().check(z.int(), z.minimum(0))),
   scope: z.enum(['line', 'area', 'site']),
   id: topicIdSchema,
   siteId: topicIdSchema,
@@ -197,3 +212,4 @@ export const oeeSnapshotSchema = z.object({
   topLosses: z.array(snapshotLossSchema).check(z.maxLength(5)),
 });
 export type OeeSnapshot = z.infer<typeof oeeSnapshotSchema>;
+

@@ -28,6 +28,14 @@ export const configSchema = z.object({
    * partitions), daily. Unset: events are kept for ever.
    */
   eventRetentionMonths: z.coerce.number({ message: 'must be a number of months' }).int('must be a whole number').min(1).max(1200).optional(),
+  /**
+   * Several instances as one service (issue 16): ingest through the MQTT 5 shared subscription
+   * `$share/<group>/...`, and one leader (a lease in PostgreSQL) for live figures, hourly buckets,
+   * shift reports and andon. Needs MQTT_URL, a PostgreSQL DATABASE_URL and TOKEN_SECRET.
+   */
+  clusterGroup: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _ (a shared subscription name)').optional(),
+  /** This instance's name in a cluster: its MQTT client id and lease holder; host name and process id when unset. */
+  instanceId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ., - or _').optional(),
   dataDir: z.string().min(1).default('./data'),
   plantFile: z.string().min(1).default('plants/demo.plant.yaml'),
   /** HS256 key for tokens; generated and kept in `dataDir/secret` when absent. */
@@ -77,6 +85,13 @@ export const configSchema = z.object({
 }).superRefine((c, ctx) => {
   if (c.eventRetentionMonths !== undefined && !c.databaseUrl)
     ctx.addIssue({ code: 'custom', path: ['eventRetentionMonths'], message: 'drops monthly partitions of PostgreSQL; set DATABASE_URL too (SQLite keeps every event)' });
+  if (c.clusterGroup !== undefined) {
+    // Every instance must read the same events, reach the same broker and accept each other's tokens.
+    if (!c.databaseUrl) ctx.addIssue({ code: 'custom', path: ['clusterGroup'], message: 'instances share one PostgreSQL: set DATABASE_URL too' });
+    if (!c.mqttUrl) ctx.addIssue({ code: 'custom', path: ['clusterGroup'], message: 'instances share one MQTT 5 broker: set MQTT_URL too (the embedded broker serves one process)' });
+    if (!c.tokenSecret) ctx.addIssue({ code: 'custom', path: ['clusterGroup'], message: 'instances must accept each other\'s sign-ins: set the same TOKEN_SECRET on each' });
+    if (c.isDemo) ctx.addIssue({ code: 'custom', path: ['clusterGroup'], message: 'the --demo simulator writes as one service; run a cluster without --demo' });
+  }
 });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -90,6 +105,8 @@ const envKeys: Record<string, keyof Config> = {
   MQTT_PASSWORD: 'mqttPassword',
   DATABASE_URL: 'databaseUrl',
   EVENT_RETENTION_MONTHS: 'eventRetentionMonths',
+  CLUSTER_GROUP: 'clusterGroup',
+  INSTANCE_ID: 'instanceId',
   DATA_DIR: 'dataDir',
   PLANT_FILE: 'plantFile',
   TOKEN_SECRET: 'tokenSecret',

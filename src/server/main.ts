@@ -29,6 +29,14 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // A cluster leader that lost its lease stops; its supervisor (systemd, compose) starts it again as a follower.
+  void service.failed.then((reason) => {
+    console.error(`floorboard: ${reason}`);
+    if (isStopping) return;
+    isStopping = true;
+    setTimeout(() => process.exit(1), 10_000).unref();
+    service.close().finally(() => process.exit(1));
+  });
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -45,6 +45,9 @@ import { smtpServerOf, type SmtpServer } from './smtp-config.ts';
 import { andonRoutes } from './http/andon-routes.ts';
 import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
+import { hostname } from 'node:os';
+import { sharedFilter, startCluster, type ClusterRole, type Publish } from './cluster/cluster-mode.ts';
+import type { ReportScheduler } from './report/report-scheduler.ts';
 
 /** Fixed client id of the service: the broker keeps its session and queued messages across reconnects. */
 export const SERVICE_CLIENT_ID = 'floorboard-service';
@@ -75,6 +78,10 @@ export interface Service {
   mqttPort: number | null;
   storage: Storage;
   metrics: ServiceMetrics;
+  /** In a cluster: the epoch this instance leads under, null while it follows; always null for a single service. */
+  leaderEpoch(): number | null;
+  /** Resolves with the reason when the service cannot go on (a cluster leader lost its lease): close it and start again. */
+  failed: Promise<string>;
   close(): Promise<void>;
 }
 
@@ -132,6 +139,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
   const logger = overrides.logger ?? pino({ level: config.logLevel });
   const log = (message: string, fields: Record<string, unknown> = {}) => logger.info(fields, message);
   const stops: (() => Promise<void>)[] = [];
+  let fail: (reason: string) => void = () => {};
+  const failed = new Promise<string>((resolve) => (fail = resolve));
+  let role: ClusterRole | null = null;
   const close = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ error }, 'shutdown step failed'));
     stops.length = 0;
@@ -175,7 +185,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       log,
       onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
       onClientReady: (id) => clock.reset(id),
-      dynsecClientId: `${SERVICE_CLIENT_ID}-dynsec`,
+      dynsecClientId: config.clusterGroup ? `${SERVICE_CLIENT_ID}-dynsec-${config.instanceId ?? `${hostname()}-${process.pid}`}` : `${SERVICE_CLIENT_ID}-dynsec`,
     });
     stops.push(() => brokerSide.close());
     const { broker, dynsec, url: mqttUrl, credentials } = brokerSide;
@@ -192,6 +202,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const connectorHealth = createConnectorHealth({ index, ownerOf: async (id) => (await storage.getDeviceClaim(id))?.userId, findUser: holder.findUser, now, log });
     metrics.connectors.rows = connectorHealth.rows;
     let buckets: BucketWriter | null = null;
+    let demoStored = () => {};
     const app = createHttpApp({
       deps,
       login,
@@ -211,17 +222,19 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const http = await listenHttp(app, config.host, config.port, (server) => broker?.attachWebSocket(server), () => broker?.dropWebSockets());
     stops.push(() => http.close());
 
-    buckets = startBucketWriter({ storage, plant, now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
-    stops.push(async () => buckets?.stop());
     let live: ReloadableLive | null = null;
     let stationLogs: StationLogPublisher | null = null;
-    /** After a commit (ingest's, or andon's own writes): memory follows the database. */
+    let reports: ReportScheduler | null = null;
+    /** After a commit (ingest's, andon's own, or, in a cluster, any instance's): memory follows the database. */
     const committed = (records: readonly StoredEventInput[]) => {
       live?.onCommitted(records);
       buckets?.touch(records);
       andon.onCommitted(records);
       stationLogs?.onCommitted(records);
     };
+    // In a cluster the tail of every instance's commits feeds memory (cluster/commit-feed.ts), this one's too.
+    const cluster = config.clusterGroup ? { group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}` } : null;
+    const feedFrom = cluster ? await storage.lastStorageSeq() : 0;
     const handle = createIngestHandler({
       storage,
       index,
@@ -231,7 +244,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       now,
       log,
       refusals,
-      onCommitted: committed,
+      onCommitted: cluster ? () => {} : committed,
     });
     // Connector health is not ingest: kept in memory, never acked; subscribed on its own (below),
     // so a service resuming an older persistent session gets it too. Device reports likewise (liveFilters).
@@ -239,30 +252,56 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const healthPrefix = healthFilter.slice(0, -1);
     const route = (topic: string, payload: Buffer) =>
       topic.startsWith(healthPrefix) ? connectorHealth.receive(topic, payload).then(() => []) : deviceReports.take(topic, payload) ? Promise.resolve([]) : handle(topic, payload);
+    const ingestFilters = topics.ingestFilters(index().site);
     client = await connectServiceClient({
-      url: mqttUrl, ...credentials, clientId: SERVICE_CLIENT_ID, filters: topics.ingestFilters(index().site), liveFilters: [topics.deviceStatusFilter(index().site)], handle: route, log,
+      url: mqttUrl,
+      ...credentials,
+      clientId: cluster ? `${SERVICE_CLIENT_ID}-${cluster.instanceId}` : SERVICE_CLIENT_ID,
+      // The embedded broker (Aedes) speaks 3.1.1; an external one MQTT 5 where it can.
+      protocolVersion: broker ? 4 : 'auto',
+      // Instances share the ingest: each message goes to one of them (MQTT 5 shared subscription).
+      filters: cluster ? ingestFilters.map((f) => sharedFilter(cluster.group, f)) : ingestFilters,
+      session: cluster ? 'clean' : 'persistent',
+      liveFilters: [topics.deviceStatusFilter(index().site)],
+      handle: route,
+      log,
     });
     client.client.subscribe(healthFilter, { qos: 1 }, (error) => error && log('cannot subscribe to connector health', { error: error.message }));
     // Subscribed: devices may connect to the embedded broker now (startup-gate.ts).
     brokerSide.openGate();
     stops.push(() => client!.close());
-    // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
-    let demoStored = () => {};
     const demoReady = config.isDemo ? new Promise<void>((resolve) => (demoStored = resolve)) : undefined;
-    const reports = startReportScheduler({ ...reportOptions(config, overrides, smtp), storage, plant, now, log, monitoring, publish: client.publish, ...(demoReady ? { ready: demoReady } : {}) });
-    void reports.runOnce().catch((error: unknown) => logger.error({ error }, 'shift reports at start failed'));
-    stops.push(() => reports.stop());
-    stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish: client.publish, log });
-    stops.push(async () => stationLogs?.stop());
-    live = await startReloadableLive({ storage, plant, index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish: client.publish, log, monitoring, onRead: andon.onRead });
-    stops.push(async () => live?.stop());
-    await andon.start({ publish: client.publish, committed });
+    /**
+     * The work done once per service, not per instance: live figures, hourly buckets, shift reports,
+     * station logs and andon. A single service does it from the start; in a cluster the leader does.
+     */
+    const lead = async (publish: Publish, version?: () => number) => {
+      buckets = startBucketWriter({ storage, plant: holder.plant(), now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+      stops.push(async () => buckets?.stop());
+      // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
+      const scheduler = startReportScheduler({ ...reportOptions(config, overrides, smtp), storage, plant: holder.plant(), now, log, monitoring, publish, ...(demoReady ? { ready: demoReady } : {}) });
+      reports = scheduler;
+      void scheduler.runOnce().catch((error: unknown) => logger.error({ error }, 'shift reports at start failed'));
+      stops.push(() => scheduler.stop());
+      stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish, log });
+      stops.push(async () => stationLogs?.stop());
+      live = await startReloadableLive({ storage, plant: holder.plant(), index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish, log, monitoring, onRead: andon.onRead, ...(version ? { version } : {}) });
+      stops.push(async () => live?.stop());
+      await andon.start({ publish, committed });
+    };
     applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, broker: brokerSide });
+    if (!cluster) await lead(client.publish);
+    else {
+      role = await startCluster({ cluster, databaseUrl: config.databaseUrl!, storage, holder, revocations, andon, feedFrom, committed, lead, publish: client.publish, log, fail });
+      stops.push(role.stop);
+    }
 
-    if (config.isDemo) {
+    // Assigned inside `lead` (TypeScript cannot see that through the closure).
+    const demoBuckets = buckets as BucketWriter | null;
+    if (config.isDemo && demoBuckets) {
       const stopDemo = await startDemo({
         plant, index: index(), storage, tokens, claims, dynsec, isEmbeddedBroker: broker !== null, simCredentialsFile: config.simCredentialsFile,
-        mqttUrl, backfillDays: config.demoBackfillDays, buckets, now, log,
+        mqttUrl, backfillDays: config.demoBackfillDays, buckets: demoBuckets, now, log,
         warn: (m) => logger.warn(m),
         error: (error, m) => logger.error({ error }, m),
         onStored: demoStored,
@@ -275,7 +314,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     }
     const httpPort = http.port;
     logger.info({ httpPort, mqttPort: broker?.tcpPort ?? null, storage: storage.kind, isDemo: config.isDemo }, 'floorboard service started');
-    return { httpPort, mqttPort: broker?.tcpPort ?? null, storage, metrics, close };
+    return { httpPort, mqttPort: broker?.tcpPort ?? null, storage, metrics, leaderEpoch: () => role?.epoch() ?? null, failed, close };
   } catch (error) {
     await close();
     throw error;

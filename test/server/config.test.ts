@@ -31,6 +31,26 @@ describe('service configuration', () => {
     expect((error as FloorboardError).details).toHaveLength(7);
   });
 
+  it('runs as a cluster only with what every instance must share: one PostgreSQL, one broker, one token secret', () => {
+    const shared = { DATABASE_URL: 'postgres://u@h/db', MQTT_URL: 'mqtt://broker:1883', TOKEN_SECRET: 'x'.repeat(40) };
+    expect(parseConfig({ ...shared, CLUSTER_GROUP: 'plant-1', INSTANCE_ID: 'host-a' }, [])).toMatchObject({ clusterGroup: 'plant-1', instanceId: 'host-a' });
+    let error: unknown;
+    try {
+      parseConfig({ CLUSTER_GROUP: 'plant/1' }, ['--demo']);
+    } catch (e) {
+      error = e;
+    }
+    const details = (error as FloorboardError).details;
+    expect(details.every((d) => d.startsWith('CLUSTER_GROUP'))).toBe(true);
+    expect(details.join('\n')).toMatch(/letters, digits/);
+    try {
+      parseConfig({ CLUSTER_GROUP: 'plant' }, ['--demo']);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as FloorboardError).details.join('\n')).toMatch(/DATABASE_URL[\s\S]*MQTT_URL[\s\S]*TOKEN_SECRET[\s\S]*--demo/);
+  });
+
   it('reads shift report delivery from the environment (the SMTP password never from a file in the repo) and names bad values', () => {
     const c = parseConfig({ REPORT_WEBHOOK_URL: 'https://hooks.plant.test/reports', SMTP_HOST: 'mail.plant.test', SMTP_PORT: '465', SMTP_SECURE: 'true', SMTP_USER: 'floorboard', SMTP_PASSWORD: 's3cret', REPORT_EMAIL_FROM: 'floorboard@plant.test', REPORT_EMAIL_TO: 'lead@plant.test, qa@plant.test', REPORT_LANGUAGE: 'de' }, []);
     expect(c).toMatchObject({ reportWebhookUrl: 'https://hooks.plant.test/reports', smtpHost: 'mail.plant.test', smtpPort: 465, smtpSecure: true, smtpPassword: 's3cret', reportEmailTo: ['lead@plant.test', 'qa@plant.test'], reportLanguage: 'de' });

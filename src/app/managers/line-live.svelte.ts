@@ -1,3 +1,4 @@
+import { isNewerLive } from '../../core/live-version.ts';
 import type { LineAndon } from '../../core/andon/call-view.schema.ts';
 import type { LineStatus, OeeSnapshot, StationStatus } from '../../core/live.schema.ts';
 import { topics } from '../../core/topics.ts';
@@ -36,17 +37,18 @@ class LineLiveManager {
     const m = decodeLive(topic, payload);
     if (m?.kind === 'station-status' && topic === topics.stationStatus(p)) {
       // An older status (a retained copy after a newer live one) never replaces a newer one.
-      if (m.status.updatedAt >= (station.status?.updatedAt ?? -Infinity)) {
+      if (m.status.updatedAt >= (station.status?.updatedAt ?? -Infinity) && isNewerLive(station.status, m.status)) {
         station.status = m.status;
         this.onStation?.(m.status);
       }
     } else if (m?.kind === 'station-log' && topic === topics.stationLog(p)) {
       this.onLog?.(m.log);
     } else if (m?.kind === 'line-status' && topic === topics.lineStatus(p)) {
+      if (!isNewerLive(this.status, m.status)) return;
       this.status = m.status;
       if (m.status.configVersion) void device.onConfigVersion(m.status.configVersion, Date.now());
     } else if (m?.kind === 'line-oee' && topic === topics.lineOee(p)) {
-      this.snapshot = m.snapshot;
+      if (isNewerLive(this.snapshot, m.snapshot)) this.snapshot = m.snapshot;
     } else if (m?.kind === 'andon' && topic === topics.lineAndon(p)) {
       this.andon = m.andon;
     }

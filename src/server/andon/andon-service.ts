@@ -44,8 +44,10 @@ export interface AndonOptions {
 export interface Andon {
   /** What its HTTP door (http/andon-routes.ts) needs; the service wiring mounts it. */
   routeDeps: AndonRouteDeps;
-  /** Events just committed (ingest's and andon's own): button calls, acks, resolves. */
+  /** Events just committed (ingest's and andon's own): button calls, acks, resolves. Before `start`, taken in without announcing them (a cluster's follower). */
   onCommitted(records: readonly StoredEventInput[]): void;
+  /** The calls of the last day from storage, without announcing or evaluating: a cluster's follower answers the API from them. */
+  load(): Promise<void>;
   /** The live fold's reading of a line: the facts the rules are evaluated on (one truth). */
   onRead(indexed: IndexedLine, folded: FoldedLine): void;
   /** A new plant version: its rules, recipients and lines from the next evaluation on. */
@@ -92,7 +94,8 @@ export function createAndon(o: AndonOptions): Andon {
   let io: Parameters<Andon['start']>[0] | null = null;
   let timer: NodeJS.Timeout | null = null;
   let isStopped = false;
-  let seq = 0;
+  // The sequence of its own events: from the clock, so instances of a cluster and restarts do not repeat one.
+  let seq = o.now();
   let writing: Promise<void> = Promise.resolve();
 
   const names = () => new Map(o.users().map((u) => [u.id, u.name]));
@@ -219,6 +222,12 @@ export function createAndon(o: AndonOptions): Andon {
     prune();
   }
 
+  /** The calls of the last day, from storage: a restart neither forgets nor raises a call again. */
+  async function load(): Promise<void> {
+    const page = await o.storage.listEvents({ types: [...ANDON_TYPES], from: o.now() - KEEP_MS, orderBy: 'time' });
+    absorb(page.events, true);
+  }
+
   const publishTry = (topic: string, body: string): TryOnce => async () => {
     if (!io) return { status: null, error: 'the service is not connected to its broker' };
     await io.publish(topic, body);
@@ -286,7 +295,9 @@ export function createAndon(o: AndonOptions): Andon {
 
   return {
     routeDeps,
-    onCommitted: (records) => absorb(records),
+    // Not started: a follower of a cluster keeps the call log for its API; the leader announces.
+    onCommitted: (records) => absorb(records, io === null),
+    load,
     onRead(indexed, folded) {
       facts.set(indexed.line.id, folded);
     },
@@ -300,9 +311,7 @@ export function createAndon(o: AndonOptions): Andon {
     async start(wiring) {
       io = wiring;
       seq = o.now();
-      // The calls of the last day, from storage: a restart neither forgets nor raises a call again.
-      const page = await o.storage.listEvents({ types: [...ANDON_TYPES], from: o.now() - KEEP_MS, orderBy: 'time' });
-      absorb(page.events, true);
+      await load();
       for (const lineId of index.lines.keys()) publishLine(lineId, names());
       await resumeCut();
       schedule(o.now() + TICK_MS);

@@ -16,6 +16,16 @@ export async function loadDeviceRevocations(storage: Pick<Storage, 'listDeviceRe
     revokedAt: (deviceId: string): number | undefined => latest.get(deviceId)?.revokedAt,
     latest: (deviceId: string): DeviceRevocation | undefined => latest.get(deviceId),
     all: (): ReadonlyMap<string, DeviceRevocation> => latest,
+    /** Reads them again: revocations another instance of a cluster stored (issue 16). Resolves how many are new. */
+    async refresh(): Promise<number> {
+      let fresh = 0;
+      for (const r of await storage.listDeviceRevocations()) {
+        if (latest.get(r.deviceId)?.id === r.id) continue;
+        if ((latest.get(r.deviceId)?.revokedAt ?? -Infinity) <= r.revokedAt) fresh++;
+        latest.set(r.deviceId, r);
+      }
+      return fresh;
+    },
     async record(input: DeviceRevocationInput): Promise<DeviceRevocation> {
       const stored = await storage.revokeDevice(input);
       latest.set(stored.deviceId, stored);

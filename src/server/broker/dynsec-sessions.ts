@@ -147,9 +147,12 @@ function sessionCommands(session: BrokerSession, index: PlantIndex): { username:
  */
 async function grantServiceReads(control: { send: (c: DynsecCommand[]) => Promise<{ error?: string }[]> }, site: string, log: DynsecOptions['log']): Promise<void> {
   const filter = topics.deviceStatusFilter(site);
+  // And the ingest filters as members of a shared subscription (instances of a cluster, issue 16).
+  const shared = topics.ingestFilters(site).map((f) => `$share/+/${f}`);
   const answers = await control.send([
     { command: 'addRoleACL', rolename: ROLE.service, acltype: 'subscribePattern', topic: filter, allow: true },
     { command: 'addRoleACL', rolename: ROLE.service, acltype: 'publishClientReceive', topic: filter, allow: true },
+    ...shared.map((topic) => ({ command: 'addRoleACL', rolename: ROLE.service, acltype: 'subscribePattern', topic, allow: true })),
   ]);
   for (const a of answers) if (a.error && !/already/i.test(a.error)) log('dynsec: could not let the service read device reports', { error: a.error });
 }

@@ -14,6 +14,18 @@ export interface ServiceClientOptions {
   password: string;
   /** Fixed, so the broker keeps the session (and queues QoS 1 messages) while the service is away. */
   clientId: string;
+  /**
+   * MQTT 5 where the broker speaks it (`auto`: 5, then 3.1.1 if the broker refuses it). The
+   * embedded broker speaks 3.1.1 (4).
+   */
+  protocolVersion?: 4 | 5 | 'auto';
+  /**
+   * `persistent` (default): the broker keeps the session and queues for it while the service is
+   * away. `clean`: the session ends with the connection; for a member of a shared subscription,
+   * whose kept session would go on taking its share of messages while it is dead (Mosquitto),
+   * where the devices' resend after their ack timeout brings what it had not committed.
+   */
+  session?: 'persistent' | 'clean';
   filters: string[];
   /** Subscribed at QoS 0 on every connect, also to a resumed session: reports that are not worth queueing (device reports). */
   liveFilters?: string[];
@@ -45,11 +57,28 @@ type SendPacket = (packet: Packet, cb?: (error?: Error) => void, ...rest: unknow
  * and a failed commit drops the connection without any PUBACK.
  */
 export async function connectServiceClient(options: ServiceClientOptions): Promise<ServiceClient> {
+  if (options.protocolVersion !== 'auto') return connectAs(options, options.protocolVersion ?? 4);
+  try {
+    return await connectAs(options, 5);
+  } catch (error) {
+    // CONNACK 1 (3.1.1: unacceptable protocol version) or 0x84 (5: unsupported protocol version).
+    const code = (error as { code?: unknown }).code;
+    if (code !== 1 && code !== 132) throw error;
+    options.log('the broker does not speak MQTT 5: connecting with 3.1.1');
+    return connectAs(options, 4);
+  }
+}
+
+async function connectAs(options: ServiceClientOptions, protocolVersion: 4 | 5): Promise<ServiceClient> {
+  const isPersistent = (options.session ?? 'persistent') === 'persistent';
   const clientOptions: IClientOptions = {
     clientId: options.clientId,
     username: options.username,
     password: options.password,
-    clean: false,
+    protocolVersion,
+    clean: !isPersistent,
+    // MQTT 5 ends a session with its connection unless told otherwise: as long as the broker allows.
+    ...(protocolVersion === 5 && isPersistent ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     // A persistent session is resumed by the broker; resubscribe is harmless and covers a lost session.
@@ -138,7 +167,10 @@ export async function connectServiceClient(options: ServiceClientOptions): Promi
       }),
     );
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
+    const onError = (error: Error) => {
+      client.end(true);
+      reject(error);
+    };
     client.once('connect', (connack) => {
       client.off('error', onError);
       if (connack.sessionPresent) return resolve();

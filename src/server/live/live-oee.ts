@@ -57,6 +57,8 @@ export interface LiveOeeOptions {
   onRead?: (indexed: IndexedLine, folded: FoldedLine) => void;
   /** The plant version `plant` is, told on each line status (tablets refetch their plant when it moves). */
   configVersion?: number;
+  /** A cluster's leader: the version each publish carries (higher each time, and under each later leader; ADR 0017). */
+  version?: () => number;
 }
 
 type Window = ViewWindow;
@@ -131,8 +133,8 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   /** Commits that arrive while a new shift loads from storage: applied once it is loaded. */
   let held: StoredEventInput[] = [];
 
-  const send = (topic: string, value: unknown) =>
-    o.publish(topic, JSON.stringify(value), { retain: true }).catch((error: unknown) => o.log('live publish failed', { topic, error: (error as Error).message }));
+  const send = (topic: string, value: object) =>
+    o.publish(topic, JSON.stringify(o.version ? { ...value, version: o.version() } : value), { retain: true }).catch((error: unknown) => o.log('live publish failed', { topic, error: (error as Error).message }));
 
   let nextSnapshotAt = 0;
   function publishSnapshots(): void {

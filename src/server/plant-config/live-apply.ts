@@ -27,7 +27,8 @@ export interface LiveParts {
  */
 export function applyPlantLive(holder: PlantHolder, parts: LiveParts): void {
   holder.onApplied(async (change) => {
-    await parts.broker.applyPlant(changedUsers(change.previous, change.plant));
+    // Broker sessions and roles live on the broker: the instance that applied the version did that.
+    if (!change.isFollowed) await parts.broker.applyPlant(changedUsers(change.previous, change.plant));
     const index = holder.index();
     parts.andon.setIndex(index);
     parts.buckets()?.setPlant(change.plant);

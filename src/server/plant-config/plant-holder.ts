@@ -23,6 +23,8 @@ export interface PlantChange {
   previous: Plant;
   diff: string[];
   author: string;
+  /** Applied by another instance of a cluster and followed here: what the broker needed, that one did. */
+  isFollowed?: boolean;
 }
 
 export type PlantApplyResult = { isApplied: true; change: PlantChange } | { isApplied: false; version: number; diff: [] };
@@ -83,6 +85,41 @@ export class PlantHolder {
     return run;
   }
 
+  /**
+   * A version another instance of a cluster stored (issue 16): runs on it as if applied here,
+   * storing nothing. A version not newer than the current one is left alone.
+   */
+  follow(stored: { version: number; plant: Plant; author: string; sourceHash: string }): Promise<PlantApplyResult> {
+    const run = this.#queue.then(async (): Promise<PlantApplyResult> => {
+      if (stored.version <= this.#version) return { isApplied: false, version: this.#version, diff: [] };
+      const change: PlantChange = { version: stored.version, plant: stored.plant, previous: this.#plant, diff: plantDiff(this.#plant, stored.plant), author: stored.author, isFollowed: true };
+      this.#run(change, stored.sourceHash);
+      this.deps.log('plant version followed (applied by another instance)', { version: stored.version, author: stored.author });
+      await this.#tell(change);
+      return { isApplied: true, change };
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #run(change: PlantChange, sourceHash: string): void {
+    this.#plant = change.plant;
+    this.#index = indexPlant(change.plant);
+    this.#usersById = new Map(change.plant.users.map((u) => [u.id, u]));
+    this.#version = change.version;
+    this.#sourceHash = sourceHash;
+  }
+
+  async #tell(change: PlantChange): Promise<void> {
+    for (const listener of this.#listeners) {
+      try {
+        await listener(change);
+      } catch (error) {
+        this.deps.log('a part of the service could not take the new plant version', { version: change.version, error: (error as Error).message });
+      }
+    }
+  }
+
   async #apply(next: Plant, meta: ApplyMeta): Promise<PlantApplyResult> {
     if (meta.baseVersion !== undefined && meta.baseVersion !== this.#version)
       throw new FloorboardError('conflict', `the plant changed since version ${meta.baseVersion}: version ${this.#version} is applied now; reload it and apply your change again`);
@@ -93,21 +130,11 @@ export class PlantHolder {
     const version = this.#version + 1;
     const sourceHash = meta.sourceHash ?? this.#sourceHash;
     const stored = await this.deps.storage.insertPlantVersion({ version, plant: JSON.stringify(next), author: meta.author, reason: meta.reason, createdAt: this.deps.now(), diff, sourceHash });
-    if (!stored) throw new FloorboardError('conflict', `plant version ${version} was applied by another service meanwhile; restart this one to run on it`);
+    if (!stored) throw new FloorboardError('conflict', `plant version ${version} was applied by another instance meanwhile; reload it and apply your change again`);
     const change: PlantChange = { version, plant: next, previous: this.#plant, diff, author: meta.author };
-    this.#plant = next;
-    this.#index = indexPlant(next);
-    this.#usersById = new Map(next.users.map((u) => [u.id, u]));
-    this.#version = version;
-    this.#sourceHash = sourceHash;
+    this.#run(change, sourceHash);
     this.deps.log('plant version applied', { version, author: meta.author, reason: meta.reason, changes: diff.length });
-    for (const listener of this.#listeners) {
-      try {
-        await listener(change);
-      } catch (error) {
-        this.deps.log('a part of the service could not take the new plant version', { version, error: (error as Error).message });
-      }
-    }
+    await this.#tell(change);
     return { isApplied: true, change };
   }
 }

@@ -343,6 +343,20 @@ export const migrations: readonly Migration[] = [
     sqlite: 'SELECT 1;',
     postgres: PARTITIONED_EVENTS_SQL,
   },
+  {
+    version: 32,
+    name: 'leader leases (PostgreSQL, several instances)',
+    // One row per cluster group: who leads, its epoch (raised by each new leader), until when.
+    // SQLite serves one process: no leader to elect.
+    sqlite: 'SELECT 1;',
+    postgres: `
+      CREATE TABLE leader_leases (
+        name text PRIMARY KEY,
+        holder text NOT NULL,
+        epoch bigint NOT NULL,
+        expires_at timestamptz NOT NULL
+      );`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

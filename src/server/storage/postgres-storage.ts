@@ -314,6 +314,12 @@ class PostgresStorage implements Storage {
     return rows.map(fromShiftReportRow);
   }
 
+  async lastStorageSeq(): Promise<number> {
+    // The sequence column is indexed in every partition: a backward index scan per partition.
+    const [row] = await this.#query<{ seq: string | null }>('last storage sequence', 'SELECT MAX(storage_seq) AS seq FROM events');
+    return Number(row?.seq ?? 0);
+  }
+
   async firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>> {
     // One indexed lookup per line (events_line_time): a GROUP BY would scan every event.
     const rows = await this.#query<{ line_id: string; ts: string | null }>(

@@ -343,6 +343,10 @@ class SqliteStorage implements Storage {
     });
   }
 
+  lastStorageSeq(): Promise<number> {
+    return this.#run('last storage sequence', () => (this.#prepare('SELECT MAX(storage_seq) AS seq FROM events').get() as { seq: number | null }).seq ?? 0);
+  }
+
   firstEventTimes(lineIds: readonly string[]): Promise<Map<string, number>> {
     return this.#run('first event times', () => {
       // One indexed lookup per line (events_line_time): a GROUP BY would scan every event.

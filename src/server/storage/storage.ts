@@ -26,6 +26,8 @@ export interface Storage {
   insertEvents(records: readonly StoredEventInput[]): Promise<InsertResult>;
   /** Events in storage order (or corrected-time order), with rows that no longer parse reported apart. */
   listEvents(query?: EventQuery): Promise<EventPage>;
+  /** The highest storage sequence stored so far; 0 before the first event (where a tail of commits starts). */
+  lastStorageSeq(): Promise<number>;
   /** Who wrote these stored events, where and when: what a void or correction is checked against. */
   findEventOrigins(ids: readonly string[]): Promise<EventOrigin[]>;
   insertDeadLetter(letter: DeadLetterInput): Promise<DeadLetter>;

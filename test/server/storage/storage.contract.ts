@@ -78,9 +78,12 @@ export function storageContract(name: string, makeFixture: () => Promise<Storage
         // Later device time stored first: storage order is not event time.
         const first = [makeRecord(makeEvent(undefined, { ts: T0 + 5000 })), makeRecord(makeEvent())];
         const second = [makeRecord(makeEvent(undefined, { ts: T0 - 5000 }))];
+        expect(await ctx.storage.lastStorageSeq()).toBe(0);
         await ctx.storage.insertEvents(first);
         await ctx.storage.insertEvents(second);
         const all = await ctx.storage.listEvents();
+        // A tail of commits starts after the last one stored.
+        expect(await ctx.storage.lastStorageSeq()).toBe(all.events.at(-1)!.storageSeq);
         expect(all.events.map((e) => e.event.id)).toEqual(ids([...first, ...second]));
         const seqs = all.events.map((e) => e.storageSeq);
         expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!)).toBe(true);

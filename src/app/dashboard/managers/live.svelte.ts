@@ -1,3 +1,4 @@
+import { isNewerLive } from '../../../core/live-version.ts';
 import { SvelteMap } from 'svelte/reactivity';
 import type { LineAndon } from '../../../core/andon/call-view.schema.ts';
 import type { LineStatus, OeeSnapshot } from '../../../core/live.schema.ts';
@@ -77,10 +78,14 @@ class LiveManager {
     for (const [topic, payload] of batch) {
       const m = decodeLive(topic, payload);
       if (m?.kind === 'line-status') {
+        // A late publish of an earlier leader never replaces a later one (issue 16).
+        if (!isNewerLive(this.statuses.get(m.line.line), m.status)) continue;
         this.statuses.set(m.line.line, m.status);
         this.#configSeen(m.status.configVersion);
       }
-      else if (m?.kind === 'line-oee') this.snapshots.set(m.line.line, m.snapshot);
+      else if (m?.kind === 'line-oee') {
+        if (isNewerLive(this.snapshots.get(m.line.line), m.snapshot)) this.snapshots.set(m.line.line, m.snapshot);
+      }
       else if (m?.kind === 'andon') this.#andonChanged(m.line.line, m.andon);
       else if (m?.kind === 'station-log') this.logAt.set(m.station.line, Math.max(m.log.at, this.logAt.get(m.station.line) ?? 0));
       else if (m?.kind === 'invalid') this.invalidCount++;

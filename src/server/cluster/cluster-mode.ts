@@ -1,0 +1,95 @@
+import type { Andon } from '../andon/andon-service.ts';
+import type { DeviceRevocations } from '../auth/device-revocations.ts';
+import type { PlantHolder } from '../plant-config/plant-holder.ts';
+import type { Storage, StoredEventInput } from '../storage/storage.ts';
+import { followCluster } from './cluster-follow.ts';
+import { startCommitFeed } from './commit-feed.ts';
+import { startLeaderLease, type LeaderLease } from './leader-lease.ts';
+
+export type Publish = (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>;
+
+/** The ingest filter as a member of the cluster's MQTT 5 shared subscription: each message goes to one instance. */
+export const sharedFilter = (group: string, filter: string) => `$share/${group}/${filter}`;
+
+/** Versions per leader: a leader's publishes count up from its epoch times this (ADR 0017). */
+export const VERSIONS_PER_EPOCH = 2 ** 32;
+
+export interface ClusterRole {
+  /** The epoch this instance leads under; null while it follows. */
+  epoch(): number | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * One instance of a cluster (issue 16, ADR 0017). Every instance ingests its share of the
+ * messages and serves the API; every instance follows the others' plant versions and revocations,
+ * and keeps andon's call log from the tail of all commits for its API. One of them, the holder of
+ * the lease, also does the work done once (`lead`): its live figures, buckets and andon are fed
+ * by the same tail, so they see every instance's commits. Its publishes are fenced by the lease
+ * and carry versions that rise from one leader to the next. A leader that loses its lease stops
+ * the process (`fail`): its supervisor starts it again as a follower, with nothing half-led.
+ */
+export async function startCluster(o: {
+  cluster: { group: string; instanceId: string };
+  databaseUrl: string;
+  storage: Pick<Storage, 'listEvents' | 'listPlantVersions' | 'getPlantVersion'>;
+  holder: PlantHolder;
+  revocations: Pick<DeviceRevocations, 'refresh'>;
+  andon: Pick<Andon, 'load'>;
+  /** The storage sequence read from: the last one stored before this instance subscribed. */
+  feedFrom: number;
+  /** Memory follows the database: the leader's live parts, and andon's call log on every instance. */
+  committed: (records: readonly StoredEventInput[]) => void;
+  lead: (publish: Publish, version: () => number) => Promise<void>;
+  publish: Publish;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+  fail: (reason: string) => void;
+}): Promise<ClusterRole> {
+  await o.andon.load();
+  const follow = followCluster({ storage: o.storage, holder: o.holder, revocations: o.revocations, log: o.log });
+  /** Commits that arrive while the leader's parts load: given to them once loaded (they drop copies). */
+  let held: StoredEventInput[] | null = null;
+  const feed = startCommitFeed({
+    storage: o.storage,
+    afterSeq: o.feedFrom,
+    onRecords: (records) => {
+      if (held) for (const r of records) held.push(r);
+      else o.committed(records);
+    },
+    log: o.log,
+  });
+  let lease: LeaderLease | null = null;
+  const fenced: Publish = (topic, payload, options) => (lease?.isHeld() ? o.publish(topic, payload, options) : Promise.resolve());
+
+  async function becomeLeader(epoch: number): Promise<void> {
+    held = [];
+    let n = 0;
+    try {
+      await o.lead(fenced, () => epoch * VERSIONS_PER_EPOCH + n++);
+    } catch (error) {
+      o.fail(`could not start leading: ${(error as Error).message}`);
+      return;
+    }
+    const late = held;
+    held = null;
+    o.committed(late);
+    o.log('leading the cluster', { epoch, instance: o.cluster.instanceId });
+  }
+
+  lease = await startLeaderLease({
+    databaseUrl: o.databaseUrl,
+    name: o.cluster.group,
+    holder: o.cluster.instanceId,
+    onElected: (epoch) => void becomeLeader(epoch),
+    onLost: (reason) => o.fail(`leadership lost (${reason}); stopping so this instance starts again as a follower`),
+    log: o.log,
+  });
+  return {
+    epoch: () => lease?.epoch ?? null,
+    async stop() {
+      await feed.stop();
+      await follow.stop();
+      await lease?.stop();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { Storage, StoredEvent } from '../storage/storage.ts';
+
+/** How often the feed looks for new commits when the last look found less than a page. */
+export const FEED_EVERY_MS = 100;
+const PAGE = 5000;
+const RETRY_MS = 1000;
+
+export interface CommitFeed {
+  /** The storage sequence read up to. */
+  seq(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every commit of every instance, in storage order: the tail of the events table by storage
+ * sequence. PostgreSQL writers are serialised (postgres-storage.ts), so a row that commits late
+ * never has a lower sequence than one already read, and the tail skips nothing. The live
+ * figures, hourly buckets and andon of the leader follow the whole cluster's commits through it,
+ * not only the ones their own instance made.
+ */
+export function startCommitFeed(o: {
+  storage: Pick<Storage, 'listEvents'>;
+  /** Start after this sequence (the last one stored when the instance started). */
+  afterSeq: number;
+  onRecords: (records: readonly StoredEvent[]) => void;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+  everyMs?: number;
+}): CommitFeed {
+  let seq = o.afterSeq;
+  let isStopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+
+  async function look(): Promise<number> {
+    try {
+      const page = await o.storage.listEvents({ afterSeq: seq, orderBy: 'seq', limit: PAGE });
+      if (page.lastSeq !== null) seq = page.lastSeq;
+      for (const u of page.unreadable) o.log('commit feed: a stored event no longer parses; skipped', { storageSeq: u.storageSeq, id: u.id, issues: u.issues });
+      if (page.events.length > 0 && !isStopped) o.onRecords(page.events);
+      // A full page: more are waiting, look again at once.
+      return page.lastSeq !== null && page.events.length + page.unreadable.length >= PAGE ? 0 : (o.everyMs ?? FEED_EVERY_MS);
+    } catch (error) {
+      o.log('commit feed: storage read failed; trying again', { error: (error as Error).message });
+      return RETRY_MS;
+    }
+  }
+
+  function schedule(ms: number): void {
+    if (isStopped) return;
+    timer = setTimeout(() => {
+      running = look().then(schedule);
+    }, ms);
+    timer.unref();
+  }
+
+  schedule(0);
+  return {
+    seq: () => seq,
+    async stop() {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import pg from 'pg';
+
+/** How long a lease lasts after its last renewal: a dead leader is replaced within this plus one try. */
+export const LEASE_TTL_MS = 5000;
+/** How often the leader renews, and how often the others try to take the lease. */
+export const LEASE_TRY_MS = 1000;
+/**
+ * The leader stops acting this long before its lease could have expired on the database's clock:
+ * covers the time between sending a renewal and the database stamping it, and timer lateness.
+ */
+const FENCE_MARGIN_MS = 500;
+
+export interface LeaderLease {
+  /** The epoch this instance leads under (each new leader's is higher); null while it does not lead. */
+  readonly epoch: number | null;
+  /** True while this instance leads and its lease cannot have run out: publish and write only then. */
+  isHeld(): boolean;
+  /** Stops trying; a leader gives its lease up at once, so another takes over without waiting out the TTL. */
+  stop(): Promise<void>;
+}
+
+export interface LeaderLeaseOptions {
+  databaseUrl: string;
+  /** The lease's name: the cluster group. */
+  name: string;
+  /** This instance (shown in the lease row). */
+  holder: string;
+  onElected: (epoch: number) => void;
+  /** The lease was lost while leading (renewal refused, or not renewed in time). */
+  onLost: (reason: string) => void;
+  log: (message: string, fields?: Record<string, unknown>) => void;
+  ttlMs?: number;
+  tryMs?: number;
+}
+
+/**
+ * A leader elected with a lease row in PostgreSQL (`leader_leases`, migration 32), not a session
+ * advisory lock: a leader that hangs (a stalled host, a long pause) keeps its connection and so
+ * would keep an advisory lock for ever, while its lease runs out on the database's clock and
+ * another instance takes over. Each take raises the row's epoch, which orders the leaders: the
+ * live snapshots carry it in their version. The leader fences itself: it acts only until its
+ * last renewal's send time plus the TTL (less a margin), which is before the database lets anyone
+ * else take the lease (ADR 0017).
+ */
+export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLease> {
+  const ttlMs = o.ttlMs ?? LEASE_TTL_MS;
+  const tryMs = o.tryMs ?? LEASE_TRY_MS;
+  // One connection is enough; a pool reconnects after a database restart.
+  const pool = new pg.Pool({ connectionString: o.databaseUrl, max: 1, application_name: `floorboard-lease ${o.holder}` });
+  pool.on('error', (error) => o.log('leader lease: database connection lost', { error: error.message }));
+  let epoch: number | null = null;
+  /** performance.now() until which the lease is surely ours. */
+  let fenceAt = 0;
+  let isStopped = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  const take = async (): Promise<number | null> => {
+    const { rows } = await pool.query<{ epoch: string }>(
+      `INSERT INTO leader_leases (name, holder, epoch, expires_at) VALUES ($1, $2, 1, clock_timestamp() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, epoch = leader_leases.epoch + 1, expires_at = EXCLUDED.expires_at
+       WHERE leader_leases.expires_at < clock_timestamp()
+       RETURNING epoch`,
+      [o.name, o.holder, ttlMs],
+    );
+    return rows[0] ? Number(rows[0].epoch) : null;
+  };
+  const renew = async (held: number): Promise<boolean> => {
+    const { rowCount } = await pool.query(
+      `UPDATE leader_leases SET expires_at = clock_timestamp() + $4 * interval '1 millisecond' WHERE name = $1 AND holder = $2 AND epoch = $3`,
+      [o.name, o.holder, held, ttlMs],
+    );
+    return rowCount === 1;
+  };
+  const lose = (reason: string) => {
+    if (epoch === null) return;
+    o.log('leader lease lost', { epoch, reason });
+    epoch = null;
+    o.onLost(reason);
+  };
+
+  async function attempt(): Promise<void> {
+    const sentAt = performance.now();
+    try {
+      if (epoch === null) {
+        const taken = await take();
+        if (taken !== null && !isStopped) {
+          epoch = taken;
+          fenceAt = sentAt + ttlMs - FENCE_MARGIN_MS;
+          o.log('leader lease taken', { epoch: taken, holder: o.holder });
+          o.onElected(taken);
+        }
+      } else if (await renew(epoch)) fenceAt = sentAt + ttlMs - FENCE_MARGIN_MS;
+      else lose('another instance holds the lease');
+    } catch (error) {
+      o.log('leader lease: database unreachable', { error: (error as Error).message });
+    }
+    if (epoch !== null && performance.now() >= fenceAt) lose(`not renewed within ${ttlMs} ms`);
+  }
+
+  function schedule(): void {
+    if (isStopped) return;
+    timer = setTimeout(() => void attempt().finally(schedule), tryMs);
+    timer.unref();
+  }
+
+  await attempt();
+  schedule();
+  return {
+    get epoch() {
+      return epoch;
+    },
+    isHeld: () => epoch !== null && performance.now() < fenceAt,
+    async stop() {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      const held = epoch;
+      epoch = null;
+      if (held !== null)
+        await pool
+          .query(`UPDATE leader_leases SET expires_at = clock_timestamp() - interval '1 millisecond' WHERE name = $1 AND holder = $2 AND epoch = $3`, [o.name, o.holder, held])
+          .catch((error: unknown) => o.log('leader lease: could not give the lease up; it runs out by itself', { error: (error as Error).message }));
+      await pool.end().catch(() => {});
+    },
+  };
+}

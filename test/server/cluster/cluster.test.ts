@@ -1,0 +1,158 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
+import { ackSchema, topics } from '../../../src/core/index.ts';
+import type { StationStatus } from '../../../src/core/live.schema.ts';
+import { configSchema } from '../../../src/server/config.ts';
+import { startService, type Service } from '../../../src/server/start-service.ts';
+import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
+import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.ts';
+import { FIXTURE_PLANT, fixtureLogin, METRICS_TOKEN, SITE } from '../support/service-harness.ts';
+
+const A1 = { site: SITE, area: 'assembly', line: 'line-a', station: 'a1' };
+const TOKEN_SECRET = 'cluster-test-token-secret-0123456789abcdef';
+
+/** Waits until `check` returns a value (not undefined), polling. */
+async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('several instances as one service: shared ingest on Mosquitto, one leader on PostgreSQL (issue 16)', () => {
+  let pg: TestPostgres;
+  let broker: MosquittoBroker;
+  let databaseUrl: string;
+  const dirs: string[] = [];
+  const services = new Map<string, Service>();
+  const clients: MqttClient[] = [];
+
+  async function instance(id: string): Promise<Service> {
+    const dataDir = await mkdtemp(join(tmpdir(), `fb-cluster-${id}-`));
+    dirs.push(dataDir);
+    const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
+    const config = configSchema.parse({
+      port: 0, host: '127.0.0.1', plantFile: FIXTURE_PLANT, dataDir, staticDir: join(dataDir, 'no-dist'), metricsToken: METRICS_TOKEN,
+      mqttUrl: MQTT_URL, mqttUsername: MQTT_USERNAME, mqttPassword: MQTT_PASSWORD, databaseUrl, tokenSecret: TOKEN_SECRET,
+      clusterGroup: 'plant', instanceId: id, oeeIntervalMs: 500,
+    });
+    const service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
+    services.set(id, service);
+    return service;
+  }
+  const http = (s: Service, path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${s.httpPort}${path}`, init);
+  const login = async (s: Service, body: Record<string, unknown>) => {
+    const res = await http(s, '/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { token: string; mqtt: { username: string; password: string; clientId: string } };
+  };
+  const connect = (creds: { username: string; password: string; clientId: string }) =>
+    new Promise<MqttClient>((resolve, reject) => {
+      const c = mqtt.connect(`mqtt://127.0.0.1:${broker.tcpPort}`, { ...creds, reconnectPeriod: 0, connectTimeout: 5000 });
+      clients.push(c);
+      c.once('connect', () => resolve(c));
+      c.once('error', reject);
+    });
+  const ingested = async (s: Service) => (await s.metrics.registry.getSingleMetric('floorboard_events_ingested_total')?.get())?.values.reduce((n, v) => n + v.value, 0) ?? 0;
+
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    databaseUrl = await pg.createDatabase();
+    broker = await startMosquitto(FIXTURE_PLANT, 'dynsec');
+    await instance('a');
+    await instance('b');
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of clients) c.end(true);
+    for (const s of services.values()) await s.close();
+    await broker?.stop();
+    await pg?.stop();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('shares the ingest, feeds one leader with every commit, follows plant versions and revocations, and fails over with higher versions', async () => {
+    const a = services.get('a')!;
+    const b = services.get('b')!;
+    // The first to start leads; the other follows.
+    expect(a.leaderEpoch()).not.toBeNull();
+    expect(b.leaderEpoch()).toBeNull();
+    const firstEpoch = a.leaderEpoch()!;
+
+    // A tablet signed in on the follower; a lead watches station a1.
+    const tablet = await login(b, fixtureLogin('op-a', 'tab-cl'));
+    const tc = await connect(tablet.mqtt);
+    const ackTopic = topics.ack(SITE, 'tab-cl');
+    const acked = new Set<string>();
+    tc.on('message', (topic, payload) => {
+      if (topic === ackTopic) for (const id of ackSchema.parse(JSON.parse(payload.toString())).accepted) acked.add(id);
+    });
+    await new Promise<void>((r) => tc.subscribe(ackTopic, { qos: 1 }, () => r()));
+    const lead = await login(a, fixtureLogin('lead-a', 'lead-cl'));
+    const lc = await connect(lead.mqtt);
+    const statuses: StationStatus[] = [];
+    lc.on('message', (topic, payload) => {
+      if (topic === topics.stationStatus(A1)) statuses.push(JSON.parse(payload.toString()) as StationStatus);
+    });
+    await new Promise<void>((r) => lc.subscribe(topics.stationStatus(A1), { qos: 1 }, () => r()));
+
+    // 60 messages of one part each: the broker shares them between the instances.
+    const before = { a: await ingested(a), b: await ingested(b) };
+    const ids: string[] = [];
+    for (let seq = 0; seq < 60; seq++) {
+      const id = ulid();
+      ids.push(id);
+      tc.publish(topics.events(A1), JSON.stringify({ events: [{ v: 1, id, deviceId: 'tab-cl', seq, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'count', productId: 'widget', good: 1, reject: 0 }] }), { qos: 1 });
+    }
+    await until('every part acked', () => (ids.every((id) => acked.has(id)) ? true : undefined));
+    const byA = (await ingested(a)) - before.a;
+    const byB = (await ingested(b)) - before.b;
+    expect(byA + byB).toBe(60);
+    expect(byA).toBeGreaterThan(0);
+    expect(byB).toBeGreaterThan(0);
+    // The leader's live status holds all 60, the follower's commits too, and carries the leader's version.
+    const full = await until('the leader to show all 60 parts', () => statuses.find((s) => s.seen?.['tab-cl']?.upTo === 59));
+    expect(full.version).toBeGreaterThanOrEqual(firstEpoch * 2 ** 32);
+    expect(Math.floor(full.version! / 2 ** 32)).toBe(firstEpoch);
+
+    // A plant version applied through the follower: the leader runs on it and tells screens.
+    const admin = await login(b, fixtureLogin('admin', 'admin-cl'));
+    const current = (await (await http(b, '/api/admin/plant', { headers: { authorization: `Bearer ${admin.token}` } })).json()) as { version: number; plant: { site: { id: string; name: string } } };
+    const put = await http(b, '/api/admin/plant', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ plant: { ...current.plant, site: { ...current.plant.site, name: 'Renamed site' } }, reason: 'cluster test', baseVersion: current.version }),
+    });
+    expect(put.status, await put.clone().text()).toBe(200);
+    const adminOnA = await login(a, fixtureLogin('admin', 'admin-cl-a'));
+    await until('the leader to follow the version', async () => {
+      const res = (await (await http(a, '/api/admin/plant', { headers: { authorization: `Bearer ${adminOnA.token}` } })).json()) as { version: number };
+      return res.version === current.version + 1 ? true : undefined;
+    });
+
+    // A device revoked through the leader: the follower refuses its token too.
+    expect((await http(b, '/api/plant', { headers: { authorization: `Bearer ${tablet.token}` } })).status).toBe(200);
+    const revoke = await http(a, '/api/devices/tab-cl/revoke', { method: 'POST', headers: { authorization: `Bearer ${adminOnA.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'lost' }) });
+    expect(revoke.status).toBe(200);
+    await until('the follower to refuse the revoked token', async () => ((await http(b, '/api/plant', { headers: { authorization: `Bearer ${tablet.token}` } })).status === 403 ? true : undefined));
+
+    // The leader stops: the follower takes over, loads from storage, and publishes with higher versions.
+    const lastVersion = Math.max(...statuses.map((s) => s.version ?? 0));
+    statuses.length = 0;
+    await a.close();
+    services.delete('a');
+    await until('the follower to lead', () => (b.leaderEpoch() !== null ? true : undefined));
+    expect(b.leaderEpoch()).toBeGreaterThan(firstEpoch);
+    const next = await until('a status from the new leader', () => statuses.find((s) => (s.version ?? 0) > lastVersion));
+    expect(Math.floor(next.version! / 2 ** 32)).toBe(b.leaderEpoch());
+    // Rebuilt from the database: the same 60 parts.
+    expect(next.seen?.['tab-cl']?.upTo).toBe(59);
+  }, 90_000);
+});
