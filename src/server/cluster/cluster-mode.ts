@@ -2,6 +2,7 @@ import type { Andon } from '../andon/andon-service.ts';
 import type { DeviceRevocations } from '../auth/device-revocations.ts';
 import type { PlantHolder } from '../plant-config/plant-holder.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
+import { ANDON_TYPES } from '../andon/andon-service.ts';
 import { followCluster } from './cluster-follow.ts';
 import { startCommitFeed } from './commit-feed.ts';
 import { startLeaderLease, type LeaderLease } from './leader-lease.ts';
@@ -32,7 +33,7 @@ export interface ClusterRole {
 export async function startCluster(o: {
   cluster: { group: string; instanceId: string };
   databaseUrl: string;
-  storage: Pick<Storage, 'listEvents' | 'listPlantVersions' | 'getPlantVersion'>;
+  storage: Pick<Storage, 'listEvents' | 'lastStorageSeq' | 'listPlantVersions' | 'getPlantVersion'>;
   holder: PlantHolder;
   revocations: Pick<DeviceRevocations, 'refresh'>;
   andon: Pick<Andon, 'load'>;
@@ -49,9 +50,12 @@ export async function startCluster(o: {
   const follow = followCluster({ storage: o.storage, holder: o.holder, revocations: o.revocations, log: o.log });
   /** Commits that arrive while the leader's parts load: given to them once loaded (they drop copies). */
   let held: StoredEventInput[] | null = null;
+  let isLeading = false;
   const feed = startCommitFeed({
     storage: o.storage,
     afterSeq: o.feedFrom,
+    // A follower needs only andon's events (its call log); the leader's live parts need every one.
+    types: () => (isLeading ? null : ANDON_TYPES),
     onRecords: (records) => {
       if (held) for (const r of records) held.push(r);
       else o.committed(records);
@@ -62,6 +66,8 @@ export async function startCluster(o: {
   const fenced: Publish = (topic, payload, options) => (lease?.isHeld() ? o.publish(topic, payload, options) : Promise.resolve());
 
   async function becomeLeader(epoch: number): Promise<void> {
+    // From here the feed reads every event; what it skipped before, the parts read from storage as they load.
+    isLeading = true;
     held = [];
     let n = 0;
     try {

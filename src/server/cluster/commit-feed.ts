@@ -19,9 +19,11 @@ export interface CommitFeed {
  * not only the ones their own instance made.
  */
 export function startCommitFeed(o: {
-  storage: Pick<Storage, 'listEvents'>;
+  storage: Pick<Storage, 'listEvents' | 'lastStorageSeq'>;
   /** Start after this sequence (the last one stored when the instance started). */
   afterSeq: number;
+  /** Only events of these types (a follower keeps only andon's call log); null: every event (the leader). Asked at each look. */
+  types?: () => readonly string[] | null;
   onRecords: (records: readonly StoredEvent[]) => void;
   log: (message: string, fields?: Record<string, unknown>) => void;
   everyMs?: number;
@@ -31,14 +33,30 @@ export function startCommitFeed(o: {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
 
+  const every = o.everyMs ?? FEED_EVERY_MS;
+
+  /** Of some types only: up to the last sequence stored now, so rows of other types are never read again. */
+  async function lookAt(types: readonly string[]): Promise<number> {
+    const top = await o.storage.lastStorageSeq();
+    if (top <= seq) return every;
+    const page = await o.storage.listEvents({ afterSeq: seq, types: [...types], orderBy: 'seq', limit: PAGE });
+    const events = page.events.filter((e) => e.storageSeq <= top);
+    const isFull = page.events.length + page.unreadable.length >= PAGE;
+    seq = isFull && page.lastSeq !== null ? Math.min(page.lastSeq, top) : top;
+    if (events.length > 0 && !isStopped) o.onRecords(events);
+    return isFull ? 0 : every;
+  }
+
   async function look(): Promise<number> {
     try {
+      const types = o.types?.() ?? null;
+      if (types) return await lookAt(types);
       const page = await o.storage.listEvents({ afterSeq: seq, orderBy: 'seq', limit: PAGE });
       if (page.lastSeq !== null) seq = page.lastSeq;
       for (const u of page.unreadable) o.log('commit feed: a stored event no longer parses; skipped', { storageSeq: u.storageSeq, id: u.id, issues: u.issues });
       if (page.events.length > 0 && !isStopped) o.onRecords(page.events);
       // A full page: more are waiting, look again at once.
-      return page.lastSeq !== null && page.events.length + page.unreadable.length >= PAGE ? 0 : (o.everyMs ?? FEED_EVERY_MS);
+      return page.lastSeq !== null && page.events.length + page.unreadable.length >= PAGE ? 0 : every;
     } catch (error) {
       o.log('commit feed: storage read failed; trying again', { error: (error as Error).message });
       return RETRY_MS;

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLeaderLease, type LeaderLease } from '../../../src/server/cluster/leader-lease.ts';
+import { openPostgresStorage } from '../../../src/server/storage/postgres-storage.ts';
+import { startTestPostgres, withPgClient, type TestPostgres } from '../../helpers/postgres.ts';
+
+describe('the leader lease in PostgreSQL (cluster/leader-lease.ts)', () => {
+  let pg: TestPostgres;
+  let url: string;
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    url = await pg.createDatabase();
+    const storage = openPostgresStorage(url, { max: 1 });
+    await storage.migrate();
+    await storage.close();
+  }, 120_000);
+  afterAll(async () => pg?.stop());
+
+  const lease = (holder: string, events: string[]) =>
+    startLeaderLease({ databaseUrl: url, name: 'group', holder, ttlMs: 1500, tryMs: 200, onElected: (e) => events.push(`${holder} elected ${e}`), onLost: (r) => events.push(`${holder} lost: ${r}`), log: () => {} });
+
+  it('lets one instance lead at a time, hands over at once on a clean stop with a higher epoch, and after the TTL when the leader goes silent', async () => {
+    const events: string[] = [];
+    const a = await lease('a', events);
+    const b = await lease('b', events);
+    const c: LeaderLease[] = [];
+    try {
+      expect(a.isHeld()).toBe(true);
+      expect(b.isHeld()).toBe(false);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(b.epoch).toBeNull();
+      const first = a.epoch!;
+      const stoppedAt = performance.now();
+      await a.stop();
+      expect(a.isHeld()).toBe(false);
+      await expect.poll(() => b.epoch, { timeout: 2000 }).toBe(first + 1);
+      // Given up, not run out: the next one took over within a try or two.
+      expect(performance.now() - stoppedAt).toBeLessThan(1000);
+
+      // Someone else takes the row (the lease ran out while this one hung): it stops acting at once.
+      await withPgClient(url, (db) => db.query("UPDATE leader_leases SET holder = 'z', epoch = epoch + 1"));
+      await expect.poll(() => events.at(-1), { timeout: 2000 }).toMatch(/^b lost: another instance holds the lease/);
+      expect(b.isHeld()).toBe(false);
+      await b.stop(); // as the service does: a leader that lost its lease stops
+      // 'z' never renews: its lease runs out on the database's clock, and a waiting instance takes it.
+      const silentAt = performance.now();
+      c.push(await lease('c', events));
+      await expect.poll(() => c[0]!.epoch, { timeout: 4000 }).toBe(first + 3);
+      expect(performance.now() - silentAt).toBeGreaterThan(1000);
+    } finally {
+      await b.stop();
+      for (const l of c) await l.stop();
+    }
+  }, 30_000);
+});
