@@ -67,6 +67,9 @@ export type AnswerResult = { ok: true; call: CallView } | { ok: false; code: 'no
  * each line's open calls retained on `.../<line>/andon` and every change on `.../<line>/andon/calls`;
  * and delivers changes to the plant's webhooks.
  */
+/** Changes committed this long before a start are checked for a first try (`announceMissed`). */
+const MISSED_MS = 10 * 60_000;
+
 export function createAndon(o: AndonOptions): Andon {
   /** The plant's current index: a new plant version swaps it and the rules (`setIndex`). */
   let index = o.index;
@@ -206,20 +209,42 @@ export function createAndon(o: AndonOptions): Andon {
       const changes = changesOf(before.get(c.id), c);
       if (!changes.length) continue;
       touched.add(c.lineId);
-      const v = view(c, nameMap);
-      const path = index.lines.get(c.lineId)?.path;
-      for (const change of changes) {
-        const body = JSON.stringify({ v: 1, siteId: index.site, change, call: v });
-        if (path && io) {
-          const topic = topics.lineAndonCalls(path);
-          queue.send({ callId: c.id, lineId: c.lineId, channel: 'mqtt', target: topic, change }, publishTry(topic, body));
-        }
-        delivery.send(index.plant.andon.webhooks, { callId: c.id, lineId: c.lineId, change, level: c.level, body });
-        email?.send(v, change);
-      }
+      announce(c, changes, nameMap);
     }
     if (!isQuiet) for (const lineId of touched) publishLine(lineId, nameMap);
     prune();
+  }
+
+  /** Sends a call's changes on every channel; `tried` (channel|target|change) are left out: they were sent before. */
+  function announce(c: AndonCall, changes: readonly string[], nameMap: Map<string, string>, tried: ReadonlySet<string> = new Set()): void {
+    const v = view(c, nameMap);
+    const path = index.lines.get(c.lineId)?.path;
+    for (const change of changes) {
+      const body = JSON.stringify({ v: 1, siteId: index.site, change, call: v });
+      if (path && io) {
+        const topic = topics.lineAndonCalls(path);
+        if (!tried.has(`mqtt|${topic}|${change}`)) queue.send({ callId: c.id, lineId: c.lineId, channel: 'mqtt', target: topic, change }, publishTry(topic, body));
+      }
+      const hooks = index.plant.andon.webhooks.filter((h) => !tried.has(`webhook|${h.id}|${change}`));
+      if (hooks.length) delivery.send(hooks, { callId: c.id, lineId: c.lineId, change, level: c.level, body });
+      if (![...tried].some((t) => t.startsWith('email|') && t.endsWith(`|${change}`))) email?.send(v, change);
+    }
+  }
+
+  /**
+   * Changes committed shortly before this start that nobody announced: the service (or a cluster's
+   * leader) died between their commit and their first try, or another instance committed them
+   * while no leader ran. A change with a logged try on a channel and target was sent there before.
+   */
+  async function announceMissed(since: number): Promise<void> {
+    const nameMap = names();
+    for (const c of calls.values()) {
+      const recent = [...events.values()].some((e) => (e.id === c.id || ('callId' in e && e.callId === c.id)) && (receivedAt.get(e.id) ?? 0) >= since);
+      if (!recent) continue;
+      const all = [...changesOf(undefined, c), ...(c.level > 1 ? ['escalated'] : [])];
+      const tried = new Set((await deliveryLog.logOf(c.id)).map((r) => `${r.channel}|${r.target}|${r.change}`));
+      announce(c, all, nameMap, tried);
+    }
   }
 
   /** The calls of the last day, from storage: a restart neither forgets nor raises a call again. */
@@ -314,6 +339,7 @@ export function createAndon(o: AndonOptions): Andon {
       await load();
       for (const lineId of index.lines.keys()) publishLine(lineId, names());
       await resumeCut();
+      await announceMissed(o.now() - MISSED_MS);
       schedule(o.now() + TICK_MS);
     },
     async stop() {
