@@ -49,6 +49,9 @@ import { hostname } from 'node:os';
 import { sharedFilter, startCluster, type ClusterRole, type Publish } from './cluster/cluster-mode.ts';
 import type { ReportScheduler } from './report/report-scheduler.ts';
 
+/** In a cluster, how often each instance looks for broker sessions to expire that another one opened. */
+const DYNSEC_SWEEP_MS = 60_000;
+
 /** Fixed client id of the service: the broker keeps its session and queued messages across reconnects. */
 export const SERVICE_CLIENT_ID = 'floorboard-service';
 
@@ -185,6 +188,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       log,
       onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
       onClientReady: (id) => clock.reset(id),
+      ...(config.clusterGroup ? { dynsecSweepMs: DYNSEC_SWEEP_MS } : {}),
       dynsecClientId: config.clusterGroup ? `${SERVICE_CLIENT_ID}-dynsec-${config.instanceId ?? `${hostname()}-${process.pid}`}` : `${SERVICE_CLIENT_ID}-dynsec`,
     });
     stops.push(() => brokerSide.close());

@@ -46,6 +46,8 @@ export interface BrokerSideOptions {
   onClientReady: (clientId: string) => void;
   /** Client id of the dynamic-security session of an external broker. */
   dynsecClientId: string;
+  /** Instances of a cluster share the broker: each expires the sessions any of them opened (every this often). */
+  dynsecSweepMs?: number;
 }
 
 const loopback = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
@@ -54,7 +56,7 @@ const loopback = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0
 export async function startBrokerSide(o: BrokerSideOptions): Promise<BrokerSide> {
   if (o.external) {
     const credentials = { username: o.external.username ?? SERVICE_USERNAME, password: o.external.password ?? '' };
-    const dynsec = await connectDynsec({ url: o.external.url, ...credentials, clientId: o.dynsecClientId, index: o.index, now: o.now, log: o.log });
+    const dynsec = await connectDynsec({ url: o.external.url, ...credentials, clientId: o.dynsecClientId, index: o.index, now: o.now, log: o.log, ...(o.dynsecSweepMs ? { sweepEveryMs: o.dynsecSweepMs } : {}) });
     return {
       broker: null, url: o.external.url, credentials, openGate: () => {}, dynsec,
       applyPlant: async (ids) => dynsec?.applyPlant(ids),

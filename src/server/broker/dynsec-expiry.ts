@@ -8,6 +8,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Deletes each session's broker client when its token expires; deleting a client makes Mosquitto disconnect it. */
 export class SessionExpiry {
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Broker clients that are no login sessions (the service's account, bridges): not asked again. */
+  readonly #notSessions = new Set<string>();
+  #sweep: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly control: Pick<DynsecControl, 'send'>,
@@ -30,12 +33,25 @@ export class SessionExpiry {
    */
   async restore(names: readonly string[]): Promise<void> {
     const details = names.length > 0 ? await this.control.send(names.map((username) => ({ command: 'getClient', username }))) : [];
-    for (const d of details) {
-      const c = (d.data as { client?: { username?: unknown; textdescription?: unknown } } | undefined)?.client;
-      if (typeof c?.username !== 'string' || typeof c.textdescription !== 'string' || !c.textdescription.startsWith(EXPIRY_PREFIX)) continue;
-      const expiry = Number(c.textdescription.slice(EXPIRY_PREFIX.length));
-      if (Number.isFinite(expiry)) this.expireAt(c.username, expiry);
+    for (const [i, d] of details.entries()) {
+      const expiry = expiryOf(d.data);
+      if (expiry === null) this.#notSessions.add(names[i]!);
+      else this.expireAt(expiry.username, expiry.at);
     }
+  }
+
+  /**
+   * Several instances of a cluster share the broker: a session one of them opened must expire even
+   * if that instance is gone. Every `everyMs`, the clients this one has no timer for are read.
+   */
+  sweepEvery(everyMs: number): void {
+    const sweep = async () => {
+      const [listing] = await this.control.send([{ command: 'listClients' }]);
+      const names = ((listing?.data as { clients?: unknown[] } | undefined)?.clients ?? []).filter((n): n is string => typeof n === 'string');
+      await this.restore(names.filter((n) => !this.#timers.has(n) && !this.#notSessions.has(n)));
+    };
+    this.#sweep = setInterval(() => void sweep().catch((e: Error) => this.log('dynsec: could not read the sessions to expire', { error: e.message })), everyMs);
+    this.#sweep.unref();
   }
 
   /** The client is deleted by someone else (a revocation): no timer for it any more. */
@@ -46,11 +62,25 @@ export class SessionExpiry {
 
   stop(): void {
     for (const t of this.#timers.values()) clearTimeout(t);
+    if (this.#sweep) clearInterval(this.#sweep);
   }
 
   async #delete(username: string): Promise<void> {
     this.#timers.delete(username);
+    // The same user and device may have signed in again since, through this or another instance:
+    // the client then holds a later expiry, and is kept until that one.
+    const [current] = await this.control.send([{ command: 'getClient', username }]).catch(() => []);
+    const later = expiryOf(current?.data);
+    if (later && later.at > this.now() + 1000) return this.expireAt(username, later.at);
     const [r] = await this.control.send([{ command: 'deleteClient', username }]).catch((e: Error) => [{ command: 'deleteClient', error: e.message }]);
     if (r?.error && !/not found/i.test(r.error)) this.log('dynsec: could not delete an expired session', { username, error: r.error });
   }
+}
+
+/** The expiry a session client carries in its description; null for a client that is no session. */
+function expiryOf(data: unknown): { username: string; at: number } | null {
+  const c = (data as { client?: { username?: unknown; textdescription?: unknown } } | undefined)?.client;
+  if (typeof c?.username !== 'string' || typeof c.textdescription !== 'string' || !c.textdescription.startsWith(EXPIRY_PREFIX)) return null;
+  const at = Number(c.textdescription.slice(EXPIRY_PREFIX.length));
+  return Number.isFinite(at) ? { username: c.username, at } : null;
 }

@@ -38,6 +38,8 @@ export interface DynsecOptions {
   log: (message: string, fields?: Record<string, unknown>) => void;
   /** How long to wait for the plugin's answer; no answer means the broker has no dynamic security for us. */
   timeoutMs?: number;
+  /** Instances of a cluster share the broker: expire sessions any of them opened (read every this often). */
+  sweepEveryMs?: number;
 }
 
 /** The broker user name of a session: one per user and device, so one user may sign in on several devices. */
@@ -67,6 +69,7 @@ export async function connectDynsec(options: DynsecOptions): Promise<DynsecSessi
     for (const r of created) if (r.error && !/already exists/i.test(r.error)) options.log('dynsec: could not create a role', { error: r.error });
     await grantServiceReads(control, options.index().site, options.log);
     await expiry.restore((listing?.data as { clients?: unknown[] } | undefined)?.clients?.filter((n): n is string => typeof n === 'string') ?? []);
+    if (options.sweepEveryMs) expiry.sweepEvery(options.sweepEveryMs);
   } catch (error) {
     options.log('external broker: no dynamic-security API for the service; tablets cannot get broker sessions', { error: (error as Error).message });
     expiry.stop();

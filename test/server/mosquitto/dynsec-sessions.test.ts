@@ -94,4 +94,34 @@ describe('dynamic-security sessions against a real Mosquitto', () => {
       await acl.stop();
     }
   });
+
+  it('two instances of a cluster: a session signed in again keeps its later expiry, and one opened by a gone instance still expires', async () => {
+    const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
+    const open = (clientId: string, sweepEveryMs?: number) =>
+      connectDynsec({ url: MQTT_URL!, username: MQTT_USERNAME!, password: MQTT_PASSWORD!, clientId, index: () => index, now: Date.now, log: () => {}, ...(sweepEveryMs ? { sweepEveryMs } : {}) });
+    const one = (await open('dynsec-cluster-1'))!;
+    const two = (await open('dynsec-cluster-2', 300))!;
+    try {
+      // Signed in on instance one with a short token, then again on instance two with a long one.
+      await one.open({ principal, deviceId: 'tab-again', password: 'pw-short', expiresAt: Date.now() + 600 });
+      await two.open({ principal, deviceId: 'tab-again', password: 'pw-long', expiresAt: Date.now() + 60_000 });
+      await new Promise((r) => setTimeout(r, 1500));
+      // Instance one's timer came and went: the newer session is still there.
+      await expect(connectTo(broker.tcpPort, { username: 'op-a@tab-again', password: 'pw-long', clientId: 'tab-again' }, clients)).resolves.toBeDefined();
+
+      // A session opened by instance one, which then goes away with its timers.
+      await one.open({ principal, deviceId: 'tab-orphan', password: 'pw-orphan', expiresAt: Date.now() + 1500 });
+      await one.close();
+      const c = await connectTo(broker.tcpPort, { username: 'op-a@tab-orphan', password: 'pw-orphan', clientId: 'tab-orphan' }, clients);
+      const closed = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 5000);
+        c.once('close', () => (clearTimeout(timer), resolve(true)));
+      });
+      // Instance two found it on its sweep and deleted it on time.
+      expect(await closed).toBe(true);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
 });
