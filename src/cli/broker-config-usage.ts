@@ -25,7 +25,7 @@ Options:
                     command line; mosquitto.conf then holds it and is written 0600
   -h, --help        show this help
 
-Files: mosquitto.conf, service.env (MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD of the service), and
+Files: mosquitto.conf, service.env (MQTT_URL, MQTT_WS_URL, MQTT_USERNAME, MQTT_PASSWORD of the service), and
 dynamic-security.json (dynsec) or passwords, acl, credentials.json (acl). Secrets are written 0600.
 As root, the files Mosquitto reads belong to the user "mosquitto" it drops to; DIR must lie below
 directories that user may enter.

@@ -153,7 +153,7 @@ export function renderBrokerConfig(input: BrokerConfigInput): OutFile[] {
   const servicePassword = newBrokerPassword();
   const files = input.auth === 'dynsec' ? dynsecFiles(input, servicePassword) : aclFiles(input, servicePassword);
   const host = !input.bind || input.bind === '0.0.0.0' ? '127.0.0.1' : input.bind;
-  const env = [`MQTT_URL=mqtt://${host}:${input.tcpPort}`, `MQTT_USERNAME=${SERVICE_USERNAME}`, `MQTT_PASSWORD=${servicePassword}`];
+  const env = [`MQTT_URL=mqtt://${host}:${input.tcpPort}`, `MQTT_WS_URL=ws://${host}:${input.wsPort}`, `MQTT_USERNAME=${SERVICE_USERNAME}`, `MQTT_PASSWORD=${servicePassword}`];
   files.push({ name: 'service.env', text: `${env.join('\n')}\n`, isSecret: true, isBrokerFile: false });
   return files;
 }

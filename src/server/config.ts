@@ -15,6 +15,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
     .optional(),
+  /**
+   * The external broker's WebSocket listener: the service carries `/mqtt` on its own port there,
+   * so the app reaches MQTT where it was served from (written to service.env by `broker-config`).
+   */
+  mqttWsUrl: z
+    .string()
+    .regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')
+    .optional(),
   /** Credentials of the service on an external broker (see `floorboard broker-config`). */
   mqttUsername: z.string().min(1).optional(),
   mqttPassword: z.string().min(1).optional(),
@@ -85,6 +93,8 @@ export const configSchema = z.object({
 }).superRefine((c, ctx) => {
   if (c.eventRetentionMonths !== undefined && !c.databaseUrl)
     ctx.addIssue({ code: 'custom', path: ['eventRetentionMonths'], message: 'drops monthly partitions of PostgreSQL; set DATABASE_URL too (SQLite keeps every event)' });
+  if (c.mqttWsUrl !== undefined && !c.mqttUrl)
+    ctx.addIssue({ code: 'custom', path: ['mqttWsUrl'], message: 'is the WebSocket listener of an external broker: set MQTT_URL too (the embedded broker serves /mqtt itself)' });
   if (c.clusterGroup !== undefined) {
     // Every instance must read the same events, reach the same broker and accept each other's tokens.
     if (!c.databaseUrl) ctx.addIssue({ code: 'custom', path: ['clusterGroup'], message: 'instances share one PostgreSQL: set DATABASE_URL too' });
@@ -101,6 +111,7 @@ const envKeys: Record<string, keyof Config> = {
   MQTT_TCP_PORT: 'mqttTcpPort',
   HOST: 'host',
   MQTT_URL: 'mqttUrl',
+  MQTT_WS_URL: 'mqttWsUrl',
   MQTT_USERNAME: 'mqttUsername',
   MQTT_PASSWORD: 'mqttPassword',
   DATABASE_URL: 'databaseUrl',

@@ -45,6 +45,7 @@ import { smtpServerOf, type SmtpServer } from './smtp-config.ts';
 import { andonRoutes } from './http/andon-routes.ts';
 import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
+import { brokerWebSocketBridge } from './broker/ws-bridge.ts';
 import { hostname } from 'node:os';
 import { sharedFilter, startCluster, type ClusterRole, type Publish } from './cluster/cluster-mode.ts';
 import type { ReportScheduler } from './report/report-scheduler.ts';
@@ -223,7 +224,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       // Open to anyone: says whether storage takes writes, not why (the log says why).
       health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false, isStorageWritable: writeError() === null }),
     });
-    const http = await listenHttp(app, config.host, config.port, (server) => broker?.attachWebSocket(server), () => broker?.dropWebSockets());
+    // /mqtt on the service's port: the embedded broker, or carried to an external broker's WebSocket listener.
+    const wsBridge = !broker && config.mqttWsUrl ? brokerWebSocketBridge(config.mqttWsUrl, log) : null;
+    if (!broker && !wsBridge) logger.warn('MQTT_WS_URL is not set: the app opens MQTT at /mqtt on this port, which then has no broker behind it; set MQTT_WS_URL to the broker\'s WebSocket listener, or route /mqtt to it in a reverse proxy');
+    const http = await listenHttp(app, config.host, config.port, (server) => (broker ? broker.attachWebSocket(server) : wsBridge?.attach(server)), () => (broker ? broker.dropWebSockets() : wsBridge?.drop()));
     stops.push(() => http.close());
 
     let live: ReloadableLive | null = null;

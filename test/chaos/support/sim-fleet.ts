@@ -38,7 +38,7 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 /** The service's environment for an external Mosquitto (its service account). */
-export const mosquittoEnv = (m: MosquittoBroker): Record<string, string> => ({ MQTT_URL: m.serviceEnv.MQTT_URL!, MQTT_USERNAME: m.serviceEnv.MQTT_USERNAME!, MQTT_PASSWORD: m.serviceEnv.MQTT_PASSWORD! });
+export const mosquittoEnv = (m: MosquittoBroker): Record<string, string> => ({ MQTT_URL: m.serviceEnv.MQTT_URL!, MQTT_WS_URL: m.serviceEnv.MQTT_WS_URL!, MQTT_USERNAME: m.serviceEnv.MQTT_USERNAME!, MQTT_PASSWORD: m.serviceEnv.MQTT_PASSWORD! });
 
 /** Every device taps once every `everyMs` (about 1,000 taps a second for 20 tablets) until the returned stop. */
 export function keepTapping(devices: readonly SimDevice[], everyMs = 20): () => Promise<void> {

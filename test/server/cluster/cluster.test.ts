@@ -38,8 +38,9 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
   async function instance(id: string): Promise<Service> {
     const dataDir = await mkdtemp(join(tmpdir(), `fb-cluster-${id}-`));
     dirs.push(dataDir);
-    const { MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
+    const { MQTT_URL, MQTT_WS_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
     const config = configSchema.parse({
+      mqttWsUrl: MQTT_WS_URL,
       port: 0, host: '127.0.0.1', plantFile: FIXTURE_PLANT, dataDir, staticDir: join(dataDir, 'no-dist'), metricsToken: METRICS_TOKEN,
       mqttUrl: MQTT_URL, mqttUsername: MQTT_USERNAME, mqttPassword: MQTT_PASSWORD, databaseUrl, tokenSecret: TOKEN_SECRET,
       clusterGroup: 'plant', instanceId: id, oeeIntervalMs: 500,
@@ -54,9 +55,11 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     expect(res.status).toBe(200);
     return (await res.json()) as { token: string; mqtt: { username: string; password: string; clientId: string } };
   };
-  const connect = (creds: { username: string; password: string; clientId: string }) =>
+  /** As the app does: MQTT over WebSocket at /mqtt on the instance that served it (carried to the broker), or straight to the broker. */
+  const connect = (creds: { username: string; password: string; clientId: string }, via?: Service) =>
     new Promise<MqttClient>((resolve, reject) => {
-      const c = mqtt.connect(`mqtt://127.0.0.1:${broker.tcpPort}`, { ...creds, reconnectPeriod: 0, connectTimeout: 5000 });
+      const url = via ? `ws://127.0.0.1:${via.httpPort}/mqtt` : `mqtt://127.0.0.1:${broker.tcpPort}`;
+      const c = mqtt.connect(url, { ...creds, reconnectPeriod: 0, connectTimeout: 5000 });
       clients.push(c);
       c.once('connect', () => resolve(c));
       c.once('error', reject);
@@ -88,7 +91,7 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
 
     // A tablet signed in on the follower; a lead watches station a1.
     const tablet = await login(b, fixtureLogin('op-a', 'tab-cl'));
-    const tc = await connect(tablet.mqtt);
+    const tc = await connect(tablet.mqtt, b);
     const ackTopic = topics.ack(SITE, 'tab-cl');
     const acked = new Set<string>();
     tc.on('message', (topic, payload) => {
