@@ -39,7 +39,7 @@ export async function startDashboardLink(session: DashboardSession, plant: Plant
     ackTopic: canWrite ? topics.ack(plant.site.id, session.deviceId) : null,
     routeOf: leadRouteOf,
     topicFor: (key) => leadTopicFor(key, plant.site.id, areaOf),
-    credentials: async () => ({ username: session.user.id, password: session.token }),
+    credentials: async () => session.mqtt ?? { username: session.user.id, password: session.token },
     open: wiring.open,
     now: () => Date.now(),
     random: Math.random,

@@ -38,7 +38,12 @@ export type Session = z.infer<typeof sessionSchema>;
 
 /** The newest valid token on this device: used to sync entries, whoever made them. */
 // `bearer` is the HTTP token; absent in records stored before it was kept (then `token` serves both).
-export const credentialsSchema = z.object({ userId: topicIdSchema, token: z.string().check(z.minLength(1)), expiresAt: z.number().check(z.int()), bearer: z.optional(z.string().check(z.minLength(1))) });
+/**
+ * The broker account a sign-in gave: `userId` is the MQTT user name, the user's id on the embedded
+ * broker, `<user>@<device>` on an external broker with dynamic security (one client per session).
+ */
+const brokerUserSchema = z.string().check(z.maxLength(129), z.regex(/^[a-z0-9][a-z0-9_-]*(@[a-z0-9][a-z0-9_-]*)?$/, 'must be a user id, or <user id>@<device id>'));
+export const credentialsSchema = z.object({ userId: brokerUserSchema, token: z.string().check(z.minLength(1)), expiresAt: z.number().check(z.int()), bearer: z.optional(z.string().check(z.minLength(1))) });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
 /** The plant as the service sends it (no users) parsed with the core schema. */

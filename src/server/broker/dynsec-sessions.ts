@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/access.ts';
-import { FloorboardError, topics } from '../../core/index.ts';
+import { FloorboardError, TOPIC_ROOT, topics } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import { ackRole, dynsecRoles, healthRole, reportRole } from './dynsec-roles.ts';
 import { publishesOwnHealth, readsOwnAck, ROLE, rolesFor } from './mosquitto-scopes.ts';
@@ -156,6 +156,8 @@ async function grantServiceReads(control: { send: (c: DynsecCommand[]) => Promis
     { command: 'addRoleACL', rolename: ROLE.service, acltype: 'subscribePattern', topic: filter, allow: true },
     { command: 'addRoleACL', rolename: ROLE.service, acltype: 'publishClientReceive', topic: filter, allow: true },
     ...shared.map((topic) => ({ command: 'addRoleACL', rolename: ROLE.service, acltype: 'subscribePattern', topic, allow: true })),
+    // And the shift report announcements, which older configurations did not let it publish.
+    { command: 'addRoleACL', rolename: ROLE.service, acltype: 'publishClientSend', topic: `${TOPIC_ROOT}/${site}/+/+/report`, allow: true },
   ]);
   for (const a of answers) if (a.error && !/already/i.test(a.error)) log('dynsec: could not let the service read device reports', { error: a.error });
 }

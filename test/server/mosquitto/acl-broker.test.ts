@@ -42,6 +42,10 @@ describe('Mosquitto with the generated password and ACL files', () => {
     // Allowed: the operator's event reaches the service; the service's status and ack reach the operator.
     expect(await pubackCode(opA, `${lineA}/station/a1/events`, '{"events":[]}')).toBe(0);
     for (const t of [`${lineA}/status`, `${lineB}/status`, `${root}/_ack/tab-a`, `${root}/_ack/tab-b`]) expect(await pubackCode(service, t, '{}')).toBe(0);
+    // Everything the service announces, shift reports too (Mosquitto refused those before).
+    for (const t of [`${lineA}/report`, `${lineA}/andon/calls`, `${lineA}/station/a1/log`]) expect(await pubackCode(service, t, '{}')).toBe(0);
+    // A member of a cluster's shared subscription on the ingest topics (issue 16).
+    expect(await subackCode(service, `$share/plant/${root}/+/+/station/+/events`)).toBe(1);
     await sleep(300);
     expect(seenByService.topics).toEqual([`${lineA}/station/a1/events`]);
     expect(seenByOp.topics.sort()).toEqual([`${root}/_ack/tab-a`, `${lineA}/status`]);

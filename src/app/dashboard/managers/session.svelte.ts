@@ -9,6 +9,11 @@ export const dashboardSessionSchema = z.object({
   expiresAt: z.number().check(z.int()),
   user: loginResultSchema.shape.user,
   deviceId: z.string().check(z.minLength(1)),
+  /**
+   * The broker account the sign-in gave: on the embedded broker the user id and the token, on an
+   * external broker with dynamic security a client of its own (`<user>@<device>`, a random password).
+   */
+  mqtt: z.optional(z.object({ username: z.string().check(z.minLength(1)), password: z.string().check(z.minLength(1)) })),
 });
 export type DashboardSession = z.infer<typeof dashboardSessionSchema>;
 export type DashboardRole = 'operator' | 'lead' | 'manager' | 'admin';
@@ -41,7 +46,7 @@ class DashboardSessionManager {
     const deviceId = kept.success && 'userId' in request && kept.data.userId === request.userId ? kept.data.deviceId : `dash-${ulid().toLowerCase()}`;
     const { api } = await import('../../services/api-client.ts');
     const login = await api.login({ ...request, deviceId } as LoginRequest);
-    const session: DashboardSession = { token: login.token, expiresAt: login.expiresAt, user: login.user, deviceId: login.mqtt.clientId || deviceId };
+    const session: DashboardSession = { token: login.token, expiresAt: login.expiresAt, user: login.user, deviceId: login.mqtt.clientId || deviceId, mqtt: { username: login.mqtt.username, password: login.mqtt.password } };
     sessionStorage.setItem(DEVICE_KEY, JSON.stringify({ userId: login.user.id, deviceId: session.deviceId }));
     this.#save(session);
     return session;
