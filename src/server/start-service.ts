@@ -243,6 +243,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     // In a cluster the tail of every instance's commits feeds memory (cluster/commit-feed.ts), this one's too.
     const cluster = config.clusterGroup ? { group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}` } : null;
     const feedFrom = cluster ? await storage.lastStorageSeq() : 0;
+    /** A single service's commits while its parts load (`lead`); null once they run. */
+    let startupCommits: StoredEventInput[] | null = [];
     const handle = createIngestHandler({
       storage,
       index,
@@ -252,7 +254,11 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       now,
       log,
       refusals,
-      onCommitted: cluster ? () => {} : committed,
+      onCommitted: (records) => {
+        if (cluster) return;
+        if (!startupCommits) return committed(records);
+        for (const r of records) startupCommits.push(r);
+      },
     });
     // Connector health is not ingest: kept in memory, never acked; subscribed on its own (below),
     // so a service resuming an older persistent session gets it too. Device reports likewise (liveFilters).
@@ -284,6 +290,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
      * station logs and andon. A single service does it from the start; in a cluster the leader does.
      */
     const lead = async (publish: Publish, version?: () => number) => {
+      // Live first: the statuses and figures screens show come back before the rest (a new leader).
+      live = await startReloadableLive({ storage, plant: holder.plant(), index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish, log, monitoring, onRead: andon.onRead, ...(version ? { version } : {}) });
+      stops.push(async () => live?.stop());
       buckets = startBucketWriter({ storage, plant: holder.plant(), now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
       stops.push(async () => buckets?.stop());
       // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
@@ -293,13 +302,16 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       stops.push(() => scheduler.stop());
       stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish, log });
       stops.push(async () => stationLogs?.stop());
-      live = await startReloadableLive({ storage, plant: holder.plant(), index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish, log, monitoring, onRead: andon.onRead, ...(version ? { version } : {}) });
-      stops.push(async () => live?.stop());
       await andon.start({ publish, committed });
     };
     applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, broker: brokerSide });
-    if (!cluster) await lead(client.publish);
-    else {
+    if (!cluster) {
+      // Ingest commits while the parts load from storage: given to them once loaded (they drop copies).
+      await lead(client.publish);
+      const late = startupCommits ?? [];
+      startupCommits = null;
+      committed(late);
+    } else {
       role = await startCluster({ cluster, databaseUrl: config.databaseUrl!, storage, holder, revocations, andon, feedFrom, committed, lead, publish: client.publish, log, fail });
       stops.push(role.stop);
     }
