@@ -279,7 +279,13 @@ export async function connectDevices(base: string, url: string, devices: SimDevi
 
 /** Resolves once every device's outbox is empty (all acked), or throws naming what is left. */
 export async function drained(devices: SimDevice[], timeoutMs: number): Promise<void> {
-  await waitFor(`outboxes to drain (${devices.reduce((n, d) => n + d.waiting, 0)} left)`, () => devices.every((d) => d.waiting === 0), timeoutMs, 200);
+  try {
+    await waitFor('outboxes to drain', () => devices.every((d) => d.waiting === 0), timeoutMs, 200);
+  } catch (error) {
+    // Which devices are stuck, and whether their broker link is up: what a stall needs to be read.
+    const stuck = devices.filter((d) => d.waiting > 0).map((d) => `${d.deviceId}: ${d.waiting} waiting, ${d.client?.connected ? 'connected' : 'not connected'}`);
+    throw new Error(`${(error as Error).message} (${devices.reduce((n, d) => n + d.waiting, 0)} left; ${stuck.join('; ')})`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
