@@ -202,7 +202,14 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       revocations, claims, now, dropBrokerSessions: brokerSide.dropDevice, onRevoked: deviceReports.forget,
       audit: (message, fields) => logger.warn({ audit: 'device-revocation', ...fields }, message),
     });
-    stops.push(() => andon.stop());
+    /**
+     * What leading started (live, buckets, reports, station logs, andon), stopped before anything
+     * else: in a cluster before the lease is given up, so the next leader never overlaps with it.
+     */
+    const leadStops: (() => Promise<void>)[] = [() => andon.stop()];
+    const stopLeading = async () => {
+      for (const stop of leadStops.splice(0).reverse()) await stop().catch((error: unknown) => logger.error({ error }, 'shutdown step failed'));
+    };
     let client: ServiceClient | null = null;
     const connectorHealth = createConnectorHealth({ index, ownerOf: async (id) => (await storage.getDeviceClaim(id))?.userId, findUser: holder.findUser, now, log });
     metrics.connectors.rows = connectorHealth.rows;
@@ -292,27 +299,28 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     const lead = async (publish: Publish, version?: () => number) => {
       // Live first: the statuses and figures screens show come back before the rest (a new leader).
       live = await startReloadableLive({ storage, plant: holder.plant(), index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish, log, monitoring, onRead: andon.onRead, ...(version ? { version } : {}) });
-      stops.push(async () => live?.stop());
+      leadStops.push(async () => live?.stop());
       buckets = startBucketWriter({ storage, plant: holder.plant(), now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
-      stops.push(async () => buckets?.stop());
+      leadStops.push(async () => buckets?.stop());
       // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
       const scheduler = startReportScheduler({ ...reportOptions(config, overrides, smtp), storage, plant: holder.plant(), now, log, monitoring, publish, ...(demoReady ? { ready: demoReady } : {}) });
       reports = scheduler;
       void scheduler.runOnce().catch((error: unknown) => logger.error({ error }, 'shift reports at start failed'));
-      stops.push(() => scheduler.stop());
+      leadStops.push(() => scheduler.stop());
       stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish, log });
-      stops.push(async () => stationLogs?.stop());
+      leadStops.push(async () => stationLogs?.stop());
       await andon.start({ publish, committed });
     };
     applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, broker: brokerSide });
     if (!cluster) {
+      stops.push(stopLeading);
       // Ingest commits while the parts load from storage: given to them once loaded (they drop copies).
       await lead(client.publish);
       const late = startupCommits ?? [];
       startupCommits = null;
       committed(late);
     } else {
-      role = await startCluster({ cluster, databaseUrl: config.databaseUrl!, storage, holder, revocations, andon, feedFrom, committed, lead, publish: client.publish, log, fail });
+      role = await startCluster({ cluster, databaseUrl: config.databaseUrl!, storage, holder, revocations, andon, feedFrom, committed, lead, stopLeading, publish: client.publish, log, fail });
       stops.push(role.stop);
     }
 

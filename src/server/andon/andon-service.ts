@@ -115,7 +115,11 @@ export function createAndon(o: AndonOptions): Andon {
     const run = writing.then(async () => {
       const { inserted } = await o.storage.insertEvents(records);
       const fresh = new Set(inserted);
-      io?.committed(records.filter((r) => fresh.has(r.event.id)));
+      const stored = records.filter((r) => fresh.has(r.event.id));
+      // A follower of a cluster (not started) takes its own answer in at once, so the API answers
+      // with the call as it now stands; the leader announces it when its feed brings the commit.
+      if (io) io.committed(stored);
+      else absorb(stored, true);
       // A raise storage already holds that memory does not: a call older than the day read back at
       // start (a stop open for days). Its id is its cause's, so it is the same call: read its life back.
       const known = records.filter((r) => r.event.type === 'andon.raise' && !fresh.has(r.event.id) && !calls.has(r.event.id));

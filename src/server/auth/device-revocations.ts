@@ -16,15 +16,17 @@ export async function loadDeviceRevocations(storage: Pick<Storage, 'listDeviceRe
     revokedAt: (deviceId: string): number | undefined => latest.get(deviceId)?.revokedAt,
     latest: (deviceId: string): DeviceRevocation | undefined => latest.get(deviceId),
     all: (): ReadonlyMap<string, DeviceRevocation> => latest,
-    /** Reads them again: revocations another instance of a cluster stored (issue 16). Resolves how many are new. */
+    /** Reads them again: revocations another instance of a cluster stored (issue 16). Resolves how many devices have a later revocation than known. */
     async refresh(): Promise<number> {
-      let fresh = 0;
+      const fresh = new Set<string>();
       for (const r of await storage.listDeviceRevocations()) {
-        if (latest.get(r.deviceId)?.id === r.id) continue;
-        if ((latest.get(r.deviceId)?.revokedAt ?? -Infinity) <= r.revokedAt) fresh++;
+        // Only a later revocation replaces the one known: an older one of the same device (read
+        // first, in time order) must neither take its place for a moment nor count as new.
+        if (!isLater(r, latest.get(r.deviceId))) continue;
         latest.set(r.deviceId, r);
+        fresh.add(r.deviceId);
       }
-      return fresh;
+      return fresh.size;
     },
     async record(input: DeviceRevocationInput): Promise<DeviceRevocation> {
       const stored = await storage.revokeDevice(input);
@@ -32,4 +34,10 @@ export async function loadDeviceRevocations(storage: Pick<Storage, 'listDeviceRe
       return stored;
     },
   };
+}
+
+/** Whether `r` is later than `known`: by revocation time, then by id (two revocations in one millisecond). */
+function isLater(r: DeviceRevocation, known: DeviceRevocation | undefined): boolean {
+  if (!known) return true;
+  return r.revokedAt > known.revokedAt || (r.revokedAt === known.revokedAt && r.id > known.id);
 }

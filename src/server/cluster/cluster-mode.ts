@@ -42,6 +42,8 @@ export async function startCluster(o: {
   /** Memory follows the database: the leader's live parts, and andon's call log on every instance. */
   committed: (records: readonly StoredEventInput[]) => void;
   lead: (publish: Publish, version: () => number) => Promise<void>;
+  /** Stops what `lead` started: run before the lease is given up, so no two instances lead at once. */
+  stopLeading: () => Promise<void>;
   publish: Publish;
   log: (message: string, fields?: Record<string, unknown>) => void;
   fail: (reason: string) => void;
@@ -63,17 +65,31 @@ export async function startCluster(o: {
     log: o.log,
   });
   let lease: LeaderLease | null = null;
-  const fenced: Publish = (topic, payload, options) => (lease?.isHeld() ? o.publish(topic, payload, options) : Promise.resolve());
+  let hasFailed = false;
+  const fail = (reason: string) => {
+    hasFailed = true;
+    o.fail(reason);
+  };
+  // Refused, not dropped: a caller that logs or retries a publish must not take it as sent.
+  const fenced: Publish = (topic, payload, options) => (lease?.isHeld() ? o.publish(topic, payload, options) : Promise.reject(new Error('not leading: the leader lease is not held')));
 
   async function becomeLeader(epoch: number): Promise<void> {
-    // From here the feed reads every event; what it skipped before, the parts read from storage as they load.
+    if (hasFailed) return;
+    // A look of the follower's (andon's events only) still in flight ends first; from here the
+    // feed reads every event, and what it skipped before the parts read from storage as they load.
+    await feed.settle();
     isLeading = true;
     held = [];
     let n = 0;
+    const version = () => {
+      // A version never reaches the next epoch's range: past it this leader steps down, and the next takes a new epoch.
+      if (n >= VERSIONS_PER_EPOCH - 1) fail(`epoch ${epoch} used all ${VERSIONS_PER_EPOCH} versions; stepping down so the next leader starts a new epoch`);
+      return epoch * VERSIONS_PER_EPOCH + Math.min(n++, VERSIONS_PER_EPOCH - 1);
+    };
     try {
-      await o.lead(fenced, () => epoch * VERSIONS_PER_EPOCH + n++);
+      await o.lead(fenced, version);
     } catch (error) {
-      o.fail(`could not start leading: ${(error as Error).message}`);
+      fail(`could not start leading: ${(error as Error).message}`);
       return;
     }
     const late = held;
@@ -87,7 +103,7 @@ export async function startCluster(o: {
     name: o.cluster.group,
     holder: o.cluster.instanceId,
     onElected: (epoch) => void becomeLeader(epoch),
-    onLost: (reason) => o.fail(`leadership lost (${reason}); stopping so this instance starts again as a follower`),
+    onLost: (reason) => fail(`leadership lost (${reason}); stopping so this instance starts again as a follower`),
     log: o.log,
   });
   return {
@@ -95,6 +111,7 @@ export async function startCluster(o: {
     async stop() {
       await feed.stop();
       await follow.stop();
+      await o.stopLeading();
       await lease?.stop();
     },
   };

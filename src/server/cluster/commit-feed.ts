@@ -8,6 +8,8 @@ const RETRY_MS = 1000;
 export interface CommitFeed {
   /** The storage sequence read up to. */
   seq(): number;
+  /** Resolves when the look in flight (if any) has ended: the next one asks `types` again. */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export function startCommitFeed(o: {
   schedule(0);
   return {
     seq: () => seq,
+    settle: () => running,
     async stop() {
       isStopped = true;
       if (timer) clearTimeout(timer);

@@ -45,8 +45,16 @@ export interface LeaderLeaseOptions {
 export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLease> {
   const ttlMs = o.ttlMs ?? LEASE_TTL_MS;
   const tryMs = o.tryMs ?? LEASE_TRY_MS;
-  // One connection is enough; a pool reconnects after a database restart.
-  const pool = new pg.Pool({ connectionString: o.databaseUrl, max: 1, application_name: `floorboard-lease ${o.holder}` });
+  // One connection is enough; a pool reconnects after a database restart. A query or connect that
+  // hangs (a half-open connection) gives up within the TTL, so the next try runs on a fresh one.
+  const pool = new pg.Pool({
+    connectionString: o.databaseUrl,
+    max: 1,
+    application_name: `floorboard-lease ${o.holder}`,
+    connectionTimeoutMillis: ttlMs,
+    query_timeout: ttlMs,
+    keepAlive: true,
+  });
   pool.on('error', (error) => o.log('leader lease: database connection lost', { error: error.message }));
   let epoch: number | null = null;
   /** performance.now() until which the lease is surely ours. */
@@ -71,10 +79,14 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
     );
     return rowCount === 1;
   };
+  /** Once lost, the lease is not tried again: the process stops (onLost), and must not lead meanwhile. */
   const lose = (reason: string) => {
     if (epoch === null) return;
     o.log('leader lease lost', { epoch, reason });
     epoch = null;
+    isStopped = true;
+    if (timer) clearTimeout(timer);
+    clearInterval(watchdog);
     o.onLost(reason);
   };
 
@@ -103,6 +115,11 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
     timer.unref();
   }
 
+  // Apart from the tries: a renewal that hangs must not keep a leader acting past its lease.
+  const watchdog = setInterval(() => {
+    if (epoch !== null && performance.now() >= fenceAt) lose(`not renewed within ${ttlMs} ms`);
+  }, Math.max(50, Math.min(tryMs, FENCE_MARGIN_MS) / 2));
+  watchdog.unref();
   await attempt();
   schedule();
   return {
@@ -113,6 +130,7 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
     async stop() {
       isStopped = true;
       if (timer) clearTimeout(timer);
+      clearInterval(watchdog);
       const held = epoch;
       epoch = null;
       if (held !== null)

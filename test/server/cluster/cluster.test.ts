@@ -11,7 +11,8 @@ import { configSchema } from '../../../src/server/config.ts';
 import { startService, type Service } from '../../../src/server/start-service.ts';
 import { startMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.ts';
-import { FIXTURE_PLANT, fixtureLogin, METRICS_TOKEN, SITE } from '../support/service-harness.ts';
+import { fixtureLogin, METRICS_TOKEN, SITE } from '../support/service-harness.ts';
+import { andonPlant, WEBHOOK_SECRET, WEBHOOK_SECRET_ENV } from '../andon/andon-rig.ts';
 
 const A1 = { site: SITE, area: 'assembly', line: 'line-a', station: 'a1' };
 const TOKEN_SECRET = 'cluster-test-token-secret-0123456789abcdef';
@@ -31,6 +32,8 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
   let pg: TestPostgres;
   let broker: MosquittoBroker;
   let databaseUrl: string;
+  /** The test plant with an operator's call button (andon), its calls answered by the line's lead. */
+  let plantFile: string;
   const dirs: string[] = [];
   const services = new Map<string, Service>();
   const clients: MqttClient[] = [];
@@ -41,7 +44,7 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     const { MQTT_URL, MQTT_WS_URL, MQTT_USERNAME, MQTT_PASSWORD } = broker.serviceEnv;
     const config = configSchema.parse({
       mqttWsUrl: MQTT_WS_URL,
-      port: 0, host: '127.0.0.1', plantFile: FIXTURE_PLANT, dataDir, staticDir: join(dataDir, 'no-dist'), metricsToken: METRICS_TOKEN,
+      port: 0, host: '127.0.0.1', plantFile, dataDir, staticDir: join(dataDir, 'no-dist'), metricsToken: METRICS_TOKEN,
       mqttUrl: MQTT_URL, mqttUsername: MQTT_USERNAME, mqttPassword: MQTT_PASSWORD, databaseUrl, tokenSecret: TOKEN_SECRET,
       clusterGroup: 'plant', instanceId: id, oeeIntervalMs: 500,
     });
@@ -69,7 +72,12 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
   beforeAll(async () => {
     pg = await startTestPostgres();
     databaseUrl = await pg.createDatabase();
-    broker = await startMosquitto(FIXTURE_PLANT, 'dynsec');
+    process.env[WEBHOOK_SECRET_ENV] = WEBHOOK_SECRET;
+    // No receiver: the webhook's tries fail and are logged, which this test does not look at.
+    const plant = await andonPlant([{ id: 'help', trigger: { kind: 'button' }, call: 'lead', acknowledgedBy: ['operator', 'lead'], escalation: [{ afterSec: 0, notify: ['lead'] }] }], 'http://127.0.0.1:9/hook');
+    dirs.push(plant.dir);
+    plantFile = plant.file;
+    broker = await startMosquitto(plantFile, 'dynsec');
     await instance('a');
     await instance('b');
   }, 120_000);
@@ -125,6 +133,19 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     expect(full.version).toBeGreaterThanOrEqual(firstEpoch * 2 ** 32);
     expect(Math.floor(full.version! / 2 ** 32)).toBe(firstEpoch);
 
+    // The operator calls the lead (through the follower's ingest); the lead answers on the follower's
+    // API, which answers with the call as it now stands, not as it stood before the answer.
+    const callId = ulid();
+    tc.publish(topics.events(A1), JSON.stringify({ events: [{ v: 1, id: callId, deviceId: 'tab-cl', seq: 60, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'andon.raise', kind: 'lead', trigger: 'button', cause: 'button|tab-cl|1' }] }), { qos: 1 });
+    const leadOnB = await login(b, fixtureLogin('lead-a', 'lead-cl-b'));
+    await until('the follower to know the call', async () => {
+      const res = (await (await http(b, '/api/andon/calls', { headers: { authorization: `Bearer ${leadOnB.token}` } })).json()) as { calls: { id: string }[] };
+      return res.calls.some((c) => c.id === callId) ? true : undefined;
+    });
+    const ack = await http(b, `/api/andon/calls/${callId}/ack`, { method: 'POST', headers: { authorization: `Bearer ${leadOnB.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ from: 'board' }) });
+    expect(ack.status, await ack.clone().text()).toBe(200);
+    expect(((await ack.json()) as { ack: { by: string } | null }).ack).not.toBeNull();
+
     // A plant version applied through the follower: the leader runs on it and tells screens.
     const admin = await login(b, fixtureLogin('admin', 'admin-cl'));
     const current = (await (await http(b, '/api/admin/plant', { headers: { authorization: `Bearer ${admin.token}` } })).json()) as { version: number; plant: { site: { id: string; name: string } } };
@@ -155,7 +176,7 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     expect(b.leaderEpoch()).toBeGreaterThan(firstEpoch);
     const next = await until('a status from the new leader', () => statuses.find((s) => (s.version ?? 0) > lastVersion));
     expect(Math.floor(next.version! / 2 ** 32)).toBe(b.leaderEpoch());
-    // Rebuilt from the database: the same 60 parts.
-    expect(next.seen?.['tab-cl']?.upTo).toBe(59);
+    // Rebuilt from the database: the same 60 parts, and the call after them.
+    expect(next.seen?.['tab-cl']?.upTo).toBe(60);
   }, 90_000);
 });

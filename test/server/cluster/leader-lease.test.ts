@@ -51,4 +51,30 @@ describe('the leader lease in PostgreSQL (cluster/leader-lease.ts)', () => {
       for (const l of c) await l.stop();
     }
   }, 30_000);
+
+  it('stops a leader whose renewal hangs before its lease can run out, and never takes the lease again once lost', async () => {
+    const events: string[] = [];
+    const a = await lease('a', events);
+    try {
+      expect(a.isHeld()).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      // A renewal that never answers: the row is locked by another transaction.
+      await withPgClient(url, async (db) => {
+        await db.query('BEGIN');
+        await db.query('LOCK TABLE leader_leases IN ACCESS EXCLUSIVE MODE');
+        const lockedAt = performance.now();
+        await expect.poll(() => events.at(-1), { timeout: 3000, interval: 20 }).toMatch(/^a lost: not renewed within 1500 ms/);
+        // Within the lease (1.5 s), not when the hung query gives up: the lease's own watchdog.
+        expect(performance.now() - lockedAt).toBeLessThan(1500);
+        expect(a.isHeld()).toBe(false);
+        await db.query('ROLLBACK');
+      });
+      // The row runs out and is free, yet the instance that lost it does not lead again: it is stopping.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(events.filter((e) => e.startsWith('a elected'))).toHaveLength(1);
+      expect(a.epoch).toBeNull();
+    } finally {
+      await a.stop();
+    }
+  }, 30_000);
 });
