@@ -1,11 +1,15 @@
 /** Help text of `floorboard broker-config`; its own module so the command table loads nothing else. */
 export const BROKER_CONFIG_USAGE = `Usage: floorboard broker-config --plant FILE --out DIR [options]
+       floorboard broker-config --central FILE --out DIR [--tcp-port N] [--bind ADDR]
 
 Writes a Mosquitto 2 configuration that enforces the plant's roles and scopes, the same rules as
 the embedded broker (see docs/adr/0004-external-broker-auth.md).
 
 Options:
   --plant FILE      plant file (YAML or JSON)
+  --central FILE    many sites: the central broker of the central file (its sites and users): one
+                    account per site bridge that may write only its site's topics, and one for the
+                    central service; credentials.json holds each site's bridge password
   --out DIR         directory to write into (created if missing)
   --auth MODE       dynsec (default): the dynamic-security plugin; the service adds one broker
                     client per login session (random password, bound to the device id, deleted
@@ -25,7 +29,9 @@ Options:
                     command line; mosquitto.conf then holds it and is written 0600
   -h, --help        show this help
 
-Files: mosquitto.conf, service.env (MQTT_URL, MQTT_WS_URL, MQTT_USERNAME, MQTT_PASSWORD of the service), and
+Files (--central): mosquitto.conf, passwords, acl, credentials.json, service.env (MQTT_URL,
+MQTT_USERNAME, MQTT_PASSWORD, CENTRAL_FILE of the central service).
+Files (--plant): mosquitto.conf, service.env (MQTT_URL, MQTT_WS_URL, MQTT_USERNAME, MQTT_PASSWORD of the service), and
 dynamic-security.json (dynsec) or passwords, acl, credentials.json (acl). Secrets are written 0600.
 As root, the files Mosquitto reads belong to the user "mosquitto" it drops to; DIR must lie below
 directories that user may enter.

@@ -7,13 +7,16 @@ import { parseFlags } from './args.ts';
 import { BROKER_CONFIG_USAGE } from './broker-config-usage.ts';
 import { EXIT, type CliIo } from './command.ts';
 import { lookupAccount, MOSQUITTO_USER, unreachableFrom, type Account } from './broker-owner.ts';
-import { renderBrokerConfig } from './mosquitto-files.ts';
+import { renderBrokerConfig, type OutFile } from './mosquitto-files.ts';
+import { renderCentralBrokerConfig } from './mosquitto-central.ts';
+import { readCentralFile } from '../server/central/central-file.ts';
 import { readPassword as readBridgePassword } from './service-session.ts';
 
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1..65535').max(65535, 'must be 1..65535');
 const argsSchema = z.object({
   help: z.boolean().default(false),
   plant: z.string().min(1, 'must not be empty').optional(),
+  central: z.string().min(1, 'must not be empty').optional(),
   out: z.string().min(1, 'must not be empty').optional(),
   auth: z.enum(['dynsec', 'acl'], { error: 'must be one of dynsec, acl' }).default('dynsec'),
   'tcp-port': port.default(1883),
@@ -28,6 +31,7 @@ const argsSchema = z.object({
 const flags = {
   help: { type: 'boolean', short: 'h' },
   plant: { type: 'string' },
+  central: { type: 'string' },
   out: { type: 'string' },
   auth: { type: 'string' },
   'tcp-port': { type: 'string' },
@@ -44,14 +48,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const checked = argsSchema
     .refine((a) => a['tcp-port'] !== a['ws-port'], { message: 'must differ from --tcp-port', path: ['ws-port'] })
     .refine((a) => !a['bridge-to'] || a['bridge-user'], { message: 'is needed with --bridge-to: the account of this site on the central broker', path: ['bridge-user'] })
-    .refine((a) => !a['bridge-user'] || a['bridge-to'], { message: 'needs --bridge-to', path: ['bridge-user'] });
-  const args = parseFlags(argv, flags, checked, {
-    plant: 'FILE',
-    out: 'DIR',
-  });
+    .refine((a) => !a['bridge-user'] || a['bridge-to'], { message: 'needs --bridge-to', path: ['bridge-user'] })
+    .refine((a) => a.help || (a.plant === undefined) !== (a.central === undefined), { message: 'give one of --plant FILE (a site or plant broker) and --central FILE (the central broker of many sites)', path: ['plant'] })
+    .refine((a) => !a.central || !a['bridge-to'], { message: 'is for a site broker (--plant), not the central one', path: ['bridge-to'] });
+  const args = parseFlags(argv, flags, checked, { out: 'DIR' });
   if (args.help) {
     io.out(BROKER_CONFIG_USAGE);
     return EXIT.ok;
+  }
+  if (args.central) {
+    const centralPath = resolve(io.cwd, args.central);
+    const dir = resolve(io.cwd, args.out!);
+    const file = await readCentralFile(centralPath);
+    return writeBrokerFiles(dir, renderCentralBrokerConfig({ file, centralPath, dir, tcpPort: args['tcp-port'], bind: args.bind, centralSource: args.central }), io, 'CENTRAL_FILE=... npm run start:central');
   }
   const plant = await loadPlantFile(resolve(io.cwd, args.plant!));
   const dir = resolve(io.cwd, args.out!);
@@ -74,6 +83,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     pluginPath: args.plugin,
     bridge,
   });
+  return writeBrokerFiles(dir, files, io, 'npm start');
+}
+
+/** Writes the files (secrets 0600), hands Mosquitto's own to its user when run as root, and says how to start. */
+async function writeBrokerFiles(dir: string, files: readonly OutFile[], io: CliIo, startCommand: string): Promise<number> {
   await mkdir(join(dir, 'data'), { recursive: true });
   // Run as root, Mosquitto drops to its own user before reading its files: hand those to it.
   const isRoot = process.getuid?.() === 0;
@@ -89,7 +103,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (broker) await shareWithBroker(dir, broker, io);
   else if (isRoot)
     io.err(`warning: no user "${MOSQUITTO_USER}" here; Mosquitto started as root falls back to "nobody", which cannot read ${dir}. Run it as the user that owns these files.\n`);
-  io.out(`\nStart the broker:  mosquitto -c ${join(dir, 'mosquitto.conf')}\nStart the service: set -a; . ${join(dir, 'service.env')}; set +a; npm start\n`);
+  io.out(`\nStart the broker:  mosquitto -c ${join(dir, 'mosquitto.conf')}\nStart the service: set -a; . ${join(dir, 'service.env')}; set +a; ${startCommand}\n`);
   return EXIT.ok;
 }
 

@@ -10,8 +10,9 @@ export interface BridgeTarget {
 
 /**
  * The Mosquitto bridge of a site's broker to the central one (issue 16, many sites): everything the
- * site's service ingests (entries, machine signals, corrections) goes out at QoS 1, nothing comes
- * back. With `cleansession false` on both ends and persistence on, messages wait in the site's
+ * site's service ingests (entries, machine signals, corrections) and what the central board shows
+ * (the site's card, line statuses, OEE of lines, areas and the site) goes out at QoS 1, nothing
+ * comes back. With `cleansession false` on both ends and persistence on, messages wait in the site's
  * broker while the link is down and are sent when it returns; the site's own service reads them
  * locally meanwhile, so the site works alone. Topics keep their site id, so sites never collide.
  */
@@ -21,7 +22,7 @@ export function bridgeSection(site: string, target: BridgeTarget): string[] {
   const port = url.port || (isTls ? '8883' : '1883');
   return [
     '',
-    `# Bridge to the central Floorboard broker: this site's entries and signals go out at QoS 1`,
+    `# Bridge to the central Floorboard broker: this site's entries, signals and live figures go out at QoS 1`,
     '# and wait here while the link is down (written by `floorboard broker-config --bridge-to`).',
     `connection floorboard-central-${site}`,
     `address ${url.hostname}:${port}`,
@@ -37,6 +38,6 @@ export function bridgeSection(site: string, target: BridgeTarget): string[] {
     '# Try again 2 s after a drop, backing off to 30 s.',
     'restart_timeout 2 30',
     ...(isTls ? ['bridge_capath /etc/ssl/certs'] : []),
-    ...topics.ingestFilters(site).map((t) => `topic ${t} out 1`),
+    ...topics.bridgedOut(site).map((t) => `topic ${t} out 1`),
   ];
 }

@@ -32,7 +32,8 @@ export type ParsedTopic =
   | { kind: 'ack'; site: string; deviceId: string }
   | { kind: 'connector-health'; site: string; deviceId: string }
   | { kind: 'device-status'; site: string; deviceId: string }
-  | { kind: 'dead-letter'; site: string };
+  | { kind: 'dead-letter'; site: string }
+  | { kind: 'site-card'; site: string };
 
 const linePath = (p: LinePath) => `${TOPIC_ROOT}/${p.site}/${p.area}/${p.line}`;
 
@@ -70,6 +71,17 @@ export const topics = {
   deviceStatus: (site: string, deviceId: string) => `${TOPIC_ROOT}/${site}/_device/${deviceId}`,
   /** The service's subscription to every device's report. */
   deviceStatusFilter: (site: string) => `${TOPIC_ROOT}/${site}/_device/+`,
+  /** Retained card of a site for the centre: its areas and lines by name (core/central/site-card.schema.ts). */
+  siteCard: (site: string) => `${TOPIC_ROOT}/${site}/_site`,
+  /** What a site's bridge carries to the central broker: its ingest, and its retained card, line statuses and OEE. */
+  bridgedOut: (site: string) => [
+    ...topics.ingestFilters(site),
+    topics.siteCard(site),
+    `${TOPIC_ROOT}/${site}/+/+/status`,
+    `${TOPIC_ROOT}/${site}/+/+/oee`,
+    `${TOPIC_ROOT}/${site}/+/oee`,
+    topics.siteOee(site),
+  ],
   /** Subscription filters the service uses for ingest. */
   ingestFilters: (site: string) => [
     `${TOPIC_ROOT}/${site}/+/+/station/+/events`,
@@ -90,6 +102,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (parts.length === 2) {
     if (a === 'oee') return { kind: 'site-oee', site };
     if (a === '_deadletter') return { kind: 'dead-letter', site };
+    if (a === '_site') return { kind: 'site-card', site };
     return null;
   }
   if (parts.length === 3) {

@@ -44,6 +44,11 @@ export const configSchema = z.object({
   clusterGroup: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _ (a shared subscription name)').optional(),
   /** This instance's name in a cluster: its MQTT client id and lease holder; host name and process id when unset. */
   instanceId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ., - or _').optional(),
+  /**
+   * The central service of many sites (issue 16): the central file (its sites and who watches
+   * them); the service then reads every site's bridged stream from MQTT_URL instead of running a plant.
+   */
+  centralFile: z.string().min(1).optional(),
   dataDir: z.string().min(1).default('./data'),
   plantFile: z.string().min(1).default('plants/demo.plant.yaml'),
   /** HS256 key for tokens; generated and kept in `dataDir/secret` when absent. */
@@ -95,6 +100,12 @@ export const configSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['eventRetentionMonths'], message: 'drops monthly partitions of PostgreSQL; set DATABASE_URL too (SQLite keeps every event)' });
   if (c.mqttWsUrl !== undefined && !c.mqttUrl)
     ctx.addIssue({ code: 'custom', path: ['mqttWsUrl'], message: 'is the WebSocket listener of an external broker: set MQTT_URL too (the embedded broker serves /mqtt itself)' });
+  if (c.centralFile !== undefined) {
+    if (!c.mqttUrl) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: "the centre reads the sites' bridges on the central broker: set MQTT_URL (and MQTT_USERNAME, MQTT_PASSWORD) too" });
+    if (c.isDemo) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: 'the centre runs no plant: run it without --demo' });
+    if (c.clusterGroup !== undefined) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: 'the centre runs as one process: unset CLUSTER_GROUP' });
+    if (c.databaseUrl !== undefined) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: "the centre keeps each site's events in SQLite under DATA_DIR: unset DATABASE_URL" });
+  }
   if (c.clusterGroup !== undefined) {
     // Every instance must read the same events, reach the same broker and accept each other's tokens.
     if (!c.databaseUrl) ctx.addIssue({ code: 'custom', path: ['clusterGroup'], message: 'instances share one PostgreSQL: set DATABASE_URL too' });
@@ -118,6 +129,7 @@ const envKeys: Record<string, keyof Config> = {
   EVENT_RETENTION_MONTHS: 'eventRetentionMonths',
   CLUSTER_GROUP: 'clusterGroup',
   INSTANCE_ID: 'instanceId',
+  CENTRAL_FILE: 'centralFile',
   DATA_DIR: 'dataDir',
   PLANT_FILE: 'plantFile',
   TOKEN_SECRET: 'tokenSecret',
@@ -150,6 +162,7 @@ const argKeys: Record<string, keyof Config> = {
   '--host': 'host',
   '--plant': 'plantFile',
   '--data-dir': 'dataDir',
+  '--central': 'centralFile',
 };
 
 /**

@@ -1,5 +1,6 @@
 import { FloorboardError } from '../core/index.ts';
 import { startService } from './start-service.ts';
+import { startCentral } from './central/start-central.ts';
 import { parseConfig, type Config } from './config.ts';
 
 /**
@@ -9,7 +10,9 @@ import { parseConfig, type Config } from './config.ts';
 async function main(): Promise<void> {
   let service;
   try {
-    service = await startWithFallbackPort(parseConfig(process.env, process.argv.slice(2)));
+    const config = parseConfig(process.env, process.argv.slice(2));
+    // The central service of many sites (CENTRAL_FILE) runs no plant: it never fails over.
+    service = config.centralFile ? { ...(await startCentral(config)), failed: new Promise<string>(() => {}) } : await startWithFallbackPort(config);
   } catch (error) {
     if (error instanceof FloorboardError) {
       console.error(`floorboard: ${error.message}`);

@@ -3,6 +3,7 @@ import type { DynsecSessions } from './broker/dynsec-sessions.ts';
 import { listenHttp } from './http/listen.ts';
 import { startDemo } from './sim/demo-run.ts';
 import { startStationLogPublisher, type StationLogPublisher } from './station-log/station-log-publisher.ts';
+import { startSiteCard } from './live/site-card-publisher.ts';
 import { Hono } from 'hono';
 import { pino, type Logger } from 'pino';
 import { FloorboardError, topics, type Plant } from '../core/index.ts';
@@ -240,6 +241,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     let live: ReloadableLive | null = null;
     let stationLogs: StationLogPublisher | null = null;
     let reports: ReportScheduler | null = null;
+    let siteCard: { publishNow(): void } | null = null;
     /** After a commit (ingest's, andon's own, or, in a cluster, any instance's): memory follows the database. */
     const committed = (records: readonly StoredEventInput[]) => {
       live?.onCommitted(records);
@@ -309,9 +311,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       leadStops.push(() => scheduler.stop());
       stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish, log });
       leadStops.push(async () => stationLogs?.stop());
+      siteCard = startSiteCard({ holder, publish, now, log });
       await andon.start({ publish, committed });
     };
-    applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, broker: brokerSide });
+    applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, siteCard: () => siteCard, broker: brokerSide });
     if (!cluster) {
       stops.push(stopLeading);
       // Ingest commits while the parts load from storage: given to them once loaded (they drop copies).

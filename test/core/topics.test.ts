@@ -34,6 +34,7 @@ function build(p: ParsedTopic): string {
     case 'dead-letter': return topics.deadLetter(p.site);
     case 'connector-health': return topics.connectorHealth(p.site, p.deviceId);
     case 'device-status': return topics.deviceStatus(p.site, p.deviceId);
+    case 'site-card': return topics.siteCard(p.site);
   }
 }
 
@@ -41,7 +42,7 @@ const parsedTopic: fc.Arbitrary<ParsedTopic> = fc.oneof(
   fc.record({ kind: fc.constantFrom('events' as const, 'signals' as const, 'station-status' as const, 'station-log' as const), site: id, area: id, line: id, station: id }),
   fc.record({ kind: fc.constantFrom('corrections' as const, 'line-status' as const, 'line-oee' as const, 'line-report' as const, 'line-andon' as const, 'line-andon-calls' as const), site: id, area: id, line: id }),
   fc.record({ kind: fc.constant('area-oee' as const), site: id, area: id }),
-  fc.record({ kind: fc.constantFrom('site-oee' as const, 'dead-letter' as const), site: id }),
+  fc.record({ kind: fc.constantFrom('site-oee' as const, 'dead-letter' as const, 'site-card' as const), site: id }),
   fc.record({ kind: fc.constantFrom('ack' as const, 'connector-health' as const, 'device-status' as const), site: id, deviceId: id }),
 );
 

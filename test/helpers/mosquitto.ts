@@ -7,6 +7,7 @@ import { indexPlant } from '../../src/core/plant-index.ts';
 import type { BridgeTarget } from '../../src/cli/mosquitto-bridge.ts';
 import { renderBrokerConfig, type AuthMode } from '../../src/cli/mosquitto-files.ts';
 import { loadPlantFile } from '../../src/server/plant-file.ts';
+import type { PlainBroker } from '../gateway/support/plain-broker.ts';
 
 export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
 
@@ -140,4 +141,31 @@ async function startMosquittoOnce(plantFile: string, auth: AuthMode, options: { 
     await waitForPort(wsPort, child, log, 10_000);
   };
   return { dir, tcpPort, wsPort, serviceEnv: env, credentials: creds ? (JSON.parse(creds.text) as Record<string, string>) : {}, log, stop, kill9, restart };
+}
+
+/** The central broker of many sites, from `broker-config --central` (one account per site bridge). */
+export interface CentralMosquitto extends PlainBroker {
+  /** Variables of its service.env (MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, CENTRAL_FILE). */
+  serviceEnv: Record<string, string>;
+  /** credentials.json: each bridge's password, and the central service's. */
+  credentials: Record<string, string>;
+}
+
+export async function startCentralMosquitto(centralPath: string): Promise<CentralMosquitto> {
+  const { renderCentralBrokerConfig } = await import('../../src/cli/mosquitto-central.ts');
+  const { readCentralFile } = await import('../../src/server/central/central-file.ts');
+  const { startPlainBroker } = await import('../gateway/support/plain-broker.ts');
+  const file = await readCentralFile(centralPath);
+  let files: { name: string; text: string; isSecret: boolean }[] = [];
+  const broker = await startPlainBroker(async (dir, port) => {
+    files = renderCentralBrokerConfig({ file, centralPath, dir, tcpPort: port, bind: '127.0.0.1', centralSource: centralPath });
+    for (const f of files) await writeFile(join(dir, f.name), f.text, { mode: f.isSecret ? 0o600 : 0o644 });
+    await mkdir(join(dir, 'data'), { recursive: true });
+    return [...files.find((f) => f.name === 'mosquitto.conf')!.text.split('\n'), 'log_dest stderr', 'log_type error'];
+  });
+  return {
+    ...broker,
+    serviceEnv: parseEnv(files.find((f) => f.name === 'service.env')!.text),
+    credentials: JSON.parse(files.find((f) => f.name === 'credentials.json')!.text) as Record<string, string>,
+  };
 }

@@ -158,6 +158,8 @@ async function grantServiceReads(control: { send: (c: DynsecCommand[]) => Promis
     ...shared.map((topic) => ({ command: 'addRoleACL', rolename: ROLE.service, acltype: 'subscribePattern', topic, allow: true })),
     // And the shift report announcements, which older configurations did not let it publish.
     { command: 'addRoleACL', rolename: ROLE.service, acltype: 'publishClientSend', topic: `${TOPIC_ROOT}/${site}/+/+/report`, allow: true },
+    // And the site's card for a central board (issue 16, many sites).
+    { command: 'addRoleACL', rolename: ROLE.service, acltype: 'publishClientSend', topic: topics.siteCard(site), allow: true },
   ]);
   for (const a of answers) if (a.error && !/already/i.test(a.error)) log('dynsec: could not let the service read device reports', { error: a.error });
 }

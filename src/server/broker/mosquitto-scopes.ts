@@ -102,7 +102,8 @@ export function serviceTopics(site: string): { read: string[]; write: string[] }
     // The ingest filters also as members of any shared subscription: instances of a cluster (issue 16).
     read: [...topics.ingestFilters(site), ...topics.ingestFilters(site).map((f) => `$share/+/${f}`), topics.connectorHealthFilter(site), topics.deviceStatusFilter(site)],
     // Signals: with --demo the simulator's gateways publish under the service's account on an external broker.
-    // Shift report announcements (`.../<line>/report`) too: before, Mosquitto refused them.
-    write: [`${root}/+/+/status`, `${root}/+/+/station/+/status`, `${root}/+/+/station/+/log`, `${root}/+/+/oee`, `${root}/+/+/andon`, `${root}/+/+/andon/calls`, `${root}/+/+/report`, `${root}/+/oee`, `${root}/oee`, `${root}/_ack/+`, topics.deadLetter(site), `${root}/+/+/station/+/signals`],
+    // Shift report announcements (`.../<line>/report`) too: before, Mosquitto refused them. And the
+    // site's card for a central board (`.../_site`, issue 16).
+    write: [`${root}/+/+/status`, `${root}/+/+/station/+/status`, `${root}/+/+/station/+/log`, `${root}/+/+/oee`, `${root}/+/+/andon`, `${root}/+/+/andon/calls`, `${root}/+/+/report`, `${root}/+/oee`, `${root}/oee`, `${root}/_ack/+`, topics.deadLetter(site), `${root}/+/+/station/+/signals`, topics.siteCard(site)],
   };
 }

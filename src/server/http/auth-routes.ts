@@ -23,7 +23,7 @@ const rosterQuerySchema = z.object({
  * The peer address of the connection, for the per-address login guard. Forwarded-for headers are
  * not trusted: anyone can write them. Behind a reverse proxy every login shares the proxy's address.
  */
-function sourceAddress(c: Context): string | undefined {
+export function sourceAddress(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address;
   } catch {

@@ -12,6 +12,8 @@ export interface LiveParts {
   andon: Pick<Andon, 'setIndex'>;
   buckets: () => BucketWriter | null;
   reports: () => Pick<ReportScheduler, 'setPlant'> | null;
+  /** The site's card for a central board (issue 16); null unless leading. */
+  siteCard?: () => { publishNow(): void } | null;
   broker: Pick<BrokerSide, 'applyPlant'>;
 }
 
@@ -34,5 +36,6 @@ export function applyPlantLive(holder: PlantHolder, parts: LiveParts): void {
     parts.buckets()?.setPlant(change.plant);
     parts.reports()?.setPlant(change.plant);
     await parts.live()?.reload({ plant: change.plant, index, configVersion: change.version });
+    parts.siteCard?.()?.publishNow();
   });
 }

@@ -18,12 +18,14 @@ export interface PlainBroker {
  * gives its own access and persistence lines (written into the broker's temp dir), e.g. a
  * plant's unified namespace as a Sparkplug edge node sees it, or a central broker.
  */
-export async function startPlainBroker(conf?: (dir: string) => Promise<string[]>): Promise<PlainBroker> {
+export async function startPlainBroker(conf?: (dir: string, port: number) => Promise<string[]>): Promise<PlainBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'fb-uns-'));
   const port = await freePort();
   const confPath = join(dir, 'mosquitto.conf');
-  const lines = conf ? await conf(dir) : ['allow_anonymous true', 'persistence false'];
-  await writeFile(confPath, [`listener ${port} 127.0.0.1`, ...lines, ...(process.getuid?.() === 0 ? ['user root'] : []), ''].join('\n'));
+  const lines = conf ? await conf(dir, port) : ['allow_anonymous true', 'persistence false'];
+  // A configuration with a listener of its own (on `port`) keeps it.
+  const listener = lines.some((l) => l.startsWith('listener ')) ? [] : [`listener ${port} 127.0.0.1`];
+  await writeFile(confPath, [...listener, ...lines, ...(process.getuid?.() === 0 ? ['user root'] : []), ''].join('\n'));
   let child: ChildProcess | null = null;
   let out = '';
   const start = async () => {

@@ -1,0 +1,130 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { pino, type Logger } from 'pino';
+import type { SiteLive } from '../../core/central/central-board.ts';
+import type { CentralUser } from '../../core/central/central.schema.ts';
+import { FloorboardError, type User } from '../../core/index.ts';
+import { createLogin } from '../auth/login.ts';
+import { defaultAddressGuardLimits, defaultGuardLimits, LoginGuard } from '../auth/login-guard.ts';
+import { resolveTokenSecret } from '../auth/token-secret.ts';
+import { createTokenService } from '../auth/tokens.ts';
+import type { Config } from '../config.ts';
+import type { ApiEnv } from '../http/app-context.ts';
+import { cacheHeaders } from '../http/cache-headers.ts';
+import { renderError } from '../http/http-errors.ts';
+import { listenHttp } from '../http/listen.ts';
+import { securityHeaders } from '../http/security-headers.ts';
+import { connectServiceClient } from '../ingest/service-client.ts';
+import { readCentralFile } from './central-file.ts';
+import { openStorage } from '../storage/open-storage.ts';
+import type { Storage } from '../storage/storage.ts';
+import { CENTRAL_INGEST_FILTERS, CENTRAL_LIVE_FILTERS, createCentralIngest } from './central-ingest.ts';
+import { centralRoutes } from './central-routes.ts';
+
+/** The centre's fixed MQTT client id: the central broker keeps its session and queues the sites' entries while it is away. */
+export const CENTRAL_CLIENT_ID = 'floorboard-central';
+
+export interface CentralService {
+  httpPort: number;
+  /** Each site's events as the centre keeps them (opened on its first message). */
+  storageOf(site: string): Promise<Storage>;
+  live: ReadonlyMap<string, SiteLive>;
+  close(): Promise<void>;
+}
+
+/** A central user as the login and token checks know users: a manager sees its sites through the central file, not the token. */
+const asUser = (u: CentralUser): User => ({ id: u.id, name: u.name, role: u.role, passwordHash: u.passwordHash }) as User;
+
+/**
+ * The central service of many sites (issue 16): every site's bridge carries its entries, signals
+ * and corrections (kept per site, each once) and its card, line statuses and OEE snapshots (held
+ * for the central board) to the central broker; this process reads them with a kept session, so
+ * the broker queues for it while it is down, and serves the board to the people of the central
+ * file, each seeing their sites only.
+ */
+export async function startCentral(config: Config, overrides: { logger?: Logger; now?: () => number } = {}): Promise<CentralService> {
+  const now = overrides.now ?? Date.now;
+  const logger = overrides.logger ?? pino({ level: config.logLevel });
+  const log = (message: string, fields: Record<string, unknown> = {}) => logger.info(fields, message);
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ error }, 'shutdown step failed'));
+    stops.length = 0;
+  };
+  try {
+    if (!config.centralFile || !config.mqttUrl) throw new FloorboardError('invalid-config', 'the centre needs CENTRAL_FILE and MQTT_URL');
+    const file = await readCentralFile(config.centralFile);
+    const siteIds = new Set(file.sites.map((s) => s.id));
+    const secret = await resolveTokenSecret(config.tokenSecret, config.dataDir);
+    const users = () => file.users.filter((u) => !u.disabled).map(asUser);
+    const findUser = (id: string) => users().find((u) => u.id === id);
+    const tokens = createTokenService(secret, findUser, now);
+    const login = createLogin({ users, tokens, guard: new LoginGuard(defaultGuardLimits), addressGuard: new LoginGuard(defaultAddressGuardLimits), now, mqttPath: '' });
+
+    // Each site's events in a store of its own: one site's ids can never shadow another's.
+    const stores = new Map<string, Promise<Storage>>();
+    const storageOf = (site: string): Promise<Storage> => {
+      let s = stores.get(site);
+      if (!s) {
+        s = (async () => {
+          const dir = join(config.dataDir, 'sites', site);
+          await mkdir(dir, { recursive: true });
+          const storage = openStorage(undefined, dir);
+          await storage.migrate();
+          return storage;
+        })();
+        // A failed open is tried again with the next message (its PUBACK is withheld meanwhile).
+        s.catch(() => stores.delete(site));
+        stores.set(site, s);
+      }
+      return s;
+    };
+    stops.push(async () => {
+      for (const s of stores.values()) await (await s).close();
+    });
+    const live = new Map<string, SiteLive>();
+
+    const app = new Hono<ApiEnv>();
+    app.use('*', securityHeaders);
+    app.use('*', cacheHeaders);
+    app.onError((error, c) => renderError(c, error, now));
+    app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: 'invalid-arguments', message: 'request body larger than 64 KiB' } }, 413) }));
+    let client: Awaited<ReturnType<typeof connectServiceClient>> | null = null;
+    app.get('/healthz', (c) => c.json({ status: client?.client.connected ? 'ok' : 'degraded', role: 'central', isMqttConnected: client?.client.connected ?? false }, client?.client.connected ? 200 : 503));
+    app.route('/api', centralRoutes({ file: () => file, live, tokens, login, now }));
+    app.notFound((c) => c.json({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+    // The central board's page (central.html of the build) at /, its assets beside it.
+    const page = join(config.staticDir, 'central.html');
+    app.get('/', async (c, next) => (existsSync(page) ? c.html(await readFile(page, 'utf8')) : next()));
+    if (existsSync(config.staticDir)) {
+      app.use('/assets/*', serveStatic<ApiEnv>({ root: config.staticDir }));
+      app.use('/favicon.svg', serveStatic<ApiEnv>({ root: config.staticDir }));
+    }
+    const http = await listenHttp(app, config.host, config.port, () => {}, () => {});
+    stops.push(() => http.close());
+
+    client = await connectServiceClient({
+      url: config.mqttUrl,
+      username: config.mqttUsername ?? '',
+      password: config.mqttPassword ?? '',
+      clientId: CENTRAL_CLIENT_ID,
+      protocolVersion: 'auto',
+      session: 'persistent',
+      filters: CENTRAL_INGEST_FILTERS,
+      liveFilters: CENTRAL_LIVE_FILTERS,
+      handle: createCentralIngest({ isKnownSite: (s) => siteIds.has(s), storageOf, live, now, log: (m, f) => logger.warn(f ?? {}, m) }),
+      log,
+    });
+    const mqttClient = client;
+    stops.push(() => mqttClient.close());
+    logger.info({ httpPort: http.port, sites: [...siteIds] }, 'floorboard central service started');
+    return { httpPort: http.port, storageOf, live, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
