@@ -45,6 +45,14 @@ function serviceWorker(): Plugin {
       });
       for (const w of warnings) console.warn(`service worker: ${w}`);
       console.log(`service worker: precaching ${count} files, ${(size / 1024).toFixed(1)} kB`);
+      // The company board of the central service (issue 16): a page of its own, built apart so the
+      // tablet's chunks and its service worker's precache stay as they are.
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        plugins: [svelte()],
+        build: { outDir, emptyOutDir: false, copyPublicDir: false, target: 'es2022', assetsDir: 'central-assets', modulePreload: false, rolldownOptions: { input: `${root}central.html` } },
+      });
     },
   };
 }

@@ -51,6 +51,21 @@ describe('service configuration', () => {
     expect((error as FloorboardError).details.join('\n')).toMatch(/DATABASE_URL[\s\S]*MQTT_URL[\s\S]*TOKEN_SECRET[\s\S]*--demo/);
   });
 
+  it('runs the central service of many sites with CENTRAL_FILE or --central, on an external broker, and says what does not fit it', () => {
+    expect(parseConfig({ MQTT_URL: 'mqtt://central:1883' }, ['--central', 'central.yaml'])).toMatchObject({ centralFile: 'central.yaml', mqttUrl: 'mqtt://central:1883' });
+    let error: unknown;
+    try {
+      parseConfig({ CENTRAL_FILE: 'central.yaml', DATABASE_URL: 'postgres://u@h/db', CLUSTER_GROUP: 'c' }, ['--demo']);
+    } catch (e) {
+      error = e;
+    }
+    const details = (error as FloorboardError).details.join('\n');
+    expect(details).toMatch(/CENTRAL_FILE: the centre reads the sites' bridges on the central broker: set MQTT_URL/);
+    expect(details).toMatch(/CENTRAL_FILE: the centre runs no plant: run it without --demo/);
+    expect(details).toMatch(/CENTRAL_FILE: the centre runs as one process: unset CLUSTER_GROUP/);
+    expect(details).toMatch(/CENTRAL_FILE: .*unset DATABASE_URL/);
+  });
+
   it('reads shift report delivery from the environment (the SMTP password never from a file in the repo) and names bad values', () => {
     const c = parseConfig({ REPORT_WEBHOOK_URL: 'https://hooks.plant.test/reports', SMTP_HOST: 'mail.plant.test', SMTP_PORT: '465', SMTP_SECURE: 'true', SMTP_USER: 'floorboard', SMTP_PASSWORD: 's3cret', REPORT_EMAIL_FROM: 'floorboard@plant.test', REPORT_EMAIL_TO: 'lead@plant.test, qa@plant.test', REPORT_LANGUAGE: 'de' }, []);
     expect(c).toMatchObject({ reportWebhookUrl: 'https://hooks.plant.test/reports', smtpHost: 'mail.plant.test', smtpPort: 465, smtpSecure: true, smtpPassword: 's3cret', reportEmailTo: ['lead@plant.test', 'qa@plant.test'], reportLanguage: 'de' });

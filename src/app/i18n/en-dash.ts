@@ -383,6 +383,23 @@ export const enDash = {
   'report.asMade': 'Report as made at {time}',
   'report.stored': 'Stored report, as made at the end of the shift',
   'report.notMade': 'No report was made for this shift yet.',
+  'central.title': 'Company board',
+  'central.signin.title': 'Sign in to the company board',
+  'central.signin.failed': 'User or password not recognised.',
+  'central.signin.locked': 'Too many failed attempts: try again later.',
+  'central.updated': 'Updated {time}',
+  'central.language': 'Language',
+  'central.site': 'Site {name}',
+  'central.silent': 'Nothing heard from this site since {time}: its link to the centre is down. Figures as last received.',
+  'central.silent.never': 'Nothing heard from this site yet.',
+  'central.site.oee': 'Site OEE',
+  'central.area.oee': 'Area OEE',
+  'central.line.good': '{n} good',
+  'central.line.rejects': '{n} scrap',
+  'central.line.top-loss': 'Top loss: {loss}, {duration}',
+  'central.no-figures': 'No figures yet',
+  'central.unreachable': 'The central service cannot be reached. Showing the last board.',
+  'central.empty': 'No sites to show for your account.',
 } as const;
 
 export type DashMessageKey = keyof typeof enDash;

@@ -101,7 +101,7 @@ export async function startCentral(config: Config, overrides: { logger?: Logger;
     const page = join(config.staticDir, 'central.html');
     app.get('/', async (c, next) => (existsSync(page) ? c.html(await readFile(page, 'utf8')) : next()));
     if (existsSync(config.staticDir)) {
-      app.use('/assets/*', serveStatic<ApiEnv>({ root: config.staticDir }));
+      app.use('/central-assets/*', serveStatic<ApiEnv>({ root: config.staticDir }));
       app.use('/favicon.svg', serveStatic<ApiEnv>({ root: config.staticDir }));
     }
     const http = await listenHttp(app, config.host, config.port, () => {}, () => {});

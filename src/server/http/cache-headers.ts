@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 
 /** Hashed build output (`assets/name-<hash>.js`): its content never changes under its name. */
-const HASHED_ASSET = /^\/assets\/.+-[\w-]{8,}\.[a-z0-9]+$/i;
+const HASHED_ASSET = /^\/(central-)?assets\/.+-[\w-]{8,}\.[a-z0-9]+$/i;
 
 /**
  * Cache-Control on every response, chosen by what it is:

@@ -1,23 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { pino } from 'pino';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centralBoardSchema } from '../../../src/core/central/central-board.ts';
 import { topics } from '../../../src/core/topics.ts';
-import { hashSecret } from '../../../src/server/auth/secrets.ts';
-import { startCentral, type CentralService } from '../../../src/server/central/start-central.ts';
-import { configSchema } from '../../../src/server/config.ts';
-import { startService, type Service } from '../../../src/server/start-service.ts';
-import { startCentralMosquitto, startMosquitto, type CentralMosquitto, type MosquittoBroker } from '../../helpers/mosquitto.ts';
-import { FIXTURE_PLANT, SITE } from '../support/service-harness.ts';
+import type { Service } from '../../../src/server/start-service.ts';
+import { CENTRAL_USERS, SITE_A as SITE, SITE_B, startManySites, type ManySites } from '../../helpers/many-sites.ts';
 
 /** The issue asks for the central link cut for 30 s under load. */
 const CUT_MS = 30_000;
-const SITE_B = 'site-b';
-const quiet = { logger: pino({ level: 'silent' }), hasDefaultMetrics: false };
 
 /**
  * Issue 16, many sites: two sites, each with its own Mosquitto (bridged, from broker-config
@@ -25,80 +15,16 @@ const quiet = { logger: pino({ level: 'silent' }), hasDefaultMetrics: false };
  * service. Real processes and sockets on loopback.
  */
 describe('two sites bridged to a central service and board', () => {
-  let dir: string;
-  let central: CentralMosquitto;
-  const sites = new Map<string, { broker: MosquittoBroker; service: Service; gateway: MqttClient }>();
-  let centre: CentralService;
+  let rig: ManySites;
   const clients: MqttClient[] = [];
-
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fb-many-sites-'));
-    // Site B: the test plant under another site id and name.
-    const plantB = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { site: { id: string; name: string } };
-    plantB.site = { id: SITE_B, name: 'Werk Süd' };
-    const plantBFile = join(dir, 'site-b.plant.json');
-    await writeFile(plantBFile, JSON.stringify(plantB));
-    const centralFile = join(dir, 'central.yaml');
-    await writeFile(
-      centralFile,
-      [
-        'schemaVersion: 1',
-        'name: Acme Werke',
-        'sites:',
-        `  - { id: ${SITE}, name: Werk Nord }`,
-        `  - { id: ${SITE_B}, name: Werk Süd }`,
-        'users:',
-        `  - { id: boss, name: Chefin, role: admin, passwordHash: "${await hashSecret('boss-pass-123')}" }`,
-        `  - { id: mgr-north, name: Nord Manager, role: manager, sites: [${SITE}], passwordHash: "${await hashSecret('north-pass-123')}" }`,
-        '',
-      ].join('\n'),
-    );
-    central = await startCentralMosquitto(centralFile);
-    for (const [site, plantFile] of [[SITE, FIXTURE_PLANT], [SITE_B, plantBFile]] as const) {
-      const user = `bridge-${site}`;
-      const broker = await startMosquitto(plantFile, 'acl', { bridge: { url: central.url, username: user, password: central.credentials[user]! } });
-      const env = broker.serviceEnv;
-      const service = await startService(
-        configSchema.parse({ port: 0, host: '127.0.0.1', plantFile, dataDir: join(dir, site), staticDir: join(dir, 'none'), mqttUrl: env.MQTT_URL, mqttUsername: env.MQTT_USERNAME, mqttPassword: env.MQTT_PASSWORD, oeeIntervalMs: 500 }),
-        quiet,
-      );
-      const gateway = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.tcpPort}`, { clientId: `gw-${site}`, username: 'gw-a', password: broker.credentials['gw-a'], reconnectPeriod: 0 });
-      sites.set(site, { broker, service, gateway });
-    }
-    const env = central.serviceEnv;
-    centre = await startCentral(
-      configSchema.parse({ port: 0, host: '127.0.0.1', centralFile: env.CENTRAL_FILE, dataDir: join(dir, 'centre'), staticDir: join(dir, 'none'), mqttUrl: env.MQTT_URL, mqttUsername: env.MQTT_USERNAME, mqttPassword: env.MQTT_PASSWORD }),
-      { logger: pino({ level: 'silent' }) },
-    );
+    rig = await startManySites();
   }, 120_000);
   afterAll(async () => {
     for (const c of clients) c.end(true);
-    await centre?.close();
-    for (const s of sites.values()) {
-      s.gateway.end(true);
-      await s.service.close();
-      await s.broker.stop();
-    }
-    await central?.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await rig?.close();
   });
-
-  const sent = new Map<string, string[]>([[SITE, []], [SITE_B, []]]);
-  let seq = 0;
-  let total = 0;
-  /** One batch at each site, as station a1's gateway sends it: the machine's count and a heartbeat. */
-  async function tick(): Promise<void> {
-    for (const [site, s] of sites) {
-      total += 3;
-      const base = { v: 1, deviceId: `gw-${site}`, ts: Date.now(), author: 'gw-a', lineId: 'line-a', stationId: 'a1' };
-      const events = [
-        { ...base, id: ulid(), seq: seq++, type: 'machine.counter', total, rejectTotal: 0 },
-        { ...base, id: ulid(), seq: seq++, type: 'machine.heartbeat' },
-      ];
-      await s.gateway.publishAsync(topics.signals({ site, area: 'assembly', line: 'line-a', station: 'a1' }), JSON.stringify({ events }), { qos: 1 });
-      sent.get(site)!.push(...events.map((e) => e.id));
-    }
-  }
+  const tick = () => rig.tick();
   const idsAt = async (storage: { listEvents: Service['storage']['listEvents'] }) => (await storage.listEvents({ limit: 1_000_000 })).events.map((e) => e.event.id);
   async function until(what: string, check: () => Promise<boolean> | boolean, ms: number): Promise<void> {
     const deadline = Date.now() + ms;
@@ -107,7 +33,7 @@ describe('two sites bridged to a central service and board', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  const http = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${centre.httpPort}${path}`, init);
+  const http = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${rig.centre.httpPort}${path}`, init);
   const login = async (userId: string, password: string) => {
     const res = await http('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId, password, deviceId: `central-${userId}` }) });
     expect(res.status, await res.clone().text()).toBe(200);
@@ -120,42 +46,42 @@ describe('two sites bridged to a central service and board', () => {
       await tick();
       await new Promise((r) => setTimeout(r, 50));
     }
-    await until('the first entries at the centre', async () => (await idsAt(await centre.storageOf(SITE))).length > 0 && (await idsAt(await centre.storageOf(SITE_B))).length > 0, 20_000);
+    await until('the first entries at the centre', async () => (await idsAt(await rig.centre.storageOf(SITE))).length > 0 && (await idsAt(await rig.centre.storageOf(SITE_B))).length > 0, 20_000);
 
     // The central broker goes away: both sites keep producing, and each stores everything itself.
-    await central.stop();
+    await rig.central.stop();
     const cutAt = Date.now();
     while (Date.now() - cutAt < CUT_MS) {
       await tick();
       await new Promise((r) => setTimeout(r, 100));
     }
-    for (const [site, s] of sites) {
-      await until(`site ${site} to store its entries of the cut`, async () => new Set(await idsAt(s.service.storage)).size >= sent.get(site)!.length, 20_000);
+    for (const [site, s] of rig.sites) {
+      await until(`site ${site} to store its entries of the cut`, async () => new Set(await idsAt(s.service.storage)).size >= rig.sent.get(site)!.length, 20_000);
       const atSite = new Set(await idsAt(s.service.storage));
-      expect(sent.get(site)!.filter((id) => !atSite.has(id))).toEqual([]);
+      expect(rig.sent.get(site)!.filter((id) => !atSite.has(id))).toEqual([]);
     }
-    const duringCut = (await idsAt(await centre.storageOf(SITE))).length;
-    expect(duringCut).toBeLessThan(sent.get(SITE)!.length);
+    const duringCut = (await idsAt(await rig.centre.storageOf(SITE))).length;
+    expect(duringCut).toBeLessThan(rig.sent.get(SITE)!.length);
 
-    await central.start();
+    await rig.central.start();
     for (let i = 0; i < 10; i++) {
       await tick();
       await new Promise((r) => setTimeout(r, 100));
     }
     // 0 lost and 0 doubled at the centre: every id once, per site.
     for (const site of [SITE, SITE_B]) {
-      const want = sent.get(site)!;
-      await until(`site ${site}'s ${want.length} entries at the centre`, async () => (await idsAt(await centre.storageOf(site))).length >= want.length, 90_000);
-      const kept = await idsAt(await centre.storageOf(site));
+      const want = rig.sent.get(site)!;
+      await until(`site ${site}'s ${want.length} entries at the centre`, async () => (await idsAt(await rig.centre.storageOf(site))).length >= want.length, 90_000);
+      const kept = await idsAt(await rig.centre.storageOf(site));
       expect(new Set(kept).size).toBe(kept.length);
       expect(want.filter((id) => !kept.includes(id))).toEqual([]);
       expect(kept.length).toBe(want.length);
     }
-    console.log(`many sites: ${sent.get(SITE)!.length + sent.get(SITE_B)!.length} entries from 2 sites, central broker down ${CUT_MS} ms, 0 lost and 0 doubled at the centre`);
+    console.log(`many sites: ${rig.sent.get(SITE)!.length + rig.sent.get(SITE_B)!.length} entries from 2 sites, central broker down ${CUT_MS} ms, 0 lost and 0 doubled at the centre`);
   }, 240_000);
 
   it('shows both sites with their areas, lines and figures to an admin, and only its own site to a site manager', async () => {
-    const boss = await login('boss', 'boss-pass-123');
+    const boss = await login('boss', CENTRAL_USERS.boss);
     await until('both sites on the board with figures', async () => {
       const b = await board(boss);
       return b.sites.length === 2 && b.sites.every((s) => !s.isSilent && s.oee !== null && s.areas.some((a) => a.lines.some((l) => l.oee !== null && l.status !== null)));
@@ -174,7 +100,7 @@ describe('two sites bridged to a central service and board', () => {
       expect(s.areas[0]!.oee!.good).toBe(lineA.oee!.good + (s.areas[0]!.lines[1]!.oee?.good ?? 0));
     }
 
-    const north = await login('mgr-north', 'north-pass-123');
+    const north = await login('mgr-north', CENTRAL_USERS['mgr-north']);
     const nb = await board(north);
     expect(nb.sites.map((s) => s.id)).toEqual([SITE]);
     expect(JSON.stringify(nb)).not.toContain(SITE_B);
@@ -185,18 +111,18 @@ describe('two sites bridged to a central service and board', () => {
   it("refuses one site's bridge account on another site's topics, and dead-letters a malformed message without stalling", async () => {
     const onA = topics.signals({ site: SITE, area: 'assembly', line: 'line-a', station: 'a1' });
     // Site B's bridge account speaking for site A: the central broker drops it (ACL).
-    const b = await mqtt.connectAsync(central.url, { clientId: 'forger', username: `bridge-${SITE_B}`, password: central.credentials[`bridge-${SITE_B}`], reconnectPeriod: 0 });
+    const b = await mqtt.connectAsync(rig.central.url, { clientId: 'forger', username: `bridge-${SITE_B}`, password: rig.central.credentials[`bridge-${SITE_B}`], reconnectPeriod: 0 });
     clients.push(b);
     const forged = ulid();
     const event = { v: 1, deviceId: 'gw-forged', seq: 1, ts: Date.now(), author: 'gw-a', lineId: 'line-a', stationId: 'a1', type: 'machine.heartbeat' };
     await b.publishAsync(onA, JSON.stringify({ events: [{ ...event, id: forged }] }), { qos: 1 });
     // Site A's own bridge account: a malformed message, then a good one behind it.
-    const a = await mqtt.connectAsync(central.url, { clientId: 'site-a-probe', username: `bridge-${SITE}`, password: central.credentials[`bridge-${SITE}`], reconnectPeriod: 0 });
+    const a = await mqtt.connectAsync(rig.central.url, { clientId: 'site-a-probe', username: `bridge-${SITE}`, password: rig.central.credentials[`bridge-${SITE}`], reconnectPeriod: 0 });
     clients.push(a);
     await a.publishAsync(onA, '{"events": [', { qos: 1 });
     const good = ulid();
     await a.publishAsync(onA, JSON.stringify({ events: [{ ...event, id: good }] }), { qos: 1 });
-    const storage = await centre.storageOf(SITE);
+    const storage = await rig.centre.storageOf(SITE);
     await until('the good message behind the malformed one', async () => (await idsAt(storage)).includes(good), 15_000);
     expect(await idsAt(storage)).not.toContain(forged);
     const letters = await storage.listDeadLetters(10);

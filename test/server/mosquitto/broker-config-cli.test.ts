@@ -32,6 +32,37 @@ describe('floorboard broker-config', () => {
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
+  it('writes the central broker of many sites with --central: one bridge account per site that writes only its site, the centre reads all, secrets 0600; refuses --plant with it', async () => {
+    const { hashSecret } = await import('../../../src/server/auth/secrets.ts');
+    await writeFile(join(dir, 'central.yaml'), `schemaVersion: 1\nname: Acme\nsites:\n  - { id: north, name: Nord }\n  - { id: south, name: Süd, bridgeUser: sued-bridge }\nusers:\n  - { id: boss, name: Boss, role: admin, passwordHash: "${await hashSecret('x-secret')}" }\n`);
+    const r = await cli(['--central', 'central.yaml', '--out', 'centre', '--tcp-port', '1999'], dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('npm run start:central');
+    const out = join(dir, 'centre');
+    const acl = await readFile(join(out, 'acl'), 'utf8');
+    expect(acl).toContain('user floorboard-central\ntopic read floorboard/v1/#');
+    expect(acl).toContain('user bridge-north\ntopic write floorboard/v1/north/#');
+    expect(acl).toContain('user sued-bridge\ntopic write floorboard/v1/south/#');
+    const credentials = JSON.parse(await readFile(join(out, 'credentials.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(credentials).sort()).toEqual(['bridge-north', 'floorboard-central', 'sued-bridge']);
+    const passwords = await readFile(join(out, 'passwords'), 'utf8');
+    for (const pw of Object.values(credentials)) expect(passwords).not.toContain(pw);
+    for (const f of ['passwords', 'credentials.json', 'service.env']) expect((await stat(join(out, f))).mode & 0o777).toBe(0o600);
+    const env = await readFile(join(out, 'service.env'), 'utf8');
+    expect(env).toContain('MQTT_URL=mqtt://127.0.0.1:1999');
+    expect(env).toContain(`CENTRAL_FILE=${join(dir, 'central.yaml')}`);
+    expect(await readFile(join(out, 'mosquitto.conf'), 'utf8')).toContain('persistence true');
+    const both = await cli(['--central', 'central.yaml', '--plant', FIXTURE_PLANT, '--out', 'x'], dir);
+    expect(both.code).not.toBe(0);
+    expect(both.err).toContain('give one of --plant FILE');
+    await writeFile(join(dir, 'bad-central.yaml'), 'schemaVersion: 1\nname: Acme\nsites: []\nusers:\n  - { id: m, name: M, role: manager, sites: [nowhere], passwordHash: "x" }\n');
+    const bad = await cli(['--central', 'bad-central.yaml', '--out', 'y'], dir);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/sites: .*(line 3)/);
+    expect(bad.err).toContain('passwordHash');
+  });
+
   it('writes a site\'s bridge to the central broker with --bridge-to: QoS 1 out, queued, its password from a file into a 0600 mosquitto.conf, and says what is missing', async () => {
     await writeFile(join(dir, 'central.pass'), 'central-secret-1\n', { mode: 0o600 });
     const r = await cli(['--plant', FIXTURE_PLANT, '--out', 'bridged', '--auth', 'acl', '--bridge-to', 'mqtts://central.example.com', '--bridge-user', `site-${SITE}`, '--bridge-password-file', 'central.pass'], dir);
@@ -40,7 +71,7 @@ describe('floorboard broker-config', () => {
     expect(r.out).not.toContain('central-secret-1');
     const confPath = join(dir, 'bridged', 'mosquitto.conf');
     const conf = await readFile(confPath, 'utf8');
-    for (const line of [`connection floorboard-central-${SITE}`, 'address central.example.com:8883', 'bridge_capath /etc/ssl/certs', `remote_username site-${SITE}`, 'remote_password central-secret-1', 'cleansession false', 'persistence true', `topic ${root}/+/+/station/+/events out 1`, `topic ${root}/+/+/station/+/signals out 1`, `topic ${root}/+/+/corrections out 1`])
+    for (const line of [`topic ${root}/_site out 1`, `topic ${root}/+/+/oee out 1`, `topic ${root}/+/+/status out 1`, `topic ${root}/oee out 1`, `connection floorboard-central-${SITE}`, 'address central.example.com:8883', 'bridge_capath /etc/ssl/certs', `remote_username site-${SITE}`, 'remote_password central-secret-1', 'cleansession false', 'persistence true', `topic ${root}/+/+/station/+/events out 1`, `topic ${root}/+/+/station/+/signals out 1`, `topic ${root}/+/+/corrections out 1`])
       expect(conf).toContain(line);
     expect((await stat(confPath)).mode & 0o777).toBe(0o600);
     const missing = await cli(['--plant', FIXTURE_PLANT, '--out', 'x', '--bridge-to', 'mqtt://central:1883'], dir);
