@@ -242,9 +242,11 @@ export function createAndon(o: AndonOptions): Andon {
    */
   async function announceMissed(since: number): Promise<void> {
     const nameMap = names();
+    // One pass over the events: the calls with an event received since then.
+    const recent = new Set<string>();
+    for (const e of events.values()) if ((receivedAt.get(e.id) ?? 0) >= since) recent.add('callId' in e ? e.callId : e.id);
     for (const c of calls.values()) {
-      const recent = [...events.values()].some((e) => (e.id === c.id || ('callId' in e && e.callId === c.id)) && (receivedAt.get(e.id) ?? 0) >= since);
-      if (!recent) continue;
+      if (!recent.has(c.id)) continue;
       const all = [...changesOf(undefined, c), ...(c.level > 1 ? ['escalated'] : [])];
       const tried = new Set((await deliveryLog.logOf(c.id)).map((r) => `${r.channel}|${r.target}|${r.change}`));
       announce(c, all, nameMap, tried);

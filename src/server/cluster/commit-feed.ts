@@ -2,6 +2,11 @@ import type { Storage, StoredEvent } from '../storage/storage.ts';
 
 /** How often the feed looks for new commits when the last look found less than a page. */
 export const FEED_EVERY_MS = 100;
+/**
+ * A follower's look (andon's events only, for its API's call log) is less pressing: its own answers
+ * are taken in at once (andon-service.ts), the other instances' within a second.
+ */
+export const FOLLOW_FEED_EVERY_MS = 1000;
 const PAGE = 5000;
 const RETRY_MS = 1000;
 
@@ -29,6 +34,8 @@ export function startCommitFeed(o: {
   onRecords: (records: readonly StoredEvent[]) => void;
   log: (message: string, fields?: Record<string, unknown>) => void;
   everyMs?: number;
+  /** A follower's interval (only `types` read). */
+  followEveryMs?: number;
 }): CommitFeed {
   let seq = o.afterSeq;
   let isStopped = false;
@@ -36,17 +43,18 @@ export function startCommitFeed(o: {
   let running: Promise<void> = Promise.resolve();
 
   const every = o.everyMs ?? FEED_EVERY_MS;
+  const followEvery = o.followEveryMs ?? Math.max(every, FOLLOW_FEED_EVERY_MS);
 
   /** Of some types only: up to the last sequence stored now, so rows of other types are never read again. */
   async function lookAt(types: readonly string[]): Promise<number> {
     const top = await o.storage.lastStorageSeq();
-    if (top <= seq) return every;
+    if (top <= seq) return followEvery;
     const page = await o.storage.listEvents({ afterSeq: seq, types: [...types], orderBy: 'seq', limit: PAGE });
     const events = page.events.filter((e) => e.storageSeq <= top);
     const isFull = page.events.length + page.unreadable.length >= PAGE;
     seq = isFull && page.lastSeq !== null ? Math.min(page.lastSeq, top) : top;
     if (events.length > 0 && !isStopped) o.onRecords(events);
-    return isFull ? 0 : every;
+    return isFull ? 0 : followEvery;
   }
 
   async function look(): Promise<number> {

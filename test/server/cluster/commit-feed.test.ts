@@ -28,7 +28,7 @@ describe('the tail of every instance\'s commits (cluster/commit-feed.ts)', () =>
     await storage.insertEvents([count()]);
     const got: StoredEvent[] = [];
     let isLeading = false;
-    const feed = startCommitFeed({ storage, afterSeq: await storage.lastStorageSeq(), types: () => (isLeading ? null : ['andon.ack']), onRecords: (r) => got.push(...r), log: () => {}, everyMs: 10 });
+    const feed = startCommitFeed({ storage, afterSeq: await storage.lastStorageSeq(), types: () => (isLeading ? null : ['andon.ack']), onRecords: (r) => got.push(...r), log: () => {}, everyMs: 10, followEveryMs: 10 });
     try {
       const early = [count(), ack(), count(), ack()];
       for (const r of early) await storage.insertEvents([r]);
