@@ -49,48 +49,78 @@ export const defaultAddressGuardLimits: GuardLimits = {
 
 export type GuardVerdict = { kind: 'allowed' } | { kind: 'slow-down'; retryAfterMs: number } | { kind: 'locked'; retryAfterMs: number };
 
-interface Entry {
+/** The failures of one key, as the guard keeps them (in memory, or in PostgreSQL for a cluster). */
+export interface GuardEntry {
   failures: number;
   lastFailureAt: number;
   nextAllowedAt: number;
   lockedUntil: number;
 }
 
+/** A guard's answer for a key: the same rules wherever its entries are kept. */
+export interface Guard {
+  check(key: string, now: number): GuardVerdict | Promise<GuardVerdict>;
+  recordFailure(key: string, now: number): void | Promise<void>;
+  forgive(key: string): void | Promise<void>;
+  recordSuccess(key: string): void | Promise<void>;
+}
+
+const NO_FAILURES: GuardEntry = { failures: 0, lastFailureAt: 0, nextAllowedAt: 0, lockedUntil: 0 };
+
+/** Failures long quiet (and not a lockout still running) are forgotten. */
+export function isForgotten(e: GuardEntry, now: number, limits: GuardLimits): boolean {
+  const after = limits.forgetAfterMs;
+  return after !== undefined && e.lockedUntil <= now && now - e.lastFailureAt >= after;
+}
+
+/** May an attempt be checked now? `reset`: the entry is to be dropped (forgotten, or its lockout ran out). */
+export function verdictOf(e: GuardEntry | undefined, now: number, limits: GuardLimits): { verdict: GuardVerdict; reset: boolean } {
+  if (!e) return { verdict: { kind: 'allowed' }, reset: false };
+  if (isForgotten(e, now, limits)) return { verdict: { kind: 'allowed' }, reset: true };
+  if (e.lockedUntil > now) return { verdict: { kind: 'locked', retryAfterMs: e.lockedUntil - now }, reset: false };
+  // The lockout ran out: start over.
+  if (e.lockedUntil > 0) return { verdict: { kind: 'allowed' }, reset: true };
+  if (e.nextAllowedAt > now) return { verdict: { kind: 'slow-down', retryAfterMs: e.nextAllowedAt - now }, reset: false };
+  return { verdict: { kind: 'allowed' }, reset: false };
+}
+
+/** The entry after one more failure: slowed after the free ones, doubling, then locked out. */
+export function afterFailure(known: GuardEntry | undefined, now: number, limits: GuardLimits): GuardEntry {
+  const e = { ...(known && !isForgotten(known, now, limits) ? known : NO_FAILURES) };
+  e.failures++;
+  e.lastFailureAt = now;
+  const { freeFailures, baseDelayMs, maxDelayMs, lockoutFailures, lockoutMs } = limits;
+  if (e.failures >= lockoutFailures) e.lockedUntil = now + lockoutMs;
+  else if (e.failures >= freeFailures) e.nextAllowedAt = now + Math.min(maxDelayMs, baseDelayMs * 2 ** (e.failures - freeFailures));
+  return e;
+}
+
+/** The entry after a success takes back its own attempt (null: drop it); a lockout stays. */
+export function afterForgive(e: GuardEntry, limits: GuardLimits): GuardEntry | null {
+  if (e.lockedUntil > 0) return e;
+  const failures = e.failures - 1;
+  if (failures <= 0) return null;
+  return { ...e, failures, nextAllowedAt: failures < limits.freeFailures ? 0 : e.nextAllowedAt };
+}
+
 /**
  * Counts failed logins per key (user id, badge, or source address), in memory: slows down after a few failures,
  * then locks out. Attempts refused by the guard are not checked and do not count.
  */
-export class LoginGuard {
-  readonly #entries = new Map<string, Entry>();
+export class LoginGuard implements Guard {
+  readonly #entries = new Map<string, GuardEntry>();
   #failuresSinceSweep = 0;
   constructor(readonly limits: GuardLimits = defaultGuardLimits) {}
 
   /** May an attempt for this key be checked now? */
   check(key: string, now: number): GuardVerdict {
-    const e = this.#entries.get(key);
-    if (!e) return { kind: 'allowed' };
-    if (this.#isForgotten(e, now)) {
-      this.#entries.delete(key);
-      return { kind: 'allowed' };
-    }
-    if (e.lockedUntil > now) return { kind: 'locked', retryAfterMs: e.lockedUntil - now };
-    if (e.lockedUntil > 0) {
-      // The lockout ran out: start over.
-      this.#entries.delete(key);
-      return { kind: 'allowed' };
-    }
-    if (e.nextAllowedAt > now) return { kind: 'slow-down', retryAfterMs: e.nextAllowedAt - now };
-    return { kind: 'allowed' };
+    const { verdict, reset } = verdictOf(this.#entries.get(key), now, this.limits);
+    if (reset) this.#entries.delete(key);
+    return verdict;
   }
 
   recordFailure(key: string, now: number): void {
-    const known = this.#entries.get(key);
-    const e = known && !this.#isForgotten(known, now) ? known : { failures: 0, lastFailureAt: 0, nextAllowedAt: 0, lockedUntil: 0 };
-    e.failures++;
-    e.lastFailureAt = now;
-    const { freeFailures, baseDelayMs, maxDelayMs, lockoutFailures, lockoutMs } = this.limits;
-    if (e.failures >= lockoutFailures) e.lockedUntil = now + lockoutMs;
-    else if (e.failures >= freeFailures) e.nextAllowedAt = now + Math.min(maxDelayMs, baseDelayMs * 2 ** (e.failures - freeFailures));
+    const e = afterFailure(this.#entries.get(key), now, this.limits);
     // Re-inserted, so the map's order is the order of last failures (the cap evicts the oldest).
     this.#entries.delete(key);
     this.#entries.set(key, e);
@@ -104,10 +134,10 @@ export class LoginGuard {
    */
   forgive(key: string): void {
     const e = this.#entries.get(key);
-    if (!e || e.lockedUntil > 0) return;
-    e.failures--;
-    if (e.failures <= 0) this.#entries.delete(key);
-    else if (e.failures < this.limits.freeFailures) e.nextAllowedAt = 0;
+    if (!e) return;
+    const next = afterForgive(e, this.limits);
+    if (next) this.#entries.set(key, next);
+    else this.#entries.delete(key);
   }
 
   /** Keys held now (for tests and metrics). */
@@ -117,12 +147,7 @@ export class LoginGuard {
 
   #sweep(now: number): void {
     this.#failuresSinceSweep = 0;
-    for (const [key, e] of this.#entries) if (this.#isForgotten(e, now) || (e.lockedUntil > 0 && e.lockedUntil <= now)) this.#entries.delete(key);
-  }
-
-  #isForgotten(e: Entry, now: number): boolean {
-    const after = this.limits.forgetAfterMs;
-    return after !== undefined && e.lockedUntil <= now && now - e.lastFailureAt >= after;
+    for (const [key, e] of this.#entries) if (isForgotten(e, now, this.limits) || (e.lockedUntil > 0 && e.lockedUntil <= now)) this.#entries.delete(key);
   }
 
   recordSuccess(key: string): void {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { principalOf, type Principal } from '../../core/access.ts';
 import { FloorboardError, topicIdSchema, type User } from '../../core/index.ts';
-import type { LoginGuard } from './login-guard.ts';
+import type { Guard, GuardVerdict } from './login-guard.ts';
 import { isReservedClientId } from './reserved-client-ids.ts';
 import { verifySecret } from './secrets.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
@@ -36,9 +36,9 @@ export interface LoginDeps {
   users: () => readonly User[];
   tokens: TokenService;
   /** Failures per badge or user id. */
-  guard: LoginGuard;
+  guard: Guard;
   /** Failures per source address, whatever badge or user they try. */
-  addressGuard?: LoginGuard;
+  addressGuard?: Guard;
   now: () => number;
   mqttPath: string;
   /** Binds the device id to its first user and refuses others on it (`device-claims.ts`). */
@@ -55,7 +55,9 @@ export function createLogin(deps: LoginDeps) {
     const key = request.kind === 'badge' ? `badge:${request.badge}` : `user:${request.userId}`;
     const now = deps.now();
     const address = source === undefined ? undefined : `addr:${source}`;
-    const verdicts = [deps.guard.check(key, now), ...(address && deps.addressGuard ? [deps.addressGuard.check(address, now)] : [])];
+    const asked = [deps.guard.check(key, now), ...(address && deps.addressGuard ? [deps.addressGuard.check(address, now)] : [])];
+    // An in-memory guard answers at once: no await, so check and count stay one step (see below).
+    const verdicts = asked.some((v) => v instanceof Promise) ? await Promise.all(asked) : (asked as GuardVerdict[]);
     // The stricter refusal wins: a lockout over a slowdown, then the longer wait.
     const refusal = verdicts
       .filter((v) => v.kind !== 'allowed')
@@ -65,8 +67,7 @@ export function createLogin(deps: LoginDeps) {
     // Counted as a failure before the (slow) check, and cleared on success: attempts that arrive
     // together then see each other, instead of all passing the guard before the first one fails.
     // A success takes back only its own attempt from the address count (defaultAddressGuardLimits).
-    deps.guard.recordFailure(key, now);
-    if (address) deps.addressGuard?.recordFailure(address, now);
+    await settled([deps.guard.recordFailure(key, now), address ? deps.addressGuard?.recordFailure(address, now) : undefined]);
     const users = deps.users();
     const user =
       request.kind === 'badge'
@@ -78,8 +79,7 @@ export function createLogin(deps: LoginDeps) {
     if (!isValid || !user) {
       throw new FloorboardError('unauthorized', request.kind === 'badge' ? 'unknown badge or wrong PIN' : 'unknown user or wrong password');
     }
-    deps.guard.recordSuccess(key);
-    if (address) deps.addressGuard?.forgive(address);
+    await settled([deps.guard.recordSuccess(key), address ? deps.addressGuard?.forgive(address) : undefined]);
     // Checked after the PIN, so a refusal tells nothing to someone who does not know it.
     if (request.kind === 'badge' && request.stationId !== undefined && user.role === 'operator' && !user.stations.includes(request.stationId)) {
       throw new FloorboardError('forbidden', `operator "${user.id}" may not work at station "${request.stationId}"`, { details: [request.stationId] });
@@ -100,4 +100,9 @@ export function createLogin(deps: LoginDeps) {
       mqtt: { path: deps.mqttPath, username: user.id, password: issued.token, clientId: request.deviceId },
     };
   };
+}
+
+/** Waits for the guards that keep their counts elsewhere (a cluster's, in PostgreSQL); an in-memory one has done it already. */
+async function settled(steps: readonly (void | Promise<void> | undefined)[]): Promise<void> {
+  if (steps.some((s) => s instanceof Promise)) await Promise.all(steps);
 }
