@@ -48,6 +48,8 @@ import type { Storage, StoredEventInput } from './storage/storage.ts';
 import { watchWrites } from './storage/write-health.ts';
 import { brokerWebSocketBridge } from './broker/ws-bridge.ts';
 import { hostname } from 'node:os';
+import pg from 'pg';
+import { SharedLoginGuard } from './cluster/shared-login-guard.ts';
 import { sharedFilter, startCluster, type ClusterRole, type Publish } from './cluster/cluster-mode.ts';
 import type { ReportScheduler } from './report/report-scheduler.ts';
 
@@ -98,13 +100,17 @@ function serviceLogin(o: {
   claims: DeviceClaims;
   dynsec: DynsecSessions | null;
   overrides: ServiceOverrides;
+  /** A cluster's instances count failed logins together in PostgreSQL; a single service in memory. */
+  sharedGuards: pg.Pool | null;
 }) {
+  const limits = o.overrides.guardLimits ?? defaultGuardLimits;
+  const addressLimits = o.overrides.addressGuardLimits ?? defaultAddressGuardLimits;
   const baseLogin = createLogin({
     // A disabled user cannot sign in: to the login it is not there.
     users: () => o.holder.users().filter((u) => !u.disabled),
     tokens: o.tokens,
-    guard: new LoginGuard(o.overrides.guardLimits ?? defaultGuardLimits),
-    addressGuard: new LoginGuard(o.overrides.addressGuardLimits ?? defaultAddressGuardLimits),
+    guard: o.sharedGuards ? new SharedLoginGuard(o.sharedGuards, 'user', limits) : new LoginGuard(limits),
+    addressGuard: o.sharedGuards ? new SharedLoginGuard(o.sharedGuards, 'address', addressLimits) : new LoginGuard(addressLimits),
     now: o.now,
     mqttPath: MQTT_WS_PATH,
     claimDevice: o.claims.claim,
@@ -195,7 +201,14 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     });
     stops.push(() => brokerSide.close());
     const { broker, dynsec, url: mqttUrl, credentials } = brokerSide;
-    const login = serviceLogin({ holder, tokens, now, claims, dynsec, overrides });
+    let sharedGuards: pg.Pool | null = null;
+    if (config.clusterGroup && config.databaseUrl) {
+      const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2, application_name: 'floorboard-login-guard' });
+      pool.on('error', (error) => logger.warn({ error: error.message }, 'login guard: database connection lost'));
+      stops.push(() => pool.end());
+      sharedGuards = pool;
+    }
+    const login = serviceLogin({ holder, tokens, now, claims, dynsec, overrides, sharedGuards });
     const deps = { index, users: holder.users, tokens, now };
     const smtp = await smtpFor(config, plant);
     const andon = createAndon({ ...deps, index: index(), storage, log, smtp, ...overrides.andon });

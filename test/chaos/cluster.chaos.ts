@@ -82,6 +82,9 @@ describe('a cluster of three instances on Mosquitto and PostgreSQL (issue 16)', 
     const survivor = instances.get(next!.holder)!;
     // The new leader's snapshots: a higher version than any of the old leader's, and from its epoch.
     await waitFor('a snapshot of the new leader', () => (seen.get(topics.lineOee(LINE_A)) ?? []).some((s) => Math.floor(s.version / 2 ** 32) === Number(next!.epoch)), 15_000);
+    // A leader that stopped (a lost lease exits the process) says why in its log.
+    const isUp = await fetch(`${survivor.base}/healthz`).then(() => true, () => false);
+    if (!isUp) throw new Error(`the new leader ${next!.holder} is down; its log:\n${survivor.log()}`);
     const t = await tally({ base: survivor.base, databaseUrl, dataDir: rig.dataDir, devices, from, adminToken: admin.token });
     const risingPerTopic = watched.every((topic) => (seen.get(topic) ?? []).every((s, i, all) => i === 0 || s.version > all[i - 1]!.version));
     const firstOfNew = (seen.get(topics.lineOee(LINE_A)) ?? []).find((s) => Math.floor(s.version / 2 ** 32) === Number(next!.epoch))!;

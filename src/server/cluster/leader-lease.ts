@@ -103,12 +103,17 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
           o.log('leader lease taken', { epoch: taken, holder: o.holder });
           o.onElected(taken);
         }
-      } else if (await renew(epoch)) fenceAt = sentAt + ttlMs - FENCE_MARGIN_MS;
-      else lose('another instance holds the lease');
+      } else if (await renew(epoch)) {
+        // Renewed under the same epoch: nobody led meanwhile, however late this answer is read (a
+        // blocked event loop). Past the fence `isHeld` was false, so nothing was published; the
+        // next renewal, sent from now, opens it again.
+        fenceAt = sentAt + ttlMs - FENCE_MARGIN_MS;
+      } else lose('another instance holds the lease');
     } catch (error) {
       o.log('leader lease: database unreachable', { error: (error as Error).message });
+      // The database cannot tell whether another instance took the lease once it could: stop.
+      if (epoch !== null && performance.now() >= fenceAt) lose(`not renewed within ${ttlMs} ms`);
     }
-    if (epoch !== null && performance.now() >= fenceAt) lose(`not renewed within ${ttlMs} ms`);
   }
 
   function schedule(): void {

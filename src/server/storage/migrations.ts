@@ -357,6 +357,22 @@ export const migrations: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );`,
   },
+  {
+    version: 33,
+    name: 'failed logins shared by the instances of a cluster (PostgreSQL, issue 16)',
+    // SQLite serves one process: its guard counts in memory.
+    sqlite: 'SELECT 1;',
+    postgres: `
+      CREATE TABLE login_failures (
+        guard text NOT NULL,
+        key text NOT NULL,
+        failures integer NOT NULL,
+        last_failure_at bigint NOT NULL,
+        next_allowed_at bigint NOT NULL,
+        locked_until bigint NOT NULL,
+        PRIMARY KEY (guard, key)
+      );`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

@@ -48,7 +48,9 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
       mqttUrl: MQTT_URL, mqttUsername: MQTT_USERNAME, mqttPassword: MQTT_PASSWORD, databaseUrl, tokenSecret: TOKEN_SECRET,
       clusterGroup: 'plant', instanceId: id, oeeIntervalMs: 500,
     });
-    const service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false });
+    // Short lockout limits: the shared guard is what the first test looks at.
+    const guardLimits = { freeFailures: 10, baseDelayMs: 1, maxDelayMs: 1, lockoutFailures: 4, lockoutMs: 60_000, forgetAfterMs: 3600_000 };
+    const service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, guardLimits });
     services.set(id, service);
     return service;
   }
@@ -87,6 +89,18 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     await broker?.stop();
     await pg?.stop();
     for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it("counts a guesser's failed logins across the instances: a lockout on one is a lockout on all", async () => {
+    const a = services.get('a')!;
+    const b = services.get('b')!;
+    const attempt = (s: Service, password: string) =>
+      http(s, '/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'mgr', password, deviceId: 'guesser' }) });
+    // Four wrong passwords, two on each instance: the fourth locks the user out everywhere.
+    for (const s of [a, b, a, b]) expect((await attempt(s, 'wrong-guess')).status).toBe(401);
+    for (const s of [a, b]) expect((await attempt(s, 'wrong-guess')).status).toBe(423);
+    // Even the right password waits out the lockout, on either instance.
+    expect((await attempt(b, 'mgr-pass')).status).toBe(423);
   });
 
   it('shares the ingest, feeds one leader with every commit, follows plant versions and revocations, and fails over with higher versions', async () => {

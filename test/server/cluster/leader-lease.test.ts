@@ -78,4 +78,28 @@ describe('the leader lease in PostgreSQL (cluster/leader-lease.ts)', () => {
       await a.stop();
     }
   }, 30_000);
+
+  it('keeps leading when a renewal answers late but under the same epoch (a loaded database or a blocked event loop), fenced meanwhile', async () => {
+    const events: string[] = [];
+    const a = await lease('a', events);
+    try {
+      const epoch = a.epoch;
+      await new Promise((r) => setTimeout(r, 300));
+      // The lease row is held by another transaction for 1.2 s: the renewal waits, then succeeds
+      // (past the fence of 1 s after its send, within the query timeout of 1.5 s).
+      await withPgClient(url, async (db) => {
+        await db.query('BEGIN');
+        await db.query("SELECT * FROM leader_leases WHERE name = 'group' FOR UPDATE");
+        await new Promise((r) => setTimeout(r, 1200));
+        expect(a.isHeld()).toBe(false);
+        await db.query('COMMIT');
+      });
+      // Nobody took the lease: the renewal proves it, and it leads on under the same epoch.
+      await expect.poll(() => a.isHeld(), { timeout: 3000, interval: 20 }).toBe(true);
+      expect(a.epoch).toBe(epoch);
+      expect(events.filter((e) => e.includes('lost'))).toEqual([]);
+    } finally {
+      await a.stop();
+    }
+  }, 30_000);
 });
