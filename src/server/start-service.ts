@@ -336,7 +336,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       startupCommits = null;
       committed(late);
     } else {
-      role = await startCluster({ cluster, databaseUrl: config.databaseUrl!, storage, holder, revocations, andon, feedFrom, committed, lead, stopLeading, publish: client.publish, log, fail });
+      role = await startCluster({ cluster, databaseUrl: config.databaseUrl!, storage, holder, revocations, andon, feedFrom, committed, lead, stopLeading, publish: client.publish, log, warn: (m, f) => logger.warn(f ?? {}, m), fail });
       stops.push(role.stop);
     }
 

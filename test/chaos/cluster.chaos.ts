@@ -82,6 +82,8 @@ describe('a cluster of three instances on Mosquitto and PostgreSQL (issue 16)', 
     const survivor = instances.get(next!.holder)!;
     // The new leader's snapshots: a higher version than any of the old leader's, and from its epoch.
     await waitFor('a snapshot of the new leader', () => (seen.get(topics.lineOee(LINE_A)) ?? []).some((s) => Math.floor(s.version / 2 ** 32) === Number(next!.epoch)), 15_000);
+    // What the instances said about their leases (a renewal late or slow under load): for the report.
+    for (const [id, s] of instances) for (const line of s.log().split('\n').filter((l) => l.includes('leader lease'))) console.log(`${id}: ${line.slice(0, 300)}`);
     // A leader that stopped (a lost lease exits the process) says why in its log.
     const isUp = await fetch(`${survivor.base}/healthz`).then(() => true, () => false);
     if (!isUp) throw new Error(`the new leader ${next!.holder} is down; its log:\n${survivor.log()}`);

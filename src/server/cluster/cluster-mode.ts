@@ -46,6 +46,7 @@ export async function startCluster(o: {
   stopLeading: () => Promise<void>;
   publish: Publish;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  warn?: (message: string, fields?: Record<string, unknown>) => void;
   fail: (reason: string) => void;
 }): Promise<ClusterRole> {
   await o.andon.load();
@@ -105,6 +106,7 @@ export async function startCluster(o: {
     onElected: (epoch) => void becomeLeader(epoch),
     onLost: (reason) => fail(`leadership lost (${reason}); stopping so this instance starts again as a follower`),
     log: o.log,
+    ...(o.warn ? { warn: o.warn } : {}),
   });
   return {
     epoch: () => lease?.epoch ?? null,

@@ -29,6 +29,8 @@ export interface LeaderLeaseOptions {
   /** The lease was lost while leading (renewal refused, or not renewed in time). */
   onLost: (reason: string) => void;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** Trouble with the lease (a slow or failed renewal, a loss): what an operator must see. */
+  warn?: (message: string, fields?: Record<string, unknown>) => void;
   ttlMs?: number;
   tryMs?: number;
 }
@@ -85,15 +87,21 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
   /** Once lost, the lease is not tried again: the process stops (onLost), and must not lead meanwhile. */
   const lose = (reason: string) => {
     if (epoch === null) return;
-    o.log('leader lease lost', { epoch, reason });
+    warn('leader lease lost', { epoch, reason });
     epoch = null;
     isStopped = true;
     if (timer) clearTimeout(timer);
     o.onLost(reason);
   };
 
+  const warn = o.warn ?? o.log;
+  /** When the last try ended: a try that starts much later means the event loop was held up. */
+  let lastTryEnd = performance.now();
+
   async function attempt(): Promise<void> {
     const sentAt = performance.now();
+    const lateMs = Math.round(sentAt - lastTryEnd - tryMs);
+    if (epoch !== null && lateMs > tryMs) warn('leader lease: renewal started late (the event loop was busy)', { lateMs, epoch });
     try {
       if (epoch === null) {
         const taken = await take();
@@ -104,13 +112,15 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
           o.onElected(taken);
         }
       } else if (await renew(epoch)) {
+        const tookMs = Math.round(performance.now() - sentAt);
+        if (tookMs > tryMs) warn('leader lease: slow renewal', { tookMs, epoch });
         // Renewed under the same epoch: nobody led meanwhile, however late this answer is read (a
         // blocked event loop). Past the fence `isHeld` was false, so nothing was published; the
         // next renewal, sent from now, opens it again.
         fenceAt = sentAt + ttlMs - FENCE_MARGIN_MS;
       } else lose('another instance holds the lease');
     } catch (error) {
-      o.log('leader lease: database unreachable', { error: (error as Error).message });
+      warn('leader lease: database unreachable', { error: (error as Error).message });
       // The database cannot tell whether another instance took the lease once it could: stop.
       if (epoch !== null && performance.now() >= fenceAt) lose(`not renewed within ${ttlMs} ms`);
     }
@@ -118,7 +128,14 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
 
   function schedule(): void {
     if (isStopped) return;
-    timer = setTimeout(() => void attempt().finally(schedule), tryMs);
+    timer = setTimeout(
+      () =>
+        void attempt().finally(() => {
+          lastTryEnd = performance.now();
+          schedule();
+        }),
+      tryMs,
+    );
     timer.unref();
   }
 

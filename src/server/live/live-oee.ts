@@ -4,6 +4,7 @@ import { topics, type FloorEvent, type Line, type OeeFigures, type Plant } from 
 import { currentWindow, type ViewWindow } from '../../core/charts/windows.ts';
 import type { IndexedLine, PlantIndex } from '../../core/plant-index.ts';
 import type { FoldedLine } from '../../core/station-state/fold.ts';
+import { nextTurn } from '../history/stored-slices.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { foldsReport, StationStateFold } from '../../core/station-state/index.ts';
@@ -36,6 +37,8 @@ const SILENCE_MARGIN_MS = 50;
  * step in. The acks of a commit also go out before the live work, not after it.
  */
 const SETTLE_MS = 100;
+/** Events folded per turn of the event loop while a shift loads. */
+const LOAD_SLICE = 2000;
 
 export interface LiveOee {
   /** Feed events just committed (never before the commit: memory follows the database). */
@@ -197,7 +200,12 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     const older = await o.storage.latestEventsBefore({ lineIds: [...o.index.lines.keys()], types: STATE_TYPES, before: lookback, perType: STATE_EVENTS_PER_TYPE });
     for (const r of older) foldOf(r.event.lineId)?.add(corrected(r));
     const page = await o.storage.listEvents({ from: lookback, orderBy: 'time' });
-    for (const r of page.events) add(corrected(r));
+    // A busy shift is tens of thousands of events: folded a slice per turn of the event loop, so
+    // ingest and a cluster leader's lease renewals go on meanwhile (`isRolling` holds commits and ticks).
+    for (let i = 0; i < page.events.length; i++) {
+      add(corrected(page.events[i]!));
+      if (i % LOAD_SLICE === LOAD_SLICE - 1) await nextTurn();
+    }
     refreshStatus(o.index.lines.keys());
     publishSnapshots();
   }
@@ -256,7 +264,9 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
 
   function roll(): void {
     isRolling = true;
-    load()
+    // Commits being folded into the ending window finish first; the new window is read after them.
+    applying
+      .then(load)
       .catch((error: unknown) => o.log('live OEE reload failed', { error: (error as Error).message }))
       .finally(() => {
         isRolling = false;
@@ -268,13 +278,26 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
       });
   }
 
+  /** Applies run one after another, in the order they were asked for. */
+  let applying: Promise<void> = Promise.resolve();
   function apply(records: readonly StoredEventInput[]): void {
+    if (records.length === 0) return;
+    applying = applying.then(() => applySliced(records)).catch((error: unknown) => o.log('live OEE: applying commits failed', { error: (error as Error).message }));
+  }
+  /**
+   * Folds commits in, a slice per turn of the event loop: a new cluster leader is handed the tens of
+   * thousands of commits that came while it loaded, and folding them at once held its event loop
+   * for 10 s under load, past its lease.
+   */
+  async function applySliced(records: readonly StoredEventInput[]): Promise<void> {
     const touched = new Set<string>();
-    for (const e of records.map(corrected).sort(compareEvents)) {
-      add(e);
-      touched.add(e.lineId);
+    const events = records.map(corrected).sort(compareEvents);
+    for (let i = 0; i < events.length; i++) {
+      add(events[i]!);
+      touched.add(events[i]!.lineId);
+      if (i % LOAD_SLICE === LOAD_SLICE - 1) await nextTurn();
     }
-    if (refreshStatus(touched)) publishSnapshots();
+    if (!isStopped && refreshStatus(touched)) publishSnapshots();
   }
 
   /** Commits waiting for the settle (SETTLE_MS). */
@@ -292,7 +315,15 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     }, SETTLE_MS);
   }
 
-  await load();
+  isRolling = true;
+  try {
+    await load();
+  } finally {
+    isRolling = false;
+  }
+  const early = held;
+  held = [];
+  apply(early);
   wakeBy(o.now() + STATUS_REFRESH_MS);
 
   return {
