@@ -179,8 +179,13 @@ class RecentMemory {
   async load(read: () => Promise<RecentEvents>): Promise<void> {
     try {
       const w = await read();
-      // A record committed while the lines were read may have been read too.
-      for (const r of this.#early ?? []) if (!w.holds(r)) w.addStored(r);
+      // A record committed while the lines were read may have been read too. All are looked up
+      // before any is added: an added late record leaves its line to be sorted again at the next
+      // lookup, and tens of thousands of them (a new cluster leader's, under load) sorted a
+      // 100,000-event line once each, holding the event loop for 10-20 s.
+      const ids = new Set<string>();
+      const missing = (this.#early ?? []).filter((r) => !w.holds(r) && !ids.has(r.event.id) && ids.add(r.event.id));
+      for (const r of missing) w.addStored(r);
       this.#recent = w;
     } finally {
       this.#early = null;

@@ -93,7 +93,9 @@ export async function startServiceProcess(o: { dataDir: string; env?: Record<str
   };
   const start = async () => {
     output = '';
-    const c = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // CHAOS_CPU_PROF=DIR: each service process writes a V8 CPU profile there when it exits (not on SIGKILL).
+    const profile = process.env.CHAOS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CHAOS_CPU_PROF}`] : [];
+    const c = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     const keep = (d: Buffer) => (output = (output + d.toString()).slice(-8000));
     c.stdout!.on('data', keep);
