@@ -47,7 +47,8 @@ describe('PostgreSQL as the production store: events by month (issue 16)', () =>
     const storage = openPostgresStorage(url, { max: 2 });
     try {
       const before = (await storage.listEvents()).events;
-      expect(await storage.migrate()).toEqual([31, 32]);
+      // Every migration since that schema: the partitions (31), then the ones after them.
+      expect(await storage.migrate()).toEqual(migrations.filter((m) => m.version >= 31).map((m) => m.version));
       const after = (await storage.listEvents()).events;
       expect(after).toEqual(before);
       expect(after.map((e) => e.event.id)).toEqual(old.map((r) => r.event.id));
