@@ -8,7 +8,10 @@ export default defineConfig({
   testMatch: '**/*.e2e.ts',
   timeout: 60_000,
   workers: 1,
-  retries: 0,
+  // One retry, reported as "flaky" in the list: two browser tests that pass alone (tablet-sync,
+  // tablet-kill) have each failed once late in a full CI run on this shared machine, and a flake
+  // must not hide the rest of a run. A test that fails twice still fails.
+  retries: 1,
   reporter: process.env.CI ? [['list']] : [['list']],
   outputDir: 'test-results/e2e',
   // Builds dist/ (PWA + service worker) once; E2E_SKIP_BUILD=1 reuses the last build.
