@@ -50,7 +50,7 @@ import { brokerWebSocketBridge } from './broker/ws-bridge.ts';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { SharedLoginGuard } from './cluster/shared-login-guard.ts';
-import { sharedFilter, startCluster, type ClusterRole, type Publish } from './cluster/cluster-mode.ts';
+import { sharedFilter, startCluster, type ClusterRole, type Leading, type Publish } from './cluster/cluster-mode.ts';
 import type { ReportScheduler } from './report/report-scheduler.ts';
 
 /** In a cluster, how often each instance looks for broker sessions to expire that another one opened. */
@@ -311,11 +311,12 @@ export async function startService(config: Config, overrides: ServiceOverrides =
      * The work done once per service, not per instance: live figures, hourly buckets, shift reports,
      * station logs and andon. A single service does it from the start; in a cluster the leader does.
      */
-    const lead = async (publish: Publish, version?: () => number) => {
+    const lead = async (publish: Publish, version?: () => number, leading?: Leading) => {
+      const fence = leading?.fence;
       // Live first: the statuses and figures screens show come back before the rest (a new leader).
       live = await startReloadableLive({ storage, plant: holder.plant(), index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish, log, monitoring, onRead: andon.onRead, ...(version ? { version } : {}) });
       leadStops.push(async () => live?.stop());
-      buckets = startBucketWriter({ storage, plant: holder.plant(), now, log, monitoring, ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+      buckets = startBucketWriter({ storage, plant: holder.plant(), now, log, monitoring, ...(fence ? { fence } : {}), ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
       leadStops.push(async () => buckets?.stop());
       // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
       const scheduler = startReportScheduler({ ...reportOptions(config, overrides, smtp), storage, plant: holder.plant(), now, log, monitoring, publish, ...(demoReady ? { ready: demoReady } : {}) });
@@ -325,7 +326,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish, log });
       leadStops.push(async () => stationLogs?.stop());
       siteCard = startSiteCard({ holder, publish, now, log });
-      await andon.start({ publish, committed });
+      await andon.start({ publish, committed, ...(leading ? { mayDeliver: leading.isHeld } : {}) });
     };
     applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, siteCard: () => siteCard, broker: brokerSide });
     if (!cluster) {

@@ -52,7 +52,11 @@ export interface Andon {
   onRead(indexed: IndexedLine, folded: FoldedLine): void;
   /** A new plant version: its rules, recipients and lines from the next evaluation on. */
   setIndex(index: PlantIndex): void;
-  start(io: { publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>; committed: (records: readonly StoredEventInput[]) => void }): Promise<void>;
+  /**
+   * Starts evaluating and delivering. `mayDeliver`: a cluster leader's lease (webhooks and mail
+   * are tried only while it is held; a try it holds back is made by the next leader).
+   */
+  start(io: { publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>; committed: (records: readonly StoredEventInput[]) => void; mayDeliver?: () => boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -341,6 +345,7 @@ export function createAndon(o: AndonOptions): Andon {
     },
     async start(wiring) {
       io = wiring;
+      if (wiring.mayDeliver) queue.gate(wiring.mayDeliver);
       seq = o.now();
       await load();
       for (const lineId of index.lines.keys()) publishLine(lineId, names());

@@ -58,6 +58,7 @@ export class DeliveryQueue {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #inFlight = new Set<Promise<void>>();
   #isStopped = false;
+  #mayTry: () => boolean = () => true;
 
   constructor(options: QueueOptions) {
     this.#o = { maxAttempts: 5, backoffMs: 1000, maxBackoffMs: 5 * 60_000, keep: 10_000, ...options };
@@ -91,6 +92,14 @@ export class DeliveryQueue {
     return this.#records.filter((r) => !onlyDead || r.state === 'dead').reverse();
   }
 
+  /**
+   * Tries only while `mayTry` says so (a cluster leader's lease). A try it holds back is neither
+   * made nor logged: the instance stops, and the next leader delivers what has no try in the log.
+   */
+  gate(mayTry: () => boolean): void {
+    this.#mayTry = mayTry;
+  }
+
   /** Stops retrying; waits for tries under way. */
   async stop(): Promise<void> {
     this.#isStopped = true;
@@ -101,6 +110,10 @@ export class DeliveryQueue {
 
   #try(record: DeliveryRecord, tryOnce: TryOnce): void {
     if (this.#isStopped) return;
+    if (!this.#mayTry()) {
+      this.#o.log('andon delivery held back: this instance no longer leads', { channel: record.channel, target: record.target, callId: record.callId, change: record.change });
+      return;
+    }
     const run = this.#attempt(record, tryOnce).finally(() => this.#inFlight.delete(run));
     this.#inFlight.add(run);
   }

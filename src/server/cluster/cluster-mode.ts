@@ -1,7 +1,7 @@
 import type { Andon } from '../andon/andon-service.ts';
 import type { DeviceRevocations } from '../auth/device-revocations.ts';
 import type { PlantHolder } from '../plant-config/plant-holder.ts';
-import type { Storage, StoredEventInput } from '../storage/storage.ts';
+import type { Storage, StoredEventInput, WriteFence } from '../storage/storage.ts';
 import { ANDON_TYPES } from '../andon/andon-service.ts';
 import { followCluster } from './cluster-follow.ts';
 import { startCommitFeed } from './commit-feed.ts';
@@ -30,6 +30,12 @@ export interface ClusterRole {
  * and carry versions that rise from one leader to the next. A leader that loses its lease stops
  * the process (`fail`): its supervisor starts it again as a follower, with nothing half-led.
  */
+/** What a leader's parts act under: the fence of its storage writes, and whether it may act now (webhooks, mail). */
+export interface Leading {
+  fence: WriteFence;
+  isHeld: () => boolean;
+}
+
 export async function startCluster(o: {
   cluster: { group: string; instanceId: string };
   databaseUrl: string;
@@ -41,7 +47,8 @@ export async function startCluster(o: {
   feedFrom: number;
   /** Memory follows the database: the leader's live parts, and andon's call log on every instance. */
   committed: (records: readonly StoredEventInput[]) => void;
-  lead: (publish: Publish, version: () => number) => Promise<void>;
+  /** Starts leading: publishes through `publish`, storage writes with `fence` and deliveries asking `isHeld` stop when the lease is lost. */
+  lead: (publish: Publish, version: () => number, leading: Leading) => Promise<void>;
   /** Stops what `lead` started: run before the lease is given up, so no two instances lead at once. */
   stopLeading: () => Promise<void>;
   publish: Publish;
@@ -88,7 +95,7 @@ export async function startCluster(o: {
       return epoch * VERSIONS_PER_EPOCH + Math.min(n++, VERSIONS_PER_EPOCH - 1);
     };
     try {
-      await o.lead(fenced, version);
+      await o.lead(fenced, version, { fence: { lease: o.cluster.group, epoch }, isHeld: () => lease?.isHeld() ?? false });
     } catch (error) {
       fail(`could not start leading: ${(error as Error).message}`);
       return;

@@ -1,7 +1,7 @@
 import type { Plant } from '../../core/index.ts';
 import { localHourStart } from '../../core/oee/calendar.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
-import type { HourlyBucket, Storage, StoredEventInput } from '../storage/storage.ts';
+import type { HourlyBucket, Storage, StoredEventInput, WriteFence } from '../storage/storage.ts';
 import { consecutiveRuns, DirtyHours } from './dirty-hours.ts';
 import { BACKFILL_HOURS, HOUR_MS, hourlyBuckets, LOOKBACK_MS, reachedFrom, RECENT_MS, type Reach } from './hourly-buckets.ts';
 import type { RecentEvents } from './recent-events.ts';
@@ -27,7 +27,12 @@ export interface BucketWriterOptions {
   flushMs?: number;
   /** What the engine cannot see in the events (run-log.ts, ADR 0009). */
   monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
+  /** A cluster leader's: its bucket writes land only while it still leads (storage.ts). */
+  fence?: WriteFence;
 }
+
+/** Events read per page when the hours a crash left unwritten are looked for at start. */
+const REPLAY_PAGE = 5000;
 
 /**
  * Keeps the hourly buckets (per line, local hours of the plant calendar) in step with the events:
@@ -39,6 +44,14 @@ export interface BucketWriterOptions {
  * loop between lines, so live status, OEE and ingest never wait for more than one line's engine
  * run. Storage is read only for hours the memory does not reach back to (the backfill at start,
  * a late event or a stop more than about a day old), and then one line per turn too.
+ *
+ * Nothing committed is left out of the buckets by a crash: the storage mark `buckets` says through
+ * which storage sequence every event is written, and a writer starting (a restart, a new cluster
+ * leader) marks again the hours of the events stored after it that its start-up backfill does not
+ * reach. The mark is raised at the end of a flush that wrote everything it took, to the sequence
+ * read at the start of the flush before: commits up to it were handed to `touch` (ingest does on
+ * commit, a leader's commit feed within its next look) long before this flush took its hours.
+ * A flush that fails puts its hours back.
  */
 export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
   // A new plant version (setPlant) applies to the hours written from then on; written hours stay as they are.
@@ -76,7 +89,7 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
       if (reach) for (const [line, ts] of reachedFrom(plant, events, new Map([[lineId, reach]]), now)) reached.set(line, ts);
       await nextTurn();
     }
-    if (rows.length) await o.storage.upsertHourlyBuckets(rows);
+    if (rows.length) await o.storage.upsertHourlyBuckets(rows, o.fence);
     return reached;
   }
 
@@ -101,15 +114,23 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
     knownFirsts = new Map(firsts);
   }
 
+  /** The storage sequence read at the start of the last flush: the mark the next flush raises if it writes all it took. */
+  let readAtLastFlush: number | null = null;
+
   async function flush(): Promise<void> {
+    await unwrittenMarked;
     if (isFlushing || dirty.isEmpty) return;
     isFlushing = true;
+    let taken: ReturnType<DirtyHours['take']> | null = null;
     try {
+      const markable = readAtLastFlush;
+      readAtLastFlush = await o.storage.lastStorageSeq();
       // Once per flush, for every line: the run log and first-event times come from storage.
       const monitoring = await o.monitoring?.(allLineIds);
       markEarlierFirsts(monitoring?.firstEventAt);
       memory.trim(hourStart(o.now()) - RECENT_MS);
-      const { hours, pending } = dirty.take();
+      taken = dirty.take();
+      const { hours, pending } = taken;
       /** Per line, the earliest hour a stop-changing event reaches back to, before the run that held it. */
       const back = new Map<string, { from: number; to: number }>();
       // Consecutive hours are written in one engine run.
@@ -126,7 +147,11 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
         const spans = [...back.values()];
         await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), new Map(), monitoring, [...back.keys()]);
       }
+      taken = null;
+      if (markable !== null) await o.storage.raiseMark('buckets', markable, o.fence);
     } catch (error) {
+      // Written again by the next flush (a database back, a lease lost: then the process stops).
+      if (taken) dirty.putBack(taken);
       o.log('hourly buckets failed', { error: (error as Error).message, details: (error as { details?: unknown }).details });
     } finally {
       dirty.done();
@@ -136,6 +161,29 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
 
   const start = hourStart(o.now());
   for (let i = 0; i <= BACKFILL_HOURS; i++) dirty.add(start - i * HOUR_MS);
+
+  /**
+   * The hours of events stored after the mark that the backfill above does not write: an event
+   * of last week that arrived late, committed just before a crash that came before its flush.
+   * Events up to a day after the backfill's first hour are read too: a stop they end or classify
+   * may have begun before it.
+   */
+  async function markUnwritten(): Promise<void> {
+    const mark = await o.storage.readMark('buckets');
+    if (mark === null) return;
+    const to = start - BACKFILL_HOURS * HOUR_MS + LOOKBACK_MS;
+    let after = mark;
+    let marked = 0;
+    for (;;) {
+      const page = await o.storage.listEvents({ afterSeq: after, to, orderBy: 'seq', limit: REPLAY_PAGE });
+      dirty.mark(page.events, hourStart);
+      marked += page.events.length;
+      if (page.lastSeq === null || page.events.length + page.unreadable.length < REPLAY_PAGE) break;
+      after = page.lastSeq;
+      await nextTurn();
+    }
+    if (marked > 0) o.log('hourly buckets: writing again the hours of events stored after the last flush', { events: marked, afterSeq: mark });
+  }
   let lastHour = start;
   const timer = setInterval(() => {
     // The hour that just ended is written once more, complete.
@@ -149,6 +197,8 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
   memory.load(() => readStoredSlices(o.storage, hourStart(o.now()) - RECENT_MS, undefined, allLineIds, o.now())).catch((error: unknown) => {
     o.log('hourly buckets: recent events not loaded, every write reads storage', { error: (error as Error).message });
   });
+  // Every flush waits for it: none may raise the mark past hours not yet marked again.
+  const unwrittenMarked = markUnwritten().catch((error: unknown) => o.log('hourly buckets: events stored after the last flush not read', { error: (error as Error).message }));
   void flush();
 
   return {

@@ -47,6 +47,19 @@ export class DirtyHours {
     return { hours, pending };
   }
 
+  /** Hours a failed flush took: marked again, merged with those marked since. */
+  putBack(taken: TakenHours): void {
+    for (const h of taken.hours) this.#hours.add(h);
+    for (const [line, r] of taken.pending) {
+      const now = this.#reaches.get(line);
+      if (!now) this.#reaches.set(line, { hour: r.hour, refs: new Set(r.refs) });
+      else {
+        now.hour = Math.min(now.hour, r.hour);
+        for (const ref of r.refs) now.refs.add(ref);
+      }
+    }
+  }
+
   done(): void {
     this.#inFlightFrom = Number.POSITIVE_INFINITY;
   }

@@ -373,6 +373,22 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (guard, key)
       );`,
   },
+  {
+    version: 34,
+    name: 'the hourly buckets written through a storage sequence (issue 16)',
+    // One row per mark. 'buckets': every event stored up to this sequence is in the hourly buckets;
+    // a writer starting after a crash writes again the hours of the events stored after it.
+    sqlite: `
+      CREATE TABLE storage_marks (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      );`,
+    postgres: `
+      CREATE TABLE storage_marks (
+        name text PRIMARY KEY,
+        value bigint NOT NULL
+      );`,
+  },
 ];
 
 function bucketColumns(msType: string, countType: string): string {

@@ -35,6 +35,9 @@ import {
   type EventOrigin,
   type EventPage,
   type HourlyBucket,
+  FencedWriteError,
+  type StorageMarkName,
+  type WriteFence,
   type InsertResult,
   type ServiceRun,
   type ShiftReportEntry,
@@ -186,16 +189,33 @@ class PostgresStorage implements Storage {
     return rows.map((row) => fromDeadLetterRow(row as Parameters<typeof fromDeadLetterRow>[0]));
   }
 
-  async upsertHourlyBuckets(rows: Parameters<Storage['upsertHourlyBuckets']>[0]): Promise<void> {
+  async upsertHourlyBuckets(rows: Parameters<Storage['upsertHourlyBuckets']>[0], fence?: WriteFence): Promise<void> {
     const buckets = checkBuckets(rows);
     if (buckets.length === 0) return;
     await this.#transaction('upsert hourly buckets', async (client) => {
+      if (fence) await holdFence(client, fence);
       for (const chunk of chunks(buckets, ROWS_PER_INSERT)) {
         await client.query(
           bucketUpsertSql(valuesList(chunk.length, BUCKET_COLUMNS.length)),
           chunk.flatMap(toBucketValues),
         );
       }
+    });
+  }
+
+  async readMark(name: StorageMarkName): Promise<number | null> {
+    const rows = await this.#query('read mark', 'SELECT value FROM storage_marks WHERE name = $1', [name]);
+    return rows[0] ? Number((rows[0] as { value: string }).value) : null;
+  }
+
+  async raiseMark(name: StorageMarkName, value: number, fence?: WriteFence): Promise<void> {
+    await this.#transaction('raise mark', async (client) => {
+      if (fence) await holdFence(client, fence);
+      await client.query(
+        `INSERT INTO storage_marks AS old (name, value) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET value = GREATEST(old.value, EXCLUDED.value)`,
+        [name, value],
+      );
     });
   }
 
@@ -396,4 +416,14 @@ class PostgresStorage implements Storage {
     this.#isClosed = true;
     await this.#pool.end();
   }
+}
+
+/**
+ * Holds the lease row for the rest of the transaction (FOR SHARE: a new leader's take, an UPDATE,
+ * waits until it ends) and refuses the write unless the lease is still at the fence's epoch.
+ */
+async function holdFence(client: pg.PoolClient, fence: WriteFence): Promise<void> {
+  const { rows } = await client.query<{ epoch: string }>('SELECT epoch FROM leader_leases WHERE name = $1 FOR SHARE', [fence.lease]);
+  const now = rows[0] ? Number(rows[0].epoch) : null;
+  if (now !== fence.epoch) throw new FencedWriteError(fence, now);
 }

@@ -38,6 +38,7 @@ import {
   type EventOrigin,
   type EventPage,
   type HourlyBucket,
+  type StorageMarkName,
   type InsertResult,
   type ServiceRun,
   type ShiftReportEntry,
@@ -216,6 +217,7 @@ class SqliteStorage implements Storage {
     });
   }
 
+  // The fence is PostgreSQL's (several instances); SQLite serves one process, which needs none.
   upsertHourlyBuckets(rows: Parameters<Storage['upsertHourlyBuckets']>[0]): Promise<void> {
     return this.#run('upsert hourly buckets', () => {
       const buckets = checkBuckets(rows);
@@ -223,6 +225,19 @@ class SqliteStorage implements Storage {
       this.#db.transaction(() => {
         for (const bucket of buckets) upsert.run(toBucketValues(bucket));
       }).immediate();
+    });
+  }
+
+  readMark(name: StorageMarkName): Promise<number | null> {
+    return this.#run('read mark', () => {
+      const row = this.#prepare('SELECT value FROM storage_marks WHERE name = ?').get(name) as { value: number } | undefined;
+      return row ? row.value : null;
+    });
+  }
+
+  raiseMark(name: StorageMarkName, value: number): Promise<void> {
+    return this.#run('raise mark', () => {
+      this.#prepare('INSERT INTO storage_marks (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)').run(name, value);
     });
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { epochMsSchema, topicIdSchema } from '../../core/ids.schema.ts';
 import { rejectCodeSchema, type FloorEvent } from '../../core/events.schema.ts';
+import { FloorboardError } from '../../core/errors.ts';
 import type { BigLoss } from '../../core/oee/report.ts';
 import type { AdminAction, PlantVersionEntry, StoredPlantVersion } from './plant-version-codec.ts';
 
@@ -35,8 +36,15 @@ export interface Storage {
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
   /** Newest first (descending id), filtered; page on with `beforeId` = the last id of a page. */
   findDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
-  /** Inserts or overwrites the buckets keyed by (lineId, start), in one transaction. */
-  upsertHourlyBuckets(rows: readonly HourlyBucketInput[]): Promise<void>;
+  /**
+   * Inserts or overwrites the buckets keyed by (lineId, start), in one transaction. With a fence,
+   * only while that lease's epoch is still the one given (PostgreSQL; else FencedWriteError).
+   */
+  upsertHourlyBuckets(rows: readonly HourlyBucketInput[], fence?: WriteFence): Promise<void>;
+  /** A mark's value (see `raiseMark`), null before it was first set. */
+  readMark(name: StorageMarkName): Promise<number | null>;
+  /** Sets a mark to `value` unless it already stands higher: marks never move back. Fenced like the buckets. */
+  raiseMark(name: StorageMarkName, value: number, fence?: WriteFence): Promise<void>;
   /** Buckets with `from <= start < to`, ordered by line then start. */
   listHourlyBuckets(query: BucketQuery): Promise<HourlyBucket[]>;
   /** Inserts or updates a device; `lastSeq` and `lastSeenAt` never move backwards. */
@@ -191,6 +199,26 @@ export interface StoredEventInput extends Receipt {
 /** One stored event read back, with its storage sequence (strictly increasing in commit order). */
 export interface StoredEvent extends StoredEventInput {
   storageSeq: number;
+}
+
+/** Marks kept in storage. `buckets`: the storage sequence through which every event is in the hourly buckets. */
+export type StorageMarkName = 'buckets';
+
+/**
+ * A leader's write is made only while its lease (`leader_leases`, cluster/leader-lease.ts) still
+ * has the epoch it leads under: checked in the write's own transaction, with the lease row held,
+ * so a new leader's take waits for it and no old leader's write lands after the take.
+ */
+export interface WriteFence {
+  lease: string;
+  epoch: number;
+}
+
+/** A fenced write refused: another instance leads now (a conflict, not a storage failure: /healthz stays as it is). */
+export class FencedWriteError extends FloorboardError {
+  constructor(fence: WriteFence, now: number | null) {
+    super('conflict', `not written: lease ${fence.lease} is at epoch ${now ?? 'none'}, this instance led under ${fence.epoch}`);
+  }
 }
 
 export interface InsertResult {

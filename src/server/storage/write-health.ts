@@ -1,7 +1,7 @@
 import { FloorboardError } from '../../core/index.ts';
 import type { Storage } from './storage.ts';
 
-const WRITES = new Set<string | symbol>(['insertEvents', 'insertDeadLetter', 'upsertHourlyBuckets', 'upsertDevice', 'insertAndonDeliveryAttempt']);
+const WRITES = new Set<string | symbol>(['insertEvents', 'insertDeadLetter', 'upsertHourlyBuckets', 'raiseMark', 'upsertDevice', 'insertAndonDeliveryAttempt']);
 
 /**
  * Watches the storage's writes for /healthz: after a write fails in storage (disk full, database

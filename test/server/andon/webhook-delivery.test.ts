@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DeliveryQueue } from '../../../src/server/andon/delivery-queue.ts';
 import { WebhookDelivery } from '../../../src/server/andon/webhook-delivery.ts';
 import { startReceiver, until, WEBHOOK_SECRET, WEBHOOK_SECRET_ENV } from './andon-rig.ts';
 
@@ -40,6 +41,26 @@ describe('andon webhooks against a real local receiver', () => {
     const [record] = await until(() => d.logOf('c1'), (l) => l[0]?.state === 'delivered', 5000, 'delivered');
     expect(record!.attempts.map((a) => a.error)).toEqual(['timed out after 300 ms', null]);
     expect(record!.attempts[0]!.ms).toBeGreaterThanOrEqual(290);
+  });
+
+  it('makes no try, first or retry, once this instance no longer leads a cluster (issue 16: a deposed leader sends nothing)', async () => {
+    const receiver = await startReceiver(() => 500);
+    open.push({ stop: receiver.close });
+    let isLeading = true;
+    const attempts: string[] = [];
+    // The lease is lost right after the first try, before its retry is due.
+    const queue = new DeliveryQueue({ now: Date.now, log: () => {}, backoffMs: 100, maxBackoffMs: 200, onAttempt: (r) => (attempts.push(r.callId), (isLeading = false)) });
+    queue.gate(() => isLeading);
+    const d = new WebhookDelivery({ now: Date.now, log: () => {}, secretOf: (n) => (n === WEBHOOK_SECRET_ENV ? WEBHOOK_SECRET : undefined), timeoutMs: 300, queue });
+    open.push(d);
+    d.send(hook(receiver.url), msg);
+    await until(() => receiver.requests, (n) => n === 1, 3000, 'the first try');
+    // The retry is not made, and a new call is not sent.
+    d.send(hook(receiver.url), { ...msg, callId: 'c2' });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(receiver.requests).toBe(1);
+    expect(attempts).toEqual(['c1']);
+    expect(d.logOf('c2')[0]).toMatchObject({ state: 'pending', attempts: [] });
   });
 
   it('dead-letters after N answers of 500 and lists it among the dead', async () => {

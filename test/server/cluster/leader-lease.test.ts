@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLeaderLease, type LeaderLease } from '../../../src/server/cluster/leader-lease.ts';
 import { openPostgresStorage } from '../../../src/server/storage/postgres-storage.ts';
 import { startTestPostgres, withPgClient, type TestPostgres } from '../../helpers/postgres.ts';
+import { bucketRow } from '../storage/event-fixtures.ts';
 
 describe('the leader lease in PostgreSQL (cluster/leader-lease.ts)', () => {
   let pg: TestPostgres;
@@ -100,6 +101,36 @@ describe('the leader lease in PostgreSQL (cluster/leader-lease.ts)', () => {
       expect(events.filter((e) => e.includes('lost'))).toEqual([]);
     } finally {
       await a.stop();
+    }
+  }, 30_000);
+
+  it('refuses an old leader\'s bucket and mark writes once another instance took the lease, in the write\'s own transaction', async () => {
+    const storage = openPostgresStorage(url, { max: 2 });
+    const events: string[] = [];
+    const a = await lease('fenced-a', events);
+    let b: LeaderLease | null = null;
+    try {
+      const fence = { lease: 'group', epoch: a.epoch! };
+      const hour = Date.UTC(2026, 11, 1, 8);
+      const row = (good: number) => ({ ...bucketRow('line-f', hour), good });
+      await storage.upsertHourlyBuckets([row(5)], fence);
+      await storage.raiseMark('buckets', 10, fence);
+      // 'a' hangs; its lease is taken by 'b' (as after the TTL on the database's clock).
+      await withPgClient(url, (db) => db.query("UPDATE leader_leases SET expires_at = clock_timestamp() - interval '1 second' WHERE name = 'group'"));
+      await a.stop();
+      b = await lease('fenced-b', events);
+      await expect.poll(() => b!.epoch, { timeout: 3000 }).toBe(fence.epoch + 1);
+      await expect(storage.upsertHourlyBuckets([row(1)], fence)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/lease group is at epoch \d+, this instance led under/) });
+      await expect(storage.raiseMark('buckets', 20, fence)).rejects.toMatchObject({ code: 'conflict' });
+      expect((await storage.listHourlyBuckets({ lineIds: ['line-f'], from: hour, to: hour + 1 }))[0]?.good).toBe(5);
+      expect(await storage.readMark('buckets')).toBe(10);
+      // The new leader's writes land.
+      await storage.upsertHourlyBuckets([row(7)], { lease: 'group', epoch: b.epoch! });
+      expect((await storage.listHourlyBuckets({ lineIds: ['line-f'], from: hour, to: hour + 1 }))[0]?.good).toBe(7);
+    } finally {
+      await a.stop();
+      await b?.stop();
+      await storage.close();
     }
   }, 30_000);
 });

@@ -1,43 +1,7 @@
 import { expect, it } from 'vitest';
-import { MAX_DEAD_LETTER_BYTES, type HourlyBucket } from '../../../src/server/storage/storage.ts';
-import { HOUR, makeEvent, makeRecord, T0 } from './event-fixtures.ts';
+import { MAX_DEAD_LETTER_BYTES } from '../../../src/server/storage/storage.ts';
+import { bucketRow as bucket, HOUR, makeEvent, makeRecord, T0 } from './event-fixtures.ts';
 import type { ContractContext } from './storage.contract.ts';
-
-function bucket(lineId: string, start: number, scale = 1): HourlyBucket {
-  return {
-    noDataMs: 60_000 * scale,
-    scheduledMs: 3_300_000 + 60_000 * scale,
-    lineId,
-    start,
-    allTimeMs: HOUR,
-    plannedMs: 3_300_000,
-    plannedStopMs: 300_000,
-    stopMs: 420_000 * scale,
-    runMs: 3_300_000 - 420_000 * scale,
-    idealMs: 2_500_000.5,
-    good: 2_400 * scale,
-    reject: 17,
-    stopCount: 3,
-    minorStopCount: 9,
-    lossMs: {
-      breakdown: 300_000,
-      setup: 120_000,
-      'minor-stop': 45_000,
-      'reduced-speed': 90_000.25,
-      'process-defect': 17_000,
-      'reduced-yield': 0,
-    },
-    breakdownCount: 2 * scale,
-    // Reason tallies survive the round trip, an unclassified (null) reason included.
-    reasons:
-      scale === 1
-        ? null
-        : [
-            { reasonId: 'jam', loss: 'breakdown', durationMs: 300_000, count: 2 },
-            { reasonId: null, loss: 'minor-stop', durationMs: 45_000.5, count: 9 },
-          ],
-  };
-}
 
 /** Dead letters, hourly buckets and devices; registered inside the migrated block of the contract. */
 export function bucketContract(ctx: ContractContext): void {
@@ -123,6 +87,16 @@ export function bucketContract(ctx: ContractContext): void {
       details: ['buckets.1.reject: Too small: expected number to be >=0'],
     });
     expect(await ctx.storage.listHourlyBuckets({ ...window, lineIds: ['line-c'] })).toEqual([]);
+  });
+
+  it('keeps the buckets mark, which never moves back (a late write of an older flush cannot lower it)', async () => {
+    expect(await ctx.storage.readMark('buckets')).toBeNull();
+    await ctx.storage.raiseMark('buckets', 5);
+    expect(await ctx.storage.readMark('buckets')).toBe(5);
+    await ctx.storage.raiseMark('buckets', 3);
+    expect(await ctx.storage.readMark('buckets')).toBe(5);
+    await ctx.storage.raiseMark('buckets', 9);
+    expect(await ctx.storage.readMark('buckets')).toBe(9);
   });
 
   it('reads a bucket written without no-data figures (before schema version 5) as fully monitored', async () => {

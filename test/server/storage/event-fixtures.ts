@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { eventSchema, type EventPayload, type FloorEvent } from '../../../src/core/events.schema.ts';
-import type { StoredEventInput } from '../../../src/server/storage/storage.ts';
+import type { HourlyBucket, StoredEventInput } from '../../../src/server/storage/storage.ts';
 
 export const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
 export const HOUR = 3_600_000;
@@ -61,4 +61,41 @@ export function everyKind(): FloorEvent[] {
     }),
     makeEvent({ type: 'void', voids: supersedes, reason: 'double entry' }),
   ];
+}
+
+/** A full hourly bucket of made-up figures (`scale` varies some of them). */
+export function bucketRow(lineId: string, start: number, scale = 1): HourlyBucket {
+  return {
+    noDataMs: 60_000 * scale,
+    scheduledMs: 3_300_000 + 60_000 * scale,
+    lineId,
+    start,
+    allTimeMs: HOUR,
+    plannedMs: 3_300_000,
+    plannedStopMs: 300_000,
+    stopMs: 420_000 * scale,
+    runMs: 3_300_000 - 420_000 * scale,
+    idealMs: 2_500_000.5,
+    good: 2_400 * scale,
+    reject: 17,
+    stopCount: 3,
+    minorStopCount: 9,
+    lossMs: {
+      breakdown: 300_000,
+      setup: 120_000,
+      'minor-stop': 45_000,
+      'reduced-speed': 90_000.25,
+      'process-defect': 17_000,
+      'reduced-yield': 0,
+    },
+    breakdownCount: 2 * scale,
+    // Reason tallies survive the round trip, an unclassified (null) reason included.
+    reasons:
+      scale === 1
+        ? null
+        : [
+            { reasonId: 'jam', loss: 'breakdown', durationMs: 300_000, count: 2 },
+            { reasonId: null, loss: 'minor-stop', durationMs: 45_000.5, count: 9 },
+          ],
+  };
 }
