@@ -43,7 +43,7 @@ test('the company board: both sites with areas, lines and live figures, in Engli
     await expect(section.getByTestId(`line-${site}-line-a`)).toContainText(/[1-9][\d,]* good/, { timeout: 30_000 });
     await expect(section.getByRole('heading', { name: 'Assembly' })).toBeVisible();
   }
-  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Test site', 'Werk Süd']);
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(['Werk Nord', 'Werk Süd']);
   await expect(page.getByTestId('silent')).toHaveCount(0);
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: 'test-results/screenshots/central-board-en.png', fullPage: true });

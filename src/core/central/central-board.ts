@@ -4,6 +4,7 @@ import { isNewerLive } from '../live-version.ts';
 import { lineStatusSchema, oeeSnapshotSchema, type LineStatus, type OeeSnapshot } from '../live.schema.ts';
 import type { CentralFile } from './central.schema.ts';
 import { siteCardSchema, type SiteCard } from './site-card.schema.ts';
+import { describeIssues } from '../events.schema.ts';
 
 /** A site not heard from for this long is shown as cut off: its figures are as they last came. */
 export const SITE_SILENT_MS = 90_000;
@@ -61,27 +62,44 @@ export function replaces<T extends { version?: number | undefined }>(current: T 
   return timeOf(next) >= timeOf(current);
 }
 
-/** Takes one retained message of a site in; returns false when it is older than what is held. */
-export function absorbSiteMessage(live: SiteLive, kind: 'card' | 'line-status' | 'line-oee' | 'area-oee' | 'site-oee', id: string, json: unknown, heardAt: number): { ok: true; isNewer: boolean } | { ok: false; error: z.core.$ZodError } {
+/**
+ * Lines or areas of a site held before its card came: a site (or whoever has its bridge account)
+ * cannot grow the centre's memory without end by publishing figures under ever new ids.
+ */
+export const MAX_UNCARDED_IDS = 1000;
+
+/** Takes one retained message of a site in; `isNewer` false when it is older than what is held. */
+export function absorbSiteMessage(live: SiteLive, kind: 'card' | 'line-status' | 'line-oee' | 'area-oee' | 'site-oee', id: string, json: unknown, heardAt: number): { ok: true; isNewer: boolean } | { ok: false; problems: string[] } {
   live.heardAt = Math.max(live.heardAt ?? 0, heardAt);
-  const put = <T extends { version?: number | undefined }>(map: Map<string, T>, value: T, timeOf: (m: T) => number) => {
+  const put = <T extends { version?: number | undefined }>(map: Map<string, T>, value: T, timeOf: (m: T) => number): { ok: true; isNewer: boolean } | { ok: false; problems: string[] } => {
+    if (!map.has(id)) {
+      const known = live.card ? (kind === 'area-oee' ? live.card.areas.some((a) => a.id === id) : live.card.areas.some((a) => a.lines.some((l) => l.id === id))) : map.size < MAX_UNCARDED_IDS;
+      if (!known) return { ok: false, problems: [live.card ? `${kind === 'area-oee' ? 'area' : 'line'} "${id}" is not on the site's card` : `more than ${MAX_UNCARDED_IDS} ids before the site's card came`] };
+    }
     const isNewer = replaces(map.get(id), value, timeOf);
     if (isNewer) map.set(id, value);
     return { ok: true as const, isNewer };
   };
   if (kind === 'card') {
     const r = siteCardSchema.safeParse(json);
-    if (!r.success) return { ok: false, error: r.error };
+    if (!r.success) return { ok: false, problems: describeIssues(r.error) };
     const isNewer = !live.card || r.data.at >= live.card.at;
-    if (isNewer) live.card = r.data;
+    if (isNewer) {
+      live.card = r.data;
+      // Figures of lines and areas the card no longer lists are let go.
+      const lines = new Set(r.data.areas.flatMap((a) => a.lines.map((l) => l.id)));
+      const areas = new Set(r.data.areas.map((a) => a.id));
+      for (const map of [live.lineStatus, live.lineOee]) for (const key of map.keys()) if (!lines.has(key)) map.delete(key);
+      for (const key of live.areaOee.keys()) if (!areas.has(key)) live.areaOee.delete(key);
+    }
     return { ok: true, isNewer };
   }
   if (kind === 'line-status') {
     const r = lineStatusSchema.safeParse(json);
-    return r.success ? put(live.lineStatus, r.data, (m) => m.updatedAt) : { ok: false, error: r.error };
+    return r.success ? put(live.lineStatus, r.data, (m) => m.updatedAt) : { ok: false, problems: describeIssues(r.error) };
   }
   const r = oeeSnapshotSchema.safeParse(json);
-  if (!r.success) return { ok: false, error: r.error };
+  if (!r.success) return { ok: false, problems: describeIssues(r.error) };
   if (kind === 'line-oee') return put(live.lineOee, r.data, (m) => m.at);
   if (kind === 'area-oee') return put(live.areaOee, r.data, (m) => m.at);
   const isNewer = replaces(live.siteOee, r.data, (m) => m.at);
@@ -109,7 +127,8 @@ export function centralBoard(file: CentralFile, live: ReadonlyMap<string, SiteLi
           : areasFromFigures(l);
         return {
           id: s.id,
-          name: l.card?.site.name ?? s.name,
+          // The centre's name for the site: a site's card cannot present it as another.
+          name: s.name,
           timezone: l.card?.timezone ?? null,
           heardAt: l.heardAt,
           isSilent: l.heardAt === null || at - l.heardAt > SITE_SILENT_MS,

@@ -58,7 +58,7 @@ export function createCentralIngest(o: CentralIngestDeps): (topic: string, paylo
       const kind = topic.kind === 'site-card' ? 'card' : topic.kind;
       const id = topic.kind === 'line-status' || topic.kind === 'line-oee' ? topic.line : topic.kind === 'area-oee' ? topic.area : topic.site;
       const r = absorbSiteMessage(liveOf(topic.site), kind, id, json.value, at);
-      if (!r.ok) o.log('central: a live message does not pass its schema; dropped', { topic: topicName, issues: describeIssues(r.error) });
+      if (!r.ok) o.log('central: a live message is refused; dropped', { topic: topicName, problems: r.problems });
       return [];
     }
     if (topic.kind !== 'events' && topic.kind !== 'signals' && topic.kind !== 'corrections') return [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absorbSiteMessage, centralBoard, emptySiteLive, SITE_SILENT_MS, type SiteLive } from '../../../src/core/central/central-board.ts';
+import { absorbSiteMessage, centralBoard, emptySiteLive, MAX_UNCARDED_IDS, SITE_SILENT_MS, type SiteLive } from '../../../src/core/central/central-board.ts';
 import { centralFileSchema, sitesOf, type CentralFile } from '../../../src/core/central/central.schema.ts';
 import { siteCardOf } from '../../../src/core/central/site-card.schema.ts';
 import { describeIssues, plantSchema } from '../../../src/core/index.ts';
@@ -33,7 +33,8 @@ describe('the central board (core/central)', () => {
     absorbSiteMessage(north, 'line-oee', 'line-a', snapshot('line', 'line-a', 1000), 1000);
     absorbSiteMessage(north, 'site-oee', 'north', snapshot('site', 'north', 1000), 1000);
     const all = centralBoard(file, live, sitesOf(file, file.users[0]!), 2000);
-    expect(all.sites.map((s) => [s.id, s.name])).toEqual([['north', 'Werk Nord'], ['south', 'Süd']]);
+    // The centre's names: the card says 'Werk Nord', the central file 'Nord'.
+    expect(all.sites.map((s) => [s.id, s.name])).toEqual([['north', 'Nord'], ['south', 'Süd']]);
     expect(all.sites[0]!.areas.map((a) => [a.id, a.lines.map((l) => l.name)])).toEqual([['assembly', ['Line A', 'Line B']], ['packing', ['Line C']]]);
     expect(all.sites[0]!.areas[0]!.lines[0]!.oee?.good).toBe(10);
     expect(all.sites[0]!.oee?.scope).toBe('site');
@@ -58,7 +59,22 @@ describe('the central board (core/central)', () => {
     expect(l.heardAt).toBe(6000);
     const bad = absorbSiteMessage(l, 'line-oee', 'line-a', { v: 1, scope: 'line', oee: 'lots' }, 7000);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(describeIssues(bad.error).join('; ')).toMatch(/id|oee/);
+    if (!bad.ok) expect(bad.problems.join('; ')).toMatch(/id|oee/);
+  });
+
+  it('holds figures only for the lines and areas on the site\'s card, and a bounded number before it came (a hostile site cannot grow the centre\'s memory)', () => {
+    const l = emptySiteLive();
+    for (let i = 0; i < MAX_UNCARDED_IDS; i++) expect(absorbSiteMessage(l, 'line-status', `x-${i}`, status(`x-${i}`, 1000), 1000).ok).toBe(true);
+    expect(absorbSiteMessage(l, 'line-status', 'one-more', status('one-more', 1000), 1000)).toEqual({ ok: false, problems: [`more than ${MAX_UNCARDED_IDS} ids before the site's card came`] });
+    // A held line's newer figures still come in.
+    expect(absorbSiteMessage(l, 'line-status', 'x-1', status('x-1', 2000, { state: 'stopped' }), 2000)).toEqual({ ok: true, isNewer: true });
+    // The card came: what it does not list is let go, and no longer taken.
+    absorbSiteMessage(l, 'card', 'north', siteCardOf(plant, 3, 3000), 3000);
+    expect([...l.lineStatus.keys()]).toEqual([]);
+    expect(absorbSiteMessage(l, 'line-oee', 'x-2', snapshot('line', 'x-2', 3000), 3000)).toEqual({ ok: false, problems: ['line "x-2" is not on the site\'s card'] });
+    expect(absorbSiteMessage(l, 'area-oee', 'nowhere', snapshot('area', 'nowhere', 3000), 3000)).toEqual({ ok: false, problems: ['area "nowhere" is not on the site\'s card'] });
+    expect(absorbSiteMessage(l, 'line-oee', 'line-a', snapshot('line', 'line-a', 3000), 3000)).toEqual({ ok: true, isNewer: true });
+    expect(absorbSiteMessage(l, 'area-oee', 'assembly', snapshot('area', 'assembly', 3000), 3000)).toEqual({ ok: true, isNewer: true });
   });
 
   it('builds areas and lines from the statuses that came before the card, named by their ids', () => {

@@ -88,7 +88,8 @@ describe('two sites bridged to a central service and board', () => {
     }, 30_000);
     const b = await board(boss);
     expect(b.name).toBe('Acme Werke');
-    expect(b.sites.map((s) => [s.id, s.name])).toEqual([[SITE, 'Test site'], [SITE_B, 'Werk Süd']]);
+    // Named as the central file names them (the first site's card says 'Test site').
+    expect(b.sites.map((s) => [s.id, s.name])).toEqual([[SITE, 'Werk Nord'], [SITE_B, 'Werk Süd']]);
     for (const s of b.sites) {
       // The card the site published: its areas and lines by name, in the plant's order.
       expect(s.areas.map((a) => a.id)).toEqual(['assembly', 'packing']);
