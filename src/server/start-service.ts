@@ -31,6 +31,7 @@ import { createRefusalSeal } from './broker/refusal-seal.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { connectServiceClient, type ServiceClient } from './ingest/service-client.ts';
 import { startBucketWriter, type BucketWriter } from './history/bucket-writer.ts';
+import { storedBucketsStaleFrom } from './history/stored-staleness.ts';
 import { startReloadableLive, type ReloadableLive } from './live/reloadable-live.ts';
 import { startStorageUpkeep } from './storage/upkeep-schedule.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
@@ -241,7 +242,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         .route('/', deviceRoutes({ ...deps, storage, reports: deviceReports, revocations, revoke }))
         .route('/', connectorRoutes({ ...deps, health: connectorHealth }))
         .route('/', plantConfigRoutes({ holder, storage, tokens, now, monitoring }))
-        .route('/', historyRoutes({ ...deps, storage, monitoring, bucketsStaleFrom: () => buckets?.staleFrom() ?? Number.NEGATIVE_INFINITY })),
+        // A cluster follower trusts the leader's buckets as far as storage says they are written.
+        .route('/', historyRoutes({ ...deps, storage, monitoring, bucketsStaleFrom: () => (buckets ? buckets.staleFrom() : config.clusterGroup ? storedBucketsStaleFrom(storage) : Number.NEGATIVE_INFINITY) })),
       // Open to anyone: says whether storage takes writes, not why (the log says why).
       health: () => ({ storage: storage.kind, broker: broker ? 'embedded' : 'external', isMqttConnected: client?.client.connected ?? false, isStorageWritable: writeError() === null }),
     });

@@ -17,7 +17,7 @@ const SETTLE_MS = HOUR_MS;
 export interface BucketHistoryDeps {
   storage: Storage;
   /** Start of the earliest hour the bucket writer has yet to (re)write; none when there is no writer. */
-  bucketsStaleFrom?: () => number;
+  bucketsStaleFrom?: () => number | Promise<number>;
   /** What the engine cannot see in the events (ADR 0009), for the raw head and tail. */
   monitoringNow?: Monitoring;
 }
@@ -75,7 +75,7 @@ export async function oeeFromBuckets(deps: BucketHistoryDeps, plant: Plant, quer
   const firstPlanned = buildPlan(plant.calendar, query.from, query.to, 'window').pieceStart[0];
   if (firstPlanned === undefined) return null;
   const headEnd = localHourStart(tz, firstPlanned) + HOUR_MS;
-  const settled = Math.min(query.to, query.now - SETTLE_MS, deps.bucketsStaleFrom());
+  const settled = Math.min(query.to, query.now - SETTLE_MS, await deps.bucketsStaleFrom());
   // -Infinity: no writer yet (the service is starting).
   if (!(settled > headEnd)) return null;
   const tailStart = localHourStart(tz, settled);

@@ -67,7 +67,8 @@ export function refuseWriters(p: Principal, what: string): void {
 
 export type HistoryDeps = ApiDeps & {
   storage: Storage;
-  bucketsStaleFrom?: () => number;
+  /** Where the buckets may be stale: the writer's own word on the leader, storage's on a follower. */
+  bucketsStaleFrom?: () => number | Promise<number>;
   /** What the engine cannot see in the events: service downtime, first stored events (run-log.ts, ADR 0009). */
   monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
 };

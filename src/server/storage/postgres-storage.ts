@@ -203,6 +203,12 @@ class PostgresStorage implements Storage {
     });
   }
 
+  async firstCorrectedTsAfter(afterSeq: number): Promise<number | null> {
+    const rows = await this.#query('first corrected time after', 'SELECT min(corrected_ts) AS first FROM events WHERE storage_seq > $1', [afterSeq]);
+    const first = (rows[0] as { first: string | null } | undefined)?.first;
+    return first === null || first === undefined ? null : Number(first);
+  }
+
   async readMark(name: StorageMarkName): Promise<number | null> {
     const rows = await this.#query('read mark', 'SELECT value FROM storage_marks WHERE name = $1', [name]);
     return rows[0] ? Number((rows[0] as { value: string }).value) : null;

@@ -228,6 +228,10 @@ class SqliteStorage implements Storage {
     });
   }
 
+  firstCorrectedTsAfter(afterSeq: number): Promise<number | null> {
+    return this.#run('first corrected time after', () => (this.#prepare('SELECT min(corrected_ts) AS first FROM events WHERE storage_seq > ?').get(afterSeq) as { first: number | null }).first);
+  }
+
   readMark(name: StorageMarkName): Promise<number | null> {
     return this.#run('read mark', () => {
       const row = this.#prepare('SELECT value FROM storage_marks WHERE name = ?').get(name) as { value: number } | undefined;

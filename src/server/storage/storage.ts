@@ -41,6 +41,8 @@ export interface Storage {
    * only while that lease's epoch is still the one given (PostgreSQL; else FencedWriteError).
    */
   upsertHourlyBuckets(rows: readonly HourlyBucketInput[], fence?: WriteFence): Promise<void>;
+  /** The earliest corrected time of the events stored after `afterSeq`; null when none is. */
+  firstCorrectedTsAfter(afterSeq: number): Promise<number | null>;
   /** A mark's value (see `raiseMark`), null before it was first set. */
   readMark(name: StorageMarkName): Promise<number | null>;
   /** Sets a mark to `value` unless it already stands higher: marks never move back. Fenced like the buckets. */

@@ -6,9 +6,10 @@ import { computeOee, type FloorEvent, type OeeQuery, type Plant } from '../../..
 import { composesFromHours, eventsBetween, oeeFromBuckets } from '../../../src/server/history/bucket-history.ts';
 import { LOOKBACK_MS } from '../../../src/server/history/hourly-buckets.ts';
 import { startBucketWriter, type BucketWriter } from '../../../src/server/history/bucket-writer.ts';
+import { storedBucketsStaleFrom } from '../../../src/server/history/stored-staleness.ts';
 import { openStorage } from '../../../src/server/storage/open-storage.ts';
 import type { Storage, StoredEventInput } from '../../../src/server/storage/storage.ts';
-import { EventMaker, H, makePlant, MIN, MONDAY } from '../../core/oee/fixtures.ts';
+import { EventMaker, H, id, makePlant, MIN, MONDAY } from '../../core/oee/fixtures.ts';
 
 const DAY = 24 * H;
 const SHIFTS = [
@@ -154,6 +155,26 @@ describe('OEE history from hourly buckets', () => {
     expect(await oeeFromBuckets(deps, plant, { ...long, by: 'day' })).toBeNull();
     await storage.upsertHourlyBuckets([old!]);
     expect(await oeeFromBuckets(deps, plant, { ...long, by: 'day' })).not.toBeNull();
+  });
+
+  it('answers a cluster follower (no writer of its own) from the buckets as far as storage says they are written, raw after that', async () => {
+    const { storage } = buckets;
+    const follower = { storage, bucketsStaleFrom: () => storedBucketsStaleFrom(storage) };
+    const query = { from: MONDAY + DAY, to: MONDAY + 4 * DAY + 11 * H, now, by: 'day' as const, lineIds: ['l1', 'l2'] };
+    expect(await storedBucketsStaleFrom(storage)).toBe(Number.POSITIVE_INFINITY);
+    const before = await oeeFromBuckets(follower, plant, query);
+    expect(before, 'answered from buckets').not.toBeNull();
+    expectSameNumbers(before, await raw(query));
+    // Another instance stores a late count the leader has not written yet (after the mark): the
+    // follower takes the hours from a day before it from raw events, and counts it.
+    const late = new EventMaker().ev(MONDAY + 2 * DAY + 9 * H, { type: 'count', productId: 'p1', good: 777, reject: 0 }, { id: id(99_999), deviceId: 'late-tablet' });
+    await storage.insertEvents([record(late)]);
+    expect(await storedBucketsStaleFrom(storage)).toBe(late.ts - LOOKBACK_MS);
+    const after = await oeeFromBuckets(follower, plant, query);
+    expect(after, 'still answered from buckets before that').not.toBeNull();
+    const expected = await raw(query);
+    expect(expected.site.total.good - before!.site.total.good).toBe(777);
+    expectSameNumbers(after, expected);
   });
 });
 

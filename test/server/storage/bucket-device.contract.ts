@@ -99,6 +99,20 @@ export function bucketContract(ctx: ContractContext): void {
     expect(await ctx.storage.readMark('buckets')).toBe(9);
   });
 
+  it('says the earliest corrected time among the events stored after a sequence (where a follower\'s buckets may be stale)', async () => {
+    expect(await ctx.storage.firstCorrectedTsAfter(0)).toBeNull();
+    const late = makeRecord(makeEvent({ type: 'count', productId: 'p1', good: 1, reject: 0 }, { ts: T0 + 5 * HOUR }), 0);
+    const early = makeRecord(makeEvent({ type: 'count', productId: 'p1', good: 1, reject: 0 }, { ts: T0 + HOUR }), 0);
+    const later = makeRecord(makeEvent({ type: 'count', productId: 'p1', good: 1, reject: 0 }, { ts: T0 + 3 * HOUR }), 0);
+    await ctx.storage.insertEvents([late]);
+    const afterLate = await ctx.storage.lastStorageSeq();
+    await ctx.storage.insertEvents([early]);
+    await ctx.storage.insertEvents([later]);
+    expect(await ctx.storage.firstCorrectedTsAfter(0)).toBe(T0 + HOUR);
+    expect(await ctx.storage.firstCorrectedTsAfter(afterLate + 1)).toBe(T0 + 3 * HOUR);
+    expect(await ctx.storage.firstCorrectedTsAfter(await ctx.storage.lastStorageSeq())).toBeNull();
+  });
+
   it('reads a bucket written without no-data figures (before schema version 5) as fully monitored', async () => {
     const { noDataMs: _n, scheduledMs: _s, ...old } = bucket('line-a', T0);
     await ctx.storage.upsertHourlyBuckets([old]);
