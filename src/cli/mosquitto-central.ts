@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { bridgeUserOf, type CentralFile } from '../core/central/central.schema.ts';
-import { MAX_PAYLOAD_BYTES, TOPIC_ROOT } from '../core/index.ts';
+import { TOPIC_ROOT } from '../core/index.ts';
 import { mosquittoHash, newBrokerPassword } from '../server/broker/mosquitto-hash.ts';
-import type { OutFile } from './mosquitto-files.ts';
+import { confHead, queueLines, type OutFile } from './mosquitto-files.ts';
 
 /** The central service's account on the central broker. */
 export const CENTRAL_USERNAME = 'floorboard-central';
@@ -23,20 +23,13 @@ export function renderCentralBrokerConfig(input: { file: CentralFile; centralPat
   for (const site of input.file.sites) acl.push(`user ${bridgeUserOf(site)}`, `topic write ${TOPIC_ROOT}/${site.id}/#`, '');
   const bind = input.bind ? ` ${input.bind}` : '';
   const conf = [
-    `# Mosquitto 2 configuration of the central broker for "${input.file.name}", written by`,
-    `# \`floorboard broker-config --central ${input.centralSource}\`. Regenerate instead of editing.`,
-    'per_listener_settings false',
-    'allow_anonymous false',
-    '',
+    ...confHead(`of the central broker for "${input.file.name}"`, `floorboard broker-config --central ${input.centralSource}`),
     "# The sites' bridges and the central service; put TLS in front in production (the bridges then use mqtts://).",
     `listener ${input.tcpPort}${bind}`,
     'protocol mqtt',
     '',
     '# The central service subscribes with a persistent session: keep everything it has not acknowledged.',
-    'max_queued_messages 1000000',
-    `max_packet_size ${4 * MAX_PAYLOAD_BYTES}`,
-    'persistence true',
-    `persistence_location ${join(input.dir, 'data')}/`,
+    ...queueLines(input.dir),
     '',
     `password_file ${join(input.dir, 'passwords')}`,
     `acl_file ${join(input.dir, 'acl')}`,

@@ -38,14 +38,27 @@ export interface OutFile {
   isBrokerFile: boolean;
 }
 
+/** The head of every mosquitto.conf written here: what wrote it, and no anonymous client anywhere. */
+export function confHead(what: string, command: string): string[] {
+  return [`# Mosquitto 2 configuration ${what}, written by`, `# \`${command}\`. Regenerate instead of editing.`, 'per_listener_settings false', 'allow_anonymous false', ''];
+}
+
+/** A broker a service reads with a persistent session: what it has not acknowledged is kept, also over a restart. */
+export function queueLines(dir: string): string[] {
+  return [
+    '# The default (1000 queued messages per client) would drop events while the service restarts.',
+    'max_queued_messages 1000000',
+    "# Above the service's own limit, so an oversize batch is dead-lettered by the service, not dropped here.",
+    `max_packet_size ${4 * MAX_PAYLOAD_BYTES}`,
+    'persistence true',
+    `persistence_location ${join(dir, 'data')}/`,
+  ];
+}
+
 function mosquittoConf(input: BrokerConfigInput, authLines: string[]): string {
   const bind = input.bind ? ` ${input.bind}` : '';
   return [
-    `# Mosquitto 2 configuration for the Floorboard plant "${input.index.site}", written by`,
-    `# \`floorboard broker-config --plant ${input.plantSource} --auth ${input.auth}\`. Regenerate instead of editing.`,
-    'per_listener_settings false',
-    'allow_anonymous false',
-    '',
+    ...confHead(`for the Floorboard plant "${input.index.site}"`, `floorboard broker-config --plant ${input.plantSource} --auth ${input.auth}`),
     '# Plain MQTT for machines and the Floorboard service; put TLS in front of both listeners in production.',
     `listener ${input.tcpPort}${bind}`,
     'protocol mqtt',
@@ -54,12 +67,7 @@ function mosquittoConf(input: BrokerConfigInput, authLines: string[]): string {
     'protocol websockets',
     '',
     '# The service subscribes with a persistent session: keep what it has not acknowledged.',
-    '# The default (1000 queued messages per client) would drop events while the service restarts.',
-    'max_queued_messages 1000000',
-    "# Above the service's own limit, so an oversize batch is dead-lettered by the service, not dropped here.",
-    `max_packet_size ${4 * MAX_PAYLOAD_BYTES}`,
-    'persistence true',
-    `persistence_location ${join(input.dir, 'data')}/`,
+    ...queueLines(input.dir),
     '',
     ...authLines,
     ...(input.bridge ? bridgeSection(input.index.site, input.bridge) : []),

@@ -68,9 +68,14 @@ export function replaces<T extends { version?: number | undefined }>(current: T 
  */
 export const MAX_UNCARDED_IDS = 1000;
 
+/** A message of the site came (figures or entries): it is not silent. */
+export function heardFrom(live: SiteLive, at: number): void {
+  live.heardAt = Math.max(live.heardAt ?? 0, at);
+}
+
 /** Takes one retained message of a site in; `isNewer` false when it is older than what is held. */
 export function absorbSiteMessage(live: SiteLive, kind: 'card' | 'line-status' | 'line-oee' | 'area-oee' | 'site-oee', id: string, json: unknown, heardAt: number): { ok: true; isNewer: boolean } | { ok: false; problems: string[] } {
-  live.heardAt = Math.max(live.heardAt ?? 0, heardAt);
+  heardFrom(live, heardAt);
   const put = <T extends { version?: number | undefined }>(map: Map<string, T>, value: T, timeOf: (m: T) => number): { ok: true; isNewer: boolean } | { ok: false; problems: string[] } => {
     if (!map.has(id)) {
       const known = live.card ? (kind === 'area-oee' ? live.card.areas.some((a) => a.id === id) : live.card.areas.some((a) => a.lines.some((l) => l.id === id))) : map.size < MAX_UNCARDED_IDS;

@@ -1,15 +1,15 @@
-import { absorbSiteMessage, emptySiteLive, type SiteLive } from '../../core/central/central-board.ts';
+import { absorbSiteMessage, emptySiteLive, heardFrom, type SiteLive } from '../../core/central/central-board.ts';
 import { describeEventProblems } from '../../core/event-issues.ts';
 import { compiledEventSchema } from '../../core/event-parser.ts';
-import { describeIssues, eventBatchSchema, MAX_PAYLOAD_BYTES, parseTopic, TOPIC_ROOT, type FloorEvent, type RejectCode } from '../../core/index.ts';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../ingest/json-depth.ts';
+import { describeIssues, eventBatchSchema, parseTopic, topics, type FloorEvent, type RejectCode } from '../../core/index.ts';
+import { readPayload } from '../ingest/read-payload.ts';
 import type { Outgoing } from '../ingest/ingest-handler.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 
 /** What the centre subscribes to on its broker, at QoS 1 with a kept session: every site's ingest, as their bridges carry it. */
-export const CENTRAL_INGEST_FILTERS = [`${TOPIC_ROOT}/+/+/+/station/+/events`, `${TOPIC_ROOT}/+/+/+/station/+/signals`, `${TOPIC_ROOT}/+/+/+/corrections`];
+export const CENTRAL_INGEST_FILTERS = topics.ingestFilters('+');
 /** And at QoS 0, retained: every site's card, line statuses and OEE of lines, areas and sites. */
-export const CENTRAL_LIVE_FILTERS = [`${TOPIC_ROOT}/+/_site`, `${TOPIC_ROOT}/+/+/+/status`, `${TOPIC_ROOT}/+/+/+/oee`, `${TOPIC_ROOT}/+/+/oee`, `${TOPIC_ROOT}/+/oee`];
+export const CENTRAL_LIVE_FILTERS = topics.bridgedOut('+').filter((f) => !CENTRAL_INGEST_FILTERS.includes(f));
 
 export interface CentralIngestDeps {
   /** The sites of the central file: a message of any other site is refused (logged, never stored). */
@@ -50,7 +50,7 @@ export function createCentralIngest(o: CentralIngestDeps): (topic: string, paylo
     }
     const at = o.now();
     if (topic.kind === 'site-card' || topic.kind === 'line-status' || topic.kind === 'line-oee' || topic.kind === 'area-oee' || topic.kind === 'site-oee') {
-      const json = parseJson(payload);
+      const json = readPayload(payload);
       if ('code' in json) {
         o.log('central: an unreadable live message; dropped', { topic: topicName, error: json.message });
         return [];
@@ -62,10 +62,10 @@ export function createCentralIngest(o: CentralIngestDeps): (topic: string, paylo
       return [];
     }
     if (topic.kind !== 'events' && topic.kind !== 'signals' && topic.kind !== 'corrections') return [];
-    liveOf(topic.site).heardAt = Math.max(liveOf(topic.site).heardAt ?? 0, at);
+    heardFrom(liveOf(topic.site), at);
     const storage = await o.storageOf(topic.site);
     const dead = (r: Refusal, raw: string) => storage.insertDeadLetter({ receivedAt: at, topic: topicName, code: r.code, message: r.message, payload: raw });
-    const json = parseJson(payload);
+    const json = readPayload(payload);
     if ('code' in json) {
       await dead(json, payload.toString('utf8'));
       return [];
@@ -87,16 +87,6 @@ export function createCentralIngest(o: CentralIngestDeps): (topic: string, paylo
     if (records.length) await storage.insertEvents(records);
     return [];
   };
-}
-
-function parseJson(payload: Buffer): { value: unknown } | Refusal {
-  if (payload.length > MAX_PAYLOAD_BYTES) return { code: 'too-large', message: `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
-  if (exceedsJsonDepth(payload)) return { code: 'bad-shape', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
-  try {
-    return { value: JSON.parse(payload.toString('utf8')) as unknown };
-  } catch (error) {
-    return { code: 'bad-json', message: `not JSON: ${(error as Error).message}` };
-  }
 }
 
 /** An event must be of the line (and station) its topic names: a site's bridge carries only its own topics. */

@@ -1,8 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { pino, type Logger } from 'pino';
 import type { SiteLive } from '../../core/central/central-board.ts';
@@ -14,10 +12,8 @@ import { resolveTokenSecret } from '../auth/token-secret.ts';
 import { createTokenService } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import type { ApiEnv } from '../http/app-context.ts';
-import { cacheHeaders } from '../http/cache-headers.ts';
-import { renderError } from '../http/http-errors.ts';
+import { baseApp } from '../http/http-app.ts';
 import { listenHttp } from '../http/listen.ts';
-import { securityHeaders } from '../http/security-headers.ts';
 import { connectServiceClient } from '../ingest/service-client.ts';
 import { readCentralFile } from './central-file.ts';
 import { openStorage } from '../storage/open-storage.ts';
@@ -88,15 +84,9 @@ export async function startCentral(config: Config, overrides: { logger?: Logger;
     });
     const live = new Map<string, SiteLive>();
 
-    const app = new Hono<ApiEnv>();
-    app.use('*', securityHeaders);
-    app.use('*', cacheHeaders);
-    app.onError((error, c) => renderError(c, error, now));
-    app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: 'invalid-arguments', message: 'request body larger than 64 KiB' } }, 413) }));
     let client: Awaited<ReturnType<typeof connectServiceClient>> | null = null;
-    app.get('/healthz', (c) => c.json({ status: client?.client.connected ? 'ok' : 'degraded', role: 'central', isMqttConnected: client?.client.connected ?? false }, client?.client.connected ? 200 : 503));
+    const app = baseApp({ now, health: () => ({ role: 'central', isMqttConnected: client?.client.connected ?? false }) });
     app.route('/api', centralRoutes({ file: () => file, live, tokens, login, now }));
-    app.notFound((c) => c.json({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
     // The central board's page (central.html of the build) at /, its assets beside it.
     const page = join(config.staticDir, 'central.html');
     app.get('/', async (c, next) => (existsSync(page) ? c.html(await readFile(page, 'utf8')) : next()));

@@ -233,9 +233,9 @@ class RecentMemory {
       // before any is added: an added late record leaves its line to be sorted again at the next
       // lookup, and tens of thousands of them (a new cluster leader's, under load) sorted a
       // 100,000-event line once each, holding the event loop for 10-20 s.
-      const ids = new Set<string>();
-      const missing = (this.#early ?? []).filter((r) => !w.holds(r) && !ids.has(r.event.id) && ids.add(r.event.id));
-      for (const r of missing) w.addStored(r);
+      const missing = new Map<string, StoredEventInput>();
+      for (const r of this.#early ?? []) if (!missing.has(r.event.id) && !w.holds(r)) missing.set(r.event.id, r);
+      for (const r of missing.values()) w.addStored(r);
       this.#recent = w;
     } finally {
       this.#early = null;

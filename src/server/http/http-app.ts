@@ -50,27 +50,36 @@ function requireMetricsAccess(options: HttpAppOptions): MiddlewareHandler<ApiEnv
 }
 
 /** The HTTP surface: /healthz, /metrics, /api/*, and the PWA with a strict CSP. */
-export function createHttpApp(options: HttpAppOptions): Hono<ApiEnv> {
+/**
+ * What every HTTP surface of Floorboard has (the plant service's and the centre's): strict
+ * security and cache headers, errors and unknown routes as JSON, /healthz (503 when a part is
+ * false), and a body limit on /api/*.
+ */
+export function baseApp(o: { now: () => number; health: () => Record<string, boolean | string> }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use('*', securityHeaders);
   app.use('*', cacheHeaders);
-  app.onError((error, c) => renderError(c, error, options.deps.now));
+  app.onError((error, c) => renderError(c, error, o.now));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
-
   app.get('/healthz', (c) => {
-    const parts = options.health();
+    const parts = o.health();
     const isHealthy = Object.values(parts).every((v) => v !== false);
     return c.json({ status: isHealthy ? 'ok' : 'degraded', ...parts }, isHealthy ? 200 : 503);
-  });
-  app.get('/metrics', requireMetricsAccess(options), async (c) => {
-    c.header('Content-Type', options.metrics.registry.contentType);
-    return c.body(await options.metrics.registry.metrics());
   });
   // Nothing the API accepts is large; refuse big bodies before reading them.
   app.use(
     '/api/*',
     bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: { code: 'invalid-arguments', message: 'request body larger than 64 KiB' } }, 413) }),
   );
+  return app;
+}
+
+export function createHttpApp(options: HttpAppOptions): Hono<ApiEnv> {
+  const app = baseApp({ now: options.deps.now, health: options.health });
+  app.get('/metrics', requireMetricsAccess(options), async (c) => {
+    c.header('Content-Type', options.metrics.registry.contentType);
+    return c.body(await options.metrics.registry.metrics());
+  });
   app.route('/api', authRoutes(options.deps, options.login));
   if (options.extraApi) app.route('/api', options.extraApi);
 

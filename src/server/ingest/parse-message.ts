@@ -6,7 +6,6 @@ import {
   eventBatchSchema,
   eventIdSchema,
   MAX_BATCH_EVENTS,
-  MAX_PAYLOAD_BYTES,
   parseTopic,
   topicIdSchema,
   type FloorEvent,
@@ -16,7 +15,7 @@ import {
 } from '../../core/index.ts';
 import type { PlantIndex } from '../../core/plant-index.ts';
 import { checkEvent } from './event-checks.ts';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.ts';
+import { readPayload } from './read-payload.ts';
 
 export type IngestTopic = Extract<ParsedTopic, { kind: 'events' | 'signals' | 'corrections' }>;
 
@@ -75,16 +74,9 @@ export function parseMessage(topicName: string, payload: Buffer, index: PlantInd
   if (!topic || (topic.kind !== 'events' && topic.kind !== 'signals' && topic.kind !== 'corrections'))
     return { kind: 'dead', code: 'topic-mismatch', message: `"${topicName}" is not an ingest topic` };
   if (topic.site !== index.site) return { kind: 'dead', code: 'topic-mismatch', message: `site "${topic.site}" is not this plant's site "${index.site}"` };
-  if (payload.length > MAX_PAYLOAD_BYTES)
-    return { kind: 'dead', code: 'too-large', message: `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
-  // Before JSON.parse: everything after it (zod, the dead letter's JSON.stringify) recurses.
-  if (exceedsJsonDepth(payload)) return { kind: 'dead', code: 'bad-shape', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
-  let json: unknown;
-  try {
-    json = JSON.parse(payload.toString('utf8'));
-  } catch (error) {
-    return { kind: 'dead', code: 'bad-json', message: `not JSON: ${(error as Error).message}` };
-  }
+  const read = readPayload(payload);
+  if ('code' in read) return { kind: 'dead', ...read };
+  const json = read.value;
   // The common case without zod (its parse copies the array); anything else gets zod's words.
   const rawEvents = (json as { events?: unknown } | null)?.events;
   const batch: { success: true; data: { events: unknown[] } } | ReturnType<typeof eventBatchSchema.safeParse> =
