@@ -178,10 +178,11 @@ async function connectAs(options: ServiceClientOptions, protocolVersion: 4 | 5):
         options.filters.map((f) => f),
         { qos: 1 },
         (error, granted) => {
-          if (error) return reject(error);
           const refused = granted?.filter((g) => g.qos === 128) ?? [];
-          if (refused.length) return reject(new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`));
-          resolve();
+          if (!error && !refused.length) return resolve();
+          // Not left connected (and reconnecting) behind a start that failed.
+          client.end(true);
+          reject(error ?? new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`));
         },
       );
     });

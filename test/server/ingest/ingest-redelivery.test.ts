@@ -58,4 +58,18 @@ describe('PUBACK only after the commit', () => {
       await client.close();
     }
   });
+
+  it('ends its connection when the broker refuses its subscriptions, so a failed start leaves no client behind to take its id', async () => {
+    const { token } = await h.login(fixtureLogin('op-a', 'tab-leak'));
+    await expect(
+      connectServiceClient({ url: `mqtt://127.0.0.1:${h.service.mqttPort}`, username: 'op-a', password: token, clientId: 'tab-leak', filters: ['floorboard/v1/#'], handle: () => Promise.resolve([]), log: () => {} }),
+    ).rejects.toThrow(/Subscribe error|broker refused subscriptions/);
+    // A client left connected (reconnecting each second) would take the id back from this one.
+    const probe = await h.connect('op-a', token, 'tab-leak');
+    let isClosed = false;
+    probe.on('close', () => (isClosed = true));
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(isClosed).toBe(false);
+    probe.end(true);
+  });
 });
