@@ -66,7 +66,9 @@ export default defineConfig({
   build: {
     outDir,
     target: 'es2022',
-    sourcemap: false,
+    // BENCH_SOURCEMAP=1: .map files beside the chunks (not referenced by them), to read a cold-start
+    // CPU profile (bench:pwa with BENCH_COLD_PROFILE) by source file and line.
+    sourcemap: process.env.BENCH_SOURCEMAP ? 'hidden' : false,
     // No <link rel="modulepreload"> per dynamic import: every chunk comes from the service worker's
     // cache, so fetching ahead gains nothing, and adding the links to the head was a third of the
     // first screen's mount at 4x CPU throttle (docs/benchmarks.md, bench:pwa with BENCH_COLD_PROFILE).
