@@ -3,10 +3,12 @@
 // cache with 4x CPU throttling, and the drain of 10,000 queued entries to acknowledged.
 // BENCH_TAP_CPU=1 adds the main-thread CPU time per tap, from a Chromium trace (see `tapCpu`).
 import { execSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { ulid } from 'ulid';
 import { TestService } from '../test/e2e/support/test-service.ts';
 import { TabletPage } from '../test/e2e/support/tablet-page.ts';
@@ -113,6 +115,41 @@ async function tapCpu(page: Page, n: number): Promise<number[]> {
   });
 }
 
+/** Starts a trace on `cdp`; the function it gives ends it and returns its events. */
+async function startTrace(cdp: CDPSession): Promise<() => Promise<TraceEvent[]>> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'blink.user_timing', 'toplevel', 'v8.execute', 'v8', 'disabled-by-default-v8.compile', 'blink', 'loading'] } });
+  return async () => {
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await complete;
+    return events;
+  };
+}
+
+/** The renderer main thread's time by event name (self time: nested events taken out of their parents), up to the mark `fb:mounted`. */
+function printColdTrace(events: TraceEvent[]): void {
+  const mounted = events.find((e) => e.name === 'fb:mounted');
+  if (!mounted) return console.log('cold trace: no fb:mounted mark');
+  const main = events.filter((e) => e.pid === mounted.pid && e.tid === mounted.tid && e.ph === 'X' && e.dur !== undefined && e.ts <= mounted.ts).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<string, number>();
+  const stack: TraceEvent[] = [];
+  for (const e of main) {
+    while (stack.length && stack.at(-1)!.ts + stack.at(-1)!.dur! <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    stack.push(e);
+  }
+  const first = main[0]?.ts ?? mounted.ts;
+  console.log(`cold trace: ${((mounted.ts - first) / 1000).toFixed(0)} ms from the first main-thread event to fb:mounted; self time by event:`);
+  for (const [name, us] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+  // Whether V8 took the compiled code from a cache (a service worker's cached script can carry it).
+  const caching = events.filter((e) => /^v8\.(compile|produce|consume)/i.test(e.name) && e.pid === mounted.pid && e.ts <= mounted.ts);
+  console.log(`cold trace: code cache events: ${[...new Set(caching.map((e) => `${e.name} ${JSON.stringify((e as { args?: unknown }).args ?? {}).slice(0, 160)}`))].slice(0, 12).join(' | ') || 'none'}`);
+}
+
 /** Queues `n` valid count entries straight into the IndexedDB outbox (as if made offline). */
 async function queueEntries(page: Page, ids: string[]): Promise<void> {
   await page.evaluate(async (ids) => {
@@ -155,9 +192,16 @@ const INIT = `(() => {
 if (!process.env.BENCH_SKIP_BUILD) execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
 const sizes = jsSizes();
 const svc = await TestService.start();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const launch = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] };
+const tabletOptions = { viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' as const };
+// A tablet's browser keeps its profile on disk, where V8 keeps the compiled code of the service
+// worker's cached scripts for the next start. An off-the-record context (Playwright's default,
+// and this bench's until session 13) keeps no such cache: BENCH_INCOGNITO=1 measures that way.
+const profileDir = process.env.BENCH_INCOGNITO ? null : mkdtempSync(join(tmpdir(), 'fb-bench-profile-'));
+const browser = profileDir ? null : await chromium.launch(launch);
+const context = profileDir ? await chromium.launchPersistentContext(profileDir, { ...launch, ...tabletOptions }) : await browser!.newContext(tabletOptions);
+console.log(`browser profile: ${profileDir ? 'on disk (as on a tablet)' : 'off the record (BENCH_INCOGNITO)'}`);
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
   await context.addInitScript(INIT);
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
@@ -165,7 +209,10 @@ try {
   // BENCH_TAP_PROFILE=file: a CPU profile of the tablet's page over the 1,000 taps.
   const tapCdp = process.env.BENCH_TAP_PROFILE ? await context.newCDPSession(tablet.page) : null;
   if (tapCdp) await Promise.all([tapCdp.send('Profiler.enable'), tapCdp.send('Profiler.setSamplingInterval', { interval: 200 })]).then(() => tapCdp.send('Profiler.start'));
+  // BENCH_TAP_OFFLINE=1: the taps with the network pulled (no acknowledgement written beside them).
+  if (process.env.BENCH_TAP_OFFLINE) await context.setOffline(true);
   const taps = await tapToCommit(tablet.page, 1000);
+  if (process.env.BENCH_TAP_OFFLINE) await context.setOffline(false);
   if (tapCdp) await writeFile(process.env.BENCH_TAP_PROFILE!, JSON.stringify((await tapCdp.send('Profiler.stop')).profile));
   // BENCH_TAP_CPU=1: 300 more taps under a trace, for their main-thread CPU time.
   const cpu = process.env.BENCH_TAP_CPU ? await tapCpu(tablet.page, 300) : null;
@@ -181,9 +228,12 @@ try {
     // BENCH_COLD_PROFILE=file: a CPU profile of the first cold start, up to the first screen.
     const isProfiled = i === 0 && process.env.BENCH_COLD_PROFILE;
     if (isProfiled) await Promise.all([cdp.send('Profiler.enable'), cdp.send('Profiler.setSamplingInterval', { interval: 200 })]).then(() => cdp.send('Profiler.start'));
+    // BENCH_COLD_TRACE=1: the first cold start's main-thread time by trace event, up to the first screen.
+    const traced = i === 0 && process.env.BENCH_COLD_TRACE ? await startTrace(cdp) : null;
     await page.goto(svc.url);
     await page.waitForFunction(() => (window as unknown as { __bench: { interactive?: number } }).__bench.interactive !== undefined);
     if (isProfiled) await writeFile(process.env.BENCH_COLD_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    if (traced) printColdTrace(await traced());
     cold.push(await page.evaluate(() => (window as unknown as { __bench: { interactive: number } }).__bench.interactive));
     if (i === 0)
       console.log(
@@ -223,8 +273,11 @@ try {
   console.log('| figure | value | budget | ok |\n|---|---|---|---|');
   for (const [name, value, budget, ok] of rows) console.log(`| ${name} | ${value} | ${budget} | ${ok ? 'yes' : 'NO'} |`);
   console.log(`cold starts: ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
+  console.log(`tap-to-commit quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(taps, q).toFixed(1)}`).join(', ')} ms`);
   if (cpu) console.log(`tap main-thread CPU (300 traced taps): median ${quantile(cpu, 0.5).toFixed(2)} ms, p95 ${quantile(cpu, 0.95).toFixed(2)} ms, mean ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(2)} ms`);
 } finally {
-  await browser.close();
+  await context.close();
+  await browser?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   await svc.dispose();
 }
