@@ -51,6 +51,8 @@ import { brokerWebSocketBridge } from './broker/ws-bridge.ts';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { SharedLoginGuard } from './cluster/shared-login-guard.ts';
+import { claimInstanceId } from './cluster/instance-claim.ts';
+import { endSingleServiceSession } from './cluster/single-session.ts';
 import { sharedFilter, startCluster, type ClusterRole, type Leading, type Publish } from './cluster/cluster-mode.ts';
 import type { ReportScheduler } from './report/report-scheduler.ts';
 
@@ -159,6 +161,12 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     stops.length = 0;
   };
   try {
+    // First of all: a second instance with this id would take the first one's broker connections
+    // (its MQTT and dynamic-security clients are named after it).
+    if (config.clusterGroup) {
+      const claim = await claimInstanceId({ databaseUrl: config.databaseUrl!, group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}`, log, onLost: (reason) => fail(reason) });
+      stops.push(() => claim.release());
+    }
     const file = await readPlantFile(config.plantFile);
     const secret = await resolveTokenSecret(config.tokenSecret, config.dataDir);
     const { storage, writeError } = watchWrites(openStorage(config.databaseUrl, config.dataDir));
@@ -266,6 +274,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     };
     // In a cluster the tail of every instance's commits feeds memory (cluster/commit-feed.ts), this one's too.
     const cluster = config.clusterGroup ? { group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}` } : null;
+    if (cluster) {
+      if (await endSingleServiceSession({ url: mqttUrl, username: credentials.username, password: credentials.password, clientId: SERVICE_CLIENT_ID }))
+        logger.warn({ clientId: SERVICE_CLIENT_ID }, 'ended the MQTT session the single service kept on the broker (this plant now runs as a cluster); devices send again what it held');
+    }
     const feedFrom = cluster ? await storage.lastStorageSeq() : 0;
     /** A single service's commits while its parts load (`lead`); null once they run. */
     let startupCommits: StoredEventInput[] | null = [];

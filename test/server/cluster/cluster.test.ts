@@ -80,6 +80,10 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     dirs.push(plant.dir);
     plantFile = plant.file;
     broker = await startMosquitto(plantFile, 'dynsec');
+    // The plant ran as a single service before: its kept session is on the broker, queueing ingest.
+    const single = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.tcpPort}`, { clientId: 'floorboard-service', username: broker.serviceEnv.MQTT_USERNAME!, password: broker.serviceEnv.MQTT_PASSWORD!, clean: false, protocolVersion: 4, reconnectPeriod: 0 });
+    await single.subscribeAsync(topics.ingestFilters(SITE)[0]!, { qos: 1 });
+    await single.endAsync();
     await instance('a');
     await instance('b');
   }, 120_000);
@@ -101,6 +105,24 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     for (const s of [a, b]) expect((await attempt(s, 'wrong-guess')).status).toBe(423);
     // Even the right password waits out the lockout, on either instance.
     expect((await attempt(b, 'mgr-pass')).status).toBe(423);
+  });
+
+  it('ends the MQTT session the single service kept on the broker, which nobody would read again', async () => {
+    const opts = { clientId: 'floorboard-service', username: broker.serviceEnv.MQTT_USERNAME!, password: broker.serviceEnv.MQTT_PASSWORD!, protocolVersion: 4 as const, reconnectPeriod: 0 };
+    const wasKept = await new Promise<boolean>((resolve, reject) => {
+      const c = mqtt.connect(`mqtt://127.0.0.1:${broker.tcpPort}`, { ...opts, clean: false });
+      c.once('connect', (ack) => c.end(false, {}, () => resolve(ack.sessionPresent)));
+      c.once('error', reject);
+    });
+    // Leave no session behind either.
+    await (await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.tcpPort}`, { ...opts, clean: true })).endAsync();
+    expect(wasKept).toBe(false);
+  });
+
+  it('refuses to start a second instance with the id of a running one, before it can take the first one\'s MQTT connection', async () => {
+    await expect(instance('a')).rejects.toThrow(/INSTANCE_ID "a" is in use by another running instance of cluster group "plant"/);
+    const health = (await (await http(services.get('a')!, '/healthz')).json()) as { isMqttConnected: boolean };
+    expect(health.isMqttConnected).toBe(true);
   });
 
   it('shares the ingest, feeds one leader with every commit, follows plant versions and revocations, and fails over with higher versions', async () => {
