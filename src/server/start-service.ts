@@ -75,6 +75,8 @@ export interface ServiceOverrides {
   simHeartbeatMs?: readonly [number, number];
   /** How often hourly buckets are rewritten (tests make it fast). */
   bucketFlushMs?: number;
+  /** How long a cluster instance waits for its id while another connection holds it (cluster/instance-claim.ts; tests make it short). */
+  instanceClaimWaitMs?: number;
   /** How often ended shifts are looked for to make their reports (tests make it fast). */
   reportIntervalMs?: number;
   /** Andon webhook tries, timeout, backoff and secrets (tests make them short). */
@@ -164,7 +166,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     // First of all: a second instance with this id would take the first one's broker connections
     // (its MQTT and dynamic-security clients are named after it).
     if (config.clusterGroup) {
-      const claim = await claimInstanceId({ databaseUrl: config.databaseUrl!, group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}`, log, onLost: (reason) => fail(reason) });
+      const claim = await claimInstanceId({ databaseUrl: config.databaseUrl!, group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}`, log, onLost: (reason) => fail(reason), ...(overrides.instanceClaimWaitMs !== undefined ? { waitMs: overrides.instanceClaimWaitMs } : {}) });
       stops.push(() => claim.release());
     }
     const file = await readPlantFile(config.plantFile);
@@ -275,8 +277,11 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     // In a cluster the tail of every instance's commits feeds memory (cluster/commit-feed.ts), this one's too.
     const cluster = config.clusterGroup ? { group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}` } : null;
     if (cluster) {
-      if (await endSingleServiceSession({ url: mqttUrl, username: credentials.username, password: credentials.password, clientId: SERVICE_CLIENT_ID }))
-        logger.warn({ clientId: SERVICE_CLIENT_ID }, 'ended the MQTT session the single service kept on the broker (this plant now runs as a cluster); devices send again what it held');
+      // Best effort: a broker that refuses it leaves a session that only costs it memory.
+      await endSingleServiceSession({ url: mqttUrl, username: credentials.username, password: credentials.password, clientId: SERVICE_CLIENT_ID }).then(
+        (wasKept) => wasKept && logger.warn({ clientId: SERVICE_CLIENT_ID }, 'ended the MQTT session the single service kept on the broker (this plant now runs as a cluster); devices send again what it held'),
+        (error: unknown) => logger.warn({ error: (error as Error).message }, 'could not end the MQTT session a single service may have kept on the broker'),
+      );
     }
     const feedFrom = cluster ? await storage.lastStorageSeq() : 0;
     /** A single service's commits while its parts load (`lead`); null once they run. */
@@ -330,7 +335,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       // Live first: the statuses and figures screens show come back before the rest (a new leader).
       live = await startReloadableLive({ storage, plant: holder.plant(), index: index(), configVersion: holder.version(), now, intervalMs: config.oeeIntervalMs, publish, log, monitoring, onRead: andon.onRead, ...(version ? { version } : {}) });
       leadStops.push(async () => live?.stop());
-      buckets = startBucketWriter({ storage, plant: holder.plant(), now, log, monitoring, ...(fence ? { fence } : {}), ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
+      // What the writer was handed: a leader's feed; a single service's commits once its parts loaded.
+      const handedThrough = leading?.handedThrough ?? (() => (startupCommits ? 0 : Number.POSITIVE_INFINITY));
+      buckets = startBucketWriter({ storage, plant: holder.plant(), now, log, monitoring, handedThrough, ...(fence ? { fence } : {}), ...(overrides.bucketFlushMs ? { flushMs: overrides.bucketFlushMs } : {}) });
       leadStops.push(async () => buckets?.stop());
       // Shift reports: made at each shift's end (and at start for shifts ended while down), stored, announced.
       const scheduler = startReportScheduler({ ...reportOptions(config, overrides, smtp), storage, plant: holder.plant(), now, log, monitoring, publish, ...(demoReady ? { ready: demoReady } : {}) });

@@ -63,8 +63,9 @@ export function replaces<T extends { version?: number | undefined }>(current: T 
 }
 
 /**
- * Lines or areas of a site held before its card came: a site (or whoever has its bridge account)
- * cannot grow the centre's memory without end by publishing figures under ever new ids.
+ * Lines or areas of a site held that its card does not list (it has not come yet, or a new line's
+ * status came before the card that names it): a site (or whoever has its bridge account) cannot
+ * grow the centre's memory without end by publishing figures under ever new ids.
  */
 export const MAX_UNCARDED_IDS = 1000;
 
@@ -78,8 +79,8 @@ export function absorbSiteMessage(live: SiteLive, kind: 'card' | 'line-status' |
   heardFrom(live, heardAt);
   const put = <T extends { version?: number | undefined }>(map: Map<string, T>, value: T, timeOf: (m: T) => number): { ok: true; isNewer: boolean } | { ok: false; problems: string[] } => {
     if (!map.has(id)) {
-      const known = live.card ? (kind === 'area-oee' ? live.card.areas.some((a) => a.id === id) : live.card.areas.some((a) => a.lines.some((l) => l.id === id))) : map.size < MAX_UNCARDED_IDS;
-      if (!known) return { ok: false, problems: [live.card ? `${kind === 'area-oee' ? 'area' : 'line'} "${id}" is not on the site's card` : `more than ${MAX_UNCARDED_IDS} ids before the site's card came`] };
+      const isOnCard = live.card ? (kind === 'area-oee' ? live.card.areas.some((a) => a.id === id) : live.card.areas.some((a) => a.lines.some((l) => l.id === id))) : false;
+      if (!isOnCard && map.size >= MAX_UNCARDED_IDS) return { ok: false, problems: [`${kind === 'area-oee' ? 'area' : 'line'} "${id}" is not on the site's card, and ${MAX_UNCARDED_IDS} such ids are held`] };
     }
     const isNewer = replaces(map.get(id), value, timeOf);
     if (isNewer) map.set(id, value);

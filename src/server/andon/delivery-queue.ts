@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { backoffDelay } from '../../core/outbox/backoff.ts';
 import type { AndonDeliveryChannel } from '../storage/storage.ts';
 
+/** How soon a try held back by the gate (a lease not held at that moment) is looked at again. */
+const GATE_RETRY_MS = 1000;
+
 /** One try of a delivery. */
 export interface DeliveryAttempt {
   at: number;
@@ -94,7 +97,8 @@ export class DeliveryQueue {
 
   /**
    * Tries only while `mayTry` says so (a cluster leader's lease). A try it holds back is neither
-   * made nor logged: the instance stops, and the next leader delivers what has no try in the log.
+   * made nor logged, and is looked at again after GATE_RETRY_MS: made if the lease is held again,
+   * else the instance stops and the next leader delivers what has no try in the log.
    */
   gate(mayTry: () => boolean): void {
     this.#mayTry = mayTry;
@@ -111,11 +115,24 @@ export class DeliveryQueue {
   #try(record: DeliveryRecord, tryOnce: TryOnce): void {
     if (this.#isStopped) return;
     if (!this.#mayTry()) {
-      this.#o.log('andon delivery held back: this instance no longer leads', { channel: record.channel, target: record.target, callId: record.callId, change: record.change });
+      // Looked at again in a moment: a lease whose renewal came late is held again, and a lost
+      // one stops the instance (its stop clears the timer; the next leader delivers the change).
+      this.#o.log('andon delivery held back: this instance does not hold the lease now', { channel: record.channel, target: record.target, callId: record.callId, change: record.change });
+      this.#tryLater(record, tryOnce, GATE_RETRY_MS);
       return;
     }
     const run = this.#attempt(record, tryOnce).finally(() => this.#inFlight.delete(run));
     this.#inFlight.add(run);
+  }
+
+  /** The next try in `ms` (cleared by `stop`). */
+  #tryLater(record: DeliveryRecord, tryOnce: TryOnce, ms: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#try(record, tryOnce);
+    }, ms);
+    timer.unref();
+    this.#timers.add(timer);
   }
 
   async #attempt(record: DeliveryRecord, tryOnce: TryOnce): Promise<void> {
@@ -138,12 +155,7 @@ export class DeliveryQueue {
     } else {
       const wait = backoffDelay(record.attempts.length - 1, Math.random, { baseMs: this.#o.backoffMs, maxMs: this.#o.maxBackoffMs });
       record.nextAt = this.#o.now() + wait;
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        this.#try(record, tryOnce);
-      }, wait);
-      timer.unref();
-      this.#timers.add(timer);
+      this.#tryLater(record, tryOnce, wait);
     }
     this.#o.onAttempt?.(record, attempt);
   }

@@ -34,6 +34,8 @@ export interface ClusterRole {
 export interface Leading {
   fence: WriteFence;
   isHeld: () => boolean;
+  /** The storage sequence through which every commit was handed to `committed` (0 while they are held back at the start). */
+  handedThrough: () => number;
 }
 
 export async function startCluster(o: {
@@ -95,7 +97,7 @@ export async function startCluster(o: {
       return epoch * VERSIONS_PER_EPOCH + Math.min(n++, VERSIONS_PER_EPOCH - 1);
     };
     try {
-      await o.lead(fenced, version, { fence: { lease: o.cluster.group, epoch }, isHeld: () => lease?.isHeld() ?? false });
+      await o.lead(fenced, version, { fence: { lease: o.cluster.group, epoch }, isHeld: () => lease?.isHeld() ?? false, handedThrough: () => (held ? 0 : feed.seq()) });
     } catch (error) {
       fail(`could not start leading: ${(error as Error).message}`);
       return;

@@ -59,6 +59,9 @@ export async function startLeaderLease(o: LeaderLeaseOptions): Promise<LeaderLea
     connectionTimeoutMillis: ttlMs,
     query_timeout: ttlMs,
     keepAlive: true,
+    // The server gives up a lock wait (behind a fenced write's commit, or a hung one) before the
+    // client gives up the query: an abandoned query must not leave its backend waiting.
+    options: `-c lock_timeout=${Math.floor(ttlMs / 2)}`,
   });
   pool.on('error', (error) => o.log('leader lease: database connection lost', { error: error.message }));
   let epoch: number | null = null;

@@ -11,11 +11,19 @@ export async function endSingleServiceSession(o: { url: string; username: string
   const visit = (clean: boolean) =>
     new Promise<boolean>((resolve, reject) => {
       const c = mqtt.connect(o.url, { clientId: o.clientId, username: o.username, password: o.password, clean, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
-      c.once('connect', (connack) => c.end(false, {}, () => resolve(connack.sessionPresent)));
-      c.once('error', (error) => {
+      let isAnswered = false;
+      c.once('connect', (connack) => {
+        isAnswered = true;
+        c.end(false, {}, () => resolve(connack.sessionPresent));
+      });
+      const fail = (error: Error) => {
+        if (isAnswered) return;
         c.end(true);
         reject(error);
-      });
+      };
+      c.once('error', fail);
+      // A broker or proxy that closes the socket without a word settles neither of the above.
+      c.once('close', () => fail(new Error('the broker closed the connection before answering')));
     });
   // A look first (3.1.1 says whether a session was kept), then a clean connect, which discards it.
   const wasKept = await visit(false);

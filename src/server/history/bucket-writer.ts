@@ -29,6 +29,12 @@ export interface BucketWriterOptions {
   monitoring?: (lineIds: readonly string[]) => Promise<Monitoring>;
   /** A cluster leader's: its bucket writes land only while it still leads (storage.ts). */
   fence?: WriteFence;
+  /**
+   * The storage sequence through which every commit has been handed to `touch` (a cluster
+   * leader's commit feed, 0 while commits are held back during its start). Absent: every commit
+   * is handed over as it is made (a single service's ingest), after its parts have loaded.
+   */
+  handedThrough?: () => number;
 }
 
 /** Events read per page when the hours a crash left unwritten are looked for at start. */
@@ -118,13 +124,14 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
   let readAtLastFlush: number | null = null;
 
   async function flush(): Promise<void> {
-    await unwrittenMarked;
+    // Until the events stored after the mark are marked again, no flush raises it (tried again here if the start's look failed).
+    if (!isFlushing && !isReplayed) await replay();
     if (isFlushing || dirty.isEmpty) return;
     isFlushing = true;
     let taken: ReturnType<DirtyHours['take']> | null = null;
     try {
-      const markable = readAtLastFlush;
-      readAtLastFlush = await o.storage.lastStorageSeq();
+      const markable = isReplayed ? readAtLastFlush : null;
+      readAtLastFlush = isReplayed ? Math.min(await o.storage.lastStorageSeq(), o.handedThrough?.() ?? Number.POSITIVE_INFINITY) : null;
       // Once per flush, for every line: the run log and first-event times come from storage.
       const monitoring = await o.monitoring?.(allLineIds);
       markEarlierFirsts(monitoring?.firstEventAt);
@@ -197,9 +204,20 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
   memory.load(() => readStoredSlices(o.storage, hourStart(o.now()) - RECENT_MS, undefined, allLineIds, o.now())).catch((error: unknown) => {
     o.log('hourly buckets: recent events not loaded, every write reads storage', { error: (error as Error).message });
   });
-  // Every flush waits for it: none may raise the mark past hours not yet marked again.
-  const unwrittenMarked = markUnwritten().catch((error: unknown) => o.log('hourly buckets: events stored after the last flush not read', { error: (error as Error).message }));
-  void flush();
+  /** Whether the events stored after the mark are marked again: until then no hour before the backfill is trusted, and the mark stays. */
+  let isReplayed = false;
+  let replaying: Promise<void> | null = null;
+  const replay = () =>
+    (replaying ??= markUnwritten().then(
+      () => {
+        isReplayed = true;
+      },
+      (error: unknown) => {
+        replaying = null;
+        o.log('hourly buckets: events stored after the last flush not read; tried again at the next flush', { error: (error as Error).message });
+      },
+    ));
+  void replay().then(flush);
 
   return {
     touch(records) {
@@ -213,7 +231,7 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
       allLineIds = next.areas.flatMap((a) => a.lines.map((l) => l.id));
       lookedUp = Number.NaN;
     },
-    staleFrom: () => dirty.staleFrom(),
+    staleFrom: () => (isReplayed ? dirty.staleFrom() : Number.NEGATIVE_INFINITY),
     stop: () => clearInterval(timer),
   };
 }

@@ -193,13 +193,14 @@ class PostgresStorage implements Storage {
     const buckets = checkBuckets(rows);
     if (buckets.length === 0) return;
     await this.#transaction('upsert hourly buckets', async (client) => {
-      if (fence) await holdFence(client, fence);
+      if (fence) await client.query(FENCED_TRANSACTION_SQL);
       for (const chunk of chunks(buckets, ROWS_PER_INSERT)) {
         await client.query(
           bucketUpsertSql(valuesList(chunk.length, BUCKET_COLUMNS.length)),
           chunk.flatMap(toBucketValues),
         );
       }
+      if (fence) await holdFence(client, fence);
     });
   }
 
@@ -216,12 +217,13 @@ class PostgresStorage implements Storage {
 
   async raiseMark(name: StorageMarkName, value: number, fence?: WriteFence): Promise<void> {
     await this.#transaction('raise mark', async (client) => {
-      if (fence) await holdFence(client, fence);
+      if (fence) await client.query(FENCED_TRANSACTION_SQL);
       await client.query(
         `INSERT INTO storage_marks AS old (name, value) VALUES ($1, $2)
          ON CONFLICT (name) DO UPDATE SET value = GREATEST(old.value, EXCLUDED.value)`,
         [name, value],
       );
+      if (fence) await holdFence(client, fence);
     });
   }
 
@@ -425,8 +427,16 @@ class PostgresStorage implements Storage {
 }
 
 /**
- * Holds the lease row for the rest of the transaction (FOR SHARE: a new leader's take, an UPDATE,
- * waits until it ends) and refuses the write unless the lease is still at the fence's epoch.
+ * A fenced transaction waits at most 2 s for a lock, and the server ends it if its client stalls
+ * mid-way for 5 s: it can neither wait long behind a lease take nor, hung, keep the lease row held.
+ */
+const FENCED_TRANSACTION_SQL = "SET LOCAL lock_timeout = '2s'; SET LOCAL idle_in_transaction_session_timeout = '5s'";
+
+/**
+ * The last step of a fenced write, just before its COMMIT: holds the lease row until the commit
+ * (FOR SHARE: a new leader's take, an UPDATE, waits the few milliseconds to it, so no write of
+ * an old leader lands after a take) and refuses the write unless the lease is still at the
+ * fence's epoch. Taken last, so a renewal never waits behind the write's own work.
  */
 async function holdFence(client: pg.PoolClient, fence: WriteFence): Promise<void> {
   const { rows } = await client.query<{ epoch: string }>('SELECT epoch FROM leader_leases WHERE name = $1 FOR SHARE', [fence.lease]);

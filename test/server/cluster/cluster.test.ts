@@ -50,7 +50,7 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     });
     // Short lockout limits: the shared guard is what the first test looks at.
     const guardLimits = { freeFailures: 10, baseDelayMs: 1, maxDelayMs: 1, lockoutFailures: 4, lockoutMs: 60_000, forgetAfterMs: 3600_000 };
-    const service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, guardLimits });
+    const service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, guardLimits, instanceClaimWaitMs: 1500 });
     services.set(id, service);
     return service;
   }

@@ -10,6 +10,23 @@ import type { Storage, StoredEventInput } from '../../../src/server/storage/stor
 import { EventMaker, H, makePlant, MONDAY } from '../../core/oee/fixtures.ts';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 
+/** `storage` whose `method` fails (the database away) the next `times` calls; `fail(n)` sets that again. */
+function failing(storage: Storage, method: keyof Storage, times: number) {
+  let left = times;
+  const wrapped = new Proxy(storage, {
+    get(target, property, receiver) {
+      if (property === method && left > 0)
+        return async () => {
+          left--;
+          throw new FloorboardError('storage-failed', `storage: ${String(method)} failed: connection refused`);
+        };
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { storage: wrapped, left: () => left, fail: (n: number) => (left = n) };
+}
+
 const record = (event: FloorEvent): StoredEventInput => ({ event, receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts, topic: `t/${event.lineId}` });
 const DAY = 24 * H;
 
@@ -86,29 +103,39 @@ describe.each(['sqlite', 'postgres'] as const)('hourly buckets across a crash an
     expect(await goodAt(now - H)).toBe(2);
   });
 
+  it('reads the events stored after the mark again at the next flush when the start could not, trusting no older hour meanwhile', async () => {
+    const m = new EventMaker();
+    const first = start();
+    await settle(first);
+    for (const e of [m.count(now - H, 1), m.count(now - H, 1)]) {
+      await storage.insertEvents([record(e)]);
+      first.touch([record(e)]);
+      await first.flush();
+    }
+    const late = m.count(lastWeek, 13);
+    await storage.insertEvents([record(late)]);
+    first.touch([record(late)]);
+    first.stop(); // the crash
+    // The next start finds the database away for its first reads (the start's and the first flush's).
+    const flaky = failing(storage, 'readMark', 2);
+    const second = start(flaky.storage);
+    await expect.poll(() => flaky.left()).toBe(0);
+    expect(second.staleFrom()).toBe(Number.NEGATIVE_INFINITY);
+    await settle(second);
+    expect(await goodAt(lastWeek)).toBe(13);
+  });
+
   it('keeps the hours of a write that failed (the database away for a moment) and writes them at the next flush', async () => {
-    let failures = 1;
-    const flaky = new Proxy(storage, {
-      get(target, property, receiver) {
-        if (property === 'upsertHourlyBuckets' && failures > 0)
-          return async () => {
-            failures--;
-            throw new FloorboardError('storage-failed', 'storage: upsert hourly buckets failed: connection refused');
-          };
-        if (property === 'raiseMark') return async () => {};
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    const w = start(flaky);
+    const flaky = failing(storage, 'upsertHourlyBuckets', 0);
+    const w = start(flaky.storage);
     await settle(w);
     const m = new EventMaker();
     const late = m.count(lastWeek, 7);
     await storage.insertEvents([record(late)]);
-    failures = 1;
+    flaky.fail(1);
     w.touch([record(late)]);
     await w.flush();
-    expect(failures).toBe(0);
+    expect(flaky.left()).toBe(0);
     expect(await goodAt(lastWeek)).toBeUndefined();
     // Still stale until written: the history API reads raw events for it meanwhile.
     expect(w.staleFrom()).toBeLessThanOrEqual(lastWeek);
