@@ -165,8 +165,9 @@ export async function startService(config: Config, overrides: ServiceOverrides =
   try {
     // First of all: a second instance with this id would take the first one's broker connections
     // (its MQTT and dynamic-security clients are named after it).
-    if (config.clusterGroup) {
-      const claim = await claimInstanceId({ databaseUrl: config.databaseUrl!, group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}`, log, onLost: (reason) => fail(reason), ...(overrides.instanceClaimWaitMs !== undefined ? { waitMs: overrides.instanceClaimWaitMs } : {}) });
+    const cluster = config.clusterGroup ? { group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}` } : null;
+    if (cluster) {
+      const claim = await claimInstanceId({ databaseUrl: config.databaseUrl!, group: cluster.group, instanceId: cluster.instanceId, log, onLost: (reason) => fail(reason), ...(overrides.instanceClaimWaitMs !== undefined ? { waitMs: overrides.instanceClaimWaitMs } : {}) });
       stops.push(() => claim.release());
     }
     const file = await readPlantFile(config.plantFile);
@@ -208,7 +209,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       onDenied: (what, clientId, detail) => logger.warn({ what, clientId, detail }, 'mqtt access denied'),
       onClientReady: (id) => clock.reset(id),
       ...(config.clusterGroup ? { dynsecSweepMs: DYNSEC_SWEEP_MS } : {}),
-      dynsecClientId: config.clusterGroup ? `${SERVICE_CLIENT_ID}-dynsec-${config.instanceId ?? `${hostname()}-${process.pid}`}` : `${SERVICE_CLIENT_ID}-dynsec`,
+      dynsecClientId: cluster ? `${SERVICE_CLIENT_ID}-dynsec-${cluster.instanceId}` : `${SERVICE_CLIENT_ID}-dynsec`,
     });
     stops.push(() => brokerSide.close());
     const { broker, dynsec, url: mqttUrl, credentials } = brokerSide;
@@ -274,8 +275,6 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       andon.onCommitted(records);
       stationLogs?.onCommitted(records);
     };
-    // In a cluster the tail of every instance's commits feeds memory (cluster/commit-feed.ts), this one's too.
-    const cluster = config.clusterGroup ? { group: config.clusterGroup, instanceId: config.instanceId ?? `${hostname()}-${process.pid}` } : null;
     if (cluster) {
       // Best effort: a broker that refuses it leaves a session that only costs it memory.
       await endSingleServiceSession({ url: mqttUrl, username: credentials.username, password: credentials.password, clientId: SERVICE_CLIENT_ID }).then(
@@ -283,6 +282,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         (error: unknown) => logger.warn({ error: (error as Error).message }, 'could not end the MQTT session a single service may have kept on the broker'),
       );
     }
+    // In a cluster the tail of every instance's commits feeds memory (cluster/commit-feed.ts), this one's too.
     const feedFrom = cluster ? await storage.lastStorageSeq() : 0;
     /** A single service's commits while its parts load (`lead`); null once they run. */
     let startupCommits: StoredEventInput[] | null = [];

@@ -193,14 +193,14 @@ class PostgresStorage implements Storage {
     const buckets = checkBuckets(rows);
     if (buckets.length === 0) return;
     await this.#transaction('upsert hourly buckets', async (client) => {
-      if (fence) await client.query(FENCED_TRANSACTION_SQL);
-      for (const chunk of chunks(buckets, ROWS_PER_INSERT)) {
-        await client.query(
-          bucketUpsertSql(valuesList(chunk.length, BUCKET_COLUMNS.length)),
-          chunk.flatMap(toBucketValues),
-        );
-      }
-      if (fence) await holdFence(client, fence);
+      await fenced(client, fence, async () => {
+        for (const chunk of chunks(buckets, ROWS_PER_INSERT)) {
+          await client.query(
+            bucketUpsertSql(valuesList(chunk.length, BUCKET_COLUMNS.length)),
+            chunk.flatMap(toBucketValues),
+          );
+        }
+      });
     });
   }
 
@@ -217,13 +217,13 @@ class PostgresStorage implements Storage {
 
   async raiseMark(name: StorageMarkName, value: number, fence?: WriteFence): Promise<void> {
     await this.#transaction('raise mark', async (client) => {
-      if (fence) await client.query(FENCED_TRANSACTION_SQL);
-      await client.query(
-        `INSERT INTO storage_marks AS old (name, value) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET value = GREATEST(old.value, EXCLUDED.value)`,
-        [name, value],
+      await fenced(client, fence, () =>
+        client.query(
+          `INSERT INTO storage_marks AS old (name, value) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET value = GREATEST(old.value, EXCLUDED.value)`,
+          [name, value],
+        ),
       );
-      if (fence) await holdFence(client, fence);
     });
   }
 
@@ -442,4 +442,11 @@ async function holdFence(client: pg.PoolClient, fence: WriteFence): Promise<void
   const { rows } = await client.query<{ epoch: string }>('SELECT epoch FROM leader_leases WHERE name = $1 FOR SHARE', [fence.lease]);
   const now = rows[0] ? Number(rows[0].epoch) : null;
   if (now !== fence.epoch) throw new FencedWriteError(fence, now);
+}
+
+/** The writes of `work` in a transaction fenced by `fence` (none: as they are): timeouts first, the lease checked last. */
+async function fenced(client: pg.PoolClient, fence: WriteFence | undefined, work: () => Promise<unknown>): Promise<void> {
+  if (fence) await client.query(FENCED_TRANSACTION_SQL);
+  await work();
+  if (fence) await holdFence(client, fence);
 }
