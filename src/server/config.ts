@@ -104,7 +104,6 @@ export const configSchema = z.object({
     if (!c.mqttUrl) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: "the centre reads the sites' bridges on the central broker: set MQTT_URL (and MQTT_USERNAME, MQTT_PASSWORD) too" });
     if (c.isDemo) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: 'the centre runs no plant: run it without --demo' });
     if (c.clusterGroup !== undefined) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: 'the centre runs as one process: unset CLUSTER_GROUP' });
-    if (c.databaseUrl !== undefined) ctx.addIssue({ code: 'custom', path: ['centralFile'], message: "the centre keeps each site's events in SQLite under DATA_DIR: unset DATABASE_URL" });
   }
   if (c.clusterGroup !== undefined) {
     // Every instance must read the same events, reach the same broker and accept each other's tokens.

@@ -25,6 +25,8 @@ export interface ManySites {
   sent: Map<string, string[]>;
   /** One batch at each site, as station a1's gateway sends it: the machine's count (`parts` more; 3 by default) and a heartbeat. */
   tick(parts?: number): Promise<void>;
+  /** Stops the central service and starts it again with the same configuration (the central broker keeps its session). */
+  restartCentre(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export interface ManySites {
  * (bridged to the centre, from broker-config --bridge-to) and service; the central Mosquitto (from
  * broker-config --central) and the central service.
  */
-export async function startManySites(o: { staticDir?: string } = {}): Promise<ManySites> {
+export async function startManySites(o: { staticDir?: string; /** The centre's PostgreSQL (a schema per site); SQLite under its data directory without. */ centreDatabaseUrl?: string } = {}): Promise<ManySites> {
   const dir = await mkdtemp(join(tmpdir(), 'fb-many-sites-'));
   const plantB = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { site: { id: string; name: string } };
   plantB.site = { id: SITE_B, name: 'Werk Süd' };
@@ -69,18 +71,20 @@ export async function startManySites(o: { staticDir?: string } = {}): Promise<Ma
     sites.set(site, { broker, service, gateway });
   }
   const env = central.serviceEnv;
-  const centre = await startCentral(
-    configSchema.parse({ port: 0, host: '127.0.0.1', centralFile: env.CENTRAL_FILE, dataDir: join(dir, 'centre'), staticDir, mqttUrl: env.MQTT_URL, mqttUsername: env.MQTT_USERNAME, mqttPassword: env.MQTT_PASSWORD }),
-    { logger: pino({ level: 'silent' }) },
-  );
+  const centreConfig = configSchema.parse({ port: 0, host: '127.0.0.1', centralFile: env.CENTRAL_FILE, dataDir: join(dir, 'centre'), staticDir, mqttUrl: env.MQTT_URL, mqttUsername: env.MQTT_USERNAME, mqttPassword: env.MQTT_PASSWORD, databaseUrl: o.centreDatabaseUrl });
+  const centre = await startCentral(centreConfig, { logger: pino({ level: 'silent' }) });
   const sent = new Map<string, string[]>([[SITE_A, []], [SITE_B, []]]);
   let seq = 0;
   let total = 0;
-  return {
+  const rig: ManySites = {
     central,
     sites,
     centre,
     sent,
+    async restartCentre() {
+      await rig.centre.close();
+      rig.centre = await startCentral(centreConfig, { logger: pino({ level: 'silent' }) });
+    },
     async tick(parts = 3) {
       for (const [site, s] of sites) {
         total += parts;
@@ -94,7 +98,7 @@ export async function startManySites(o: { staticDir?: string } = {}): Promise<Ma
       }
     },
     async close() {
-      await centre.close();
+      await rig.centre.close();
       for (const s of sites.values()) {
         s.gateway.end(true);
         await s.service.close();
@@ -104,4 +108,5 @@ export async function startManySites(o: { staticDir?: string } = {}): Promise<Ma
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return rig;
 }

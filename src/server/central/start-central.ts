@@ -20,6 +20,8 @@ import { openStorage } from '../storage/open-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import { CENTRAL_INGEST_FILTERS, CENTRAL_LIVE_FILTERS, createCentralIngest } from './central-ingest.ts';
 import { centralRoutes } from './central-routes.ts';
+import { siteSchema } from './site-schema.ts';
+import { startStorageUpkeep } from '../storage/upkeep-schedule.ts';
 
 /** The centre's fixed MQTT client id: the central broker keeps its session and queues the sites' entries while it is away. */
 export const CENTRAL_CLIENT_ID = 'floorboard-central';
@@ -61,16 +63,26 @@ export async function startCentral(config: Config, overrides: { logger?: Logger;
     const tokens = createTokenService(secret, findUser, now);
     const login = createLogin({ users, tokens, guard: new LoginGuard(defaultGuardLimits), addressGuard: new LoginGuard(defaultAddressGuardLimits), now, mqttPath: '' });
 
-    // Each site's events in a store of its own: one site's ids can never shadow another's.
+    // Each site's events in a store of its own, so one site's ids can never shadow another's: a
+    // SQLite file under DATA_DIR/sites/<id>, or with DATABASE_URL a schema of its own in that
+    // PostgreSQL (site-schema.ts), with the month partitions and retention a site's service keeps.
     const stores = new Map<string, Promise<Storage>>();
+    const upkeeps: { stop: () => Promise<void> }[] = [];
     const storageOf = (site: string): Promise<Storage> => {
       let s = stores.get(site);
       if (!s) {
         s = (async () => {
           const dir = join(config.dataDir, 'sites', site);
-          await mkdir(dir, { recursive: true });
-          const storage = openStorage(undefined, dir);
-          await storage.migrate();
+          if (!config.databaseUrl) await mkdir(dir, { recursive: true });
+          const storage = openStorage(config.databaseUrl, dir, { schema: siteSchema(site), max: 3, onIdleError: (error) => logger.warn({ site, error: error.message }, 'central: an idle database connection failed') });
+          try {
+            await storage.migrate();
+            if (storage.kind === 'postgres')
+              upkeeps.push(await startStorageUpkeep({ storage, now, retentionMonths: config.eventRetentionMonths, log: (m, f = {}) => logger.info({ site, ...f }, m), warn: (m, f = {}) => logger.warn({ site, ...f }, m) }));
+          } catch (error) {
+            await storage.close();
+            throw error;
+          }
           return storage;
         })();
         // A failed open is tried again with the next message (its PUBACK is withheld meanwhile).
@@ -80,7 +92,8 @@ export async function startCentral(config: Config, overrides: { logger?: Logger;
       return s;
     };
     stops.push(async () => {
-      for (const s of stores.values()) await (await s).close();
+      for (const u of upkeeps) await u.stop();
+      for (const s of stores.values()) await s.then((storage) => storage.close()).catch(() => {});
     });
     const live = new Map<string, SiteLive>();
 

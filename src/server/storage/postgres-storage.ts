@@ -61,22 +61,39 @@ export interface PostgresOptions {
   max?: number;
   /** An idle pooled connection failed (server restart...); without a listener pg would crash the process. */
   onIdleError?: (error: Error) => void;
+  /**
+   * A schema of its own (made by `migrate`): every table, partition and function of this store
+   * lives there and nowhere else, so several stores can share one database without seeing each
+   * other's rows (the centre keeps each site in one, `central/site-schema.ts`). Default: the
+   * database's search path, as a site's service has always used it.
+   */
+  schema?: string;
 }
 
 /** Connects a pool to `url` (postgres://...). Nothing is queried until the first call. */
 export function openPostgresStorage(url: string, options: PostgresOptions = {}): Storage {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'floorboard' });
+  const schema = options.schema === undefined ? null : pg.escapeIdentifier(options.schema);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: 'floorboard',
+    // Set when the server starts the session: no query on any pooled connection runs before it.
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
   pool.on('error', (error) => options.onIdleError?.(error));
-  return new PostgresStorage(pool);
+  return new PostgresStorage(pool, schema);
 }
 
 class PostgresStorage implements Storage {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
+  /** The store's own schema, quoted; null: the database's search path. */
+  readonly #schema: string | null;
   #isClosed = false;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, schema: string | null) {
     this.#pool = pool;
+    this.#schema = schema;
   }
 
   async #query<R extends pg.QueryResultRow>(operation: string, sql: string, params: unknown[] = []): Promise<R[]> {
@@ -120,6 +137,7 @@ class PostgresStorage implements Storage {
     return this.#transaction('migrate', async (client) => {
       // Two services starting together: the second waits, then finds nothing left to apply.
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
+      if (this.#schema !== null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(SCHEMA_MIGRATIONS_SQL.postgres);
       const done = new Set(
         (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
@@ -147,7 +165,8 @@ class PostgresStorage implements Storage {
       // storage_seq is drawn at insert but becomes visible at commit. Serialising the writers makes
       // commit order equal sequence order, so a reader catching up with `afterSeq` never skips a
       // row that commits late with a lower number.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]);
+      // Per schema: stores sharing a database (the centre's sites) have sequences of their own.
+      await (this.#schema === null ? client.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]) : client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [INSERT_LOCK]));
       return insertEventRows(client, unique);
     });
     const inserted: string[] = [];
