@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { leaderVersionSchema } from './leader-version.schema.ts';
 import { epochMsSchema, eventIdSchema, topicIdSchema } from './ids.schema.ts';
 import { machineStates } from './events.schema.ts';
 import { lossCategories, type LossCategory } from './plant.schema.ts';
@@ -100,7 +101,7 @@ export const stationStatusSchema = z.object({
    * The publishing leader's order (issue 16, ADR 0017): higher for every later publish, and for
    * every publish of a later leader. Absent from a single service.
    */
-  version: z.optional(z.number().check(z.int(), z.minimum(0))),
+  version: leaderVersionSchema,
   siteId: topicIdSchema,
   areaId: topicIdSchema,
   lineId: topicIdSchema,
@@ -144,7 +145,7 @@ export const lineStatusSchema = z.object({
    * The publishing leader's order (issue 16, ADR 0017): higher for every later publish, and for
    * every publish of a later leader. Absent from a single service.
    */
-  version: z.optional(z.number().check(z.int(), z.minimum(0))),
+  version: leaderVersionSchema,
   siteId: topicIdSchema,
   areaId: topicIdSchema,
   lineId: topicIdSchema,
@@ -197,7 +198,7 @@ export const oeeSnapshotSchema = z.object({
    * The publishing leader's order (issue 16, ADR 0017): higher for every later publish, and for
    * every publish of a later leader. Absent from a single service.
    */
-  version: z.optional(z.number().check(z.int(), z.minimum(0))),
+  version: leaderVersionSchema,
   scope: z.enum(['line', 'area', 'site']),
   id: topicIdSchema,
   siteId: topicIdSchema,

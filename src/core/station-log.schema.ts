@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { leaderVersionSchema } from './leader-version.schema.ts';
 import { handoverTopics } from './events.schema.ts';
 
 /** Wire form of GET /api/stations/:station/log and of the retained `<station>/log` topic. */
@@ -31,6 +32,8 @@ export const stationLogHandoverSchema = z.object({
 });
 
 export const stationLogWireSchema = z.object({
+  /** A cluster leader's order: a late publish of an earlier leader never replaces a later one. */
+  version: leaderVersionSchema,
   stationId: z.string(),
   lineId: z.string(),
   since: z.number(),

@@ -344,10 +344,10 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       reports = scheduler;
       void scheduler.runOnce().catch((error: unknown) => logger.error({ error }, 'shift reports at start failed'));
       leadStops.push(() => scheduler.stop());
-      stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish, log });
+      stationLogs = startStationLogPublisher({ storage, users: holder.users, index, now, publish, log, ...(version ? { version } : {}) });
       leadStops.push(async () => stationLogs?.stop());
       siteCard = startSiteCard({ holder, publish, now, log });
-      await andon.start({ publish, committed, ...(leading ? { mayDeliver: leading.isHeld } : {}) });
+      await andon.start({ publish, committed, ...(leading ? { mayDeliver: leading.isHeld } : {}), ...(version ? { version } : {}) });
     };
     applyPlantLive(holder, { live: () => live, andon, buckets: () => buckets, reports: () => reports, siteCard: () => siteCard, broker: brokerSide });
     if (!cluster) {

@@ -50,7 +50,7 @@ class LineLiveManager {
     } else if (m?.kind === 'line-oee' && topic === topics.lineOee(p)) {
       if (isNewerLive(this.snapshot, m.snapshot)) this.snapshot = m.snapshot;
     } else if (m?.kind === 'andon' && topic === topics.lineAndon(p)) {
-      this.andon = m.andon;
+      if (isNewerLive(this.andon, m.andon)) this.andon = m.andon;
     }
   };
 

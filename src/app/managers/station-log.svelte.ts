@@ -1,5 +1,6 @@
 import type { HandoverTopic } from '../../core/events.schema.ts';
 import { handoverLog, openHandovers, type Handover } from '../../core/handovers.ts';
+import { isNewerLive } from '../../core/live-version.ts';
 import { stationLogWireSchema, type StationLogWire } from '../../core/station-log.schema.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import { CacheIdb } from '../adapters/cache-idb.ts';
@@ -51,7 +52,8 @@ class StationLogManager {
 
   /** Takes a log (pushed or fetched) unless it is for another station or older than the one shown. */
   #take(log: StationLogWire): void {
-    if (log.stationId !== device.enrolment?.station || log.at < (this.log?.at ?? -Infinity)) return;
+    // A cluster leader's version orders publishes across hosts whose clocks differ (`at` does not).
+    if (log.stationId !== device.enrolment?.station || log.at < (this.log?.at ?? -Infinity) || !isNewerLive(this.log, log)) return;
     this.log = log;
     this.error = null;
     void this.#cache()

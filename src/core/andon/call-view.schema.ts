@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { leaderVersionSchema } from '../leader-version.schema.ts';
 import { andonAckSources, andonKinds, andonTriggers } from './kinds.ts';
 
 const ms = z.number();
@@ -41,6 +42,8 @@ export type AndonCallView = z.infer<typeof andonCallViewSchema>;
 /** The retained `.../<line>/andon` payload: the line's open calls, republished on every change. */
 export const lineAndonSchema = z.object({
   v: z.literal(1),
+  /** A cluster leader's order: a late publish of an earlier leader never replaces a later one. */
+  version: leaderVersionSchema,
   lineId: text,
   at: ms,
   calls: z.array(andonCallViewSchema),

@@ -56,7 +56,7 @@ export interface Andon {
    * Starts evaluating and delivering. `mayDeliver`: a cluster leader's lease (webhooks and mail
    * are tried only while it is held; a try it holds back is made by the next leader).
    */
-  start(io: { publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>; committed: (records: readonly StoredEventInput[]) => void; mayDeliver?: () => boolean }): Promise<void>;
+  start(io: { publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>; committed: (records: readonly StoredEventInput[]) => void; mayDeliver?: () => boolean; /** A cluster's leader: the version each retained publish carries (ADR 0017). */ version?: () => number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -195,7 +195,8 @@ export function createAndon(o: AndonOptions): Andon {
     const path = index.lines.get(lineId)?.path;
     if (!path || !io) return;
     const open = [...calls.values()].filter((c) => c.lineId === lineId && isOpen(c)).map((c) => view(c, nameMap));
-    void io.publish(topics.lineAndon(path), JSON.stringify({ v: 1, lineId, at: o.now(), calls: open }), { retain: true }).catch(() => {});
+    const lineAndon = { v: 1, lineId, at: o.now(), calls: open };
+    void io.publish(topics.lineAndon(path), JSON.stringify(io.version ? { ...lineAndon, version: io.version() } : lineAndon), { retain: true }).catch(() => {});
   }
 
   /** Takes committed andon events into the call log; `isQuiet` (the load at start): changes are not announced again. */

@@ -11,6 +11,8 @@ export interface StationLogPublisherOptions extends StationLogSource {
   index: () => PlantIndex;
   now: () => number;
   publish: (topic: string, payload: string, options?: { retain?: boolean }) => Promise<void>;
+  /** A cluster's leader: the version each publish carries (ADR 0017); absent for a single service. */
+  version?: () => number;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -45,7 +47,10 @@ export function startStationLogPublisher(o: StationLogPublisherOptions): Station
   /** The line's events are read once for all its stations to publish. */
   const publishLine = async (lineId: string, stations: readonly StationPath[]) => {
     const wires = await readStationLogs(o, lineId, stations.map((s) => s.station), o.now());
-    for (const s of stations) await o.publish(topics.stationLog(s), JSON.stringify(wires.get(s.station)), { retain: true });
+    for (const s of stations) {
+      const wire = wires.get(s.station)!;
+      await o.publish(topics.stationLog(s), JSON.stringify(o.version ? { ...wire, version: o.version() } : wire), { retain: true });
+    }
   };
   const flush = () => {
     timer = null;

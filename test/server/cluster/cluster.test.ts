@@ -145,10 +145,18 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     const lead = await login(a, fixtureLogin('lead-a', 'lead-cl'));
     const lc = await connect(lead.mqtt);
     const statuses: StationStatus[] = [];
+    // The leader's other retained messages, the line's open calls and the station's log, carry its version too.
+    const retained: { andon: { version?: number; calls: { id: string }[] }[]; log: { version?: number }[] } = { andon: [], log: [] };
     lc.on('message', (topic, payload) => {
       if (topic === topics.stationStatus(A1)) statuses.push(JSON.parse(payload.toString()) as StationStatus);
+      if (topic === topics.lineAndon(A1)) retained.andon.push(JSON.parse(payload.toString()) as (typeof retained.andon)[number]);
+      if (topic === topics.stationLog(A1)) retained.log.push(JSON.parse(payload.toString()) as (typeof retained.log)[number]);
     });
-    await new Promise<void>((r) => lc.subscribe(topics.stationStatus(A1), { qos: 1 }, () => r()));
+    await new Promise<void>((r) => lc.subscribe([topics.stationStatus(A1), topics.lineAndon(A1), topics.stationLog(A1)], { qos: 1 }, (error, granted) => {
+      expect(error ?? null).toBeNull();
+      expect(granted?.every((g) => g.qos < 128)).toBe(true);
+      r();
+    }));
 
     // 60 messages of one part each: the broker shares them between the instances.
     const before = { a: await ingested(a), b: await ingested(b) };
@@ -178,6 +186,10 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
       const res = (await (await http(b, '/api/andon/calls', { headers: { authorization: `Bearer ${leadOnB.token}` } })).json()) as { calls: { id: string }[] };
       return res.calls.some((c) => c.id === callId) ? true : undefined;
     });
+    const raised = await until('the line\'s open calls with the call', () => retained.andon.find((m) => m.calls.some((c) => c.id === callId)));
+    expect(Math.floor(raised.version! / 2 ** 32)).toBe(firstEpoch);
+    expect(retained.log.length).toBeGreaterThan(0);
+    expect(retained.log.every((m) => Math.floor(m.version! / 2 ** 32) === firstEpoch)).toBe(true);
     const ack = await http(b, `/api/andon/calls/${callId}/ack`, { method: 'POST', headers: { authorization: `Bearer ${leadOnB.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ from: 'board' }) });
     expect(ack.status, await ack.clone().text()).toBe(200);
     expect(((await ack.json()) as { ack: { by: string } | null }).ack).not.toBeNull();
@@ -204,14 +216,21 @@ describe('several instances as one service: shared ingest on Mosquitto, one lead
     await until('the follower to refuse the revoked token', async () => ((await http(b, '/api/plant', { headers: { authorization: `Bearer ${tablet.token}` } })).status === 403 ? true : undefined));
 
     // The leader stops: the follower takes over, loads from storage, and publishes with higher versions.
-    const lastVersion = Math.max(...statuses.map((s) => s.version ?? 0));
+    const lastVersion = Math.max(...statuses.map((s) => s.version ?? 0), ...retained.andon.map((m) => m.version ?? 0), ...retained.log.map((m) => m.version ?? 0));
     statuses.length = 0;
+    retained.andon.length = 0;
+    retained.log.length = 0;
     await a.close();
     services.delete('a');
     await until('the follower to lead', () => (b.leaderEpoch() !== null ? true : undefined));
     expect(b.leaderEpoch()).toBeGreaterThan(firstEpoch);
     const next = await until('a status from the new leader', () => statuses.find((s) => (s.version ?? 0) > lastVersion));
     expect(Math.floor(next.version! / 2 ** 32)).toBe(b.leaderEpoch());
+    // Its open calls and station logs, republished as it starts to lead, are above every earlier publish.
+    const calls = await until('the open calls from the new leader', () => retained.andon.find((m) => (m.version ?? 0) > lastVersion));
+    expect(calls.calls.map((c) => c.id)).toContain(callId);
+    const log = await until('a station log from the new leader', () => retained.log.find((m) => (m.version ?? 0) > lastVersion));
+    expect(Math.floor(log.version! / 2 ** 32)).toBe(b.leaderEpoch());
     // Rebuilt from the database: the same 60 parts, and the call after them.
     expect(next.seen?.['tab-cl']?.upTo).toBe(60);
   }, 90_000);

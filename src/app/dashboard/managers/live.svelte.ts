@@ -104,6 +104,7 @@ class LiveManager {
   }
 
   #andonChanged(lineId: string, andon: LineAndon): void {
+    if (!isNewerLive(this.andon.get(lineId), andon)) return;
     // The first state of a line is what was already open: only calls after it count as raised.
     const isFirst = !this.andon.has(lineId);
     for (const c of andon.calls) {
