@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineAndonSchema } from '../../src/core/andon/call-view.schema.ts';
-import { isNewerLive } from '../../src/core/live-version.ts';
+import { isNewerLive, isNewerLog } from '../../src/core/live-version.ts';
 import { stationLogWireSchema } from '../../src/core/station-log.schema.ts';
 
 const andon = (version?: number) => ({ v: 1, lineId: 'line-a', at: 1, calls: [], ...(version === undefined ? {} : { version }) });
@@ -16,6 +16,24 @@ describe('leader versions on retained messages', () => {
     expect(isNewerLive(null, { version: 5 })).toBe(true);
     expect(isNewerLive({}, { version: 5 })).toBe(true);
     expect(isNewerLive(later, {})).toBe(true);
+  });
+
+  it("takes a later leader's station log although its host's clock is behind, and refuses an earlier leader's late one, also after a log fetched over HTTP", () => {
+    const epoch = (e: number, n: number) => e * 2 ** 32 + n;
+    const oldLeader = { version: epoch(1, 40), at: 10_000 };
+    // The new leader's clock runs 3 s behind the old one's.
+    const newLeader = { version: epoch(2, 1), at: 7_500 };
+    expect(isNewerLog(oldLeader, newLeader)).toBe(true);
+    expect(isNewerLog(newLeader, { version: epoch(1, 41), at: 10_200 })).toBe(false);
+    // A log fetched over HTTP has no version: its fold time decides, and the highest version seen still bars the old leader.
+    const fetched = { at: 7_600 };
+    expect(isNewerLog(newLeader, fetched)).toBe(true);
+    expect(isNewerLog(fetched, { version: epoch(1, 42), at: 10_300 }, epoch(2, 1))).toBe(false);
+    expect(isNewerLog(fetched, { version: epoch(2, 2), at: 7_700 }, epoch(2, 1))).toBe(true);
+    // A single service (no versions): the later fold wins.
+    expect(isNewerLog({ at: 5 }, { at: 4 })).toBe(false);
+    expect(isNewerLog({ at: 5 }, { at: 6 })).toBe(true);
+    expect(isNewerLog(null, { at: 1 })).toBe(true);
   });
 
   it("carries the version on a line's open calls and a station's log, and refuses one that is not a whole number from 0", () => {

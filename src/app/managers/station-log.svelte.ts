@@ -1,6 +1,6 @@
 import type { HandoverTopic } from '../../core/events.schema.ts';
 import { handoverLog, openHandovers, type Handover } from '../../core/handovers.ts';
-import { isNewerLive } from '../../core/live-version.ts';
+import { isNewerLog } from '../../core/live-version.ts';
 import { stationLogWireSchema, type StationLogWire } from '../../core/station-log.schema.ts';
 import { FloorboardError } from '../../core/errors.ts';
 import { CacheIdb } from '../adapters/cache-idb.ts';
@@ -25,6 +25,8 @@ class StationLogManager {
   log = $state.raw<StationLogWire | null>(null);
   error = $state<string | null>(null);
   #loaded = false;
+  /** The highest cluster leader version taken for this station (`isNewerLog`). */
+  #highestVersion = -Infinity;
 
   /** This shift's notes at this station, newest first. */
   notes = $derived.by(() => {
@@ -52,8 +54,8 @@ class StationLogManager {
 
   /** Takes a log (pushed or fetched) unless it is for another station or older than the one shown. */
   #take(log: StationLogWire): void {
-    // A cluster leader's version orders publishes across hosts whose clocks differ (`at` does not).
-    if (log.stationId !== device.enrolment?.station || log.at < (this.log?.at ?? -Infinity) || !isNewerLive(this.log, log)) return;
+    if (log.stationId !== device.enrolment?.station || !isNewerLog(this.log, log, this.#highestVersion)) return;
+    if (log.version !== undefined) this.#highestVersion = Math.max(this.#highestVersion, log.version);
     this.log = log;
     this.error = null;
     void this.#cache()

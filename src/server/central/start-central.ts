@@ -17,6 +17,7 @@ import { listenHttp } from '../http/listen.ts';
 import { connectServiceClient } from '../ingest/service-client.ts';
 import { readCentralFile } from './central-file.ts';
 import { openStorage } from '../storage/open-storage.ts';
+import { openPostgresPool, postgresSchemaStorage } from '../storage/postgres-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import { CENTRAL_INGEST_FILTERS, CENTRAL_LIVE_FILTERS, createCentralIngest } from './central-ingest.ts';
 import { centralRoutes } from './central-routes.ts';
@@ -66,21 +67,25 @@ export async function startCentral(config: Config, overrides: { logger?: Logger;
     // Each site's events in a store of its own, so one site's ids can never shadow another's: a
     // SQLite file under DATA_DIR/sites/<id>, or with DATABASE_URL a schema of its own in that
     // PostgreSQL (site-schema.ts), with the month partitions and retention a site's service keeps.
+    // All sites share one pool: the centre holds a few connections, however many sites it keeps.
+    const pool = config.databaseUrl ? openPostgresPool(config.databaseUrl, { max: 10, onIdleError: (error) => logger.warn({ error: error.message }, 'central: an idle database connection failed') }) : null;
     const stores = new Map<string, Promise<Storage>>();
     const upkeeps: { stop: () => Promise<void> }[] = [];
+    let isClosing = false;
     const storageOf = (site: string): Promise<Storage> => {
+      if (isClosing) return Promise.reject(new FloorboardError('storage-failed', 'the central service is stopping'));
       let s = stores.get(site);
       if (!s) {
         s = (async () => {
           const dir = join(config.dataDir, 'sites', site);
-          if (!config.databaseUrl) await mkdir(dir, { recursive: true });
-          const storage = openStorage(config.databaseUrl, dir, { schema: siteSchema(site), max: 3, onIdleError: (error) => logger.warn({ site, error: error.message }, 'central: an idle database connection failed') });
+          if (!pool) await mkdir(dir, { recursive: true });
+          const storage = pool ? postgresSchemaStorage(pool, siteSchema(site)) : openStorage(undefined, dir);
           try {
             await storage.migrate();
-            if (storage.kind === 'postgres')
+            if (pool && !isClosing)
               upkeeps.push(await startStorageUpkeep({ storage, now, retentionMonths: config.eventRetentionMonths, log: (m, f = {}) => logger.info({ site, ...f }, m), warn: (m, f = {}) => logger.warn({ site, ...f }, m) }));
           } catch (error) {
-            await storage.close();
+            await storage.close().catch(() => {});
             throw error;
           }
           return storage;
@@ -92,8 +97,12 @@ export async function startCentral(config: Config, overrides: { logger?: Logger;
       return s;
     };
     stops.push(async () => {
+      isClosing = true;
+      // A store still opening finishes first, so its upkeep is in the list before it is stopped.
+      await Promise.allSettled(stores.values());
       for (const u of upkeeps) await u.stop();
       for (const s of stores.values()) await s.then((storage) => storage.close()).catch(() => {});
+      await pool?.end();
     });
     const live = new Map<string, SiteLive>();
 

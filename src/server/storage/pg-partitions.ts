@@ -16,8 +16,11 @@ export function monthStart(ms: number, monthsLater = 0): number {
  * from several services at once: making a month takes a lock in the database, and a month dropped
  * by another is simply gone.
  */
+/** Where upkeep's own reads run: the pool, or a store's transaction in its schema. */
+type Queryable = { query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> };
+
 export async function upkeepEventPartitions(
-  pool: pg.Pool,
+  pool: Queryable,
   transaction: <T>(operation: string, work: (client: pg.PoolClient) => Promise<T>) => Promise<T>,
   now: number,
   retentionMonths?: number,
@@ -45,7 +48,7 @@ export async function upkeepEventPartitions(
   return { made, dropped };
 }
 
-async function partitionNames(pool: pg.Pool): Promise<string[]> {
+async function partitionNames(pool: Queryable): Promise<string[]> {
   const rows = await pool.query<{ name: string }>("SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass ORDER BY 1");
   return rows.rows.map((r) => r.name);
 }

@@ -61,27 +61,31 @@ export interface PostgresOptions {
   max?: number;
   /** An idle pooled connection failed (server restart...); without a listener pg would crash the process. */
   onIdleError?: (error: Error) => void;
-  /**
-   * A schema of its own (made by `migrate`): every table, partition and function of this store
-   * lives there and nowhere else, so several stores can share one database without seeing each
-   * other's rows (the centre keeps each site in one, `central/site-schema.ts`). Default: the
-   * database's search path, as a site's service has always used it.
-   */
-  schema?: string;
 }
 
 /** Connects a pool to `url` (postgres://...). Nothing is queried until the first call. */
-export function openPostgresStorage(url: string, options: PostgresOptions = {}): Storage {
-  const schema = options.schema === undefined ? null : pg.escapeIdentifier(options.schema);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    application_name: 'floorboard',
-    // Set when the server starts the session: no query on any pooled connection runs before it.
-    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
-  });
+export function openPostgresPool(url: string, options: PostgresOptions = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'floorboard' });
   pool.on('error', (error) => options.onIdleError?.(error));
-  return new PostgresStorage(pool, schema);
+  return pool;
+}
+
+/** A store on a pool of its own, in the database's search path (a site's service). Nothing is queried until the first call. */
+export function openPostgresStorage(url: string, options: PostgresOptions = {}): Storage {
+  const pool = openPostgresPool(url, options);
+  return new PostgresStorage(pool, null, () => pool.end());
+}
+
+/**
+ * A store in a schema of its own (made by `migrate`), on a pool it shares with other such stores:
+ * every table, partition and function of it lives there and nowhere else, so many stores share one
+ * database and a few connections without seeing each other's rows (the centre keeps each site in
+ * one, `central/site-schema.ts`). Each of its transactions sets the schema first (`SET LOCAL`), so
+ * neither a connection another store used, nor `options` in the URL, nor a pooler in between can
+ * point it elsewhere. Closing it leaves the pool open: its owner ends it.
+ */
+export function postgresSchemaStorage(pool: pg.Pool, schema: string): Storage {
+  return new PostgresStorage(pool, pg.escapeIdentifier(schema), async () => {});
 }
 
 class PostgresStorage implements Storage {
@@ -89,14 +93,18 @@ class PostgresStorage implements Storage {
   readonly #pool: pg.Pool;
   /** The store's own schema, quoted; null: the database's search path. */
   readonly #schema: string | null;
+  readonly #end: () => Promise<void>;
   #isClosed = false;
 
-  constructor(pool: pg.Pool, schema: string | null) {
+  constructor(pool: pg.Pool, schema: string | null, end: () => Promise<void>) {
     this.#pool = pool;
     this.#schema = schema;
+    this.#end = end;
   }
 
   async #query<R extends pg.QueryResultRow>(operation: string, sql: string, params: unknown[] = []): Promise<R[]> {
+    // In a schema, even a single read is a transaction: only there does the schema hold (SET LOCAL).
+    if (this.#schema !== null) return this.#transaction(operation, async (client) => (await client.query<R>(sql, params)).rows);
     try {
       return (await this.#pool.query<R>(sql, params)).rows;
     } catch (error) {
@@ -119,7 +127,7 @@ class PostgresStorage implements Storage {
     const onLost = () => (isBroken = true);
     client.on('error', onLost);
     try {
-      await client.query('BEGIN');
+      await client.query(this.#schema === null ? 'BEGIN' : `BEGIN; SET LOCAL search_path TO ${this.#schema}`);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -136,8 +144,12 @@ class PostgresStorage implements Storage {
   migrate(): Promise<number[]> {
     return this.#transaction('migrate', async (client) => {
       // Two services starting together: the second waits, then finds nothing left to apply.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
-      if (this.#schema !== null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+      if (this.#schema === null) await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
+      else {
+        // Per schema: the centre's sites migrate side by side at its first start.
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATE_LOCK, this.#schema]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+      }
       await client.query(SCHEMA_MIGRATIONS_SQL.postgres);
       const done = new Set(
         (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
@@ -166,7 +178,7 @@ class PostgresStorage implements Storage {
       // commit order equal sequence order, so a reader catching up with `afterSeq` never skips a
       // row that commits late with a lower number.
       // Per schema: stores sharing a database (the centre's sites) have sequences of their own.
-      await (this.#schema === null ? client.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]) : client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [INSERT_LOCK]));
+      await (this.#schema === null ? client.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]) : client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [INSERT_LOCK, this.#schema]));
       return insertEventRows(client, unique);
     });
     const inserted: string[] = [];
@@ -432,7 +444,9 @@ class PostgresStorage implements Storage {
 
   async upkeep(now: number, retentionMonths?: number): Promise<UpkeepResult> {
     try {
-      return await upkeepEventPartitions(this.#pool, (operation, work) => this.#transaction(operation, work), now, retentionMonths);
+      const transaction = <T>(operation: string, work: (client: pg.PoolClient) => Promise<T>) => this.#transaction(operation, work);
+      const db = this.#schema === null ? this.#pool : { query: <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => transaction('partition upkeep', (c) => c.query<R>(sql, params)) };
+      return await upkeepEventPartitions(db, transaction, now, retentionMonths);
     } catch (error) {
       throw storageFailed('partition upkeep', error);
     }
@@ -441,7 +455,7 @@ class PostgresStorage implements Storage {
   async close(): Promise<void> {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    await this.#pool.end();
+    await this.#end();
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteSchema } from '../../../src/server/central/site-schema.ts';
 import { migrations } from '../../../src/server/storage/migrations.ts';
-import { openPostgresStorage } from '../../../src/server/storage/postgres-storage.ts';
+import { openPostgresPool, openPostgresStorage, postgresSchemaStorage } from '../../../src/server/storage/postgres-storage.ts';
 import type { Storage } from '../../../src/server/storage/storage.ts';
 import { startTestPostgres, withPgClient, type TestPostgres } from '../../helpers/postgres.ts';
 import { makeEvent, makeRecord } from './event-fixtures.ts';
@@ -22,9 +22,11 @@ const ids = async (s: Storage) => (await s.listEvents({ limit: 1000 })).events.m
  */
 describe('PostgreSQL stores in schemas of their own, in one database', () => {
   it("keeps each store's events, ids and month partitions apart from another's and from the database's default schema", async () => {
-    const url = await server.createDatabase();
-    const north = openPostgresStorage(url, { schema: siteSchema('werk-nord'), max: 2 });
-    const south = openPostgresStorage(url, { schema: siteSchema('werk-sued'), max: 2 });
+    // `options` in the URL (a setting of the operator's) cannot move a store out of its schema.
+    const url = `${await server.createDatabase()}?options=${encodeURIComponent('-c statement_timeout=60000')}`;
+    const pool = openPostgresPool(url, { max: 3 });
+    const north = postgresSchemaStorage(pool, siteSchema('werk-nord'));
+    const south = postgresSchemaStorage(pool, siteSchema('werk-sued'));
     const plain = openPostgresStorage(url, { max: 2 });
     try {
       for (const s of [north, south, plain]) expect(await s.migrate()).toEqual(migrations.map((m) => m.version));
@@ -51,7 +53,7 @@ describe('PostgreSQL stores in schemas of their own, in one database', () => {
 
       // Opened again (a centre restart), a store finds its own rows and nothing to migrate.
       await north.close();
-      const again = openPostgresStorage(url, { schema: siteSchema('werk-nord'), max: 2 });
+      const again = postgresSchemaStorage(pool, siteSchema('werk-nord'));
       try {
         expect(await again.migrate()).toEqual([]);
         expect(await ids(again)).toEqual([shared.id, onlyNorth.id].sort());
@@ -61,6 +63,26 @@ describe('PostgreSQL stores in schemas of their own, in one database', () => {
       }
     } finally {
       for (const s of [north, south, plain]) await s.close();
+      await pool.end();
+    }
+  });
+
+  it('keeps thirty sites on the few connections of one pool, each site in its own schema', async () => {
+    const url = await server.createDatabase();
+    const pool = openPostgresPool(url, { max: 3 });
+    try {
+      const sites = Array.from({ length: 30 }, (_, i) => `site-${i}`);
+      const stores = sites.map((s) => postgresSchemaStorage(pool, siteSchema(s)));
+      await Promise.all(stores.map((s) => s.migrate()));
+      const events = stores.map(() => makeEvent());
+      await Promise.all(stores.map((s, i) => s.insertEvents([makeRecord(events[i]!)])));
+      for (const [i, s] of stores.entries()) expect(await ids(s)).toEqual([events[i]!.id]);
+      const connections = await withPgClient(url, async (c) => Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'floorboard'")).rows[0]!.n));
+      expect(connections).toBeLessThanOrEqual(3);
+      const schemas = await withPgClient(url, async (c) => (await c.query<{ n: string }>("SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'site\\_%'")).rows[0]!.n);
+      expect(Number(schemas)).toBe(30);
+    } finally {
+      await pool.end();
     }
   });
 
@@ -71,5 +93,9 @@ describe('PostgreSQL stores in schemas of their own, in one database', () => {
     expect(siteSchema(a).length).toBeLessThanOrEqual(63);
     expect(siteSchema(b).length).toBeLessThanOrEqual(63);
     expect(siteSchema(a)).not.toBe(siteSchema(b));
+    // A 57-character id shaped like a long id's short form still has a schema of its own.
+    const shortForm = siteSchema(a).slice('sitex_'.length);
+    expect(siteSchema(shortForm)).toBe(`site_${shortForm}`);
+    expect(siteSchema(shortForm)).not.toBe(siteSchema(a));
   });
 });
