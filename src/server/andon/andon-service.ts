@@ -16,6 +16,7 @@ import { DeliveryQueue, type TryOnce } from './delivery-queue.ts';
 import { EmailDelivery } from './email-delivery.ts';
 import { WebhookDelivery, type DeliveryOptions } from './webhook-delivery.ts';
 import type { SmtpServer } from '../smtp-config.ts';
+import { withLeaderVersion } from '../cluster/leader-version.ts';
 
 /** The service's own device and author for the events it writes (raises, escalations, auto resolves). */
 export const ANDON_DEVICE_ID = 'floorboard-andon';
@@ -195,8 +196,7 @@ export function createAndon(o: AndonOptions): Andon {
     const path = index.lines.get(lineId)?.path;
     if (!path || !io) return;
     const open = [...calls.values()].filter((c) => c.lineId === lineId && isOpen(c)).map((c) => view(c, nameMap));
-    const lineAndon = { v: 1, lineId, at: o.now(), calls: open };
-    void io.publish(topics.lineAndon(path), JSON.stringify(io.version ? { ...lineAndon, version: io.version() } : lineAndon), { retain: true }).catch(() => {});
+    void io.publish(topics.lineAndon(path), JSON.stringify(withLeaderVersion({ v: 1, lineId, at: o.now(), calls: open }, io.version)), { retain: true }).catch(() => {});
   }
 
   /** Takes committed andon events into the call log; `isQuiet` (the load at start): changes are not announced again. */

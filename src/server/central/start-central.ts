@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -77,9 +77,8 @@ export async function startCentral(config: Config, overrides: { logger?: Logger;
       let s = stores.get(site);
       if (!s) {
         s = (async () => {
-          const dir = join(config.dataDir, 'sites', site);
-          if (!pool) await mkdir(dir, { recursive: true });
-          const storage = pool ? postgresSchemaStorage(pool, siteSchema(site)) : openStorage(undefined, dir);
+          // openStorage makes the SQLite file's directory.
+          const storage = pool ? postgresSchemaStorage(pool, siteSchema(site)) : openStorage(undefined, join(config.dataDir, 'sites', site));
           try {
             await storage.migrate();
             if (pool && !isClosing)

@@ -9,6 +9,7 @@ import type { Monitoring } from '../../core/oee/no-data.ts';
 import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { foldsReport, StationStateFold } from '../../core/station-state/index.ts';
 import { compareEvents } from '../../core/oee/normalize.ts';
+import { withLeaderVersion } from '../cluster/leader-version.ts';
 
 /** Longest wait between two reads of the statuses: time alone changes a state (a stop outgrows a small stop). */
 const STATUS_REFRESH_MS = 1000;
@@ -137,7 +138,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
   let held: StoredEventInput[] = [];
 
   const send = (topic: string, value: object) =>
-    o.publish(topic, JSON.stringify(o.version ? { ...value, version: o.version() } : value), { retain: true }).catch((error: unknown) => o.log('live publish failed', { topic, error: (error as Error).message }));
+    o.publish(topic, JSON.stringify(withLeaderVersion(value, o.version)), { retain: true }).catch((error: unknown) => o.log('live publish failed', { topic, error: (error as Error).message }));
 
   let nextSnapshotAt = 0;
   function publishSnapshots(): void {

@@ -3,6 +3,7 @@ import type { PlantIndex } from '../../core/plant-index.ts';
 import { topics, type StationPath } from '../../core/topics.ts';
 import type { StoredEventInput } from '../storage/storage.ts';
 import { readStationLogs, type StationLogSource } from './read-station-log.ts';
+import { withLeaderVersion } from '../cluster/leader-version.ts';
 
 /** Entries of one commit group close together are folded once, not once per entry. */
 const SETTLE_MS = 20;
@@ -47,10 +48,7 @@ export function startStationLogPublisher(o: StationLogPublisherOptions): Station
   /** The line's events are read once for all its stations to publish. */
   const publishLine = async (lineId: string, stations: readonly StationPath[]) => {
     const wires = await readStationLogs(o, lineId, stations.map((s) => s.station), o.now());
-    for (const s of stations) {
-      const wire = wires.get(s.station)!;
-      await o.publish(topics.stationLog(s), JSON.stringify(o.version ? { ...wire, version: o.version() } : wire), { retain: true });
-    }
+    for (const s of stations) await o.publish(topics.stationLog(s), JSON.stringify(withLeaderVersion(wires.get(s.station)!, o.version)), { retain: true });
   };
   const flush = () => {
     timer = null;

@@ -9,6 +9,9 @@ export function monthStart(ms: number, monthsLater = 0): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + monthsLater, 1);
 }
 
+/** Where upkeep's own reads run: the pool, or a store's transaction in its schema. */
+type Queryable = { query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> };
+
 /**
  * The service's partition upkeep (pg_partman is not needed; migration 31): the partitions of this
  * month and the next exist before their first event, and with `retentionMonths`, every month that
@@ -16,9 +19,6 @@ export function monthStart(ms: number, monthsLater = 0): number {
  * from several services at once: making a month takes a lock in the database, and a month dropped
  * by another is simply gone.
  */
-/** Where upkeep's own reads run: the pool, or a store's transaction in its schema. */
-type Queryable = { query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> };
-
 export async function upkeepEventPartitions(
   pool: Queryable,
   transaction: <T>(operation: string, work: (client: pg.PoolClient) => Promise<T>) => Promise<T>,

@@ -112,6 +112,14 @@ class PostgresStorage implements Storage {
     }
   }
 
+  /**
+   * Takes one of the store's transaction locks. In a schema the lock is the schema's own: stores
+   * sharing a database (the centre's sites) migrate and insert side by side, each in its own order.
+   */
+  async #lock(client: pg.PoolClient, key: number): Promise<void> {
+    await (this.#schema === null ? client.query('SELECT pg_advisory_xact_lock($1)', [key]) : client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [key, this.#schema]));
+  }
+
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async #transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
@@ -144,12 +152,8 @@ class PostgresStorage implements Storage {
   migrate(): Promise<number[]> {
     return this.#transaction('migrate', async (client) => {
       // Two services starting together: the second waits, then finds nothing left to apply.
-      if (this.#schema === null) await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
-      else {
-        // Per schema: the centre's sites migrate side by side at its first start.
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATE_LOCK, this.#schema]);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
-      }
+      await this.#lock(client, MIGRATE_LOCK);
+      if (this.#schema !== null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(SCHEMA_MIGRATIONS_SQL.postgres);
       const done = new Set(
         (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
@@ -177,8 +181,7 @@ class PostgresStorage implements Storage {
       // storage_seq is drawn at insert but becomes visible at commit. Serialising the writers makes
       // commit order equal sequence order, so a reader catching up with `afterSeq` never skips a
       // row that commits late with a lower number.
-      // Per schema: stores sharing a database (the centre's sites) have sequences of their own.
-      await (this.#schema === null ? client.query('SELECT pg_advisory_xact_lock($1)', [INSERT_LOCK]) : client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [INSERT_LOCK, this.#schema]));
+      await this.#lock(client, INSERT_LOCK);
       return insertEventRows(client, unique);
     });
     const inserted: string[] = [];
