@@ -6,7 +6,7 @@
 // the "−1" need it, and copying and parsing a busy shift's journal took a third of the cold start.
 import { openFloorboardDb, type Db } from './db.ts';
 
-/** Journal events older than this are neither read at start nor kept (see OutboxIdb.pruneJournal). */
+/** Journal events older than this are neither read at start nor kept (see OutboxIdb.prune). */
 export const JOURNAL_KEEP_MS = 36 * 3600_000;
 
 /** What the start-up read found, unparsed. */

@@ -17,6 +17,20 @@ export const REFUSED = 'refused';
 const settling = () => import('./outbox-settle.ts');
 
 const SEQ_KEY = 'seq';
+/**
+ * Key prefix, in `meta`, of seq claims: each entry's seq is also written there with `add`, which
+ * the database refuses for a key it holds. Two tabs (or a tab and a restored profile) can then
+ * never store one seq twice, even after the first entry left the outbox, and a tab that knows the
+ * counter needs no read before its commit. The value is when it was claimed (for pruning).
+ */
+export const CLAIM_PREFIX = 'seq-claim:';
+/** Claims older than this are pruned: no tab's expectation of the counter lives that long (`EXPECT_MS`). */
+export const CLAIM_KEEP_MS = 24 * 3600_000;
+/** How long a tab trusts the counter it wrote or read last without reading it again. */
+export const EXPECT_MS = 10 * 60_000;
+/** A claim's key: zero-padded, so claims sort by seq (seqs are safe integers, at most 16 digits). */
+export const claimKey = (seq: number): string => `${CLAIM_PREFIX}${String(seq).padStart(16, '0')}`;
+export const claimRange = (): IDBKeyRange => IDBKeyRange.bound(CLAIM_PREFIX, `${CLAIM_PREFIX}\uffff`);
 /** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
 export const QUARANTINE_PREFIX = 'quarantine:';
 const seqSchema = z.number().check(z.int(), z.minimum(0));
@@ -33,17 +47,27 @@ type AppendTx = IDBPTransaction<FloorboardDb, ('outbox' | 'journal' | 'meta')[],
 export class OutboxIdb {
   constructor(private readonly db: Db) {}
 
-  /** The seq this tab expects the stored counter to hold (it wrote it last); null: read it first. */
-  #expectedSeq: number | null = null;
+  /** The counter this tab wrote or read last, and when (wall and monotonic clock); null: read it first. */
+  #expected: { seq: number; at: number; mono: number } | null = null;
+
+  /** The counter this tab may still write at without reading it (`EXPECT_MS`), else null. */
+  #expectedSeq(): number | null {
+    const e = this.#expected;
+    if (!e) return null;
+    const [now, mono] = [Date.now(), performance.now()];
+    // Either clock can say it is old: the monotonic one stops while a tablet sleeps, and the wall
+    // clock can be set back. Pruned claims (`CLAIM_KEEP_MS`) are far older than any kept expectation.
+    return now < e.at || now - e.at >= EXPECT_MS || mono - e.mono >= EXPECT_MS ? null : e.seq;
+  }
 
   /**
    * Assigns the next per-device seq, builds the event with it and commits it.
    * Resolves only after the transaction completed (durable).
    *
    * The tap waits for no read: once this tab knows the counter, the entry is written with the seq
-   * it expects, and the counter's read goes out in the same transaction as the writes. If another
-   * tab or a damaged profile moved the counter, the transaction is aborted before it commits and
-   * the entry is made again from the stored counter.
+   * it expects and the transaction is committed at once. Each seq is claimed with `add` in the same
+   * transaction, so if another tab or a restored profile used it, the database refuses the whole
+   * transaction and the entry is made again from the stored counter.
    */
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
     return (await this.appendAll([build], clockOffsetMs))[0]!;
@@ -54,54 +78,49 @@ export class OutboxIdb {
    * transaction with consecutive seqs, as `append` commits one: all of them are stored, or none.
    */
   async appendAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null): Promise<OutboxRecord[]> {
-    let mode: 'expect' | 'read' | 'rebuild' = this.#expectedSeq === null ? 'read' : 'expect';
+    const expected = this.#expectedSeq();
+    let mode: 'expect' | 'read' | 'rebuild' = expected === null ? 'read' : 'expect';
     for (;;) {
       // The journal is only in scope when the counter may need a rebuild (first entry of the tab).
       const stores: ('outbox' | 'journal' | 'meta')[] = mode === 'expect' ? ['outbox', 'meta'] : ['outbox', 'journal', 'meta'];
       const tx = this.db.transaction(stores, 'readwrite', { durability: 'strict' }) as AppendTx;
-      let isStale = false;
       try {
-        let seq: number;
-        let check: Promise<void> | null = null;
-        if (mode === 'expect') {
-          seq = this.#expectedSeq!;
-          check = tx.objectStore('meta').get(SEQ_KEY).then((stored) => {
-            if (stored !== seq) {
-              isStale = true;
-              tx.abort();
-            }
-          });
-        } else {
-          seq = await this.#nextSeq(tx, mode === 'rebuild');
-        }
+        const seq = mode === 'expect' ? expected! : await this.#nextSeq(tx, mode === 'rebuild');
         const records = builds.map((build, i): OutboxRecord => {
           const event = eventSchema.parse(build(seq + i)) as FloorEvent;
           return { id: event.id, seq: seq + i, event, state: { kind: 'pending' }, clockOffsetMs };
         });
-        await Promise.all([
-          check,
-          ...records.map((record) => tx.objectStore('outbox').add(record)),
-          tx.objectStore('meta').put(seq + records.length, SEQ_KEY),
-          tx.done,
-        ]);
-        this.#expectedSeq = seq + records.length;
+        const [outbox, meta, claimedAt] = [tx.objectStore('outbox'), tx.objectStore('meta'), Date.now()];
+        const writes = [
+          ...records.map((record) => outbox.add(record)),
+          ...records.map((record) => meta.add(claimedAt, claimKey(record.seq))),
+          meta.put(seq + records.length, SEQ_KEY),
+        ];
+        // Nothing more to ask: the disk write starts now instead of after the requests' success
+        // events, which wait behind any frame the tap makes the browser draw. A refused `add` still
+        // aborts the whole transaction.
+        tx.commit();
+        await Promise.all([...writes, tx.done]);
+        this.#expected = { seq: seq + records.length, at: Date.now(), mono: performance.now() };
         return records;
       } catch (cause) {
-        this.#expectedSeq = null;
+        this.#expected = null;
         try {
           tx.abort();
         } catch {
           // already finished or aborted
         }
-        if (isStale) {
-          mode = 'read';
-          continue;
-        }
-        // The unique seq index refused the counter's seq: the counter is behind an entry still
-        // waiting (a restored or damaged profile). Rebuild it from what is stored, once.
-        if (mode !== 'rebuild' && cause instanceof DOMException && cause.name === 'ConstraintError') {
-          mode = 'rebuild';
-          continue;
+        if (cause instanceof DOMException && cause.name === 'ConstraintError') {
+          // A seq was taken: expected, another tab moved the counter (read it); read, the counter
+          // is behind an entry or a claim (a restored or damaged profile; rebuild it, once).
+          if (mode === 'expect') {
+            mode = 'read';
+            continue;
+          }
+          if (mode === 'read') {
+            mode = 'rebuild';
+            continue;
+          }
         }
         if (cause instanceof z.core.$ZodError) throw new FloorboardError('invalid-event', 'entry is not a valid event', { cause });
         throw new FloorboardError('storage-failed', 'could not save the entry on this tablet', { cause });
@@ -110,16 +129,19 @@ export class OutboxIdb {
   }
 
   /**
-   * The next per-device seq, never one already used. The counter in `meta` is the source. If it is missing or damaged (a cleared or corrupt profile) it must not restart
-   * at 0: the unique seq index would refuse every new entry, and the service would see seqs it has
-   * seen before. So it is rebuilt as above the highest seq in the outbox and in the journal; the same
-   * rebuild runs when the seq index refused a counter that was behind (`isRebuild`).
+   * The next per-device seq, never one already used. The counter in `meta` is the source. If it is
+   * missing or damaged (a cleared or corrupt profile) it must not restart at 0: the claims would
+   * refuse every new entry, and the service would see seqs it has seen before. So it is rebuilt as
+   * above the highest seq in the outbox, the claims and the journal; the same rebuild runs when a
+   * claim or the seq index refused a counter that was behind (`isRebuild`).
    */
   async #nextSeq(tx: AppendTx, isRebuild: boolean): Promise<number> {
     const counter = seqSchema.safeParse(await tx.objectStore('meta').get(SEQ_KEY));
     if (counter.success && !isRebuild) return counter.data;
     const last = await tx.objectStore('outbox').index('seq').openCursor(null, 'prev');
-    let next = Math.max(counter.success ? counter.data : 0, last ? z.catch(seqSchema, -1).parse(last.key) + 1 : 0);
+    const lastClaim = await tx.objectStore('meta').openKeyCursor(claimRange(), 'prev');
+    const claimed = lastClaim ? Number(String(lastClaim.key).slice(CLAIM_PREFIX.length)) + 1 : 0;
+    let next = Math.max(counter.success ? counter.data : 0, last ? z.catch(seqSchema, -1).parse(last.key) + 1 : 0, Number.isSafeInteger(claimed) ? claimed : 0);
     for (let c = await tx.objectStore('journal').openCursor(); c; c = await c.continue()) {
       const seq = (c.value as { seq?: unknown } | null)?.seq;
       if (seqSchema.safeParse(seq).success) next = Math.max(next, (seq as number) + 1);
@@ -196,8 +218,9 @@ export class OutboxIdb {
     return events;
   }
 
-  /** Drops journal events older than the window (run when idle, not at start-up). */
-  async pruneJournal(now: number): Promise<void> {
-    return (await settling()).pruneJournal(this.db, now);
+  /** Drops journal events older than the window, and old seq claims (run when idle, not at start-up). */
+  async prune(now: number): Promise<void> {
+    const settle = await settling();
+    await Promise.all([settle.pruneJournal(this.db, now), settle.pruneClaims(this.db, now)]);
   }
 }

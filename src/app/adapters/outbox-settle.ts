@@ -3,7 +3,7 @@ import { outboxRecordSchema } from '../../core/outbox/outbox-record.schema.ts';
 import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
 import type { Db } from './db.ts';
 import { JOURNAL_KEEP_MS } from './db-early.ts';
-import { QUARANTINE_PREFIX, REFUSED } from './outbox-idb.ts';
+import { CLAIM_KEEP_MS, QUARANTINE_PREFIX, REFUSED, claimRange } from './outbox-idb.ts';
 
 // The outbox's writes after the first screen (`OutboxIdb` loads this module on first use).
 
@@ -59,5 +59,20 @@ export async function pruneJournal(db: Db, now: number): Promise<void> {
   const tx = db.transaction('journal', 'readwrite');
   const index = tx.store.index('ts');
   for (let c = await index.openCursor(IDBKeyRange.upperBound(now - JOURNAL_KEEP_MS)); c; c = await c.continue()) await c.delete();
+  await tx.done;
+}
+
+/**
+ * Drops seq claims older than `CLAIM_KEEP_MS`, lowest seq first, up to the first recent one. A
+ * claim with a time ahead of `now` (the clock was set back since) goes too: every tab's expectation
+ * from before that is void (`OutboxIdb`), and the counter is above it.
+ */
+export async function pruneClaims(db: Db, now: number): Promise<void> {
+  const tx = db.transaction('meta', 'readwrite');
+  for (let c = await tx.store.openCursor(claimRange()); c; c = await c.continue()) {
+    const at = c.value;
+    if (typeof at === 'number' && at > now - CLAIM_KEEP_MS && at <= now) break;
+    await c.delete();
+  }
   await tx.done;
 }

@@ -92,6 +92,72 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
     expect(seqs).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('a tab that knows the counter commits without reading it, yet never takes a seq another tab used after the entry left the outbox', async () => {
+    const result = await page.evaluate(async () => {
+      const [a, b] = [await lab.open('claims'), await lab.open('claims')];
+      const out = [await a.append(), await a.append()]; // a expects 2 from now on
+      out.push(await b.append(), await b.append()); // b reads the counter: 2, 3
+      await b.ackAll(); // all four left the outbox: only the claims remember 2 and 3
+      out.push(await a.append()); // a's expectation (2) is refused by the claim, it reads the counter
+      const claims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).length;
+      return { out, claims };
+    });
+    expect(result.out).toEqual([0, 1, 2, 3, 4]);
+    expect(result.claims).toBe(5);
+  });
+
+  it('a new tab moves past a counter behind the claims (a restored profile), and past lost claims through the journal', async () => {
+    const result = await page.evaluate(async () => {
+      const a = await lab.open('claims-behind');
+      const out: (number | string)[] = [await a.append(), await a.append(), await a.append()];
+      await a.ackAll(); // 0..2 acknowledged: journal and claims hold them
+      await a.db.put('meta', 1, 'seq'); // the counter goes back
+      const b = await lab.open('claims-behind'); // a new tab: it reads the counter
+      out.push(await b.append().catch((e: Error) => e.message));
+      await b.db.delete('meta', 'seq');
+      for (const key of await b.db.getAllKeys('meta')) if (String(key).startsWith('seq-claim:')) await b.db.delete('meta', key);
+      const c = await lab.open('claims-behind'); // counter and claims lost: the journal still has 0..2, the outbox 3
+      out.push(await c.append().catch((e: Error) => e.message));
+      return out;
+    });
+    expect(result).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('a tab reads the counter again after ten minutes, so pruning a day-old claim can never let it re-use a seq', async () => {
+    const result = await page.evaluate(async () => {
+      const [a, b] = [await lab.open('claims-pruned'), await lab.open('claims-pruned')];
+      const out = [await a.append()]; // a expects 1
+      out.push(await b.append()); // b takes 1
+      await b.ackAll();
+      const realNow = Date.now;
+      const later = realNow() + 11 * 60_000;
+      Date.now = () => later; // eleven minutes on (the claims are pruned only after a day, as if they were now)
+      try {
+        for (const key of await a.db.getAllKeys('meta')) if (String(key).startsWith('seq-claim:')) await a.db.delete('meta', key);
+        out.push(await a.append()); // its expectation (1) is too old: read, not trusted
+      } finally {
+        Date.now = realNow;
+      }
+      return out;
+    });
+    expect(result).toEqual([0, 1, 2]);
+  });
+
+  it('prunes seq claims older than a day and keeps the recent ones', async () => {
+    const result = await page.evaluate(async () => {
+      const { db, box, append } = await lab.open('claims-prune');
+      for (let i = 0; i < 4; i++) await append();
+      const now = Date.now();
+      const claims = (await db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:'));
+      await db.put('meta', now - 25 * 3600_000, claims[0]!);
+      await db.put('meta', now - 24.5 * 3600_000, claims[1]!);
+      await box.prune(now);
+      const left = (await db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).map((k) => Number(String(k).slice('seq-claim:'.length)));
+      return { left, next: await append() };
+    });
+    expect(result).toEqual({ left: [2, 3], next: 4 });
+  });
+
   it('quarantines a damaged record: the rest load in seq order, new entries still go in', async () => {
     const result = await page.evaluate(async () => {
       const { db, box, append } = await lab.open('corrupt');
