@@ -51,6 +51,12 @@ test('offline: the pill and a full-width banner say so at once, waiting entries 
   await tablet.page.screenshot({ path: 'test-results/screenshots/operator-online-en.png', fullPage: true });
   await tablet.setLanguage('de');
   await tablet.page.screenshot({ path: 'test-results/screenshots/operator-online-de.png', fullPage: true });
+
+  // A toast still showing when the operator switches language speaks the new one at once.
+  await tablet.setLanguage('en');
+  await tablet.bookCount(1, 0);
+  await tablet.setLanguage('de');
+  await expect(tablet.page.getByRole('status').filter({ hasText: 'Auf dem Tablet gespeichert' })).toBeVisible();
 });
 
 test('Cancel in the reason picker keeps the stop open and says so; a classified stop splits at minutes and seconds, part 2 getting the new reason', async ({ context, svc }) => {
