@@ -73,8 +73,8 @@ test('a machine stop that already ended without a reason is listed, split and cl
   const { tablet, list } = await openWithOneStopListed(context, svc, 2);
   // Split after 2 minutes: the later 4 minutes were a setup; the earlier part still needs a reason.
   await list.getByRole('button', { name: 'Split' }).tap();
-  await tablet.page.getByLabel('Minutes').fill('2');
-  await tablet.page.getByLabel('Seconds').fill('0');
+  await tablet.page.getByLabel('Minutes', { exact: true }).fill('2');
+  await tablet.page.getByLabel('Seconds', { exact: true }).fill('0');
   await tablet.page.getByRole('button', { name: 'Next: reason of part 2' }).tap();
   await tablet.page.getByRole('button', { name: 'Setup', exact: true }).tap();
   await expect(list.getByRole('listitem')).toHaveCount(1);
@@ -130,8 +130,8 @@ test('a machine stop that already has its reason is split from the tablet: the l
   await context.setOffline(true);
   await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', 'offline', { timeout: 5000 });
   await classified.getByRole('button', { name: 'Split' }).tap();
-  await page.getByLabel('Minutes').fill('2');
-  await page.getByLabel('Seconds').fill('0');
+  await page.getByLabel('Minutes', { exact: true }).fill('2');
+  await page.getByLabel('Seconds', { exact: true }).fill('0');
   await page.screenshot({ path: 'test-results/screenshots/tablet-split-classified-machine-stop-en.png' });
   await page.getByRole('button', { name: 'Next: reason of part 2' }).tap();
   await page.getByRole('button', { name: 'Setup', exact: true }).tap();

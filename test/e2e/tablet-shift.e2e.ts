@@ -77,8 +77,10 @@ test('Cancel in the reason picker keeps the stop open and says so; a classified 
   await expect(stopRow).toContainText('reason: Jam');
   await stopRow.getByRole('button', { name: 'Split' }).tap();
   const sheet = page.getByTestId('split-sheet');
-  await sheet.getByLabel('Minutes').fill('0');
-  await sheet.getByLabel('Seconds').fill('2');
+  await sheet.getByLabel('Minutes', { exact: true }).fill('0');
+  await sheet.getByLabel('Seconds', { exact: true }).fill('1');
+  // With gloves: the big +1 beside the seconds.
+  await sheet.getByRole('button', { name: '+1 Seconds' }).tap();
   await expect(sheet.getByTestId('split-part-1')).toContainText('(0:02) keeps its reason: Jam');
   await expect(sheet.getByTestId('split-part-2')).toContainText('gets the reason you choose next');
   // Not full page: that one resizes the page for a moment, and the tap below would land beside its button.
