@@ -32,8 +32,9 @@ export async function startDashboardLink(session: DashboardSession, plant: Plant
   const canWrite = session.user.role === 'lead' || session.user.role === 'admin';
   const db = canWrite ? await openFloorboardDb(`floorboard-dash-${session.deviceId}`) : null;
   const areaOf = (lineId: string) => plant.areas.find((a) => a.lines.some((l) => l.id === lineId))?.id ?? null;
+  const outbox = db ? new OutboxIdb(db) : null;
   const engine = new SyncEngine({
-    store: db ? new OutboxIdb(db) : noOutbox,
+    store: outbox ?? noOutbox,
     url: wiring.url,
     clientId: session.deviceId,
     ackTopic: canWrite ? topics.ack(plant.site.id, session.deviceId) : null,
@@ -62,11 +63,16 @@ export async function startDashboardLink(session: DashboardSession, plant: Plant
   }
   live.linkChanged('connecting');
   engine.start();
+  // What the outbox keeps for a while (the journal, seq claims) is pruned now and hourly, as on a tablet.
+  const prune = () => void outbox?.prune(Date.now()).catch((error: unknown) => console.warn('outbox not pruned', error));
+  prune();
+  const pruning = setInterval(prune, 3600_000);
   // The browser says the network is back: try now instead of waiting out the backoff.
   const kick = () => engine.kick();
   window.addEventListener('online', kick);
   return () => {
     window.removeEventListener('online', kick);
+    clearInterval(pruning);
     engine.stop();
     db?.close();
     live.reset();

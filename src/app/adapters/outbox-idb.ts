@@ -16,24 +16,24 @@ export const REFUSED = 'refused';
  */
 const settling = () => import('./outbox-settle.ts');
 
-const SEQ_KEY = 'seq';
+export const SEQ_KEY = 'seq';
 /**
  * Key prefix, in `meta`, of seq claims: each entry's seq is also written there with `add`, which
- * the database refuses for a key it holds. Two tabs (or a tab and a restored profile) can then
- * never store one seq twice, even after the first entry left the outbox, and a tab that knows the
- * counter needs no read before its commit. The value is when it was claimed (for pruning).
+ * the database refuses for a key it holds. Two tabs can then never store one seq twice, even after
+ * the first entry left the outbox, and a tab that knows the counter needs no read before its commit.
  */
 export const CLAIM_PREFIX = 'seq-claim:';
-/** Claims older than this are pruned: no tab's expectation of the counter lives that long (`EXPECT_MS`). */
+/** Claims are pruned once older than this (`pruneClaims`): no tab trusts a counter that long (`EXPECT_MS`). */
 export const CLAIM_KEEP_MS = 24 * 3600_000;
 /** How long a tab trusts the counter it wrote or read last without reading it again. */
 export const EXPECT_MS = 10 * 60_000;
 /** A claim's key: zero-padded, so claims sort by seq (seqs are safe integers, at most 16 digits). */
 export const claimKey = (seq: number): string => `${CLAIM_PREFIX}${String(seq).padStart(16, '0')}`;
-export const claimRange = (): IDBKeyRange => IDBKeyRange.bound(CLAIM_PREFIX, `${CLAIM_PREFIX}\uffff`);
+/** Every claim key, and no damaged one (a key with other than digits sorts above the last). */
+export const claimRange = (): IDBKeyRange => IDBKeyRange.bound(claimKey(0), `${CLAIM_PREFIX}9999999999999999`);
 /** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
 export const QUARANTINE_PREFIX = 'quarantine:';
-const seqSchema = z.number().check(z.int(), z.minimum(0));
+export const seqSchema = z.number().check(z.int(), z.minimum(0));
 
 type AppendTx = IDBPTransaction<FloorboardDb, ('outbox' | 'journal' | 'meta')[], 'readwrite'>;
 
@@ -66,8 +66,8 @@ export class OutboxIdb {
    *
    * The tap waits for no read: once this tab knows the counter, the entry is written with the seq
    * it expects and the transaction is committed at once. Each seq is claimed with `add` in the same
-   * transaction, so if another tab or a restored profile used it, the database refuses the whole
-   * transaction and the entry is made again from the stored counter.
+   * transaction, so if another tab used it, the database refuses the whole transaction and the
+   * entry is made again from the stored counter.
    */
   async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
     return (await this.appendAll([build], clockOffsetMs))[0]!;
@@ -78,20 +78,27 @@ export class OutboxIdb {
    * transaction with consecutive seqs, as `append` commits one: all of them are stored, or none.
    */
   async appendAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null): Promise<OutboxRecord[]> {
+    if (builds.length === 0) return [];
     const expected = this.#expectedSeq();
     let mode: 'expect' | 'read' | 'rebuild' = expected === null ? 'read' : 'expect';
+    /** Entries this call committed at seqs a writer that claims nothing may also have used (below). */
+    let committed: OutboxRecord[] = [];
     for (;;) {
-      // The journal is only in scope when the counter may need a rebuild (first entry of the tab).
+      // The journal is only in scope when the counter may need a rebuild (it is read, not trusted).
       const stores: ('outbox' | 'journal' | 'meta')[] = mode === 'expect' ? ['outbox', 'meta'] : ['outbox', 'journal', 'meta'];
       const tx = this.db.transaction(stores, 'readwrite', { durability: 'strict' }) as AppendTx;
+      const [outbox, meta] = [tx.objectStore('outbox'), tx.objectStore('meta')];
       try {
+        // Expected: the stored counter is read in the same transaction, but not waited for.
+        const stored = mode === 'expect' ? meta.get(SEQ_KEY) : null;
         const seq = mode === 'expect' ? expected! : await this.#nextSeq(tx, mode === 'rebuild');
         const records = builds.map((build, i): OutboxRecord => {
           const event = eventSchema.parse(build(seq + i)) as FloorEvent;
           return { id: event.id, seq: seq + i, event, state: { kind: 'pending' }, clockOffsetMs };
         });
-        const [outbox, meta, claimedAt] = [tx.objectStore('outbox'), tx.objectStore('meta'), Date.now()];
+        const claimedAt = Date.now();
         const writes = [
+          ...committed.map((record) => outbox.delete(record.id)),
           ...records.map((record) => outbox.add(record)),
           ...records.map((record) => meta.add(claimedAt, claimKey(record.seq))),
           meta.put(seq + records.length, SEQ_KEY),
@@ -100,7 +107,16 @@ export class OutboxIdb {
         // events, which wait behind any frame the tap makes the browser draw. A refused `add` still
         // aborts the whole transaction.
         tx.commit();
-        await Promise.all([...writes, tx.done]);
+        const [found] = await Promise.all([stored, ...writes, tx.done]);
+        if (stored !== null && seqSchema.safeParse(found).success && (found as number) > seq) {
+          // Stored, but the counter had moved past the expected one and no claim refused the
+          // seqs: a writer that claims nothing moved it (a tab still on the app's previous
+          // version). Its entries may hold these seqs, so they are made again from the stored
+          // counter, replacing these in one transaction. (A counter behind or damaged is no such
+          // writer's: the claims cover it, and this commit set it right.)
+          [mode, committed, this.#expected] = ['read', records, null];
+          continue;
+        }
         this.#expected = { seq: seq + records.length, at: Date.now(), mono: performance.now() };
         return records;
       } catch (cause) {
@@ -112,7 +128,7 @@ export class OutboxIdb {
         }
         if (cause instanceof DOMException && cause.name === 'ConstraintError') {
           // A seq was taken: expected, another tab moved the counter (read it); read, the counter
-          // is behind an entry or a claim (a restored or damaged profile; rebuild it, once).
+          // is behind an entry or a claim (a damaged profile; rebuild it, once).
           if (mode === 'expect') {
             mode = 'read';
             continue;
@@ -121,6 +137,12 @@ export class OutboxIdb {
             mode = 'rebuild';
             continue;
           }
+        }
+        // Stored already: the entries stand at their first seqs rather than being called unsaved
+        // (an operator would enter them again).
+        if (committed.length > 0) {
+          console.warn('outbox: entries kept at seqs another writer may share', cause);
+          return committed;
         }
         if (cause instanceof z.core.$ZodError) throw new FloorboardError('invalid-event', 'entry is not a valid event', { cause });
         throw new FloorboardError('storage-failed', 'could not save the entry on this tablet', { cause });

@@ -1,9 +1,10 @@
+import * as z from 'zod/mini';
 import type { FloorEvent } from '../../core/events.schema.ts';
 import { outboxRecordSchema } from '../../core/outbox/outbox-record.schema.ts';
 import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
 import type { Db } from './db.ts';
 import { JOURNAL_KEEP_MS } from './db-early.ts';
-import { CLAIM_KEEP_MS, QUARANTINE_PREFIX, REFUSED, claimRange } from './outbox-idb.ts';
+import { CLAIM_KEEP_MS, QUARANTINE_PREFIX, REFUSED, SEQ_KEY, claimKey, seqSchema } from './outbox-idb.ts';
 
 // The outbox's writes after the first screen (`OutboxIdb` loads this module on first use).
 
@@ -62,17 +63,25 @@ export async function pruneJournal(db: Db, now: number): Promise<void> {
   await tx.done;
 }
 
+/** `meta` key of the claims' prune mark: the counter at a time, so every claim below it is older. */
+const CLAIM_MARK_KEY = 'seq-claim-mark';
+const claimMarkSchema = z.object({ at: z.number(), seq: seqSchema });
+
 /**
- * Drops seq claims older than `CLAIM_KEEP_MS`, lowest seq first, up to the first recent one. A
- * claim with a time ahead of `now` (the clock was set back since) goes too: every tab's expectation
- * from before that is void (`OutboxIdb`), and the counter is above it.
+ * Drops the seq claims made more than `CLAIM_KEEP_MS` ago, in one request: those below the counter
+ * as it stood at a mark at least that old. A tap's transaction shares `meta` with this one, so it
+ * must stay short whatever the number of claims. A mark ahead of `now` (the clock was set back)
+ * is set again and nothing is dropped: claims then live longer, never shorter.
  */
 export async function pruneClaims(db: Db, now: number): Promise<void> {
   const tx = db.transaction('meta', 'readwrite');
-  for (let c = await tx.store.openCursor(claimRange()); c; c = await c.continue()) {
-    const at = c.value;
-    if (typeof at === 'number' && at > now - CLAIM_KEEP_MS && at <= now) break;
-    await c.delete();
-  }
-  await tx.done;
+  const [mark, counter] = await Promise.all([tx.store.get(CLAIM_MARK_KEY), tx.store.get(SEQ_KEY)]);
+  const m = claimMarkSchema.safeParse(mark);
+  const isDue = m.success && m.data.at <= now && now - m.data.at >= CLAIM_KEEP_MS;
+  const seq = seqSchema.safeParse(counter);
+  await Promise.all([
+    isDue ? tx.store.delete(IDBKeyRange.bound(claimKey(0), claimKey(m.data.seq), false, true)) : null,
+    (!m.success || isDue || m.data.at > now) && seq.success ? tx.store.put({ at: now, seq: seq.data }, CLAIM_MARK_KEY) : null,
+    tx.done,
+  ]);
 }

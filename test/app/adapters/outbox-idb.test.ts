@@ -100,10 +100,10 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       await b.ackAll(); // all four left the outbox: only the claims remember 2 and 3
       out.push(await a.append()); // a's expectation (2) is refused by the claim, it reads the counter
       const claims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).length;
-      return { out, claims };
+      // The refused transaction left nothing: only the entry made again waits, and the counter is past it.
+      return { out, claims, stored: await a.stored(), counter: await a.db.get('meta', 'seq') };
     });
-    expect(result.out).toEqual([0, 1, 2, 3, 4]);
-    expect(result.claims).toBe(5);
+    expect(result).toEqual({ out: [0, 1, 2, 3, 4], claims: 5, stored: [4], counter: 5 });
   });
 
   it('a new tab moves past a counter behind the claims (a restored profile), and past lost claims through the journal', async () => {
@@ -118,9 +118,14 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       for (const key of await b.db.getAllKeys('meta')) if (String(key).startsWith('seq-claim:')) await b.db.delete('meta', key);
       const c = await lab.open('claims-behind'); // counter and claims lost: the journal still has 0..2, the outbox 3
       out.push(await c.append().catch((e: Error) => e.message));
+      await c.ackAll();
+      await c.db.delete('meta', 'seq');
+      await c.db.clear('journal'); // counter, outbox and journal hold nothing: only the claims know 0..4
+      const d = await lab.open('claims-behind');
+      out.push(await d.append().catch((e: Error) => e.message));
       return out;
     });
-    expect(result).toEqual([0, 1, 2, 3, 4]);
+    expect(result).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('a tab reads the counter again after ten minutes, so pruning a day-old claim can never let it re-use a seq', async () => {
@@ -138,24 +143,61 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       } finally {
         Date.now = realNow;
       }
-      return out;
+      // The same with only the monotonic clock ten minutes on (a wall clock set back meanwhile).
+      out.push(await b.append()); // b's expectation (2) is refused by a's claim: 3, and b expects 4
+      out.push(await a.append()); // a's (3) by b's: 4
+      await a.ackAll();
+      for (const key of await a.db.getAllKeys('meta')) if (String(key).startsWith('seq-claim:')) await a.db.delete('meta', key);
+      const realPerf = performance.now.bind(performance);
+      const perfLater = realPerf() + 11 * 60_000;
+      Object.defineProperty(performance, 'now', { value: () => perfLater, configurable: true });
+      try {
+        out.push(await b.append()); // b's expectation (4) is too old: read, not trusted
+      } finally {
+        Object.defineProperty(performance, 'now', { value: realPerf, configurable: true });
+      }
+      // Read first, so b never even wrote at 4 (a later check would have moved it, leaving a claim).
+      const claims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).map((k) => Number(String(k).slice('seq-claim:'.length)));
+      return { out, claims };
     });
-    expect(result).toEqual([0, 1, 2]);
+    expect(result).toEqual({ out: [0, 1, 2, 3, 4, 5], claims: [5] });
   });
 
-  it('prunes seq claims older than a day and keeps the recent ones', async () => {
+  it('prunes seq claims made more than a day ago, in one short transaction, and never ones a tab may still rely on', async () => {
     const result = await page.evaluate(async () => {
       const { db, box, append } = await lab.open('claims-prune');
-      for (let i = 0; i < 4; i++) await append();
-      const now = Date.now();
-      const claims = (await db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:'));
-      await db.put('meta', now - 25 * 3600_000, claims[0]!);
-      await db.put('meta', now - 24.5 * 3600_000, claims[1]!);
-      await box.prune(now);
-      const left = (await db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).map((k) => Number(String(k).slice('seq-claim:'.length)));
-      return { left, next: await append() };
+      const claims = async () => (await db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).map((k) => Number(String(k).slice('seq-claim:'.length)));
+      const hour = 3600_000;
+      const t0 = Date.now();
+      await append();
+      await append(); // claims 0, 1
+      await box.prune(t0); // marks the counter (2) at t0: nothing is a day old yet
+      const first = await claims();
+      await append();
+      await append(); // claims 2, 3
+      await box.prune(t0 + 23 * hour);
+      const later = await claims();
+      const day = 24 * hour;
+      await box.prune(t0 - 400 * day); // the clock was set back a year: the mark is set again, nothing dropped
+      const setBack = await claims();
+      await box.prune(t0 - 400 * day + 25 * hour); // a day after the new mark: what was claimed before it goes
+      const pruned = await claims();
+      return { first, later, setBack, pruned, next: await append() };
     });
-    expect(result).toEqual({ left: [2, 3], next: 4 });
+    expect(result).toEqual({ first: [0, 1], later: [0, 1, 2, 3], setBack: [0, 1, 2, 3], pruned: [], next: 4 });
+  });
+
+  it('an entry a tab committed at its expected seq is made again at the stored counter when a writer that claims nothing (the previous version) moved it', async () => {
+    const result = await page.evaluate(async () => {
+      const { db, box, append } = await lab.open('claims-unclaimed');
+      const out = [await append()]; // expects 1
+      await db.put('meta', 2, 'seq'); // an older tab wrote seq 1 without a claim; it was acknowledged
+      out.push(await append());
+      const { records } = await box.loadAll();
+      const empty = await box.appendAll([], null);
+      return { out, stored: records.map((r) => [r.seq, r.event.seq]), counter: await db.get('meta', 'seq'), empty };
+    });
+    expect(result).toEqual({ out: [0, 2], stored: [[0, 0], [2, 2]], counter: 3, empty: [] });
   });
 
   it('quarantines a damaged record: the rest load in seq order, new entries still go in', async () => {
