@@ -34,6 +34,9 @@ export const claimRange = (): IDBKeyRange => IDBKeyRange.bound(claimKey(0), `${C
 /** Key prefix, in `meta`, of outbox records that failed validation (kept for support, out of the queue). */
 export const QUARANTINE_PREFIX = 'quarantine:';
 export const seqSchema = z.number().check(z.int(), z.minimum(0));
+/** `meta` key of the claims' prune mark: the counter at a time, so every claim below it is older (`pruneClaims`). */
+export const CLAIM_MARK_KEY = 'seq-claim-mark';
+export const claimMarkSchema = z.object({ at: z.number(), seq: seqSchema });
 
 type AppendTx = IDBPTransaction<FloorboardDb, ('outbox' | 'journal' | 'meta')[], 'readwrite'>;
 
@@ -83,15 +86,20 @@ export class OutboxIdb {
     let mode: 'expect' | 'read' | 'rebuild' = expected === null ? 'read' : 'expect';
     /** Entries this call committed at seqs a writer that claims nothing may also have used (below). */
     let committed: OutboxRecord[] = [];
+    /** The counter as that writer left it (this call's commit wrote over it): the seqs start there at least. */
+    let floor: number = 0;
     for (;;) {
       // The journal is only in scope when the counter may need a rebuild (it is read, not trusted).
       const stores: ('outbox' | 'journal' | 'meta')[] = mode === 'expect' ? ['outbox', 'meta'] : ['outbox', 'journal', 'meta'];
       const tx = this.db.transaction(stores, 'readwrite', { durability: 'strict' }) as AppendTx;
       const [outbox, meta] = [tx.objectStore('outbox'), tx.objectStore('meta')];
+      // A build that throws aborts the transaction before these are awaited: no unhandled rejection.
+      tx.done.catch(() => undefined);
       try {
         // Expected: the stored counter is read in the same transaction, but not waited for.
-        const stored = mode === 'expect' ? meta.get(SEQ_KEY) : null;
-        const seq = mode === 'expect' ? expected! : await this.#nextSeq(tx, mode === 'rebuild');
+        const stored: Promise<unknown> | null = mode === 'expect' ? meta.get(SEQ_KEY) : null;
+        stored?.catch(() => undefined);
+        const seq: number = mode === 'expect' ? expected! : Math.max(floor, await this.#nextSeq(tx, mode === 'rebuild'));
         const records = builds.map((build, i): OutboxRecord => {
           const event = eventSchema.parse(build(seq + i)) as FloorEvent;
           return { id: event.id, seq: seq + i, event, state: { kind: 'pending' }, clockOffsetMs };
@@ -107,14 +115,14 @@ export class OutboxIdb {
         // events, which wait behind any frame the tap makes the browser draw. A refused `add` still
         // aborts the whole transaction.
         tx.commit();
-        const [found] = await Promise.all([stored, ...writes, tx.done]);
+        const [found]: unknown[] = await Promise.all([stored, ...writes, tx.done]);
         if (stored !== null && seqSchema.safeParse(found).success && (found as number) > seq) {
           // Stored, but the counter had moved past the expected one and no claim refused the
           // seqs: a writer that claims nothing moved it (a tab still on the app's previous
-          // version). Its entries may hold these seqs, so they are made again from the stored
-          // counter, replacing these in one transaction. (A counter behind or damaged is no such
+          // version). Its entries may hold these seqs, so they are made again from the counter as
+          // it left it, replacing these in one transaction. (A counter behind or damaged is no such
           // writer's: the claims cover it, and this commit set it right.)
-          [mode, committed, this.#expected] = ['read', records, null];
+          [mode, committed, floor, this.#expected] = ['read', records, found as number, null];
           continue;
         }
         this.#expected = { seq: seq + records.length, at: Date.now(), mono: performance.now() };
@@ -154,7 +162,7 @@ export class OutboxIdb {
    * The next per-device seq, never one already used. The counter in `meta` is the source. If it is
    * missing or damaged (a cleared or corrupt profile) it must not restart at 0: the claims would
    * refuse every new entry, and the service would see seqs it has seen before. So it is rebuilt as
-   * above the highest seq in the outbox, the claims and the journal; the same rebuild runs when a
+   * above the highest seq in the outbox, the claims, the claims' prune mark and the journal; the same rebuild runs when a
    * claim or the seq index refused a counter that was behind (`isRebuild`).
    */
   async #nextSeq(tx: AppendTx, isRebuild: boolean): Promise<number> {
@@ -163,7 +171,9 @@ export class OutboxIdb {
     const last = await tx.objectStore('outbox').index('seq').openCursor(null, 'prev');
     const lastClaim = await tx.objectStore('meta').openKeyCursor(claimRange(), 'prev');
     const claimed = lastClaim ? Number(String(lastClaim.key).slice(CLAIM_PREFIX.length)) + 1 : 0;
-    let next = Math.max(counter.success ? counter.data : 0, last ? z.catch(seqSchema, -1).parse(last.key) + 1 : 0, Number.isSafeInteger(claimed) ? claimed : 0);
+    // Pruned claims were below the mark's counter (and their entries may have left the journal too).
+    const mark = claimMarkSchema.safeParse(await tx.objectStore('meta').get(CLAIM_MARK_KEY));
+    let next = Math.max(counter.success ? counter.data : 0, last ? z.catch(seqSchema, -1).parse(last.key) + 1 : 0, Number.isSafeInteger(claimed) ? claimed : 0, mark.success ? mark.data.seq : 0);
     for (let c = await tx.objectStore('journal').openCursor(); c; c = await c.continue()) {
       const seq = (c.value as { seq?: unknown } | null)?.seq;
       if (seqSchema.safeParse(seq).success) next = Math.max(next, (seq as number) + 1);

@@ -1,10 +1,9 @@
-import * as z from 'zod/mini';
 import type { FloorEvent } from '../../core/events.schema.ts';
 import { outboxRecordSchema } from '../../core/outbox/outbox-record.schema.ts';
 import type { AckOutcome } from '../../core/outbox/outbox-state.ts';
 import type { Db } from './db.ts';
 import { JOURNAL_KEEP_MS } from './db-early.ts';
-import { CLAIM_KEEP_MS, QUARANTINE_PREFIX, REFUSED, SEQ_KEY, claimKey, seqSchema } from './outbox-idb.ts';
+import { CLAIM_KEEP_MS, CLAIM_MARK_KEY, QUARANTINE_PREFIX, REFUSED, SEQ_KEY, claimKey, claimMarkSchema, seqSchema } from './outbox-idb.ts';
 
 // The outbox's writes after the first screen (`OutboxIdb` loads this module on first use).
 
@@ -63,9 +62,6 @@ export async function pruneJournal(db: Db, now: number): Promise<void> {
   await tx.done;
 }
 
-/** `meta` key of the claims' prune mark: the counter at a time, so every claim below it is older. */
-const CLAIM_MARK_KEY = 'seq-claim-mark';
-const claimMarkSchema = z.object({ at: z.number(), seq: seqSchema });
 
 /**
  * Drops the seq claims made more than `CLAIM_KEEP_MS` ago, in one request: those below the counter

@@ -123,9 +123,18 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       await c.db.clear('journal'); // counter, outbox and journal hold nothing: only the claims know 0..4
       const d = await lab.open('claims-behind');
       out.push(await d.append().catch((e: Error) => e.message));
+      // Days later the claims are pruned and the journal too: the prune's mark still knows the counter.
+      const t = Date.now();
+      await d.box.prune(t);
+      await d.box.prune(t + 25 * 3600_000);
+      await d.ackAll();
+      await d.db.delete('meta', 'seq');
+      await d.db.clear('journal');
+      const e = await lab.open('claims-behind');
+      out.push(await e.append().catch((err: Error) => err.message));
       return out;
     });
-    expect(result).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(result).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('a tab reads the counter again after ten minutes, so pruning a day-old claim can never let it re-use a seq', async () => {
@@ -143,6 +152,8 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       } finally {
         Date.now = realNow;
       }
+      // Read first, so a never even wrote at 1 (a later check would have moved it, leaving a claim).
+      const wallClaims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).length;
       // The same with only the monotonic clock ten minutes on (a wall clock set back meanwhile).
       out.push(await b.append()); // b's expectation (2) is refused by a's claim: 3, and b expects 4
       out.push(await a.append()); // a's (3) by b's: 4
@@ -158,9 +169,9 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       }
       // Read first, so b never even wrote at 4 (a later check would have moved it, leaving a claim).
       const claims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).map((k) => Number(String(k).slice('seq-claim:'.length)));
-      return { out, claims };
+      return { out, wallClaims, claims };
     });
-    expect(result).toEqual({ out: [0, 1, 2, 3, 4, 5], claims: [5] });
+    expect(result).toEqual({ out: [0, 1, 2, 3, 4, 5], wallClaims: 1, claims: [5] });
   });
 
   it('prunes seq claims made more than a day ago, in one short transaction, and never ones a tab may still rely on', async () => {
@@ -180,24 +191,25 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       const day = 24 * hour;
       await box.prune(t0 - 400 * day); // the clock was set back a year: the mark is set again, nothing dropped
       const setBack = await claims();
+      await append(); // claim 4, after the mark
       await box.prune(t0 - 400 * day + 25 * hour); // a day after the new mark: what was claimed before it goes
       const pruned = await claims();
       return { first, later, setBack, pruned, next: await append() };
     });
-    expect(result).toEqual({ first: [0, 1], later: [0, 1, 2, 3], setBack: [0, 1, 2, 3], pruned: [], next: 4 });
+    expect(result).toEqual({ first: [0, 1], later: [0, 1, 2, 3], setBack: [0, 1, 2, 3], pruned: [4], next: 5 });
   });
 
   it('an entry a tab committed at its expected seq is made again at the stored counter when a writer that claims nothing (the previous version) moved it', async () => {
     const result = await page.evaluate(async () => {
       const { db, box, append } = await lab.open('claims-unclaimed');
       const out = [await append()]; // expects 1
-      await db.put('meta', 2, 'seq'); // an older tab wrote seq 1 without a claim; it was acknowledged
+      await db.put('meta', 3, 'seq'); // an older tab wrote seqs 1 and 2 without claims; both were acknowledged
       out.push(await append());
       const { records } = await box.loadAll();
       const empty = await box.appendAll([], null);
       return { out, stored: records.map((r) => [r.seq, r.event.seq]), counter: await db.get('meta', 'seq'), empty };
     });
-    expect(result).toEqual({ out: [0, 2], stored: [[0, 0], [2, 2]], counter: 3, empty: [] });
+    expect(result).toEqual({ out: [0, 3], stored: [[0, 0], [3, 3]], counter: 4, empty: [] });
   });
 
   it('quarantines a damaged record: the rest load in seq order, new entries still go in', async () => {
