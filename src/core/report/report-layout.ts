@@ -14,6 +14,16 @@ export function translator(catalog: ReportCatalog): Translate {
   return (key, params = {}) => (catalog[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+/**
+ * A correction's or void's why: the words of the reason a tablet's undo offers ("Entered twice",
+ * stored as its code), in the reader's language; a lead's own words as written.
+ */
+export function whyText(t: Translate, reason: string): string {
+  const key = `undo.reason.${reason}`;
+  const text = t(key);
+  return text === key ? reason : text;
+}
+
 export interface ReportTable {
   /** Stable id for tests and the page (`report-<id>`). */
   id: string;
@@ -170,7 +180,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
         time.format(c.ts),
         user(c.author),
         `${describe(c.before, reason)} → ${c.after ? describe(c.after, reason) : t('report.void')}${c.isVoided ? ` (${t('report.void')})` : ''}`,
-        c.reason,
+        whyText(t, c.reason),
       ]),
       empty: t('report.none'),
     },

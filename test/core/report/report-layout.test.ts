@@ -9,7 +9,7 @@ import { enDash } from '../../../src/app/i18n/en-dash.ts';
 const en = { ...enTablet, ...enLater, ...enDash };
 const de = { ...deTablet, ...deDash };
 import { shiftInstances } from '../../../src/core/oee/calendar.ts';
-import { layoutShiftReport, translator } from '../../../src/core/report/report-layout.ts';
+import { layoutShiftReport, translator, whyText } from '../../../src/core/report/report-layout.ts';
 import { shiftReportSchema } from '../../../src/core/report/shift-report.schema.ts';
 import { buildShiftReport, WINDOW_SHIFT_ID } from '../../../src/core/report/shift-report.ts';
 import { H, MONDAY, makePlant } from '../oee/fixtures.ts';
@@ -56,5 +56,12 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
   it('lays out a stored copy read back through the schema the same as the model itself', () => {
     const stored = shiftReportSchema.parse(JSON.parse(JSON.stringify(report)));
     expect(layoutShiftReport(stored, translator(de), 'de')).toEqual(layoutShiftReport(report, translator(de), 'de'));
+  });
+
+  it("names an undo's reason in the reader's language, not by its code, and keeps a lead's own words", () => {
+    expect(whyText(translator(en), 'entered-twice')).toBe('Entered twice');
+    expect(whyText(translator(de), 'entered-twice')).toBe('Doppelt erfasst');
+    expect(whyText(translator(de), 'corrected-by-minus-one')).toBe('mit −1 korrigiert');
+    expect(whyText(translator(en), 'Bearing, not tool')).toBe('Bearing, not tool');
   });
 });
