@@ -63,16 +63,14 @@ export async function startDashboardLink(session: DashboardSession, plant: Plant
   }
   live.linkChanged('connecting');
   engine.start();
-  // What the outbox keeps for a while (the journal, seq claims) is pruned now and hourly, as on a tablet.
-  const prune = () => void outbox?.prune(Date.now()).catch((error: unknown) => console.warn('outbox not pruned', error));
-  prune();
-  const pruning = setInterval(prune, 3600_000);
+  // What the outbox keeps for a while (the journal, seq claims) is pruned as on a tablet.
+  const stopPruning = outbox?.keepPruned();
   // The browser says the network is back: try now instead of waiting out the backoff.
   const kick = () => engine.kick();
   window.addEventListener('online', kick);
   return () => {
     window.removeEventListener('online', kick);
-    clearInterval(pruning);
+    stopPruning?.();
     engine.stop();
     db?.close();
     live.reset();

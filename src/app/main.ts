@@ -103,7 +103,6 @@ async function start(): Promise<void> {
   lineLive.onLog = (json) => void import('./managers/station-log.svelte.ts').then((m) => m.stationLog.push(json));
   lineLive.onStation = keepStationStatus(cache, kept);
   clock.listen();
-  const pruneOutbox = () => void outbox.prune(Date.now()).catch((error: unknown) => console.warn('outbox not pruned', error));
   // Everything network-bound waits until the first screen is up.
   const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));
   later(() => {
@@ -114,7 +113,7 @@ async function start(): Promise<void> {
     void clock.measure();
     void update.register();
     oee.listen();
-    pruneOutbox();
+    outbox.keepPruned();
   });
   window.addEventListener('online', () => {
     sync.isBrowserOnline = true;
@@ -124,8 +123,6 @@ async function start(): Promise<void> {
   window.addEventListener('offline', () => (sync.isBrowserOnline = false));
   // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
   setInterval(() => void clock.measure(), 10 * 60_000);
-  // A tablet runs for weeks without a reload: what the outbox keeps for a while is pruned hourly.
-  setInterval(pruneOutbox, 3600_000);
 }
 
 /** The dashboards' broker link (dashboard-link.ts), loaded with the dashboards: never part of the tablet's first screen. */

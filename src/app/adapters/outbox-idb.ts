@@ -255,4 +255,12 @@ export class OutboxIdb {
     const settle = await settling();
     await Promise.all([settle.pruneJournal(this.db, now), settle.pruneClaims(this.db, now)]);
   }
+
+  /** Prunes now and then hourly (a tablet runs for weeks without a reload); returns the stop. */
+  keepPruned(): () => void {
+    const prune = () => void this.prune(Date.now()).catch((error: unknown) => console.warn('outbox not pruned', error));
+    prune();
+    const timer = setInterval(prune, 3600_000);
+    return () => clearInterval(timer);
+  }
 }

@@ -13,6 +13,10 @@ import type { OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
  */
 const entry = new URL('./outbox-lab.entry.ts', import.meta.url).pathname;
 type Lab = {
+  /** The seqs claimed in a database's `meta`, in order. */
+  claims(db: Db): Promise<number[]>;
+  /** Deletes every seq claim (as a prune or a damaged profile would). */
+  dropClaims(db: Db): Promise<void>;
   open(name: string): Promise<{
     db: Db; append(): Promise<number>; appendGroup(n: number, isBroken?: boolean): Promise<number[]>; stored(): Promise<number[]>; box: OutboxIdb; ackAll(): Promise<void>; ownAfterReload(): Promise<number[]>;
   }>;
@@ -99,7 +103,7 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       out.push(await b.append(), await b.append()); // b reads the counter: 2, 3
       await b.ackAll(); // all four left the outbox: only the claims remember 2 and 3
       out.push(await a.append()); // a's expectation (2) is refused by the claim, it reads the counter
-      const claims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).length;
+      const claims = (await lab.claims(a.db)).length;
       // The refused transaction left nothing: only the entry made again waits, and the counter is past it.
       return { out, claims, stored: await a.stored(), counter: await a.db.get('meta', 'seq') };
     });
@@ -115,7 +119,7 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       const b = await lab.open('claims-behind'); // a new tab: it reads the counter
       out.push(await b.append().catch((e: Error) => e.message));
       await b.db.delete('meta', 'seq');
-      for (const key of await b.db.getAllKeys('meta')) if (String(key).startsWith('seq-claim:')) await b.db.delete('meta', key);
+      await lab.dropClaims(b.db);
       const c = await lab.open('claims-behind'); // counter and claims lost: the journal still has 0..2, the outbox 3
       out.push(await c.append().catch((e: Error) => e.message));
       await c.ackAll();
@@ -147,18 +151,18 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
       const later = realNow() + 11 * 60_000;
       Date.now = () => later; // eleven minutes on (the claims are pruned only after a day, as if they were now)
       try {
-        for (const key of await a.db.getAllKeys('meta')) if (String(key).startsWith('seq-claim:')) await a.db.delete('meta', key);
+        await lab.dropClaims(a.db);
         out.push(await a.append()); // its expectation (1) is too old: read, not trusted
       } finally {
         Date.now = realNow;
       }
       // Read first, so a never even wrote at 1 (a later check would have moved it, leaving a claim).
-      const wallClaims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).length;
+      const wallClaims = (await lab.claims(a.db)).length;
       // The same with only the monotonic clock ten minutes on (a wall clock set back meanwhile).
       out.push(await b.append()); // b's expectation (2) is refused by a's claim: 3, and b expects 4
       out.push(await a.append()); // a's (3) by b's: 4
       await a.ackAll();
-      for (const key of await a.db.getAllKeys('meta')) if (String(key).startsWith('seq-claim:')) await a.db.delete('meta', key);
+      await lab.dropClaims(a.db);
       const realPerf = performance.now.bind(performance);
       const perfLater = realPerf() + 11 * 60_000;
       Object.defineProperty(performance, 'now', { value: () => perfLater, configurable: true });
@@ -168,7 +172,7 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
         Object.defineProperty(performance, 'now', { value: realPerf, configurable: true });
       }
       // Read first, so b never even wrote at 4 (a later check would have moved it, leaving a claim).
-      const claims = (await a.db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).map((k) => Number(String(k).slice('seq-claim:'.length)));
+      const claims = await lab.claims(a.db);
       return { out, wallClaims, claims };
     });
     expect(result).toEqual({ out: [0, 1, 2, 3, 4, 5], wallClaims: 1, claims: [5] });
@@ -177,7 +181,7 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
   it('prunes seq claims made more than a day ago, in one short transaction, and never ones a tab may still rely on', async () => {
     const result = await page.evaluate(async () => {
       const { db, box, append } = await lab.open('claims-prune');
-      const claims = async () => (await db.getAllKeys('meta')).filter((k) => String(k).startsWith('seq-claim:')).map((k) => Number(String(k).slice('seq-claim:'.length)));
+      const claims = () => lab.claims(db);
       const hour = 3600_000;
       const t0 = Date.now();
       await append();

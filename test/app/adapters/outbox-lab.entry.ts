@@ -1,7 +1,7 @@
 /** Browser side of outbox-idb.test.ts: the real IndexedDB adapter, exposed to page.evaluate. */
 import { ulid } from 'ulid';
 import { openFloorboardDb } from '../../../src/app/adapters/db.ts';
-import { OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
+import { CLAIM_PREFIX, OutboxIdb } from '../../../src/app/adapters/outbox-idb.ts';
 import { readStart } from '../../../src/app/adapters/db-early.ts';
 import type { FloorEvent } from '../../../src/core/events.schema.ts';
 
@@ -9,6 +9,9 @@ const count = (seq: number): FloorEvent =>
   ({ v: 1, id: ulid(), deviceId: 'tab-lab', seq, ts: Date.now(), author: 'op-a', lineId: 'line-a', stationId: 'a1', type: 'count', productId: 'widget', good: 1, reject: 0 }) as FloorEvent;
 
 const lab = {
+  claims: async (db: Awaited<ReturnType<typeof openFloorboardDb>>) =>
+    (await db.getAllKeys('meta')).filter((k) => String(k).startsWith(CLAIM_PREFIX)).map((k) => Number(String(k).slice(CLAIM_PREFIX.length))),
+  dropClaims: (db: Awaited<ReturnType<typeof openFloorboardDb>>) => db.delete('meta', IDBKeyRange.bound(CLAIM_PREFIX, `${CLAIM_PREFIX}\uffff`)),
   async open(name: string) {
     const db = await openFloorboardDb(name);
     const box = new OutboxIdb(db);
