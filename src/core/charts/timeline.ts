@@ -31,8 +31,8 @@ export interface StateBands {
 }
 
 /**
- * Cuts [from, to) into state bands: outside shifts is "not scheduled", breaks are "planned",
- * stops take their loss's state (minor stop, changeover, planned stop, stopped), the rest runs.
+ * Cuts [from, to) into state bands: outside shifts is "not scheduled", breaks are "planned" (a
+ * stop over a break too), stops take their loss's state (minor stop, changeover, planned stop, stopped), the rest runs.
  * Time after the last segment (the future) is left out. Adjacent equal bands merge.
  */
 export function stateBands(segments: readonly TimelineSegment[], planned: readonly PlannedSpan[], from: number, to: number): StateBands {
@@ -78,9 +78,10 @@ function bandState(seg: TimelineSegment | null, planned: readonly PlannedSpan[],
     if (planned.length > 0 && !shift) return 'not-scheduled';
     return shift?.breaks.some(([a, b]) => a <= t && t < b) ? 'planned' : 'no-data';
   }
-  if (seg?.state === 'stopped') return displayStateOfLoss((seg.loss ?? 'breakdown') as LossCategory);
+  // A break or time off shift is no stop, whatever the machine did then: the engine counts no loss there.
   if (planned.length > 0 && !shift) return 'not-scheduled';
   if (shift?.breaks.some(([a, b]) => a <= t && t < b)) return 'planned';
+  if (seg?.state === 'stopped') return displayStateOfLoss((seg.loss ?? 'breakdown') as LossCategory);
   return seg ? 'running' : 'not-scheduled';
 }
 

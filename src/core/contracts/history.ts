@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { correctablePayloadSchema } from '../events.schema.ts';
+import { auditKinds } from '../oee-stops/audit-trail.ts';
 import { lossCategories, type LossCategory } from '../plant.schema.ts';
 import { headlineFiguresShape } from './figures.ts';
 
@@ -50,6 +51,8 @@ export const stopSchema = z.object({
   loss: z.enum(lossCategories),
   isOpen: z.boolean(),
   durationMs: z.number(),
+  /** Wholly in a break or off shift: no loss, and no reason needed (core isAwaitingReason). */
+  isOffShift: z.optional(z.boolean()),
   stationId: z.string(),
   /** Who opened or classified it, and the product the line was making (stop-context.ts). */
   operatorId: z.optional(z.nullable(z.string())),
@@ -80,7 +83,7 @@ export type ParetoView = z.infer<typeof paretoSchema>;
 /** GET /api/audit: classifications, corrections and voids with who, when, before/after, why and the stop. */
 export const auditEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['correction', 'void', 'classify']),
+  kind: z.enum(auditKinds),
   lineId: z.string(),
   stationId: z.string(),
   stop: z.optional(z.nullable(z.object({ start: z.number(), durationMs: z.number(), stationId: z.string(), isOpen: z.boolean() }))),
@@ -89,6 +92,7 @@ export const auditEntrySchema = z.object({
   ts: z.number(),
   target: z.string(),
   before: z.nullable(correctablePayloadSchema),
+  targetTs: z.optional(z.nullable(z.number())),
   after: z.nullable(correctablePayloadSchema),
   reason: z.string(),
   isVoided: z.boolean(),

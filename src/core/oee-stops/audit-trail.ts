@@ -2,12 +2,13 @@ import type { CorrectablePayload, FloorEvent } from '../events.schema.ts';
 import { compareEvents } from '../oee/normalize.ts';
 
 /** Every kind of change the audit trail knows, for a reader that wants them all (the lead's audit list). */
-export const auditKinds = ['correction', 'void', 'classify'] as const;
+export const auditKinds = ['correction', 'void', 'classify', 'split'] as const;
 export type AuditKind = (typeof auditKinds)[number];
 
 /**
- * One change to recorded history: a correction (before -> after), a void (before -> nothing), or a
- * classification of a stop that was recorded without its reason (nothing or the last reason -> after).
+ * One change to recorded history: a correction (before -> after), a void (before -> nothing), a
+ * classification of a stop that was recorded without its reason (nothing or the last reason -> after),
+ * or a split of a stop (its reason so far -> the split, with the later part's reason).
  */
 export interface AuditEntry {
   /** The correction's, void's or classification's own event id. */
@@ -22,6 +23,8 @@ export interface AuditEntry {
   target: string;
   /** What the target said, when it is among the events given; null otherwise. */
   before: CorrectablePayload | null;
+  /** When the target was entered, when it is among the events given (what a void took back, and when). */
+  targetTs: number | null;
   /** The replacement; null for a void. */
   after: CorrectablePayload | null;
   /** Why (a classification has no why: empty). */
@@ -65,7 +68,16 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       const after = payloadOf(e)!;
       const before = reasons.get(e.stopId) ?? null;
       reasons.set(e.stopId, after);
-      if (isIn && wanted.has('classify')) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
+      if (isIn && wanted.has('classify')) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
+      continue;
+    }
+    if (e.type === 'stop.split') {
+      const after = payloadOf(e)!;
+      const before = reasons.get(e.stopId) ?? null;
+      // The later part is a stop of its own: its reason so far is the split's, else the parent's.
+      const inherited = e.reasonId ? after : before;
+      if (inherited) reasons.set(e.newStopId, inherited);
+      if (isIn && wanted.has('split')) out.push({ id: e.id, kind: 'split', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
       continue;
     }
     if ((e.type !== 'correction' && e.type !== 'void') || !isIn || !wanted.has(e.type)) continue;
@@ -82,6 +94,7 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       ts: e.ts,
       target,
       before,
+      targetTs: original?.ts ?? null,
       after,
       reason: e.reason,
       isVoided: voided.has(e.id),

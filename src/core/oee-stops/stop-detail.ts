@@ -1,6 +1,7 @@
 import { lossAt } from '../oee/reason-loss.ts';
 import type { FloorEvent } from '../events.schema.ts';
-import type { Line, LossCategory } from '../plant.schema.ts';
+import type { Calendar, Line, LossCategory } from '../plant.schema.ts';
+import { buildPlan } from '../oee/plan.ts';
 import { effectiveEvents } from '../oee/normalize.ts';
 import { stopRank } from '../oee/stop-segments.ts';
 import { StopLog, type ReasonEvent, type StopSource } from './stop-log.ts';
@@ -25,7 +26,43 @@ export interface StopDetail {
   isSetup: boolean;
   /** The event that sets the reason now; null when nobody gave one. */
   reasonEvent: ReasonEvent | null;
+  /**
+   * No time of it is shift time minus breaks (a machine stopped over a break, or off shift): it is
+   * no loss and needs no reason. False when the caller gave no shift time.
+   */
+  isOffShift: boolean;
+  /**
+   * The id of the operator's changeover this machine setup is part of (the machine switched to setup
+   * for the changeover the operator opened), or null. Lists show the changeover once, as the
+   * changeover; its time is counted once either way.
+   */
+  partOf: string | null;
 }
+
+/** Shift time minus breaks as sorted, disjoint pieces (a Plan's pieceStart and pieceEnd). */
+export interface ShiftTime {
+  start: readonly number[];
+  end: readonly number[];
+}
+
+/** True when [start, end) overlaps any piece of shift time. */
+export function hasShiftTime(start: number, end: number, t: ShiftTime): boolean {
+  let lo = 0;
+  let hi = t.end.length;
+  // The first piece ending after `start`.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t.end[mid]! <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < t.start.length && t.start[lo]! < end;
+}
+
+/**
+ * A machine may switch to setup this long before the operator taps "changeover" (or leave it this
+ * long after the changeover's end) and still be part of it.
+ */
+export const CHANGEOVER_LEAD_MS = 120_000;
 
 /** Disjoint stop time: `stop` is the index of the stop that owns it. */
 export interface StopSegment {
@@ -54,19 +91,51 @@ const rankOf = (s: StopDetail) => stopRank(s.loss, s.isSetup);
  *
  * @example stopsByLine(lines, events, Date.now(), reasonLosses(plant))[0].stops[0].reasonEvent?.id
  */
-export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[], now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineStops[] {
+export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[], now: number, reasonLoss: ReadonlyMap<string, LossCategory>, calendar?: Calendar): LineStops[] {
   const logs = new Map(lines.map((l) => [l.id, new StopLog()]));
-  for (const e of effectiveEvents(events, now)) logs.get(e.lineId)?.push(e);
-  return lines.map((line) => lineStops(line, logs.get(line.id)!, now, reasonLoss));
+  let first = Infinity;
+  for (const e of effectiveEvents(events, now)) {
+    logs.get(e.lineId)?.push(e);
+    if (e.ts < first) first = e.ts;
+  }
+  const shiftTime = calendar && first < Infinity ? shiftTimeOf(calendar, first, now + 1) : undefined;
+  return lines.map((line) => lineStops(line, logs.get(line.id)!, now, reasonLoss, shiftTime));
 }
 
-/** One line's stops and segments at `now`, from its stop log (fed its effective events in sort order). */
-export function lineStops(line: Line, log: StopLog, now: number, reasonLoss: ReadonlyMap<string, LossCategory>): LineStops {
+/** Shift time minus breaks in [from, to), from the plant calendar (the engine's plan). */
+export function shiftTimeOf(calendar: Calendar, from: number, to: number): ShiftTime {
+  const plan = buildPlan(calendar, from, to, 'window');
+  return { start: plan.pieceStart, end: plan.pieceEnd };
+}
+
+/**
+ * One line's stops and segments at `now`, from its stop log (fed its effective events in sort
+ * order). With `shiftTime`, stops with none of it are marked `isOffShift`.
+ */
+export function lineStops(line: Line, log: StopLog, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, shiftTime?: ShiftTime): LineStops {
   const stops = materialize(log, now, reasonLoss, line.smallStopThresholdSec * 1000);
+  if (shiftTime) for (const s of stops) s.isOffShift = !hasShiftTime(s.start, s.end, shiftTime);
+  markChangeoverParts(stops);
   return { lineId: line.id, stops, segments: segmentsOf(stops) };
 }
 
-interface Piece extends Omit<StopDetail, 'loss' | 'reasonId'> {
+/**
+ * Marks each machine setup that lies inside an operator's changeover (give or take
+ * CHANGEOVER_LEAD_MS at either end) as part of that changeover. Only setups nobody gave a reason:
+ * a classified one is a stop of its own. A line has one changeover at a time, whichever station
+ * the machine signal comes from. `stops` is sorted by start.
+ */
+function markChangeoverParts(stops: StopDetail[]): void {
+  const changeovers = stops.filter((s) => s.isSetup && s.source === 'operator');
+  if (changeovers.length === 0) return;
+  for (const s of stops) {
+    if (!s.isSetup || s.source !== 'machine' || s.reasonEvent !== null) continue;
+    const co = changeovers.find((c) => s.start >= c.start - CHANGEOVER_LEAD_MS && s.start < c.end && (s.end <= c.end + CHANGEOVER_LEAD_MS || (s.isOpen && c.isOpen)));
+    if (co) s.partOf = co.id;
+  }
+}
+
+interface Piece extends Omit<StopDetail, 'loss' | 'reasonId' | 'isOffShift' | 'partOf'> {
   rootMs: number;
 }
 
@@ -97,7 +166,7 @@ function materialize(log: StopLog, now: number, reasonLoss: ReadonlyMap<string, 
     let loss: LossCategory = known ?? (p.isSetup ? 'setup' : 'breakdown');
     // A changeover is setup however short (ADR 0008).
     if (loss !== 'planned' && !p.isSetup && rootMs < smallStopMs) loss = 'minor-stop';
-    return { ...p, reasonEvent, reasonId: known === undefined ? null : given, loss };
+    return { ...p, reasonEvent, reasonId: known === undefined ? null : given, loss, isOffShift: false, partOf: null };
   });
   return out.sort((a, b) => a.start - b.start || rankOf(a) - rankOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

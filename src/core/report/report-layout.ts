@@ -1,5 +1,6 @@
 import { bigLossPareto, reasonPareto } from '../charts/pareto.ts';
 import { formats } from '../format.ts';
+import { auditChangeText, type AuditWords } from '../oee-stops/audit-text.ts';
 import type { BigLoss } from '../oee/report.ts';
 import type { ShiftReportView } from './shift-report.schema.ts';
 import { WINDOW_SHIFT_ID } from './shift-report.ts';
@@ -73,6 +74,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
     const x = r.names.reasons[id];
     return x ? (x.labels[locale] ?? x.label) : id;
   };
+  const words: AuditWords = { t, reason: (id) => reason(id), product: (id) => r.names.products[id] ?? id, time: time.format };
   const f = r.figures;
   const oee = f.isScheduled ? ratio(f.oee) : t(f.noDataMs > 0 ? 'dash.state.no-data' : 'dash.state.not-scheduled');
   const kpis: ReportKpi[] = [
@@ -179,7 +181,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
       rows: r.corrections.map((c) => [
         time.format(c.ts),
         user(c.author),
-        `${describe(c.before, reason)} → ${c.after ? describe(c.after, reason) : t('report.void')}${c.isVoided ? ` (${t('report.void')})` : ''}`,
+        `${auditChangeText({ kind: c.kind ?? (c.after ? 'correction' : 'void'), before: c.before, after: c.after, targetTs: c.targetTs }, words)}${c.isVoided ? ` (${t('report.void')})` : ''}`,
         whyText(t, c.reason),
       ]),
       empty: t('report.none'),
@@ -194,13 +196,4 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
     kpis,
     tables,
   };
-}
-
-/** A corrected entry in a few words: its kind, and its reason, count or text where it has one. */
-function describe(p: ShiftReportView['corrections'][number]['before'], reason: (id: string | null) => string): string {
-  if (!p) return '?';
-  if ('reasonId' in p && p.reasonId) return reason(p.reasonId);
-  if (p.type === 'count') return `${p.type} ${p.good}/${p.reject}`;
-  if (p.type === 'note') return p.text;
-  return p.type;
 }

@@ -1,3 +1,4 @@
+import { auditKinds } from '../oee-stops/audit-trail.ts';
 import * as z from 'zod/mini';
 import { correctablePayloadSchema, handoverTopics } from '../events.schema.ts';
 import { lossCategories, type LossCategory } from '../plant.schema.ts';
@@ -72,7 +73,18 @@ export const shiftReportSchema = z.object({
     [],
   ),
   corrections: z.array(
-    z.object({ id: z.string(), ts: z.number(), author: z.string(), before: z.nullable(correctablePayloadSchema), after: z.nullable(correctablePayloadSchema), reason: z.string(), isVoided: z.boolean() }),
+    z.object({
+      id: z.string(),
+      // Reports stored before splits were listed have no kind (a correction or a void) and no targetTs.
+      kind: z.optional(z.enum(auditKinds)),
+      ts: z.number(),
+      author: z.string(),
+      before: z.nullable(correctablePayloadSchema),
+      targetTs: z.optional(z.nullable(z.number())),
+      after: z.nullable(correctablePayloadSchema),
+      reason: z.string(),
+      isVoided: z.boolean(),
+    }),
   ),
   names: z.object({
     users: names,

@@ -120,7 +120,9 @@ export function buildShiftReport(input: ShiftReportInput): ShiftReport {
   const figures = oee.lines.find((l) => l.id === lineId)!.total;
 
   const losses = reasonLosses(plant);
-  const lineStops = stopsByLine([line], events, now, losses)[0]!.stops.filter((s) => s.end > start && s.start < known);
+  // Listed once per changeover (a machine setup inside one is part of it), and without stops wholly
+  // in breaks (no loss, no reason needed).
+  const lineStops = stopsByLine([line], events, now, losses, plant.calendar)[0]!.stops.filter((s) => s.end > start && s.start < known && s.partOf === null && !s.isOffShift);
   const cut = (s: { start: number; end: number }) => ({ start: Math.max(s.start, start), end: Math.min(s.end, known) });
   const stops: ReportStop[] = lineStops.map((s) => {
     const c = cut(s);
@@ -149,8 +151,9 @@ export function buildShiftReport(input: ShiftReportInput): ShiftReport {
   const handovers = handoverLog(events).filter((h) => h.ts >= start && h.ts < known);
   // Answers may come after the shift: taken from all events, as the handovers' acks.
   const andonCalls = andonCallLog(events).filter((c) => c.raisedAt >= start && c.raisedAt < known).map((c) => ({ ...c, ...responseTimes(c) }));
-  // First classifications are the stop list's reasons; the report's corrections are the changes made after.
-  const corrections = auditTrail(events, start, known, ['correction', 'void']);
+  // First classifications are the stop list's reasons; the report's corrections are the changes made
+  // after, and the splits.
+  const corrections = auditTrail(events, start, known, ['correction', 'void', 'split']);
 
   const reasons: ShiftReport['names']['reasons'] = {};
   for (const r of plant.reasons) for (const x of [r, ...r.children]) reasons[x.id] = { label: x.label, labels: { ...x.labels } };

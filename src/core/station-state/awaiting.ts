@@ -4,11 +4,12 @@ import type { LossCategory } from '../plant.schema.ts';
  * THE rule for "awaiting a reason", used by the live status, the stop list (`needsReason=1`) and
  * the tablet: a stop awaits a reason while it has none the plant knows, unless it is booked to
  * setup (a changeover or a machine's setup state needs none). Minor stops await one too: they are
- * listed and flagged (`isSmallStop`), never silently left out.
+ * listed and flagged (`isSmallStop`), never silently left out. A stop wholly in a break or off
+ * shift (`isOffShift`) is no loss and awaits none.
  * @example isAwaitingReason({ reasonId: null, loss: 'minor-stop' }) // true
  */
-export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategory }): boolean {
-  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned';
+export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategory; isOffShift?: boolean }): boolean {
+  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned' && s.isOffShift !== true;
 }
 
 /**

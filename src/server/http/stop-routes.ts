@@ -29,7 +29,7 @@ const stopsQuerySchema = z.object({
 
 function linesOf(query: OeeQuery, events: FloorEvent[], index: PlantIndex) {
   const lines = (query.lineIds ?? []).map((id) => index.lines.get(id)!.line);
-  return stopsByLine(lines, events, query.now, reasonLosses(index.plant));
+  return stopsByLine(lines, events, query.now, reasonLosses(index.plant), index.plant.calendar);
 }
 
 /**
@@ -50,6 +50,8 @@ function view(s: StopDetail, from: number, end: number, noData: readonly TimeSpa
     end: stop,
     durationMs: stop - start - noDataMs,
     noDataMs,
+    /** Wholly in a break or off shift: no loss, no reason needed. */
+    isOffShift: s.isOffShift,
     reasonId: s.reasonId,
     loss: s.loss,
     /** Under the small-stop threshold: listed (also with needsReason=1) and flagged, never hidden. */
@@ -81,7 +83,8 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     const lines = linesOf(query, events, index).map(({ lineId, stops }) => {
       const line = index.lines.get(lineId)!.line;
       const noData = lineNoData(line, events, end, monitoring);
-      const shown = stops.filter((s) => s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)));
+      // A machine setup that is part of an operator's changeover is listed as that changeover.
+      const shown = stops.filter((s) => s.partOf === null && s.end > query.from && s.start < end && (needsReason !== '1' || isAwaitingReason(s)));
       const contexts = stopContexts(line, events, shown, isPerson);
       return { lineId, stops: shown.map((s) => view(s, query.from, end, noData, contexts.get(s.id), name)) };
     });
@@ -103,7 +106,7 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
         if (stop <= start) continue;
         if (start > cursor) out.push({ start: cursor, end: start, state: 'running', stopId: null, reasonId: null, loss: null });
         const s = stops[seg.stop]!;
-        out.push({ start, end: stop, state: 'stopped', stopId: s.id, reasonId: s.reasonId, loss: s.loss });
+        out.push({ start, end: stop, state: 'stopped', stopId: s.partOf ?? s.id, reasonId: s.reasonId, loss: s.loss });
         cursor = stop;
       }
       if (end > cursor) out.push({ start: cursor, end, state: 'running', stopId: null, reasonId: null, loss: null });
