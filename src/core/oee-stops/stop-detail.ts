@@ -92,7 +92,7 @@ const rankOf = (s: StopDetail) => stopRank(s.loss, s.isSetup);
  * @example stopsByLine(lines, events, Date.now(), reasonLosses(plant))[0].stops[0].reasonEvent?.id
  */
 export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[], now: number, reasonLoss: ReadonlyMap<string, LossCategory>, calendar?: Calendar): LineStops[] {
-  const logs = new Map(lines.map((l) => [l.id, new StopLog()]));
+  const logs = new Map(lines.map((l) => [l.id, new StopLog(l.machineStationId ?? l.stations[0]?.id)]));
   let first = Infinity;
   for (const e of effectiveEvents(events, now)) {
     logs.get(e.lineId)?.push(e);

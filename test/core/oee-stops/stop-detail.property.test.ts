@@ -16,7 +16,7 @@ const REASONS = [undefined, 'jam', 'mech', 'setup', 'maint', 'small', 'not-in-tr
 const STATES = ['running', 'fault', 'setup', 'idle'] as const;
 
 const opArb = fc.record({
-  kind: fc.integer({ min: 0, max: 7 }),
+  kind: fc.integer({ min: 0, max: 8 }),
   t: fc.integer({ min: 0, max: 7 * 60 }).map((m) => FROM + m * MIN),
   stop: fc.integer({ min: 0, max: 4 }),
   other: fc.integer({ min: 0, max: 4 }),
@@ -43,8 +43,10 @@ function eventsOf(ops: Op[]): FloorEvent[] {
       : op.kind === 4 ? { type: 'machine.state', state: op.state }
       : op.kind === 5 ? { type: 'changeover.start', toProductId: 'p2' }
       : op.kind === 6 ? { type: 'changeover.end', productId: 'p2' }
+      // The machine's counter: its production ends an operator's stop someone forgot to end.
+      : op.kind === 8 ? { type: 'machine.counter', total: op.len / MIN + op.stop * 7 }
       : null;
-    if (p) out.push(m.ev(op.t, p, p.type === 'machine.state' ? { deviceId: 'gw' } : {}));
+    if (p) out.push(m.ev(op.t, p, p.type === 'machine.state' || p.type === 'machine.counter' ? { deviceId: 'gw' } : {}));
     // Most stops get their end (or the machine runs again) after `len`.
     if (p && op.isPaired && (p.type === 'stop.start' || p.type === 'machine.state' || p.type === 'changeover.start'))
       out.push(
