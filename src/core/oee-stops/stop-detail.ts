@@ -121,15 +121,15 @@ export function lineStops(line: Line, log: StopLog, now: number, reasonLoss: Rea
 
 /**
  * Marks each machine setup that lies inside an operator's changeover (give or take
- * CHANGEOVER_LEAD_MS at either end) as part of that changeover. Only setups nobody gave a reason:
- * a classified one is a stop of its own. A line has one changeover at a time, whichever station
+ * CHANGEOVER_LEAD_MS at either end) as part of that changeover. Only setups booked to setup
+ * (unclassified, or given a setup reason): one given another loss is a stop of its own. A line has one changeover at a time, whichever station
  * the machine signal comes from. `stops` is sorted by start.
  */
 function markChangeoverParts(stops: StopDetail[]): void {
   const changeovers = stops.filter((s) => s.isSetup && s.source === 'operator');
   if (changeovers.length === 0) return;
   for (const s of stops) {
-    if (!s.isSetup || s.source !== 'machine' || s.reasonEvent !== null) continue;
+    if (!s.isSetup || s.source !== 'machine' || s.loss !== 'setup') continue;
     const co = changeovers.find((c) => s.start >= c.start - CHANGEOVER_LEAD_MS && s.start < c.end && (s.end <= c.end + CHANGEOVER_LEAD_MS || (s.isOpen && c.isOpen)));
     if (co) s.partOf = co.id;
   }

@@ -83,6 +83,8 @@ describe('one changeover, however many signals say so', () => {
       m.ev(t + 20 * MIN, { type: 'machine.state', state: 'running' }, machine),
       m.ev(t + 24 * MIN, { type: 'changeover.end', productId: 'p2' }),
     ];
+    // The demo's gateway books its setup state to a setup reason: still the same changeover.
+    events.push(m.ev(t + MIN, { type: 'stop.classify', stopId: events[2]!.id, reasonId: 'setup' }));
     const now = T0 + 2 * H;
     const report = buildShiftReport({ plant, events, lineId: 'l1', shift, now });
     expect(report.changeovers).toEqual([expect.objectContaining({ id: co.id, toProductId: 'p2', durationMs: 24 * MIN })]);
@@ -110,7 +112,7 @@ describe('one changeover, however many signals say so', () => {
     expect(foldStationStates(plant, l1, same, t + 5 * MIN).line.changeover).toMatchObject({ toProductId: 'p2', changeoverId: same[1]!.id });
   });
 
-  it('keeps a machine setup of its own when it is far from any changeover, or when someone gave it a reason', () => {
+  it('keeps a machine setup of its own when it is far from any changeover, or when someone booked it to another loss', () => {
     const m = new EventMaker();
     const t = T0 + H;
     const early = m.ev(t - 30 * MIN, { type: 'machine.state', state: 'setup' }, machine);
