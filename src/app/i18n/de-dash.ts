@@ -135,6 +135,7 @@ export const deDash = {
   'dash.pareto.col.duration': 'Dauer',
   'dash.pareto.col.cumulative': 'Kumuliert',
   'dash.pareto.col.loss': 'Verlust',
+  'dash.pareto.other': 'Andere',
   'dash.chart.time': 'Zeit',
   'dash.stops.category': 'Kategorie',
   'report.summary': 'Übersicht',

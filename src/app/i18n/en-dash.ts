@@ -136,6 +136,7 @@ export const enDash = {
   'dash.pareto.col.duration': 'Duration',
   'dash.pareto.col.cumulative': 'Cumulative',
   'dash.pareto.col.loss': 'Loss',
+  'dash.pareto.other': 'Other',
   'dash.chart.time': 'Time',
   'dash.stops.category': 'Category',
   'report.summary': 'Summary',

@@ -106,8 +106,12 @@ export const api = {
   storedReports: (token: string, q: HistoryQuery) => historyGet(`/api/shift-reports?${history(q)}`, storedReportsSchema, token),
   /** The PDF, made on the service in `lang`. */
   shiftReportPdf: async (token: string, q: ReportQuery, lang: string): Promise<Blob> => (await send(`/api/shift-report.pdf?${report(q, { lang })}`, bearer(token), 30_000)).blob(),
-  /** Open andon calls (no window), or those raised in [from, to), of the lines the caller sees. */
-  andonCalls: (token: string, q?: HistoryQuery) => historyGet(`/api/andon/calls${q ? `?${history(q)}` : ''}`, andonCallsSchema, token),
+  /**
+   * Open andon calls (no window), or those raised in [from, to), of the lines the caller sees;
+   * `overlapping`: those open at some time in [from, to) (raised in it, or before it and resolved after its start or not yet).
+   */
+  andonCalls: (token: string, q?: HistoryQuery & { overlapping?: boolean }) =>
+    historyGet(`/api/andon/calls${q ? `?${history(q)}${q.overlapping ? '&overlapping=1' : ''}` : ''}`, andonCallsSchema, token),
   /** Acknowledges a call (from a dashboard: the board); the service decides who may. */
   ackCall: (token: string, callId: string) => post(`/api/andon/calls/${encodeURIComponent(callId)}/ack`, token, { from: 'board' }),
   /** Resolves a call by hand with a note. */

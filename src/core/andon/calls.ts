@@ -30,6 +30,16 @@ export interface AndonCall {
 export const isOpen = (c: AndonCall): boolean => c.resolved === null;
 
 /**
+ * The calls of a window [from, to): those open at some time in it, that is raised in it, or raised
+ * before it and resolved after its start or not at all. What the lead's line view lists for the
+ * shift picked (GET /api/andon/calls?overlapping=1).
+ * @example callsOverlapping(calls, shift.start, shift.end)
+ */
+export function callsOverlapping<C extends { raisedAt: number; resolved: { at: number } | null }>(calls: readonly C[], from: number, to: number): C[] {
+  return calls.filter((c) => c.raisedAt < to && (c.resolved === null || c.resolved.at > from));
+}
+
+/**
  * The calls among `events` with their life, oldest first: THE one reading of andon events for the
  * service's engine, the API, the tablet, the board and the shift report. The first ack and the
  * first resolve count; later ones change nothing (two leads tapping at once). Events about an

@@ -77,7 +77,8 @@ export const timelineSchema = z.object({
 });
 export type TimelineView = z.infer<typeof timelineSchema>;
 
-export const paretoSchema = z.object({ lossMs: z.record(z.string(), z.number()), reasons: z.array(reasonLossSchema) });
+/** `reasons`: the largest ones (the engine's topReasons); `other`: every reason after them, summed (the engine's otherReasons). */
+export const paretoSchema = z.object({ lossMs: z.record(z.string(), z.number()), reasons: z.array(reasonLossSchema), other: z.object({ durationMs: z.number(), count: z.number() }) });
 export type ParetoView = z.infer<typeof paretoSchema>;
 
 /** GET /api/audit: classifications, corrections and voids with who, when, before/after, why and the stop. */

@@ -1,4 +1,4 @@
-import type { BigLoss, OeeBucket, OeeFigures, ReasonLoss } from './report.ts';
+import type { BigLoss, OeeBucket, OeeFigures, ReasonLoss, ReasonRest } from './report.ts';
 
 export const bigLosses: readonly BigLoss[] = ['breakdown', 'setup', 'minor-stop', 'reduced-speed', 'process-defect', 'reduced-yield'];
 const TOP_REASONS = 5;
@@ -141,6 +141,18 @@ function topReasonsOf(reasons: ReadonlyMap<string, ReasonLoss>): ReasonLoss[] {
   return top;
 }
 
+/** The tallies of `reasons` not in `top`, summed (summed, not the whole minus the top: no rounding residue). */
+function restOf(reasons: ReadonlyMap<string, ReasonLoss>, top: readonly ReasonLoss[]): ReasonRest {
+  const rest: ReasonRest = { durationMs: 0, count: 0 };
+  if (reasons.size <= top.length) return rest;
+  for (const r of reasons.values()) {
+    if (top.includes(r)) continue;
+    rest.durationMs += r.durationMs;
+    rest.count += r.count;
+  }
+  return rest;
+}
+
 /**
  * Derives every figure, ratio and flag from summed times and counts. `isShared`: `raw` is finalized
  * for another scope too, so the reason tallies are copied instead of handed out.
@@ -198,6 +210,7 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
   }
   // Raw figures are made per report and never reused, so their tallies can be handed out as they are.
   const topReasons = topReasonsOf(raw.reasons);
+  const otherReasons = restOf(raw.reasons, topReasons);
   // A raw finalized for a second scope (an area or site of one line) must not share its tallies.
   if (isShared) for (let k = 0; k < topReasons.length; k++) topReasons[k] = { ...(topReasons[k] as ReasonLoss) };
   const isPerformanceOverLimit = isOverLimit(performance);
@@ -235,6 +248,7 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
       reject: raw.reject,
       total,
       topReasons,
+      otherReasons,
     };
   }
   return {
@@ -264,6 +278,7 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
     reject: raw.reject,
     total,
     topReasons,
+    otherReasons,
   };
 }
 

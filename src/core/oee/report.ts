@@ -62,7 +62,16 @@ export interface OeeFigures {
   good: number;
   reject: number;
   total: number;
+  /** The TOP_REASONS largest reason tallies (src/core/oee/figures.ts), largest first. */
   topReasons: ReasonLoss[];
+  /** Every reason tally after `topReasons`, summed: with them, all time booked to reasons (a Pareto's "Other" row). */
+  otherReasons: ReasonRest;
+}
+
+/** Reason tallies summed into one: their time lost and how many stops. */
+export interface ReasonRest {
+  durationMs: number;
+  count: number;
 }
 
 export interface OeeBucket extends OeeFigures {

@@ -21,6 +21,7 @@ function copyFigures<T extends OeeFigures>(f: T): T {
   const copy = new Array(top.length);
   for (let k = 0; k < top.length; k++) copy[k] = { ...top[k] };
   out.topReasons = copy;
+  out.otherReasons = { ...f.otherReasons };
   return out;
 }
 

@@ -90,9 +90,9 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
     { id: 'good', label: t('dash.report.good'), value: int.format(f.good) },
     { id: 'reject', label: t('dash.report.reject'), value: int.format(f.reject) },
   ];
-  // The dashboards' own Pareto rows (core/charts): the same order and shares as the line view.
+  // The dashboards' own Pareto rows (core/charts): the same order, shares and "Other" row as the line view.
   const lossRows = bigLossPareto(f.lossMs as Partial<Record<BigLoss, number>>, lossLabel);
-  const reasonRows = reasonPareto(f.topReasons, reason);
+  const reasonRows = reasonPareto(f.topReasons, { label: reason, otherLabel: t('dash.pareto.other'), rest: f.otherReasons });
   const tables: ReportTable[] = [
     {
       id: 'losses',

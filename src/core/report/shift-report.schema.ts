@@ -39,6 +39,8 @@ export const shiftReportSchema = z.object({
     good: z.number(),
     reject: z.number(),
     topReasons: z.array(z.object({ reasonId: z.nullable(z.string()), loss: bigLoss, durationMs: z.number(), count: z.number() })),
+    /** The reasons after `topReasons`, summed (the Pareto's "Other" row); none in reports stored before it was kept. */
+    otherReasons: z._default(z.object({ durationMs: z.number(), count: z.number() }), { durationMs: 0, count: 0 }),
   }),
   stops: z.array(z.object({ id: z.string(), start: z.number(), end: z.number(), durationMs: z.number(), stationId: z.string(), reasonId: z.nullable(z.string()), loss, isOpen: z.boolean(), isSetup: z.boolean() })),
   scrap: z.array(z.object({ reasonId: z.nullable(z.string()), quantity: z.number() })),

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { visibleLines } from '../../core/access.ts';
-import { andonCallLog, type AndonCall } from '../../core/andon/calls.ts';
+import { andonCallLog, callsOverlapping, type AndonCall } from '../../core/andon/calls.ts';
 import { byAge } from '../../core/andon/call-order.ts';
 import { ruleOfCall, type AndonRules } from '../../core/andon/engine.ts';
 import { andonAckSources } from '../../core/andon/kinds.ts';
@@ -34,7 +34,7 @@ const ANDON_TYPES = ['andon.raise', 'andon.ack', 'andon.escalate', 'andon.resolv
 
 /**
  * Andon API (docs/api.md): GET /api/andon/calls (calls in the caller's scope, oldest first: the
- * open ones, or those raised in a window), POST /api/andon/calls/:id/ack and /resolve (roles per
+ * open ones, those raised in a window, or with `overlapping=1` those open at some time in it), POST /api/andon/calls/:id/ack and /resolve (roles per
  * rule), GET /api/andon/response-times (per line, reason and level), GET /api/andon/deliveries
  * (delivery log and dead letters, admin; one call's log for whoever sees the call).
  */
@@ -56,11 +56,35 @@ export function andonRoutes(deps: AndonRouteDeps): Hono<ApiEnv> {
     return andonCallLog(page.events.map((r) => ({ ...r.event, ts: r.correctedTs }))).filter((call) => call.raisedAt < to);
   }
 
+  /**
+   * Calls open at some time in [from, to) of the lines the caller sees (core callsOverlapping): raised
+   * in it, or raised before it and resolved after its start or not yet. Those raised before are the
+   * open ones in memory and those with an answer or resolve from `from` on; their lives are read from
+   * the earliest of their raises.
+   */
+  async function callsAcross(c: Context<ApiEnv>): Promise<AndonCall[]> {
+    const { from, to } = windowQuery(c);
+    const lineIds = [...visible(c)];
+    const read = async (since: number) => (await deps.storage.listEvents({ lineIds, types: ANDON_TYPES, from: since, orderBy: 'time' })).events;
+    let records = await read(from);
+    const raised = new Set(records.filter((r) => r.event.type === 'andon.raise').map((r) => r.event.id));
+    const before = new Set<string>();
+    for (const r of records) if ('callId' in r.event && !raised.has(r.event.callId)) before.add(r.event.callId);
+    for (const call of deps.current()) if (call.resolved === null && call.raisedAt < from) before.add(call.id);
+    if (before.size) {
+      const raises = await deps.storage.listEvents({ ids: [...before].slice(0, 10_000), types: ['andon.raise'] });
+      const since = raises.events.reduce((m, r) => Math.min(m, r.correctedTs), from);
+      if (since < from) records = await read(since);
+    }
+    return callsOverlapping(andonCallLog(records.map((r) => ({ ...r.event, ts: r.correctedTs }))), from, to);
+  }
+
   app.get('/andon/calls', async (c) => {
     const p = c.get('principal');
     const lines = visible(c);
     const isWindow = c.req.query('from') !== undefined || c.req.query('to') !== undefined;
-    const calls = isWindow ? await callsBetween(c) : deps.current().filter((call) => call.resolved === null);
+    const isOverlapping = isWindow && ['1', 'true'].includes(c.req.query('overlapping') ?? '');
+    const calls = isOverlapping ? await callsAcross(c) : isWindow ? await callsBetween(c) : deps.current().filter((call) => call.resolved === null);
     const index = deps.index();
     const rows = byAge(calls.filter((call) => lines.has(call.lineId))).map((call) => ({ ...deps.view(call), mayAnswer: mayAnswer(p, call, ruleOfCall(call, deps.rules), index) }));
     const body = { at: deps.now(), calls: rows };

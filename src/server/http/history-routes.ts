@@ -67,7 +67,7 @@ export function historyRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     const { query } = scope(c);
     const total = (await report(c, 'window')).site.total;
     const reasons = [...total.topReasons].sort((a, b) => b.durationMs - a.durationMs);
-    const body = { from: query.from, to: query.to, lineIds: query.lineIds, lossMs: total.lossMs, reasons };
+    const body = { from: query.from, to: query.to, lineIds: query.lineIds, lossMs: total.lossMs, reasons, other: total.otherReasons };
     return c.json(sends<ParetoWire>(body));
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canRead, principalOf } from '../../../src/core/access.ts';
-import { andonCallLog, responseTimes } from '../../../src/core/andon/calls.ts';
+import { andonCallLog, callsOverlapping, responseTimes } from '../../../src/core/andon/calls.ts';
 import { eventSchema, parseTopic, plantSchema, topics, type FloorEvent } from '../../../src/core/index.ts';
 import { indexPlant } from '../../../src/core/plant-index.ts';
 import { eventFixture } from '../../helpers/event-fixture.ts';
@@ -39,6 +39,23 @@ describe('andon call log', () => {
     const parsed = eventSchema.safeParse(bad);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toBe('a call resolved by hand needs a note');
+  });
+});
+
+describe('the calls of a window (the line view\'s shift picked)', () => {
+  const call = (id: string, raisedAt: number, resolvedAt: number | null) => ({ id, raisedAt, resolved: resolvedAt === null ? null : { at: resolvedAt } });
+  it('keeps calls raised in it or open at some time in it, never one raised after it or over before it', () => {
+    const calls = [
+      call('in', 150, 160),
+      call('across-start', 50, 120),
+      call('across-end', 190, 300),
+      call('open-since-before', 10, null),
+      call('open-raised-after', 250, null),
+      call('over-before', 10, 90),
+      call('over-at-start', 10, 100),
+      call('raised-at-end', 200, null),
+    ];
+    expect(callsOverlapping(calls, 100, 200).map((c) => c.id)).toEqual(['in', 'across-start', 'across-end', 'open-since-before']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { apqSeries, bigLossPareto, compareLines, hourlyProduction, oeeByLine, ratiosOf, reasonPareto, stateBands, bandStateName, stateTotals, toWeeks, weekStart, type BucketSums } from '../../../src/core/charts/index.ts';
+import { apqSeries, bigLossPareto, compareLines, hourlyProduction, oeeByLine, OTHER_KEY, ratiosOf, reasonPareto, stateBands, bandStateName, stateTotals, toWeeks, weekStart, type BucketSums } from '../../../src/core/charts/index.ts';
 
 const H = 3_600_000;
 // oee.com worked example: planned 420 min, run 373 min, ideal 1 s, total 19,271, good 18,848.
@@ -71,7 +71,7 @@ describe('pareto', () => {
         { reasonId: 'jam', loss: 'breakdown', durationMs: 150, count: 1 },
         { reasonId: 'setup', loss: 'setup', durationMs: 50, count: 1 },
       ],
-      (id, loss) => id ?? `no reason (${loss})`,
+      { label: (id, loss) => id ?? `no reason (${loss})`, otherLabel: 'Other' },
     );
     expect(rows.map((r) => [r.label, r.durationMs, r.count])).toEqual([['no reason (breakdown)', 300, 2], ['jam', 250, 2], ['setup', 50, 1]]);
     expect(rows.at(-1)!.cumulativeShare).toBeCloseTo(1, 9);
@@ -80,11 +80,45 @@ describe('pareto', () => {
   it('cumulative share is monotone and ends at 1 for any input', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ reasonId: fc.option(fc.constantFrom('a', 'b', 'c')), durationMs: fc.integer({ min: 0, max: 1e7 }), count: fc.nat(9) })), (rs) => {
-        const rows = reasonPareto(rs.map((r) => ({ ...r, loss: 'breakdown' as const })), (id) => id ?? '-');
+        const rows = reasonPareto(rs.map((r) => ({ ...r, loss: 'breakdown' as const })), { label: (id) => id ?? '-', otherLabel: 'Other', top: 2 });
         for (let i = 1; i < rows.length; i++) expect(rows[i]!.cumulativeShare).toBeGreaterThanOrEqual(rows[i - 1]!.cumulativeShare);
         if (rows.length) expect(rows.at(-1)!.cumulativeShare).toBeCloseTo(1, 9);
       }),
     );
+  });
+  const breakdown = (reasonId: string, durationMs: number, count = 1) => ({ reasonId, loss: 'breakdown' as const, durationMs, count });
+  const sixReasons = [breakdown('a', 600), breakdown('b', 500), breakdown('c', 400), breakdown('d', 300), breakdown('e', 100, 2), breakdown('f', 100, 3)];
+  it('shows the top reasons, then one "Other" row summing the rest, every share a share of the whole', () => {
+    const rows = reasonPareto(sixReasons, { label: (id) => id ?? '-', otherLabel: 'Other', top: 4 });
+    expect(rows.map((r) => [r.key, r.label, r.durationMs, r.count])).toEqual([
+      ['a', 'a', 600, 1],
+      ['b', 'b', 500, 1],
+      ['c', 'c', 400, 1],
+      ['d', 'd', 300, 1],
+      [OTHER_KEY, 'Other', 200, 5],
+    ]);
+    // 2000 ms lost in all: the shares are of that, Other's included, and add up to 100 %.
+    expect(rows.map((r) => r.share)).toEqual([0.3, 0.25, 0.2, 0.15, 0.1]);
+    expect(rows.reduce((s, r) => s + r.share, 0)).toBeCloseTo(1, 12);
+    expect(rows.at(-1)!.cumulativeShare).toBeCloseTo(1, 12);
+    expect(rows.at(-1)!.loss).toBeNull();
+  });
+  it('has no "Other" row when there are no more reasons than the top', () => {
+    const five = reasonPareto(sixReasons.slice(0, 5), { label: (id) => id ?? '-', otherLabel: 'Other' });
+    expect(five.map((r) => r.key)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(five.map((r) => r.share)).toEqual([600 / 1900, 500 / 1900, 400 / 1900, 300 / 1900, 100 / 1900]);
+    expect(reasonPareto([], { label: (id) => id ?? '-', otherLabel: 'Other', rest: { durationMs: 0, count: 0 } })).toEqual([]);
+  });
+  it('adds the reasons the engine left out of its top ones (otherReasons) to "Other", as shares of the whole', () => {
+    const rows = reasonPareto(sixReasons.slice(0, 5), { label: (id) => id ?? '-', otherLabel: 'Andere', rest: { durationMs: 100, count: 3 } });
+    expect(rows.map((r) => [r.key, r.durationMs, r.count])).toEqual([['a', 600, 1], ['b', 500, 1], ['c', 400, 1], ['d', 300, 1], ['e', 100, 2], [OTHER_KEY, 100, 3]]);
+    expect(rows.at(-1)!.label).toBe('Andere');
+    expect(rows[0]!.share).toBe(0.3);
+    expect(rows.reduce((s, r) => s + r.share, 0)).toBeCloseTo(1, 12);
+  });
+  it('keeps "Other" last even when it is larger than a top reason', () => {
+    const rows = reasonPareto([breakdown('a', 100), breakdown('b', 90), breakdown('c', 80), breakdown('d', 70)], { label: (id) => id ?? '-', otherLabel: 'Other', top: 1 });
+    expect(rows.map((r) => [r.key, r.durationMs])).toEqual([['a', 100], [OTHER_KEY, 240]]);
   });
 });
 

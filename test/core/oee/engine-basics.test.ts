@@ -120,6 +120,26 @@ describe('computeOee: planned time', () => {
     expect(d).toEqual([...d].sort((a, b) => b - a));
   });
 
+  it('sums every reason after the top five into otherReasons, so top and other make all time booked to reasons', () => {
+    const m2 = new EventMaker();
+    // Six tallies: no reason (breakdown) 30, mech 20, jam 15, setup 12, small 11, and a 1-minute stop nobody classified (minor stop).
+    const evs = [
+      ...m2.stop(at(6), at(6, 30)),
+      ...m2.stop(at(7), at(7, 20), { reasonId: 'mech' }),
+      ...m2.stop(at(8, 30), at(8, 45), { reasonId: 'jam' }),
+      ...m2.stop(at(9), at(9, 12), { reasonId: 'setup' }),
+      ...m2.stop(at(11), at(11, 11), { reasonId: 'small' }),
+      ...m2.stop(at(13), at(13, 1)),
+    ];
+    const t = line(plant, evs).total;
+    expect(t.topReasons.map((r) => [r.reasonId, r.durationMs / MIN])).toEqual([[null, 30], ['mech', 20], ['jam', 15], ['setup', 12], ['small', 11]]);
+    expect(t.otherReasons).toEqual({ durationMs: 1 * MIN, count: 1 });
+    const booked = t.topReasons.reduce((s, r) => s + r.durationMs, 0) + t.otherReasons.durationMs;
+    expect(booked).toBe(t.stopMs + t.lossMs['minor-stop']);
+    // Five tallies or fewer: nothing is left over.
+    expect(line(plant, evs.slice(0, -2)).total.otherReasons).toEqual({ durationMs: 0, count: 0 });
+  });
+
   it('rolls areas and the site up from summed times, never averaged ratios', () => {
     const m2 = new EventMaker();
     const evs = [...m2.stop(at(7), at(9)), m2.count(at(8), 1000), m2.count(at(8), 5000, 0, 'p1', 'l2')];

@@ -11,8 +11,9 @@ const de = { ...deTablet, ...deDash };
 import { shiftInstances } from '../../../src/core/oee/calendar.ts';
 import { layoutShiftReport, translator, whyText } from '../../../src/core/report/report-layout.ts';
 import { shiftReportSchema } from '../../../src/core/report/shift-report.schema.ts';
+import { OTHER_KEY } from '../../../src/core/charts/pareto.ts';
 import { buildShiftReport, WINDOW_SHIFT_ID } from '../../../src/core/report/shift-report.ts';
-import { H, MONDAY, makePlant } from '../oee/fixtures.ts';
+import { EventMaker, H, MIN, MONDAY, makePlant } from '../oee/fixtures.ts';
 import { shiftEvents } from './report-fixture.ts';
 
 const plant = makePlant();
@@ -51,6 +52,36 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
     const empty = layoutShiftReport(quiet, translator(en), 'en');
     expect(empty.tables.every((t) => t.rows.length === 0 || t.id === 'losses')).toBe(true);
     expect(empty.tables[2]!.empty).toBe('None');
+  });
+
+  it('lists the top five reasons and one "Other" ("Andere") row for the rest, each a share of all time lost', () => {
+    const m = new EventMaker();
+    const at = (h: number, min = 0) => MONDAY + h * H + min * MIN;
+    // Six reason tallies in 90 minutes: no reason 30, mech 20, jam 15, setup 12, small 11, and a 2-minute stop (minor, no reason).
+    const events = [
+      ...m.stop(at(6, 10), at(6, 40)),
+      ...m.stop(at(7), at(7, 20), { reasonId: 'mech' }),
+      ...m.stop(at(8, 30), at(8, 45), { reasonId: 'jam' }),
+      ...m.stop(at(9), at(9, 12), { reasonId: 'setup' }),
+      ...m.stop(at(11), at(11, 11), { reasonId: 'small' }),
+      ...m.stop(at(13), at(13, 1)),
+      ...m.stop(at(13, 20), at(13, 21)),
+    ];
+    const six = buildShiftReport({ plant, events, lineId: 'l1', shift, now: MONDAY + 15 * H });
+    const table = (l: ReturnType<typeof layoutShiftReport>) => l.tables.find((t) => t.id === 'reasons')!;
+    const inEn = table(layoutShiftReport(six, translator(en), 'en'));
+    expect(inEn.keys).toEqual(['none:breakdown', 'mech', 'jam', 'setup', 'small', OTHER_KEY]);
+    expect(inEn.rows.at(-1)).toEqual(['Other', '2 min', '2', '2.2%']);
+    // Shares of the whole 90 minutes (Other included), so they add up to 100 %.
+    expect(inEn.rows.map((r) => r[3])).toEqual(['33.3%', '22.2%', '16.7%', '13.3%', '12.2%', '2.2%']);
+    expect(table(layoutShiftReport(six, translator(de), 'de')).rows.at(-1)).toEqual(['Andere', '2 Min.', '2', '2,2\u00a0%']);
+    // Five tallies: no "Other" row.
+    const five = buildShiftReport({ plant, events: events.slice(0, -4), lineId: 'l1', shift, now: MONDAY + 15 * H });
+    expect(table(layoutShiftReport(five, translator(en), 'en')).keys).toEqual(['none:breakdown', 'mech', 'jam', 'setup', 'small']);
+    // A copy stored before "Other" was kept reads back without one.
+    const old = JSON.parse(JSON.stringify(six)) as { figures: { otherReasons?: unknown } };
+    delete old.figures.otherReasons;
+    expect(table(layoutShiftReport(shiftReportSchema.parse(old), translator(en), 'en')).keys).not.toContain(OTHER_KEY);
   });
 
   it('lays out a stored copy read back through the schema the same as the model itself', () => {

@@ -31,10 +31,20 @@ const timeAxis = (f: ChartFormats): uPlot.Axis => ({
   },
 });
 
+/**
+ * A count scale from zero: bars and cumulative lines stand on y = 0, never on the lowest value (uPlot's
+ * own range starts near the data's minimum, so 480 and 600 parts an hour looked like 1 and 5). The top
+ * is uPlot's padded one; a scale with nothing on it yet still shows 0 to 1.
+ */
+export const fromZero: uPlot.Range.Function = (_u, _min, max) => {
+  const top = Number.isFinite(max) && max > 0 ? uPlot.rangeNum(0, max, 0.1, true)[1] : null;
+  return [0, top !== null && top > 0 ? top : 1];
+};
+
 export function hourlyOptions(f: ChartFormats, labels: { good: string; target: string; cumGood: string; cumTarget: string }, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   const bars = uPlot.paths.bars!({ size: [0.6, 60], align: 0 });
   return {
-    scales: { x: { time: true }, n: { auto: true }, c: { auto: true } },
+    scales: { x: { time: true }, n: { auto: true, range: fromZero }, c: { auto: true, range: fromZero } },
     axes: [timeAxis(f), { ...axis, scale: 'n' }, { ...axis, scale: 'c', side: 1, grid: { show: false } }],
     series: [
       timeSeries(timeLegend),
