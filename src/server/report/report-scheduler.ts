@@ -1,3 +1,4 @@
+import { reportFileName } from '../../core/report/report-file-name.ts';
 import type { Plant } from '../../core/plant.schema.ts';
 import { shiftInstances } from '../../core/oee/calendar.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
@@ -121,6 +122,6 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
   };
 }
 
-export function pdfFilename(r: Pick<ShiftReport, 'lineId' | 'start'>): string {
-  return `shift-report-${r.lineId}-${new Date(r.start).toISOString().slice(0, 16).replace(':', '')}.pdf`;
+export function pdfFilename(r: Pick<ShiftReport, 'lineId' | 'start' | 'timezone'>): string {
+  return reportFileName(`shift-report-${r.lineId}`, r.start, r.timezone, 'pdf');
 }
