@@ -70,3 +70,33 @@ test('a holiday of the plant calendar: the tablet shows no shift, not the weekly
   await tablet.bookCount(2, 0);
   await expect(page.getByRole('button', { name: '−1 from my last count' })).toBeDisabled();
 });
+
+test('"Not scheduled" fits its state card at tablet sizes, in English and German', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  const card = page.getByTestId('station-state');
+  await expect(card).toHaveAttribute('data-state', 'not-scheduled', { timeout: 15_000 });
+  for (const [locale, word] of [['en', 'Not scheduled'], ['de', 'Nicht geplant']] as const) {
+    await tablet.setLanguage(locale);
+    for (const [width, height] of [[1024, 768], [768, 1024], [1280, 800]] as const) {
+      await page.setViewportSize({ width, height });
+      await expect(card.locator('.big')).toContainText(word);
+      // Nothing of the state word sticks out of the card, nor out of its own box.
+      const fit = await card.evaluate((el) => {
+        const big = el.querySelector('.big') as HTMLElement;
+        const c = el.getBoundingClientRect(), b = big.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(big);
+        const text = range.getBoundingClientRect();
+        return { overflow: big.scrollWidth - big.clientWidth, textRight: text.right - c.right, boxRight: b.right - c.right, fontPx: parseFloat(getComputedStyle(big).fontSize) };
+      });
+      expect(fit, `${locale} ${width}x${height}`).toMatchObject({ overflow: 0 });
+      expect(fit.textRight, `${locale} ${width}x${height}`).toBeLessThanOrEqual(0);
+      expect(fit.boxRight, `${locale} ${width}x${height}`).toBeLessThanOrEqual(0);
+      // Still big: readable at 2 m.
+      expect(fit.fontPx, `${locale} ${width}x${height}`).toBeGreaterThanOrEqual(40);
+      await card.screenshot({ path: `test-results/screenshots/state-not-scheduled-${locale}-${width}x${height}.png` });
+    }
+  }
+});
