@@ -140,6 +140,7 @@ export const de = {
   'split.part2': 'Teil 2: {from}–{to} ({len}) bekommt den Grund, den Sie als Nächstes wählen',
   'split.next': 'Weiter: Grund für Teil 2',
   'split.noReason': 'noch kein Grund',
+  'stop.pickReasonPast': 'Warum stand sie? Stopp {from}–{to} ({len})',
   'split.clamped': 'Die Teilung muss im Stopp liegen ({min} bis {max}): auf {at} gesetzt.',
   'split.pickPart2': 'Grund für Teil 2 (ab {time})',
   'stop.cancelledOpen': 'Kein Grund angegeben: der Stopp bleibt offen.',

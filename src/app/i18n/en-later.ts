@@ -86,6 +86,7 @@ export const enLater = {
   'split.part2': 'Part 2: {from}–{to} ({len}) gets the reason you choose next',
   'split.next': 'Next: reason of part 2',
   'split.noReason': 'no reason yet',
+  'stop.pickReasonPast': 'Why did it stop? Stop {from}–{to} ({len})',
   'split.clamped': 'A split must fall inside the stop ({min} to {max}): set to {at}.',
   'entries.title': 'My entries this shift',
   'entries.none': 'No entries of yours this shift.',
