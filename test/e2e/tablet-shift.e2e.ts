@@ -190,3 +190,30 @@ test("two tablets at one station: own entries undone show struck through, −1 c
   await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts · Good 4 · Reject 0');
   await carlaContext.close();
 });
+
+test('the tablet keeps its language: German stays after sign-out, a reload, and the next sign-in', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  await tablet.setLanguage('de');
+  await page.getByRole('button', { name: 'Abmelden' }).tap();
+  // The sign-in screen speaks German, before and after a reload.
+  await expect(page.getByRole('button', { name: 'Anmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Anmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.getByLabel('Ausweis').fill('1001');
+  await page.getByLabel('PIN').fill('1234');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.getByTestId('station-state')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('button', { name: 'Abmelden' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Abmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  // English again is kept the same way.
+  await tablet.setLanguage('en');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
