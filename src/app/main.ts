@@ -86,6 +86,8 @@ async function start(): Promise<void> {
   void import('./services/keep-last-sync.ts').then((m) => (sync.onLastSync = m.keepLastSync(cache)));
   mount(App, { target: document.getElementById('app')!, context: new Map([[DASHBOARD_LINK, startDashboardLink]]) });
   performance.mark('fb:mounted');
+  // The shift (the core calendar) is not part of the first screen: loaded at once, not awaited.
+  void station.loadCalendar().catch((error: unknown) => console.error('calendar not loaded', error));
   // The settled entries, once the first screen is painted: before those shown so far, and any
   // recorded since stay after them.
   const journal = await read.journal;

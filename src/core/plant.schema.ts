@@ -230,9 +230,10 @@ export const plantSchema = plantObjectSchema.check(z.superRefine((plant, ctx) =>
     r.children.forEach((c, ci) => unique(c.id, 'reason', ['reasons', ri, 'children', ci, 'id']));
   });
   try {
-    // The options of the tablet's shift clock (src/app/domain/current-shift.ts): V8 keeps the ICU
-    // formatter it built, so a tablet's start pays for the zone's data and patterns once, not twice.
-    new Intl.DateTimeFormat('en-GB', { timeZone: plant.calendar.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    // The options of the core calendar's time-zone offsets (@date-fns/tz's tzOffset, which dates the
+    // tablet's shift too): V8 keeps the ICU formatter it built, so a tablet's start pays for the
+    // zone's data and patterns once, not twice.
+    new Intl.DateTimeFormat('en-US', { timeZone: plant.calendar.timezone, timeZoneName: 'longOffset' });
   } catch {
     ctx.addIssue({ code: 'custom', path: ['calendar', 'timezone'], message: `unknown IANA time zone "${plant.calendar.timezone}"` });
   }

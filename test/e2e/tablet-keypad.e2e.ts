@@ -54,7 +54,9 @@ test('gloves, in German: the keypad speaks German, clears and deletes, and books
   await expect(keypad).toBeVisible();
   for (const key of ['4', '4', '0']) await keypad.getByRole('button', { name: key, exact: true }).tap();
   await keypad.getByRole('button', { name: 'Leeren' }).tap();
-  await expect(keypad.locator('output')).toHaveText('0');
+  await expect(keypad.locator('output')).toHaveText('');
+  await expect(keypad.getByTestId('keypad-empty')).toHaveText('Leer: Zahl eintippen');
+  await expect(keypad.getByRole('button', { name: 'OK', exact: true })).toBeDisabled();
   await keypad.getByRole('button', { name: '3', exact: true }).tap();
   await keypad.getByRole('button', { name: '5', exact: true }).tap();
   await keypad.getByRole('button', { name: 'Letzte Ziffer löschen' }).tap();
@@ -74,4 +76,76 @@ test('gloves, in German: the keypad speaks German, clears and deletes, and books
   await expect(page.getByRole('heading', { name: /^Stückzahlen/ })).toHaveText('Stückzahlen · Gut 20 · Ausschuss 3');
   const bookedCounts = async () => (await svc.events()).flatMap((s) => (s.event.type === 'count' ? [[s.event.good, s.event.reject]] : []));
   await expect.poll(bookedCounts, { timeout: 15_000 }).toEqual([[20, 3]]);
+});
+
+test('Clear on the keypad empties the entry: OK waits for a number and never keeps the old count', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  const good = page.getByLabel('Good', { exact: true });
+  await good.fill('12');
+  await page.getByRole('button', { name: 'Type Good on the keypad' }).tap();
+  const keypad = page.getByRole('dialog', { name: 'Good: type the number' });
+  const ok = keypad.getByRole('button', { name: 'OK', exact: true });
+  // Untouched, the keypad shows the count it was opened with.
+  await expect(keypad.locator('output')).toHaveText('12');
+  await keypad.getByRole('button', { name: 'Clear' }).tap();
+  await expect(keypad.locator('output')).toHaveText('');
+  await expect(keypad.getByTestId('keypad-empty')).toHaveText('Empty: type a number');
+  await expect(ok).toBeDisabled();
+  await page.keyboard.press('Enter');
+  await expect(keypad).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/tablet-keypad-cleared-en.png' });
+  // A number typed after Clear is what OK takes.
+  await keypad.getByRole('button', { name: '0', exact: true }).tap();
+  await expect(ok).toBeEnabled();
+  await ok.tap();
+  await expect(keypad).toHaveCount(0);
+  await expect(good).toHaveValue('0');
+
+  // Deleting the shown count digit by digit empties it too.
+  await good.fill('7');
+  await page.getByRole('button', { name: 'Type Good on the keypad' }).tap();
+  await keypad.getByRole('button', { name: 'Delete the last digit' }).tap();
+  await expect(keypad.locator('output')).toHaveText('');
+  await expect(ok).toBeDisabled();
+  await keypad.getByRole('button', { name: 'Cancel' }).tap();
+  await expect(good).toHaveValue('7');
+});
+
+test('split: a time typed past the end of the stop is moved inside it and said so; the fields and the picture agree', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  await page.getByRole('button', { name: 'Stop', exact: true }).tap();
+  await page.getByRole('button', { name: 'Breakdown', exact: true }).tap();
+  await page.getByRole('button', { name: 'Jam', exact: true }).tap();
+  await page.waitForTimeout(4000);
+  await tablet.restart();
+  await page.getByTestId('own-entries').locator('li[data-kind="stop"]').getByRole('button', { name: 'Split' }).tap();
+  const sheet = page.getByTestId('split-sheet');
+  const minutes = sheet.getByLabel('Minutes', { exact: true });
+  const seconds = sheet.getByLabel('Seconds', { exact: true });
+  await expect(sheet.getByTestId('split-clamped')).toHaveCount(0);
+
+  // 1 min 47 s on the keypads, for a stop of a few seconds.
+  await sheet.getByRole('button', { name: 'Type Minutes on the keypad' }).tap();
+  await page.getByRole('dialog', { name: 'Minutes: type the number' }).getByRole('button', { name: '1', exact: true }).tap();
+  await page.getByRole('dialog', { name: 'Minutes: type the number' }).getByRole('button', { name: 'OK', exact: true }).tap();
+  const clamped = sheet.getByTestId('split-clamped');
+  await expect(clamped).toContainText(/^A split must fall inside the stop \(0:01 to 0:0\d\): set to 0:0\d\.$/);
+  const last = /set to (0:0\d)\./.exec((await clamped.textContent())!)![1]!;
+  await expect(minutes).toHaveValue('0');
+  await expect(seconds).toHaveValue(String(Number(last.slice(2))));
+  await seconds.fill('47');
+  await expect(clamped).toContainText(`set to ${last}.`);
+  await expect(seconds).toHaveValue(String(Number(last.slice(2))));
+  // The picture's part 1 is as long as the fields say.
+  await expect(sheet.getByTestId('split-part-1')).toContainText(`(${last}) keeps its reason: Jam`);
+  await page.screenshot({ path: 'test-results/screenshots/tablet-split-clamped-en.png' });
+
+  // Back inside the stop, the message goes; seconds over 59 would carry into the minutes.
+  await seconds.fill('1');
+  await expect(clamped).toHaveCount(0);
+  await expect(sheet.getByTestId('split-part-1')).toContainText('(0:01) keeps its reason: Jam');
 });

@@ -6,6 +6,7 @@ import type { BrowserContext } from '@playwright/test';
 import mqtt from 'mqtt';
 import { ulid } from 'ulid';
 import { topics } from '../../src/core/topics.ts';
+import { formats } from '../../src/core/format.ts';
 import { FIXTURE_PLANT, type TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 
@@ -90,6 +91,31 @@ test('a machine stop that already ended without a reason is listed, split and cl
   const stored = (await svc.events()).map((s) => s.event);
   expect(stored.filter((e) => e.type === 'stop.split')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
   expect(stored.filter((e) => e.type === 'stop.classify')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
+});
+
+test('the reason picker of a stop that is over says which stop it is: its start, end and length, in the tablet language', async ({ context, svc }) => {
+  await machineReports(svc, [{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
+  const { tablet, list } = await openWithOneStopListed(context, svc, 2);
+  const page = tablet.page;
+  const [start, end] = (await svc.events()).flatMap((s) => (s.event.type === 'machine.state' ? [s.event.ts] : []));
+  // The tablet writes times through core/format, in the language's own short form (browser and test share the zone).
+  const span = (locale: string) => `${formats(locale).time(start!)}–${formats(locale).time(end!)} (${formats(locale).duration(end! - start!)})`;
+  await list.getByRole('button', { name: 'Give reason' }).tap();
+  const picker = page.getByRole('group', { name: /^Why did it stop\?/ });
+  await expect(picker.getByRole('heading')).toHaveText(`Why did it stop? Stop ${span('en')}`);
+  expect(span('en')).toContain('(6 min)');
+  await page.screenshot({ path: 'test-results/screenshots/tablet-reason-past-stop-en.png' });
+  await picker.getByRole('button', { name: 'Cancel' }).tap();
+
+  await tablet.setLanguage('de');
+  await list.getByRole('button', { name: 'Grund angeben' }).tap();
+  await expect(page.getByRole('group', { name: /^Warum stand sie\?/ }).getByRole('heading')).toHaveText(`Warum stand sie? Stopp ${span('de')}`);
+  await page.getByRole('button', { name: 'Abbrechen' }).tap();
+  await tablet.setLanguage('en');
+
+  // The stop going on now keeps the present-tense question.
+  await page.getByRole('button', { name: 'Stop', exact: true }).tap();
+  await expect(page.getByRole('group', { name: 'Why did it stop?', exact: true }).getByRole('heading')).toHaveText('Why did it stop?');
 });
 
 test("the list holds the tablet's own station's machine stops, not those of the line's other stations", async ({ context, svc }) => {

@@ -95,6 +95,32 @@ test('Cancel in the reason picker keeps the stop open and says so; a classified 
   const start = events.find((e) => e.type === 'stop.start')!;
   const split = events.find((e) => e.type === 'stop.split');
   expect(split).toMatchObject({ stopId: start.type === 'stop.start' ? start.stopId : '', reasonId: 'setup', at: start.ts + 2000 });
+
+  // "My entries" lists the split beside the stop, and a handover once written; both undoable.
+  const own = page.getByTestId('own-entries');
+  await expect(own.locator('li[data-kind="split"]')).toContainText(`Split · from ${hhmm(start.ts + 2000)}, part 2: Setup`);
+  const writer = page.getByTestId('handover-writer');
+  const open = writer.getByRole('button', { name: 'Write shift handover' });
+  if (await open.isVisible()) await open.tap();
+  await writer.getByRole('button', { name: 'Material' }).tap();
+  await writer.getByLabel('Details').fill('coil 7 is short');
+  await writer.getByRole('button', { name: 'Save handover' }).tap();
+  const handoverRow = own.locator('li[data-kind="handover"]');
+  await expect(handoverRow).toContainText('Handover · Material · coil 7 is short');
+  await handoverRow.getByRole('button', { name: 'Undo' }).tap();
+  await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
+  await expect(handoverRow).toHaveAttribute('data-voided', 'true');
+  await expect(handoverRow).toContainText('undone: Mistake');
+  await tablet.setLanguage('de');
+  await expect(own.locator('li[data-kind="split"]')).toContainText(`Teilung · ab ${hhmm(start.ts + 2000, 'de')}, Teil 2: Setup`);
+  await expect(handoverRow).toContainText('Übergabe · Material · coil 7 is short');
+  // The service has the handover and its undo.
+  const voidedHandover = async () => {
+    const events = (await svc.events()).map((s) => s.event);
+    const handover = events.find((e) => e.type === 'handover');
+    return handover !== undefined && events.some((e) => e.type === 'void' && e.voids === handover.id);
+  };
+  await expect.poll(voidedHandover, { timeout: 15_000 }).toBe(true);
 });
 
 /** A second tablet at a1, in its own browser context (own IndexedDB), for `badge`. */
@@ -163,4 +189,31 @@ test("two tablets at one station: own entries undone show struck through, −1 c
   await client.endAsync();
   await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts · Good 4 · Reject 0');
   await carlaContext.close();
+});
+
+test('the tablet keeps its language: German stays after sign-out, a reload, and the next sign-in', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  await tablet.setLanguage('de');
+  await page.getByRole('button', { name: 'Abmelden' }).tap();
+  // The sign-in screen speaks German, before and after a reload.
+  await expect(page.getByRole('button', { name: 'Anmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Anmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.getByLabel('Ausweis').fill('1001');
+  await page.getByLabel('PIN').fill('1234');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.getByTestId('station-state')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('button', { name: 'Abmelden' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Abmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  // English again is kept the same way.
+  await tablet.setLanguage('en');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });

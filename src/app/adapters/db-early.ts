@@ -11,7 +11,8 @@ export const JOURNAL_KEEP_MS = 36 * 3600_000;
 
 /** What the start-up read found, unparsed. */
 export interface StartReads {
-  meta: { enrolment: unknown; session: unknown; credentials: unknown; stationStatus: unknown; lastSync: unknown };
+  /** `locale`: the tablet's language, kept across sign-out and reload (device.setLocale). */
+  meta: { enrolment: unknown; session: unknown; credentials: unknown; stationStatus: unknown; lastSync: unknown; locale: unknown };
   cache: { plant: unknown; roster: unknown };
   /** Settles after the rest (see above): awaited after the first screen. */
   journal: Promise<unknown[]>;
@@ -23,7 +24,7 @@ export async function readStart(db: Db, now: number): Promise<StartReads> {
   const tx = db.transaction(['meta', 'cache', 'journal', 'outbox'], 'readonly');
   const [meta, cache, outbox] = [tx.objectStore('meta'), tx.objectStore('cache'), tx.objectStore('outbox')];
   const first = Promise.all([
-    meta.get('enrolment'), meta.get('session'), meta.get('credentials'), meta.get('station-status'), meta.get('last-sync'), cache.get('plant'), cache.get('roster'),
+    meta.get('enrolment'), meta.get('session'), meta.get('credentials'), meta.get('station-status'), meta.get('last-sync'), meta.get('locale'), cache.get('plant'), cache.get('roster'),
     // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
     outbox.getAllKeys(), outbox.getAll(),
   ]);
@@ -31,8 +32,8 @@ export async function readStart(db: Db, now: number): Promise<StartReads> {
   const journal = tx.objectStore('journal').index('ts').getAll(IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS));
   // A failure is reported where it is awaited (main.ts), not as an unhandled rejection here.
   journal.catch(() => undefined);
-  const [enrolment, session, credentials, stationStatus, lastSync, plant, roster, keys, values] = await first;
-  return { meta: { enrolment, session, credentials, stationStatus, lastSync }, cache: { plant, roster }, journal, outbox: { keys, values } };
+  const [enrolment, session, credentials, stationStatus, lastSync, locale, plant, roster, keys, values] = await first;
+  return { meta: { enrolment, session, credentials, stationStatus, lastSync, locale }, cache: { plant, roster }, journal, outbox: { keys, values } };
 }
 
 export const earlyDb: Promise<Db> = openFloorboardDb();

@@ -1,59 +1,66 @@
+import type { ShiftInstance, shiftInstances } from '../../core/oee/calendar.ts';
 import type { Calendar, Shift } from '../../core/plant.schema.ts';
-import { weekdays } from '../../core/plant.schema.ts';
 
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
-// Building an Intl formatter is costly (time-zone data), and the live timer asks every second.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  // The same options as the plant schema's time-zone check (src/core/plant.schema.ts): V8 reuses
-  // the ICU formatter that check built, so the cold start does not build a second one.
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** Local weekday index (0 = mon) and minute of day of `now` in `timezone`. */
-function localClock(now: number, timezone: string): { day: number; minute: number } {
-  const parts = formatterFor(timezone).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = weekdays.indexOf(get('weekday').toLowerCase().slice(0, 3) as (typeof weekdays)[number]);
-  return { day, minute: Number(get('hour')) * 60 + Number(get('minute')) };
-}
+/** The core calendar's `shiftInstances` (src/core/oee/calendar.ts), loaded after the first screen. */
+export type ShiftInstancesFn = typeof shiftInstances;
 
 export interface ShiftNow {
-  shift: Shift;
+  /** The weekly shift or, on an extra shift's date, the extra shift (no weekdays of its own). */
+  shift: Pick<Shift, 'id' | 'name'>;
   /** Shift start, ms since epoch. */
   start: number;
+  /** Shift end, ms since epoch. */
+  end: number;
   lengthMin: number;
   /** Planned minutes so far (breaks already passed are left out). */
   plannedSoFarMin: number;
 }
 
+const DAY_MS = 86_400_000;
+const MIN_MS = 60_000;
+
 /**
- * The weekly-pattern shift running at `now` (dated exceptions are the service's business; the
- * tablet only needs the shift for its own progress bar). Null outside any shift.
+ * The shift occurrences around one UTC day, per calendar: the live timer asks every second, the
+ * core calendar is asked once a day (and again when the plant, and so its calendar object, changes).
  */
-export function currentShift(calendar: Calendar, now: number): ShiftNow | null {
-  const { day, minute } = localClock(now, calendar.timezone);
-  for (const shift of calendar.shifts) {
-    const start = minutesOf(shift.start);
-    const end = minutesOf(shift.end);
-    const lengthMin = (end - start + 1440) % 1440 || 1440;
-    const elapsed = (minute - start + 1440) % 1440;
-    const startDay = elapsed > minute ? (day + 6) % 7 : day; // started yesterday when past midnight
-    if (elapsed >= lengthMin || !shift.days.includes(weekdays[startDay]!)) continue;
-    let breaks = 0;
-    for (const b of shift.breaks) {
-      const bs = (minutesOf(b.start) - start + 1440) % 1440;
-      const be = (minutesOf(b.end) - start + 1440) % 1440;
-      breaks += Math.max(0, Math.min(elapsed, be) - bs);
-    }
-    const startMs = now - elapsed * 60_000 - (now % 60_000);
-    return { shift, start: startMs, lengthMin, plannedSoFarMin: elapsed - breaks };
+const memo = new WeakMap<Calendar, { day: number; instances: ShiftInstance[] }>();
+
+function instancesAround(calendar: Calendar, now: number, instancesOf: ShiftInstancesFn): ShiftInstance[] {
+  const day = Math.floor(now / DAY_MS);
+  const kept = memo.get(calendar);
+  if (kept?.day === day) return kept.instances;
+  // A shift is at most a day long: the one running anywhere in this UTC day started at most a day before it.
+  const instances = instancesOf(calendar, (day - 1) * DAY_MS, (day + 1) * DAY_MS);
+  memo.set(calendar, { day, instances });
+  return instances;
+}
+
+/** The shift's name and id: the weekly pattern's, or the extra shift's of that date. */
+function shiftOf(calendar: Calendar, id: string): Pick<Shift, 'id' | 'name'> {
+  const eras = [calendar, ...(calendar.before ?? [])];
+  for (const c of eras) {
+    const weekly = c.shifts.find((s) => s.id === id);
+    if (weekly) return weekly;
+    for (const ex of c.exceptions) if (ex.kind === 'extra' && ex.shift.id === id) return ex.shift;
   }
-  return null;
+  return { id, name: id };
+}
+
+/**
+ * The shift running at `now` as the core calendar dates it (`shiftInstances`: the weekly pattern,
+ * holidays that cancel shifts, extra shifts, overnight shifts, DST), the same occurrences the service
+ * books OEE to. Null outside any shift.
+ */
+export function currentShift(calendar: Calendar, now: number, instancesOf: ShiftInstancesFn): ShiftNow | null {
+  const inst = instancesAround(calendar, now, instancesOf).find((s) => s.start <= now && now < s.end);
+  if (!inst) return null;
+  let breakMs = 0;
+  for (const [bs, be] of inst.breaks) breakMs += Math.max(0, Math.min(now, be) - bs);
+  return {
+    shift: shiftOf(calendar, inst.shiftId),
+    start: inst.start,
+    end: inst.end,
+    lengthMin: Math.round((inst.end - inst.start) / MIN_MS),
+    plannedSoFarMin: Math.floor((now - inst.start - breakMs) / MIN_MS),
+  };
 }

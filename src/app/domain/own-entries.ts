@@ -6,10 +6,15 @@ import type { FloorEvent } from '../../core/events.schema.ts';
 export const undoReasons = ['entered-twice', 'wrong-station', 'mistake'] as const;
 export type UndoReason = (typeof undoReasons)[number];
 
-type Kind = 'count' | 'stop' | 'note';
+/** The entries an operator lists and undoes: what they entered themselves at the station. */
+const listedTypes = { count: 'count', 'stop.start': 'stop', note: 'note', 'stop.split': 'split', handover: 'handover' } as const;
+type ListedType = keyof typeof listedTypes;
+type Kind = (typeof listedTypes)[ListedType];
+const isListed = (e: FloorEvent): e is Extract<FloorEvent, { type: ListedType }> => Object.hasOwn(listedTypes, e.type);
+
 /** One of the operator's own entries of this shift at this station, as the tablet lists it. */
 export interface OwnEntry {
-  event: Extract<FloorEvent, { type: 'count' | 'stop.start' | 'note' }>;
+  event: Extract<FloorEvent, { type: ListedType }>;
   kind: Kind;
   /** The reason of the void that took it back, or null while it stands. */
   voidedFor: string | null;
@@ -18,7 +23,7 @@ export interface OwnEntry {
 }
 
 /**
- * The author's own counts, stops and notes at `stationId` since `since` (the shift's start), newest
+ * The author's own counts, stops, notes, stop splits and handovers at `stationId` since `since` (the shift's start), newest
  * first, each with the void that took it back. The service allows an operator's void only on such
  * entries (src/server/ingest/amendment-rights.ts): the tablet offers undo on exactly these.
  */
@@ -41,7 +46,7 @@ export function recentOwnEntries(events: readonly FloorEvent[], author: string, 
   const mine: OwnEntry['event'][] = [];
   for (const e of events) {
     if (e.author !== author || e.stationId !== stationId || e.ts < since) continue;
-    if (e.type === 'count' || e.type === 'stop.start' || e.type === 'note') mine.push(e);
+    if (isListed(e)) mine.push(e);
   }
   // Stable: entries of the same moment keep their order, as before.
   mine.sort((a, b) => b.ts - a.ts);
@@ -50,7 +55,7 @@ export function recentOwnEntries(events: readonly FloorEvent[], author: string, 
     const stopEnd = event.type === 'stop.start' ? (ends.get(event.stopId) ?? null) : null;
     const last = listed.get(event);
     if (last && last.voidedFor === voidedFor && last.stopEnd === stopEnd) return last;
-    const entry: OwnEntry = { event, kind: event.type === 'stop.start' ? 'stop' : event.type, voidedFor, stopEnd };
+    const entry: OwnEntry = { event, kind: listedTypes[event.type], voidedFor, stopEnd };
     listed.set(event, entry);
     return entry;
   });

@@ -3,7 +3,7 @@ import type { StationPath } from '../../core/topics.ts';
 import * as z from 'zod/mini';
 import { FloorboardError, hasErrorCode } from '../../core/errors.ts';
 import {
-  CacheIdb, credentialsSchema, enrolmentSchema, parsePlant, sessionSchema,
+  CacheIdb, credentialsSchema, enrolmentSchema, localeSchema, parsePlant, sessionSchema,
   type Credentials, type Enrolment, type Locale, type RosterEntry, type Session,
 } from '../adapters/cache-idb.ts';
 import type { LoginResult } from '../services/api-client.ts';
@@ -60,7 +60,10 @@ class DeviceManager {
     this.#credentials = CacheIdb.parse(read.meta.credentials, credentialsSchema);
     this.plant = CacheIdb.plant(read.cache.plant);
     this.#roster = CacheIdb.roster(read.cache.roster);
-    if (this.session) await i18n.set(this.session.locale);
+    // The tablet's language (kept on the tablet, not with the operator who chose it): the sign-in
+    // screen after a sign-out or a reload speaks it too. A session from before it was kept brings its own.
+    const locale = CacheIdb.parse(read.meta.locale, localeSchema) ?? this.session?.locale ?? 'en';
+    if (locale !== 'en') await i18n.set(locale);
   }
 
   /** Step 1 of enrolment: a lead or admin signs in; returns the stations the plant has. */
@@ -127,8 +130,10 @@ class DeviceManager {
     this.session = null;
   }
 
+  /** Switches the tablet's language and keeps it on the tablet, across sign-out and reload. */
   async setLocale(locale: Locale): Promise<void> {
     await i18n.set(locale);
+    await this.#cache?.put('locale', locale);
     if (this.session) {
       this.session = { ...this.session, locale };
       await this.#cache!.put('session', $state.snapshot(this.session));

@@ -40,7 +40,7 @@ class OeeManager {
     const { computeOee } = await import('../../core/oee/engine.ts');
     const now = Date.now();
     try {
-      const report = computeOee(plant, station.events, { from: shift.start, to: shift.start + shift.lengthMin * 60_000, now, by: 'window', lineIds: [line] });
+      const report = computeOee(plant, station.events, { from: shift.start, to: shift.end, now, by: 'window', lineIds: [line] });
       this.figures = report.lines[0]?.total ?? null;
     } catch (error) {
       console.error('oee', error);

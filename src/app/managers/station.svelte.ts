@@ -1,7 +1,7 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
 import type { StationStatus } from '../../core/live.schema.ts';
 import { indexPlant } from '../../core/plant-index.ts';
-import { currentShift } from '../domain/current-shift.ts';
+import { currentShift, type ShiftInstancesFn, type ShiftNow } from '../domain/current-shift.ts';
 import type { StationLiveView } from '../domain/station-overlay.ts';
 import { device } from './device.svelte.ts';
 import { clock } from './clock.svelte.ts';
@@ -32,7 +32,19 @@ class StationManager {
    */
   #folds = $state.raw<{ overlayStation: typeof import('../domain/station-overlay.ts').overlayStation; newestTs: typeof import('../domain/station-overlay.ts').newestTs; foldStationStates: typeof import('../../core/station-state/fold.ts').foldStationStates } | null>(null);
 
-  shift = $derived(device.plant ? currentShift(device.plant.calendar, clock.now) : null);
+  /**
+   * The core calendar (src/core/oee/calendar.ts, with its time-zone library), loaded right after
+   * the first screen: it would not fit the first screen's budget.
+   */
+  #shiftInstances = $state.raw<ShiftInstancesFn | null>(null);
+
+  /** The shift running now, as the service dates it; undefined until the calendar is loaded. */
+  shift = $derived.by((): ShiftNow | null | undefined => {
+    const plant = device.plant;
+    if (!plant) return null;
+    const instancesOf = this.#shiftInstances;
+    return instancesOf ? currentShift(plant.calendar, clock.now, instancesOf) : undefined;
+  });
   #indexed = $derived(device.plant && device.enrolment ? (indexPlant(device.plant).lines.get(device.enrolment.line) ?? null) : null);
   /** Service time, to the second: states that turn with time (small stop, no data) follow it. */
   #now = $derived(clock.now + (clock.offsetMs ?? 0));
@@ -50,6 +62,12 @@ class StationManager {
     const own = folds.foldStationStates(plant, indexed, this.events, Math.max(this.#now, folds.newestTs(this.events))).stations.find((s) => s.stationId === stationId);
     return own ? { status: own, hasWaiting: sync.waiting.length > 0, asOf: null } : null;
   });
+
+  /** Loads the core calendar (once); the shift is known from then on. */
+  async loadCalendar(): Promise<void> {
+    const { shiftInstances } = await import('../../core/oee/calendar.ts');
+    this.#shiftInstances = shiftInstances;
+  }
 
   /** Loads the fold (once); the screen then lays waiting entries on top. */
   async loadFold(): Promise<void> {

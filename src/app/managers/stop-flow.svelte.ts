@@ -9,8 +9,11 @@ export interface StopToSplit {
 
 /** Which stop sheet is open on the operator screen; shared by the stop panel and the own-entries list. */
 class StopFlowManager {
-  /** The stop waiting for its reason, and whether the reason goes to a split-off part (from `splitAt`). */
-  picking = $state<{ stopId: string; splitAt?: number } | null>(null);
+  /**
+   * The stop waiting for its reason, and whether the reason goes to a split-off part (from
+   * `splitAt`); `past` is the span of a stop that is over (the picker says which stop it is).
+   */
+  picking = $state<{ stopId: string; splitAt?: number; past?: { start: number; end: number } } | null>(null);
   splitting = $state<StopToSplit | null>(null);
   /** Said after Cancel in the reason picker: the stop is still open, without a reason. */
   cancelled = $state<'open' | 'waiting' | null>(null);

@@ -26,6 +26,25 @@ describe("an operator's own entries of the shift", () => {
     ]);
   });
 
+  it('lists their stop splits and handovers too, each undoable like the rest', () => {
+    const stop = ev({ type: 'stop.start', stopId: 'S1' });
+    const end = ev({ type: 'stop.end', stopId: 'S1' });
+    const split = ev({ type: 'stop.split', stopId: 'S1', at: stop.ts + 500, newStopId: 'S2', reasonId: 'setup' });
+    const handover = ev({ type: 'handover', scope: 'station', topics: ['material'], text: 'coil 7 is short' });
+    const undo = ev({ type: 'void', voids: handover.id, reason: 'mistake' });
+    const others = [
+      ev({ type: 'stop.split', stopId: 'S9', at: shiftStart + 1, newStopId: 'S10', author: 'op-b' }),
+      ev({ type: 'handover', scope: 'station', topics: [], text: 'not mine', stationId: 'a2' }),
+      ev({ type: 'handover.ack', handoverId: 'H0' }),
+    ];
+    const list = ownEntries([stop, end, split, handover, undo, ...others], 'op-a', 'a1', shiftStart);
+    expect(list.map((e) => [e.kind, e.event.id, e.voidedFor])).toEqual([
+      ['handover', handover.id, 'mistake'],
+      ['split', split.id, null],
+      ['stop', stop.id, null],
+    ]);
+  });
+
   it('lists the newest few of many, counts them all, and keeps the rows that did not change (a tap redraws one row)', () => {
     const counts = Array.from({ length: 30 }, (_, i) => count(i + 1));
     const first = recentOwnEntries(counts, 'op-a', 'a1', shiftStart, 20);

@@ -25,10 +25,13 @@ export class TestService {
     readonly staticDir: string,
   ) {}
 
-  /** Starts the service; `staticDir` serves another build of the PWA (default dist/). */
-  static async start(staticDir = join(root, 'dist')): Promise<TestService> {
+  /**
+   * Starts the service; `staticDir` serves another build of the PWA (default dist/), `plantFile`
+   * seeds it with another plant (from its first start: no earlier version to keep in effect).
+   */
+  static async start(staticDir = join(root, 'dist'), plantFile = FIXTURE_PLANT): Promise<TestService> {
     const t = new TestService(await mkdtemp(join(tmpdir(), 'floorboard-e2e-')), staticDir);
-    await t.up();
+    await t.up(plantFile);
     await t.#listen();
     return t;
   }

@@ -6,7 +6,7 @@ const isLocale = (x: unknown): x is DashboardLocale => x === 'en' || x === 'de';
 
 /**
  * The dashboards' language: the one last chosen in this browser, else the browser's own (a German
- * browser opens the board in German), else English. The tablet keeps its language per operator.
+ * browser opens the board in German), else English. The tablet keeps its own language on the tablet (device.setLocale).
  */
 export function restoreDashboardLocale(languages: readonly string[] = navigator.languages): Promise<void> {
   const kept = localStorage.getItem(KEY);
