@@ -1,7 +1,7 @@
 import { lossAt } from '../oee/reason-loss.ts';
 import type { FloorEvent } from '../events.schema.ts';
 import type { Calendar, Line, LossCategory } from '../plant.schema.ts';
-import { buildPlan } from '../oee/plan.ts';
+import { shiftInstances } from '../oee/calendar.ts';
 import { effectiveEvents } from '../oee/normalize.ts';
 import { stopRank } from '../oee/stop-segments.ts';
 import { StopLog, type ReasonEvent, type StopSource } from './stop-log.ts';
@@ -80,6 +80,8 @@ export interface LineStops {
 
 /** Order among overlapping stops: the engine's rule. */
 const rankOf = (s: StopDetail) => stopRank(s.loss, s.isSetup);
+/** Stops by start, then rank, then id. */
+const byStart = (a: StopDetail, b: StopDetail) => a.start - b.start || rankOf(a) - rankOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Every stop of each line with the event that sets its reason, by the OEE engine's rules: a stop
@@ -92,7 +94,7 @@ const rankOf = (s: StopDetail) => stopRank(s.loss, s.isSetup);
  * @example stopsByLine(lines, events, Date.now(), reasonLosses(plant))[0].stops[0].reasonEvent?.id
  */
 export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[], now: number, reasonLoss: ReadonlyMap<string, LossCategory>, calendar?: Calendar): LineStops[] {
-  const logs = new Map(lines.map((l) => [l.id, new StopLog(l.machineStationId ?? l.stations[0]?.id)]));
+  const logs = new Map(lines.map((l) => [l.id, new StopLog()]));
   let first = Infinity;
   for (const e of effectiveEvents(events, now)) {
     logs.get(e.lineId)?.push(e);
@@ -104,8 +106,23 @@ export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[
 
 /** Shift time minus breaks in [from, to), from the plant calendar (the engine's plan). */
 export function shiftTimeOf(calendar: Calendar, from: number, to: number): ShiftTime {
-  const plan = buildPlan(calendar, from, to, 'window');
-  return { start: plan.pieceStart, end: plan.pieceEnd };
+  // Straight from the calendar: a window ending at `now` would churn the plans' memo.
+  const start: number[] = [];
+  const end: number[] = [];
+  const push = (a: number, b: number) => {
+    if (b <= a) return;
+    start.push(a);
+    end.push(b);
+  };
+  for (const inst of shiftInstances(calendar, from, to)) {
+    let cur = inst.start;
+    for (const [bs, be] of inst.breaks) {
+      push(cur, bs);
+      cur = Math.max(cur, be);
+    }
+    push(cur, inst.end);
+  }
+  return { start, end };
 }
 
 /**
@@ -114,25 +131,39 @@ export function shiftTimeOf(calendar: Calendar, from: number, to: number): Shift
  */
 export function lineStops(line: Line, log: StopLog, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, shiftTime?: ShiftTime): LineStops {
   const stops = materialize(log, now, reasonLoss, line.smallStopThresholdSec * 1000);
-  if (shiftTime) for (const s of stops) s.isOffShift = !hasShiftTime(s.start, s.end, shiftTime);
   markChangeoverParts(stops);
+  if (shiftTime) for (const s of stops) s.isOffShift = !hasShiftTime(s.start, s.end, shiftTime);
   return { lineId: line.id, stops, segments: segmentsOf(stops) };
 }
 
 /**
  * Marks each machine setup that lies inside an operator's changeover (give or take
- * CHANGEOVER_LEAD_MS at either end) as part of that changeover. Only setups booked to setup
- * (unclassified, or given a setup reason): one given another loss is a stop of its own. A line has one changeover at a time, whichever station
- * the machine signal comes from. `stops` is sorted by start.
+ * CHANGEOVER_LEAD_MS at either end) as part of that changeover, and widens the changeover to cover
+ * it: lists show one changeover as long as the setup time the engine counts. Only when both are
+ * booked to setup (a setup given another loss is a stop of its own, so is a changeover classified
+ * otherwise). A machine setup still open after the changeover ended is the machine's own. A line has
+ * one changeover at a time, whichever station the machine signal comes from. `stops` is sorted by
+ * start, and is sorted again when a changeover widens.
  */
 function markChangeoverParts(stops: StopDetail[]): void {
-  const changeovers = stops.filter((s) => s.isSetup && s.source === 'operator');
+  const changeovers = stops.filter((s) => s.isSetup && s.source === 'operator' && s.loss === 'setup');
   if (changeovers.length === 0) return;
+  let widened = false;
+  let j = 0;
   for (const s of stops) {
     if (!s.isSetup || s.source !== 'machine' || s.loss !== 'setup') continue;
-    const co = changeovers.find((c) => s.start >= c.start - CHANGEOVER_LEAD_MS && s.start < c.end && (s.end <= c.end + CHANGEOVER_LEAD_MS || (s.isOpen && c.isOpen)));
-    if (co) s.partOf = co.id;
+    // Changeovers never overlap: the candidates are the last one starting by s.start + lead, and the one before.
+    while (j + 1 < changeovers.length && changeovers[j + 1]!.start - CHANGEOVER_LEAD_MS <= s.start) j++;
+    const co = [changeovers[j], changeovers[j - 1]].find(
+      (c) => c !== undefined && s.start >= c.start - CHANGEOVER_LEAD_MS && s.start < c.end && (s.isOpen ? c.isOpen : s.end <= c.end + CHANGEOVER_LEAD_MS),
+    );
+    if (!co) continue;
+    s.partOf = co.id;
+    if (s.start < co.start || s.end > co.end) widened = true;
+    co.start = Math.min(co.start, s.start);
+    co.end = Math.max(co.end, s.end);
   }
+  if (widened) stops.sort(byStart);
 }
 
 interface Piece extends Omit<StopDetail, 'loss' | 'reasonId' | 'isOffShift' | 'partOf'> {
@@ -168,7 +199,7 @@ function materialize(log: StopLog, now: number, reasonLoss: ReadonlyMap<string, 
     if (loss !== 'planned' && !p.isSetup && rootMs < smallStopMs) loss = 'minor-stop';
     return { ...p, reasonEvent, reasonId: known === undefined ? null : given, loss, isOffShift: false, partOf: null };
   });
-  return out.sort((a, b) => a.start - b.start || rankOf(a) - rankOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort(byStart);
 }
 
 /** Cuts sorted stops into disjoint segments: stopped while any stop is open, never counted twice. */

@@ -47,22 +47,15 @@ export class StopLog {
   readonly classified = new Map<string, ReasonEvent[]>();
   private readonly open: number[] = [];
   private readonly pendingEnds = new Map<string, number>();
-  private readonly stationState = new Map<string, { state: string; openStop: number; lastTotal: number; lastCounterTs: number }>();
+  private readonly stationState = new Map<string, { state: string; openStop: number }>();
   private openChangeover = -1;
-  /** Rows of operators' stops opened at the machine station, while they may be open: the machine's production ends them. */
-  private readonly operatorAtMachine: number[] = [];
-
-  /** `machineStationId`: the station whose machine signals end a forgotten operator stop (the line's machine station). */
-  constructor(private readonly machineStationId = '') {}
 
   /** Applies one effective event; events must come in sort order (`effectiveEvents`). */
   push(e: EffectiveEvent): void {
     switch (e.type) {
-      case 'stop.start': {
-        const row = this.openStop(e.stopId, e.ts, e.stationId, 'operator', false, e.id, e.reasonId ? reasonEvent(e) : null);
-        if (row >= 0 && e.stationId === this.machineStationId && this.rows[row]!.end === Infinity) this.operatorAtMachine.push(row);
+      case 'stop.start':
+        this.openStop(e.stopId, e.ts, e.stationId, 'operator', false, e.id, e.reasonId ? reasonEvent(e) : null);
         return;
-      }
       case 'stop.end': {
         const row = this.findOpen(e.stopId);
         if (row >= 0) this.close(row, e.ts);
@@ -79,20 +72,12 @@ export class StopLog {
         this.splits.push({ event: reasonEvent(e) as SplitRow['event'], stopId: e.stopId, at: e.at, newStopId: e.newStopId });
         return;
       case 'machine.state': {
-        const s = this.station(e.stationId);
+        let s = this.stationState.get(e.stationId);
+        if (!s) this.stationState.set(e.stationId, (s = { state: 'running', openStop: -1 }));
         if (e.state === s.state) return;
         if (s.openStop >= 0) this.close(s.openStop, e.ts);
         s.openStop = e.state === 'running' ? -1 : this.openStop(e.id, e.ts, e.stationId, 'machine', e.state === 'setup', e.id, null);
         s.state = e.state;
-        return;
-      }
-      case 'machine.counter': {
-        // The engine's counter rule (line-timeline.ts): a drop is a reset, the first reading a baseline.
-        const s = this.station(e.stationId);
-        const delta = Number.isNaN(s.lastTotal) ? 0 : e.total >= s.lastTotal ? e.total - s.lastTotal : e.total;
-        s.lastTotal = e.total;
-        if (delta > 0 && e.stationId === this.machineStationId) this.endOperatorStops(e.ts, s.lastCounterTs);
-        s.lastCounterTs = e.ts;
         return;
       }
       case 'changeover.start':
@@ -105,25 +90,6 @@ export class StopLog {
         return;
       default:
         return;
-    }
-  }
-
-  private station(id: string): { state: string; openStop: number; lastTotal: number; lastCounterTs: number } {
-    let s = this.stationState.get(id);
-    if (!s) this.stationState.set(id, (s = { state: 'running', openStop: -1, lastTotal: Number.NaN, lastCounterTs: Number.NaN }));
-    return s;
-  }
-
-  /** Ends, at `ts`, the operators' open stops at the machine station that began at or before `startedBy` (as the engine). */
-  private endOperatorStops(ts: number, startedBy: number): void {
-    const rows = this.operatorAtMachine;
-    for (let i = rows.length - 1; i >= 0; i--) {
-      const r = this.rows[rows[i]!]!;
-      if (r.end !== Infinity) rows.splice(i, 1);
-      else if (r.start <= startedBy) {
-        this.close(rows[i]!, ts);
-        rows.splice(i, 1);
-      }
     }
   }
 

@@ -21,8 +21,6 @@ interface StationState {
   openStop: number;
   lastTotal: number;
   lastReject: number;
-  /** Time of the last counter reading, NaN before the first. */
-  lastCounterTs: number;
 }
 
 /** Open stops scanned for an id before the id index is asked instead (see findOpen). */
@@ -56,8 +54,6 @@ export class LineTimeline {
   private lastIctUntil = -Infinity;
   /** Row of the open changeover's stop, or -1. */
   private openChangeover = -1;
-  /** Rows of operators' stops opened at the machine station, while they may be open: the machine's production ends them. */
-  private readonly operatorAtMachine: number[] = [];
   private lastChangeoverEnd = -Infinity;
   private readonly startupWindowMs: number;
   /** Time of the first event pushed (events come in order, so the earliest): monitoring starts here. */
@@ -127,11 +123,9 @@ export class LineTimeline {
         this.signal(e.ts, e.stationId);
         this.counter(e.ts, e.stationId, e.total, e.rejectTotal, e.productId);
         return;
-      case 'stop.start': {
-        const row = this.openStop(e.stopId, e.ts, e.reasonId ?? null, false);
-        if (row >= 0 && e.stationId === this.machineStationId && this.stops.end[row] === Infinity) this.operatorAtMachine.push(row);
+      case 'stop.start':
+        this.openStop(e.stopId, e.ts, e.reasonId ?? null, false);
         return;
-      }
       case 'stop.end': {
         const stop = this.findOpen(e.stopId);
         if (stop >= 0) this.close(stop, e.ts);
@@ -222,7 +216,7 @@ export class LineTimeline {
   private station(id: string): StationState {
     let s = this.stations.get(id);
     if (!s) {
-      s = { state: 'running', openStop: -1, lastTotal: Number.NaN, lastReject: Number.NaN, lastCounterTs: Number.NaN };
+      s = { state: 'running', openStop: -1, lastTotal: Number.NaN, lastReject: Number.NaN };
       this.stations.set(id, s);
     }
     return s;
@@ -233,9 +227,6 @@ export class LineTimeline {
     const s = this.station(stationId);
     const delta = Number.isNaN(s.lastTotal) ? 0 : total >= s.lastTotal ? total - s.lastTotal : total;
     s.lastTotal = total;
-    // Parts made wholly after an operator's stop began (since a reading taken after its start): the machine produces again.
-    if (delta > 0 && stationId === this.machineStationId) this.endOperatorStops(ts, s.lastCounterTs);
-    s.lastCounterTs = ts;
     let rejects = 0;
     if (rejectTotal !== undefined) {
       rejects = Number.isNaN(s.lastReject) ? 0 : rejectTotal >= s.lastReject ? rejectTotal - s.lastReject : rejectTotal;
@@ -254,22 +245,6 @@ export class LineTimeline {
     if (s.openStop >= 0) this.close(s.openStop, ts);
     s.openStop = state === 'running' ? -1 : this.openStop(eventId, ts, null, state === 'setup');
     s.state = state;
-  }
-
-  /**
-   * Ends, at `ts`, the operators' open stops at the machine station that began at or before
-   * `startedBy` (ADR 0008: the machine's production ends a stop someone forgot to end).
-   */
-  private endOperatorStops(ts: number, startedBy: number): void {
-    const rows = this.operatorAtMachine;
-    for (let i = rows.length - 1; i >= 0; i--) {
-      const row = rows[i] as number;
-      if (this.stops.end[row] !== Infinity) rows.splice(i, 1);
-      else if ((this.stops.start[row] as number) <= startedBy) {
-        this.close(row, ts);
-        rows.splice(i, 1);
-      }
-    }
   }
 
   private closeChangeover(ts: number): void {

@@ -23,7 +23,7 @@ export class Derived {
   readonly line: LineTimeline;
   /** One timeline per station, fed only that station's events: its share of the line's counts. */
   readonly stations = new Map<string, LineTimeline>();
-  readonly stops: StopLog;
+  readonly stops = new StopLog();
   /** The product running (or being set up): the OEE engine's rule for the line's product. */
   product: string | null;
   readonly changeovers = new Map<string, ChangeoverProducts>();
@@ -44,7 +44,6 @@ export class Derived {
     for (const st of line.stations) this.stations.set(st.id, new LineTimeline(line, new PrefixCounts()));
     this.product = line.products[0]?.productId ?? null;
     this.#machineStationId = line.machineStationId ?? line.stations[0]?.id ?? '';
-    this.stops = new StopLog(this.#machineStationId);
     this.#timeoutMs = line.heartbeatTimeoutSec * 1000;
   }
 

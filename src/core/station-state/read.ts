@@ -78,8 +78,11 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
   const fig = finalize(lineRaw(d.line, plan, now, losses, noDataSpans(d.line, now, undefined)).total);
   const target = targetGood(fig.plannedMs, line.targetOee, idealCycleMs(line, d.product));
   // Stops are read just after `now`, so a stop that starts at `now` is already open.
-  // Stops wholly in the window's breaks await no reason (shift time is the plan's pieces).
-  const stops = lineStops(line, d.stops, now + 1, losses, { start: plan.pieceStart, end: plan.pieceEnd }).stops.map((s) => (s.isOpen ? { ...s, end: now } : s));
+  // Stops wholly in the window's breaks await no reason (shift time is the plan's pieces). One that
+  // began before the window may have had shift time the window's plan does not know: it still does.
+  const stops = lineStops(line, d.stops, now + 1, losses, { start: plan.pieceStart, end: plan.pieceEnd }).stops.map((s) =>
+    s.isOpen || (s.isOffShift && s.start < w.from) ? { ...s, end: s.isOpen ? now : s.end, isOffShift: s.isOffShift && s.start >= w.from } : s,
+  );
   const open = stops.filter((s) => s.isOpen);
   // A machine setup inside the operator's changeover is that changeover (it knows the products).
   const setup = open.filter((s) => s.isSetup && s.partOf === null).reduce<StopDetail | null>((a, s) => (a === null || s.start >= a.start ? s : a), null);

@@ -11,7 +11,6 @@ import { buildShiftReport } from '../../../src/core/report/shift-report.ts';
 import { isAwaitingReason } from '../../../src/core/station-state/awaiting.ts';
 import { foldStationStates } from '../../../src/core/station-state/index.ts';
 import { EventMaker, H, MIN, MONDAY, id, makePlant } from '../oee/fixtures.ts';
-import { twoStationPlant } from '../station-state/fixtures.ts';
 
 const T0 = MONDAY + 6 * H;
 // 06:00-14:00 with a break 09:00-09:30.
@@ -112,6 +111,35 @@ describe('one changeover, however many signals say so', () => {
     expect(foldStationStates(plant, l1, same, t + 5 * MIN).line.changeover).toMatchObject({ toProductId: 'p2', changeoverId: same[1]!.id });
   });
 
+  it('lists the changeover as long as the setup time counted, when the machine switched before it and back after it', () => {
+    const m = new EventMaker();
+    const t = T0 + H;
+    const co = m.ev(t, { type: 'changeover.start', toProductId: 'p2' });
+    const events = [
+      m.ev(T0, { type: 'machine.state', state: 'running' }, machine),
+      m.ev(t - 2 * MIN, { type: 'machine.state', state: 'setup' }, machine),
+      co,
+      m.ev(t + 20 * MIN, { type: 'changeover.end', productId: 'p2' }),
+      m.ev(t + 22 * MIN, { type: 'machine.state', state: 'running' }, machine),
+    ];
+    const report = buildShiftReport({ plant, events, lineId: 'l1', shift, now: T0 + 2 * H });
+    expect(report.changeovers).toEqual([expect.objectContaining({ id: co.id, durationMs: 24 * MIN, toProductId: 'p2' })]);
+    expect(report.figures.lossMs.setup).toBe(24 * MIN);
+  });
+
+  it('still shows a changeover while the machine stays in setup after the operator ended it', () => {
+    const m = new EventMaker();
+    const t = T0 + H;
+    const events = [
+      m.ev(T0, { type: 'machine.state', state: 'running' }, machine),
+      m.ev(t, { type: 'changeover.start', toProductId: 'p2' }),
+      m.ev(t + MIN, { type: 'machine.state', state: 'setup' }, machine),
+      m.ev(t + 20 * MIN, { type: 'changeover.end', productId: 'p2' }),
+    ];
+    // The machine's own setup goes on: the line is in changeover, as the engine books it, at every moment.
+    for (const at of [t + 21 * MIN, t + 23 * MIN]) expect(foldStationStates(plant, l1, events, at).line.state).toBe('changeover');
+  });
+
   it('keeps a machine setup of its own when it is far from any changeover, or when someone booked it to another loss', () => {
     const m = new EventMaker();
     const t = T0 + H;
@@ -154,39 +182,3 @@ describe('the audit trail of a shift', () => {
   });
 });
 
-describe('a stop someone forgot to end while the machine produces', () => {
-  const m = new EventMaker();
-  const start = T0 + H;
-  const [stop] = m.stop(start, T0 + 3 * H); // ended only two hours later
-  const events = [m.ev(T0, { type: 'machine.counter', total: 0 }, machine), stop];
-  // The machine makes 60 parts a minute (ideal cycle 1 s) from 10 minutes after the stop began.
-  for (let k = 10, total = 0; k <= 60; k++) events.push(m.ev(start + k * MIN, { type: 'machine.counter', total: (total += 60) }, machine));
-  const now = start + 61 * MIN;
-  const withoutEnd = events.filter((e) => e.type !== 'stop.end');
-
-  it('ends at the first reading that shows parts made wholly after it began, on every screen', () => {
-    const ended = start + 11 * MIN;
-    const stops = stopsByLine([l1.line], withoutEnd, now, losses, plant.calendar)[0]!.stops;
-    expect(stops.map((s) => [s.id, s.end, s.isOpen])).toEqual([[stop.id, ended, false]]);
-    const { line, stations } = foldStationStates(plant, l1, withoutEnd, now);
-    expect(line.state).toBe('running');
-    expect(stations[0]!.stop).toBeNull();
-    const oee = computeOee(plant, withoutEnd, { from: T0, to: T0 + 8 * H, now, by: 'window', lineIds: ['l1'] }).lines[0]!.total;
-    expect(oee.stopMs).toBe(11 * MIN);
-    expect(oee.performance).toBeLessThanOrEqual(1);
-  });
-
-  it('keeps the operator end when it came first, and a stop at another station alone', () => {
-    const early = new EventMaker();
-    const [s] = early.stop(start, start + 5 * MIN);
-    const list = [...events.filter((e) => e.type === 'machine.counter'), s, early.ev(start + 5 * MIN, { type: 'stop.end', stopId: s.id })];
-    expect(stopsByLine([l1.line], list, now, losses)[0]!.stops.map((x) => x.end)).toEqual([start + 5 * MIN]);
-    // At a station without the machine (packing, say), the machine's parts say nothing about it.
-    const two = twoStationPlant();
-    const at2 = new EventMaker();
-    const packing = at2.ev(start, { type: 'stop.start', stopId: id(777) }, { stationId: 's2' });
-    const counters = events.filter((e) => e.type === 'machine.counter').map((e) => ({ ...e, stationId: 's1' }));
-    const stops2 = stopsByLine([two.areas[0]!.lines[0]!], [...counters, packing], now, reasonLosses(two))[0]!.stops;
-    expect(stops2.map((x) => x.isOpen)).toEqual([true]);
-  });
-});
