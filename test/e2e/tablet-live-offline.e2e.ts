@@ -46,3 +46,33 @@ test('offline (a reload too) the tablet shows the last known station state with 
   await expect(tablet.page.locator('#count-h')).toContainText('Good 15');
   await expect(tablet.page.getByTestId('state-as-of')).toHaveCount(0);
 });
+
+test("a reload offline keeps the line's shift progress: the produced figure and target the service last sent, with their time", async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  // The machine's counts are the service's alone: the tablet's own entries cannot make these figures.
+  const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort!);
+  await gateway.counter(0, 'widget', Date.now() - 5000);
+  await gateway.counter(40);
+  await gateway.end();
+  await tablet.bookCount(3, 0);
+  await tablet.waitSynced();
+  const produced = tablet.page.getByTestId('produced');
+  await expect(produced).toHaveAttribute('data-good', '43', { timeout: 15_000 });
+  await expect(produced).not.toHaveAttribute('data-target', '');
+
+  await svc.down();
+  await context.setOffline(true);
+  await expect(tablet.page.getByTestId('produced-as-of')).toHaveText(/^as of \d{1,2}:\d{2}/, { timeout: 15_000 });
+  const target = await produced.getAttribute('data-target');
+  const asOf = await tablet.page.getByTestId('produced-as-of').textContent();
+  // The tablet keeps the latest snapshot at most 2 s after it came.
+  await tablet.page.waitForTimeout(2500);
+
+  await tablet.page.reload();
+  await expect(tablet.page.getByTestId('station-state')).toBeVisible();
+  await expect(produced).toHaveAttribute('data-good', '43', { timeout: 15_000 });
+  await expect(produced).toHaveAttribute('data-target', target!);
+  await expect(tablet.page.getByTestId('produced-as-of')).toHaveText(asOf!);
+  await expect(produced).toContainText('43 of');
+});
