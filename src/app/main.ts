@@ -97,9 +97,13 @@ async function start(): Promise<void> {
   void station.loadFold().catch((error: unknown) => console.error('station fold not loaded', error));
   // The station's last known state survives a reload offline (shown with its age).
   // Right after the first screen: the schema and the keeper are not part of it.
-  const { keptStationStatus, keepStationStatus } = await import('./services/keep-station-status.ts');
+  const { keptStationStatus, keepStationStatus, readKeptLineLive, keepLineLive } = await import('./services/keep-station-status.ts');
   const kept = keptStationStatus(read.meta.stationStatus);
   if (kept && kept.stationId === device.enrolment?.station && !station.status) station.status = kept;
+  // So are the line's status and OEE snapshot (shift progress), when of this line and shift.
+  const keptLine = await readKeptLineLive(cache, device.enrolment?.line ?? '', Date.now());
+  lineLive.restore(keptLine);
+  ({ onStatus: lineLive.onLine, onSnapshot: lineLive.onSnapshot } = keepLineLive(cache, keptLine));
   // The station's log arrives on its retained topic: no polling (managers/station-log.svelte.ts).
   // The station log's manager is loaded with its first message, not with the first screen.
   lineLive.onLog = (json) => void import('./managers/station-log.svelte.ts').then((m) => m.stationLog.push(json));

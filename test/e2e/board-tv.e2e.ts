@@ -99,3 +99,35 @@ test('board and TV: full line names, worst first from the first paint, the top l
   await expect(page.getByTestId('live-status')).toHaveText(/Live/);
   await expect(d.tile('line-a').getByTestId('top-loss')).toHaveText(/^Hauptverlust: /);
 });
+
+test('the TV shows its lines worst first from the first tile it paints, never by name or "Unknown" while the live data comes in', async ({ page, svc }) => {
+  await plantWithLongNames(svc);
+  const d = new DashboardPage(page);
+  await d.open(svc.url, '#/board');
+  await d.signIn('mgr', 'mgr-pass');
+  await d.waitLive();
+  // Every tile the page ever renders, in the order of the first render that had any, and each state seen.
+  await page.addInitScript(() => {
+    const w = window as unknown as { firstTiles?: string[]; statesSeen?: string[] };
+    w.statesSeen = [];
+    new MutationObserver(() => {
+      const tiles = [...document.querySelectorAll('[data-testid^="tile-"]')];
+      if (tiles.length && !w.firstTiles) w.firstTiles = tiles.map((t) => t.getAttribute('data-testid')!);
+      for (const t of tiles) w.statesSeen!.push(t.getAttribute('data-state')!);
+    }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+  await page.evaluate(() => (location.hash = '#/tv'));
+  await page.reload();
+  await expect(page.getByTestId('tv')).toBeVisible();
+  await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3);
+  // By name line-b ("Montagelinie 1 …") would come first; the stopped line-a heads the board.
+  await expect(page.locator('[data-testid^="tile-"]').first()).toHaveAttribute('data-testid', 'tile-line-a');
+  const settled = await page.locator('[data-testid^="tile-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+  const seen = await page.evaluate(() => {
+    const w = window as unknown as { firstTiles?: string[]; statesSeen: string[] };
+    return { firstTiles: w.firstTiles, statesSeen: w.statesSeen };
+  });
+  expect(seen.firstTiles).toEqual(settled);
+  expect(seen.statesSeen).not.toContain('unknown');
+  await expect(page.getByTestId('tv-loading')).toHaveCount(0);
+});

@@ -66,10 +66,13 @@ async function lead(browser: Browser, hash: string): Promise<DashboardPage> {
   return d;
 }
 
-test('the shift report made at the shift end while the service was down: page, print, PDF in en and de, and the link from the shift picker', async ({ browser }) => {
+/**
+ * Line A's last ended shift, stored while the service was down over its end (the service makes
+ * its report when it is back), opened as a lead from the shift picker's link to the stored report.
+ */
+async function storedReportOf(browser: Browser, eventsOf: (start: number) => FloorEvent[]): Promise<{ d: DashboardPage; shift: { start: number; end: number } }> {
   const plant = plantSchema.parse(JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8')));
   const shift = shiftInstances(plant.calendar, Date.now() - 86_400_000, Date.now()).filter((s) => s.end <= Date.now() - 10 * MIN).at(-1)!;
-  // The service ran, then was down over the shift's end; the shift's entries were stored meanwhile.
   svc = await TestService.start();
   await svc.down();
   const file = join(svc.dataDir, 'floorboard.db');
@@ -77,18 +80,26 @@ test('the shift report made at the shift end while the service was down: page, p
   db.exec('DELETE FROM shift_reports');
   db.close();
   const storage = openSqliteStorage(file);
-  await storage.insertEvents(shiftOfLineA(shift.start).map((event) => ({ event, topic: 't', receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts })));
+  await storage.insertEvents(eventsOf(shift.start).map((event) => ({ event, topic: 't', receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts })));
   await storage.close();
   await svc.up();
   await expect.poll(async () => (await svc.service!.storage.getShiftReport('line-a', shift.start)) !== null, { timeout: 15_000 }).toBe(true);
-
-  // From the lead's shift picker: the past shift links to its report as made.
   const d = await lead(browser, `#/line/line-a?from=${shift.start}&to=${shift.end}`);
   const link = d.page.getByTestId('stored-report');
   await expect(link).toContainText('Report as made at');
   await d.page.screenshot({ path: `${OUT}/line-view-stored-link.png` });
   await link.click();
   await expect(d.page.getByTestId('report-made')).toContainText('Stored report, as made at the end of the shift · Made');
+  return { d, shift };
+}
+
+/** Pages of a PDF (its page objects). */
+const pageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+
+test('the shift report made at the shift end while the service was down: page, print, PDF in en and de, and the link from the shift picker', async ({ browser }) => {
+  // The service ran, then was down over the shift's end; the shift's entries were stored meanwhile.
+  // From the lead's shift picker: the past shift links to its report as made.
+  const { d, shift } = await storedReportOf(browser, shiftOfLineA);
   const page = d.page;
   await expect(page.getByTestId('report-oee')).toHaveText(/^\d+\.\d%$/);
   await expect(page.getByTestId('report-reject')).toHaveText('17');
@@ -114,8 +125,7 @@ test('the shift report made at the shift end while the service was down: page, p
   await page.screenshot({ path: `${OUT}/report-print-en.png`, fullPage: true });
   const printed = await page.pdf({ format: 'A4', printBackground: true });
   await writeFile(`${OUT}/report-print-en.pdf`, printed);
-  const pages = (printed.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-  expect(pages).toBe(1);
+  expect(pageCount(printed)).toBe(1);
   await page.emulateMedia({ media: 'screen' });
 
   // German: Intl numbers and the app's catalog.
@@ -135,5 +145,47 @@ test('the shift report made at the shift end while the service was down: page, p
     expect(res.status).toBe(200);
     await writeFile(`${OUT}/report-${lang}.pdf`, Buffer.from(await res.arrayBuffer()));
     await run('pdftoppm', ['-png', '-r', '80', `${OUT}/report-${lang}.pdf`, `${OUT}/report-pdf-${lang}`]).catch((e: unknown) => console.log('pdftoppm not available:', String(e)));
+  }
+});
+
+/** A normal shift's worth of a line: the shift above with a dozen more stops, scrap, notes and a second changeover. */
+function normalShiftOfLineA(start: number): FloorEvent[] {
+  const m = new EventMaker();
+  const at = { lineId: 'line-a', stationId: 'a1', deviceId: 'tab-e2e-a1-2' };
+  let n = 0;
+  // Ids of their own: the shift above's maker counts from the same start.
+  const ev = (min: number, p: Parameters<EventMaker['ev']>[1]) => ({ ...m.ev(start + min * MIN, p, { ...at, id: `01JD0${String(++n).padStart(21, '0')}` }), author: 'op-a' }) as FloorEvent;
+  const more: FloorEvent[] = [];
+  const reasons = ['jam', 'breakdown', 'setup'];
+  for (let k = 0; k < 12; k++) {
+    const from = 20 + k * 35 + (k > 7 ? 10 : 0);
+    if (from >= 300 && from < 330) continue;
+    const stopId = `01JCZ00000000000000000S${String(k).padStart(3, '0')}`;
+    more.push(ev(from, { type: 'stop.start', stopId, reasonId: reasons[k % 3]! }), ev(from + 2 + (k % 5), { type: 'stop.end', stopId }));
+  }
+  more.push(
+    ev(240, { type: 'scrap', productId: 'widget', quantity: 8, reasonId: 'scrap-dim' }),
+    ev(340, { type: 'note', text: 'Coil changed, material from lot 4711' }),
+    ev(445, { type: 'note', text: 'Sensor B2 cleaned after false stops' }),
+    ev(430, { type: 'changeover.start', toProductId: 'widget' }),
+    ev(442, { type: 'changeover.end', productId: 'widget' }),
+  );
+  return [...shiftOfLineA(start), ...more];
+}
+
+test("a normal shift's report prints on one A4 page in the browser, as the service's PDF of it does", async ({ browser }) => {
+  const { d, shift } = await storedReportOf(browser, normalShiftOfLineA);
+  const page = d.page;
+  const res = await fetch(`${svc.url}/api/shift-report.pdf?line=line-a&from=${shift.start}&to=${shift.end}&stored=1&lang=en`, { headers: { authorization: `Bearer ${await d.token()}` } });
+  expect(pageCount(Buffer.from(await res.arrayBuffer()))).toBe(1);
+  for (const lang of ['en', 'de'] as const) {
+    if (lang === 'de') await page.getByLabel('Language').selectOption('de');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(lang === 'de' ? 'Schichtbericht: Line A' : 'Shift report: Line A');
+    await expect(page.locator('[data-testid="report-stops"] tbody tr')).toHaveCount(13);
+    // As the browser's print dialog makes it: the page size and margins the report's print style asks for.
+    const printed = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    await writeFile(`${OUT}/report-print-normal-${lang}.pdf`, printed);
+    expect(pageCount(printed)).toBe(1);
+    expect(pageCount(await page.pdf({ format: 'A4' }))).toBe(1);
   }
 });

@@ -121,7 +121,10 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   for (const e of waiting) fold.add(e);
   // Read no earlier than the newest entry: `now` ticks once a second, and an entry made since the
   // last tick must show the moment it is committed, not at the next tick.
-  const folded = fold.read(Math.max(input.now, status.updatedAt, newestTs(waiting))).stations.find((s) => s.stationId === status.stationId);
+  // The machine's signals reach the tablet only in the service's statuses (which say "no data"
+  // themselves when its gateway goes silent): its silence is judged as of the status, so a tablet
+  // offline never reads its own missing network as a silent machine.
+  const folded = fold.read(Math.max(input.now, status.updatedAt, newestTs(waiting)), status.updatedAt).stations.find((s) => s.stationId === status.stationId);
   if (!folded) return { status, hasWaiting: false };
   // The stops not replayed are as the status has them; the fold tells the rest.
   const kept = status.awaiting.filter((s) => !replayed(s));

@@ -49,6 +49,7 @@ export const deDash = {
   'dash.live.offline': 'Offline, verbinde neu…',
   'dash.live.refused': '{n} Topics abgelehnt',
   'dash.live.invalid': '{n} unlesbare Nachrichten',
+  'dash.tv.loading': 'Linien werden geladen…',
   'dash.line.timeline': 'Zustandsverlauf',
   'dash.line.window': 'Zeitraum',
   'dash.line.current': 'Aktuelle Schicht',

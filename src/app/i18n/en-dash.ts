@@ -50,6 +50,7 @@ export const enDash = {
   'dash.live.offline': 'Offline, reconnecting…',
   'dash.live.refused': '{n} topics refused',
   'dash.live.invalid': '{n} unreadable messages',
+  'dash.tv.loading': 'Loading the lines…',
   'dash.line.timeline': 'State timeline',
   'dash.line.window': 'Window',
   'dash.line.current': 'Current shift',

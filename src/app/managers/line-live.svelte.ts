@@ -18,6 +18,9 @@ class LineLiveManager {
   /** Called with each newer station status (main.ts keeps it on the tablet for a reload offline). */
   onStation: ((status: StationStatus) => void) | null = null;
   snapshot = $state.raw<OeeSnapshot | null>(null);
+  /** Called with each newer line status and snapshot (main.ts keeps them for a reload offline: shift progress). */
+  onLine: ((status: LineStatus) => void) | null = null;
+  onSnapshot: ((snapshot: OeeSnapshot) => void) | null = null;
   /** The line's open andon calls (the tablet shows its own station's, with who acknowledged). */
   andon = $state.raw<LineAndon | null>(null);
   /** Called with each station log pushed on the station's log topic (decoded; the station-log manager keeps it). */
@@ -46,13 +49,22 @@ class LineLiveManager {
     } else if (m?.kind === 'line-status' && topic === topics.lineStatus(p)) {
       if (!isNewerLive(this.status, m.status)) return;
       this.status = m.status;
+      this.onLine?.(m.status);
       if (m.status.configVersion) void device.onConfigVersion(m.status.configVersion, Date.now());
     } else if (m?.kind === 'line-oee' && topic === topics.lineOee(p)) {
-      if (isNewerLive(this.snapshot, m.snapshot)) this.snapshot = m.snapshot;
+      if (!isNewerLive(this.snapshot, m.snapshot)) return;
+      this.snapshot = m.snapshot;
+      this.onSnapshot?.(m.snapshot);
     } else if (m?.kind === 'andon' && topic === topics.lineAndon(p)) {
       if (isNewerLive(this.andon, m.andon)) this.andon = m.andon;
     }
   };
+
+  /** What the last run kept (read after the first screen): never over what the link brought since. */
+  restore(kept: { status: LineStatus | null; snapshot: OeeSnapshot | null }): void {
+    this.status ??= kept.status;
+    this.snapshot ??= kept.snapshot;
+  }
 
   /** The snapshot when it is recent enough to trust, else null. */
   freshSnapshot(now: number): OeeSnapshot | null {

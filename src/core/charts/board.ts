@@ -36,6 +36,8 @@ export interface BoardTile {
   target: number | null;
   topLoss: { reasonId: string | null; loss: string; durationMs: number } | null;
   hasLiveData: boolean;
+  /** Both the line's status and its OEE snapshot have arrived: what sorting it by state or OEE needs. */
+  hasSortKeys: boolean;
 }
 
 // The one target formula lives with the station fold; re-exported for the dashboards.
@@ -71,6 +73,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     target: oee ? targetGood(oee.plannedMs, targetOee, idealCycleMs(line, status?.productId ?? null)) : null,
     topLoss: top ? { reasonId: top.reasonId, loss: top.loss, durationMs: top.durationMs } : null,
     hasLiveData: status !== undefined || oee !== undefined,
+    hasSortKeys: status !== undefined && oee !== undefined,
   };
 }
 
@@ -87,6 +90,16 @@ export function sortTiles(tiles: readonly BoardTile[], by: BoardSort): BoardTile
   if (by === 'name') return out.sort(byName);
   if (by === 'oee') return out.sort((a, b) => (a.oee ?? Infinity) - (b.oee ?? Infinity) || byName(a, b));
   return out.sort((a, b) => stateSeverity[a.state] - stateSeverity[b.state] || gap(b) - gap(a) || byName(a, b));
+}
+
+/**
+ * Whether `sortTiles` can put these tiles in their true order yet: by name always; worst-first or
+ * by OEE once every line's status and snapshot arrived. Before that a line not heard yet would sit
+ * by its name ("unknown" state, no OEE) where it does not belong.
+ * @example isOrderKnown([boardTile(meta, undefined, undefined, now)], 'worst') // false
+ */
+export function isOrderKnown(tiles: readonly BoardTile[], by: BoardSort): boolean {
+  return by === 'name' || tiles.every((t) => t.hasSortKeys);
 }
 
 /** Groups tiles by area, keeping the order of the input inside each area and areas in first-seen order. */

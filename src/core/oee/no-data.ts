@@ -24,6 +24,12 @@ export interface Monitoring {
   firstEventAt?: ReadonlyMap<string, number>;
   /** When the plant service was down (the gaps between its runs): nobody saw anything then. */
   serviceDown?: readonly TimeSpan[];
+  /**
+   * Until when the line's machine signals could be heard by the caller (default: `now`). A tablet
+   * hears them only through the service's statuses: offline it hears none, which says nothing of
+   * the machine. A gateway's silence is judged at this moment, not at `now`.
+   */
+  signalsHeardUntil?: number;
 }
 
 /** When monitoring of a line starts: `monitoredFrom` from the plant file, else its first event. */
@@ -42,12 +48,15 @@ export function noDataSpans(tl: LineTimeline, now: number, monitoring: Monitorin
   const since = monitoredSince(tl.line, tl, monitoring);
   spans.push(-Infinity, Math.min(since, now));
   for (const d of monitoring?.serviceDown ?? []) if (d.start < now && d.end > d.start) spans.push(d.start, Math.min(d.end, now));
-  if (tl.firstSignal <= now) gatewaySilences(tl, now, spans);
+  if (tl.firstSignal <= now) gatewaySilences(tl, now, Math.min(now, monitoring?.signalsHeardUntil ?? now), spans);
   return merge(spans);
 }
 
-/** Silences of the gateway as known at `now`: a signal after `now` is not heard yet. */
-function gatewaySilences(tl: LineTimeline, now: number, out: number[]): void {
+/**
+ * Silences of the gateway as known at `now`: a signal after `now` is not heard yet. One still
+ * open counts once it passed the timeout by `heardUntil` (see `Monitoring.signalsHeardUntil`).
+ */
+function gatewaySilences(tl: LineTimeline, now: number, heardUntil: number, out: number[]): void {
   const timeout = tl.silenceTimeoutMs;
   const { silenceStart, silenceEnd } = tl;
   for (let i = 0; i < silenceStart.length; i++) {
@@ -56,11 +65,11 @@ function gatewaySilences(tl: LineTimeline, now: number, out: number[]): void {
     const end = silenceEnd[i] as number;
     if (end <= now) out.push(start, end);
     // The next signal is not heard yet: silent since `start`, no data once the timeout passed.
-    else if (now - start > timeout) out.push(start, now);
+    else if (heardUntil - start > timeout) out.push(start, now);
     if (end > now) return;
   }
   // Signals after `now` came within the timeout of the last one before it, or a silence above says so.
-  if (tl.lastSignal <= now && now - tl.lastSignal > timeout) out.push(tl.lastSignal, now);
+  if (tl.lastSignal <= now && heardUntil - tl.lastSignal > timeout) out.push(tl.lastSignal, now);
 }
 
 function merge(flat: number[]): number[] {

@@ -96,9 +96,11 @@ export class StationStateFold {
   /**
    * The line's and its stations' state as known at `now`. Cheap enough to call on every event and
    * on a timer: time alone turns a silent gateway into "no data" and a shift end into "not scheduled".
+   * `signalsHeardUntil`: until when the machine's signals could be heard (a tablet hears them only
+   * through the service's statuses); its silence is judged then, never from the reader's own deafness.
    */
-  read(now: number): FoldedLine {
-    const folded = readLine(this.plant, this.indexed, this.#current(now), this.#windowAt(now), this.#losses, now);
+  read(now: number, signalsHeardUntil = now): FoldedLine {
+    const folded = readLine(this.plant, this.indexed, this.#current(now), this.#windowAt(now), this.#losses, now, signalsHeardUntil);
     for (const st of folded.stations) {
       const devices = this.#seqs.get(st.stationId);
       if (devices) st.seen = Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()]));

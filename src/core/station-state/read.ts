@@ -70,12 +70,12 @@ function lastEnd(stops: readonly StopDetail[], floor: number | null): number | n
 }
 
 /** Reads the fold's present from its derived structures. */
-export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: ViewWindow, losses: ReadonlyMap<string, LossCategory>, now: number): FoldedLine {
+export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: ViewWindow, losses: ReadonlyMap<string, LossCategory>, now: number, signalsHeardUntil = now): FoldedLine {
   const { line, path } = indexed;
   const plan = planOf(plant, w);
   // No-data time is not planned time, as in the OEE engine (ADR 0008/0009): the spans the fold can
   // know (before monitoring, gateway silences); the service's own downtime is the engine's only.
-  const fig = finalize(lineRaw(d.line, plan, now, losses, noDataSpans(d.line, now, undefined)).total);
+  const fig = finalize(lineRaw(d.line, plan, now, losses, noDataSpans(d.line, now, { signalsHeardUntil })).total);
   const target = targetGood(fig.plannedMs, line.targetOee, idealCycleMs(line, d.product));
   // Stops are read just after `now`, so a stop that starts at `now` is already open.
   // Stops wholly in the window's breaks await no reason (shift time is the plan's pieces). One that
@@ -95,7 +95,8 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
   };
   const monitoredFrom = line.monitoredFrom === undefined ? d.firstTs : Date.parse(line.monitoredFrom);
   const isBeforeMonitoring = monitoredFrom === null || now < monitoredFrom;
-  const isSilent = d.lastSignalAt !== null && now - d.lastSignalAt > line.heartbeatTimeoutSec * 1000;
+  // Judged where the signals could be heard (see `Monitoring.signalsHeardUntil`): the same rule as the spans above.
+  const isSilent = d.lastSignalAt !== null && Math.min(now, signalsHeardUntil) - d.lastSignalAt > line.heartbeatTimeoutSec * 1000;
   const machineStationId = line.machineStationId ?? line.stations[0]?.id;
   const awaiting = stops.filter((s) => isAwaitingReason(s) && s.end > w.from);
   const setups = stops.filter((s) => s.isSetup);

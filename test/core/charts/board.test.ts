@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardTile, fitGrid, groupByArea, sortTiles, targetGood, type LineMeta } from '../../../src/core/charts/index.ts';
+import { boardTile, fitGrid, groupByArea, isOrderKnown, sortTiles, targetGood, type LineMeta } from '../../../src/core/charts/index.ts';
 import type { LineStatus, OeeSnapshot } from '../../../src/core/live.schema.ts';
 
 const meta = (id: string, areaId = 'a1', targetOee = 0.85): LineMeta => ({
@@ -56,6 +56,23 @@ describe('sortTiles and groupByArea', () => {
     expect(sortTiles(tiles, 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a']);
     expect(sortTiles(tiles, 'oee').map((t) => t.lineId)).toEqual(['b', 'd', 'a', 'c']);
     expect(sortTiles(tiles, 'name').map((t) => t.lineId)).toEqual(['a', 'b', 'c', 'd']);
+  });
+  it('knows the worst-first (or OEE) order only once every line has both its status and its snapshot; by name at once', () => {
+    expect(isOrderKnown(tiles, 'worst')).toBe(true);
+    // The first moments: the stopped line c is heard, the others not yet (or only their status):
+    // sorted now, a and b would sit by name ahead of lines worse than them.
+    const partial = [
+      boardTile(meta('a', 'x'), undefined, undefined, 2000),
+      boardTile(meta('b', 'y'), status('b', 'running'), undefined, 2000),
+      tiles[2]!,
+      boardTile(meta('d', 'y'), undefined, snap('d', 0.7), 2000),
+    ];
+    expect(partial.map((t) => t.hasSortKeys)).toEqual([false, false, true, false]);
+    expect(isOrderKnown(partial, 'worst')).toBe(false);
+    expect(isOrderKnown(partial, 'oee')).toBe(false);
+    expect(isOrderKnown(partial, 'name')).toBe(true);
+    // A line whose snapshot says nothing was scheduled (no OEE) is known all the same.
+    expect(isOrderKnown([...tiles, boardTile(meta('e'), status('e', 'not-scheduled'), snap('e', null, 0), 2000)], 'worst')).toBe(true);
   });
   it('groups by area keeping the sort order inside each area', () => {
     const groups = groupByArea(sortTiles(tiles, 'worst'));
