@@ -37,6 +37,12 @@ export const openStopSchema = z.object({
   ...liveStopShape,
   /** Null until someone gives a reason the plant knows. */
   reasonId: z.nullable(topicIdSchema),
+  /**
+   * Since when the machine has been making parts while this operator's stop is open (its counter
+   * rose for at least the small-stop threshold, all after the stop began): a stop someone may have
+   * forgotten to end. The screens ask; nothing ends it but its operator.
+   */
+  machineProducingSince: z.optional(z.number()),
 });
 export type OpenStop = z.infer<typeof openStopSchema>;
 

@@ -9,6 +9,7 @@ import { topics } from '../../src/core/topics.ts';
 import { formats } from '../../src/core/format.ts';
 import { FIXTURE_PLANT, type TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
+import { Gateway } from './support/gateway.ts';
 
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
 
@@ -179,4 +180,44 @@ test('a machine stop that already has its reason is split from the tablet: the l
   await expect(page.getByRole('heading', { name: 'Maschinenstopps mit Grund' })).toBeVisible();
   await expect(page.getByTestId('machine-classified').getByRole('button', { name: 'Teilen' })).toHaveCount(2);
   await page.screenshot({ path: 'test-results/screenshots/tablet-split-classified-machine-stop-de.png' });
+});
+
+test('a stop left open while the machine makes parts: the tablet asks whether it is over, in its language, and the operator ends it', async ({ context, svc }) => {
+  // A short small-stop threshold (5 s), so that parts for that long are a run of production in the test's time.
+  const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { areas: { lines: { id: string; smallStopThresholdSec?: number }[] }[] };
+  for (const l of plant.areas.flatMap((a) => a.lines)) if (l.id === 'line-a') l.smallStopThresholdSec = 5;
+  const file = join(await mkdtemp(join(tmpdir(), 'fb-producing-')), 'short-threshold.plant.json');
+  await writeFile(file, JSON.stringify(plant));
+  await svc.down();
+  await svc.up(file);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort!);
+  await gateway.counter(0, 'widget', Date.now() - 1000);
+  await tablet.stopWithReason('Breakdown', 'Jam');
+  const state = tablet.page.getByTestId('station-state');
+  await expect(state).toHaveAttribute('data-state', 'stopped');
+  await tablet.waitSynced();
+  const asked = tablet.page.getByTestId('machine-producing');
+  // The machine's last parts right after the tap ask nothing.
+  await gateway.counter(3);
+  await tablet.page.waitForTimeout(2000);
+  await expect(asked).toHaveCount(0);
+  // Then it produces, a reading a second, for longer than the threshold.
+  for (let total = 4; total <= 12; total++) {
+    await gateway.counter(total);
+    await tablet.page.waitForTimeout(1000);
+  }
+  await expect(asked).toContainText('The machine has made parts since', { timeout: 10_000 });
+  await expect(state).toHaveAttribute('data-state', 'stopped');
+  await tablet.page.screenshot({ path: 'test-results/e2e/tablet-machine-producing-en.png' });
+  await tablet.setLanguage('de');
+  await gateway.counter(13);
+  await expect(asked).toContainText('Die Maschine fertigt seit');
+  await tablet.page.screenshot({ path: 'test-results/e2e/tablet-machine-producing-de.png' });
+  await gateway.end();
+  // The operator ends it: the question goes with the stop.
+  await tablet.page.getByRole('button', { name: 'Wieder an' }).tap();
+  await expect(state).toHaveAttribute('data-state', 'running', { timeout: 10_000 });
+  await expect(asked).toHaveCount(0);
 });

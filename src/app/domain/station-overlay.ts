@@ -141,6 +141,9 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   const { seen: _ownSeen, ...view } = folded;
   const out: StationStatus = { ...view, awaiting, awaitingCount, classified, since: isSameState ? status.since : folded.since, lastSignalAt: status.lastSignalAt, updatedAt: status.updatedAt };
   if (status.seen) out.seen = status.seen;
+  // The machine's parts are the service's knowledge: its question stays on the stop it asked about.
+  const producing = status.stop?.machineProducingSince;
+  if (producing !== undefined && out.stop && out.stop.stopId === status.stop?.stopId) out.stop = { ...out.stop, machineProducingSince: producing };
   return { status: out, hasWaiting: true };
 }
 

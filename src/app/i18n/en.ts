@@ -24,6 +24,7 @@ export const en = {
   'state.noShift': 'No shift',
   'stop.start': 'Stop',
   'stop.end': 'Restart',
+  'stop.machineProducing': 'The machine has made parts since {time}. Is the stop over?',
   'stop.pickReason': 'Why did it stop?',
   'stop.needsReason': 'Needs a reason',
   'stop.machineWithReason': 'Machine stops with a reason',

@@ -35,6 +35,12 @@ export class Derived {
   firstTs: number | null = null;
   /** Author of the latest operator entry. */
   operatorId: string | null = null;
+  /** Start of the machine station's current run of parts (counter readings that rose, none further apart than the small-stop threshold); null while it makes none. */
+  producingSince: number | null = null;
+  /** Time of the machine station's latest counter reading that rose. */
+  lastPartsAt: number | null = null;
+  #lastTotal = Number.NaN;
+  readonly #smallStopMs: number;
   readonly #machineStationId: string;
   readonly #timeoutMs: number;
 
@@ -45,6 +51,26 @@ export class Derived {
     this.product = line.products[0]?.productId ?? null;
     this.#machineStationId = line.machineStationId ?? line.stations[0]?.id ?? '';
     this.#timeoutMs = line.heartbeatTimeoutSec * 1000;
+    this.#smallStopMs = line.smallStopThresholdSec * 1000;
+  }
+
+  /** Follows the machine's parts: the engine's counter rule (a drop is a reset, the first reading a baseline). */
+  #parts(e: Extract<EffectiveEvent, { type: 'machine.counter' }>): void {
+    const last = this.#lastTotal;
+    this.#lastTotal = e.total;
+    const delta = Number.isNaN(last) ? 0 : e.total >= last ? e.total - last : e.total;
+    if (delta <= 0) return;
+    // Parts after a pause start a new run: only this reading's time is known to be producing.
+    if (this.producingSince === null || this.lastPartsAt === null || e.ts - this.lastPartsAt > this.#smallStopMs) this.producingSince = e.ts;
+    this.lastPartsAt = e.ts;
+  }
+
+  /** When the machine has been making parts since, at `now`, if it has for the small-stop threshold and still does. */
+  producingAt(now: number): number | null {
+    const since = this.producingSince;
+    const last = this.lastPartsAt;
+    if (since === null || last === null || now - last > this.#smallStopMs || last - since < this.#smallStopMs) return null;
+    return since;
   }
 
   /** Applies one effective event; events come in sort order (ts, device, seq, id). */
@@ -60,6 +86,7 @@ export class Derived {
         break;
       case 'machine.counter':
         if (e.productId) this.product = e.productId;
+        if (e.stationId === this.#machineStationId) this.#parts(e);
         break;
       case 'changeover.start':
         this.changeovers.set(e.id, { from: this.product, to: e.toProductId });
@@ -67,6 +94,7 @@ export class Derived {
         break;
       case 'machine.state':
         if (e.state === 'setup') this.changeovers.set(e.id, { from: this.product, to: null });
+        if (e.state !== 'running' && e.stationId === this.#machineStationId) this.producingSince = null;
         break;
       default:
         break;

@@ -40,6 +40,9 @@ const openStopOf = (s: StopDetail): OpenStop => ({ stopId: s.id, start: s.start,
 const classifiedOf = (s: StopDetail & { reasonId: string }): ClassifiedStop => ({ stopId: s.id, start: s.start, end: s.end, reasonId: s.reasonId, stationId: s.stationId, source: s.source, isSmallStop: isSmallStop(s) });
 const awaitingOf = (s: StopDetail): AwaitingStop => ({ stopId: s.id, start: s.start, end: s.isOpen ? null : s.end, stationId: s.stationId, source: s.source, isSmallStop: isSmallStop(s) });
 
+/** An operator's open stop while the machine makes parts after it began: the screens ask whether it is over. */
+const withProducing = (stop: OpenStop, since: number | null): OpenStop => (since !== null && since >= stop.start ? { ...stop, machineProducingSince: since } : stop);
+
 /** The earliest-started stop in `stops` (the one the line or station has been stopped since). */
 const earliest = (stops: readonly StopDetail[]): StopDetail | null => stops.reduce<StopDetail | null>((a, s) => (a === null || s.start < a.start ? s : a), null);
 
@@ -133,7 +136,7 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
       stationId: st.id,
       state,
       since,
-      stop: stop && openStopOf(stop),
+      stop: stop && withProducing(openStopOf(stop), isMachine && stop.source === 'operator' ? d.producingAt(now) : null),
       changeover,
       productId,
       shiftId: w.shiftId,

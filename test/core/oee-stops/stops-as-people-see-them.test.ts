@@ -182,3 +182,33 @@ describe('the audit trail of a shift', () => {
   });
 });
 
+
+describe('a stop someone may have forgotten to end while the machine makes parts', () => {
+  const start = T0 + H;
+  /** An operator's stop at the machine station and counter readings (total up by 10 each) at the given seconds after it. */
+  function scene(readingsSec: number[]) {
+    const m = new EventMaker();
+    const stop = m.ev(start, { type: 'stop.start', stopId: id(500), reasonId: 'jam' });
+    const events = [m.ev(start - MIN, { type: 'machine.counter', total: 0 }, machine), stop];
+    let total = 0;
+    for (const s of readingsSec) events.push(m.ev(start + s * 1000, { type: 'machine.counter', total: (total += 10) }, machine));
+    return events;
+  }
+  // The live fold holds what has come in by `now`.
+  const asked = (events: ReturnType<typeof scene>, now: number) => foldStationStates(plant, l1, events.filter((e) => e.ts <= now), now).stations[0]!.stop?.machineProducingSince;
+
+  it('asks the operator once the machine has made parts for the small-stop threshold, and books the stop as it is', () => {
+    const events = scene([60, 90, 120, 150, 180, 210]);
+    expect(asked(events, start + 150_000)).toBeUndefined(); // 90 s of parts: not yet
+    expect(asked(events, start + 211_000)).toBe(start + 60_000);
+    // Nothing ends the stop but its operator: the engine still books it whole.
+    const oee = computeOee(plant, events, { from: T0, to: T0 + 8 * H, now: start + 211_000, by: 'window', lineIds: ['l1'] }).lines[0]!.total;
+    expect(oee.stopMs).toBe(211_000);
+  });
+
+  it('does not ask for the last parts a machine finishes after the tap, or once the parts stopped coming', () => {
+    expect(asked(scene([20, 50]), start + 10 * MIN)).toBeUndefined();
+    // Parts for three minutes, then none for five: the machine stopped again.
+    expect(asked(scene([60, 120, 180, 240]), start + 9 * MIN)).toBeUndefined();
+  });
+});
