@@ -1,7 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test, expect } from './support/tablet-test.ts';
-import { FIXTURE_PLANT } from './support/test-service.ts';
+import { restartWithLineA } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { Gateway } from './support/gateway.ts';
 
@@ -82,12 +80,7 @@ test("a reload offline keeps the line's shift progress: the produced figure and 
 
 test("offline for longer than its line's heartbeat timeout, the tablet shows its own open stop as Stopped with its age, never 'No data'", async ({ context, svc }) => {
   // Line A's gateway counts as silent after 8 s without a signal (the test plant's is a minute).
-  const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { areas: { lines: { id: string; heartbeatTimeoutSec?: number }[] }[] };
-  for (const l of plant.areas.flatMap((a) => a.lines)) if (l.id === 'line-a') l.heartbeatTimeoutSec = 8;
-  const file = join(svc.dataDir, 'short-heartbeat.plant.json');
-  await writeFile(file, JSON.stringify(plant));
-  await svc.down();
-  await svc.up(file);
+  const file = await restartWithLineA(svc, { heartbeatTimeoutSec: 8 });
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort!);

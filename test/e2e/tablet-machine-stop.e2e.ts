@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { ulid } from 'ulid';
 import { topics } from '../../src/core/topics.ts';
 import { formats } from '../../src/core/format.ts';
-import { FIXTURE_PLANT, type TestService } from './support/test-service.ts';
+import { FIXTURE_PLANT, restartWithLineA, type TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { Gateway } from './support/gateway.ts';
 
@@ -184,12 +184,7 @@ test('a machine stop that already has its reason is split from the tablet: the l
 
 test('a stop left open while the machine makes parts: the tablet asks whether it is over, in its language, and the operator ends it', async ({ context, svc }) => {
   // A short small-stop threshold (5 s), so that parts for that long are a run of production in the test's time.
-  const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { areas: { lines: { id: string; smallStopThresholdSec?: number }[] }[] };
-  for (const l of plant.areas.flatMap((a) => a.lines)) if (l.id === 'line-a') l.smallStopThresholdSec = 5;
-  const file = join(await mkdtemp(join(tmpdir(), 'fb-producing-')), 'short-threshold.plant.json');
-  await writeFile(file, JSON.stringify(plant));
-  await svc.down();
-  await svc.up(file);
+  await restartWithLineA(svc, { smallStopThresholdSec: 5 });
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   const gateway = await Gateway.connect(svc.url, svc.service!.mqttPort!);

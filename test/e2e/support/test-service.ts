@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,20 @@ export const FIXTURE_PLANT = join(root, 'test/fixtures/test.plant.json');
  * The tablet talks to it through a TCP relay on a fixed 127.0.0.1 port, so the origin survives
  * service restarts and `down()` can cut the network (every open socket) before the service stops.
  */
+/**
+ * Restarts `svc` on the fixture plant with line-a's settings changed (a shorter heartbeat timeout or
+ * small-stop threshold, say); returns the plant file, for later restarts.
+ */
+export async function restartWithLineA(svc: TestService, settings: Record<string, unknown>): Promise<string> {
+  const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { areas: { lines: Record<string, unknown>[] }[] };
+  for (const l of plant.areas.flatMap((a) => a.lines)) if (l['id'] === 'line-a') Object.assign(l, settings);
+  const file = join(svc.dataDir, 'line-a-settings.plant.json');
+  await writeFile(file, JSON.stringify(plant));
+  await svc.down();
+  await svc.up(file);
+  return file;
+}
+
 export class TestService {
   service: Service | null = null;
   port = 0;
