@@ -43,6 +43,8 @@ export const openStopSchema = z.object({
    * forgotten to end. The screens ask; nothing ends it but its operator.
    */
   machineProducingSince: z.optional(z.number()),
+  /** Wholly in a break or off shift so far: no loss, and no reason asked for (isAwaitingReason). */
+  isOffShift: z.optional(z.boolean()),
 });
 export type OpenStop = z.infer<typeof openStopSchema>;
 
@@ -163,6 +165,8 @@ export const lineStatusSchema = z.object({
   reasonId: z.nullable(topicIdSchema),
   /** The open stop waits for a reason from an operator (and is not a minor stop). */
   isAwaitingReason: z.boolean(),
+  /** The open stop lies wholly in a break or off shift so far: no loss, no reason needed. Absent from older services. */
+  isOffShift: z.optional(z.boolean()),
   /** The open stop is shorter (so far) than the small-stop threshold. Absent from older services. */
   isSmallStop: z.optional(z.boolean()),
   /** The line's open changeover. Absent from older services. */

@@ -168,7 +168,7 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
     expect(await seriousViolations(d.page)).toEqual([]);
     await keepScreenshot(d.page, test.info(), 'andon-line-view-de');
     // Response times by the one core summary: both answered and resolved.
-    await expect(list.getByTestId('line-calls-summary')).toHaveText(/^2 Rufe · 2 quittiert, im Mittel nach .+ \(längstens .+\) · 2 erledigt, im Mittel nach .+$/);
+    await expect(list.getByTestId('line-calls-summary')).toHaveText(/^Rufe: 2 · 2 quittiert, im Mittel nach .+ \(längstens .+\) · 2 erledigt, im Mittel nach .+$/);
     // Per reason (the stop's, else who was called) and per level reached.
     const by = list.getByTestId('line-calls-by');
     await expect(by.locator('tr[data-key="reason-maintenance"] td').nth(0)).toHaveText('Instandhaltung');

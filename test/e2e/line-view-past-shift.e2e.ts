@@ -79,7 +79,7 @@ test('a past shift in the lead\'s line view: its own andon calls, a Pareto with 
   await expect(lineCall(calls.inShift)).toBeVisible({ timeout: 15_000 });
   await expect(lineCall(calls.across)).toBeVisible();
   await expect(lineCall(calls.today)).toHaveCount(0);
-  await expect(page.getByTestId('line-calls-summary')).toContainText('2 calls');
+  await expect(page.getByTestId('line-calls-summary')).toContainText('Calls: 2 ·');
 
   // Pareto by reason: the top five, then "Other" with the one-minute stop; shares of the whole, so the last row is at 100 %.
   const pareto = page.getByTestId('pareto-reason');

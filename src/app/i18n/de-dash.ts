@@ -349,7 +349,7 @@ export const deDash = {
   'dash.andon.more': '+{n} weitere',
   'dash.andon.open-title': 'Offene Rufe ({n})',
   'dash.andon.line-title': 'Andon-Rufe',
-  'dash.andon.summary': '{n} Rufe · {acked} quittiert, im Mittel nach {ack} (längstens {ackMax}) · {resolved} erledigt, im Mittel nach {res}',
+  'dash.andon.summary': 'Rufe: {n} · {acked} quittiert, im Mittel nach {ack} (längstens {ackMax}) · {resolved} erledigt, im Mittel nach {res}',
   'dash.andon.col.group': 'Grund oder Stufe',
   'dash.andon.col.calls': 'Rufe',
   'dash.andon.col.meanAck': 'Mittel bis quittiert',

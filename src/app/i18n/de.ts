@@ -47,6 +47,7 @@ export const de = {
   'state.noShift': 'Keine Schicht',
   'stop.start': 'Stopp',
   'stop.end': 'Wieder an',
+  'stop.offShift': 'Pause oder keine Schicht: kein Grund nötig.',
   'stop.machineProducing': 'Die Maschine fertigt seit {time}. Ist der Stopp vorbei?',
   'stop.pickReason': 'Warum steht sie?',
   'stop.needsReason': 'Grund fehlt',

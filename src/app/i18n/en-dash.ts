@@ -350,7 +350,7 @@ export const enDash = {
   'dash.andon.more': '+{n} more',
   'dash.andon.open-title': 'Open calls ({n})',
   'dash.andon.line-title': 'Andon calls',
-  'dash.andon.summary': '{n} calls · {acked} acknowledged, on average in {ack} (longest {ackMax}) · {resolved} resolved, on average in {res}',
+  'dash.andon.summary': 'Calls: {n} · {acked} acknowledged, on average in {ack} (longest {ackMax}) · {resolved} resolved, on average in {res}',
   'dash.andon.col.group': 'Reason or level',
   'dash.andon.col.calls': 'Calls',
   'dash.andon.col.meanAck': 'Mean to acknowledge',

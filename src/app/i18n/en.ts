@@ -24,6 +24,7 @@ export const en = {
   'state.noShift': 'No shift',
   'stop.start': 'Stop',
   'stop.end': 'Restart',
+  'stop.offShift': 'Break or no shift: no reason needed.',
   'stop.machineProducing': 'The machine has made parts since {time}. Is the stop over?',
   'stop.pickReason': 'Why did it stop?',
   'stop.needsReason': 'Needs a reason',

@@ -21,6 +21,8 @@ export interface BoardTile {
   timeInStateMs: number | null;
   reasonId: string | null;
   isAwaitingReason: boolean;
+  /** The open stop lies in a break or off shift: no loss, no reason needed. */
+  isOffShift: boolean;
   oee: number | null;
   availability: number | null;
   performance: number | null;
@@ -60,6 +62,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     timeInStateMs: status?.since == null ? null : Math.max(0, now - status.since),
     reasonId: status?.reasonId ?? null,
     isAwaitingReason: status?.isAwaitingReason ?? false,
+    isOffShift: status?.isOffShift ?? false,
     oee: oee?.oee ?? null,
     availability: oee?.availability ?? null,
     performance: oee?.performance ?? null,

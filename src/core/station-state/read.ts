@@ -36,7 +36,7 @@ function countsOf(tl: LineTimeline, plan: Plan, now: number): { good: number; re
   return { good: total.good, reject: total.reject };
 }
 
-const openStopOf = (s: StopDetail): OpenStop => ({ stopId: s.id, start: s.start, reasonId: s.reasonId, isSmallStop: isSmallStop(s), source: s.source, stationId: s.stationId });
+const openStopOf = (s: StopDetail): OpenStop => ({ stopId: s.id, start: s.start, reasonId: s.reasonId, isSmallStop: isSmallStop(s), source: s.source, stationId: s.stationId, ...(s.isOffShift ? { isOffShift: true } : {}) });
 const classifiedOf = (s: StopDetail & { reasonId: string }): ClassifiedStop => ({ stopId: s.id, start: s.start, end: s.end, reasonId: s.reasonId, stationId: s.stationId, source: s.source, isSmallStop: isSmallStop(s) });
 const awaitingOf = (s: StopDetail): AwaitingStop => ({ stopId: s.id, start: s.start, end: s.isOpen ? null : s.end, stationId: s.stationId, source: s.source, isSmallStop: isSmallStop(s) });
 
@@ -172,6 +172,7 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
     stopId: lineStop?.id ?? null,
     reasonId: lineStop?.reasonId ?? null,
     isAwaitingReason: lineStop !== null && isAwaitingReason(lineStop) && !isSmallStop(lineStop),
+    ...(lineStop?.isOffShift ? { isOffShift: true } : {}),
     isSmallStop: lineStop !== null && isSmallStop(lineStop),
     changeover,
     productId,

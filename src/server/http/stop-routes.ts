@@ -124,7 +124,10 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     const names = new Map(deps.users().map((u) => [u.id, u.name]));
     // Each entry names its stop (when, where, how long), as booked now.
     const stops = new Map(linesOf(query, events, index).flatMap((l) => l.stops.map((s) => [s.id, s] as const)));
-    const entries = auditTrail(events, query.from, query.to, auditKinds).map((e) => {
+    // A machine setup that is part of a changeover is listed as that changeover: its own first
+    // reason (the gateway's) would list the changeover twice.
+    const isPart = (e: { kind: string; stopId: string | null }) => e.kind === 'classify' && e.stopId !== null && (stops.get(e.stopId)?.partOf ?? null) !== null;
+    const entries = auditTrail(events, query.from, query.to, auditKinds).filter((e) => !isPart(e)).map((e) => {
       const s = e.stopId === null ? undefined : stops.get(e.stopId);
       return { ...e, authorName: names.get(e.author) ?? e.author, stop: s ? { start: s.start, durationMs: s.end - s.start, stationId: s.stationId, isOpen: s.isOpen } : null };
     });

@@ -46,6 +46,18 @@ describe('a machine stopped over a planned break', () => {
     expect(line.awaitingCount).toBe(1);
   });
 
+  it('while it lasts, the tablet and the line are told it is in a break, and nobody is asked why', () => {
+    const during = events.slice(0, 2);
+    const { line, stations } = foldStationStates(plant, l1, during, T0 + 3 * H + 10 * MIN);
+    expect(stations[0]!.stop).toMatchObject({ stopId: breakStop, isOffShift: true });
+    expect(stations[0]!.awaiting).toEqual([]);
+    expect(line).toMatchObject({ state: 'stopped', isAwaitingReason: false, isOffShift: true });
+    // Still stopped after the break: now it is a loss, and its reason is asked for.
+    const after = foldStationStates(plant, l1, during, T0 + 3 * H + 40 * MIN);
+    expect(after.stations[0]!.stop?.isOffShift).toBeUndefined();
+    expect(after.line.isAwaitingReason).toBe(true);
+  });
+
   it('is a break on the timeline, not a stop: the stopped time there matches the engine', () => {
     const stops = stopsByLine([l1.line], events, now, losses, plant.calendar)[0]!;
     const segments: TimelineSegment[] = [];
