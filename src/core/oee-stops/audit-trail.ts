@@ -67,7 +67,8 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
     if (e.type === 'stop.classify') {
       const after = payloadOf(e)!;
       const before = reasons.get(e.stopId) ?? null;
-      reasons.set(e.stopId, after);
+      // A voided classification never set the reason: the next one's "before" is what was there.
+      if (!voided.has(e.id)) reasons.set(e.stopId, after);
       if (isIn && wanted.has('classify')) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
       continue;
     }
@@ -76,7 +77,8 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       const before = reasons.get(e.stopId) ?? null;
       // The later part is a stop of its own: its reason so far is the split's, else the parent's.
       const inherited = e.reasonId ? after : before;
-      if (inherited) reasons.set(e.newStopId, inherited);
+      // A voided split made no later part, so it passes no reason on.
+      if (inherited && !voided.has(e.id)) reasons.set(e.newStopId, inherited);
       if (isIn && wanted.has('split')) out.push({ id: e.id, kind: 'split', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
       continue;
     }

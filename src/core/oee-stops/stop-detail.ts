@@ -1,7 +1,7 @@
 import { lossAt } from '../oee/reason-loss.ts';
 import type { FloorEvent } from '../events.schema.ts';
 import type { Calendar, Line, LossCategory } from '../plant.schema.ts';
-import { shiftInstances } from '../oee/calendar.ts';
+import { shiftPieces } from '../oee/plan.ts';
 import { effectiveEvents } from '../oee/normalize.ts';
 import { stopRank } from '../oee/stop-segments.ts';
 import { StopLog, type ReasonEvent, type StopSource } from './stop-log.ts';
@@ -104,25 +104,10 @@ export function stopsByLine(lines: readonly Line[], events: readonly FloorEvent[
   return lines.map((line) => lineStops(line, logs.get(line.id)!, now, reasonLoss, shiftTime));
 }
 
-/** Shift time minus breaks in [from, to), from the plant calendar (the engine's plan). */
+/** Shift time minus breaks in [from, to), from the plant calendar: the engine's plan pieces. */
 export function shiftTimeOf(calendar: Calendar, from: number, to: number): ShiftTime {
-  // Straight from the calendar: a window ending at `now` would churn the plans' memo.
-  const start: number[] = [];
-  const end: number[] = [];
-  const push = (a: number, b: number) => {
-    if (b <= a) return;
-    start.push(a);
-    end.push(b);
-  };
-  for (const inst of shiftInstances(calendar, from, to)) {
-    let cur = inst.start;
-    for (const [bs, be] of inst.breaks) {
-      push(cur, bs);
-      cur = Math.max(cur, be);
-    }
-    push(cur, inst.end);
-  }
-  return { start, end };
+  const { starts, ends } = shiftPieces(calendar, from, to);
+  return { start: starts, end: ends };
 }
 
 /**

@@ -34,6 +34,14 @@ export const DEFAULT_STARTUP_REJECT_WINDOW_SEC = 600;
  * (ts, deviceId, seq, id). Each push is O(1) amortised; batch and accumulator share this, so they
  * cannot disagree on what an event means.
  */
+/**
+ * Parts a cumulative machine counter made since its previous reading `last` (NaN before the first).
+ * The first reading is the baseline (0); a drop is a reset, so the new total is what was made since.
+ */
+export function counterDelta(last: number, total: number): number {
+  return Number.isNaN(last) ? 0 : total >= last ? total - last : total;
+}
+
 export class LineTimeline {
   readonly stops = new StopTable();
   /** Rows of stops still open: a handful at most, so ends are matched by a scan instead of a map of every stop. */
@@ -225,11 +233,11 @@ export class LineTimeline {
   /** Cumulative counters: delta from the previous reading; a drop is a reset (delta = new value); the first reading is the baseline. */
   private counter(ts: number, stationId: string, total: number, rejectTotal: number | undefined, productId: string | undefined): void {
     const s = this.station(stationId);
-    const delta = Number.isNaN(s.lastTotal) ? 0 : total >= s.lastTotal ? total - s.lastTotal : total;
+    const delta = counterDelta(s.lastTotal, total);
     s.lastTotal = total;
     let rejects = 0;
     if (rejectTotal !== undefined) {
-      rejects = Number.isNaN(s.lastReject) ? 0 : rejectTotal >= s.lastReject ? rejectTotal - s.lastReject : rejectTotal;
+      rejects = counterDelta(s.lastReject, rejectTotal);
       s.lastReject = rejectTotal;
     }
     rejects = Math.min(rejects, delta);

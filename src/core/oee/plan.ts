@@ -21,8 +21,12 @@ export interface Plan {
   pieceBucket: number[];
 }
 
-/** Shift time minus breaks, clipped to [from, to), as disjoint sorted pieces tagged with their shift index. */
-function shiftPieces(calendar: Calendar, from: number, to: number) {
+/**
+ * Shift time minus breaks, clipped to [from, to), as disjoint sorted pieces tagged with their shift
+ * index. Straight from the calendar, without the plans' memo (the stop list asks with a window ending
+ * at `now`, which would churn it).
+ */
+export function shiftPieces(calendar: Calendar, from: number, to: number) {
   const instances = shiftInstances(calendar, from, to);
   const starts: number[] = [];
   const ends: number[] = [];

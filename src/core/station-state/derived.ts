@@ -1,5 +1,5 @@
 import type { Line } from '../plant.schema.ts';
-import { LineTimeline, type EffectiveEvent } from '../oee/line-timeline.ts';
+import { counterDelta, LineTimeline, type EffectiveEvent } from '../oee/line-timeline.ts';
 import { StopLog } from '../oee-stops/stop-log.ts';
 import { PrefixCounts } from './prefix-counts.ts';
 import { SERVICE_AUTHOR } from '../gateway/fault-reason.ts';
@@ -58,7 +58,7 @@ export class Derived {
   #parts(e: Extract<EffectiveEvent, { type: 'machine.counter' }>): void {
     const last = this.#lastTotal;
     this.#lastTotal = e.total;
-    const delta = Number.isNaN(last) ? 0 : e.total >= last ? e.total - last : e.total;
+    const delta = counterDelta(last, e.total);
     if (delta <= 0) return;
     // Parts after a pause start a new run: only this reading's time is known to be producing.
     if (this.producingSince === null || this.lastPartsAt === null || e.ts - this.lastPartsAt > this.#smallStopMs) this.producingSince = e.ts;

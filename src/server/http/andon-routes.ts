@@ -30,6 +30,8 @@ export interface AndonRouteDeps extends ApiDeps {
 
 const ackBody = z.object({ from: z.enum(andonAckSources).default('api') }).strict();
 const resolveBody = z.object({ note: z.string().trim().min(1, 'a call resolved by hand needs a note').max(500) }).strict();
+/** Only `overlapping` is read here; from/to go through the history scope, which parses them itself. */
+const callsQuery = z.object({ overlapping: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional() });
 const ANDON_TYPES = ['andon.raise', 'andon.ack', 'andon.escalate', 'andon.resolve'];
 
 /**
@@ -83,7 +85,8 @@ export function andonRoutes(deps: AndonRouteDeps): Hono<ApiEnv> {
     const p = c.get('principal');
     const lines = visible(c);
     const isWindow = c.req.query('from') !== undefined || c.req.query('to') !== undefined;
-    const isOverlapping = isWindow && ['1', 'true'].includes(c.req.query('overlapping') ?? '');
+    const { overlapping } = parseInput(callsQuery, c.req.query(), 'query');
+    const isOverlapping = isWindow && overlapping === '1';
     const calls = isOverlapping ? await callsAcross(c) : isWindow ? await callsBetween(c) : deps.current().filter((call) => call.resolved === null);
     const index = deps.index();
     const rows = byAge(calls.filter((call) => lines.has(call.lineId))).map((call) => ({ ...deps.view(call), mayAnswer: mayAnswer(p, call, ruleOfCall(call, deps.rules), index) }));

@@ -33,3 +33,28 @@ describe('audit trail: the reader asks for the kinds of change it shows', () => 
     expect(auditTrail(events, FROM, TO, [])).toEqual([]);
   });
 });
+
+describe('audit trail: a voided change passes nothing on', () => {
+  const m = new EventMaker();
+  const fault = m.ev(FROM + H, { type: 'machine.state', state: 'fault' }, { deviceId: 'gw' });
+  const first = m.ev(FROM + H + MIN, { type: 'stop.classify', stopId: fault.id, reasonId: 'mech' });
+  const split = m.ev(FROM + H + 2 * MIN, { type: 'stop.split', stopId: fault.id, at: FROM + H + 30_000, newStopId: 'later-part', reasonId: 'jam' });
+  const undoSplit = m.ev(FROM + H + 3 * MIN, { type: 'void', voids: split.id, reason: 'split at the wrong time' });
+  const wrong = m.ev(FROM + H + 4 * MIN, { type: 'stop.classify', stopId: fault.id, reasonId: 'maint' });
+  const undoWrong = m.ev(FROM + H + 5 * MIN, { type: 'void', voids: wrong.id, reason: 'wrong reason' });
+  const right = m.ev(FROM + H + 6 * MIN, { type: 'stop.classify', stopId: fault.id, reasonId: 'elec' });
+  const later = m.ev(FROM + H + 7 * MIN, { type: 'stop.classify', stopId: 'later-part', reasonId: 'elec' });
+  const events = [fault, first, split, undoSplit, wrong, undoWrong, right, later];
+  const trail = auditTrail(events, FROM, TO, ['classify', 'split']);
+  const entry = (id: string) => trail.find((e) => e.id === id)!;
+
+  it('a classification after a voided one says what was there before the voided one', () => {
+    expect(entry(wrong.id)).toMatchObject({ isVoided: true, before: { reasonId: 'mech' } });
+    expect(entry(right.id).before).toMatchObject({ reasonId: 'mech' });
+  });
+
+  it('a voided split gives the later part no reason: its classification starts from nothing', () => {
+    expect(entry(split.id)).toMatchObject({ kind: 'split', isVoided: true });
+    expect(entry(later.id).before).toBeNull();
+  });
+});

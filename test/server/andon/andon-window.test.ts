@@ -63,4 +63,12 @@ describe('andon calls of a window, through the service\'s API', () => {
     // A window that starts after "before" was resolved: only the calls still open then.
     expect((await calls(`?from=${Date.now() + 1}&to=${Date.now() + 60 * MIN}&overlapping=1`)).map((c) => c.note)).toEqual(['inside', 'today']);
   });
+
+  it('refuses an overlapping value other than 0 or 1 with a precise message, rather than ignoring it', async () => {
+    const now = Date.now();
+    const bad = await h.http(`/api/andon/calls?from=${now - 60 * MIN}&to=${now}&overlapping=yes`, { headers: auth.lead });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/overlapping: must be 0 or 1/);
+    expect((await h.http(`/api/andon/calls?from=${now - 60 * MIN}&to=${now}&overlapping=0`, { headers: auth.lead })).status).toBe(200);
+  });
 });
