@@ -13,10 +13,8 @@ import { device } from './managers/device.svelte.ts';
 import { station } from './managers/station.svelte.ts';
 import { sync } from './managers/sync.svelte.ts';
 import { clock } from './managers/clock.svelte.ts';
-import { update } from './managers/update.svelte.ts';
-import { oee } from './managers/oee.svelte.ts';
 import { lineLive } from './managers/line-live.svelte.ts';
-import { preloadEntryService, useEntryService } from './managers/entries.ts';
+import { useEntryService } from './managers/entries.ts';
 import { DASHBOARD_LINK, type StartDashboardLink } from './dashboard/managers/link.ts';
 
 /** The build's version (package.json, set by vite.config.ts), reported to the admins' device list. */
@@ -111,24 +109,19 @@ async function start(): Promise<void> {
   clock.listen();
   // Everything network-bound waits until the first screen is up.
   const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));
-  later(() => {
-    // What the first taps need besides the shell: recording an entry, and the reason picker a stop opens.
-    preloadEntryService();
-    void import('./components/ReasonPicker.svelte');
-    if (device.enrolment) engine.start();
-    void clock.measure();
-    void update.register();
-    oee.listen();
-    outbox.keepPruned();
-  });
+  // What comes after the first screen is a chunk of its own (the shell's JS budget), retried if it fails to load.
+  const afterFirstScreen = (): void =>
+    void import('./after-first-screen.ts').then(
+      (m) => m.afterFirstScreen(engine, outbox),
+      (error: unknown) => (console.error('not loaded', error), setTimeout(afterFirstScreen, 5000)),
+    );
+  later(afterFirstScreen);
   window.addEventListener('online', () => {
     sync.isBrowserOnline = true;
     engine.kick();
     void clock.measure();
   });
   window.addEventListener('offline', () => (sync.isBrowserOnline = false));
-  // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
-  setInterval(() => void clock.measure(), 10 * 60_000);
 }
 
 /** The dashboards' broker link (dashboard-link.ts), loaded with the dashboards: never part of the tablet's first screen. */
