@@ -37,6 +37,15 @@ test("a dashboard open in another tab of the tablet's browser does not take the 
   await tablet.bookCount(4, 0);
   await tablet.waitSynced();
   expect(await countsStored(svc)).toBe(1);
+
+  // A reload of the tablet's tab takes the link straight back: no notice, no second load.
+  let loads = 0;
+  tablet.page.on('load', () => loads++);
+  await tablet.page.reload();
+  await expect(tablet.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', 'online', { timeout: 15_000 });
+  await tablet.page.waitForTimeout(3000);
+  expect(loads).toBe(1);
+  await expect(tablet.page.getByTestId('other-tab')).toHaveCount(0);
 });
 
 test("a second operator tab says the tablet is open in another tab; 'Use this tab' moves the link there, in German too", async ({ context, svc }) => {
