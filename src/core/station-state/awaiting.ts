@@ -5,12 +5,17 @@ import type { LossCategory } from '../plant.schema.ts';
  * the tablet: a stop awaits a reason while it has none the plant knows, unless it is booked to
  * setup (a changeover or a machine's setup state needs none). Minor stops await one too: they are
  * listed and flagged (`isSmallStop`), never silently left out. A stop wholly in a break or off
- * shift (`isOffShift`) is no loss and awaits none.
- * @example isAwaitingReason({ reasonId: null, loss: 'minor-stop' }) // true
+ * shift (`isOffShift`) is no loss and awaits none; nor does a stop that ended within a second
+ * (`FLICKER_MS`: a machine's state flickering, shown as "0 s"): nobody can say why, and an
+ * operator asked for it learns to pick any reason. An open stop always awaits one.
+ * @example isAwaitingReason({ reasonId: null, loss: 'minor-stop', start: 0, end: 5000, isOpen: false }) // true
  */
-export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategory; isOffShift?: boolean }): boolean {
-  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned' && s.isOffShift !== true;
+export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategory; isOffShift?: boolean; start: number; end: number; isOpen: boolean }): boolean {
+  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned' && s.isOffShift !== true && (s.isOpen || s.end - s.start >= FLICKER_MS);
 }
+
+/** A closed stop shorter than this is a flicker of the machine's state: listed, asked about by nobody. */
+export const FLICKER_MS = 1000;
 
 /**
  * THE order of stops awaiting a reason: by start, then by stop id. Stops can start at the same

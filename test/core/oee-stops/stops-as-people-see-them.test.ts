@@ -20,6 +20,36 @@ const l1 = indexPlant(plant).lines.get('l1')!;
 const shift = shiftInstances(plant.calendar, T0, T0 + 8 * H)[0]!;
 const machine = { deviceId: 'gw' };
 
+describe('a stop that ended within a second (shown as 0 s)', () => {
+  const m = new EventMaker();
+  const events = [
+    m.ev(T0, { type: 'machine.state', state: 'running' }, machine),
+    // The machine's state flickered: fault and running again 400 ms later.
+    m.ev(T0 + H, { type: 'machine.state', state: 'fault' }, machine),
+    m.ev(T0 + H + 400, { type: 'machine.state', state: 'running' }, machine),
+    m.ev(T0 + 2 * H, { type: 'machine.state', state: 'fault' }, machine),
+    m.ev(T0 + 2 * H + 1000, { type: 'machine.state', state: 'running' }, machine),
+  ];
+  const [flicker, oneSecond] = [events[1]!.id, events[3]!.id];
+
+  it('is listed but asks nobody why (a flicker nobody can explain), while a one-second stop still does', () => {
+    const stops = stopsByLine([l1.line], events, T0 + 3 * H, losses, plant.calendar)[0]!.stops;
+    const byId = new Map(stops.map((s) => [s.id, s]));
+    expect(byId.get(flicker)).toMatchObject({ start: T0 + H, end: T0 + H + 400, isOpen: false });
+    expect(isAwaitingReason(byId.get(flicker)!)).toBe(false);
+    expect(isAwaitingReason(byId.get(oneSecond)!)).toBe(true);
+    const { line, stations } = foldStationStates(plant, l1, events, T0 + 3 * H);
+    expect(stations[0]!.awaiting.map((s) => s.stopId)).toEqual([oneSecond]);
+    expect(line.awaitingCount).toBe(1);
+  });
+
+  it('a stop still open awaits its reason from its first moment', () => {
+    const open = stopsByLine([l1.line], events.slice(0, 4), T0 + 2 * H + 300, losses, plant.calendar)[0]!.stops.find((s) => s.id === oneSecond)!;
+    expect(open).toMatchObject({ isOpen: true, start: T0 + 2 * H, end: T0 + 2 * H + 300 });
+    expect(isAwaitingReason(open)).toBe(true);
+  });
+});
+
 describe('a machine stopped over a planned break', () => {
   const m = new EventMaker();
   const events = [
