@@ -121,12 +121,20 @@ export function shiftInstances(calendar: Calendar, from: number, to: number): Sh
     all = [];
     let eraStart = -Infinity;
     const eras = [...calendar.before].map((c) => ({ ...c, until: Date.parse(c.until) })).sort((a, b) => a.until - b.until);
+    /** Shifts of a version already under way when it took effect: planned from then on, where no earlier shift runs. */
+    const underWay: ShiftInstance[] = [];
     for (const era of [...eras, { ...calendar, until: Infinity }]) {
       if (era.until > from - DAY_MS && eraStart < to) {
-        for (const inst of occurrences(era, from, to)) if (inst.start >= eraStart && inst.start < era.until) all.push(inst);
+        for (const inst of occurrences(era, from, to)) {
+          if (inst.start >= eraStart && inst.start < era.until) all.push(inst);
+          else if (inst.start < eraStart && inst.end > eraStart && eraStart < era.until) underWay.push({ ...inst, start: eraStart });
+        }
       }
       eraStart = Math.max(eraStart, era.until);
     }
+    // An extra shift entered after it began counts from its entry on (the time before stays as it was
+    // known). A shift the earlier calendar had running then keeps its planned time, unchanged.
+    for (const inst of underWay) if (!all.some((a) => a.start < inst.end && a.end > inst.start)) all.push(inst);
   }
   all.sort((a, b) => a.start - b.start || (a.shiftId < b.shiftId ? -1 : a.shiftId > b.shiftId ? 1 : 0));
   const out: ShiftInstance[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeOee } from '../../../src/core/oee/engine.ts';
+import { shiftInstances } from '../../../src/core/oee/calendar.ts';
 import { withEffectiveTime } from '../../../src/core/plant-effective.ts';
 import { plantDiff } from '../../../src/core/plant-diff.ts';
 import { stopsByLine } from '../../../src/core/oee-stops/stop-detail.ts';
@@ -118,5 +119,31 @@ describe('a shift calendar changed with an effective time: shifts before it keep
     const same = withEffectiveTime(after, longer(before), MONDAY + 30 * H);
     expect(same.calendar).toEqual(after.calendar);
     expect(plantDiff(after, same)).toEqual([]);
+  });
+});
+
+describe('an extra shift entered after it began', () => {
+  const early = { id: 'early', name: 'Early', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, start: '06:00', end: '14:00', breaks: [] };
+  const before = makePlant({ shifts: [{ ...early, days: [...early.days] }] });
+  // Overtime 15:00-19:00 on Monday, with a break 17:00-17:15; the lead enters it at 16:00.
+  const withExtra: Plant = { ...before, calendar: { ...before.calendar, exceptions: [{ kind: 'extra', date: '2025-01-06', name: 'Overtime', shift: { id: 'ot', name: 'Overtime', start: '15:00', end: '19:00', breaks: [{ name: 'Tea', start: '17:00', end: '17:15' }] } }] } };
+  const events = [new EventMaker().count(MONDAY + 6 * H + MIN, 10)];
+  const plannedMin = (plant: Plant, from: number, to: number) => computeOee(plant, events, { from, to, now: MONDAY + 30 * H, by: 'window', lineIds: ['l1'] }).lines[0]!.total.plannedMs / MIN;
+
+  it('counts from its entry on: 3 h less its break, not nothing; the hour before stays unplanned', () => {
+    expect(new Date(MONDAY).toISOString().slice(0, 10)).toBe('2025-01-06');
+    const after = withEffectiveTime(before, withExtra, at(16));
+    expect(plannedMin(after, at(15), at(16))).toBe(0);
+    expect(plannedMin(after, at(16), at(20))).toBe(165);
+    expect(shiftInstances(after.calendar, at(12), at(20)).map((s) => [s.shiftId, (s.start - MONDAY) / H, (s.end - MONDAY) / H])).toEqual([
+      ['early', 6, 14],
+      ['ot', 16, 19],
+    ]);
+  });
+
+  it('leaves a shift the earlier calendar had running alone: changed at 10:00, the early shift keeps 06:00-14:00', () => {
+    const longer: Plant = { ...before, calendar: { ...before.calendar, shifts: [{ ...early, days: [...early.days], end: '16:00' }] } };
+    const after = withEffectiveTime(before, longer, at(10));
+    expect(shiftInstances(after.calendar, at(0), at(20)).map((s) => [(s.start - MONDAY) / H, (s.end - MONDAY) / H])).toEqual([[6, 14]]);
   });
 });
