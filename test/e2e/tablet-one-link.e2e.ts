@@ -3,6 +3,7 @@ import { test, expect } from './support/tablet-test.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { DashboardPage } from './dashboard-pages.ts';
 import type { TestService } from './support/test-service.ts';
+import { seriousViolations } from './support/a11y.ts';
 
 // Every tab of the tablet's browser loads the tablet's entry point; only one may run its broker link.
 test.use({ viewport: { width: 1280, height: 800 }, hasTouch: true, serviceWorkers: 'allow' });
@@ -58,6 +59,10 @@ test("a second operator tab says the tablet is open in another tab; 'Use this ta
   const notice = second.page.getByTestId('other-tab');
   await expect(notice.getByRole('heading')).toHaveText('Floorboard ist in einem anderen Tab offen', { timeout: 15_000 });
   await second.page.screenshot({ path: 'test-results/screenshots/tablet-other-tab-de.png' });
+  expect(await seriousViolations(second.page)).toEqual([]);
+  // Only the notice can be reached: the operator screen under it is inert.
+  await expect(notice.getByRole('button')).toBeFocused();
+  await expect(second.page.locator('#app')).toHaveAttribute('inert', '');
   // The first tab keeps its link, undisturbed.
   const modes = await modesOver(first.page, 5_000);
   expect(modes.filter((m) => m !== 'online'), modes.join(',')).toEqual([]);
