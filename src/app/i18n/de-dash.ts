@@ -123,6 +123,7 @@ export const deDash = {
   'dash.audit.trail': 'Änderungsprotokoll: Zuordnungen und Korrekturen',
   'dash.audit.classify': 'Grund angegeben',
   'dash.audit.stop': 'Stopp {time} · {station} · {duration}',
+  'dash.audit.unreadable': 'Änderungen, die diese Version nicht zeigen kann: {n}. Laden Sie die Seite neu, um sie zu sehen.',
   'dash.shiftlog.title': 'Notizen und Übergaben der Schicht',
   'dash.shiftlog.notes': 'Notizen',
   'dash.shiftlog.handovers': 'Übergaben',

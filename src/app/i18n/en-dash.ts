@@ -124,6 +124,7 @@ export const enDash = {
   'dash.audit.trail': 'Audit trail: classifications and corrections',
   'dash.audit.classify': 'Reason given',
   'dash.audit.stop': 'Stop {time} · {station} · {duration}',
+  'dash.audit.unreadable': 'Changes this version cannot show: {n}. Reload the page to see them.',
   'dash.shiftlog.title': 'Notes and handovers of the shift',
   'dash.shiftlog.notes': 'Notes',
   'dash.shiftlog.handovers': 'Handovers',
