@@ -150,6 +150,7 @@ export const deDash = {
   'report.losses': 'Verluste (sechs große Verluste)',
   'report.stops': 'Stillstände und Gründe',
   'report.scrap': 'Ausschuss nach Grund',
+  'report.scrap.machine': 'Maschinenausschuss (ohne Grund)',
   'report.changeovers': 'Rüstvorgänge',
   'report.notes': 'Notizen',
   'report.handovers': 'Übergabe',

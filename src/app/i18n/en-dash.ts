@@ -151,6 +151,7 @@ export const enDash = {
   'report.losses': 'Losses (six big losses)',
   'report.stops': 'Stops and reasons',
   'report.scrap': 'Scrap by reason',
+  'report.scrap.machine': 'Machine rejects (no reason given)',
   'report.changeovers': 'Changeovers',
   'report.notes': 'Notes',
   'report.handovers': 'Handover',
