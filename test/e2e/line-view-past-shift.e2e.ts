@@ -196,6 +196,14 @@ test("the lead's line view from the UX walk: a break stop named as such, stop ti
   await expectAxisReadable(page);
 
   // 4. The day: written in the app's language, a day back with the keyboard, forward again.
+  // 5. From here on the service's audit answer holds an entry of a kind this version does not know (a newer service's).
+  await page.route('**/api/audit?*', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { entries: unknown[] };
+    const stop = { start: shift.start + 60 * MIN, durationMs: 30 * MIN, stationId: 'a1', isOpen: false };
+    body.entries.push({ id: id(9900), kind: 'merge', lineId: 'line-a', stationId: 'a1', stop, author: 'lead-a', authorName: 'Lea Lead', ts: shift.start + 300 * MIN, target: id(9001), before: null, targetTs: null, after: null, reason: 'newer', isVoided: false });
+    await route.fulfill({ response, json: body });
+  });
   const dayLabel = page.getByTestId('day-label');
   const long = (locale: string, ms: number) => new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
   await expect(dayLabel).toHaveText(long('en', shift.start));
@@ -204,6 +212,7 @@ test("the lead's line view from the UX walk: a break stop named as such, stop ti
   await expect(dayLabel).toHaveText(long('en', shift.start - 86_400_000));
   await page.getByRole('button', { name: `Next day: ${long('en', shift.start)}` }).click();
   await expect(dayLabel).toHaveText(long('en', shift.start));
+  await expect(page.getByTestId('audit-unreadable')).toHaveText('Changes this version cannot show: 1. Reload the page to see them.');
   // Now the 24 h day: its axis too, at 1024 and 1280 wide.
   await expect(page.locator('[data-testid="timeline"]')).toBeVisible();
   await expectAxisReadable(page);
@@ -217,6 +226,7 @@ test("the lead's line view from the UX walk: a break stop named as such, stop ti
   await page.getByTestId('dashboard-language').selectOption('de');
   await expect(dayLabel).toHaveText(long('de', shift.start));
   await expect(breakStop.locator('.badge')).toContainText('Pause oder keine Schicht');
+  await expect(page.getByTestId('audit-unreadable')).toHaveText('Änderungen, die diese Version nicht zeigen kann: 1. Laden Sie die Seite neu, um sie zu sehen.');
   await expect(page.getByTestId('timeline-stop-time')).toContainText('Stillstandszeit wie im Schichtbericht: 50 Min. = ■ Gestoppt 30 Min. + ⟳ Umrüsten 20 Min.');
   await expect(page.getByRole('button', { name: `Vorheriger Tag: ${long('de', shift.start - 86_400_000)}` })).toBeVisible();
   await expectAxisReadable(page);
