@@ -1,11 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { test, expect, type BrowserContext } from '@playwright/test';
+import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { shiftInstances } from '../../src/core/oee/calendar.ts';
 import type { FloorEvent } from '../../src/core/events.schema.ts';
 import { plantSchema } from '../../src/core/plant.schema.ts';
-import { openSqliteStorage } from '../../src/server/storage/sqlite-storage.ts';
 import { EventMaker, MIN, id } from '../core/oee/fixtures.ts';
 import { DashboardPage } from './dashboard-pages.ts';
 import { FIXTURE_PLANT, TestService } from './support/test-service.ts';
@@ -20,14 +18,34 @@ test.afterEach(async () => {
 
 const at = { lineId: 'line-a', stationId: 'a1', deviceId: 'tab-e2e-a1' };
 
-/** Line A's last ended shift: six kinds of lost time (five reasons and a one-minute stop nobody classified), and counts of 430 to 640 in every hour (no hour at zero). */
-function lostTime(start: number): FloorEvent[] {
+/** Line A's view of `shift` as its lead sees it, 1280 px wide. */
+async function leadLineView(browser: Browser, shift: { start: number; end: number }, height: number): Promise<DashboardPage> {
+  const c = await browser.newContext({ viewport: { width: 1280, height }, serviceWorkers: 'block' });
+  contexts.push(c);
+  const d = new DashboardPage(await c.newPage());
+  await d.open(svc.url, `#/line/line-a?from=${shift.start}&to=${shift.end}`);
+  await d.signIn('lead-a', 'lead-pass');
+  return d;
+}
+
+type Payload = Parameters<EventMaker['ev']>[1];
+/**
+ * Events of line A's station a1 in a shift from `start`, by minute: an operator's (`ev`, or the
+ * gateway's with `gw`), and a stop's start and end (`stop`, id 9000 + n).
+ */
+function shiftMaker(start: number) {
   const m = new EventMaker();
-  const ev = (min: number, p: Parameters<EventMaker['ev']>[1]) => ({ ...m.ev(start + min * MIN, p, at), author: 'op-a' }) as FloorEvent;
+  const ev = (min: number, p: Payload, who = at) => ({ ...m.ev(start + min * MIN, p, who), author: who === at ? 'op-a' : 'gw-a' }) as FloorEvent;
   const stop = (from: number, to: number, n: number, reasonId?: string) => {
     const stopId = id(9000 + n);
     return [ev(from, { type: 'stop.start', stopId, ...(reasonId ? { reasonId } : {}) }), ev(to, { type: 'stop.end', stopId })];
   };
+  return { ev, stop };
+}
+
+/** Line A's last ended shift: six kinds of lost time (five reasons and a one-minute stop nobody classified), and counts of 430 to 640 in every hour (no hour at zero). */
+function lostTime(start: number): FloorEvent[] {
+  const { ev, stop } = shiftMaker(start);
   return [
     ...[1, 2, 3, 4, 5, 6, 7, 8].map((h) => ev(h * 60 - 5, { type: 'count', productId: 'widget', good: 400 + h * 30, reject: 0 })),
     ...stop(20, 60, 1, 'jam'),
@@ -60,18 +78,9 @@ test('a past shift in the lead\'s line view: its own andon calls, a Pareto with 
     today: call(3, now - 5 * MIN, null, 'coil today'),
   };
   svc = await TestService.start();
-  await svc.down();
-  const storage = openSqliteStorage(join(svc.dataDir, 'floorboard.db'));
-  const events = [...lostTime(shift.start), ...calls.inShift, ...calls.across, ...calls.today];
-  await storage.insertEvents(events.map((event) => ({ event, topic: 't', receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts })));
-  await storage.close();
-  await svc.up();
+  await svc.storeHistory([...lostTime(shift.start), ...calls.inShift, ...calls.across, ...calls.today]);
 
-  const c = await browser.newContext({ viewport: { width: 1280, height: 1400 }, serviceWorkers: 'block' });
-  contexts.push(c);
-  const d = new DashboardPage(await c.newPage());
-  await d.open(svc.url, `#/line/line-a?from=${shift.start}&to=${shift.end}`);
-  await d.signIn('lead-a', 'lead-pass');
+  const d = await leadLineView(browser, shift, 1400);
   const page = d.page;
   const lineCall = (e: FloorEvent[]) => page.getByTestId(`line-call-${e[0]!.id}`);
 
@@ -113,4 +122,125 @@ test('a past shift in the lead\'s line view: its own andon calls, a Pareto with 
   await page.getByTestId('dashboard-language').selectOption('en');
   await expect(reasons.locator('tr[data-key="other:"]')).toContainText('Other');
   await page.screenshot({ path: `${OUT}/report-en.png`, fullPage: true });
+});
+
+const WALK = 'test-results/line-view-ux-walk';
+const gw = { lineId: 'line-a', stationId: 'a1', deviceId: 'gw-e2e-a1' };
+
+/**
+ * Line A's last ended early shift (06:00-14:00, lunch 10:00-10:30): a breakdown of 30 min, a
+ * changeover of 20 min, a stop wholly in the lunch break, and rejects only from the machine's counter.
+ */
+function shiftWithBreakStop(start: number): FloorEvent[] {
+  const { ev, stop } = shiftMaker(start);
+  const counter = (min: number, total: number, rejectTotal: number) => ev(min, { type: 'machine.counter', total, rejectTotal } as unknown as Payload, gw);
+  // The gateway's heartbeat every 30 s: it watched the whole shift (no "no data" in the way).
+  const heartbeats = Array.from({ length: 960 }, (_, k) => ev(k / 2, { type: 'machine.heartbeat' } as unknown as Payload, gw));
+  return [
+    ...heartbeats,
+    counter(1, 10_000, 100),
+    counter(200, 12_000, 103),
+    counter(470, 14_000, 105),
+    ...stop(60, 90, 1, 'breakdown'),
+    ev(120, { type: 'changeover.start', toProductId: 'gadget' }),
+    ev(140, { type: 'changeover.end', productId: 'gadget' }),
+    // Lunch is 10:00-10:30: this stop lies wholly in it.
+    ...stop(245, 265, 2),
+  ];
+}
+
+/** Label boxes of the timeline's axis: inside the figure and none touching another. */
+async function expectAxisReadable(page: Page) {
+  const boxes = await page.getByTestId('timeline-ticks').evaluate((el) => {
+    const outer = el.getBoundingClientRect();
+    const spans = [...el.querySelectorAll('span:not(.measure)')].map((s) => s.getBoundingClientRect());
+    return { outer: [outer.left, outer.right], spans: spans.map((r) => [r.left, r.right]) };
+  });
+  expect(boxes.spans.length).toBeGreaterThan(3);
+  for (const [l, r] of boxes.spans) {
+    expect(l).toBeGreaterThanOrEqual(boxes.outer[0]! - 0.5);
+    expect(r).toBeLessThanOrEqual(boxes.outer[1]! + 0.5);
+  }
+  const sorted = boxes.spans.sort((a, b) => a[0]! - b[0]!);
+  for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0]).toBeGreaterThan(sorted[i - 1]![1]! + 4);
+}
+
+test("the lead's line view from the UX walk: a break stop named as such, stop time as the report sums it, a readable axis, the day in the app's language; the report's scrap rows sum to its rejects", async ({ browser }) => {
+  await mkdir(WALK, { recursive: true });
+  const plant = plantSchema.parse(JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8')));
+  const now = Date.now();
+  const shift = shiftInstances(plant.calendar, now - 2 * 86_400_000, now).filter((s) => s.shiftId === 'early' && s.end <= now - 10 * MIN).at(-1)!;
+  svc = await TestService.start();
+  await svc.storeHistory(shiftWithBreakStop(shift.start));
+
+  const d = await leadLineView(browser, shift, 1600);
+  const page = d.page;
+
+  // 1. The stop in the lunch break wears the timeline's planned-stop look and says what it is.
+  const breakStop = page.locator(`tr[data-stop="${id(9000 + 2)}"]`);
+  await expect(breakStop).toBeVisible({ timeout: 15_000 });
+  await expect(breakStop.locator('.badge')).toHaveAttribute('data-state', 'planned');
+  await expect(breakStop.locator('.badge')).toContainText('Break or off shift');
+  await expect(page.locator(`tr[data-stop="${id(9000 + 1)}"] .badge`)).toHaveAttribute('data-state', 'stopped');
+  await expect(page.locator('rect[data-state="planned"]').first()).toHaveAttribute('aria-label', /^Planned stop: break /);
+
+  // Stopped + changeover, summed as the report's "Stop time".
+  await expect(page.getByTestId('legend-stopped')).toContainText('Stopped 30 min');
+  await expect(page.getByTestId('legend-changeover')).toContainText('Changeover 20 min');
+  await expect(page.getByTestId('timeline-stop-time')).toHaveText('Stop time, as in the shift report: 50 min = ■ Stopped 30 min + ⟳ Changeover 20 min');
+
+  // 2. The axis of the 8 h shift, at 1280 and 1024 wide.
+  await expectAxisReadable(page);
+  await page.screenshot({ path: `${WALK}/line-view-shift-1280-en.png`, fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 1600 });
+  await expectAxisReadable(page);
+
+  // 4. The day: written in the app's language, a day back with the keyboard, forward again.
+  // 5. From here on the service's audit answer holds an entry of a kind this version does not know (a newer service's).
+  await page.route('**/api/audit?*', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { entries: unknown[] };
+    const stop = { start: shift.start + 60 * MIN, durationMs: 30 * MIN, stationId: 'a1', isOpen: false };
+    body.entries.push({ id: id(9900), kind: 'merge', lineId: 'line-a', stationId: 'a1', stop, author: 'lead-a', authorName: 'Lea Lead', ts: shift.start + 300 * MIN, target: id(9001), before: null, targetTs: null, after: null, reason: 'newer', isVoided: false });
+    await route.fulfill({ response, json: body });
+  });
+  const dayLabel = page.getByTestId('day-label');
+  const long = (locale: string, ms: number) => new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
+  await expect(dayLabel).toHaveText(long('en', shift.start));
+  await page.getByTestId('day-previous').focus();
+  await page.keyboard.press('Enter');
+  await expect(dayLabel).toHaveText(long('en', shift.start - 86_400_000));
+  await page.getByRole('button', { name: `Next day: ${long('en', shift.start)}` }).click();
+  await expect(dayLabel).toHaveText(long('en', shift.start));
+  await expect(page.getByTestId('audit-unreadable')).toHaveText('Changes this version cannot show: 1. Reload the page to see them.');
+  // Now the 24 h day: its axis too, at 1024 and 1280 wide.
+  await expect(page.locator('[data-testid="timeline"]')).toBeVisible();
+  await expectAxisReadable(page);
+  await page.screenshot({ path: `${WALK}/line-view-day-1024-en.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 1600 });
+  await expectAxisReadable(page);
+  const box = await page.getByTestId('day-previous').boundingBox();
+  expect(Math.min(box!.width, box!.height)).toBeGreaterThanOrEqual(44);
+
+  // German: the day, the chip, the stop time.
+  await page.getByTestId('dashboard-language').selectOption('de');
+  await expect(dayLabel).toHaveText(long('de', shift.start));
+  await expect(breakStop.locator('.badge')).toContainText('Pause oder keine Schicht');
+  await expect(page.getByTestId('audit-unreadable')).toHaveText('Änderungen, die diese Version nicht zeigen kann: 1. Laden Sie die Seite neu, um sie zu sehen.');
+  await expect(page.getByTestId('timeline-stop-time')).toContainText('Stillstandszeit wie im Schichtbericht: 50 Min. = ■ Gestoppt 30 Min. + ⟳ Umrüsten 20 Min.');
+  await expect(page.getByRole('button', { name: `Vorheriger Tag: ${long('de', shift.start - 86_400_000)}` })).toBeVisible();
+  await expectAxisReadable(page);
+  await page.screenshot({ path: `${WALK}/line-view-day-1280-de.png`, fullPage: true });
+
+  // 3. The shift report: rejects 5 (machine counter), and scrap by reason says where they came from.
+  await page.getByTestId('dashboard-language').selectOption('en');
+  await d.open(svc.url, `#/report/line-a?from=${shift.start}&to=${shift.end}`);
+  await expect(page.getByTestId('report-reject')).toHaveText('5', { timeout: 15_000 });
+  await expect(page.getByTestId('report-stop')).toHaveText('50 min');
+  const scrap = page.getByTestId('report-scrap');
+  await expect(scrap.locator('tbody tr[data-key="machine"]')).toHaveText(/Machine rejects \(no reason given\)\s*5/);
+  await page.screenshot({ path: `${WALK}/report-en.png`, fullPage: true });
+  await page.getByTestId('dashboard-language').selectOption('de');
+  await expect(scrap.locator('tbody tr[data-key="machine"]')).toHaveText(/Maschinenausschuss \(ohne Grund\)\s*5/);
+  await page.screenshot({ path: `${WALK}/report-de.png`, fullPage: true });
 });

@@ -83,8 +83,24 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
 export type BoardSort = 'worst' | 'name' | 'oee';
 
 /**
- * Sorts tiles. `worst`: state severity first (stopped lines on top), then the biggest gap below
- * target OEE, then name, so the order is stable between updates and tiles do not jump around.
+ * The state a tile ranks by worst-first: its shown state, except that a stop wholly in a break or
+ * off shift ranks as a planned stop. It is no loss (the engine books none, nobody is asked why), so
+ * a line on its break must not sit above lines losing time (it sat on top: its state is "stopped").
+ */
+export function rankState(t: BoardTile): DisplayState {
+  return t.state === 'stopped' && t.isOffShift ? 'planned' : t.state;
+}
+
+/**
+ * Sorts tiles; the board and the TV both sort with this (one rule). `worst`: state severity first
+ * (`stateSeverity` of `rankState`), then the biggest gap below target OEE, then name, so the order is
+ * stable between updates and tiles do not jump around.
+ *
+ * Why a stopped line comes before a running line with a worse OEE: "worst first" answers a plant
+ * manager's question at the board, "where is someone needed now?". A line stopped now loses its
+ * whole output every minute and a person can act now; the shift's OEE lags (a line stopped for ten
+ * minutes can still read 90 %), and a running line's low OEE is the shift's history, which the
+ * `oee` sort shows. A stop in a break or off shift is no loss (`rankState`), so it does not count.
  */
 export function sortTiles(tiles: readonly BoardTile[], by: BoardSort): BoardTile[] {
   const gap = (t: BoardTile) => (t.oee === null ? -Infinity : t.targetOee - t.oee);
@@ -92,7 +108,7 @@ export function sortTiles(tiles: readonly BoardTile[], by: BoardSort): BoardTile
   const out = tiles.slice();
   if (by === 'name') return out.sort(byName);
   if (by === 'oee') return out.sort((a, b) => (a.oee ?? Infinity) - (b.oee ?? Infinity) || byName(a, b));
-  return out.sort((a, b) => stateSeverity[a.state] - stateSeverity[b.state] || gap(b) - gap(a) || byName(a, b));
+  return out.sort((a, b) => stateSeverity[rankState(a)] - stateSeverity[rankState(b)] || gap(b) - gap(a) || byName(a, b));
 }
 
 /**

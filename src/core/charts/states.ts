@@ -35,15 +35,19 @@ export const stateStyles: Record<DisplayState, StateStyle> = {
   unknown: { colour: '#4D4D4D', ink: '#FFFFFF', icon: '?', pattern: 'none' },
 };
 
-/** Worst first: the order a manager wants to see lines in when sorting by state. */
+/**
+ * Worst first: the order a manager wants to see lines in when sorting by state (core/charts/board.ts
+ * sortTiles says why). Losses now first, then lines running; a planned stop (a break, planned
+ * maintenance) and no shift lose nothing, so they come after the lines that run.
+ */
 export const stateSeverity: Record<DisplayState, number> = {
   stopped: 0,
   'no-data': 1,
   unknown: 2,
   'small-stop': 3,
   changeover: 4,
-  planned: 5,
-  running: 6,
+  running: 5,
+  planned: 6,
   'not-scheduled': 7,
 };
 

@@ -102,6 +102,24 @@ export type AuditEntryView = z.infer<typeof auditEntrySchema>;
 export const auditSchema = z.object({ entries: z.array(auditEntrySchema) });
 
 /**
+ * How the dashboards read GET /api/audit: entry by entry, so an entry this version cannot read (a
+ * kind added by a newer service, such as a new correction) is left out and counted, and never
+ * costs the whole list (the list said nothing at all when one entry had an unknown kind).
+ */
+export const auditAnswerSchema = z.pipe(
+  z.object({ entries: z.array(z.unknown()) }),
+  z.transform(({ entries }) => {
+    const out: AuditEntryView[] = [];
+    for (const raw of entries) {
+      const parsed = auditEntrySchema.safeParse(raw);
+      if (parsed.success) out.push(parsed.data);
+    }
+    return { entries: out, unreadable: entries.length - out.length };
+  }),
+);
+export type AuditAnswer = z.infer<typeof auditAnswerSchema>;
+
+/**
  * What the service must send for each of these answers (the schemas' input types). The routes
  * type their bodies with them (`sends` in src/server/http/contract.ts), so a server change that
  * drops or renames a field the dashboards read fails the type check instead of a screen.

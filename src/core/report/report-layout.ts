@@ -2,6 +2,7 @@ import { bigLossPareto, reasonPareto } from '../charts/pareto.ts';
 import { formats } from '../format.ts';
 import { auditChangeText, type AuditWords } from '../oee-stops/audit-text.ts';
 import type { BigLoss } from '../oee/report.ts';
+import { scrapRows } from './scrap-rows.ts';
 import type { ShiftReportView } from './shift-report.schema.ts';
 import { WINDOW_SHIFT_ID } from './shift-report.ts';
 
@@ -93,6 +94,8 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
   // The dashboards' own Pareto rows (core/charts): the same order, shares and "Other" row as the line view.
   const lossRows = bigLossPareto(f.lossMs as Partial<Record<BigLoss, number>>, lossLabel);
   const reasonRows = reasonPareto(f.topReasons, { label: reason, otherLabel: t('dash.pareto.other'), rest: f.otherReasons });
+  // Every reject of the figures, a machine counter's too: the rows sum to "Rejects".
+  const scrap = scrapRows(r.scrap, f.reject);
   const tables: ReportTable[] = [
     {
       id: 'losses',
@@ -123,8 +126,8 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
       id: 'scrap',
       title: t('report.scrap'),
       head: [t('report.col.reason'), t('report.col.quantity')],
-      rows: r.scrap.map((s) => [reason(s.reasonId), int.format(s.quantity)]),
-      keys: r.scrap.map((s) => s.reasonId ?? 'none'),
+      rows: scrap.map((s) => [s.isMachine ? t('report.scrap.machine') : reason(s.reasonId), int.format(s.quantity)]),
+      keys: scrap.map((s) => (s.isMachine ? 'machine' : (s.reasonId ?? 'none'))),
       empty: t('report.none'),
     },
     {

@@ -57,6 +57,13 @@ describe('sortTiles and groupByArea', () => {
     expect(sortTiles(tiles, 'oee').map((t) => t.lineId)).toEqual(['b', 'd', 'a', 'c']);
     expect(sortTiles(tiles, 'name').map((t) => t.lineId)).toEqual(['a', 'b', 'c', 'd']);
   });
+  it('ranks a line stopped in a break or off shift as a planned stop: below running lines losing time, a real stop still on top', () => {
+    const onBreak = boardTile(meta('e', 'x'), { ...status('e', 'stopped'), isOffShift: true }, snap('e', 0.99), 2000);
+    expect(onBreak.state).toBe('stopped');
+    const order = sortTiles([...tiles, onBreak], 'worst').map((t) => t.lineId);
+    // c (stopped, a loss) first; the line on its break after every line running below target.
+    expect(order).toEqual(['c', 'd', 'b', 'a', 'e']);
+  });
   it('knows the worst-first (or OEE) order only once every line has both its status and its snapshot; by name at once', () => {
     expect(isOrderKnown(tiles, 'worst')).toBe(true);
     // The first moments: the stopped line c is heard, the others not yet (or only their status):

@@ -54,6 +54,33 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
     expect(empty.tables[2]!.empty).toBe('None');
   });
 
+  it('accounts for every reject in "Scrap by reason": a machine counter\'s rejects get a row of their own, so the rows sum to "Rejects"', () => {
+    const m = new EventMaker();
+    const at = (h: number, min = 0) => MONDAY + h * H + min * MIN;
+    const gw = { deviceId: 'gw-l1' };
+    const events = [
+      // The machine's counters: a baseline, then 500 parts of which 5 rejects (no reason: a counter has none).
+      m.ev(at(7), { type: 'machine.counter', total: 1000, rejectTotal: 20 }, gw),
+      m.ev(at(9), { type: 'machine.counter', total: 1500, rejectTotal: 25 }, gw),
+      // And an operator's late scrap with a reason.
+      m.ev(at(10), { type: 'scrap', productId: 'p1', quantity: 2, reasonId: 'mech' }),
+    ];
+    const r = buildShiftReport({ plant, events, lineId: 'l1', shift, now: MONDAY + 15 * H });
+    expect(r.figures.reject).toBe(7);
+    const inEn = layoutShiftReport(r, translator(en), 'en');
+    const inDe = layoutShiftReport(r, translator(de), 'de');
+    const scrap = (l: typeof inEn) => l.tables.find((t) => t.id === 'scrap')!;
+    expect(inEn.kpis.find((k) => k.id === 'reject')!.value).toBe('7');
+    expect(scrap(inEn).rows).toEqual([['Mechanical', '2'], ['Machine rejects (no reason given)', '5']]);
+    expect(scrap(inEn).keys).toEqual(['mech', 'machine']);
+    expect(scrap(inDe).rows[1]).toEqual(['Maschinenausschuss (ohne Grund)', '5']);
+    // Only the machine's rejects: no longer "None".
+    const onlyMachine = buildShiftReport({ plant, events: events.slice(0, 2), lineId: 'l1', shift, now: MONDAY + 15 * H });
+    expect(scrap(layoutShiftReport(onlyMachine, translator(en), 'en')).rows).toEqual([['Machine rejects (no reason given)', '5']]);
+    // Operators' entries that explain every reject: no machine row.
+    expect(scrap(layoutShiftReport(report, translator(en), 'en')).keys).toEqual(['jam', 'mech']);
+  });
+
   it('lists the top five reasons and one "Other" ("Andere") row for the rest, each a share of all time lost', () => {
     const m = new EventMaker();
     const at = (h: number, min = 0) => MONDAY + h * H + min * MIN;

@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import { startService, type Service, type ServiceOverrides } from '../../../src/server/start-service.ts';
 import { configSchema } from '../../../src/server/config.ts';
 import type { StoredEvent } from '../../../src/server/storage/storage.ts';
+import type { FloorEvent } from '../../../src/core/events.schema.ts';
+import { openSqliteStorage } from '../../../src/server/storage/sqlite-storage.ts';
 import { TcpRelay } from './tcp-relay.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -77,6 +79,18 @@ export class TestService {
     this.cut();
     await this.service?.close();
     this.service = null;
+  }
+
+  /**
+   * History as if received when it happened: stops the service, writes `events` to its database
+   * (received at their own times, no clock offset) and starts it again.
+   */
+  async storeHistory(events: readonly FloorEvent[]): Promise<void> {
+    await this.down();
+    const storage = openSqliteStorage(join(this.dataDir, 'floorboard.db'));
+    await storage.insertEvents(events.map((event) => ({ event, topic: 't', receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts })));
+    await storage.close();
+    await this.up();
   }
 
   /** Every stored event (storage order). */

@@ -22,3 +22,14 @@ export function windowLabel(calendar: Calendar, locale: string, w: { from: numbe
   const extra = calendar.exceptions.find((e) => e.kind === 'extra' && e.shift.id === instance.shiftId)?.name;
   return `${d(w.from)} ${weekly ?? extra ?? extraName} ${range}`;
 }
+
+/** A day written out in the viewer's language, in the plant's time zone: "Saturday, 5 December 2026", "Samstag, 5. Dezember 2026". */
+export const plantLongDate = (calendar: Calendar, locale: string, ms: number): string =>
+  new Intl.DateTimeFormat(locale, { timeZone: calendar.timezone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
+
+/** The plant-local date of `ms` as a date field's value ("2026-12-05"), whatever the viewer's language. */
+export function plantIsoDate(calendar: Calendar, ms: number): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: calendar.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
