@@ -17,7 +17,7 @@ export function afterFirstScreen(engine: SyncEngine, outbox: OutboxIdb): void {
   preloadEntryService();
   void import('./components/ReasonPicker.svelte');
   // One link per browser: another tab of this origin (a dashboard, a second operator screen) must not fight it.
-  if (device.enrolment) holdTabletLink(() => engine.start(), () => engine.stop());
+  if (device.enrolment) holdTabletLink({ start: () => engine.start(), stop: () => engine.stop(), reread: () => engine.load() });
   void clock.measure();
   // A tablet's clock drifts and gets set by hand: measure again every ten minutes.
   setInterval(() => void clock.measure(), 10 * 60_000);

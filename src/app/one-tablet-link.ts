@@ -2,6 +2,7 @@
 import { mount } from 'svelte';
 import { parseRoute } from './dashboard/services/route-hash.ts';
 import { i18n } from './managers/i18n.svelte.ts';
+import { OUTBOX_CHANNEL } from './services/entry-service.ts';
 
 /** The Web Lock held by the one tab of this browser that runs the tablet's broker link. */
 const LOCK = 'floorboard-tablet-link';
@@ -23,26 +24,40 @@ const never = () => new Promise<never>(() => undefined);
  * - "Use this tab" on the notice loads the tab again and takes the lock from the holder, which
  *   stops its link, shows the notice and waits its turn as above. (Taken before the reload, the
  *   lock would be let go by it, and the waiting tab would take it back.)
+ *
+ * The outbox is one IndexedDB store for all tabs, but each link sends what it read into memory.
+ * So the holder reads it again when it takes the lock, and whenever a tab without the link says it
+ * committed an entry there (`OUTBOX_CHANNEL`: before its notice covered it, or while the notice
+ * was loading): nothing entered in any tab waits for a reload.
  */
-export function holdTabletLink(start: () => void, stop: () => void): void {
-  if (!('locks' in navigator)) return start();
+export function holdTabletLink(link: { start: () => void; stop: () => void; reread: () => Promise<unknown> }): void {
+  const isTakingOver = sessionStorage.getItem(TAKE_OVER) !== null;
+  sessionStorage.removeItem(TAKE_OVER);
   const claim = () => {
     if (parseRoute(location.hash)) return;
     window.removeEventListener('hashchange', claim);
-    const isTakingOver = sessionStorage.getItem(TAKE_OVER) !== null;
-    sessionStorage.removeItem(TAKE_OVER);
+    // Without Web Locks (an old browser): one tab is all there is to go on.
+    if (!('locks' in navigator)) return link.start();
+    let channel: BroadcastChannel | null = null;
     navigator.locks
-      .request(LOCK, isTakingOver ? { steal: true } : { ifAvailable: true }, (lock) => {
+      .request(LOCK, isTakingOver ? { steal: true } : { ifAvailable: true }, async (lock) => {
         if (!lock) {
           waitTurn();
           return undefined;
         }
-        start();
+        const reread = () => link.reread().catch((error: unknown) => console.error('outbox not read again', error));
+        if (typeof BroadcastChannel !== 'undefined') {
+          channel = new BroadcastChannel(OUTBOX_CHANNEL);
+          channel.onmessage = () => void reread();
+        }
+        await reread();
+        link.start();
         return never();
       })
       .catch(() => {
         // Taken over from another tab: its link runs now; this one must not fight it.
-        stop();
+        channel?.close();
+        link.stop();
         waitTurn();
       });
   };

@@ -82,3 +82,24 @@ test("a second operator tab says the tablet is open in another tab; 'Use this ta
   await expect(first.page.getByTestId('other-tab')).toHaveCount(0, { timeout: 15_000 });
   await expect(first.page.getByTestId('sync-indicator')).toHaveAttribute('data-mode', 'online', { timeout: 15_000 });
 });
+
+test('an entry made in a second operator tab before its notice covers it is sent by the tab with the link, once', async ({ context, svc }) => {
+  test.setTimeout(120_000);
+  const first = new TabletPage(await context.newPage());
+  await first.setUp(svc.url);
+  const page = await context.newPage();
+  // A busy tablet: the idle callback (the work after the first screen, and with it the notice) comes late.
+  await page.addInitScript(() => {
+    (window as unknown as { requestIdleCallback: unknown }).requestIdleCallback = (fn: () => void) => setTimeout(fn, 4000);
+  });
+  const second = new TabletPage(page);
+  await second.open(svc.url);
+  await expect(second.page.getByTestId('station-state')).toBeVisible({ timeout: 15_000 });
+  await second.bookCount(5, 0);
+  await expect(second.page.getByTestId('other-tab')).toBeVisible({ timeout: 15_000 });
+  // In the shared outbox, told to the tab with the link, which reads it again and sends it.
+  await expect.poll(() => countsStored(svc), { timeout: 15_000 }).toBe(1);
+  await first.bookCount(2, 0);
+  await first.waitSynced();
+  expect(await countsStored(svc)).toBe(2);
+});

@@ -4,7 +4,7 @@ import { plantSchema, type Plant } from '../../core/plant.schema.ts';
 import { errorOfResponse } from '../../core/contracts/http-errors.ts';
 import { loginResultSchema, serviceTimeSchema, type LoginRequestWire, type LoginResultWire } from '../../core/contracts/auth.ts';
 import { rosterResponseSchema, type RosterEntry } from '../../core/contracts/roster.ts';
-import { auditAnswerSchema, oeeReportSchema, paretoSchema, stopsSchema, timelineSchema } from '../../core/contracts/history.ts';
+import { auditListSchema, oeeReportSchema, readAuditEntries, paretoSchema, stopsSchema, timelineSchema } from '../../core/contracts/history.ts';
 import { shiftReportSchema } from '../../core/report/shift-report.schema.ts';
 import { storedReportsSchema } from '../../core/contracts/reports.ts';
 import { shiftLogSchema } from '../../core/contracts/shift-log.ts';
@@ -98,7 +98,7 @@ export const api = {
   timeline: (token: string, q: HistoryQuery) => historyGet(`/api/timeline?${history(q)}`, timelineSchema, token),
   pareto: (token: string, q: HistoryQuery) => historyGet(`/api/pareto?${history(q)}`, paretoSchema, token),
   /** Corrections and voids made in the window (the raw entries they change stay stored); entries this version cannot read are counted in `unreadable`. */
-  audit: (token: string, q: HistoryQuery) => historyGet(`/api/audit?${history(q)}`, auditAnswerSchema, token),
+  audit: (token: string, q: HistoryQuery) => historyGet(`/api/audit?${history(q)}`, auditListSchema, token).then(readAuditEntries),
   /** Notes and handovers of the window, with who acknowledged each handover (core/handovers.ts). */
   shiftLog: (token: string, q: HistoryQuery) => historyGet(`/api/shift-log?${history(q)}`, shiftLogSchema, token),
   /** The shift report model (the same core function as the stored copy, the PDF and the email). */

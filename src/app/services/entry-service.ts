@@ -11,7 +11,7 @@ export interface EntryDeps {
   enrolment(): { deviceId: string; line: string; station: string } | null;
   /** Who is signed in: the entry's author. */
   author(): string | null;
-  engine(): Pick<SyncEngine, 'record'> | null;
+  engine(): Pick<SyncEngine, 'record' | 'isStarted'> | null;
   /** The measured offset of the device clock from the service's (kept with the entry). */
   clockOffsetMs(): number | null;
   /** The entry is stored: show it. */
@@ -22,6 +22,16 @@ export interface EntryDeps {
 export interface EntryService {
   recordEntry(payload: CorrectablePayload | VoidPayload, id?: string): Promise<FloorEvent>;
   startStop(): Promise<FloorEvent>;
+}
+
+/** The channel on which a tab without the link says it put an entry in the shared outbox (one-tablet-link.ts listens). */
+export const OUTBOX_CHANNEL = 'floorboard-outbox';
+
+function announceOutbox(): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(OUTBOX_CHANNEL);
+  channel.postMessage('appended');
+  channel.close();
 }
 
 /**
@@ -39,6 +49,8 @@ export function createEntryService(deps: EntryDeps): EntryService {
       (seq) => ({ v: EVENT_SCHEMA_VERSION, id, deviceId: enrolment.deviceId, seq, ts, author, lineId: enrolment.line, stationId: enrolment.station, ...payload }) as FloorEvent,
       deps.clockOffsetMs(),
     );
+    // Committed in a tab whose link is not running (another tab of this browser has it): tell that tab.
+    if (!engine.isStarted) announceOutbox();
     deps.onRecorded(record.event);
     return record.event;
   };

@@ -78,7 +78,8 @@ export class SyncEngine {
 
   /**
    * Loads the stored outbox into memory (`read`: as the start-up read found it) and returns its
-   * valid records, rejected ones included. Call once before `record` or `start`.
+   * valid records, rejected ones included. Call before `record` or `start`; again to take in what
+   * another tab committed to the shared store (records already in memory are kept as they are).
    */
   async load(read?: Parameters<OutboxStore['loadAll']>[0]): Promise<OutboxRecord[]> {
     const { records, invalid } = await this.deps.store.loadAll(read);
@@ -86,6 +87,8 @@ export class SyncEngine {
     if (invalid.length > 0) console.warn(`outbox: ${invalid.length} damaged record(s) quarantined`, invalid);
     for (const r of records) this.#box.add(r.event, r.state);
     this.#emit();
+    // Read again while linked (another tab committed entries): send them now.
+    this.#link?.pumpSoon();
     return records;
   }
 
@@ -107,6 +110,11 @@ export class SyncEngine {
     this.#emit();
     this.#link?.pumpSoon();
     return records;
+  }
+
+  /** True between `start` and `stop`: this tab's link sends what the outbox holds. */
+  get isStarted(): boolean {
+    return this.#isStarted;
   }
 
   /** Starts syncing (and keeps retrying) until `stop`; the network half is loaded first. */

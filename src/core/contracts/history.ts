@@ -106,18 +106,22 @@ export const auditSchema = z.object({ entries: z.array(auditEntrySchema) });
  * kind added by a newer service, such as a new correction) is left out and counted, and never
  * costs the whole list (the list said nothing at all when one entry had an unknown kind).
  */
-export const auditAnswerSchema = z.pipe(
-  z.object({ entries: z.array(z.unknown()) }),
-  z.transform(({ entries }) => {
-    const out: AuditEntryView[] = [];
-    for (const raw of entries) {
-      const parsed = auditEntrySchema.safeParse(raw);
-      if (parsed.success) out.push(parsed.data);
-    }
-    return { entries: out, unreadable: entries.length - out.length };
-  }),
-);
-export type AuditAnswer = z.infer<typeof auditAnswerSchema>;
+export const auditListSchema = z.object({ entries: z.array(z.unknown()) });
+export interface AuditAnswer {
+  entries: AuditEntryView[];
+  /** Entries left out: this version cannot read them. */
+  unreadable: number;
+}
+
+/** The entries of an audit answer (auditListSchema) this version can read, and how many it cannot. A function, not a zod pipe: the tablet's first screen holds this file's schemas. */
+export function readAuditEntries({ entries }: { entries: readonly unknown[] }): AuditAnswer {
+  const out: AuditEntryView[] = [];
+  for (const raw of entries) {
+    const parsed = auditEntrySchema.safeParse(raw);
+    if (parsed.success) out.push(parsed.data);
+  }
+  return { entries: out, unreadable: entries.length - out.length };
+}
 
 /**
  * What the service must send for each of these answers (the schemas' input types). The routes

@@ -1,5 +1,5 @@
 import type { CorrectablePayload, FloorEvent } from '../events.schema.ts';
-import { compareEvents } from '../oee/normalize.ts';
+import { compareEvents, voidCheck } from '../oee/normalize.ts';
 
 /** Every kind of change the audit trail knows, for a reader that wants them all (the lead's audit list). */
 export const auditKinds = ['correction', 'void', 'classify', 'split'] as const;
@@ -56,8 +56,10 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
   const wanted = new Set<AuditKind>(kinds);
   const byId = new Map<string, FloorEvent>();
   for (const e of events) byId.set(e.id, e);
-  const voided = new Set<string>();
-  for (const e of byId.values()) if (e.type === 'void') voided.add(e.voids);
+  const voidsOf = new Map<string, FloorEvent[]>();
+  for (const e of byId.values()) if (e.type === 'void') voidsOf.set(e.voids, [...(voidsOf.get(e.voids) ?? []), e]);
+  // As the engine judges it: a void taken back by another void voids nothing.
+  const isVoided = voidCheck(voidsOf);
   const out: AuditEntry[] = [];
   /** The reason each stop has so far, in event order: the "before" of a classification. */
   const reasons = new Map<string, CorrectablePayload>();
@@ -68,8 +70,8 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       const after = payloadOf(e)!;
       const before = reasons.get(e.stopId) ?? null;
       // A voided classification never set the reason: the next one's "before" is what was there.
-      if (!voided.has(e.id)) reasons.set(e.stopId, after);
-      if (isIn && wanted.has('classify')) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
+      if (!isVoided(e.id)) reasons.set(e.stopId, after);
+      if (isIn && wanted.has('classify')) out.push({ id: e.id, kind: 'classify', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: isVoided(e.id), stopId: e.stopId });
       continue;
     }
     if (e.type === 'stop.split') {
@@ -78,8 +80,8 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       // The later part is a stop of its own: its reason so far is the split's, else the parent's.
       const inherited = e.reasonId ? after : before;
       // A voided split made no later part, so it passes no reason on.
-      if (inherited && !voided.has(e.id)) reasons.set(e.newStopId, inherited);
-      if (isIn && wanted.has('split')) out.push({ id: e.id, kind: 'split', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: voided.has(e.id), stopId: e.stopId });
+      if (inherited && !isVoided(e.id)) reasons.set(e.newStopId, inherited);
+      if (isIn && wanted.has('split')) out.push({ id: e.id, kind: 'split', lineId: e.lineId, stationId: e.stationId, author: e.author, ts: e.ts, target: e.stopId, before, targetTs: null, after, reason: '', isVoided: isVoided(e.id), stopId: e.stopId });
       continue;
     }
     if ((e.type !== 'correction' && e.type !== 'void') || !isIn || !wanted.has(e.type)) continue;
@@ -99,7 +101,7 @@ export function auditTrail(events: readonly FloorEvent[], from: number, to: numb
       targetTs: original?.ts ?? null,
       after,
       reason: e.reason,
-      isVoided: voided.has(e.id),
+      isVoided: isVoided(e.id),
       stopId: stopIdOf(after) ?? stopIdOf(before),
     });
   }

@@ -120,21 +120,20 @@ export function shiftInstances(calendar: Calendar, from: number, to: number): Sh
   else {
     all = [];
     let eraStart = -Infinity;
-    const eras = [...calendar.before].map((c) => ({ ...c, until: Date.parse(c.until) })).sort((a, b) => a.until - b.until);
-    /** Shifts of a version already under way when it took effect: planned from then on, where no earlier shift runs. */
-    const underWay: ShiftInstance[] = [];
-    for (const era of [...eras, { ...calendar, until: Infinity }]) {
+    const before = [...calendar.before].sort((a, b) => Date.parse(a.until) - Date.parse(b.until));
+    const eras = [...before.map((c) => ({ ...c, until: Date.parse(c.until) })), { ...calendar, until: Infinity }];
+    eras.forEach((era, k) => {
       if (era.until > from - DAY_MS && eraStart < to) {
         for (const inst of occurrences(era, from, to)) {
           if (inst.start >= eraStart && inst.start < era.until) all.push(inst);
-          else if (inst.start < eraStart && inst.end > eraStart && eraStart < era.until) underWay.push({ ...inst, start: eraStart });
+          else if (k > 0 && inst.start < eraStart && inst.end > eraStart && eraStart < era.until) {
+            const part = underWayPart(inst, eraStart, { ...before[k - 1]!, before: before.slice(0, k - 1) });
+            if (part) all.push(part);
+          }
         }
       }
       eraStart = Math.max(eraStart, era.until);
-    }
-    // An extra shift entered after it began counts from its entry on (the time before stays as it was
-    // known). A shift the earlier calendar had running then keeps its planned time, unchanged.
-    for (const inst of underWay) if (!all.some((a) => a.start < inst.end && a.end > inst.start)) all.push(inst);
+    });
   }
   all.sort((a, b) => a.start - b.start || (a.shiftId < b.shiftId ? -1 : a.shiftId > b.shiftId ? 1 : 0));
   const out: ShiftInstance[] = [];
@@ -147,6 +146,23 @@ export function shiftInstances(calendar: Calendar, from: number, to: number): Sh
     out.push({ ...inst, start, breaks: inst.breaks.filter((b) => b[1] > start).map((b) => [Math.max(b[0], start), b[1]]) });
   }
   return out;
+}
+
+/**
+ * The part of a shift that was already under way when its calendar version took effect (`at`) that
+ * is planned: an extra shift entered after it began counts from its entry on (the time before stays
+ * as it was known), in the time the calendar before (`older`) planned no other shift. The shift the
+ * older calendar had running then keeps its planned time, unchanged (null). Asked of `older` over
+ * the shift's own span, so the answer does not depend on the window asked about.
+ */
+function underWayPart(inst: ShiftInstance, at: number, older: Calendar): ShiftInstance | null {
+  const planned = shiftInstances(older, at, inst.end);
+  if (planned.some((o) => o.shiftId === inst.shiftId && o.start <= at && o.end > at)) return null;
+  let start = at;
+  for (const o of planned) if (o.start <= start && o.end > start) start = o.end;
+  const end = planned.reduce((e, o) => (o.start >= start && o.start < e ? o.start : e), inst.end);
+  if (end <= start) return null;
+  return { ...inst, start, end, breaks: inst.breaks.filter(([bs, be]) => be > start && bs < end).map(([bs, be]) => [Math.max(bs, start), Math.min(be, end)]) };
 }
 
 /** Start of the local hour holding `ts` (a zone's hours may start off the UTC hour). */

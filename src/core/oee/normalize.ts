@@ -45,15 +45,13 @@ export function effectiveEvents(events: readonly FloorEvent[], asOf = Infinity):
   return applyEdits(out);
 }
 
-function applyEdits(sorted: FloorEvent[]): EffectiveEvent[] {
-  const correctionsOf = new Map<string, Correction[]>();
-  const voidsOf = new Map<string, Void[]>();
-  for (const e of sorted) {
-    if (e.type === 'correction') push(correctionsOf, e.supersedes, e);
-    else if (e.type === 'void') push(voidsOf, e.voids, e);
-  }
+/**
+ * Whether an event is voided, given the voids of each event id: a void counts unless it is itself
+ * voided (a void taken back restores what it voided). Depth-guarded against cycles of bad data.
+ * The engine's rule; the audit trail asks it too.
+ */
+export function voidCheck(voidsOf: ReadonlyMap<string, readonly { id: string }[]>): (id: string) => boolean {
   const voided = new Map<string, boolean>();
-  // A void counts unless it is itself voided; depth-guarded against cycles of bad data.
   const isVoided = (id: string, depth = 0): boolean => {
     const memo = voided.get(id);
     if (memo !== undefined) return memo;
@@ -61,6 +59,17 @@ function applyEdits(sorted: FloorEvent[]): EffectiveEvent[] {
     voided.set(id, result);
     return result;
   };
+  return (id) => isVoided(id);
+}
+
+function applyEdits(sorted: FloorEvent[]): EffectiveEvent[] {
+  const correctionsOf = new Map<string, Correction[]>();
+  const voidsOf = new Map<string, Void[]>();
+  for (const e of sorted) {
+    if (e.type === 'correction') push(correctionsOf, e.supersedes, e);
+    else if (e.type === 'void') push(voidsOf, e.voids, e);
+  }
+  const isVoided = voidCheck(voidsOf);
   // The latest live correction of an event wins; its own latest correction wins over it, and so on.
   const payloadOf = (id: string, own: CorrectablePayload, depth = 0): CorrectablePayload => {
     const list = correctionsOf.get(id);

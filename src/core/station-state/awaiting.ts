@@ -11,7 +11,12 @@ import type { LossCategory } from '../plant.schema.ts';
  * @example isAwaitingReason({ reasonId: null, loss: 'minor-stop', start: 0, end: 5000, isOpen: false }) // true
  */
 export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategory; isOffShift?: boolean; start: number; end: number; isOpen: boolean }): boolean {
-  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned' && s.isOffShift !== true && (s.isOpen || s.end - s.start >= FLICKER_MS);
+  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned' && s.isOffShift !== true && !isFlicker(s);
+}
+
+/** A closed stop under `FLICKER_MS`: listed as such ("Under 1 s: no reason needed"), asked about by nobody. */
+export function isFlicker(s: { start: number; end: number; isOpen: boolean }): boolean {
+  return !s.isOpen && s.end - s.start < FLICKER_MS;
 }
 
 /** A closed stop shorter than this is a flicker of the machine's state: listed, asked about by nobody. */

@@ -42,4 +42,18 @@ describe('the state timeline\'s time axis', () => {
     expect(t.length).toBeGreaterThan(labelled.length);
     for (let i = 1; i < labelled.length; i++) expect(labelled[i]!.labelX!).toBeGreaterThanOrEqual(labelled[i - 1]!.labelX! + 52 + 12);
   });
+
+  it("puts a day's ticks on the reader's clock hours (the labels' zone), not on UTC's", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      // Berlin's day of 4 December 2026: 23:00 UTC to 23:00 UTC.
+      const day = timeTicks(DAY0 - H, DAY0 + 23 * H, 960, 52);
+      expect(day.map((t) => new Date(t.t).getHours())).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 0]);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
 });
+

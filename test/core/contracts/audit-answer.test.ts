@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditAnswerSchema, auditSchema, type AuditWire } from '../../../src/core/contracts/history.ts';
+import { auditListSchema, auditSchema, readAuditEntries, type AuditWire } from '../../../src/core/contracts/history.ts';
 
 const STOP = '01J00000000000000000000ABC';
 const entry = (id: string, kind: string, ts: number) => ({
@@ -27,17 +27,17 @@ describe("the dashboards' reading of GET /api/audit", () => {
     // The strict wire schema (what the service must send) refuses the whole answer ...
     expect(auditSchema.safeParse(body).success).toBe(false);
     // ... the dashboards' reading leaves out the unknown entry only.
-    const read = auditAnswerSchema.parse(body);
+    const read = readAuditEntries(auditListSchema.parse(body));
     expect(read.entries.map((e) => e.id)).toEqual(['e1', 'e3']);
     expect(read.unreadable).toBe(1);
   });
 
   it('reads a list of known kinds whole, with nothing left out', () => {
-    const read = auditAnswerSchema.parse({ entries: [known] });
+    const read = readAuditEntries(auditListSchema.parse({ entries: [known] }));
     expect(read).toMatchObject({ entries: [{ id: 'e1', kind: 'classify' }], unreadable: 0 });
   });
 
   it('still refuses an answer that is no list at all', () => {
-    expect(auditAnswerSchema.safeParse({ entries: 'x' }).success).toBe(false);
+    expect(auditListSchema.safeParse({ entries: 'x' }).success).toBe(false);
   });
 });

@@ -58,3 +58,20 @@ describe('audit trail: a voided change passes nothing on', () => {
     expect(entry(later.id).before).toBeNull();
   });
 });
+
+describe('audit trail: a void taken back by another void, as the engine judges it', () => {
+  const m = new EventMaker();
+  const fault = m.ev(FROM + H, { type: 'machine.state', state: 'fault' }, { deviceId: 'gw' });
+  const first = m.ev(FROM + H + MIN, { type: 'stop.classify', stopId: fault.id, reasonId: 'mech' });
+  const undo = m.ev(FROM + H + 2 * MIN, { type: 'void', voids: first.id, reason: 'oops' });
+  const undoUndo = m.ev(FROM + H + 3 * MIN, { type: 'void', voids: undo.id, reason: 'it was right' });
+  const next = m.ev(FROM + H + 4 * MIN, { type: 'stop.classify', stopId: fault.id, reasonId: 'elec' });
+  const trail = auditTrail([fault, first, undo, undoUndo, next], FROM, TO, ['classify', 'void']);
+
+  it('the restored classification is not voided and is the next one\'s before; the taken-back void is marked voided', () => {
+    expect(trail.find((e) => e.id === first.id)).toMatchObject({ isVoided: false });
+    expect(trail.find((e) => e.id === next.id)!.before).toMatchObject({ reasonId: 'mech' });
+    expect(trail.find((e) => e.id === undo.id)).toMatchObject({ isVoided: true });
+  });
+});
+

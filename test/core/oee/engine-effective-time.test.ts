@@ -146,4 +146,29 @@ describe('an extra shift entered after it began', () => {
     const after = withEffectiveTime(before, longer, at(10));
     expect(shiftInstances(after.calendar, at(0), at(20)).map((s) => [(s.start - MONDAY) / H, (s.end - MONDAY) / H])).toEqual([[6, 14]]);
   });
+
+  const withExtras = (p: Plant, ...extras: Array<{ id: string; start: string; end: string }>): Plant => ({
+    ...p,
+    calendar: { ...p.calendar, exceptions: [...p.calendar.exceptions, ...extras.map((e) => ({ kind: 'extra' as const, date: '2025-01-06', name: e.id, shift: { ...e, name: e.id, breaks: [] } }))] },
+  });
+  const shape = (p: Plant, from: number, to: number) => shiftInstances(p.calendar, from, to).map((s) => [s.shiftId, (s.start - MONDAY) / H, (s.end - MONDAY) / H]);
+
+  it('entered while another shift still runs, is planned from where that shift ends, as if entered before it began', () => {
+    const extra = withExtras(before, { id: 'ot', start: '12:00', end: '18:00' });
+    expect(shape(withEffectiveTime(before, extra, at(11)), at(0), at(24))).toEqual([['early', 6, 14], ['ot', 14, 18]]);
+    expect(shape(withEffectiveTime(before, extra, at(13)), at(0), at(24))).toEqual([['early', 6, 14], ['ot', 14, 18]]);
+    // Asked about a window after the early shift, the overtime is the same instance.
+    expect(shape(withEffectiveTime(before, extra, at(13)), at(15), at(16))).toEqual([['ot', 14, 18]]);
+  });
+
+  it('keeps its planned time when a later version adds another shift, whatever window is asked about', () => {
+    const v2 = withEffectiveTime(before, withExtras(before, { id: 'ot', start: '15:00', end: '19:00' }), at(16));
+    const v3 = withEffectiveTime(v2, withExtras(v2, { id: 'late', start: '18:00', end: '22:00' }), at(17));
+    // As with any two overlapping shifts, the later starts where the earlier ends.
+    expect(shape(v3, at(0), at(24))).toEqual([['early', 6, 14], ['ot', 16, 19], ['late', 19, 22]]);
+    expect(shape(v3, at(16), at(17))).toEqual([['ot', 16, 19]]);
+    expect(shape(v3, at(18), at(20))).toEqual([['ot', 16, 19], ['late', 19, 22]]);
+    expect(plannedMin(v3, at(16), at(17))).toBe(60);
+  });
 });
+

@@ -81,6 +81,23 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
     expect(scrap(layoutShiftReport(report, translator(en), 'en')).keys).toEqual(['jam', 'mech']);
   });
 
+  it('calls a stop under one second "Under 1 s: no reason needed", not "No reason yet", while a longer one still lacks its reason', () => {
+    const m = new EventMaker();
+    const at = (h: number, min = 0) => MONDAY + h * H + min * MIN;
+    const gw = { deviceId: 'gw-l1' };
+    const events = [
+      m.ev(at(7), { type: 'machine.state', state: 'running' }, gw),
+      m.ev(at(8), { type: 'machine.state', state: 'fault' }, gw),
+      m.ev(at(8) + 400, { type: 'machine.state', state: 'running' }, gw),
+      m.ev(at(9), { type: 'machine.state', state: 'fault' }, gw),
+      m.ev(at(9, 5), { type: 'machine.state', state: 'running' }, gw),
+    ];
+    const r = buildShiftReport({ plant, events, lineId: 'l1', shift, now: MONDAY + 15 * H });
+    const stops = (l: ReturnType<typeof layoutShiftReport>) => l.tables.find((t) => t.id === 'stops')!.rows.map((row) => row[3]);
+    expect(stops(layoutShiftReport(r, translator(en), 'en'))).toEqual(['Under 1 s: no reason needed', 'No reason yet (Equipment failure)']);
+    expect(stops(layoutShiftReport(r, translator(de), 'de'))[0]).toBe('Unter 1 s: kein Grund nötig');
+  });
+
   it('lists the top five reasons and one "Other" ("Andere") row for the rest, each a share of all time lost', () => {
     const m = new EventMaker();
     const at = (h: number, min = 0) => MONDAY + h * H + min * MIN;

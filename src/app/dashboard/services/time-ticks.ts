@@ -22,8 +22,12 @@ export function timeTicks(from: number, to: number, widthPx: number, labelPx: nu
   if (!(to > from) || !(widthPx > 0)) return [];
   const pxPerMs = widthPx / (to - from);
   const step = STEPS.find((s) => s * pxPerMs >= labelPx + gapPx) ?? STEPS[STEPS.length - 1]!;
+  // On the hours of the reader's clock (the labels' zone): 00:00, 02:00, … in Berlin, not UTC's.
+  const first = new Date(from);
+  if (first.getMinutes() || first.getSeconds() || first.getMilliseconds()) first.setMinutes(60, 0, 0);
+  const stepH = step / HOUR;
   const ts: number[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ts.push(t);
+  for (let t = first.getTime(); t <= to; t += HOUR) if (new Date(t).getHours() % stepH === 0) ts.push(t);
   const xs = ts.map((t) => (t - from) * pxPerMs);
   const lefts = xs.map((x) => Math.min(Math.max(0, x - labelPx / 2), Math.max(0, widthPx - labelPx)));
   // The first and the last label are kept (where the axis starts and ends), the ones between as room allows.
