@@ -24,3 +24,44 @@ test('a call button made offline goes through the outbox and is stored once as t
   const raises = (await svc.events()).map((s) => s.event).filter((e) => e.type === 'andon.raise');
   expect(raises).toMatchObject([{ kind: 'material', trigger: 'button', note: 'coil 4 empty', author: 'op-a', stationId: 'a1' }]);
 });
+
+/** Names of the visible buttons that more than one visible button carries. */
+async function repeatedButtonNames(page: import('@playwright/test').Page): Promise<string[]> {
+  const names = await page.$$eval('button', (els) => els.filter((el) => (el as HTMLElement).offsetParent !== null).map((el) => (el.getAttribute('aria-label') ?? el.textContent ?? '').trim()));
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+}
+
+test('call buttons say what they do (no second "Material" or "Quality" button beside the handover), and a call made by mistake is taken back under My entries: the service resolves it as the caller\'s', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  // Everything with a "Material" or "Quality" on one screen: the call buttons and the handover's topics.
+  await page.getByRole('button', { name: 'Write shift handover' }).tap();
+  for (const lang of ['de', 'en'] as const) {
+    await tablet.setLanguage(lang);
+    expect(await repeatedButtonNames(page)).toEqual([]);
+    await page.screenshot({ path: `test-results/screenshots/tablet-calls-handover-${lang}.png`, fullPage: true });
+  }
+  await page.getByRole('button', { name: 'Cancel' }).tap();
+
+  await page.getByRole('button', { name: 'Call lead' }).tap();
+  await expect(page.getByRole('status').filter({ hasText: /^Lead called / })).toBeVisible();
+  await expect(page.getByText('Called by mistake? Take it back under "My entries" within 10 minutes.')).toBeVisible();
+  const banner = page.getByTestId('station-calls');
+  await expect(banner.getByTestId('station-call')).toHaveText(/^Lead called .*, not acknowledged yet$/, { timeout: 15_000 });
+  // Still said once the service shows the call at the top.
+  await expect(page.getByText('Called by mistake? Take it back under "My entries" within 10 minutes.')).toBeVisible();
+
+  const row = page.getByTestId('own-entries').locator('li[data-kind="call"]');
+  await expect(row).toContainText('Call · Lead');
+  await row.getByRole('button', { name: 'Undo' }).tap();
+  await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
+  await expect(row).toHaveAttribute('data-voided', 'true');
+  await expect(row).toContainText('undone: Mistake');
+  // The service resolves it as taken back by its caller: gone from the station's calls.
+  await expect(banner).toHaveCount(0, { timeout: 15_000 });
+  await page.screenshot({ path: 'test-results/screenshots/tablet-call-taken-back-en.png', fullPage: true });
+  const events = (await svc.events()).map((s) => s.event);
+  const raise = events.find((e) => e.type === 'andon.raise');
+  expect(events.filter((e) => e.type === 'andon.resolve')).toMatchObject([{ callId: raise?.id, author: 'op-a', how: 'hand', note: 'taken back by the caller on the tablet (mistake)' }]);
+});

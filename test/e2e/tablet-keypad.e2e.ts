@@ -113,7 +113,7 @@ test('Clear on the keypad empties the entry: OK waits for a number and never kee
   await expect(good).toHaveValue('7');
 });
 
-test('split: a time typed past the end of the stop is moved inside it and said so; the fields and the picture agree', async ({ context, svc }) => {
+test('split: a time typed past the end of the stop is moved inside it and said so; the fields keep what was typed, the picture shows the split', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   const page = tablet.page;
@@ -127,6 +127,7 @@ test('split: a time typed past the end of the stop is moved inside it and said s
   const minutes = sheet.getByLabel('Minutes', { exact: true });
   const seconds = sheet.getByLabel('Seconds', { exact: true });
   await expect(sheet.getByTestId('split-clamped')).toHaveCount(0);
+  const secondsBefore = await seconds.inputValue();
 
   // 1 min 47 s on the keypads, for a stop of a few seconds.
   await sheet.getByRole('button', { name: 'Type Minutes on the keypad' }).tap();
@@ -135,16 +136,19 @@ test('split: a time typed past the end of the stop is moved inside it and said s
   const clamped = sheet.getByTestId('split-clamped');
   await expect(clamped).toContainText(/^A split must fall inside the stop \(0:01 to 0:0\d\): set to 0:0\d\.$/);
   const last = /set to (0:0\d)\./.exec((await clamped.textContent())!)![1]!;
-  await expect(minutes).toHaveValue('0');
-  await expect(seconds).toHaveValue(String(Number(last.slice(2))));
+  await expect(minutes).toHaveValue('1');
+  await expect(seconds).toHaveValue(secondsBefore);
   await seconds.fill('47');
   await expect(clamped).toContainText(`set to ${last}.`);
-  await expect(seconds).toHaveValue(String(Number(last.slice(2))));
-  // The picture's part 1 is as long as the fields say.
+  await expect(minutes).toHaveValue('1');
+  await expect(seconds).toHaveValue('47');
+  // The picture's part 1 is as long as the message says.
   await expect(sheet.getByTestId('split-part-1')).toContainText(`(${last}) keeps its reason: Jam`);
   await page.screenshot({ path: 'test-results/screenshots/tablet-split-clamped-en.png' });
 
   // Back inside the stop, the message goes; seconds over 59 would carry into the minutes.
+  await minutes.fill('0');
+  await expect(clamped).toContainText(`set to ${last}.`);
   await seconds.fill('1');
   await expect(clamped).toHaveCount(0);
   await expect(sheet.getByTestId('split-part-1')).toContainText('(0:01) keeps its reason: Jam');

@@ -94,6 +94,36 @@ test('a machine stop that already ended without a reason is listed, split and cl
   expect(stored.filter((e) => e.type === 'stop.classify')).toMatchObject([{ author: 'op-a', stopId: stopEvent, reasonId: 'setup' }]);
 });
 
+test('split sheet (UX walk): after a time past the end was moved inside the stop, the seconds typed survive lowering the minutes (0:59, not 0:09)', async ({ context, svc }) => {
+  // A stop of 1:10 that is over: splits from 0:01 to 1:09.
+  await machineReports(svc, [{ state: 'stopped', agoMs: 70_000 }, { state: 'running', agoMs: 0 }]);
+  await expect.poll(async () => (await svc.events()).filter((s) => s.event.type === 'machine.state').length, { timeout: 10_000 }).toBe(2);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const list = tablet.page.getByTestId('needs-reason');
+  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
+  await list.getByRole('button', { name: 'Split' }).tap();
+  const sheet = tablet.page.getByTestId('split-sheet');
+  const minutes = sheet.getByLabel('Minutes', { exact: true });
+  const seconds = sheet.getByLabel('Seconds', { exact: true });
+  const clamped = sheet.getByTestId('split-clamped');
+
+  await minutes.fill('2');
+  await expect(clamped).toHaveText('A split must fall inside the stop (0:01 to 1:09): set to 1:09.');
+  await seconds.fill('59');
+  await expect(clamped).toHaveText('A split must fall inside the stop (0:01 to 1:09): set to 1:09.');
+  // What was typed stays in the fields; the picture shows where the split falls.
+  await expect(seconds).toHaveValue('59');
+  await expect(sheet.getByTestId('split-part-1')).toContainText('(1:09) keeps its reason');
+  await tablet.page.screenshot({ path: 'test-results/screenshots/tablet-split-clamped-seconds-en.png' });
+  // Lowering the minutes, on the big buttons as a gloved hand does, down to 0.
+  while ((await minutes.inputValue()) !== '0') await sheet.getByRole('button', { name: '−1 Minutes' }).tap();
+  await expect(seconds).toHaveValue('59');
+  await expect(clamped).toHaveCount(0);
+  await expect(sheet.getByTestId('split-part-1')).toContainText('(0:59) keeps its reason');
+  await expect(sheet.getByTestId('split-part-2')).toContainText('(0:11) gets the reason you choose next');
+});
+
 test('the reason picker of a stop that is over says which stop it is: its start, end and length, in the tablet language', async ({ context, svc }) => {
   await machineReports(svc, [{ state: 'stopped', agoMs: 10 * 60_000 }, { state: 'running', agoMs: 4 * 60_000 }]);
   const { tablet, list } = await openWithOneStopListed(context, svc, 2);

@@ -106,14 +106,14 @@ test('Cancel in the reason picker keeps the stop open and says so; a classified 
   await writer.getByLabel('Details').fill('coil 7 is short');
   await writer.getByRole('button', { name: 'Save handover' }).tap();
   const handoverRow = own.locator('li[data-kind="handover"]');
-  await expect(handoverRow).toContainText('Handover · Material · coil 7 is short');
+  await expect(handoverRow).toContainText('Handover · Material supply · coil 7 is short');
   await handoverRow.getByRole('button', { name: 'Undo' }).tap();
   await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
   await expect(handoverRow).toHaveAttribute('data-voided', 'true');
   await expect(handoverRow).toContainText('undone: Mistake');
   await tablet.setLanguage('de');
   await expect(own.locator('li[data-kind="split"]')).toContainText(`Teilung · ab ${hhmm(start.ts + 2000, 'de')}, Teil 2: Setup`);
-  await expect(handoverRow).toContainText('Übergabe · Material · coil 7 is short');
+  await expect(handoverRow).toContainText('Übergabe · Materialversorgung · coil 7 is short');
   // The service has the handover and its undo.
   const voidedHandover = async () => {
     const events = (await svc.events()).map((s) => s.event);

@@ -7,10 +7,16 @@ export const undoReasons = ['entered-twice', 'wrong-station', 'mistake'] as cons
 export type UndoReason = (typeof undoReasons)[number];
 
 /** The entries an operator lists and undoes: what they entered themselves at the station. */
-const listedTypes = { count: 'count', 'stop.start': 'stop', note: 'note', 'stop.split': 'split', handover: 'handover' } as const;
+const listedTypes = { count: 'count', 'stop.start': 'stop', note: 'note', 'stop.split': 'split', handover: 'handover', 'andon.raise': 'call' } as const;
 type ListedType = keyof typeof listedTypes;
 type Kind = (typeof listedTypes)[ListedType];
 const isListed = (e: FloorEvent): e is Extract<FloorEvent, { type: ListedType }> => Object.hasOwn(listedTypes, e.type);
+
+/**
+ * How long after raising it an operator may take back their call button (an undo: the service then
+ * resolves the call as theirs, src/server/andon/andon-service.ts); later, whoever answers it resolves it.
+ */
+export const CALL_UNDO_MS = 10 * 60_000;
 
 /** One of the operator's own entries of this shift at this station, as the tablet lists it. */
 export interface OwnEntry {
@@ -23,7 +29,7 @@ export interface OwnEntry {
 }
 
 /**
- * The author's own counts, stops, notes, stop splits and handovers at `stationId` since `since` (the shift's start), newest
+ * The author's own counts, stops, notes, stop splits, handovers and call buttons at `stationId` since `since` (the shift's start), newest
  * first, each with the void that took it back. The service allows an operator's void only on such
  * entries (src/server/ingest/amendment-rights.ts): the tablet offers undo on exactly these.
  */

@@ -23,6 +23,8 @@ export const ANDON_DEVICE_ID = 'floorboard-andon';
 export const ANDON_AUTHOR = SERVICE_AUTHOR;
 export const ANDON_TYPES = ['andon.raise', 'andon.ack', 'andon.escalate', 'andon.resolve'] as const;
 const ANDON_TYPE_SET: ReadonlySet<string> = new Set(ANDON_TYPES);
+/** The note of a call resolved because its caller took it back on the tablet (followed by the undo's reason). */
+export const TAKEN_BACK_NOTE = 'taken back by the caller on the tablet';
 /** Calls this old (and resolved) are dropped from memory; the API reads older ones from storage. */
 const KEEP_MS = 24 * 3600_000;
 /** The evaluator looks at least this often; sooner when a threshold or an escalation is due. */
@@ -299,6 +301,24 @@ export function createAndon(o: AndonOptions): Andon {
     }
   }
 
+  /**
+   * An operator taking back their own call button (the tablet's undo: a void of the raise, which
+   * ingest allows only to its author, from the tablet it was made on, at its station, in the shift:
+   * ingest/amendment-rights.ts) resolves the call by hand as that operator, with a note saying so.
+   * Only the raiser's void of a button call still open; the leader writes it, once (one resolve id per call).
+   */
+  function resolveTakenBack(records: readonly StoredEventInput[]): void {
+    const resolves: FloorEvent[] = [];
+    for (const { event: e } of records) {
+      if (e.type !== 'void') continue;
+      const call = calls.get(e.voids);
+      if (!call || call.trigger !== 'button' || call.resolved || call.author !== e.author) continue;
+      const base = envelope(call.lineId, call.stationId, e.author, Math.max(o.now(), call.raisedAt));
+      resolves.push({ ...base, id: contentUlid(call.raisedAt, `resolve|${call.id}`), type: 'andon.resolve', callId: call.id, how: 'hand', note: `${TAKEN_BACK_NOTE} (${e.reason})` });
+    }
+    if (resolves.length) void write(resolves).catch(() => {});
+  }
+
   async function answer(kind: 'ack' | 'resolve', callId: string, author: string, detail: { from?: 'tablet' | 'board' | 'api'; note?: string }): Promise<AnswerResult> {
     const call = calls.get(callId);
     if (!call) return { ok: false, code: 'not-found', message: `no open or recent call "${callId}"` };
@@ -332,7 +352,10 @@ export function createAndon(o: AndonOptions): Andon {
   return {
     routeDeps,
     // Not started: a follower of a cluster keeps the call log for its API; the leader announces.
-    onCommitted: (records) => absorb(records, io === null),
+    onCommitted: (records) => {
+      absorb(records, io === null);
+      if (io) resolveTakenBack(records);
+    },
     load,
     onRead(indexed, folded) {
       facts.set(indexed.line.id, folded);

@@ -26,6 +26,13 @@ describe("an operator's own entries of the shift", () => {
     ]);
   });
 
+  it('lists their call buttons too, with the void that took one back (the service then resolves it); calls of others and of the service are not theirs', () => {
+    const call = ev({ type: 'andon.raise', kind: 'lead', trigger: 'button', cause: 'button|t1|1' });
+    const undo = ev({ type: 'void', voids: call.id, reason: 'mistake' });
+    const others = [ev({ type: 'andon.raise', kind: 'material', trigger: 'button', cause: 'button|t2|2', author: 'op-b' }), ev({ type: 'andon.raise', kind: 'maintenance', trigger: 'stop', cause: 'stop|S1', author: 'floorboard' })];
+    expect(ownEntries([call, undo, ...others], 'op-a', 'a1', shiftStart).map((e) => [e.kind, e.event.id, e.voidedFor])).toEqual([['call', call.id, 'mistake']]);
+  });
+
   it('lists their stop splits and handovers too, each undoable like the rest', () => {
     const stop = ev({ type: 'stop.start', stopId: 'S1' });
     const end = ev({ type: 'stop.end', stopId: 'S1' });

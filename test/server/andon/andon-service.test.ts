@@ -127,6 +127,30 @@ describe('andon in the service: rules on the live fold, calls as events, retaine
     expect(resolved).toMatchObject({ ack: null, resolved: { how: 'hand' } });
   });
 
+  it("resolves a button call its caller takes back on the tablet (the undo's void), as that operator with a note; a lead's void of it does not", async () => {
+    const raise = (note: string) => countEvent({ deviceId: 'tab-an2', author: 'op-a', type: 'andon.raise', kind: 'lead', trigger: 'button', cause: `button|tab-an2|${note}`, note, productId: undefined, good: undefined, reject: undefined });
+    const voidOf = (id: string, over: Record<string, unknown> = {}) => countEvent({ deviceId: 'tab-an2', author: 'op-a', type: 'void', voids: id, reason: 'mistake', productId: undefined, good: undefined, reject: undefined, ...over });
+    const kept = raise('kept');
+    const mistaken = raise('mistaken');
+    await publish(tablet, `${lineA}/station/a1/events`, JSON.stringify({ events: [kept, mistaken] }));
+    await until(() => calls('op'), (cs) => cs.filter((c) => c.kind === 'lead').length === 2, 3000, 'two button calls');
+    // A lead voids one on the line's corrections topic: a correction of the log, not the caller taking it back.
+    const l = await h.login(fixtureLogin('lead-a', 'lead-tab-an'));
+    const lead = await h.connect('lead-a', l.token, 'lead-tab-an');
+    await publish(lead, `${lineA}/corrections`, JSON.stringify({ events: [voidOf(kept.id as string, { deviceId: 'lead-tab-an', author: 'lead-a', reason: 'wrong' })] }));
+    await lead.endAsync();
+    // The caller takes the other back from the tablet it was made on: the undo's void. The line's andon state then leaves it out.
+    const state = nextMessage<{ calls: CallRow[] }>(dash, `${lineA}/andon`, 5000, (s) => !s.calls.some((c) => c.id === mistaken.id));
+    await publish(tablet, `${lineA}/station/a1/events`, JSON.stringify({ events: [voidOf(mistaken.id as string)] }));
+    const open = await until(() => calls('op'), (cs) => cs.filter((c) => c.kind === 'lead').length === 1, 3000, 'the taken-back call resolved');
+    expect(open.map((c) => c.id)).toEqual([kept.id]);
+    const voids = (await h.service.storage.listEvents({ types: ['void'] })).events.map((r) => r.event);
+    expect(voids.map((e) => e.type === 'void' && [e.voids, e.author])).toEqual(expect.arrayContaining([[kept.id, 'lead-a'], [mistaken.id, 'op-a']]));
+    const stored = (await h.service.storage.listEvents({ types: ['andon.resolve'] })).events.map((r) => r.event).filter((e) => e.type === 'andon.resolve' && e.callId === mistaken.id);
+    expect(stored).toMatchObject([{ author: 'op-a', how: 'hand', note: 'taken back by the caller on the tablet (mistake)' }]);
+    expect((await state).calls.map((c) => c.id)).toContain(kept.id);
+  });
+
   it('keeps the delivery log per call and lists every delivery to an admin only', async () => {
     const all = (await (await h.http('/api/andon/deliveries', { headers: auth.admin })).json()) as { deliveries: { callId: string; state: string }[] };
     expect(all.deliveries.length).toBeGreaterThanOrEqual(4);
