@@ -77,7 +77,7 @@ test('a past shift in the lead\'s line view: its own andon calls, a Pareto with 
     across: call(2, shift.start - 30 * MIN, shift.start + 20 * MIN, 'coil across start'),
     today: call(3, now - 5 * MIN, null, 'coil today'),
   };
-  svc = await TestService.start();
+  svc = await TestService.start(undefined, undefined, { keepBreaks: true });
   await svc.storeHistory([...lostTime(shift.start), ...calls.inShift, ...calls.across, ...calls.today]);
 
   const d = await leadLineView(browser, shift, 1400);
@@ -170,7 +170,7 @@ test("the lead's line view from the UX walk: a break stop named as such, stop ti
   const plant = plantSchema.parse(JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8')));
   const now = Date.now();
   const shift = shiftInstances(plant.calendar, now - 2 * 86_400_000, now).filter((s) => s.shiftId === 'early' && s.end <= now - 10 * MIN).at(-1)!;
-  svc = await TestService.start();
+  svc = await TestService.start(undefined, undefined, { keepBreaks: true });
   await svc.storeHistory(shiftWithBreakStop(shift.start));
 
   const d = await leadLineView(browser, shift, 1600);

@@ -314,9 +314,10 @@ export function createAndon(o: AndonOptions): Andon {
       const call = calls.get(e.voids);
       if (!call || call.trigger !== 'button' || call.resolved || call.author !== e.author) continue;
       const base = envelope(call.lineId, call.stationId, e.author, Math.max(o.now(), call.raisedAt));
-      resolves.push({ ...base, id: contentUlid(call.raisedAt, `resolve|${call.id}`), type: 'andon.resolve', callId: call.id, how: 'hand', note: `${TAKEN_BACK_NOTE} (${e.reason})` });
+      resolves.push({ ...base, id: contentUlid(call.raisedAt, `resolve|${call.id}`), type: 'andon.resolve', callId: call.id, how: 'hand', note: `${TAKEN_BACK_NOTE} (${e.reason})`.slice(0, 500) });
     }
-    if (resolves.length) void write(resolves).catch(() => {});
+    // Not written (storage down): the call stays open and is answered by hand (ADR 0012).
+    if (resolves.length) void write(resolves).catch((error: unknown) => o.log('andon: a call taken back was not resolved', { error: String(error) }));
   }
 
   async function answer(kind: 'ack' | 'resolve', callId: string, author: string, detail: { from?: 'tablet' | 'board' | 'api'; note?: string }): Promise<AnswerResult> {

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startService, type Service, type ServiceOverrides } from '../../../src/server/start-service.ts';
@@ -39,14 +39,17 @@ export class TestService {
   private constructor(
     readonly dataDir: string,
     readonly staticDir: string,
+    readonly keepsBreaks: boolean,
   ) {}
 
   /**
    * Starts the service; `staticDir` serves another build of the PWA (default dist/), `plantFile`
    * seeds it with another plant (from its first start: no earlier version to keep in effect).
+   * The plant's breaks are left out unless `keepBreaks`: a machine stopped in a break needs no
+   * reason, so a test that stops a machine "now" would pass or fail by the time of day it runs.
    */
-  static async start(staticDir = join(root, 'dist'), plantFile = FIXTURE_PLANT): Promise<TestService> {
-    const t = new TestService(await mkdtemp(join(tmpdir(), 'floorboard-e2e-')), staticDir);
+  static async start(staticDir = join(root, 'dist'), plantFile = FIXTURE_PLANT, { keepBreaks = false } = {}): Promise<TestService> {
+    const t = new TestService(await mkdtemp(join(tmpdir(), 'floorboard-e2e-')), staticDir, keepBreaks);
     await t.up(plantFile);
     await t.#listen();
     return t;
@@ -68,11 +71,23 @@ export class TestService {
 
   /** Starts (or restarts) the service, optionally with another plant file. */
   async up(plantFile = FIXTURE_PLANT, overrides: ServiceOverrides = {}): Promise<void> {
+    if (!this.keepsBreaks) plantFile = await this.#withoutBreaks(plantFile);
     const config = configSchema.parse({
       port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile, dataDir: this.dataDir,
       staticDir: this.staticDir, oeeIntervalMs: 1000, logLevel: 'silent',
     });
     this.service = await startService(config, { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, ...overrides });
+  }
+
+  /** A copy of the plant file with no breaks in its shifts or extra shifts (see `start`). */
+  async #withoutBreaks(plantFile: string): Promise<string> {
+    type Shifts = { breaks?: unknown }[];
+    const plant = JSON.parse(await readFile(plantFile, 'utf8')) as { calendar?: { shifts?: Shifts; exceptions?: { shift?: { breaks?: unknown } }[] } };
+    for (const shift of plant.calendar?.shifts ?? []) delete shift.breaks;
+    for (const e of plant.calendar?.exceptions ?? []) if (e.shift) e.shift.breaks = [];
+    const file = join(this.dataDir, `no-breaks-${basename(plantFile)}`);
+    await writeFile(file, JSON.stringify(plant));
+    return file;
   }
 
   async down(): Promise<void> {
