@@ -23,6 +23,8 @@ export interface BoardTile {
   isAwaitingReason: boolean;
   /** The open stop lies in a break or off shift: no loss, no reason needed. */
   isOffShift: boolean;
+  /** The open stop is still shorter than the small-stop threshold (the service republishes the status once it outgrows it). */
+  isSmallStop: boolean;
   oee: number | null;
   availability: number | null;
   performance: number | null;
@@ -63,6 +65,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     reasonId: status?.reasonId ?? null,
     isAwaitingReason: status?.isAwaitingReason ?? false,
     isOffShift: status?.isOffShift ?? false,
+    isSmallStop: status?.isSmallStop ?? false,
     oee: oee?.oee ?? null,
     availability: oee?.availability ?? null,
     performance: oee?.performance ?? null,
@@ -83,12 +86,19 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
 export type BoardSort = 'worst' | 'name' | 'oee';
 
 /**
- * The state a tile ranks by worst-first: its shown state, except that a stop wholly in a break or
- * off shift ranks as a planned stop. It is no loss (the engine books none, nobody is asked why), so
- * a line on its break must not sit above lines losing time (it sat on top: its state is "stopped").
+ * The state a tile ranks by worst-first: its shown state, except for two kinds of open stop. One
+ * wholly in a break or off shift ranks as a planned stop: it is no loss (the engine books none,
+ * nobody is asked why), so a line on its break must not sit above lines losing time (it sat on top:
+ * its state is "stopped"). One still under the small-stop threshold ranks as a small stop: the
+ * engine books it as a minor stop and nobody is asked why yet, so it must not sit among the long
+ * stops. The tile still shows "stopped" (it may yet be long, `displayStateOfLine`); once it outgrows
+ * the threshold the service republishes the status within a second (`STATUS_REFRESH_MS` in
+ * src/server/live/live-oee.ts) and the line ranks as stopped.
  */
 export function rankState(t: BoardTile): DisplayState {
-  return t.state === 'stopped' && t.isOffShift ? 'planned' : t.state;
+  if (t.state !== 'stopped') return t.state;
+  if (t.isOffShift) return 'planned';
+  return t.isSmallStop ? 'small-stop' : 'stopped';
 }
 
 /**
@@ -100,7 +110,8 @@ export function rankState(t: BoardTile): DisplayState {
  * manager's question at the board, "where is someone needed now?". A line stopped now loses its
  * whole output every minute and a person can act now; the shift's OEE lags (a line stopped for ten
  * minutes can still read 90 %), and a running line's low OEE is the shift's history, which the
- * `oee` sort shows. A stop in a break or off shift is no loss (`rankState`), so it does not count.
+ * `oee` sort shows. A stop in a break or off shift is no loss (`rankState`), so it does not count;
+ * a stop still under the small-stop threshold ranks as a small stop, below lines stopped for longer.
  */
 export function sortTiles(tiles: readonly BoardTile[], by: BoardSort): BoardTile[] {
   const gap = (t: BoardTile) => (t.oee === null ? -Infinity : t.targetOee - t.oee);

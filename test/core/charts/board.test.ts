@@ -64,6 +64,18 @@ describe('sortTiles and groupByArea', () => {
     // c (stopped, a loss) first; the line on its break after every line running below target.
     expect(order).toEqual(['c', 'd', 'b', 'a', 'e']);
   });
+  it('ranks a line in an open stop still under the small-stop threshold as a small stop: below lines stopped longer and no data, above running lines', () => {
+    const short = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true }, snap('f', 0.99), 2000);
+    const noData = boardTile(meta('g', 'y'), status('g', 'no-data'), snap('g', 0.9), 2000);
+    expect(short.state).toBe('stopped');
+    expect(sortTiles([...tiles, short, noData], 'worst').map((t) => t.lineId)).toEqual(['c', 'g', 'f', 'd', 'b', 'a']);
+    // Past the threshold the service republishes the status (isSmallStop false): the line ranks as stopped again.
+    const long = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: false }, snap('f', 0.99), 2000);
+    expect(sortTiles([...tiles, long], 'worst').map((t) => t.lineId)).toEqual(['c', 'f', 'd', 'b', 'a']);
+    // A short stop in a break is still no loss at all.
+    const shortOnBreak = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true, isOffShift: true }, snap('f', 0.99), 2000);
+    expect(sortTiles([...tiles, shortOnBreak], 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a', 'f']);
+  });
   it('knows the worst-first (or OEE) order only once every line has both its status and its snapshot; by name at once', () => {
     expect(isOrderKnown(tiles, 'worst')).toBe(true);
     // The first moments: the stopped line c is heard, the others not yet (or only their status):
