@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +85,9 @@ export class TestService {
     const plant = JSON.parse(await readFile(plantFile, 'utf8')) as { calendar?: { shifts?: Shifts; exceptions?: { shift?: { breaks?: unknown } }[] } };
     for (const shift of plant.calendar?.shifts ?? []) delete shift.breaks;
     for (const e of plant.calendar?.exceptions ?? []) if (e.shift) e.shift.breaks = [];
-    const file = join(this.dataDir, `no-breaks-${basename(plantFile)}`);
+    // Under the file's own name: the plant's first version says where it was taken from.
+    await mkdir(join(this.dataDir, 'no-breaks'), { recursive: true });
+    const file = join(this.dataDir, 'no-breaks', basename(plantFile));
     await writeFile(file, JSON.stringify(plant));
     return file;
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -28,12 +28,28 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
+/**
+ * The fixture plant without its shifts' breaks, written into `dataDir`: a machine stopped in the
+ * 10:00-10:30 lunch needs no reason, so a test that stops one "an hour ago" would pass or fail by
+ * the time of day it runs. A test about breaks passes `plantFile: FIXTURE_PLANT`.
+ */
+async function fixtureWithoutBreaks(dataDir: string): Promise<string> {
+  const plant = JSON.parse(await readFile(FIXTURE_PLANT, 'utf8')) as { calendar: { shifts: { breaks?: unknown }[] } };
+  for (const shift of plant.calendar.shifts) delete shift.breaks;
+  // Under the fixture's own name: the plant's first version says where it was taken from.
+  await mkdir(join(dataDir, 'no-breaks'));
+  const file = join(dataDir, 'no-breaks', 'test.plant.json');
+  await writeFile(file, JSON.stringify(plant));
+  return file;
+}
+
 /** Starts a real service on free 127.0.0.1 ports with a fresh SQLite database in a temp dir. */
 export async function startHarness(config: ConfigInput = {}, overrides: ServiceOverrides = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'floorboard-svc-'));
+  const plantFile = config.plantFile ?? (await fixtureWithoutBreaks(dataDir));
   const start = () =>
     startService(
-      configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile: FIXTURE_PLANT, dataDir, staticDir: join(dataDir, 'no-dist'), metricsToken: METRICS_TOKEN, ...config }),
+      configSchema.parse({ port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile, dataDir, staticDir: join(dataDir, 'no-dist'), metricsToken: METRICS_TOKEN, ...config }),
       { logger: pino({ level: 'silent' }), hasDefaultMetrics: false, ...overrides },
     );
   let service = await start();
