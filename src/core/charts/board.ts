@@ -60,7 +60,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     name: line.name,
     areaId: meta.areaId,
     areaName: meta.areaName,
-    state: displayStateOfLine(status?.state ?? 'unknown', isScheduled, hasNoData),
+    state: displayStateOfLine(status?.state ?? 'unknown', isScheduled, hasNoData, status?.isOffShift ?? false),
     timeInStateMs: status?.since == null ? null : Math.max(0, now - status.since),
     reasonId: status?.reasonId ?? null,
     isAwaitingReason: status?.isAwaitingReason ?? false,

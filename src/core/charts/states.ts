@@ -58,7 +58,9 @@ export const stateSeverity: Record<DisplayState, number> = {
  * seen (OEE coverage 0, ADR 0009). States an older service retained (machine states, `unknown`)
  * still map.
  */
-export function displayStateOfLine(state: LineState, isScheduled = true, hasNoData = false): DisplayState {
+export function displayStateOfLine(state: LineState, isScheduled = true, hasNoData = false, isOffShift = false): DisplayState {
+  // Stopped in a break (or off shift): no loss, shown as the planned stop it is, as on the timeline.
+  if (state === 'stopped' && isOffShift) return 'planned';
   if (hasNoData && (state === 'unknown' || state === 'idle' || state === 'running')) return 'no-data';
   if (!isScheduled && (state === 'unknown' || state === 'idle')) return 'not-scheduled';
   switch (state) {

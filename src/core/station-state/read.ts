@@ -1,7 +1,7 @@
 import type { LossCategory, Plant } from '../plant.schema.ts';
 import type { IndexedLine } from '../plant-index.ts';
 import { MAX_AWAITING_IN_STATUS, MAX_CLASSIFIED_IN_STATUS, type AwaitingStop, type ClassifiedStop, type LineStatus, type OpenChangeover, type OpenStop, type StationState, type StationStatus } from '../live.schema.ts';
-import { lineStops, type StopDetail } from '../oee-stops/stop-detail.ts';
+import { hasShiftTime, lineStops, shiftTimeOf, type StopDetail } from '../oee-stops/stop-detail.ts';
 import { buildPlan, type Plan } from '../oee/plan.ts';
 import { lineRaw } from '../oee/line-figures.ts';
 import { noDataSpans } from '../oee/no-data.ts';
@@ -82,9 +82,12 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
   const target = targetGood(fig.plannedMs, line.targetOee, idealCycleMs(line, d.product));
   // Stops are read just after `now`, so a stop that starts at `now` is already open.
   // Stops wholly in the window's breaks await no reason (shift time is the plan's pieces). One that
-  // began before the window may have had shift time the window's plan does not know: it still does.
+  // began before the window is asked of the calendar for its time before it (the window's plan does
+  // not know it): a stop since Saturday night's shift still needs its reason on Sunday, one since
+  // after that shift's end does not, as in the stop list.
+  const offShiftBefore = (s: StopDetail) => !hasShiftTime(s.start, w.from, shiftTimeOf(plant.calendar, s.start, w.from));
   const stops = lineStops(line, d.stops, now + 1, losses, { start: plan.pieceStart, end: plan.pieceEnd }).stops.map((s) =>
-    s.isOpen || (s.isOffShift && s.start < w.from) ? { ...s, end: s.isOpen ? now : s.end, isOffShift: s.isOffShift && s.start >= w.from } : s,
+    s.isOpen || (s.isOffShift && s.start < w.from) ? { ...s, end: s.isOpen ? now : s.end, isOffShift: s.isOffShift && (s.start >= w.from || offShiftBefore(s)) } : s,
   );
   const open = stops.filter((s) => s.isOpen);
   // A machine setup inside the operator's changeover is that changeover (it knows the products).

@@ -57,9 +57,10 @@ describe('sortTiles and groupByArea', () => {
     expect(sortTiles(tiles, 'oee').map((t) => t.lineId)).toEqual(['b', 'd', 'a', 'c']);
     expect(sortTiles(tiles, 'name').map((t) => t.lineId)).toEqual(['a', 'b', 'c', 'd']);
   });
-  it('ranks a line stopped in a break or off shift as a planned stop: below running lines losing time, a real stop still on top', () => {
+  it('shows and ranks a line stopped in a break or off shift as a planned stop: below running lines losing time, a real stop still on top', () => {
     const onBreak = boardTile(meta('e', 'x'), { ...status('e', 'stopped'), isOffShift: true }, snap('e', 0.99), 2000);
-    expect(onBreak.state).toBe('stopped');
+    // A calm "Planned stop" tile, as on the timeline, not an orange "Stopped" one (every line looked stopped during a break).
+    expect(onBreak.state).toBe('planned');
     const order = sortTiles([...tiles, onBreak], 'worst').map((t) => t.lineId);
     // c (stopped, a loss) first; the line on its break after every line running below target.
     expect(order).toEqual(['c', 'd', 'b', 'a', 'e']);

@@ -50,6 +50,26 @@ describe('a stop that ended within a second (shown as 0 s)', () => {
   });
 });
 
+describe('a stop still open in the next day, outside any shift (the tablet and the stop list agree)', () => {
+  const m = new EventMaker();
+  const evening = [m.ev(T0, { type: 'machine.state', state: 'running' }, machine), m.ev(T0 + 14 * H, { type: 'machine.state', state: 'idle' }, machine)];
+  const inShift = [m.ev(T0, { type: 'machine.state', state: 'running' }, machine), m.ev(T0 + 7 * H, { type: 'machine.state', state: 'fault' }, machine)];
+  const night = T0 + 21 * H; // 03:00 the next day: no shift.
+
+  it('stopped after the shift ended: no reason asked at night, as the stop list says', () => {
+    const { line, stations } = foldStationStates(plant, l1, evening, night);
+    expect(stations[0]!.stop).toMatchObject({ stopId: evening[1]!.id, isOffShift: true });
+    expect(line).toMatchObject({ state: 'not-scheduled', isAwaitingReason: false, isOffShift: true });
+    expect(stopsByLine([l1.line], evening, night, losses, plant.calendar)[0]!.stops.find((s) => s.id === evening[1]!.id)).toMatchObject({ isOffShift: true });
+  });
+
+  it('stopped in the shift and never restarted: still needs its reason at night', () => {
+    const { line, stations } = foldStationStates(plant, l1, inShift, night);
+    expect(stations[0]!.stop?.isOffShift).toBeUndefined();
+    expect(line.isAwaitingReason).toBe(true);
+  });
+});
+
 describe('a machine stopped over a planned break', () => {
   const m = new EventMaker();
   const events = [
