@@ -24,6 +24,24 @@ export function planOf(plant: Plant, w: Pick<ViewWindow, 'from' | 'to'>): Plan {
   return plan;
 }
 
+const offShiftMemo = new WeakMap<Plant, Map<string, boolean>>();
+/**
+ * True when [start, from) holds no shift time (the calendar asked over the stop's time before the
+ * window). Kept per plant, stop start and window: the live status is read every second, and a stop
+ * open since the weekend would ask the calendar for days of shifts each time.
+ */
+function offShiftBeforeWindow(plant: Plant, start: number, from: number): boolean {
+  let memo = offShiftMemo.get(plant);
+  if (!memo) offShiftMemo.set(plant, (memo = new Map()));
+  const key = `${start}|${from}`;
+  let hit = memo.get(key);
+  if (hit === undefined) {
+    if (memo.size > 256) memo.clear();
+    memo.set(key, (hit = !hasShiftTime(start, from, shiftTimeOf(plant.calendar, start, from))));
+  }
+  return hit;
+}
+
 /** Good and reject of one timeline in the window at `now`, summed by the engine's count store. */
 function countsOf(tl: LineTimeline, plan: Plan, now: number): { good: number; reject: number } {
   const total = emptyRaw();
@@ -85,7 +103,7 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
   // began before the window is asked of the calendar for its time before it (the window's plan does
   // not know it): a stop since Saturday night's shift still needs its reason on Sunday, one since
   // after that shift's end does not, as in the stop list.
-  const offShiftBefore = (s: StopDetail) => !hasShiftTime(s.start, w.from, shiftTimeOf(plant.calendar, s.start, w.from));
+  const offShiftBefore = (s: StopDetail) => offShiftBeforeWindow(plant, s.start, w.from);
   const stops = lineStops(line, d.stops, now + 1, losses, { start: plan.pieceStart, end: plan.pieceEnd }).stops.map((s) =>
     s.isOpen || (s.isOffShift && s.start < w.from) ? { ...s, end: s.isOpen ? now : s.end, isOffShift: s.isOffShift && (s.start >= w.from || offShiftBefore(s)) } : s,
   );
