@@ -69,7 +69,8 @@ describe('the service run log (ADR 0009)', () => {
     await storage.touchRun(crashed, T - 3 * H);
     await storage.close();
     open.length = 0;
-    harness = await startHarness({ dataDir: dir });
+    // The expected figures are computed on the fixture plant as filed, breaks included.
+    harness = await startHarness({ dataDir: dir, plantFile: FIXTURE_PLANT });
     const { token } = await harness.login(fixtureLogin('mgr', 'dash-nd'));
     const res = await harness.http(`/api/oee?from=${T - 4 * H}&to=${T - H}&line=line-a`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
