@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formats } from '../../src/core/format.ts';
+import { timeOn } from '../../src/core/format-time-on.ts';
 
 // Intl puts a no-break space between number and unit ("9,1 %"); compare what a reader sees.
 const seen = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -55,6 +56,17 @@ describe('formats in the reader\'s language', () => {
     ['en', -5, '0 sec'],
   ] as const)('%s: %s ms is "%s"', (locale, ms, text) => {
     expect(seen(formats(locale).duration(ms))).toBe(text);
+  });
+
+  it('gives a time its day and month only when it falls on another day than the one read', () => {
+    const de = formats('de', 'Europe/Berlin');
+    const evening = Date.UTC(2026, 11, 4, 21, 10); // 22:10 in Berlin, 4 December
+    const morning = Date.UTC(2026, 11, 5, 5, 30); // 06:30 in Berlin, 5 December
+    expect(timeOn(de, morning, morning)).toBe('06:30');
+    expect(timeOn(de, evening, morning)).toBe('04.12., 22:10');
+    expect(seen(timeOn(formats('en', 'Europe/Berlin'), evening, morning))).toBe('12/04, 10:10 PM');
+    // The day is the reader's zone's: 23:30 UTC is already the next day in Berlin.
+    expect(timeOn(de, Date.UTC(2026, 11, 4, 23, 30), morning)).toBe('00:30');
   });
 
   it('runs a clock in h:mm:ss, the same in every language', () => {

@@ -35,7 +35,7 @@ type Payload = Parameters<EventMaker['ev']>[1];
  */
 function shiftMaker(start: number) {
   const m = new EventMaker();
-  const ev = (min: number, p: Payload, who = at) => ({ ...m.ev(start + min * MIN, p, who), author: who === at ? 'op-a' : 'gw-a' }) as FloorEvent;
+  const ev = (min: number, p: Payload, who = at) => ({ ...m.ev(start + Math.round(min * MIN), p, who), author: who === at ? 'op-a' : 'gw-a' }) as FloorEvent;
   const stop = (from: number, to: number, n: number, reasonId?: string) => {
     const stopId = id(9000 + n);
     return [ev(from, { type: 'stop.start', stopId, ...(reasonId ? { reasonId } : {}) }), ev(to, { type: 'stop.end', stopId })];
@@ -128,8 +128,8 @@ const WALK = 'test-results/line-view-ux-walk';
 const gw = { lineId: 'line-a', stationId: 'a1', deviceId: 'gw-e2e-a1' };
 
 /**
- * Line A's last ended early shift (06:00-14:00, lunch 10:00-10:30): a breakdown of 30 min, a
- * changeover of 20 min, a stop wholly in the lunch break, and rejects only from the machine's counter.
+ * Line A's last ended early shift (06:00-14:00, lunch 10:00-10:30): a breakdown of 30 min 40 s, a
+ * changeover of 19 min 40 s, a stop wholly in the lunch break, and rejects only from the machine's counter.
  */
 function shiftWithBreakStop(start: number): FloorEvent[] {
   const { ev, stop } = shiftMaker(start);
@@ -141,28 +141,34 @@ function shiftWithBreakStop(start: number): FloorEvent[] {
     counter(1, 10_000, 100),
     counter(200, 12_000, 103),
     counter(470, 14_000, 105),
-    ...stop(60, 90, 1, 'breakdown'),
+    // 30 min 40 s and 19 min 40 s: 50 min 20 s of stop time, whose parts, each cut to whole minutes, would sum to 49.
+    ...stop(60, 90 + 40 / 60, 1, 'breakdown'),
     ev(120, { type: 'changeover.start', toProductId: 'gadget' }),
-    ev(140, { type: 'changeover.end', productId: 'gadget' }),
+    ev(139 + 40 / 60, { type: 'changeover.end', productId: 'gadget' }),
     // Lunch is 10:00-10:30: this stop lies wholly in it.
     ...stop(245, 265, 2),
   ];
 }
 
-/** Label boxes of the timeline's axis: inside the figure and none touching another. */
+/**
+ * Label boxes of the timeline's axis: inside the figure and none touching another. Polled: after a
+ * resize the axis is laid out again on the ResizeObserver's next call, a frame or so later.
+ */
 async function expectAxisReadable(page: Page) {
-  const boxes = await page.getByTestId('timeline-ticks').evaluate((el) => {
-    const outer = el.getBoundingClientRect();
-    const spans = [...el.querySelectorAll('span:not(.measure)')].map((s) => s.getBoundingClientRect());
-    return { outer: [outer.left, outer.right], spans: spans.map((r) => [r.left, r.right]) };
-  });
-  expect(boxes.spans.length).toBeGreaterThan(3);
-  for (const [l, r] of boxes.spans) {
-    expect(l).toBeGreaterThanOrEqual(boxes.outer[0]! - 0.5);
-    expect(r).toBeLessThanOrEqual(boxes.outer[1]! + 0.5);
-  }
-  const sorted = boxes.spans.sort((a, b) => a[0]! - b[0]!);
-  for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0]).toBeGreaterThan(sorted[i - 1]![1]! + 4);
+  await expect(async () => {
+    const boxes = await page.getByTestId('timeline-ticks').evaluate((el) => {
+      const outer = el.getBoundingClientRect();
+      const spans = [...el.querySelectorAll('span:not(.measure)')].map((s) => s.getBoundingClientRect());
+      return { outer: [outer.left, outer.right], spans: spans.map((r) => [r.left, r.right]) };
+    });
+    expect(boxes.spans.length).toBeGreaterThan(3);
+    for (const [l, r] of boxes.spans) {
+      expect(l).toBeGreaterThanOrEqual(boxes.outer[0]! - 0.5);
+      expect(r).toBeLessThanOrEqual(boxes.outer[1]! + 0.5);
+    }
+    const sorted = boxes.spans.sort((a, b) => a[0]! - b[0]!);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0]).toBeGreaterThan(sorted[i - 1]![1]! + 4);
+  }).toPass({ timeout: 5000 });
 }
 
 test("the lead's line view from the UX walk: a break stop named as such, stop time as the report sums it, a readable axis, the day in the app's language; the report's scrap rows sum to its rejects", async ({ browser }) => {
@@ -184,10 +190,10 @@ test("the lead's line view from the UX walk: a break stop named as such, stop ti
   await expect(page.locator(`tr[data-stop="${id(9000 + 1)}"] .badge`)).toHaveAttribute('data-state', 'stopped');
   await expect(page.locator('rect[data-state="planned"]').first()).toHaveAttribute('aria-label', /^Planned stop: break /);
 
-  // Stopped + changeover, summed as the report's "Stop time".
-  await expect(page.getByTestId('legend-stopped')).toContainText('Stopped 30 min');
-  await expect(page.getByTestId('legend-changeover')).toContainText('Changeover 20 min');
-  await expect(page.getByTestId('timeline-stop-time')).toHaveText('Stop time, as in the shift report: 50 min = ■ Stopped 30 min + ⟳ Changeover 20 min');
+  // Stopped + changeover, summed as the report's "Stop time": written in whole minutes that add up (the legend says the same).
+  await expect(page.getByTestId('legend-stopped')).toContainText('Stopped 31 min');
+  await expect(page.getByTestId('legend-changeover')).toContainText('Changeover 19 min');
+  await expect(page.getByTestId('timeline-stop-time')).toHaveText('Stop time, as in the shift report: 50 min = ■ Stopped 31 min + ⟳ Changeover 19 min');
 
   // 2. The axis of the 8 h shift, at 1280 and 1024 wide.
   await expectAxisReadable(page);
@@ -227,7 +233,7 @@ test("the lead's line view from the UX walk: a break stop named as such, stop ti
   await expect(dayLabel).toHaveText(long('de', shift.start));
   await expect(breakStop.locator('.badge')).toContainText('Pause oder keine Schicht');
   await expect(page.getByTestId('audit-unreadable')).toHaveText('Änderungen, die diese Version nicht zeigen kann: 1. Laden Sie die Seite neu, um sie zu sehen.');
-  await expect(page.getByTestId('timeline-stop-time')).toContainText('Stillstandszeit wie im Schichtbericht: 50 Min. = ■ Gestoppt 30 Min. + ⟳ Umrüsten 20 Min.');
+  await expect(page.getByTestId('timeline-stop-time')).toContainText('Stillstandszeit wie im Schichtbericht: 50 Min. = ■ Gestoppt 31 Min. + ⟳ Umrüsten 19 Min.');
   await expect(page.getByRole('button', { name: `Vorheriger Tag: ${long('de', shift.start - 86_400_000)}` })).toBeVisible();
   await expectAxisReadable(page);
   await page.screenshot({ path: `${WALK}/line-view-day-1280-de.png`, fullPage: true });
@@ -243,4 +249,39 @@ test("the lead's line view from the UX walk: a break stop named as such, stop ti
   await page.getByTestId('dashboard-language').selectOption('de');
   await expect(scrap.locator('tbody tr[data-key="machine"]')).toHaveText(/Maschinenausschuss \(ohne Grund\)\s*5/);
   await page.screenshot({ path: `${WALK}/report-de.png`, fullPage: true });
+});
+
+test("the lead's stop list: a stop open since the evening before shows its date and says it is still open; one from today shows its time only", async ({ browser }) => {
+  const now = new Date();
+  const dayStart = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  const eveningBefore = dayStart - 2 * 60 * MIN;
+  const m = new EventMaker();
+  const ev = (ts: number, p: Payload) => ({ ...m.ev(ts, p, at), author: 'op-a' }) as FloorEvent;
+  svc = await TestService.start();
+  await svc.storeHistory([
+    ev(eveningBefore, { type: 'stop.start', stopId: id(9101), reasonId: 'breakdown' }),
+    ev(dayStart, { type: 'stop.start', stopId: id(9102), reasonId: 'jam' }),
+    ev(dayStart + 1000, { type: 'stop.end', stopId: id(9102) }),
+  ]);
+  const d = await leadLineView(browser, { start: dayStart, end: dayStart + 24 * 60 * MIN }, 1400);
+  const page = d.page;
+  const open = page.locator(`tr[data-stop="${id(9101)}"]`);
+  await expect(open).toBeVisible({ timeout: 15_000 });
+  const before = new Date(eveningBefore);
+  const mmdd = `${String(before.getMonth() + 1).padStart(2, '0')}/${String(before.getDate()).padStart(2, '0')}`;
+  // It began the evening before; it counts in this day from midnight.
+  await expect(open.locator('td').nth(0)).toHaveText(`${mmdd}, 10:00\u202fPMcounted in this view from 12:00\u202fAM`);
+  await expect(open.locator('td').nth(1)).toContainText('still open');
+  // The whole duration on one line, however long.
+  const cell = await open.locator('td').nth(1).evaluate((td) => getComputedStyle(td).whiteSpace);
+  expect(cell).toBe('nowrap');
+  await expect(page.locator(`tr[data-stop="${id(9102)}"] td`).nth(0)).toHaveText('12:00\u202fAM');
+  await page.getByTestId('dashboard-language').selectOption('de');
+  await expect(open.locator('td').nth(0)).toHaveText(`${mmdd.split('/').reverse().join('.')}., 22:00in dieser Ansicht ab 00:00 gezählt`);
+  await expect(open.locator('td').nth(1)).toContainText('noch offen');
+  // The day's figures, not the current shift's: the stop time is the whole day's, and its one part says the same.
+  await expect(page.getByTestId('timeline-stop-time')).toHaveText(/^Stillstandszeit wie im Schichtbericht: (\d+ Std\. \d+ Min\.) = ■ Gestoppt \1$/);
+  const [h, min] = (await page.getByTestId('timeline-stop-time').textContent())!.match(/(\d+) Std\. (\d+) Min\./)!.slice(1).map(Number);
+  expect(Math.abs(h! * 60 + min! - (Date.now() - dayStart) / MIN)).toBeLessThan(3);
+  await page.screenshot({ path: `${OUT}/stop-list-evening-before-de.png`, fullPage: true });
 });

@@ -79,6 +79,7 @@ export const deDash = {
   'dash.chart.target': 'Ziel',
   'dash.chart.cum-good': 'Gutteile (kumuliert)',
   'dash.chart.cum-target': 'Ziel (kumuliert)',
+  'dash.stops.counted-from': 'in dieser Ansicht ab {time} gezählt',
   'dash.stops.title': 'Stopps',
   'dash.stops.start': 'Beginn',
   'dash.stops.duration': 'Dauer',

@@ -80,6 +80,7 @@ export const enDash = {
   'dash.chart.target': 'Target',
   'dash.chart.cum-good': 'Good (cumulative)',
   'dash.chart.cum-target': 'Target (cumulative)',
+  'dash.stops.counted-from': 'counted in this view from {time}',
   'dash.stops.title': 'Stops',
   'dash.stops.start': 'Start',
   'dash.stops.duration': 'Duration',

@@ -45,7 +45,9 @@ export type OeeReportView = z.infer<typeof oeeReportSchema>;
 
 export const stopSchema = z.object({
   id: z.string(),
+  /** Cut to the window asked for; `startedAt` is when it really began, where that was before the window. */
   start: z.number(),
+  startedAt: z.optional(z.number()),
   end: z.number(),
   reasonId: z.nullable(z.string()),
   loss: z.enum(lossCategories),

@@ -47,6 +47,8 @@ function view(s: StopDetail, from: number, end: number, noData: readonly TimeSpa
     operatorName: context?.operatorId ? name(context.operatorId) : null,
     productId: context?.productId ?? null,
     start,
+    // A stop that began before the window: when it began, so no screen reads it as starting at the window's edge.
+    ...(s.start < start ? { startedAt: s.start } : {}),
     end: stop,
     durationMs: stop - start - noDataMs,
     noDataMs,

@@ -112,6 +112,10 @@ describe('HTTP API', () => {
     expect(oee.lines[0]!.total.good).toBe(100);
     const stops = (await (await get(`/api/stops?${q}`, 'opA')).json()) as { lines: { stops: { reasonId: string; durationMs: number }[] }[] };
     expect(stops.lines[0]!.stops).toEqual([expect.objectContaining({ reasonId: 'jam', durationMs: 600_000, loss: 'breakdown' })]);
+    // A window that cuts the jam: its start and duration are the window's part; startedAt says when it began.
+    const cut = (await (await get(`/api/stops?from=${t0 + 360_000}&to=${t0 + 3600_000}&line=line-a`, 'opA')).json()) as { lines: { stops: { start: number; startedAt?: number; durationMs: number }[] }[] };
+    expect(cut.lines[0]!.stops).toEqual([expect.objectContaining({ start: t0 + 360_000, startedAt: t0 + 60_000, durationMs: 300_000 })]);
+    expect(stops.lines[0]!.stops[0]).not.toHaveProperty('startedAt');
     const timeline = (await (await get(`/api/timeline?${q}`, 'opA')).json()) as { lines: { segments: { state: string }[] }[] };
     // The line is monitored from its first event, 30 s into the window: before it, no data (ADR 0009).
     expect(timeline.lines[0]!.segments.map((s) => s.state)).toEqual(['no-data', 'running', 'stopped', 'running']);
