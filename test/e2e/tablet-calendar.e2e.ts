@@ -66,7 +66,7 @@ test('a holiday of the plant calendar: the tablet shows no shift, not the weekly
   await tablet.setUp(svc.url);
   const page = tablet.page;
   await expect(page.getByTestId('shift-name')).toHaveText('No shift');
-  await expect(page.getByRole('region', { name: 'Shift progress' }).getByText('Not scheduled')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Line A: shift progress' }).getByText('Not scheduled')).toBeVisible();
   await tablet.bookCount(2, 0);
   await expect(page.getByRole('button', { name: '−1 from my last count' })).toBeDisabled();
 });

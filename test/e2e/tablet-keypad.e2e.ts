@@ -38,7 +38,7 @@ test('gloves: a count typed on the big keypad is booked as typed; Escape leaves 
   await expect(good).toHaveValue('12');
 
   await page.getByRole('button', { name: 'Book count' }).tap();
-  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts · Good 12 · Reject 0');
+  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts at A1 · Good 12 · Reject 0');
   // The sync pill may read 0 waiting before the tap's entry is queued, so wait on the service itself.
   const bookedCounts = async () => (await svc.events()).flatMap((s) => (s.event.type === 'count' ? [[s.event.good, s.event.reject]] : []));
   await expect.poll(bookedCounts, { timeout: 15_000 }).toEqual([[12, 0]]);
@@ -73,7 +73,7 @@ test('gloves, in German: the keypad speaks German, clears and deletes, and books
   await expect(page.getByRole('button', { name: 'Buchen' })).toBeDisabled();
   await page.getByRole('group', { name: 'Ausschussgrund' }).getByRole('button', { name: 'Dimension' }).tap();
   await page.getByRole('button', { name: 'Buchen' }).tap();
-  await expect(page.getByRole('heading', { name: /^Stückzahlen/ })).toHaveText('Stückzahlen · Gut 20 · Ausschuss 3');
+  await expect(page.getByRole('heading', { name: /^Stückzahlen/ })).toHaveText('Stückzahlen an A1 · Gut 20 · Ausschuss 3');
   const bookedCounts = async () => (await svc.events()).flatMap((s) => (s.event.type === 'count' ? [[s.event.good, s.event.reject]] : []));
   await expect.poll(bookedCounts, { timeout: 15_000 }).toEqual([[20, 3]]);
 });

@@ -32,7 +32,7 @@ test('entries made offline survive reload and closing the page, then reach the s
   await expect(tablet.page.getByTestId('station-state')).toBeVisible();
   expect(await tablet.outboxIds()).toEqual(made);
   // The shift's counts come back from both: the acknowledged count and the waiting one, each once.
-  await expect(tablet.page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts · Good 13 · Reject 3');
+  await expect(tablet.page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts at A1 · Good 13 · Reject 3');
   await tablet.page.close();
 
   const reopened = new TabletPage(await context.newPage());

@@ -158,7 +158,7 @@ test("two tablets at one station: own entries undone show struck through, −1 c
   await expect(entries.locator('li[data-kind="note"][data-voided="true"] s')).toContainText('typo nte');
   await expect(page.getByTestId('notes').locator('li[data-voided="true"] s')).toHaveText('typo nte');
   await olga.waitSynced();
-  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts · Good 4 · Reject 0');
+  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts at A1 · Good 4 · Reject 0');
   await page.screenshot({ path: 'test-results/screenshots/operator-undo-en.png', fullPage: true });
   const stored = (await svc.events()).map((s) => s.event);
   const voids = stored.filter((e) => e.type === 'void');
@@ -187,7 +187,7 @@ test("two tablets at one station: own entries undone show struck through, −1 c
   await client.publishAsync('floorboard/v1/test-site/assembly/line-a/station/a1/events', JSON.stringify({ events: [forged] }), { qos: 1 });
   expect(JSON.parse(await ack)).toMatchObject({ accepted: [], rejected: [{ id: forged.id, code: 'not-allowed', message: `"op-c" may only undo their own entries: event "${four.id}" is by "op-a" (a lead voids it, on the line's corrections topic)` }] });
   await client.endAsync();
-  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts · Good 4 · Reject 0');
+  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts at A1 · Good 4 · Reject 0');
   await carlaContext.close();
 });
 
