@@ -134,12 +134,13 @@ test('split: a time typed past the end of the stop is moved inside it and said s
   await page.getByRole('dialog', { name: 'Minutes: type the number' }).getByRole('button', { name: '1', exact: true }).tap();
   await page.getByRole('dialog', { name: 'Minutes: type the number' }).getByRole('button', { name: 'OK', exact: true }).tap();
   const clamped = sheet.getByTestId('split-clamped');
-  await expect(clamped).toContainText(/^A split must fall inside the stop \(0:01 to 0:0\d\): set to 0:0\d\.$/);
-  const last = /set to (0:0\d)\./.exec((await clamped.textContent())!)![1]!;
+  await expect(clamped).toContainText(/^A split must fall inside the stop \(0:01 to 0:0\d\)\. Change the time, or use 0:0\d\.$/);
+  const last = /or use (0:0\d)\./.exec((await clamped.textContent())!)![1]!;
+  await expect(sheet.getByRole('button', { name: 'Next: reason of part 2' })).toBeDisabled();
   await expect(minutes).toHaveValue('1');
   await expect(seconds).toHaveValue(secondsBefore);
   await seconds.fill('47');
-  await expect(clamped).toContainText(`set to ${last}.`);
+  await expect(clamped).toContainText(`or use ${last}.`);
   await expect(minutes).toHaveValue('1');
   await expect(seconds).toHaveValue('47');
   // The picture's part 1 is as long as the message says.
@@ -148,8 +149,15 @@ test('split: a time typed past the end of the stop is moved inside it and said s
 
   // Back inside the stop, the message goes; seconds over 59 would carry into the minutes.
   await minutes.fill('0');
-  await expect(clamped).toContainText(`set to ${last}.`);
+  await expect(clamped).toContainText(`or use ${last}.`);
   await seconds.fill('1');
   await expect(clamped).toHaveCount(0);
   await expect(sheet.getByTestId('split-part-1')).toContainText('(0:01) keeps its reason: Jam');
+  // Outside again, and one tap takes the nearest time inside: the fields then say it.
+  await minutes.fill('3');
+  await sheet.getByRole('button', { name: `Use ${last}` }).tap();
+  await expect(clamped).toHaveCount(0);
+  await expect(minutes).toHaveValue('0');
+  await expect(seconds).toHaveValue(String(Number(last.slice(2))));
+  await expect(sheet.getByRole('button', { name: 'Next: reason of part 2' })).toBeEnabled();
 });

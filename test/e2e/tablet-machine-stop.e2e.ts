@@ -108,10 +108,14 @@ test('split sheet (UX walk): after a time past the end was moved inside the stop
   const seconds = sheet.getByLabel('Seconds', { exact: true });
   const clamped = sheet.getByTestId('split-clamped');
 
+  const next = sheet.getByRole('button', { name: 'Next: reason of part 2' });
   await minutes.fill('2');
-  await expect(clamped).toHaveText('A split must fall inside the stop (0:01 to 1:09): set to 1:09.');
+  await expect(clamped).toHaveText('A split must fall inside the stop (0:01 to 1:09). Change the time, or use 1:09.');
+  // A time outside the stop is never used unseen: Next waits for a time inside it.
+  await expect(next).toBeDisabled();
   await seconds.fill('59');
-  await expect(clamped).toHaveText('A split must fall inside the stop (0:01 to 1:09): set to 1:09.');
+  await expect(clamped).toHaveText('A split must fall inside the stop (0:01 to 1:09). Change the time, or use 1:09.');
+  await expect(sheet.getByRole('button', { name: 'Use 1:09' })).toBeVisible();
   // What was typed stays in the fields; the picture shows where the split falls.
   await expect(seconds).toHaveValue('59');
   await expect(sheet.getByTestId('split-part-1')).toContainText('(1:09) keeps its reason');
@@ -122,6 +126,7 @@ test('split sheet (UX walk): after a time past the end was moved inside the stop
   await expect(clamped).toHaveCount(0);
   await expect(sheet.getByTestId('split-part-1')).toContainText('(0:59) keeps its reason');
   await expect(sheet.getByTestId('split-part-2')).toContainText('(0:11) gets the reason you choose next');
+  await expect(next).toBeEnabled();
 });
 
 test('the reason picker of a stop that is over says which stop it is: its start, end and length, in the tablet language', async ({ context, svc }) => {
