@@ -1,12 +1,17 @@
-import { responseTimes, type AndonCall, type CallTimes } from './calls.ts';
+import { isTakenBack, responseTimes, type AndonCall, type CallTimes } from './calls.ts';
 
 /** What a summary groups by and times: a call, or its view on the wire. */
 export type SummarizedCall = CallTimes & Pick<AndonCall, 'lineId' | 'reasonId' | 'kind' | 'level'>;
 
-/** Response times of a group of calls: how many, how many answered, and the mean and longest times (ms). */
+/**
+ * Response times of a group of calls: how many, how many answered, and the mean and longest times
+ * (ms). Calls taken back by their caller are not in `calls` nor in any time: nobody answered them;
+ * `takenBack` counts them.
+ */
 export interface ResponseRow {
   key: string;
   calls: number;
+  takenBack: number;
   acknowledged: number;
   resolved: number;
   meanToAcknowledgeMs: number | null;
@@ -23,12 +28,13 @@ export interface ResponseSummary {
   byLevel: ResponseRow[];
 }
 
-function rowOf(key: string, calls: readonly SummarizedCall[]): ResponseRow {
+function rowOf(key: string, all: readonly SummarizedCall[]): ResponseRow {
+  const calls = all.filter((c) => !isTakenBack(c));
   const acks = calls.map((c) => responseTimes(c).toAcknowledgeMs).filter((ms): ms is number => ms !== null);
   const resolves = calls.map((c) => responseTimes(c).toResolveMs).filter((ms): ms is number => ms !== null);
   const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
   const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
-  return { key, calls: calls.length, acknowledged: acks.length, resolved: resolves.length, meanToAcknowledgeMs: mean(acks), maxToAcknowledgeMs: max(acks), meanToResolveMs: mean(resolves), maxToResolveMs: max(resolves) };
+  return { key, calls: calls.length, takenBack: all.length - calls.length, acknowledged: acks.length, resolved: resolves.length, meanToAcknowledgeMs: mean(acks), maxToAcknowledgeMs: max(acks), meanToResolveMs: mean(resolves), maxToResolveMs: max(resolves) };
 }
 
 function groupBy(calls: readonly SummarizedCall[], keyOf: (c: SummarizedCall) => string): ResponseRow[] {
