@@ -31,7 +31,7 @@ async function repeatedButtonNames(page: import('@playwright/test').Page): Promi
   return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
 }
 
-test('call buttons say what they do (no second "Material" or "Quality" button beside the handover), and a call made by mistake is taken back under My entries: the service resolves it as the caller\'s', async ({ context, svc }) => {
+test('call buttons say what they do (no second "Material" or "Quality" button beside the handover), and a call made by mistake is taken back under My entries: it reads as taken back by the caller', async ({ context, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   const page = tablet.page;
@@ -58,10 +58,15 @@ test('call buttons say what they do (no second "Material" or "Quality" button be
   await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
   await expect(row).toHaveAttribute('data-voided', 'true');
   await expect(row).toContainText('undone: Mistake');
-  // The service resolves it as taken back by its caller: gone from the station's calls.
+  // The undo's void is the take-back: the call reads as taken back by its caller, gone from the station's calls.
   await expect(banner).toHaveCount(0, { timeout: 15_000 });
   await page.screenshot({ path: 'test-results/screenshots/tablet-call-taken-back-en.png', fullPage: true });
   const events = (await svc.events()).map((s) => s.event);
   const raise = events.find((e) => e.type === 'andon.raise');
-  expect(events.filter((e) => e.type === 'andon.resolve')).toMatchObject([{ callId: raise?.id, author: 'op-a', how: 'hand', note: 'taken back by the caller on the tablet (mistake)' }]);
+  expect(events.filter((e) => e.type === 'void')).toMatchObject([{ voids: raise?.id, author: 'op-a', reason: 'mistake' }]);
+  // Nothing else is written for it: the lead's list (the API) reads it from the void.
+  expect(events.filter((e) => e.type === 'andon.resolve')).toEqual([]);
+  const login = (await (await fetch(`${svc.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'lead-a', password: 'lead-pass', deviceId: 'e2e-lead' }) })).json()) as { token: string };
+  const listed = (await (await fetch(`${svc.url}/api/andon/calls?from=${(raise?.ts ?? 0) - 1000}&to=${Date.now() + 1000}`, { headers: { authorization: `Bearer ${login.token}` } })).json()) as { calls: { id: string; resolved: unknown }[] };
+  expect(listed.calls.find((c) => c.id === raise?.id)?.resolved).toMatchObject({ how: 'taken-back', by: 'op-a', name: expect.any(String), note: 'mistake' });
 });

@@ -28,6 +28,15 @@ export interface ResponseSummary {
   byLevel: ResponseRow[];
 }
 
+/**
+ * The `byReason` key of a call without a stop reason (a button call, no count, no data): who was
+ * called, prefixed so it never reads as a reason of the same id (the demo plant's reason
+ * "maintenance" is Planned maintenance: a maintenance call is not one).
+ */
+export const kindGroupKey = (kind: string): string => `kind:${kind}`;
+/** The kind of a `byReason` key made by `kindGroupKey`, else null (then the key is a reason id). */
+export const kindOfGroupKey = (key: string): string | null => (key.startsWith('kind:') ? key.slice(5) : null);
+
 function rowOf(key: string, all: readonly SummarizedCall[]): ResponseRow {
   const calls = all.filter((c) => !isTakenBack(c));
   const acks = calls.map((c) => responseTimes(c).toAcknowledgeMs).filter((ms): ms is number => ms !== null);
@@ -52,7 +61,7 @@ export function responseSummary(calls: readonly SummarizedCall[]): ResponseSumma
   return {
     total: rowOf('all', calls),
     byLine: groupBy(calls, (c) => c.lineId),
-    byReason: groupBy(calls, (c) => c.reasonId ?? c.kind),
+    byReason: groupBy(calls, (c) => c.reasonId ?? kindGroupKey(c.kind)),
     byLevel: groupBy(calls, (c) => String(c.level)),
   };
 }

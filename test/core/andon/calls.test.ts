@@ -72,6 +72,12 @@ describe('andon call log', () => {
     expect(responseSummary(calls).total).toMatchObject({ calls: 1, takenBack: 1, acknowledged: 1, resolved: 1, meanToAcknowledgeMs: 300_000, meanToResolveMs: 600_000 });
   });
 
+  it("groups a call without a stop reason by who was called, apart from a reason of the same id (the demo plant's 'maintenance' is Planned maintenance)", () => {
+    const planned = svc.at(t0 + 2000, { type: 'andon.raise', kind: 'lead', trigger: 'stop', ruleId: 'r', cause: 'stop|r|s1', reasonId: 'maintenance' });
+    const summary = responseSummary(andonCallLog([raise, planned]));
+    expect(summary.byReason.map((r) => [r.key, r.calls])).toEqual([['kind:maintenance', 1], ['maintenance', 1]]);
+  });
+
   it('counts copies once and ignores events about unknown calls', () => {
     const stray = lead.at(t0, { type: 'andon.ack', callId: op.nextId(t0 - 1), from: 'api' });
     expect(andonCallLog([raise, raise, stray])).toHaveLength(1);
