@@ -1,4 +1,4 @@
-import { ANDON_READ_TYPES, andonCallLog, isOpen, type AndonCall } from '../../core/andon/calls.ts';
+import { ANDON_READ_TYPES, andonCallLog, isOpen, isTakenBack, type AndonCall } from '../../core/andon/calls.ts';
 import { SERVICE_AUTHOR } from '../../core/gateway/fault-reason.ts';
 import { emptyEngineState, evaluate, ruleOfCall, withCalls, type AndonAction, type AndonEngineState, type AndonRules } from '../../core/andon/engine.ts';
 import { factsOf } from '../../core/andon/facts.ts';
@@ -255,7 +255,8 @@ export function createAndon(o: AndonOptions): Andon {
     for (const e of events.values()) if ((receivedAt.get(e.id) ?? 0) >= since) recent.add('callId' in e ? e.callId : e.id);
     for (const c of calls.values()) {
       if (!recent.has(c.id)) continue;
-      const all = [...changesOf(undefined, c), ...(c.level > 1 ? ['escalated'] : [])];
+      // A call its caller took back is escalated to nobody any more (its raise and end are still told).
+      const all = [...changesOf(undefined, c), ...(c.level > 1 && !isTakenBack(c) ? ['escalated'] : [])];
       const tried = new Set((await deliveryLog.logOf(c.id)).map((r) => `${r.channel}|${r.target}|${r.change}`));
       announce(c, all, nameMap, tried);
     }
@@ -281,7 +282,7 @@ export function createAndon(o: AndonOptions): Andon {
     const nameMap = names();
     for (const r of await deliveryLog.interrupted(o.now() - KEEP_MS)) {
       const c = calls.get(r.callId);
-      if (!c) continue;
+      if (!c || (r.change === 'escalated' && isTakenBack(c))) continue;
       const v = view(c, nameMap);
       const body = JSON.stringify({ v: 1, siteId: index.site, change: r.change, call: v });
       if (r.channel === 'webhook') delivery.resume(r, index.plant.andon.webhooks, body);
