@@ -32,7 +32,7 @@ for (let i = 0; i < stops; i++) {
   const fix = eventSchema.parse({ ...base, author: 'lead-1', id: ulid(ts + 1000), seq: ++seq, ts: ts + 1000, type: 'correction', supersedes: id, reason: 'was setup', replacement: { type: 'stop.start', stopId: id, reasonId: 'setup' } });
   const count = eventSchema.parse({ ...base, id: ulid(ts + 2000), seq: ++seq, ts: ts + 2000, type: 'count', productId: 'p-1', good: 10, reject: 0 });
   records.push(input(start), input(fix), input(count));
-  if (i < batches) targets.push({ id, type: 'stop.start', author: 'op-1', deviceId: 'tab-1', lineId: 'line-1', stationId: 'st-1', correctedTs: ts });
+  if (i < batches) targets.push({ id, type: 'stop.start', author: 'op-1', deviceId: 'tab-1', lineId: 'line-1', stationId: 'st-1', ts, correctedTs: ts });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-bench-corrections-'));

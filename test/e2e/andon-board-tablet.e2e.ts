@@ -171,9 +171,9 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
     await expect(list.getByTestId('line-calls-summary')).toHaveText(/^Rufe: 2 · 2 quittiert, im Mittel nach .+ \(längstens .+\) · 2 erledigt, im Mittel nach .+$/);
     // Per reason (the stop's, else who was called) and per level reached.
     const by = list.getByTestId('line-calls-by');
-    await expect(by.locator('tr[data-key="reason-maintenance"] td').nth(0)).toHaveText('Instandhaltung');
-    await expect(by.locator('tr[data-key="reason-maintenance"] td').nth(1)).toHaveText('1');
-    await expect(by.locator('tr[data-key="reason-material"] td').nth(1)).toHaveText('1');
+    await expect(by.locator('tr[data-key="kind-maintenance"] td').nth(0)).toHaveText('Instandhaltung');
+    await expect(by.locator('tr[data-key="kind-maintenance"] td').nth(1)).toHaveText('1');
+    await expect(by.locator('tr[data-key="kind-material"] td').nth(1)).toHaveText('1');
     await expect(by.locator('tr[data-key="level-1"] td').nth(1)).toHaveText('2');
     // Both calls are resolved: the tablet's station list is empty again.
     await expect(tablet.page.getByTestId('station-call')).toHaveCount(0);

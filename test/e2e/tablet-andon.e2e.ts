@@ -1,5 +1,7 @@
 import { test, expect } from './support/tablet-test.ts';
 import { TabletPage } from './support/tablet-page.ts';
+import { DashboardPage } from './dashboard-pages.ts';
+import { setLanguage } from './support/language.ts';
 
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
 
@@ -31,7 +33,7 @@ async function repeatedButtonNames(page: import('@playwright/test').Page): Promi
   return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
 }
 
-test('call buttons say what they do (no second "Material" or "Quality" button beside the handover), and a call made by mistake is taken back under My entries: the service resolves it as the caller\'s', async ({ context, svc }) => {
+test('call buttons say what they do (no second "Material" or "Quality" button beside the handover), and a call made by mistake is taken back under My entries: it reads as taken back by the caller, on the lead\'s call list too', async ({ context, browser, svc }) => {
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);
   const page = tablet.page;
@@ -45,7 +47,8 @@ test('call buttons say what they do (no second "Material" or "Quality" button be
   await page.getByRole('button', { name: 'Cancel' }).tap();
 
   await page.getByRole('button', { name: 'Call lead' }).tap();
-  await expect(page.getByRole('status').filter({ hasText: /^Lead called / })).toBeVisible();
+  // Said at once on the tablet; once the service shows the call (it may be that quick) the station's list says it instead.
+  await expect(page.getByRole('status').filter({ hasText: /^Lead called / }).or(page.getByTestId('station-call').filter({ hasText: /^Lead called / })).first()).toBeVisible();
   await expect(page.getByText('Called by mistake? Take it back under "My entries" within 10 minutes.')).toBeVisible();
   const banner = page.getByTestId('station-calls');
   await expect(banner.getByTestId('station-call')).toHaveText(/^Lead called .*, not acknowledged yet$/, { timeout: 15_000 });
@@ -58,10 +61,31 @@ test('call buttons say what they do (no second "Material" or "Quality" button be
   await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
   await expect(row).toHaveAttribute('data-voided', 'true');
   await expect(row).toContainText('undone: Mistake');
-  // The service resolves it as taken back by its caller: gone from the station's calls.
+  // The undo's void is the take-back: the call reads as taken back by its caller, gone from the station's calls.
   await expect(banner).toHaveCount(0, { timeout: 15_000 });
   await page.screenshot({ path: 'test-results/screenshots/tablet-call-taken-back-en.png', fullPage: true });
   const events = (await svc.events()).map((s) => s.event);
   const raise = events.find((e) => e.type === 'andon.raise');
-  expect(events.filter((e) => e.type === 'andon.resolve')).toMatchObject([{ callId: raise?.id, author: 'op-a', how: 'hand', note: 'taken back by the caller on the tablet (mistake)' }]);
+  expect(events.filter((e) => e.type === 'void')).toMatchObject([{ voids: raise?.id, author: 'op-a', reason: 'mistake' }]);
+  // Nothing else is written for it: the lead's list (the API) reads it from the void.
+  expect(events.filter((e) => e.type === 'andon.resolve')).toEqual([]);
+  const login = (await (await fetch(`${svc.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'password', userId: 'lead-a', password: 'lead-pass', deviceId: 'e2e-lead' }) })).json()) as { token: string };
+  const listed = (await (await fetch(`${svc.url}/api/andon/calls?from=${(raise?.ts ?? 0) - 1000}&to=${Date.now() + 1000}`, { headers: { authorization: `Bearer ${login.token}` } })).json()) as { calls: { id: string; resolved: unknown }[] };
+  expect(listed.calls.find((c) => c.id === raise?.id)?.resolved).toMatchObject({ how: 'taken-back', by: 'op-a', name: expect.any(String), note: 'mistake' });
+  // The lead's call list says so, and leaves it out of the response times (counted apart).
+  const board = await browser.newContext({ viewport: { width: 1440, height: 1000 }, serviceWorkers: 'block' });
+  try {
+    const d = new DashboardPage(await board.newPage());
+    await d.open(svc.url, '#/line/line-a');
+    await d.signIn('lead-a', 'lead-pass');
+    const list = d.page.getByTestId('line-calls');
+    const resolved = list.getByTestId(`line-call-${raise?.id}`).getByTestId('line-call-resolved');
+    await setLanguage(d.page, 'en');
+    await expect(resolved).toHaveText(/^Taken back by Olga A · \d{1,2}:\d{2}( [AP]M)? · mistake$/);
+    await expect(list.getByTestId('line-calls-summary')).toHaveText(/^Calls: 0 · .* · 1 taken back by the caller \(not in these times\)$/);
+    await setLanguage(d.page, 'de');
+    await expect(resolved).toHaveText(/^Zurückgenommen von Olga A · \d{1,2}:\d{2} · mistake$/);
+  } finally {
+    await board.close();
+  }
 });

@@ -1,4 +1,5 @@
 import type { FloorEvent } from '../../core/events.schema.ts';
+import { CALL_TAKE_BACK_MS } from '../../core/andon/kinds.ts';
 
 
 
@@ -13,10 +14,11 @@ type Kind = (typeof listedTypes)[ListedType];
 const isListed = (e: FloorEvent): e is Extract<FloorEvent, { type: ListedType }> => Object.hasOwn(listedTypes, e.type);
 
 /**
- * How long after raising it an operator may take back their call button (an undo: the service then
- * resolves the call as theirs, src/server/andon/andon-service.ts); later, whoever answers it resolves it.
+ * How long after raising it an operator may take back their call button (an undo: the call then
+ * reads as taken back, src/core/andon/calls.ts); later, whoever answers it resolves it. Core's one
+ * constant, which ingest enforces too.
  */
-export const CALL_UNDO_MS = 10 * 60_000;
+export const CALL_UNDO_MS = CALL_TAKE_BACK_MS;
 
 /** One of the operator's own entries of this shift at this station, as the tablet lists it. */
 export interface OwnEntry {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { leaderVersionSchema } from '../leader-version.schema.ts';
-import { andonAckSources, andonKinds, andonTriggers } from './kinds.ts';
+import { andonAckSources, andonKinds, andonResolveHows, andonTriggers } from './kinds.ts';
 
 const ms = z.number();
 const text = z.string();
@@ -29,7 +29,8 @@ export const andonCallViewSchema = z.object({
   level: z.number().check(z.int(), z.minimum(1)),
   levels: z.array(z.object({ level: z.number(), at: ms })),
   ack: z.nullable(z.object({ by: text, name: text, from: z.enum(andonAckSources), at: ms })),
-  resolved: z.nullable(z.object({ how: z.enum(['auto', 'hand']), by: text, name: text, at: ms, note: z.nullable(text) })),
+  /** how 'taken-back': its caller took it back on the tablet (by: the caller, note: the undo's reason); it has no response times. */
+  resolved: z.nullable(z.object({ how: z.enum(andonResolveHows), by: text, name: text, at: ms, note: z.nullable(text) })),
   toAcknowledgeMs: z.nullable(ms),
   toResolveMs: z.nullable(ms),
   isLate: z.boolean(),

@@ -172,7 +172,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
         station(c.stationId),
         t(`report.andonKind.${c.kind}`),
         String(c.level),
-        c.ack ? `${user(c.ack.by)} ${time.format(c.ack.at)}` : t('report.notAcked'),
+        c.resolved?.how === 'taken-back' ? t('report.takenBack', { name: user(c.resolved.by), time: time.format(c.resolved.at) }) : c.ack ? `${user(c.ack.by)} ${time.format(c.ack.at)}` : t('report.notAcked'),
         c.toAcknowledgeMs === null ? '–' : duration(c.toAcknowledgeMs),
         c.toResolveMs === null ? '–' : duration(c.toResolveMs),
       ]),

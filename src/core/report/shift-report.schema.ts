@@ -68,6 +68,8 @@ export const shiftReportSchema = z.object({
         kind: z.string(),
         level: z.number(),
         ack: z.nullable(z.object({ by: z.string(), at: z.number() })),
+        /** How it ended; absent from reports made before calls could be taken back. A taken-back call has no response times. */
+        resolved: z.optional(z.nullable(z.object({ how: z.string(), by: z.string(), at: z.number() }))),
         toAcknowledgeMs: z.nullable(z.number()),
         toResolveMs: z.nullable(z.number()),
       }),

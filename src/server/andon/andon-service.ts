@@ -1,4 +1,4 @@
-import { andonCallLog, isOpen, type AndonCall } from '../../core/andon/calls.ts';
+import { ANDON_READ_TYPES, andonCallLog, isOpen, isTakenBack, type AndonCall } from '../../core/andon/calls.ts';
 import { SERVICE_AUTHOR } from '../../core/gateway/fault-reason.ts';
 import { emptyEngineState, evaluate, ruleOfCall, withCalls, type AndonAction, type AndonEngineState, type AndonRules } from '../../core/andon/engine.ts';
 import { factsOf } from '../../core/andon/facts.ts';
@@ -21,10 +21,9 @@ import { withLeaderVersion } from '../cluster/leader-version.ts';
 /** The service's own device and author for the events it writes (raises, escalations, auto resolves). */
 export const ANDON_DEVICE_ID = 'floorboard-andon';
 export const ANDON_AUTHOR = SERVICE_AUTHOR;
-export const ANDON_TYPES = ['andon.raise', 'andon.ack', 'andon.escalate', 'andon.resolve'] as const;
-const ANDON_TYPE_SET: ReadonlySet<string> = new Set(ANDON_TYPES);
-/** The note of a call resolved because its caller took it back on the tablet (followed by the undo's reason). */
-export const TAKEN_BACK_NOTE = 'taken back by the caller on the tablet';
+/** What andon reads: its events and the voids (a caller's take-back of a call is the void of its raise; only those are kept). */
+export const ANDON_TYPES = ANDON_READ_TYPES;
+const ANDON_TYPE_SET: ReadonlySet<string> = new Set(ANDON_TYPES.filter((t) => t !== 'void'));
 /** Calls this old (and resolved) are dropped from memory; the API reads older ones from storage. */
 const KEEP_MS = 24 * 3600_000;
 /** The evaluator looks at least this often; sooner when a threshold or an escalation is due. */
@@ -142,7 +141,7 @@ export function createAndon(o: AndonOptions): Andon {
     const { events: raises } = await o.storage.listEvents({ ids: [...ids], types: ['andon.raise'] });
     for (const raise of raises) {
       const page = await o.storage.listEvents({ lineIds: [raise.event.lineId], types: [...ANDON_TYPES], from: raise.correctedTs, orderBy: 'time' });
-      absorb(page.events.filter((r) => r.event.id === raise.event.id || ('callId' in r.event && r.event.callId === raise.event.id)), true);
+      absorb(page.events.filter((r) => r.event.id === raise.event.id || ('callId' in r.event && r.event.callId === raise.event.id) || (r.event.type === 'void' && r.event.voids === raise.event.id)), true);
       publishLine(raise.event.lineId, names());
     }
   }
@@ -204,12 +203,14 @@ export function createAndon(o: AndonOptions): Andon {
   /** Takes committed andon events into the call log; `isQuiet` (the load at start): changes are not announced again. */
   function absorb(records: readonly StoredEventInput[], isQuiet = false): void {
     let isNew = false;
-    for (const r of records) {
-      if (!ANDON_TYPE_SET.has(r.event.type) || events.has(r.event.id)) continue;
+    const take = (r: StoredEventInput) => {
       events.set(r.event.id, r.correctedTs === r.event.ts ? r.event : { ...r.event, ts: r.correctedTs });
       receivedAt.set(r.event.id, r.receivedAt);
       isNew = true;
-    }
+    };
+    for (const r of records) if (ANDON_TYPE_SET.has(r.event.type) && !events.has(r.event.id)) take(r);
+    // Voids after the raises (one batch may hold both): only a void of a call's raise is kept, the take-back.
+    for (const r of records) if (r.event.type === 'void' && !events.has(r.event.id) && events.get(r.event.voids)?.type === 'andon.raise') take(r);
     if (!isNew) return;
     const before = calls;
     calls = new Map(andonCallLog([...events.values()]).map((c) => [c.id, c]));
@@ -254,7 +255,8 @@ export function createAndon(o: AndonOptions): Andon {
     for (const e of events.values()) if ((receivedAt.get(e.id) ?? 0) >= since) recent.add('callId' in e ? e.callId : e.id);
     for (const c of calls.values()) {
       if (!recent.has(c.id)) continue;
-      const all = [...changesOf(undefined, c), ...(c.level > 1 ? ['escalated'] : [])];
+      // A call its caller took back is escalated to nobody any more (its raise and end are still told).
+      const all = [...changesOf(undefined, c), ...(c.level > 1 && !isTakenBack(c) ? ['escalated'] : [])];
       const tried = new Set((await deliveryLog.logOf(c.id)).map((r) => `${r.channel}|${r.target}|${r.change}`));
       announce(c, all, nameMap, tried);
     }
@@ -280,7 +282,7 @@ export function createAndon(o: AndonOptions): Andon {
     const nameMap = names();
     for (const r of await deliveryLog.interrupted(o.now() - KEEP_MS)) {
       const c = calls.get(r.callId);
-      if (!c) continue;
+      if (!c || (r.change === 'escalated' && isTakenBack(c))) continue;
       const v = view(c, nameMap);
       const body = JSON.stringify({ v: 1, siteId: index.site, change: r.change, call: v });
       if (r.channel === 'webhook') delivery.resume(r, index.plant.andon.webhooks, body);
@@ -294,30 +296,11 @@ export function createAndon(o: AndonOptions): Andon {
     const cut = o.now() - KEEP_MS;
     const gone = new Set([...calls.values()].filter((c) => c.resolved && c.resolved.at < cut).map((c) => c.id));
     if (!gone.size) return;
-    for (const [id, e] of events) if (gone.has(id) || ('callId' in e && gone.has(e.callId))) events.delete(id);
+    for (const [id, e] of events) if (gone.has(id) || ('callId' in e && gone.has(e.callId)) || (e.type === 'void' && gone.has(e.voids))) events.delete(id);
     for (const id of gone) {
       calls.delete(id);
       receivedAt.delete(id);
     }
-  }
-
-  /**
-   * An operator taking back their own call button (the tablet's undo: a void of the raise, which
-   * ingest allows only to its author, from the tablet it was made on, at its station, in the shift:
-   * ingest/amendment-rights.ts) resolves the call by hand as that operator, with a note saying so.
-   * Only the raiser's void of a button call still open; the leader writes it, once (one resolve id per call).
-   */
-  function resolveTakenBack(records: readonly StoredEventInput[]): void {
-    const resolves: FloorEvent[] = [];
-    for (const { event: e } of records) {
-      if (e.type !== 'void') continue;
-      const call = calls.get(e.voids);
-      if (!call || call.trigger !== 'button' || call.resolved || call.author !== e.author) continue;
-      const base = envelope(call.lineId, call.stationId, e.author, Math.max(o.now(), call.raisedAt));
-      resolves.push({ ...base, id: contentUlid(call.raisedAt, `resolve|${call.id}`), type: 'andon.resolve', callId: call.id, how: 'hand', note: `${TAKEN_BACK_NOTE} (${e.reason})`.slice(0, 500) });
-    }
-    // Not written (storage down): the call stays open and is answered by hand (ADR 0012).
-    if (resolves.length) void write(resolves).catch((error: unknown) => o.log('andon: a call taken back was not resolved', { error: String(error) }));
   }
 
   async function answer(kind: 'ack' | 'resolve', callId: string, author: string, detail: { from?: 'tablet' | 'board' | 'api'; note?: string }): Promise<AnswerResult> {
@@ -353,10 +336,9 @@ export function createAndon(o: AndonOptions): Andon {
   return {
     routeDeps,
     // Not started: a follower of a cluster keeps the call log for its API; the leader announces.
-    onCommitted: (records) => {
-      absorb(records, io === null);
-      if (io) resolveTakenBack(records);
-    },
+    // A caller's take-back is the void itself (core/andon/calls.ts): read like any andon event,
+    // nothing is written for it, so a stop between the void's commit and anything else loses nothing.
+    onCommitted: (records) => absorb(records, io === null),
     load,
     onRead(indexed, folded) {
       facts.set(indexed.line.id, folded);

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { visibleLines } from '../../core/access.ts';
-import { andonCallLog, callsOverlapping, type AndonCall } from '../../core/andon/calls.ts';
+import { ANDON_READ_TYPES, andonCallLog, callsOverlapping, type AndonCall } from '../../core/andon/calls.ts';
 import { byAge } from '../../core/andon/call-order.ts';
 import { ruleOfCall, type AndonRules } from '../../core/andon/engine.ts';
 import { andonAckSources } from '../../core/andon/kinds.ts';
@@ -32,7 +32,8 @@ const ackBody = z.object({ from: z.enum(andonAckSources).default('api') }).stric
 const resolveBody = z.object({ note: z.string().trim().min(1, 'a call resolved by hand needs a note').max(500) }).strict();
 /** Only `overlapping` is read here; from/to go through the history scope, which parses them itself. */
 const callsQuery = z.object({ overlapping: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional() });
-const ANDON_TYPES = ['andon.raise', 'andon.ack', 'andon.escalate', 'andon.resolve'];
+/** The andon events and the voids (a caller's take-back is the void of the raise). */
+const ANDON_TYPES = [...ANDON_READ_TYPES];
 
 /**
  * Andon API (docs/api.md): GET /api/andon/calls (calls in the caller's scope, oldest first: the
@@ -71,7 +72,11 @@ export function andonRoutes(deps: AndonRouteDeps): Hono<ApiEnv> {
     let records = await read(from);
     const raised = new Set(records.filter((r) => r.event.type === 'andon.raise').map((r) => r.event.id));
     const before = new Set<string>();
-    for (const r of records) if ('callId' in r.event && !raised.has(r.event.callId)) before.add(r.event.callId);
+    for (const r of records) {
+      if ('callId' in r.event && !raised.has(r.event.callId)) before.add(r.event.callId);
+      // A take-back (the void of a raise) of a call raised before the window: read its raise too.
+      else if (r.event.type === 'void' && !raised.has(r.event.voids)) before.add(r.event.voids);
+    }
     for (const call of deps.current()) if (call.resolved === null && call.raisedAt < from) before.add(call.id);
     if (before.size) {
       const raises = await deps.storage.listEvents({ ids: [...before].slice(0, 10_000), types: ['andon.raise'] });

@@ -1,5 +1,6 @@
 import type { Calendar, CorrectablePayload, FloorEvent } from '../../core/index.ts';
 import { isNoOpCorrection } from '../../core/oee-stops/no-op.ts';
+import { CALL_TAKE_BACK_MS } from '../../core/andon/kinds.ts';
 import { shiftInstances } from '../../core/oee/calendar.ts';
 import type { EventOrigin, Storage } from '../storage/storage.ts';
 import type { Refusal } from './event-checks.ts';
@@ -57,6 +58,14 @@ function refusalOf(event: FloorEvent, kind: IngestTopic['kind'], target: EventOr
   const start = shiftStart();
   if (target.correctedTs < start)
     return { code: 'not-allowed', message: `event "${target.id}" is from before the current shift (started ${new Date(start).toISOString()}): only a lead may void it, on the line's corrections topic` };
+  // A call button is taken back only shortly after it was pressed (what the tablet offers); later,
+  // whoever answers it resolves it. Timed on the tablet's own clock: the undo comes from the tablet
+  // the call was made on (checked above), so a call and its undo made offline count as made.
+  if (target.type === 'andon.raise' && event.ts - target.ts > CALL_TAKE_BACK_MS)
+    return {
+      code: 'not-allowed',
+      message: `call "${target.id}" was raised ${Math.floor((event.ts - target.ts) / 60_000)} min before this undo: a call is taken back only within ${CALL_TAKE_BACK_MS / 60_000} min of raising it; after that it is resolved by whoever answers it`,
+    };
   return null;
 }
 
@@ -64,7 +73,7 @@ function refusalOf(event: FloorEvent, kind: IngestTopic['kind'], target: EventOr
  * Checks every void and correction of a commit group against the event it amends (stored, or
  * earlier in the group): it must exist; a lead's correction or void (corrections topic) must be
  * on its topic's line; an undo (void on a station's events topic) must be its author's own entry,
- * at the same station, from the current shift. Returns the refusal per amending event object.
+ * at the same station, from the current shift (a call button's raise: within CALL_TAKE_BACK_MS). Returns the refusal per amending event object.
  */
 export async function checkAmendments(
   batches: readonly (AmendmentBatch | null)[],
@@ -82,7 +91,7 @@ export async function checkAmendments(
   const origins = new Map<string, EventOrigin>();
   // Earlier in the group: not stored yet, so its device time stands in for the corrected time.
   for (const b of batches) for (const { event } of b?.accepted ?? []) {
-    if (!origins.has(event.id)) origins.set(event.id, { id: event.id, type: event.type, author: event.author, deviceId: event.deviceId, lineId: event.lineId, stationId: event.stationId, correctedTs: event.ts });
+    if (!origins.has(event.id)) origins.set(event.id, { id: event.id, type: event.type, author: event.author, deviceId: event.deviceId, lineId: event.lineId, stationId: event.stationId, ts: event.ts, correctedTs: event.ts });
   }
   // The stored copy wins over a resend in this group (the first stored copy is the event).
   const stored = new Map<string, EventOrigin>();

@@ -51,7 +51,7 @@ export function fromDeviceRow(row: DeviceRow | Loose<DeviceRow>): Device {
 }
 
 /** The columns `findEventOrigins` selects, in both dialects. */
-export const EVENT_ORIGIN_COLUMNS = 'id, type, author, device_id, line_id, station_id, corrected_ts';
+export const EVENT_ORIGIN_COLUMNS = 'id, type, author, device_id, line_id, station_id, ts, corrected_ts';
 
 export function fromEventOriginRow(row: Record<string, unknown>): EventOrigin {
   return {
@@ -61,6 +61,7 @@ export function fromEventOriginRow(row: Record<string, unknown>): EventOrigin {
     deviceId: String(row.device_id),
     lineId: String(row.line_id),
     stationId: String(row.station_id),
+    ts: Number(row.ts),
     correctedTs: Number(row.corrected_ts),
   };
 }

@@ -410,5 +410,7 @@ export interface EventOrigin {
   deviceId: string;
   lineId: string;
   stationId: string;
+  /** Its device's own time (an undo from the same tablet is timed against it on that tablet's clock). */
+  ts: number;
   correctedTs: number;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canRead, principalOf } from '../../../src/core/access.ts';
 import { andonCallLog, callsOverlapping, responseTimes } from '../../../src/core/andon/calls.ts';
+import { responseSummary } from '../../../src/core/andon/response.ts';
 import { eventSchema, parseTopic, plantSchema, topics, type FloorEvent } from '../../../src/core/index.ts';
 import { indexPlant } from '../../../src/core/plant-index.ts';
 import { eventFixture } from '../../helpers/event-fixture.ts';
@@ -27,6 +28,54 @@ describe('andon call log', () => {
     const [call] = andonCallLog(events);
     expect(call).toMatchObject({ kind: 'maintenance', note: 'hydraulic leak', level: 2, ack: { by: 'lea', from: 'board', at: t0 + 720_000 }, resolved: { how: 'hand', by: 'lea', note: 'hose replaced' } });
     expect(responseTimes(call!)).toEqual({ toAcknowledgeMs: 720_000, toResolveMs: 900_000 });
+  });
+
+  it("reads its caller's void of the raise as taken back (by them, at the void's time, the undo's reason as note): a later resolve or escalation does not make it an answered call", () => {
+    const undo = op.at(t0 + 60_000, { type: 'void', voids: raise.id, reason: 'mistake' });
+    const events: FloorEvent[] = [
+      raise,
+      undo,
+      // What the service wrote before: a resolve after the void; and a late escalation and ack.
+      op.at(t0 + 61_000, { type: 'andon.resolve', callId: raise.id, how: 'hand', note: 'taken back by the caller on the tablet (mistake)' }),
+      svc.at(t0 + 62_000, { type: 'andon.escalate', callId: raise.id, level: 2 }),
+      lead.at(t0 + 63_000, { type: 'andon.ack', callId: raise.id, from: 'board' }),
+    ];
+    for (const list of [events, events.slice(0, 2), [undo, raise]]) {
+      const [call] = andonCallLog(list);
+      expect(call).toMatchObject({ level: 1, ack: null, resolved: { how: 'taken-back', by: 'anna', at: t0 + 60_000, note: 'mistake' } });
+      expect(responseTimes(call!)).toEqual({ toAcknowledgeMs: null, toResolveMs: null });
+    }
+  });
+
+  it('reads an old stored resolve with the taken-back note as taken back, without its void', () => {
+    const [call] = andonCallLog([raise, op.at(t0 + 61_000, { type: 'andon.resolve', callId: raise.id, how: 'hand', note: 'taken back by the caller on the tablet (entered-twice)' })]);
+    expect(call!.resolved).toMatchObject({ how: 'taken-back', by: 'anna', note: 'entered-twice' });
+  });
+
+  it("leaves a call open that a lead voids (a lead resolves it), and one whose take-back was itself undone", () => {
+    const byLead = lead.at(t0 + 60_000, { type: 'void', voids: raise.id, reason: 'wrong' });
+    expect(andonCallLog([raise, byLead])[0]).toMatchObject({ id: raise.id, resolved: null });
+    const undo = op.at(t0 + 60_000, { type: 'void', voids: raise.id, reason: 'mistake' });
+    const undone = op.at(t0 + 70_000, { type: 'void', voids: undo.id, reason: 'mistake' });
+    expect(andonCallLog([raise, undo, undone])[0]).toMatchObject({ id: raise.id, resolved: null });
+  });
+
+  it('leaves taken-back calls out of the response summary and counts them apart', () => {
+    const other = op.at(t0 + 1000, { type: 'andon.raise', kind: 'maintenance', trigger: 'button', cause: 'button|y' });
+    const calls = andonCallLog([
+      raise,
+      other,
+      op.at(t0 + 60_000, { type: 'void', voids: raise.id, reason: 'mistake' }),
+      lead.at(t0 + 301_000, { type: 'andon.ack', callId: other.id, from: 'board' }),
+      lead.at(t0 + 601_000, { type: 'andon.resolve', callId: other.id, how: 'hand', note: 'done' }),
+    ]);
+    expect(responseSummary(calls).total).toMatchObject({ calls: 1, takenBack: 1, acknowledged: 1, resolved: 1, meanToAcknowledgeMs: 300_000, meanToResolveMs: 600_000 });
+  });
+
+  it("groups a call without a stop reason by who was called, apart from a reason of the same id (the demo plant's 'maintenance' is Planned maintenance)", () => {
+    const planned = svc.at(t0 + 2000, { type: 'andon.raise', kind: 'lead', trigger: 'stop', ruleId: 'r', cause: 'stop|r|s1', reasonId: 'maintenance' });
+    const summary = responseSummary(andonCallLog([raise, planned]));
+    expect(summary.byReason.map((r) => [r.key, r.calls])).toEqual([['kind:maintenance', 1], ['maintenance', 1]]);
   });
 
   it('counts copies once and ignores events about unknown calls', () => {

@@ -127,7 +127,7 @@ describe('andon in the service: rules on the live fold, calls as events, retaine
     expect(resolved).toMatchObject({ ack: null, resolved: { how: 'hand' } });
   });
 
-  it("resolves a button call its caller takes back on the tablet (the undo's void), as that operator with a note; a lead's void of it does not", async () => {
+  it("reads a button call its caller takes back on the tablet (the undo's void) as taken back by that operator, with the undo's reason; a lead's void of it does not", async () => {
     const raise = (note: string) => countEvent({ deviceId: 'tab-an2', author: 'op-a', type: 'andon.raise', kind: 'lead', trigger: 'button', cause: `button|tab-an2|${note}`, note, productId: undefined, good: undefined, reject: undefined });
     const voidOf = (id: string, over: Record<string, unknown> = {}) => countEvent({ deviceId: 'tab-an2', author: 'op-a', type: 'void', voids: id, reason: 'mistake', productId: undefined, good: undefined, reject: undefined, ...over });
     const kept = raise('kept');
@@ -146,8 +146,11 @@ describe('andon in the service: rules on the live fold, calls as events, retaine
     expect(open.map((c) => c.id)).toEqual([kept.id]);
     const voids = (await h.service.storage.listEvents({ types: ['void'] })).events.map((r) => r.event);
     expect(voids.map((e) => e.type === 'void' && [e.voids, e.author])).toEqual(expect.arrayContaining([[kept.id, 'lead-a'], [mistaken.id, 'op-a']]));
+    // The void is the take-back: no resolve is written for it.
     const stored = (await h.service.storage.listEvents({ types: ['andon.resolve'] })).events.map((r) => r.event).filter((e) => e.type === 'andon.resolve' && e.callId === mistaken.id);
-    expect(stored).toMatchObject([{ author: 'op-a', how: 'hand', note: 'taken back by the caller on the tablet (mistake)' }]);
+    expect(stored).toEqual([]);
+    const [back] = (await calls('op', `?from=${(mistaken.ts as number) - 1000}&to=${Date.now() + 1000}`)).filter((c) => c.id === mistaken.id);
+    expect(back).toMatchObject({ resolved: { how: 'taken-back' } });
     expect((await state).calls.map((c) => c.id)).toContain(kept.id);
   });
 

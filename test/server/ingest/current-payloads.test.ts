@@ -17,7 +17,7 @@ const stop = (ts: number, reasonId: string) => {
   return eventSchema.parse({ v: 1, id, deviceId: 'tab-1', seq: n, ts, author: 'op-1', lineId: 'l1', stationId: 's1', type: 'stop.start', stopId: id, reasonId });
 };
 const fix = (ts: number, target: FloorEvent, reasonId: string) => ev(ts, { type: 'correction', supersedes: target.id, reason: 'r', replacement: { type: 'stop.start', stopId: target.id, reasonId } });
-const originOf = (e: FloorEvent): EventOrigin => ({ id: e.id, type: e.type, author: e.author, deviceId: e.deviceId, lineId: e.lineId, stationId: e.stationId, correctedTs: e.ts });
+const originOf = (e: FloorEvent): EventOrigin => ({ id: e.id, type: e.type, author: e.author, deviceId: e.deviceId, lineId: e.lineId, stationId: e.stationId, ts: e.ts, correctedTs: e.ts });
 const reasonOf = (p: CorrectablePayload | undefined) => (p && 'reasonId' in p ? p.reasonId : undefined);
 
 describe("a correction's target as it reads now, kept per line between batches", () => {

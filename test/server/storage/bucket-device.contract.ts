@@ -194,7 +194,7 @@ export function bucketContract(ctx: ContractContext): void {
     const event = makeEvent(undefined, { author: 'op-origin', lineId: 'line-o', stationId: 'st-o' });
     await ctx.storage.insertEvents([makeRecord(event, 2_000)]);
     expect(await ctx.storage.findEventOrigins([event.id, '01ARZ3NDEKTSV4RRFFQ69G5FAV'])).toEqual([
-      { id: event.id, type: 'count', author: 'op-origin', deviceId: event.deviceId, lineId: 'line-o', stationId: 'st-o', correctedTs: event.ts - 2_000 },
+      { id: event.id, type: 'count', author: 'op-origin', deviceId: event.deviceId, lineId: 'line-o', stationId: 'st-o', ts: event.ts, correctedTs: event.ts - 2_000 },
     ]);
     expect(await ctx.storage.findEventOrigins([])).toEqual([]);
   });
