@@ -43,6 +43,26 @@ export async function eventsBetween(storage: Storage, lineIds: readonly string[]
   return page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
 }
 
+/** The event types that carry a line's state into a window: a stop, changeover or machine state still open at its start. */
+export const STATE_TYPES = ['stop.start', 'stop.end', 'stop.classify', 'stop.split', 'changeover.start', 'changeover.end', 'machine.state', 'machine.heartbeat', 'count'];
+/** Of each, per line: enough to close every stop still open among the latest ones. */
+export const STATE_EVENTS_PER_TYPE = 50;
+
+/**
+ * `eventsBetween`, led by each line's latest state events before `from`, however old: a stop open
+ * since the weekend is in a Monday window's stop list, timeline and shift report as the live
+ * status and OEE (live-oee.ts, which reads the same) count it. Without them, a stop that began
+ * more than the lookback before the window was missing from the list while the live view counted it.
+ */
+export async function eventsWithState(storage: Storage, lineIds: readonly string[], from: number, to: number): Promise<FloorEvent[]> {
+  const start = Math.max(0, from);
+  const [older, events] = await Promise.all([
+    start > 0 && lineIds.length ? storage.latestEventsBefore({ lineIds: [...lineIds], types: STATE_TYPES, before: start, perType: STATE_EVENTS_PER_TYPE }) : [],
+    eventsBetween(storage, lineIds, start, to),
+  ]);
+  return [...older.map((r) => ({ ...r.event, ts: r.correctedTs })), ...events];
+}
+
 /**
  * Raw figures of every hour of [countFrom, to) from the events since `eventsFrom`, each stop counted
  * in its first hour since `countFrom`. Events until a day after `to` are read, as for every OEE

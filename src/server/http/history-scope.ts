@@ -6,7 +6,7 @@ import { FloorboardError, topicIdSchema, type OeeQuery } from '../../core/index.
 import { localTimeProblem, localTimeToMs } from '../../core/local-time.ts';
 import { LOOKBACK_MS } from '../history/hourly-buckets.ts';
 import type { Storage } from '../storage/storage.ts';
-import { eventsBetween } from '../history/bucket-history.ts';
+import { eventsWithState } from '../history/bucket-history.ts';
 import type { ApiDeps, ApiEnv } from './app-context.ts';
 import { parseInput } from './http-errors.ts';
 
@@ -99,6 +99,7 @@ export async function loadEvents(deps: HistoryDeps, c: Context<ApiEnv>, isAfterK
   const { query, lineIds } = scoped;
   const to = isAfterKnown ? query.to + LOOKBACK_MS : query.to;
   // Events a day before `from` still shape the window (a stop open at its start, a corrected event).
-  const events = await eventsBetween(deps.storage, lineIds, query.from - LOOKBACK_MS, to);
+  // Led by each line's latest state before that, however old: a stop open since the weekend is in the window.
+  const events = await eventsWithState(deps.storage, lineIds, query.from - LOOKBACK_MS, to);
   return { ...scoped, events };
 }

@@ -10,6 +10,7 @@ import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { foldsReport, StationStateFold } from '../../core/station-state/index.ts';
 import { compareEvents } from '../../core/oee/normalize.ts';
 import { withLeaderVersion } from '../cluster/leader-version.ts';
+import { STATE_EVENTS_PER_TYPE, STATE_TYPES } from '../history/bucket-history.ts';
 
 /** Longest wait between two reads of the statuses: time alone changes a state (a stop outgrows a small stop). */
 const STATUS_REFRESH_MS = 1000;
@@ -26,9 +27,6 @@ const LOOKBACK_MS = 12 * 3600_000;
  * reasons, its changeover, the machine's last state and signal, the product. Read from before the
  * look-back too, so a line silent since Friday shows on Monday what it was left in.
  */
-const STATE_TYPES = ['stop.start', 'stop.end', 'stop.classify', 'stop.split', 'changeover.start', 'changeover.end', 'machine.state', 'machine.heartbeat', 'count'];
-/** Of each, per line: enough to close every stop still open among the latest ones. */
-const STATE_EVENTS_PER_TYPE = 50;
 /** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
 const SILENCE_MARGIN_MS = 50;
 /**
