@@ -129,8 +129,13 @@ export function stopRoutes(deps: HistoryDeps): Hono<ApiEnv> {
     // A machine setup that is part of a changeover is listed as that changeover: its own first
     // reason (the gateway's) would list the changeover twice.
     const isPart = (e: { kind: string; stopId: string | null }) => e.kind === 'classify' && e.stopId !== null && (stops.get(e.stopId)?.partOf ?? null) !== null;
-    const entries = auditTrail(events, query.from, query.to, auditKinds).filter((e) => !isPart(e)).map((e) => {
-      const s = e.stopId === null ? undefined : stops.get(e.stopId);
+    const trail = auditTrail(events, query.from, query.to, auditKinds).filter((e) => !isPart(e));
+    // A voided stop is booked no more: its entries name it as it was before the void.
+    const gone = new Set(trail.filter((e) => e.stopId !== null && !stops.has(e.stopId)).map((e) => e.stopId!));
+    const voids = new Set(trail.filter((e) => e.kind === 'void' && e.stopId !== null && gone.has(e.stopId)).map((e) => e.id));
+    const unvoided = voids.size ? new Map(linesOf(query, events.filter((e) => !voids.has(e.id)), index).flatMap((l) => l.stops.filter((s) => gone.has(s.id)).map((s) => [s.id, s] as const))) : new Map<string, StopDetail>();
+    const entries = trail.map((e) => {
+      const s = e.stopId === null ? undefined : (stops.get(e.stopId) ?? unvoided.get(e.stopId));
       return { ...e, authorName: names.get(e.author) ?? e.author, stop: s ? { start: s.start, durationMs: s.end - s.start, stationId: s.stationId, isOpen: s.isOpen } : null };
     });
     const body = { from: query.from, to: query.to, lineIds: query.lineIds, entries };

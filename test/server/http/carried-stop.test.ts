@@ -65,4 +65,26 @@ describe('a stop open since long before the window (a machine stopped over the w
     expect(report.figures.stopMs).toBe(20 * MIN);
     expect(oee.lines[0]!.total.stopMs).toBe(20 * MIN);
   });
+
+  it("names a stop its operator took back in the audit list: its time, station and length as it was", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fb-voided-'));
+    dirs.push(dir);
+    const T = Math.floor(Date.now() / H) * H - 2 * H;
+    const op = { deviceId: 'tab-a1', author: 'op-a' };
+    let seq = 0;
+    const ev = (ts: number, p: Record<string, unknown>) => ({ v: 1, id: ulid(ts), seq: seq++, ts, lineId: 'line-a', stationId: 'a1', ...op, ...p }) as FloorEvent;
+    const stop = ev(T + 5 * MIN, { type: 'stop.start', stopId: ulid(T + 5 * MIN - 1), reasonId: 'jam' });
+    const stopId = (stop as { stopId: string }).stopId;
+    const events = [stop, ev(T + 12 * MIN, { type: 'stop.end', stopId }), ev(T + 15 * MIN, { type: 'void', voids: stop.id, reason: 'wrong station' })];
+    const storage = openStorage(undefined, dir);
+    await storage.migrate();
+    await storage.insertEvents(events.map((event) => ({ event, topic: 't', receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts })));
+    await storage.touchRun(await storage.startRun(T - H), Date.now());
+    await storage.close();
+    harness = await startHarness({ dataDir: dir });
+    const { token } = await harness.login(fixtureLogin('lead-a', 'dash-voided'));
+    const res = await harness.http(`/api/audit?from=${T}&to=${T + H}&line=line-a`, { headers: { authorization: `Bearer ${token}` } });
+    const audit = (await res.json()) as { entries: { kind: string; stop: { start: number; durationMs: number; stationId: string } | null }[] };
+    expect(audit.entries.filter((e) => e.kind === 'void')).toEqual([expect.objectContaining({ stop: { start: T + 5 * MIN, durationMs: 7 * MIN, stationId: 'a1', isOpen: false } })]);
+  });
 });
