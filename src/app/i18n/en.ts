@@ -40,7 +40,8 @@ export const en = {
   'count.book': 'Book count',
   'count.needsScrapReason': 'Choose a scrap reason for the rejects.',
   'progress.title': '{line}: shift progress',
-  'progress.produced': 'Produced {made} of {target}',
+  // Non-breaking spaces: "4 of 14" never splits a number from its words on a narrow card.
+  'progress.produced': 'Produced {made}\u00a0of\u00a0{target}',
   'progress.waiting': '{n} waiting on this tablet',
   'progress.asOf': 'as of {time}',
   'progress.oee': 'OEE',
