@@ -251,3 +251,28 @@ test('a stop left open while the machine makes parts: the tablet asks whether it
   await expect(state).toHaveAttribute('data-state', 'running', { timeout: 10_000 });
   await expect(asked).toHaveCount(0);
 });
+
+test('UX walk: a stop that began on another day shows its day and month beside its time, on the state card, in the list and on the split sheet', async ({ context, svc }) => {
+  const dayMs = 24 * 3600_000;
+  const [stopEvent] = await machineReports(svc, [{ state: 'stopped', agoMs: dayMs + 2 * 3600_000 }, { state: 'heartbeat', agoMs: 0 }]);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const start = (await svc.events()).find((s) => s.event.id === stopEvent)!.event.ts;
+  const en = formats('en');
+  const state = tablet.page.getByTestId('station-state');
+  await expect(state).toHaveAttribute('data-state', 'stopped', { timeout: 15_000 });
+  // "since 12/05, 12:00 PM 26:00:04", never "since 12:00 PM" as if today.
+  await expect(state.locator('.timer span')).toHaveText(`since ${en.dayMonth(start)}, ${en.time(start)}`);
+  await expect(state.getByLabel('elapsed')).toHaveText(/^2[56]:\d\d:\d\d$/);
+
+  // Over now: listed with its day, and split on a sheet that says the day too.
+  await machineReports(svc, [{ state: 'running', agoMs: 0 }]);
+  const list = tablet.page.getByTestId('needs-reason');
+  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
+  await expect(list.getByRole('listitem')).toContainText(`${en.dayMonth(start)}, ${en.time(start)} ·`);
+  await list.getByRole('button', { name: 'Split' }).tap();
+  await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${en.dayMonth(start)}, `);
+  await tablet.page.screenshot({ path: 'test-results/screenshots/tablet-split-other-day-en.png' });
+  await tablet.setLanguage('de');
+  await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${formats('de').dayMonth(start)}, `);
+});
