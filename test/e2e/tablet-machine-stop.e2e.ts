@@ -276,3 +276,33 @@ test('UX walk: a stop that began on another day shows its day and month beside i
   await tablet.setLanguage('de');
   await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${formats('de').dayMonth(start)}, `);
 });
+
+test("UX walk: the reason she gave to a machine's stop is in her entries, with the stop's time, and her undo takes it back", async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  const stopEvent = await machineStops(svc, 5 * 60_000);
+  const state = page.getByTestId('station-state');
+  await expect(state).toHaveAttribute('data-state', 'stopped', { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Give reason' }).tap();
+  await page.getByRole('button', { name: 'Breakdown', exact: true }).tap();
+  await page.getByRole('button', { name: 'Jam', exact: true }).tap();
+  await expect(state.getByTestId('stop-reason')).toHaveText('Jam');
+
+  const start = (await svc.events()).find((s) => s.event.id === stopEvent)!.event.ts;
+  const row = page.getByTestId('own-entries').locator('li[data-kind="reason"]');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(`Reason · stop from ${formats('en').time(start)}: Jam`);
+  await tablet.waitSynced();
+  await row.getByRole('button', { name: 'Undo' }).tap();
+  await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
+  await expect(row).toHaveAttribute('data-voided', 'true');
+  // Taken back: the stop needs its reason again, here and at the service.
+  await expect(state.getByTestId('stop-reason')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Give reason' })).toBeVisible();
+  await tablet.waitSynced();
+  const classify = (await svc.events()).map((s) => s.event).find((e) => e.type === 'stop.classify')!;
+  expect((await svc.events()).map((s) => s.event).filter((e) => e.type === 'void')).toMatchObject([{ author: 'op-a', voids: classify.id, reason: 'mistake' }]);
+  await expect(page.getByRole('button', { name: 'Give reason' })).toBeVisible();
+  await expect(state.getByTestId('stop-reason')).toHaveCount(0);
+});

@@ -162,6 +162,8 @@ export const de = {
   'entries.stop': 'Grund: {reason}',
   'entries.kind.count': 'Zählung',
   'entries.kind.stop': 'Stopp',
+  'entries.kind.reason': 'Grund',
+  'entries.classify': 'Stopp ab {time}: {reason}',
   'entries.kind.note': 'Notiz',
   'entries.kind.split': 'Teilung',
   'entries.kind.handover': 'Übergabe',

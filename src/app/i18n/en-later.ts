@@ -104,6 +104,8 @@ export const enLater = {
   'entries.stop': 'reason: {reason}',
   'entries.kind.count': 'Count',
   'entries.kind.stop': 'Stop',
+  'entries.kind.reason': 'Reason',
+  'entries.classify': 'stop from {time}: {reason}',
   'entries.kind.note': 'Note',
   'entries.kind.split': 'Split',
   'entries.kind.handover': 'Handover',
