@@ -77,3 +77,32 @@ test('UX walk: no changeover product is preselected after a sign-in; Start chang
   await products.getByRole('button', { name: 'Gadget' }).tap();
   await expect(start).toBeEnabled();
 });
+
+test('UX walk (accessibility): each Undo names its entry, the keypad buttons\' names start with their "123", and the toast covers nothing that can be tapped', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.page.setViewportSize({ width: 1280, height: 800 });
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  // Label in name (WCAG 2.5.3): the name of every "123" button starts with what it shows.
+  const keypads = page.locator('button.keypad');
+  await expect(keypads).toHaveCount(2);
+  for (const name of await keypads.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''))) expect(name).toMatch(/^123: type (Good|Reject) on the keypad$/);
+
+  await tablet.bookCount(2, 0);
+  await tablet.bookCount(3, 0);
+  const own = page.getByTestId('own-entries');
+  await expect(own.getByRole('button', { name: /^Undo: Count .+, 2 good, 0 reject · Widget$/ })).toHaveCount(1);
+  await expect(own.getByRole('button', { name: /^Undo: Count .+, 3 good, 0 reject · Widget$/ })).toHaveCount(1);
+
+  // The toast of the last booking shows while the operator scrolls to her entries at the bottom.
+  await expect(page.getByRole('status').filter({ hasText: 'Saved on this tablet' })).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const covered = await page.evaluate(() => {
+    const toast = [...document.querySelectorAll('.toast')].find((t) => t.textContent !== '')!.getBoundingClientRect();
+    const overlaps = (r: DOMRect) => r.left < toast.right && toast.left < r.right && r.top < toast.bottom && toast.top < r.bottom;
+    return [...document.querySelectorAll('[data-testid="own-entries"] li, button, input, textarea')].filter((el) => overlaps(el.getBoundingClientRect())).map((el) => el.outerHTML.slice(0, 80));
+  });
+  expect(covered).toEqual([]);
+  // Nor does it ever take a tap (it may float over a control mid-page for its 3 s).
+  expect(await page.locator('.toast').first().evaluate((el) => getComputedStyle(el).pointerEvents)).toBe('none');
+});

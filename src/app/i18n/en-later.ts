@@ -116,6 +116,7 @@ export const enLater = {
   'entries.undone': 'undone: {why}',
   'undo.title': 'Undo this entry? Why',
   'undo.button': 'Undo',
+  'undo.buttonFor': 'Undo: {what}',
   'undo.reason.entered-twice': 'Entered twice',
   'undo.reason.wrong-station': 'Wrong station',
   'undo.reason.mistake': 'Mistake',

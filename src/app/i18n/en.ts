@@ -63,7 +63,8 @@ export const en = {
   'update.ready': 'An update is ready.',
   'update.apply': 'Update now',
   'saved': 'Saved on this tablet',
-  'keypad.open': 'Type {label} on the keypad',
+  // Starts with the button's visible "123" (WCAG 2.5.3, label in name).
+  'keypad.open': '123: type {label} on the keypad',
   'split.pickPart2': 'Reason of part 2 (from {time})',
   'stop.cancelledOpen': 'No reason given: the stop stays open.',
   'stop.cancelledWaiting': 'No reason given: the stop still needs one.',
