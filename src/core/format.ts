@@ -16,7 +16,7 @@ export interface Formats {
   number(value: number | null | undefined, digits?: number): string;
   /** A duration in words: "45 sec", "12 min", "1 hr 5 min" ("1 Std. 5 Min." in German). */
   duration(ms: number): string;
-  /** A duration as a running clock "h:mm:ss" or "mm:ss" (time in state). */
+  /** A duration as a running clock "h:mm:ss", hours always ("0:02:04"): never read as hours and minutes (time in state). */
   clock(ms: number): string;
   /** A number of days: "28 days", "28 Tage". */
   days(n: number): string;
@@ -77,7 +77,7 @@ function build(locale: string, timeZone: string | undefined): Formats {
       const h = Math.floor(s / 3600);
       const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
       const ss = String(s % 60).padStart(2, '0');
-      return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+      return `${h}:${mm}:${ss}`;
     },
     days: (n) => days.format(n),
     date: (ms) => date.format(ms),

@@ -10,7 +10,7 @@ test('gloves: a count typed on the big keypad is booked as typed; Escape leaves 
   const page = tablet.page;
   const good = page.getByLabel('Good', { exact: true });
 
-  await page.getByRole('button', { name: 'Type Good on the keypad' }).tap();
+  await page.getByRole('button', { name: '123: type Good on the keypad' }).tap();
   const keypad = page.getByRole('dialog', { name: 'Good: type the number' });
   await expect(keypad).toBeVisible();
   // Keys big enough for a gloved finger.
@@ -26,10 +26,10 @@ test('gloves: a count typed on the big keypad is booked as typed; Escape leaves 
   await expect(keypad).toHaveCount(0);
   await expect(good).toHaveValue('12');
   // Focus returns to the keypad button, so a keyboard user goes on where they were.
-  await expect(page.getByRole('button', { name: 'Type Good on the keypad' })).toBeFocused();
+  await expect(page.getByRole('button', { name: '123: type Good on the keypad' })).toBeFocused();
 
   // From a hardware keyboard: digits type, Escape cancels and keeps 12.
-  await page.getByRole('button', { name: 'Type Good on the keypad' }).press('Enter');
+  await page.getByRole('button', { name: '123: type Good on the keypad' }).press('Enter');
   await expect(keypad).toBeVisible();
   await page.keyboard.type('7');
   await expect(keypad.locator('output')).toHaveText('7');
@@ -84,7 +84,7 @@ test('Clear on the keypad empties the entry: OK waits for a number and never kee
   const page = tablet.page;
   const good = page.getByLabel('Good', { exact: true });
   await good.fill('12');
-  await page.getByRole('button', { name: 'Type Good on the keypad' }).tap();
+  await page.getByRole('button', { name: '123: type Good on the keypad' }).tap();
   const keypad = page.getByRole('dialog', { name: 'Good: type the number' });
   const ok = keypad.getByRole('button', { name: 'OK', exact: true });
   // Untouched, the keypad shows the count it was opened with.
@@ -105,7 +105,7 @@ test('Clear on the keypad empties the entry: OK waits for a number and never kee
 
   // Deleting the shown count digit by digit empties it too.
   await good.fill('7');
-  await page.getByRole('button', { name: 'Type Good on the keypad' }).tap();
+  await page.getByRole('button', { name: '123: type Good on the keypad' }).tap();
   await keypad.getByRole('button', { name: 'Delete the last digit' }).tap();
   await expect(keypad.locator('output')).toHaveText('');
   await expect(ok).toBeDisabled();
@@ -130,7 +130,7 @@ test('split: a time typed past the end of the stop is moved inside it and said s
   const secondsBefore = await seconds.inputValue();
 
   // 1 min 47 s on the keypads, for a stop of a few seconds.
-  await sheet.getByRole('button', { name: 'Type Minutes on the keypad' }).tap();
+  await sheet.getByRole('button', { name: '123: type Minutes on the keypad' }).tap();
   await page.getByRole('dialog', { name: 'Minutes: type the number' }).getByRole('button', { name: '1', exact: true }).tap();
   await page.getByRole('dialog', { name: 'Minutes: type the number' }).getByRole('button', { name: 'OK', exact: true }).tap();
   const clamped = sheet.getByTestId('split-clamped');

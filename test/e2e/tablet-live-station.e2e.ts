@@ -78,7 +78,7 @@ test('two tablets at one station and a gateway: counts agree on both tablets, th
   for (const d of delays) expect(d).toBeLessThan(1000);
   await one.page.screenshot({ path: 'test-results/e2e/tablet-machine-stop-en.png' });
   await two.setLanguage('de');
-  await expect(two.page.getByTestId('station-state')).toContainText('Steht');
+  await expect(two.page.getByTestId('station-state')).toContainText('Gestoppt');
   await expect(two.page.getByTestId('machine-stop')).toHaveText('Von der Maschine gestoppt');
   await two.page.screenshot({ path: 'test-results/e2e/tablet-machine-stop-de.png' });
 

@@ -251,3 +251,58 @@ test('a stop left open while the machine makes parts: the tablet asks whether it
   await expect(state).toHaveAttribute('data-state', 'running', { timeout: 10_000 });
   await expect(asked).toHaveCount(0);
 });
+
+test('UX walk: a stop that began on another day shows its day and month beside its time, on the state card, in the list and on the split sheet', async ({ context, svc }) => {
+  const dayMs = 24 * 3600_000;
+  const [stopEvent] = await machineReports(svc, [{ state: 'stopped', agoMs: dayMs + 2 * 3600_000 }, { state: 'heartbeat', agoMs: 0 }]);
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const start = (await svc.events()).find((s) => s.event.id === stopEvent)!.event.ts;
+  const en = formats('en');
+  const state = tablet.page.getByTestId('station-state');
+  await expect(state).toHaveAttribute('data-state', 'stopped', { timeout: 15_000 });
+  // "since 12/05, 12:00 PM 26:00:04", never "since 12:00 PM" as if today.
+  await expect(state.locator('.timer span')).toHaveText(`since ${en.dayMonth(start)}, ${en.time(start)}`);
+  await expect(state.getByLabel('elapsed')).toHaveText(/^2[56]:\d\d:\d\d$/);
+
+  // Over now: listed with its day, and split on a sheet that says the day too.
+  await machineReports(svc, [{ state: 'running', agoMs: 0 }]);
+  const list = tablet.page.getByTestId('needs-reason');
+  await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
+  await expect(list.getByRole('listitem')).toContainText(`${en.dayMonth(start)}, ${en.time(start)} ·`);
+  await list.getByRole('button', { name: 'Split' }).tap();
+  await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${en.dayMonth(start)}, `);
+  await tablet.page.screenshot({ path: 'test-results/screenshots/tablet-split-other-day-en.png' });
+  await tablet.setLanguage('de');
+  await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${formats('de').dayMonth(start)}, `);
+});
+
+test("UX walk: the reason she gave to a machine's stop is in her entries, with the stop's time, and her undo takes it back", async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  const stopEvent = await machineStops(svc, 5 * 60_000);
+  const state = page.getByTestId('station-state');
+  await expect(state).toHaveAttribute('data-state', 'stopped', { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Give reason' }).tap();
+  await page.getByRole('button', { name: 'Breakdown', exact: true }).tap();
+  await page.getByRole('button', { name: 'Jam', exact: true }).tap();
+  await expect(state.getByTestId('stop-reason')).toHaveText('Jam');
+
+  const start = (await svc.events()).find((s) => s.event.id === stopEvent)!.event.ts;
+  const row = page.getByTestId('own-entries').locator('li[data-kind="reason"]');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(`Reason · stop from ${formats('en').time(start)}: Jam`);
+  await tablet.waitSynced();
+  await row.getByRole('button', { name: 'Undo' }).tap();
+  await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
+  await expect(row).toHaveAttribute('data-voided', 'true');
+  // Taken back: the stop needs its reason again, here and at the service.
+  await expect(state.getByTestId('stop-reason')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Give reason' })).toBeVisible();
+  await tablet.waitSynced();
+  const classify = (await svc.events()).map((s) => s.event).find((e) => e.type === 'stop.classify')!;
+  expect((await svc.events()).map((s) => s.event).filter((e) => e.type === 'void')).toMatchObject([{ author: 'op-a', voids: classify.id, reason: 'mistake' }]);
+  await expect(page.getByRole('button', { name: 'Give reason' })).toBeVisible();
+  await expect(state.getByTestId('stop-reason')).toHaveCount(0);
+});

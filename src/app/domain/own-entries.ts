@@ -8,7 +8,7 @@ export const undoReasons = ['entered-twice', 'wrong-station', 'mistake'] as cons
 export type UndoReason = (typeof undoReasons)[number];
 
 /** The entries an operator lists and undoes: what they entered themselves at the station. */
-const listedTypes = { count: 'count', 'stop.start': 'stop', note: 'note', 'stop.split': 'split', handover: 'handover', 'andon.raise': 'call' } as const;
+const listedTypes = { count: 'count', 'stop.start': 'stop', 'stop.classify': 'reason', note: 'note', 'stop.split': 'split', handover: 'handover', 'andon.raise': 'call' } as const;
 type ListedType = keyof typeof listedTypes;
 type Kind = (typeof listedTypes)[ListedType];
 const isListed = (e: FloorEvent): e is Extract<FloorEvent, { type: ListedType }> => Object.hasOwn(listedTypes, e.type);
@@ -31,8 +31,9 @@ export interface OwnEntry {
 }
 
 /**
- * The author's own counts, stops, notes, stop splits, handovers and call buttons at `stationId` since `since` (the shift's start), newest
- * first, each with the void that took it back. The service allows an operator's void only on such
+ * The author's own counts, stops, reasons given to stops (a machine's, or another's: the reason of
+ * a stop of their own is listed with that stop), notes, stop splits, handovers and call buttons at
+ * `stationId` since `since` (the shift's start), newest first, each with the void that took it back. The service allows an operator's void only on such
  * entries (src/server/ingest/amendment-rights.ts): the tablet offers undo on exactly these.
  */
 export function ownEntries(events: readonly FloorEvent[], author: string, stationId: string, since: number): OwnEntry[] {
@@ -52,13 +53,17 @@ export function recentOwnEntries(events: readonly FloorEvent[], author: string, 
     else if (e.type === 'stop.end') ends.set(e.stopId, e.ts);
   }
   const mine: OwnEntry['event'][] = [];
+  const ownStops = new Set<string>();
   for (const e of events) {
     if (e.author !== author || e.stationId !== stationId || e.ts < since) continue;
     if (isListed(e)) mine.push(e);
+    if (e.type === 'stop.start') ownStops.add(e.stopId);
   }
+  // The reason given right after Stop is the stop's own row ("Stop · reason: …"), not a row of its own.
+  const shown = mine.filter((e) => e.type !== 'stop.classify' || !ownStops.has(e.stopId));
   // Stable: entries of the same moment keep their order, as before.
-  mine.sort((a, b) => b.ts - a.ts);
-  const entries = mine.slice(0, max).map((event) => {
+  shown.sort((a, b) => b.ts - a.ts);
+  const entries = shown.slice(0, max).map((event) => {
     const voidedFor = voids.get(event.id) ?? null;
     const stopEnd = event.type === 'stop.start' ? (ends.get(event.stopId) ?? null) : null;
     const last = listed.get(event);
@@ -67,7 +72,7 @@ export function recentOwnEntries(events: readonly FloorEvent[], author: string, 
     listed.set(event, entry);
     return entry;
   });
-  return { entries, total: mine.length };
+  return { entries, total: shown.length };
 }
 
 /** The entry last made for each event (see `recentOwnEntries`). */

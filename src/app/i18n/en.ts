@@ -40,7 +40,8 @@ export const en = {
   'count.book': 'Book count',
   'count.needsScrapReason': 'Choose a scrap reason for the rejects.',
   'progress.title': '{line}: shift progress',
-  'progress.produced': 'Produced {made} of {target}',
+  // Non-breaking spaces: "4 of 14" never splits a number from its words on a narrow card.
+  'progress.produced': 'Produced {made}\u00a0of\u00a0{target}',
   'progress.waiting': '{n} waiting on this tablet',
   'progress.asOf': 'as of {time}',
   'progress.oee': 'OEE',
@@ -62,7 +63,8 @@ export const en = {
   'update.ready': 'An update is ready.',
   'update.apply': 'Update now',
   'saved': 'Saved on this tablet',
-  'keypad.open': 'Type {label} on the keypad',
+  // Starts with the button's visible "123" (WCAG 2.5.3, label in name).
+  'keypad.open': '123: type {label} on the keypad',
   'split.pickPart2': 'Reason of part 2 (from {time})',
   'stop.cancelledOpen': 'No reason given: the stop stays open.',
   'stop.cancelledWaiting': 'No reason given: the stop still needs one.',

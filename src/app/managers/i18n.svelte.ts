@@ -1,7 +1,10 @@
 import { en, type MessageKey } from '../i18n/en.ts';
 import type { Locale } from '../adapters/cache-idb.ts';
 import { formats } from '../../core/format.ts';
+import { timeOn } from '../../core/format-time-on.ts';
 
+type Label = { id: string; label: string; labels?: Record<string, string> };
+type Reason = Label & { children: readonly Label[] };
 type Catalog = Readonly<Partial<Record<MessageKey, string>>>;
 /** The tablet's messages: English ships in the shell; other languages load on first use (and are precached for offline). */
 const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Catalog>> = {
@@ -67,9 +70,17 @@ class I18nManager {
 
   /** Label of a reason in the current language (plant-provided translations). */
   reasonLabel = (r: { label: string; labels?: Record<string, string> }): string => r.labels?.[this.locale] ?? r.label;
+  /** Label of the plant's reason (category or sub-reason) of this id in the current language; the id if the plant does not know it. */
+  reasonName = (reasons: readonly Reason[], id: string): string => {
+    const r = reasons.flatMap((c) => [c, ...c.children]).find((x) => x.id === id);
+    return r ? this.reasonLabel(r) : id;
+  };
 
-  /** A time of day in the current language; the formats live in core/format.ts (one per language, built once). */
-  time = (ms: number): string => formats(this.locale).time(ms);
+  /**
+   * A time of day in the current language; the formats live in core/format.ts (one per language, built once).
+   * With `day`: with day and month too when `ms` falls on another day ("05.12., 12:00"), so a stop of yesterday never reads as today's.
+   */
+  time = (ms: number, day = ms): string => timeOn(formats(this.locale), ms, day);
 }
 
 export const i18n = new I18nManager();

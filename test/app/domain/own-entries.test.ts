@@ -33,6 +33,20 @@ describe("an operator's own entries of the shift", () => {
     expect(ownEntries([call, undo, ...others], 'op-a', 'a1', shiftStart).map((e) => [e.kind, e.event.id, e.voidedFor])).toEqual([['call', call.id, 'mistake']]);
   });
 
+  it("lists the reason they gave to a machine's stop (undoable like the rest); the reason given to their own stop is that stop's row", () => {
+    const machineReason = ev({ type: 'stop.classify', stopId: 'MACHINE-STOP', reasonId: 'jam' });
+    const undo = ev({ type: 'void', voids: machineReason.id, reason: 'mistake' });
+    const again = ev({ type: 'stop.classify', stopId: 'MACHINE-STOP', reasonId: 'setup' });
+    const stop = ev({ type: 'stop.start', stopId: 'S1' });
+    const ownReason = ev({ type: 'stop.classify', stopId: 'S1', reasonId: 'jam' });
+    const others = [ev({ type: 'stop.classify', stopId: 'MACHINE-STOP', reasonId: 'jam', author: 'op-b' })];
+    expect(ownEntries([machineReason, undo, again, stop, ownReason, ...others], 'op-a', 'a1', shiftStart).map((e) => [e.kind, e.event.id, e.voidedFor])).toEqual([
+      ['stop', stop.id, null],
+      ['reason', again.id, null],
+      ['reason', machineReason.id, 'mistake'],
+    ]);
+  });
+
   it('lists their stop splits and handovers too, each undoable like the rest', () => {
     const stop = ev({ type: 'stop.start', stopId: 'S1' });
     const end = ev({ type: 'stop.end', stopId: 'S1' });
