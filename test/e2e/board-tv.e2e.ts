@@ -131,3 +131,36 @@ test('the TV shows its lines worst first from the first tile it paints, never by
   expect(seen.statesSeen).not.toContain('unknown');
   await expect(page.getByTestId('tv-loading')).toHaveCount(0);
 });
+
+test('the board shows its lines worst first from the first tile it paints: the order never changes while the live data comes in', async ({ page, svc }) => {
+  await plantWithLongNames(svc);
+  const d = new DashboardPage(page);
+  await d.open(svc.url, '#/board');
+  await d.signIn('mgr', 'mgr-pass');
+  await d.waitLive();
+  // Every tile order the page ever renders (from its first tile on), and each state seen.
+  await page.addInitScript(() => {
+    const w = window as unknown as { orders: string[]; statesSeen: string[] };
+    w.orders = [];
+    w.statesSeen = [];
+    new MutationObserver(() => {
+      const tiles = [...document.querySelectorAll('[data-testid^="tile-"]')];
+      const order = tiles.map((t) => t.getAttribute('data-testid')!).join();
+      if (tiles.length && w.orders.at(-1) !== order) w.orders.push(order);
+      for (const t of tiles) w.statesSeen.push(t.getAttribute('data-state')!);
+    }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+  await page.reload();
+  await expect(page.locator('[data-testid^="tile-"]')).toHaveCount(3);
+  await expect(page.locator('[data-testid^="tile-"]').first()).toHaveAttribute('data-testid', 'tile-line-a');
+  await expect(page.getByTestId('board-loading')).toHaveCount(0);
+  // Let late messages come in: the order must hold.
+  await page.waitForTimeout(1500);
+  const seen = await page.evaluate(() => {
+    const w = window as unknown as { orders: string[]; statesSeen: string[] };
+    return { orders: w.orders, statesSeen: w.statesSeen };
+  });
+  expect(seen.orders).toHaveLength(1);
+  expect(seen.orders[0]!.split(',')[0]).toBe('tile-line-a');
+  expect(seen.statesSeen).not.toContain('unknown');
+});

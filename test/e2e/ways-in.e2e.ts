@@ -17,6 +17,18 @@ test('`/` offers the dashboards beside tablet enrolment, reachable from the keyb
   await expect(page.getByTestId('dashboard-signin')).toBeVisible();
 });
 
+test('`/` on a desk PC with no tablet enrolled shows no tablet sync status; an enrolled tablet shows it', async ({ page, svc }) => {
+  await page.goto(svc.url);
+  await expect(page.getByRole('heading', { name: 'Enrol this tablet' })).toBeVisible();
+  // The walk saw "Offline · 0 waiting · never synced" here for good, though the service answered.
+  await page.waitForTimeout(2000);
+  await expect(page.getByTestId('sync-indicator')).toHaveCount(0);
+  await expect(page.getByText('never synced')).toHaveCount(0);
+  const tablet = new TabletPage(page);
+  await tablet.enrol('lead-a', 'lead-pass', 'a1');
+  await expect(page.getByTestId('sync-indicator')).toBeVisible();
+});
+
 test('an enrolled tablet\'s sign-in at `/` offers the dashboards too', async ({ page, svc }) => {
   const tablet = new TabletPage(page);
   await tablet.open(svc.url);

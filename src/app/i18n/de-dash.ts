@@ -125,6 +125,7 @@ export const deDash = {
   'dash.stops.filter.reason': 'Grund',
   'dash.stops.filter.all': 'Alle',
   'dash.stops.filter.none': 'Noch ohne Grund',
+  'dash.stops.filter.category': '{category} (alle)',
   'dash.stops.filtered': '{n} von {total} Stopps',
   'dash.fix.no-change': 'Dieser Stopp hat diesen Grund schon: nichts zu korrigieren.',
   'dash.audit.trail': 'Änderungsprotokoll: Zuordnungen und Korrekturen',

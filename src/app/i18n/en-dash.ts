@@ -126,6 +126,7 @@ export const enDash = {
   'dash.stops.filter.reason': 'Reason',
   'dash.stops.filter.all': 'All',
   'dash.stops.filter.none': 'No reason yet',
+  'dash.stops.filter.category': '{category} (all)',
   'dash.stops.filtered': '{n} of {total} stops',
   'dash.fix.no-change': 'This stop already has that reason: nothing to correct.',
   'dash.audit.trail': 'Audit trail: classifications and corrections',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Calendar } from '../../../src/core/plant.schema.ts';
 import { windowLabel } from '../../../src/app/dashboard/services/shift-labels.ts';
-import { allStops, filterStops, NO_REASON } from '../../../src/app/dashboard/services/stop-filter.ts';
+import { allStops, filterStops, NO_REASON, reasonFilterGroups } from '../../../src/app/dashboard/services/stop-filter.ts';
 import { isNoOpChange } from '../../../src/app/dashboard/services/correction-events.ts';
 import type { StopView } from '../../../src/core/contracts/history.ts';
 
@@ -53,5 +53,21 @@ describe('no-op correction in the lead view', () => {
     expect(isNoOpChange({ kind: 'reclassify', stopId: 's', reasonId: 'jam', why: 'x' }, classified)).toBe(true);
     expect(isNoOpChange({ kind: 'reclassify', stopId: 's', reasonId: 'setup', why: 'x' }, classified)).toBe(false);
     expect(isNoOpChange({ kind: 'reclassify', stopId: 's', reasonId: 'jam', why: 'x' }, { ...classified, reasonEvent: null })).toBe(false);
+  });
+});
+
+describe('stop list reason filter choices', () => {
+  const reasons = [
+    { id: 'material', label: 'Material', loss: 'breakdown', children: [{ id: 'material-missing', label: 'Material missing', loss: 'breakdown' }] },
+    { id: 'speed', label: 'Reduced speed', loss: 'reduced-speed', children: [{ id: 'speed-warmup', label: 'Warm-up', loss: 'reduced-speed' }] },
+    { id: 'scrap', label: 'Quality', loss: 'process-defect', children: [] },
+  ] as unknown as Parameters<typeof reasonFilterGroups>[0];
+  it('offers every reason, speed and quality too, one group per category, the category first', () => {
+    const groups = reasonFilterGroups(reasons, (r) => r.label, (c) => `${c} (all)`);
+    expect(groups).toEqual([
+      { label: 'Material', options: [{ id: 'material', label: 'Material (all)' }, { id: 'material-missing', label: 'Material › Material missing' }] },
+      { label: 'Reduced speed', options: [{ id: 'speed', label: 'Reduced speed (all)' }, { id: 'speed-warmup', label: 'Reduced speed › Warm-up' }] },
+      { label: 'Quality', options: [{ id: 'scrap', label: 'Quality' }] },
+    ]);
   });
 });

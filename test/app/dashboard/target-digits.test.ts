@@ -21,3 +21,18 @@ describe('OEE beside its target on the board and the line view', () => {
     expect(targetDigits(null, 0.8)).toBe(0);
   });
 });
+
+describe('the line view: at least one decimal, as the shift report writes OEE', () => {
+  const lineView = (oee: number, target: number) => {
+    const d = targetDigits(oee, target, 1);
+    return `${de.percent(oee, d)} · Ziel ${de.percent(target, d)}`.replace(/\u00a0/g, ' ');
+  };
+  it('writes 65.5 % as the report does, not 66 %', () => {
+    expect(lineView(0.655, 0.8)).toBe('65,5 % · Ziel 80,0 %');
+    expect(lineView(0.8, 0.8)).toBe('80,0 % · Ziel 80,0 %');
+    expect(targetDigits(null, 0.8, 1)).toBe(1);
+  });
+  it('still adds a digit where one decimal would read at target while below it', () => {
+    expect(lineView(0.7996, 0.8)).toBe('79,96 % · Ziel 80,00 %');
+  });
+});

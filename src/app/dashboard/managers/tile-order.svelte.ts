@@ -7,7 +7,7 @@ export const RESORT_MS = 10_000;
  * How long a board may wait for every line's status and snapshot (retained: they come right after
  * connecting) before it shows the order it has: a line never heard must not keep a wall TV blank.
  */
-export const SETTLE_MS = 5_000;
+export const SETTLE_MS = 3_000;
 
 /** A line and which of its sort keys are known yet (its state, its OEE, both messages). */
 const known = (t: BoardTile) => `${t.lineId}:${t.state === 'unknown' ? 0 : 1}${t.oee === null ? 0 : 1}${t.hasSortKeys ? 1 : 0}`;

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
+import { shiftInstances } from '../../src/core/oee/calendar.ts';
+import type { FloorEvent } from '../../src/core/events.schema.ts';
+import { plantSchema } from '../../src/core/plant.schema.ts';
+import { EventMaker, MIN, id } from '../core/oee/fixtures.ts';
+import { DashboardPage } from './dashboard-pages.ts';
+import { FIXTURE_PLANT, TestService } from './support/test-service.ts';
+
+let svc: TestService;
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close();
+  await svc?.dispose();
+});
+
+const at = { lineId: 'line-a', stationId: 'a1', deviceId: 'tab-e2e-a1' };
+type Payload = Parameters<EventMaker['ev']>[1];
+
+/** Line A's last ended shift: counts every hour, a long breakdown, a one-minute stop classified "Jam" and one nobody classified. */
+function shiftEvents(start: number): FloorEvent[] {
+  const m = new EventMaker();
+  const ev = (min: number, p: Payload) => ({ ...m.ev(start + Math.round(min * MIN), p, at), author: 'op-a' }) as FloorEvent;
+  const stop = (from: number, to: number, n: number, reasonId?: string) => {
+    const stopId = id(9000 + n);
+    return [ev(from, { type: 'stop.start', stopId, ...(reasonId ? { reasonId } : {}) }), ev(to, { type: 'stop.end', stopId })];
+  };
+  return [
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((h) => ev(h * 60 - 5, { type: 'count', productId: 'widget', good: 400 + h * 30, reject: 3 })),
+    ...stop(20, 97, 1, 'breakdown'),
+    ...stop(300, 301, 2, 'jam'),
+    ...stop(350, 351, 3),
+  ];
+}
+
+/** Line A's last ended shift (the events above), in its lead's line view, 1280 px wide. */
+async function leadLineView(browser: Browser): Promise<{ d: DashboardPage; shift: { start: number; end: number } }> {
+  const plant = plantSchema.parse(JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8')));
+  const now = Date.now();
+  const shift = shiftInstances(plant.calendar, now - 86_400_000, now).filter((s) => s.end <= now - 10 * MIN).at(-1)!;
+  svc = await TestService.start();
+  await svc.storeHistory(shiftEvents(shift.start));
+  const c = await browser.newContext({ viewport: { width: 1280, height: 1200 }, serviceWorkers: 'block' });
+  contexts.push(c);
+  const d = new DashboardPage(await c.newPage());
+  await d.open(svc.url, `#/line/line-a?from=${shift.start}&to=${shift.end}`);
+  await d.signIn('lead-a', 'lead-pass');
+  await expect(d.page.locator('tr[data-stop]')).toHaveCount(3, { timeout: 15_000 });
+  return { d, shift };
+}
+
+test('the stop list\'s reason filter offers every reason a stop can carry (as the correction does), by category', async ({ browser }) => {
+  const { d } = await leadLineView(browser);
+  const page = d.page;
+  const filter = page.getByTestId('filter-reason');
+  await expect(filter.locator('option[value="scrap-dim"]')).toHaveCount(1);
+  await expect(filter.locator('optgroup[label="Breakdown"] option')).toHaveText(['Breakdown (all)', 'Breakdown › Jam']);
+  await expect(filter.locator('optgroup[label="Dimension"] option[value="scrap-dim"]')).toHaveText('Dimension');
+  await filter.selectOption('jam');
+  await expect(page.locator('tr[data-stop]')).toHaveCount(1);
+  await expect(page.locator('tr[data-stop]')).toHaveAttribute('data-reason', 'jam');
+  await page.getByTestId('dashboard-language').selectOption('de');
+  await expect(filter.locator('option[value="breakdown"]')).toHaveText(/\(alle\)$/);
+});
+
+test('a short stop\'s band on the timeline names its reason; one without a reason is named by its state', async ({ browser }) => {
+  const { d } = await leadLineView(browser);
+  const timeline = d.page.getByTestId('timeline');
+  await expect(timeline.locator(`rect[data-stop="${id(9002)}"]`)).toHaveAttribute('aria-label', /^[^:]+: Jam \d/);
+  await expect(timeline.locator(`rect[data-stop="${id(9002)}"] title`)).toHaveText(/^[^:]+: Jam \d/);
+  await expect(timeline.locator(`rect[data-stop="${id(9003)}"]`)).toHaveAttribute('aria-label', /^[^:]+ \d{1,2}:\d\d/);
+});
+
+test('the line view\'s headline OEE reads as the shift report of the same shift writes it (one decimal)', async ({ browser }) => {
+  const { d, shift } = await leadLineView(browser);
+  const page = d.page;
+  const plain = (t: string | null) => (t ?? '').replace(/\s/g, ' ').trim();
+  const lineOee = plain(await page.getByTestId('kpi-oee').locator('.value').textContent());
+  expect(lineOee).toMatch(/^\d+\.\d+ ?%$/);
+  await d.open(svc.url, `#/report/line-a?from=${shift.start}&to=${shift.end}`);
+  await expect(page.getByTestId('report-oee')).toBeVisible({ timeout: 15_000 });
+  expect(plain(await page.getByTestId('report-oee').textContent())).toBe(lineOee);
+});
