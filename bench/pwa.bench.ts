@@ -44,7 +44,8 @@ function jsSizes(): { firstScreen: number; all: number; files: string[] } {
  */
 async function tapToCommit(page: Page, n: number, isMarked = false): Promise<{ committed: number[]; shown: number[]; opened: number[] }> {
   return page.evaluate(async ([n, isMarked]) => {
-    const bench = (window as unknown as { __bench: { committed?: number; opened?: number } }).__bench;
+    const bench = (window as unknown as { __bench: { committed?: number; opened?: number; isTapping?: boolean } }).__bench;
+    bench.isTapping = true;
     const button = (name: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === name || b.getAttribute('aria-label') === name)!;
     const heading = document.getElementById('count-h')!;
     const shown: number[] = [];
@@ -73,6 +74,7 @@ async function tapToCommit(page: Page, n: number, isMarked = false): Promise<{ c
       opened.push(bench.opened! - t0);
       if (isMarked) performance.mark('shown');
     }
+    bench.isTapping = false;
     return { committed, shown, opened };
   }, [n, isMarked] as const);
 }
@@ -232,6 +234,12 @@ const INIT = `(() => {
     if (options && options.durability === 'strict' && this.name !== 'bench-floor') {
       window.__bench.opened ??= performance.now();
       tx.addEventListener('complete', () => (window.__bench.committed = performance.now()));
+    } else if (mode === 'readwrite' && window.__bench.isTapping) {
+      // Every other write made during the taps, by its stores: one that shares a store with the
+      // tap's transaction (outbox, meta) makes the next tap wait until it is done.
+      const key = [].concat(stores).sort().join('+');
+      const beside = (window.__bench.beside ??= {});
+      beside[key] = (beside[key] ?? 0) + 1;
     }
     return tx;
   };
@@ -279,6 +287,7 @@ try {
     opened.push(...t.opened);
     floor.push(...(await bareCommit(tablet.page, 100)));
   }
+  const beside = await tablet.page.evaluate(() => (window as unknown as { __bench: { beside?: Record<string, number> } }).__bench.beside ?? {});
   if (process.env.BENCH_TAP_OFFLINE) await context.setOffline(false);
   if (tapCdp) await writeFile(process.env.BENCH_TAP_PROFILE!, JSON.stringify((await tapCdp.send('Profiler.stop')).profile));
   // BENCH_TAP_CPU=1: 300 more taps under a trace, for their main-thread CPU time.
@@ -344,6 +353,7 @@ try {
   console.log(`tap-to-shown (the committed count on screen) quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(shown, q).toFixed(1)}`).join(', ')} ms`);
   console.log(`tap-to-transaction (the app's work before the disk's) quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(opened, q).toFixed(1)}`).join(', ')} ms`);
   console.log(`bare strict commit (floor, same page and disk, alternating blocks): ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(floor, q).toFixed(1)}`).join(', ')} ms`);
+  console.log(`other writes during the 1,000 taps, by their stores: ${Object.entries(beside).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
   if (cpu) console.log(`tap main-thread CPU (300 traced taps): median ${quantile(cpu, 0.5).toFixed(2)} ms, p95 ${quantile(cpu, 0.95).toFixed(2)} ms, mean ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(2)} ms`);
 } finally {
   await context.close();

@@ -81,7 +81,7 @@ async function start(): Promise<void> {
   sync.waiting = engine.waiting();
   sync.keptLastSyncAt = CacheIdb.parse(read.meta.lastSync, lastSyncSchema)?.at ?? null;
   // Loaded at once, not awaited: the first ack comes long after it is there.
-  void import('./services/keep-last-sync.ts').then((m) => (sync.onLastSync = m.keepLastSync(cache)));
+  void import('./services/keep-last-sync.ts').then((m) => (sync.onLastSync = m.keepLastSync(db)));
   mount(App, { target: document.getElementById('app')!, context: new Map([[DASHBOARD_LINK, startDashboardLink]]) });
   performance.mark('fb:mounted');
   // The shift (the core calendar) is not part of the first screen: loaded at once, not awaited.
@@ -99,13 +99,13 @@ async function start(): Promise<void> {
   const kept = keptStationStatus(read.meta.stationStatus);
   if (kept && kept.stationId === device.enrolment?.station && !station.status) station.status = kept;
   // So are the line's status and OEE snapshot (shift progress), when of this line and shift.
-  const keptLine = await readKeptLineLive(cache, device.enrolment?.line ?? '', Date.now());
+  const keptLine = await readKeptLineLive(db, device.enrolment?.line ?? '', Date.now());
   lineLive.restore(keptLine);
-  ({ onStatus: lineLive.onLine, onSnapshot: lineLive.onSnapshot } = keepLineLive(cache, keptLine));
+  ({ onStatus: lineLive.onLine, onSnapshot: lineLive.onSnapshot } = keepLineLive(db, keptLine));
   // The station's log arrives on its retained topic: no polling (managers/station-log.svelte.ts).
   // The station log's manager is loaded with its first message, not with the first screen.
   lineLive.onLog = (json) => void import('./managers/station-log.svelte.ts').then((m) => m.stationLog.push(json));
-  lineLive.onStation = keepStationStatus(cache, kept);
+  lineLive.onStation = keepStationStatus(db, kept);
   clock.listen();
   // Everything network-bound waits until the first screen is up.
   const later = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 200));

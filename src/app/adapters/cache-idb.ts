@@ -53,7 +53,8 @@ export function parsePlant(raw: unknown): Plant {
 }
 
 /** Device settings in `meta`; `pin-attempts` counts wrong offline PINs (see domain/pin-attempts.ts). */
-type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'station-status' | 'line-status' | 'line-oee' | 'station-log' | 'last-sync' | 'config-version';
+// What the tablet last heard is kept in `cache` (kept-live.ts).
+type MetaKey = 'enrolment' | 'session' | 'credentials' | 'locale' | 'pin-attempts' | 'config-version';
 
 /** Reads and writes the cached plant, roster, enrolment, session and credentials, each zod-checked on read. */
 export class CacheIdb {

@@ -24,7 +24,9 @@ export async function readStart(db: Db, now: number): Promise<StartReads> {
   const tx = db.transaction(['meta', 'cache', 'journal', 'outbox'], 'readonly');
   const [meta, cache, outbox] = [tx.objectStore('meta'), tx.objectStore('cache'), tx.objectStore('outbox')];
   const first = Promise.all([
-    meta.get('enrolment'), meta.get('session'), meta.get('credentials'), meta.get('station-status'), meta.get('last-sync'), meta.get('locale'), cache.get('plant'), cache.get('roster'),
+    meta.get('enrolment'), meta.get('session'), meta.get('credentials'), meta.get('locale'), cache.get('plant'), cache.get('roster'),
+    // Kept in `cache` (see KEPT_LIVE_KEYS); a profile of an earlier version kept them in `meta`.
+    cache.get('station-status'), cache.get('last-sync'), meta.get('station-status'), meta.get('last-sync'),
     // The whole store, not the seq index: a record whose seq is damaged is missing from the index.
     outbox.getAllKeys(), outbox.getAll(),
   ]);
@@ -32,7 +34,8 @@ export async function readStart(db: Db, now: number): Promise<StartReads> {
   const journal = tx.objectStore('journal').index('ts').getAll(IDBKeyRange.lowerBound(now - JOURNAL_KEEP_MS));
   // A failure is reported where it is awaited (main.ts), not as an unhandled rejection here.
   journal.catch(() => undefined);
-  const [enrolment, session, credentials, stationStatus, lastSync, locale, plant, roster, keys, values] = await first;
+  const [enrolment, session, credentials, locale, plant, roster, status, sync, oldStatus, oldSync, keys, values] = await first;
+  const [stationStatus, lastSync] = [status ?? oldStatus, sync ?? oldSync];
   return { meta: { enrolment, session, credentials, stationStatus, lastSync, locale }, cache: { plant, roster }, journal, outbox: { keys, values } };
 }
 

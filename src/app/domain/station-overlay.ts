@@ -3,7 +3,7 @@ import { MAX_AWAITING_IN_STATUS, MAX_CLASSIFIED_IN_STATUS, type AwaitingStop, ty
 import type { Plant } from '../../core/plant.schema.ts';
 import type { IndexedLine } from '../../core/plant-index.ts';
 import { StationStateFold } from '../../core/station-state/fold.ts';
-import { isSeen } from '../../core/station-state/seen-seqs.ts';
+import { isCertainlyUnseen, isSeen } from '../../core/station-state/seen-seqs.ts';
 import { compareAwaiting, compareClassified } from '../../core/station-state/awaiting.ts';
 
 /** Device id of the events that stand for a service status (never a real device's: ids have no spaces). */
@@ -110,7 +110,8 @@ export interface StationLiveView {
  * @example overlayStation({ plant, indexed, status, waiting: [], now }).status === status
  */
 export function overlayStation(input: { plant: Plant; indexed: IndexedLine; status: StationStatus; waiting: readonly FloorEvent[]; now: number; own?: readonly FloorEvent[] }): StationLiveView {
-  const waiting = input.waiting.filter((e) => e.lineId === input.status.lineId && !isSeen(input.status.seen, e));
+  const unacknowledged = input.waiting.filter((e) => e.lineId === input.status.lineId && !isSeen(input.status.seen, e));
+  const waiting = [...acknowledgedNotInStatus(input.status, input.waiting, input.own ?? []), ...unacknowledged];
   if (waiting.length === 0) return { status: input.status, hasWaiting: false };
   const status = withoutUndoneCounts(input.status, waiting, input.own ?? []);
   const replayed = replayedAwaiting(status, waiting);
@@ -126,6 +127,7 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   // offline never reads its own missing network as a silent machine.
   const folded = fold.read(Math.max(input.now, status.updatedAt, newestTs(waiting)), status.updatedAt).stations.find((s) => s.stationId === status.stationId);
   if (!folded) return { status, hasWaiting: false };
+  const hasWaiting = unacknowledged.length > 0;
   // The stops not replayed are as the status has them; the fold tells the rest.
   const kept = status.awaiting.filter((s) => !replayed(s));
   const awaiting = [...kept, ...folded.awaiting].sort(compareAwaiting).slice(-MAX_AWAITING_IN_STATUS);
@@ -144,7 +146,19 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   // The machine's parts are the service's knowledge: its question stays on the stop it asked about.
   const producing = status.stop?.machineProducingSince;
   if (producing !== undefined && out.stop && out.stop.stopId === status.stop?.stopId) out.stop = { ...out.stop, machineProducingSince: producing };
-  return { status: out, hasWaiting: true };
+  return { status: out, hasWaiting };
+}
+
+/**
+ * This tablet's acknowledged entries at the status's station, in its window, that the status
+ * certainly does not include. The service acknowledges an entry before its next status brings
+ * it: laid on meanwhile, a count does not vanish from the screen until then (nor for good, when
+ * the service goes down in between and the tablet is reloaded offline).
+ */
+function acknowledgedNotInStatus(status: StationStatus, waiting: readonly FloorEvent[], own: readonly FloorEvent[]): FloorEvent[] {
+  if (status.seen === undefined) return [];
+  const isWaiting = new Set(waiting.map((e) => e.id));
+  return own.filter((e) => !isWaiting.has(e.id) && e.stationId === status.stationId && e.lineId === status.lineId && e.ts >= status.from && isCertainlyUnseen(status.seen, e));
 }
 
 /** The time of the newest of `events` (-Infinity for none). */

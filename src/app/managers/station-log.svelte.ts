@@ -3,7 +3,7 @@ import { handoverLog, openHandovers, type Handover } from '../../core/handovers.
 import { isNewerLog } from '../../core/live-version.ts';
 import { stationLogWireSchema, type StationLogWire } from '../../core/station-log.schema.ts';
 import { FloorboardError } from '../../core/errors.ts';
-import { CacheIdb } from '../adapters/cache-idb.ts';
+import { KeptLive } from '../adapters/kept-live.ts';
 import { earlyDb } from '../adapters/db-early.ts';
 import { shiftNotes } from '../domain/shift-notes.ts';
 import { recordEntry } from './entries.ts';
@@ -48,8 +48,8 @@ class StationLogManager {
     return openHandovers([...fetched, ...local], { id: e.station, lineId: e.line }, now + 5 * 60_000).filter((h) => !ackedHere.has(h.id) && h.author !== me);
   });
 
-  async #cache(): Promise<CacheIdb> {
-    return new CacheIdb(await earlyDb);
+  async #cache(): Promise<KeptLive> {
+    return new KeptLive(await earlyDb);
   }
 
   /** Takes a log (pushed or fetched) unless it is for another station or older than the one shown. */

@@ -56,7 +56,8 @@ class StationManager {
     if (!plant || !indexed || !stationId) return null;
     const status = this.status;
     const folds = this.#folds;
-    if (status && (folds === null || sync.waiting.length === 0)) return { status, hasWaiting: false, asOf: status.updatedAt };
+    // Laid on even with nothing waiting: an acknowledged entry may not be in the status yet.
+    if (status && folds === null) return { status, hasWaiting: false, asOf: status.updatedAt };
     if (folds === null) return null;
     if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now, own: this.events }), asOf: status.updatedAt };
     const own = folds.foldStationStates(plant, indexed, this.events, Math.max(this.#now, folds.newestTs(this.events))).stations.find((s) => s.stationId === stationId);

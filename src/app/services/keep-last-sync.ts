@@ -1,11 +1,13 @@
-import type { CacheIdb } from '../adapters/cache-idb.ts';
+import type { Db } from '../adapters/db.ts';
+import { KeptLive } from '../adapters/kept-live.ts';
 
 /**
- * Keeps the last sync time in IndexedDB, at most every 10 s (the meta store is also where each tap
- * takes its sequence number), and at once for the first one after start. Returns the handler of
- * a newer sync time (main.ts hands it to the sync manager).
+ * Keeps the last sync time in IndexedDB, at most every 10 s (no tap waits for it, but each write is
+ * work for the same disk), and at once for the first one after start. Returns the handler of a
+ * newer sync time (main.ts hands it to the sync manager).
  */
-export function keepLastSync(cache: CacheIdb): (at: number) => void {
+export function keepLastSync(db: Db): (at: number) => void {
+  const cache = new KeptLive(db);
   let timer: ReturnType<typeof setTimeout> | null = null;
   let latest = 0;
   let keptAt = 0;

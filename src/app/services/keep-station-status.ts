@@ -1,5 +1,7 @@
 import { lineStatusSchema, oeeSnapshotSchema, stationStatusSchema, type LineStatus, type OeeSnapshot, type StationStatus } from '../../core/live.schema.ts';
 import { CacheIdb } from '../adapters/cache-idb.ts';
+import type { Db } from '../adapters/db.ts';
+import { KeptLive } from '../adapters/kept-live.ts';
 
 /** The station status the last run kept (`meta` key `station-status`), or null when none is valid. */
 export function keptStationStatus(raw: unknown): StationStatus | null {
@@ -15,10 +17,10 @@ type KeptKey = 'station-status' | 'line-status' | 'line-oee';
 
 /**
  * Keeps the latest of a live message in IndexedDB under `key`: a change of its gist at once,
- * otherwise (only its age or target moved) at most every 2 s: the meta store is also where each
- * tap takes its sequence number. Returns the handler of each message received.
+ * otherwise (only its age or target moved) at most every 2 s: no tap waits for it, but each write
+ * is work for the same disk. Returns the handler of each message received.
  */
-function keeper<T>(cache: CacheIdb, key: KeptKey, gistOf: (v: T) => string, kept: T | null): (v: T) => void {
+function keeper<T>(cache: KeptLive, key: KeptKey, gistOf: (v: T) => string, kept: T | null): (v: T) => void {
   let keptAt = 0;
   let latest: T | null = null;
   let keepTimer: ReturnType<typeof setTimeout> | null = null;
@@ -44,8 +46,8 @@ function keeper<T>(cache: CacheIdb, key: KeptKey, gistOf: (v: T) => string, kept
  * age). Returns the handler of each status received (main.ts hands it to the line-live manager).
  * Loaded after the first screen, with the live schema.
  */
-export function keepStationStatus(cache: CacheIdb, kept: StationStatus | null): (s: StationStatus) => void {
-  return keeper(cache, 'station-status', gist, kept);
+export function keepStationStatus(db: Db, kept: StationStatus | null): (s: StationStatus) => void {
+  return keeper(new KeptLive(db), 'station-status', gist, kept);
 }
 
 /** What the line's shift progress needs across a reload offline: the line's status and OEE snapshot. */
@@ -68,12 +70,18 @@ export function currentLineLive(kept: KeptLineLive, lineId: string, now: number)
 }
 
 /** The line status and snapshot the last run kept (zod-checked on read) for `lineId` now; read after the first screen. */
-export async function readKeptLineLive(cache: CacheIdb, lineId: string, now: number): Promise<KeptLineLive> {
+export function readKeptLineLive(db: Db, lineId: string, now: number): Promise<KeptLineLive> {
+  return keptLineLiveOf(new KeptLive(db), lineId, now);
+}
+
+/** See `readKeptLineLive` (exported for its test). */
+export async function keptLineLiveOf(cache: Pick<KeptLive, 'get'>, lineId: string, now: number): Promise<KeptLineLive> {
   const [status, snapshot] = await Promise.all([cache.get('line-status', lineStatusSchema), cache.get('line-oee', oeeSnapshotSchema)]);
   return currentLineLive({ status, snapshot }, lineId, now);
 }
 
 /** The handlers that keep each newer line status and OEE snapshot (main.ts hands them to the line-live manager). */
-export function keepLineLive(cache: CacheIdb, kept: KeptLineLive): { onStatus: (s: LineStatus) => void; onSnapshot: (s: OeeSnapshot) => void } {
+export function keepLineLive(db: Db, kept: KeptLineLive): { onStatus: (s: LineStatus) => void; onSnapshot: (s: OeeSnapshot) => void } {
+  const cache = new KeptLive(db);
   return { onStatus: keeper(cache, 'line-status', lineGist, kept.status), onSnapshot: keeper(cache, 'line-oee', snapshotGist, kept.snapshot) };
 }

@@ -103,7 +103,8 @@ export class StationStateFold {
     const folded = readLine(this.plant, this.indexed, this.#current(now), this.#windowAt(now), this.#losses, now, signalsHeardUntil);
     for (const st of folded.stations) {
       const devices = this.#seqs.get(st.stationId);
-      if (devices) st.seen = Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()]));
+      // Empty, not absent, when no entry was folded: a tablet then knows that none of its entries is in (absent: an older service).
+      st.seen = devices ? Object.fromEntries([...devices].map(([deviceId, t]) => [deviceId, t.read()])) : {};
     }
     return folded;
   }

@@ -46,3 +46,15 @@ export function isSeen(seen: Readonly<Record<string, SeenSeqs>> | undefined, e: 
   const s = seen?.[e.deviceId];
   return s !== undefined && (e.seq <= s.upTo || s.above.includes(e.seq));
 }
+
+/**
+ * Whether a status certainly does not include this entry of a device: it says what it has seen,
+ * and the entry's seq is above all of it. When `above` is full (`MAX_SEEN_ABOVE`) it may hold more
+ * than it names, so nothing is certain above the gap. An older service's status (no `seen`) says nothing.
+ */
+export function isCertainlyUnseen(seen: Readonly<Record<string, SeenSeqs>> | undefined, e: { deviceId: string; seq: number }): boolean {
+  if (seen === undefined) return false;
+  const s = seen[e.deviceId];
+  if (s === undefined) return true;
+  return s.above.length < MAX_SEEN_ABOVE && e.seq > Math.max(s.upTo, ...s.above);
+}

@@ -17,6 +17,8 @@ type Lab = {
   claims(db: Db): Promise<number[]>;
   /** Deletes every seq claim (as a prune or a damaged profile would). */
   dropClaims(db: Db): Promise<void>;
+  writeScopes(name: string): Promise<{ tap: { stores: string[]; durability: string }[]; kept: { stores: string[]; durability: string }[] }>;
+  keptAcrossVersions(name: string): Promise<{ before: unknown[]; after: unknown[]; logBefore: unknown; logRaw: unknown }>;
   open(name: string): Promise<{
     db: Db; append(): Promise<number>; appendGroup(n: number, isBroken?: boolean): Promise<number[]>; stored(): Promise<number[]>; box: OutboxIdb; ackAll(): Promise<void>; ownAfterReload(): Promise<number[]>;
   }>;
@@ -44,6 +46,23 @@ describe('IndexedDB outbox adapter (real Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it("a tap never waits for the tablet keeping what it heard: those writes share no store with the tap's transaction", async () => {
+    const { tap, kept } = await page.evaluate(() => lab.writeScopes('scopes'));
+    expect(tap).toEqual([{ stores: ['meta', 'outbox'], durability: 'strict' }]);
+    // Station status, line status and OEE, station log, last sync: one write each, none in meta or outbox.
+    expect(kept).toHaveLength(5);
+    for (const { stores } of kept) expect(stores.filter((s) => tap[0]!.stores.includes(s))).toEqual([]);
+  });
+
+  it('a reload still finds the last sync and station status an earlier version kept in meta, and newer ones once kept', async () => {
+    const r = await page.evaluate(() => lab.keptAcrossVersions('kept-versions'));
+    expect(r.before).toEqual([{ at: 5 }, { state: 'old' }]);
+    expect(r.after).toEqual([{ at: 7 }, { state: 'new' }]);
+    // A kept value of an earlier version is read where it was, never dropped (parsed like any other).
+    expect(r.logBefore).toBeNull();
+    expect(r.logRaw).toEqual({ stationId: 'old' });
   });
 
   it('never re-uses a seq when the stored counter is lost or damaged', async () => {

@@ -42,6 +42,49 @@ describe('a station status that already includes some of the tablet’s waiting 
   });
 });
 
+describe('a status that does not include an entry the service has already acknowledged', () => {
+  // The moment between an entry's ack and the status that brings it, or for good when the service
+  // went down in between and the tablet was reloaded: the count must not vanish from the screen.
+  const m = new EventMaker();
+  const mine = [1, 2, 3].map((k) => m.ev(T0 + (k + 1) * MIN, { type: 'count', productId: 'p1', good: 5, reject: 0 }, tab));
+  const now = T0 + 10 * MIN;
+
+  it('lays an acknowledged entry the status does not have on it, and says nothing is waiting', () => {
+    const status = foldStationStates(plant, l1, [mine[0]!], now).stations[0]!;
+    expect(status.good).toBe(5);
+    const view = overlayStation({ plant, indexed: l1, status, waiting: [], now, own: mine });
+    expect(view.status.good).toBe(15);
+    expect(view.hasWaiting).toBe(false);
+    // One acknowledged, one still waiting: each once.
+    expect(overlayStation({ plant, indexed: l1, status, waiting: [mine[2]!], now, own: mine })).toMatchObject({ status: { good: 15 }, hasWaiting: true });
+    // A status that has seen none of this tablet's entries yet.
+    const before = foldStationStates(plant, l1, [], now).stations[0]!;
+    expect(overlayStation({ plant, indexed: l1, status: stationStatusSchema.parse(JSON.parse(JSON.stringify(before))), waiting: [], now, own: mine }).status.good).toBe(15);
+  });
+
+  it('never counts an acknowledged entry twice: once in the status, or when the status cannot say', () => {
+    const all = foldStationStates(plant, l1, mine, now).stations[0]!;
+    expect(overlayStation({ plant, indexed: l1, status: all, waiting: [], now, own: mine })).toEqual({ status: all, hasWaiting: false });
+    // Above a gap `seen` names at most 8 seqs: an entry above them may be in the status.
+    const g = new EventMaker();
+    const gapped = [0, ...Array.from({ length: 9 }, (_, i) => i + 2)].map((seq) => ({ ...g.ev(T0 + (seq + 1) * MIN, { type: 'count', productId: 'p1', good: 1, reject: 0 }, tab), seq }));
+    const full = foldStationStates(plant, l1, gapped, now + H).stations[0]!;
+    expect(full.seen?.['tab-me']?.above).toHaveLength(8);
+    expect(overlayStation({ plant, indexed: l1, status: full, waiting: [], now: now + H, own: gapped }).status.good).toBe(10);
+    // An older service's status (no `seen`).
+    const { seen: _seen, ...older } = foldStationStates(plant, l1, [mine[0]!], now).stations[0]!;
+    expect(overlayStation({ plant, indexed: l1, status: stationStatusSchema.parse(older), waiting: [], now, own: mine }).status.good).toBe(5);
+  });
+
+  it("leaves out acknowledged entries from before the status's window, and those of another station", () => {
+    // A window that begins after the second entry (as the next shift's does).
+    const status = { ...foldStationStates(plant, l1, [mine[0]!], now).stations[0]!, from: T0 + 3 * MIN + 1 };
+    const elsewhere = m.ev(T0 + 5 * MIN, { type: 'count', productId: 'p1', good: 7, reject: 0 }, { ...tab, stationId: 's2' });
+    expect(overlayStation({ plant, indexed: l1, status, waiting: [], now, own: [...mine, elsewhere] }).status.good).toBe(10);
+    expect(overlayStation({ plant, indexed: l1, status, waiting: [], now, own: [mine[0]!, mine[1]!] }).status.good).toBe(5);
+  });
+});
+
 describe('SeqTracker', () => {
   it('says the same whatever order the seqs come in, and names at most 8 above the gap', () => {
     const seqs = [3, 4, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];

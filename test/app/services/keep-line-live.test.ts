@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CacheIdb } from '../../../src/app/adapters/cache-idb.ts';
-import { currentLineLive, readKeptLineLive } from '../../../src/app/services/keep-station-status.ts';
+import type { KeptLive } from '../../../src/app/adapters/kept-live.ts';
+import { currentLineLive, keptLineLiveOf } from '../../../src/app/services/keep-station-status.ts';
 import type { LineStatus, OeeSnapshot } from '../../../src/core/live.schema.ts';
 
 const now = 1_800_000_000_000;
@@ -15,11 +16,11 @@ const status = {
 } satisfies LineStatus;
 
 /** The meta store as the start-up read would find it: raw, parsed by the adapter's `get`. */
-const metaOf = (raw: Record<string, unknown>) => ({ get: async (key: string, schema: Parameters<typeof CacheIdb.parse>[1]) => CacheIdb.parse(raw[key], schema) }) as unknown as CacheIdb;
+const metaOf = (raw: Record<string, unknown>) => ({ get: async (key: string, schema: Parameters<typeof CacheIdb.parse>[1]) => CacheIdb.parse(raw[key], schema) }) as unknown as KeptLive;
 
 describe("the line's status and OEE snapshot a tablet keeps for a reload offline", () => {
   it("gives back both when they are of this line and of the window running now", async () => {
-    expect(await readKeptLineLive(metaOf({ 'line-status': status, 'line-oee': snapshot }), 'line-a', now)).toEqual({ status, snapshot });
+    expect(await keptLineLiveOf(metaOf({ 'line-status': status, 'line-oee': snapshot }), 'line-a', now)).toEqual({ status, snapshot });
   });
 
   it("never shows another line's, an ended window's or a damaged record's figures", async () => {
@@ -31,7 +32,7 @@ describe("the line's status and OEE snapshot a tablet keeps for a reload offline
     expect(currentLineLive({ status: { ...status, shiftId: 'late' }, snapshot }, 'line-a', now)).toEqual({ status: null, snapshot });
     expect(currentLineLive({ status: { ...status, updatedAt: snapshot.from - 1 }, snapshot }, 'line-a', now)).toEqual({ status: null, snapshot });
     // Zod-checked on read: a damaged record is none.
-    expect(await readKeptLineLive(metaOf({ 'line-status': status, 'line-oee': { ...snapshot, good: 'many' } }), 'line-a', now)).toEqual({ status: null, snapshot: null });
-    expect(await readKeptLineLive(metaOf({ 'line-status': { ...status, state: 'dancing' }, 'line-oee': snapshot }), 'line-a', now)).toEqual({ status: null, snapshot });
+    expect(await keptLineLiveOf(metaOf({ 'line-status': status, 'line-oee': { ...snapshot, good: 'many' } }), 'line-a', now)).toEqual({ status: null, snapshot: null });
+    expect(await keptLineLiveOf(metaOf({ 'line-status': { ...status, state: 'dancing' }, 'line-oee': snapshot }), 'line-a', now)).toEqual({ status: null, snapshot });
   });
 });
