@@ -11,9 +11,10 @@ export interface StopToSplit {
 class StopFlowManager {
   /**
    * The stop waiting for its reason, and whether the reason goes to a split-off part (from
-   * `splitAt`); `past` is the span of a stop that is over (the picker says which stop it is).
+   * `splitAt`); `past` is the span of a stop that is over, `since` the start of one still open (the
+   * picker says which stop it is).
    */
-  picking = $state<{ stopId: string; splitAt?: number; past?: { start: number; end: number } } | null>(null);
+  picking = $state<{ stopId: string; splitAt?: number; past?: { start: number; end: number }; since?: number } | null>(null);
   splitting = $state<StopToSplit | null>(null);
   /** Said after Cancel in the reason picker: the stop is still open, without a reason. */
   cancelled = $state<'open' | 'waiting' | null>(null);
