@@ -1,10 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/tablet-test.ts';
 import { FIXTURE_PLANT, type TestService } from './support/test-service.ts';
 import { Gateway } from './support/gateway.ts';
-import { DashboardPage } from './dashboard-pages.ts';
+import type { DashboardPage } from './dashboard-pages.ts';
+import { MANAGER, signedIn } from './support/past-shift.ts';
 import { keepScreenshot } from './support/a11y.ts';
 
 test.use({ viewport: { width: 1440, height: 1000 }, serviceWorkers: 'block' });
@@ -44,15 +45,18 @@ async function cutNames(page: DashboardPage['page']): Promise<string[]> {
   );
 }
 
+/** The board as the manager sees it, on the plant with long line names (see plantWithLongNames). */
+async function boardWithLongNames(page: Page, svc: TestService): Promise<DashboardPage> {
+  await plantWithLongNames(svc);
+  return signedIn(page, svc.url, '#/board', MANAGER);
+}
+
 function oneWholeLine(el: Locator) {
   return el.evaluate((e) => ({ isCut: e.scrollWidth > e.clientWidth, lines: Math.round(e.getBoundingClientRect().height / (parseFloat(getComputedStyle(e).fontSize) * 1.2)) }));
 }
 
 test('board and TV: full line names, worst first from the first paint, the top loss on one line without repeats', async ({ page, svc }) => {
-  await plantWithLongNames(svc);
-  const d = new DashboardPage(page);
-  await d.open(svc.url, '#/board');
-  await d.signIn('mgr', 'mgr-pass');
+  const d = await boardWithLongNames(page, svc);
   const signedInAt = Date.now();
   await d.waitLive();
   await expect(d.tile('line-a')).toHaveAttribute('data-state', 'stopped');
@@ -101,10 +105,7 @@ test('board and TV: full line names, worst first from the first paint, the top l
 });
 
 test('the TV shows its lines worst first from the first tile it paints, never by name or "Unknown" while the live data comes in', async ({ page, svc }) => {
-  await plantWithLongNames(svc);
-  const d = new DashboardPage(page);
-  await d.open(svc.url, '#/board');
-  await d.signIn('mgr', 'mgr-pass');
+  const d = await boardWithLongNames(page, svc);
   await d.waitLive();
   // Every tile the page ever renders, in the order of the first render that had any, and each state seen.
   await page.addInitScript(() => {
@@ -133,10 +134,7 @@ test('the TV shows its lines worst first from the first tile it paints, never by
 });
 
 test('the board shows its lines worst first from the first tile it paints: the order never changes while the live data comes in', async ({ page, svc }) => {
-  await plantWithLongNames(svc);
-  const d = new DashboardPage(page);
-  await d.open(svc.url, '#/board');
-  await d.signIn('mgr', 'mgr-pass');
+  const d = await boardWithLongNames(page, svc);
   await d.waitLive();
   // Every tile order the page ever renders (from its first tile on), and each state seen.
   await page.addInitScript(() => {

@@ -1,12 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { shiftInstances } from '../../src/core/oee/calendar.ts';
 import type { FloorEvent } from '../../src/core/events.schema.ts';
-import { plantSchema } from '../../src/core/plant.schema.ts';
-import { EventMaker, MIN, id } from '../core/oee/fixtures.ts';
-import { DashboardPage } from './dashboard-pages.ts';
-import { FIXTURE_PLANT, TestService } from './support/test-service.ts';
+import { MIN, id } from '../core/oee/fixtures.ts';
+import type { DashboardPage } from './dashboard-pages.ts';
+import { AT_A1, GW_A1, lastEndedShift, leadLineView as lineView, shiftMaker, type Payload } from './support/past-shift.ts';
+import { TestService } from './support/test-service.ts';
 
 const OUT = 'test-results/line-view-past-shift';
 let svc: TestService;
@@ -16,32 +14,8 @@ test.afterEach(async () => {
   await svc?.dispose();
 });
 
-const at = { lineId: 'line-a', stationId: 'a1', deviceId: 'tab-e2e-a1' };
-
-/** Line A's view of `shift` as its lead sees it, 1280 px wide. */
-async function leadLineView(browser: Browser, shift: { start: number; end: number }, height: number): Promise<DashboardPage> {
-  const c = await browser.newContext({ viewport: { width: 1280, height }, serviceWorkers: 'block' });
-  contexts.push(c);
-  const d = new DashboardPage(await c.newPage());
-  await d.open(svc.url, `#/line/line-a?from=${shift.start}&to=${shift.end}`);
-  await d.signIn('lead-a', 'lead-pass');
-  return d;
-}
-
-type Payload = Parameters<EventMaker['ev']>[1];
-/**
- * Events of line A's station a1 in a shift from `start`, by minute: an operator's (`ev`, or the
- * gateway's with `gw`), and a stop's start and end (`stop`, id 9000 + n).
- */
-function shiftMaker(start: number) {
-  const m = new EventMaker();
-  const ev = (min: number, p: Payload, who = at) => ({ ...m.ev(start + Math.round(min * MIN), p, who), author: who === at ? 'op-a' : 'gw-a' }) as FloorEvent;
-  const stop = (from: number, to: number, n: number, reasonId?: string) => {
-    const stopId = id(9000 + n);
-    return [ev(from, { type: 'stop.start', stopId, ...(reasonId ? { reasonId } : {}) }), ev(to, { type: 'stop.end', stopId })];
-  };
-  return { ev, stop };
-}
+/** Line A's view of `window` as its lead sees it, 1280 px wide. */
+const leadLineView = (browser: Browser, window: { start: number; end: number }, height: number): Promise<DashboardPage> => lineView(browser, contexts, svc.url, window, height);
 
 /** Line A's last ended shift: six kinds of lost time (five reasons and a one-minute stop nobody classified), and counts of 430 to 640 in every hour (no hour at zero). */
 function lostTime(start: number): FloorEvent[] {
@@ -60,17 +34,16 @@ function lostTime(start: number): FloorEvent[] {
 
 /** An andon call raised by the tablet's button at `raisedAt`, resolved by the lead at `resolvedAt` (or open). */
 function call(n: number, raisedAt: number, resolvedAt: number | null, note: string): FloorEvent[] {
-  const raise = { v: 1, ...at, id: id(8000 + n), seq: 1000 + n, ts: raisedAt, author: 'op-a', type: 'andon.raise', kind: 'material', trigger: 'button', cause: `button|tab-e2e-a1|${n}`, note } as FloorEvent;
+  const raise = { v: 1, ...AT_A1, id: id(8000 + n), seq: 1000 + n, ts: raisedAt, author: 'op-a', type: 'andon.raise', kind: 'material', trigger: 'button', cause: `button|tab-e2e-a1|${n}`, note } as FloorEvent;
   if (resolvedAt === null) return [raise];
-  const resolve = { v: 1, ...at, deviceId: 'floorboard-andon', id: id(8100 + n), seq: n, ts: resolvedAt, author: 'lead-a', type: 'andon.resolve', callId: raise.id, how: 'hand', note: 'done' } as FloorEvent;
+  const resolve = { v: 1, ...AT_A1, deviceId: 'floorboard-andon', id: id(8100 + n), seq: n, ts: resolvedAt, author: 'lead-a', type: 'andon.resolve', callId: raise.id, how: 'hand', note: 'done' } as FloorEvent;
   return [raise, resolve];
 }
 
 test('a past shift in the lead\'s line view: its own andon calls, a Pareto with "Other", bars from zero; the report says "Other" too', async ({ browser }) => {
   await mkdir(OUT, { recursive: true });
-  const plant = plantSchema.parse(JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8')));
   const now = Date.now();
-  const shift = shiftInstances(plant.calendar, now - 86_400_000, now).filter((s) => s.end <= now - 10 * MIN).at(-1)!;
+  const shift = lastEndedShift();
   const calls = {
     // Raised in the shift and resolved in it; raised before it and resolved in it; raised today and still open.
     inShift: call(1, shift.start + 60 * MIN, shift.start + 70 * MIN, 'coil in shift'),
@@ -125,7 +98,6 @@ test('a past shift in the lead\'s line view: its own andon calls, a Pareto with 
 });
 
 const WALK = 'test-results/line-view-ux-walk';
-const gw = { lineId: 'line-a', stationId: 'a1', deviceId: 'gw-e2e-a1' };
 
 /**
  * Line A's last ended early shift (06:00-14:00, lunch 10:00-10:30): a breakdown of 30 min 40 s, a
@@ -133,9 +105,9 @@ const gw = { lineId: 'line-a', stationId: 'a1', deviceId: 'gw-e2e-a1' };
  */
 function shiftWithBreakStop(start: number): FloorEvent[] {
   const { ev, stop } = shiftMaker(start);
-  const counter = (min: number, total: number, rejectTotal: number) => ev(min, { type: 'machine.counter', total, rejectTotal } as unknown as Payload, gw);
+  const counter = (min: number, total: number, rejectTotal: number) => ev(min, { type: 'machine.counter', total, rejectTotal } as unknown as Payload, GW_A1);
   // The gateway's heartbeat every 30 s: it watched the whole shift (no "no data" in the way).
-  const heartbeats = Array.from({ length: 960 }, (_, k) => ev(k / 2, { type: 'machine.heartbeat' } as unknown as Payload, gw));
+  const heartbeats = Array.from({ length: 960 }, (_, k) => ev(k / 2, { type: 'machine.heartbeat' } as unknown as Payload, GW_A1));
   return [
     ...heartbeats,
     counter(1, 10_000, 100),
@@ -173,9 +145,7 @@ async function expectAxisReadable(page: Page) {
 
 test("the lead's line view from the UX walk: a break stop named as such, stop time as the report sums it, a readable axis, the day in the app's language; the report's scrap rows sum to its rejects", async ({ browser }) => {
   await mkdir(WALK, { recursive: true });
-  const plant = plantSchema.parse(JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8')));
-  const now = Date.now();
-  const shift = shiftInstances(plant.calendar, now - 2 * 86_400_000, now).filter((s) => s.shiftId === 'early' && s.end <= now - 10 * MIN).at(-1)!;
+  const shift = lastEndedShift({ shiftId: 'early', days: 2 });
   svc = await TestService.start(undefined, undefined, { keepBreaks: true });
   await svc.storeHistory(shiftWithBreakStop(shift.start));
 
@@ -255,13 +225,13 @@ test("the lead's stop list: a stop open since the evening before shows its date 
   const now = new Date();
   const dayStart = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
   const eveningBefore = dayStart - 2 * 60 * MIN;
-  const m = new EventMaker();
-  const ev = (ts: number, p: Payload) => ({ ...m.ev(ts, p, at), author: 'op-a' }) as FloorEvent;
+  // By minute from the day's start.
+  const { ev } = shiftMaker(dayStart);
   svc = await TestService.start();
   await svc.storeHistory([
-    ev(eveningBefore, { type: 'stop.start', stopId: id(9101), reasonId: 'breakdown' }),
-    ev(dayStart, { type: 'stop.start', stopId: id(9102), reasonId: 'jam' }),
-    ev(dayStart + 1000, { type: 'stop.end', stopId: id(9102) }),
+    ev(-120, { type: 'stop.start', stopId: id(9101), reasonId: 'breakdown' }),
+    ev(0, { type: 'stop.start', stopId: id(9102), reasonId: 'jam' }),
+    ev(1000 / MIN, { type: 'stop.end', stopId: id(9102) }),
   ]);
   const d = await leadLineView(browser, { start: dayStart, end: dayStart + 24 * 60 * MIN }, 1400);
   const page = d.page;

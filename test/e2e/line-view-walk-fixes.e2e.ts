@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
-import { shiftInstances } from '../../src/core/oee/calendar.ts';
 import type { FloorEvent } from '../../src/core/events.schema.ts';
-import { plantSchema } from '../../src/core/plant.schema.ts';
-import { EventMaker, MIN, id } from '../core/oee/fixtures.ts';
-import { DashboardPage } from './dashboard-pages.ts';
-import { FIXTURE_PLANT, TestService } from './support/test-service.ts';
+import { id } from '../core/oee/fixtures.ts';
+import type { DashboardPage } from './dashboard-pages.ts';
+import { lastEndedShift, leadLineView as lineView, shiftMaker } from './support/past-shift.ts';
+import { TestService } from './support/test-service.ts';
 
 let svc: TestService;
 const contexts: BrowserContext[] = [];
@@ -14,17 +12,9 @@ test.afterEach(async () => {
   await svc?.dispose();
 });
 
-const at = { lineId: 'line-a', stationId: 'a1', deviceId: 'tab-e2e-a1' };
-type Payload = Parameters<EventMaker['ev']>[1];
-
 /** Line A's last ended shift: counts every hour, a long breakdown, a one-minute stop classified "Jam" and one nobody classified. */
 function shiftEvents(start: number): FloorEvent[] {
-  const m = new EventMaker();
-  const ev = (min: number, p: Payload) => ({ ...m.ev(start + Math.round(min * MIN), p, at), author: 'op-a' }) as FloorEvent;
-  const stop = (from: number, to: number, n: number, reasonId?: string) => {
-    const stopId = id(9000 + n);
-    return [ev(from, { type: 'stop.start', stopId, ...(reasonId ? { reasonId } : {}) }), ev(to, { type: 'stop.end', stopId })];
-  };
+  const { ev, stop } = shiftMaker(start);
   return [
     ...[1, 2, 3, 4, 5, 6, 7, 8].map((h) => ev(h * 60 - 5, { type: 'count', productId: 'widget', good: 400 + h * 30, reject: 3 })),
     ...stop(20, 97, 1, 'breakdown'),
@@ -35,16 +25,10 @@ function shiftEvents(start: number): FloorEvent[] {
 
 /** Line A's last ended shift (the events above), in its lead's line view, 1280 px wide. */
 async function leadLineView(browser: Browser): Promise<{ d: DashboardPage; shift: { start: number; end: number } }> {
-  const plant = plantSchema.parse(JSON.parse(readFileSync(FIXTURE_PLANT, 'utf8')));
-  const now = Date.now();
-  const shift = shiftInstances(plant.calendar, now - 86_400_000, now).filter((s) => s.end <= now - 10 * MIN).at(-1)!;
+  const shift = lastEndedShift();
   svc = await TestService.start();
   await svc.storeHistory(shiftEvents(shift.start));
-  const c = await browser.newContext({ viewport: { width: 1280, height: 1200 }, serviceWorkers: 'block' });
-  contexts.push(c);
-  const d = new DashboardPage(await c.newPage());
-  await d.open(svc.url, `#/line/line-a?from=${shift.start}&to=${shift.end}`);
-  await d.signIn('lead-a', 'lead-pass');
+  const d = await lineView(browser, contexts, svc.url, shift, 1200);
   await expect(d.page.locator('tr[data-stop]')).toHaveCount(3, { timeout: 15_000 });
   return { d, shift };
 }

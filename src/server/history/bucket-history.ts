@@ -5,7 +5,7 @@ import { computeRaws } from '../../core/oee/engine.ts';
 import type { RawFigures } from '../../core/oee/figures.ts';
 import { buildPlan } from '../../core/oee/plan.ts';
 import { LOOKBACK_MS } from './hourly-buckets.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import type { Monitoring } from '../../core/oee/no-data.ts';
 
 const HOUR_MS = 3600_000;
@@ -37,10 +37,17 @@ export function composesFromHours(plant: Plant, query: OeeQuery): boolean {
   return shiftInstances(plant.calendar, query.from, query.to).every((s) => isHourStart(tz, s.start) && isHourStart(tz, s.end));
 }
 
-/** Stored events of `lineIds` in [from, to) on the service clock (corrected time). */
-export async function eventsBetween(storage: Storage, lineIds: readonly string[], from: number, to: number): Promise<FloorEvent[]> {
-  const page = await storage.listEvents({ lineIds: [...lineIds], from: Math.max(0, from), to, orderBy: 'time' });
-  return page.events.map((r) => ({ ...r.event, ts: r.correctedTs }));
+/**
+ * The stored event on the service clock: the engine reads `ts`, so it gets the corrected time.
+ * Most events need no correction and are shared as they are (nothing mutates them): a copy per
+ * event was a visible share of ingest time.
+ */
+export const onServiceClock = (r: StoredEventInput): FloorEvent => (r.event.ts === r.correctedTs ? r.event : { ...r.event, ts: r.correctedTs });
+
+/** Stored events of `lineIds` in [from, to) on the service clock (corrected time); no `to`: up to the last stored. */
+export async function eventsBetween(storage: Storage, lineIds: readonly string[], from: number, to?: number): Promise<FloorEvent[]> {
+  const page = await storage.listEvents({ lineIds: [...lineIds], from: Math.max(0, from), ...(to === undefined ? {} : { to }), orderBy: 'time' });
+  return page.events.map(onServiceClock);
 }
 
 /** The event types that carry a line's state into a window: a stop, changeover or machine state still open at its start. */
@@ -49,28 +56,37 @@ export const STATE_TYPES = ['stop.start', 'stop.end', 'stop.classify', 'stop.spl
 export const STATE_EVENTS_PER_TYPE = 50;
 
 /**
- * `eventsBetween`, led by each line's latest state events before `from`, however old: a stop open
- * since the weekend is in a Monday window's stop list, timeline and shift report as the live
- * status and OEE (live-oee.ts, which reads the same) count it. Without them, a stop that began
- * more than the lookback before the window was missing from the list while the live view counted it.
+ * Each line's latest state events before `before`, however old, on the service clock, oldest
+ * first: what a line was left in (a stop open since the weekend, the machine's last state).
  */
-export async function eventsWithState(storage: Storage, lineIds: readonly string[], from: number, to: number): Promise<FloorEvent[]> {
-  const start = Math.max(0, from);
-  const [older, events] = await Promise.all([
-    start > 0 && lineIds.length ? storage.latestEventsBefore({ lineIds: [...lineIds], types: STATE_TYPES, before: start, perType: STATE_EVENTS_PER_TYPE }) : [],
-    eventsBetween(storage, lineIds, start, to),
-  ]);
-  return [...older.map((r) => ({ ...r.event, ts: r.correctedTs })), ...events];
+export async function stateBefore(storage: Storage, lineIds: readonly string[], before: number): Promise<FloorEvent[]> {
+  if (before <= 0 || lineIds.length === 0) return [];
+  const rows = await storage.latestEventsBefore({ lineIds: [...lineIds], types: STATE_TYPES, before, perType: STATE_EVENTS_PER_TYPE });
+  return rows.map(onServiceClock);
 }
 
 /**
- * Raw figures of every hour of [countFrom, to) from the events since `eventsFrom`, each stop counted
- * in its first hour since `countFrom`. Events until a day after `to` are read, as for every OEE
+ * `eventsBetween`, led by each line's latest state events before `from`, however old: a stop open
+ * since the weekend is in a Monday window's stop list, timeline, shift report, OEE (the hourly
+ * buckets too: bucket-writer.ts) and live status and OEE (live-oee.ts), all read through here.
+ * Without them, a stop that began more than the lookback before the window was missing from the
+ * list while the live view counted it.
+ */
+export async function eventsWithState(storage: Storage, lineIds: readonly string[], from: number, to?: number): Promise<FloorEvent[]> {
+  const start = Math.max(0, from);
+  const [older, events] = await Promise.all([stateBefore(storage, lineIds, start), eventsBetween(storage, lineIds, start, to)]);
+  return [...older, ...events];
+}
+
+/**
+ * Raw figures of every hour of [countFrom, to) from the events since `eventsFrom` (led by each
+ * line's state before it, as the bucket writer reads them), each stop counted in its first hour
+ * since `countFrom`. Events until a day after `to` are read, as for every OEE
  * query: a stop's end or reason recorded later is known (history-scope.ts).
  */
 async function rawHours(deps: BucketHistoryDeps, plant: Plant, query: OeeQuery, countFrom: number, to: number, eventsFrom: number): Promise<Map<string, Hour[]>> {
   const lineIds = query.lineIds ?? [];
-  const events = await eventsBetween(deps.storage, lineIds, eventsFrom, to + LOOKBACK_MS);
+  const events = await eventsWithState(deps.storage, lineIds, eventsFrom, to + LOOKBACK_MS);
   const { lines, plan, raws } = computeRaws(plant, events, { from: countFrom, to, now: query.now, by: 'hour', lineIds }, deps.monitoringNow);
   const out = new Map<string, Hour[]>();
   lines.forEach((l, i) => {

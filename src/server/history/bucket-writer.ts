@@ -5,6 +5,7 @@ import type { HourlyBucket, Storage, StoredEventInput, WriteFence } from '../sto
 import { consecutiveRuns, DirtyHours } from './dirty-hours.ts';
 import { BACKFILL_HOURS, HOUR_MS, hourlyBuckets, LOOKBACK_MS, reachedFrom, RECENT_MS, type Reach } from './hourly-buckets.ts';
 import type { RecentEvents } from './recent-events.ts';
+import { CarriedState } from './carried-state.ts';
 import { nextTurn, readStoredSlices } from './stored-slices.ts';
 
 export interface BucketWriter {
@@ -49,7 +50,9 @@ const REPLAY_PAGE = 5000;
  * loaded once at start, then fed by `touch`) and writes one line at a time, yielding to the event
  * loop between lines, so live status, OEE and ingest never wait for more than one line's engine
  * run. Storage is read only for hours the memory does not reach back to (the backfill at start,
- * a late event or a stop more than about a day old), and then one line per turn too.
+ * a late event or a stop more than about a day old), and then one line per turn too, and for each
+ * line's state before a run's events (however old: a stop open since the weekend), once an hour
+ * for the minute flush (carried-state.ts).
  *
  * Nothing committed is left out of the buckets by a crash: the storage mark `buckets` says through
  * which storage sequence every event is written, and a writer starting (a restart, a new cluster
@@ -70,6 +73,7 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
   let lookedUp = Number.NaN;
   const hourStart = (ts: number) => (ts >= lookedUp && ts < lookedUp + HOUR_MS ? lookedUp : (lookedUp = localHourStart(tz, ts)));
   const memory = new RecentMemory();
+  const carriedState = new CarriedState(o.storage);
 
   /** The events of [from, to) to slice per line: from memory when it holds them, else read from storage. */
   async function sourceFor(from: number, to: number, lineIds: readonly string[]): Promise<RecentEvents> {
@@ -86,10 +90,12 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
     // Events after the hours too: the end or reason of a stop that began in them may come later.
     const until = to + LOOKBACK_MS;
     const source = await sourceFor(from, until, lineIds);
+    const carried = await carriedState.of(lineIds, from);
     const rows: HourlyBucket[] = [];
     const reached = new Map<string, number>();
     for (const lineId of lineIds) {
-      const events = source.slice(lineId, from, until);
+      const before = carried.get(lineId) ?? [];
+      const events = before.length ? [...before, ...source.slice(lineId, from, until)] : source.slice(lineId, from, until);
       rows.push(...hourlyBuckets(plant, events, { upsertFrom, to, now, lineIds: [lineId], ...(monitoring ? { monitoring } : {}) }));
       const reach = pending.get(lineId);
       if (reach) for (const [line, ts] of reachedFrom(plant, events, new Map([[lineId, reach]]), now)) reached.set(line, ts);
@@ -144,15 +150,17 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
       for (const run of consecutiveRuns(hours)) {
         const inRun = new Map([...pending].filter(([, r]) => r.hour >= run.start && r.hour < run.end));
         for (const [line, ts] of await write(run.start, run.end, inRun, monitoring)) {
-          const from = Math.max(hourStart(ts), run.start - LOOKBACK_MS);
+          const from = hourStart(ts);
           if (from < run.start) back.set(line, { from: Math.min(from, back.get(line)?.from ?? from), to: Math.max(run.start, back.get(line)?.to ?? run.start) });
         }
       }
       // An event that ends, classifies, splits or corrects a stop changes the hours the stop began
-      // in too: those are written again (a stop that began more than a day earlier is not followed).
+      // in too: those are written again, however long ago a stop it names began (reachedFrom).
       if (back.size > 0) {
         const spans = [...back.values()];
-        await write(Math.min(...spans.map((b) => b.from)), Math.max(...spans.map((b) => b.to)), new Map(), monitoring, [...back.keys()]);
+        const from = Math.min(...spans.map((b) => b.from));
+        dirty.writing(from);
+        await write(from, Math.max(...spans.map((b) => b.to)), new Map(), monitoring, [...back.keys()]);
       }
       taken = null;
       if (markable !== null) await o.storage.raiseMark('buckets', markable, o.fence);
@@ -183,7 +191,7 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
     let marked = 0;
     for (;;) {
       const page = await o.storage.listEvents({ afterSeq: after, to, orderBy: 'seq', limit: REPLAY_PAGE });
-      dirty.mark(page.events, hourStart);
+      dirty.mark(page.events, hourStart, start);
       marked += page.events.length;
       if (page.lastSeq === null || page.events.length + page.unreadable.length < REPLAY_PAGE) break;
       after = page.lastSeq;
@@ -222,7 +230,8 @@ export function startBucketWriter(o: BucketWriterOptions): BucketWriter {
   return {
     touch(records) {
       memory.add(records);
-      dirty.mark(records, hourStart);
+      carriedState.touch(records);
+      dirty.mark(records, hourStart, hourStart(o.now()));
     },
     flush,
     setPlant(next) {

@@ -10,7 +10,9 @@ export interface TakenHours {
 /**
  * The hours the bucket writer has to write again: each committed event marks its own hour, and
  * an event that may change a stop that began earlier (an end, a classification, a correction)
- * also records, per line, the stops it names (reachedFrom finds where they began).
+ * also records, per line, the stops it names (reachedFrom finds where they began). Such an event
+ * also carries its line's state into the hours after it (a machine state that arrived late, a
+ * stop begun days ago): with `until` (the current hour) those are marked up to it too.
  */
 export class DirtyHours {
   readonly #hours = new Set<number>();
@@ -25,16 +27,25 @@ export class DirtyHours {
     this.#hours.add(hour);
   }
 
-  mark(records: readonly StoredEventInput[], hourStart: (ts: number) => number): void {
+  mark(records: readonly StoredEventInput[], hourStart: (ts: number) => number, until?: number): void {
+    let carriedFrom = Number.POSITIVE_INFINITY;
     for (const r of records) {
       const from = hourStart(r.correctedTs);
       this.#hours.add(from);
       if (POINT_EVENTS.has(r.event.type)) continue;
+      carriedFrom = Math.min(carriedFrom, from);
       const line = r.event.lineId;
       const reach = this.#reaches.get(line) ?? this.#reaches.set(line, { hour: from, refs: new Set() }).get(line)!;
       reach.hour = Math.min(reach.hour, from);
       for (const ref of refsOf(r.event)) reach.refs.add(ref);
     }
+    // Once per batch, not per event: a gateway's day of buffered signals is thousands of them.
+    if (until !== undefined) for (let h = carriedFrom; h <= until; h = hourStart(h + HOUR_MS)) this.#hours.add(h);
+  }
+
+  /** A flush writes hours before those it took (a stop's first hour): stale from `from` until `done`. */
+  writing(from: number): void {
+    this.#inFlightFrom = Math.min(this.#inFlightFrom, from);
   }
 
   /** Takes every marked hour for a flush; they count as stale until `done`. */

@@ -81,9 +81,13 @@ export function refsOf(e: FloorEvent): string[] {
 
 /**
  * Per line of `reaches`, the earliest instant whose hour the reaching events change: the start of
- * every stop still running at or after the event's hour (an end, a machine state, a changeover),
- * of every stop they name, and any event they correct or void. Found in the events a write has
- * read anyway; only the few that are not point events are looked at.
+ * every stop they name and any event they correct or void, however old (a reason given on Monday
+ * to a stop open since Saturday changes every hour of it), and the start of every stop still
+ * running at or after the event's hour (an end, a machine state, a changeover), at most a look-back
+ * before that hour: a stop counted over a day already, its first hour no longer changes by its
+ * end (and a stop open all week would otherwise be written again all week, every minute). Found
+ * in the events a write has read anyway (with each line's state before them, so an old stop's
+ * start is among them); only the few that are not point events are looked at.
  */
 export function reachedFrom(plant: Plant, events: readonly FloorEvent[], reaches: ReadonlyMap<string, Reach>, now: number): Map<string, number> {
   const out = new Map<string, number>();
@@ -97,7 +101,8 @@ export function reachedFrom(plant: Plant, events: readonly FloorEvent[], reaches
     for (const ref of r.refs) earliest = Math.min(earliest, tsById.get(ref) ?? earliest);
     for (const s of stops) {
       const isNamed = r.refs.has(s.id) || r.refs.has(s.originEventId) || (s.reasonEvent !== null && r.refs.has(s.reasonEvent.id));
-      if (isNamed || s.end >= r.hour) earliest = Math.min(earliest, s.start);
+      if (isNamed) earliest = Math.min(earliest, s.start);
+      else if (s.end >= r.hour) earliest = Math.min(earliest, Math.max(s.start, r.hour - LOOKBACK_MS));
     }
     if (earliest < Number.POSITIVE_INFINITY) out.set(lineId, earliest);
   }

@@ -10,7 +10,7 @@ import type { Storage, StoredEventInput } from '../storage/storage.ts';
 import { foldsReport, StationStateFold } from '../../core/station-state/index.ts';
 import { compareEvents } from '../../core/oee/normalize.ts';
 import { withLeaderVersion } from '../cluster/leader-version.ts';
-import { STATE_EVENTS_PER_TYPE, STATE_TYPES } from '../history/bucket-history.ts';
+import { eventsWithState, onServiceClock } from '../history/bucket-history.ts';
 
 /** Longest wait between two reads of the statuses: time alone changes a state (a stop outgrows a small stop). */
 const STATUS_REFRESH_MS = 1000;
@@ -20,13 +20,13 @@ const TARGET_REFRESH_MS = 60_000;
 const SIGNAL_REFRESH_MS = 1000;
 
 
-/** Events this long before the window still shape it (a stop or changeover open at its start). */
-const LOOKBACK_MS = 12 * 3600_000;
 /**
- * Events that decide a line's present however long ago they were made: its open stops and their
- * reasons, its changeover, the machine's last state and signal, the product. Read from before the
- * look-back too, so a line silent since Friday shows on Monday what it was left in.
+ * Events this long before the window still shape it (a stop or changeover open at its start).
+ * Events that decide a line's present however long ago they were made (its open stops and their
+ * reasons, its changeover, the machine's last state and signal, the product) are read from before
+ * it too, so a line silent since Friday shows on Monday what it was left in.
  */
+const LOOKBACK_MS = 12 * 3600_000;
 /** A silence is booked once it is longer than the timeout: the snapshot comes just after. */
 const SILENCE_MARGIN_MS = 50;
 /**
@@ -64,13 +64,6 @@ export interface LiveOeeOptions {
 }
 
 type Window = ViewWindow;
-
-/**
- * The stored event on the service clock: the engine reads `ts`, so it gets the corrected time.
- * Most events need no correction and are shared as they are (nothing mutates them): a copy per
- * event was a visible share of ingest time.
- */
-const corrected = (r: StoredEventInput): FloorEvent => (r.event.ts === r.correctedTs ? r.event : { ...r.event, ts: r.correctedTs });
 
 function snapshot(scope: OeeSnapshot['scope'], id: string, f: OeeFigures, w: Window, siteId: string, at: number, targetOee?: number): OeeSnapshot {
   return {
@@ -196,13 +189,16 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
     folds.clear();
     silenceDue.clear();
     const lookback = Math.max(0, window.from - LOOKBACK_MS);
-    const older = await o.storage.latestEventsBefore({ lineIds: [...o.index.lines.keys()], types: STATE_TYPES, before: lookback, perType: STATE_EVENTS_PER_TYPE });
-    for (const r of older) foldOf(r.event.lineId)?.add(corrected(r));
-    const page = await o.storage.listEvents({ from: lookback, orderBy: 'time' });
+    // Each line's latest state before the look-back, however old, then everything since: the read
+    // every history route and the hourly buckets make (a line stopped since Friday shows on Monday).
+    const events = await eventsWithState(o.storage, [...o.index.lines.keys()], lookback);
     // A busy shift is tens of thousands of events: folded a slice per turn of the event loop, so
     // ingest and a cluster leader's lease renewals go on meanwhile (`isRolling` holds commits and ticks).
-    for (let i = 0; i < page.events.length; i++) {
-      add(corrected(page.events[i]!));
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      // The state before the look-back goes into the fold only: its signals' silences are long known.
+      if (e.ts < lookback) foldOf(e.lineId)?.add(e);
+      else add(e);
       if (i % LOAD_SLICE === LOAD_SLICE - 1) await nextTurn();
     }
     refreshStatus(o.index.lines.keys());
@@ -290,7 +286,7 @@ export async function startLiveOee(o: LiveOeeOptions): Promise<LiveOee> {
    */
   async function applySliced(records: readonly StoredEventInput[]): Promise<void> {
     const touched = new Set<string>();
-    const events = records.map(corrected).sort(compareEvents);
+    const events = records.map(onServiceClock).sort(compareEvents);
     for (let i = 0; i < events.length; i++) {
       add(events[i]!);
       touched.add(events[i]!.lineId);

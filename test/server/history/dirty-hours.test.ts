@@ -30,4 +30,18 @@ describe('the hours the bucket writer writes again', () => {
     d.done();
     expect(d.staleFrom()).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('marks, with the current hour, every hour after an event that carries its line\'s state up to it; a point event its own hour alone', () => {
+    const d = new DirtyHours();
+    const hourOf = (ts: number) => Math.floor(ts / H) * H;
+    d.mark([record('count', 2 * H + 5), record('machine.state', 5 * H + 7, { state: 'fault' })], hourOf, 8 * H);
+    const taken = d.take();
+    expect(taken.hours).toEqual([2 * H, 5 * H, 6 * H, 7 * H, 8 * H]);
+    expect(d.staleFrom()).toBe(5 * H - LOOKBACK_MS);
+    // A flush that writes further back than that (the first hour of a stop the event names) is stale from there until done.
+    d.writing(5 * H - LOOKBACK_MS - 30 * H);
+    expect(d.staleFrom()).toBe(5 * H - LOOKBACK_MS - 30 * H);
+    d.done();
+    expect(d.staleFrom()).toBe(Number.POSITIVE_INFINITY);
+  });
 });

@@ -8,6 +8,7 @@ import { startBucketWriter, type BucketWriter } from '../../../src/server/histor
 import { openStorage } from '../../../src/server/storage/open-storage.ts';
 import type { Storage, StoredEventInput } from '../../../src/server/storage/storage.ts';
 import { EventMaker, H, id, makePlant, MIN, MONDAY } from '../../core/oee/fixtures.ts';
+import { counting } from '../support/counted-storage.ts';
 
 const record = (event: FloorEvent): StoredEventInput => ({ event, receivedAt: event.ts, clockOffsetMs: 0, correctedTs: event.ts, topic: `t/${event.lineId}` });
 
@@ -115,6 +116,43 @@ describe('hourly bucket writer', () => {
     expect(await bucketAt(MONDAY + 8 * H)).toMatchObject({ stopCount: 1, breakdownCount: 0, reasons: [{ reasonId: 'setup', loss: 'setup', durationMs: 30_000, count: 1 }] });
   });
 
+  it('writes every hour of a stop begun days before the hours it writes, and all of them again when the stop gets its reason', async () => {
+    const m = new EventMaker();
+    let clock = now;
+    // Open since Thursday 08:00: before the start of the engine run of any hour the writer fills at start.
+    const start = m.ev(MONDAY - 4 * 24 * H + 8 * H, { type: 'stop.start', stopId: id(77_000_000) }, { id: id(77_000_000) });
+    await storage.insertEvents([record(start)]);
+    writer = startBucketWriter({ storage, plant, now: () => clock, log: () => {}, flushMs: 3_600_000 });
+    await settle(writer);
+    const saturday = MONDAY - 2 * 24 * H + 13 * H;
+    for (const hour of [saturday, MONDAY - 24 * H + 9 * H, MONDAY + 6 * H]) {
+      expect(await bucketAt(hour)).toMatchObject({ stopMs: H, stopCount: 0, reasons: [{ reasonId: null, loss: 'breakdown', durationMs: H, count: 0 }] });
+    }
+    // Its reason, given on Monday: every hour of it is written again, however long ago it began.
+    clock = now + 5 * MIN;
+    const classify = m.ev(clock, { type: 'stop.classify', stopId: start.id, reasonId: 'setup' });
+    await storage.insertEvents([record(classify)]);
+    writer.touch([record(classify)]);
+    await settle(writer);
+    for (const hour of [saturday, MONDAY - 24 * H + 9 * H, MONDAY + 6 * H]) {
+      expect(await bucketAt(hour)).toMatchObject({ stopMs: H, reasons: [{ reasonId: 'setup', loss: 'setup', durationMs: H, count: 0 }] });
+    }
+    expect(await bucketAt(MONDAY - 4 * 24 * H + 8 * H)).toMatchObject({ stopCount: 1, reasons: [{ reasonId: 'setup', loss: 'setup', durationMs: H, count: 1 }] });
+  });
+
+  it('writes again every hour after a stop that arrives late, up to the current one, not only its own', async () => {
+    const m = new EventMaker();
+    writer = startBucketWriter({ storage, plant, now: () => now, log: () => {}, flushMs: 3_600_000 });
+    await settle(writer);
+    expect((await bucketAt(MONDAY + 9 * H))?.stopMs).toBe(0);
+    // Sunday 07:00, stored only now (a tablet that was away): the line has stood since.
+    const late = record(m.ev(MONDAY - 17 * H, { type: 'stop.start', stopId: id(88_000_000) }, { id: id(88_000_000) }));
+    await storage.insertEvents([late]);
+    writer.touch([late]);
+    await settle(writer);
+    for (const hour of [MONDAY - 17 * H, MONDAY - 24 * H + 12 * H, MONDAY + 6 * H, MONDAY + 9 * H]) expect((await bucketAt(hour))?.stopMs).toBe(H);
+  });
+
   it('writes from the events it holds in memory exactly the buckets the stored events give, minute by minute', async () => {
     const m = new EventMaker();
     const lines = ['l1', 'l2', 'l3'];
@@ -178,17 +216,10 @@ describe('hourly bucket writer', () => {
     const m = new EventMaker();
     const t0 = MONDAY + 12 * H;
     await storage.insertEvents(['l1', 'l2', 'l3'].flatMap((l) => [m.count(t0 - 2 * H, 5, 0, 'p1', l), m.count(t0 - 20 * MIN, 5, 0, 'p1', l)]).map(record));
-    let reads = 0;
-    const counted = new Proxy(storage, {
-      get(target, key) {
-        if (key === 'listEvents') reads++;
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    writer = startBucketWriter({ storage: counted, plant, now: () => t0 + 10 * MIN, log: () => {}, flushMs: 3_600_000 });
+    const reads = counting(storage, 'listEvents');
+    writer = startBucketWriter({ storage: reads.storage, plant, now: () => t0 + 10 * MIN, log: () => {}, flushMs: 3_600_000 });
     await settle(writer);
-    reads = 0;
+    reads.reset();
     const batch = ['l1', 'l2', 'l3'].map((l) => record(m.count(t0 + 9 * MIN, 7, 0, 'p1', l)));
     await storage.insertEvents(batch);
     writer.touch(batch);
@@ -196,7 +227,7 @@ describe('hourly bucket writer', () => {
     const order: string[] = [];
     setImmediate(() => order.push('other work'));
     await writer.flush().then(() => order.push('flush done'));
-    expect(reads).toBe(0);
+    expect(reads.calls()).toBe(0);
     expect(order).toEqual(['other work', 'flush done']);
     expect((await storage.listHourlyBuckets({ lineIds: ['l3'], from: t0, to: t0 + 1 }))[0]?.good).toBe(7);
   });
