@@ -14,6 +14,8 @@ import { TestService } from '../test/e2e/support/test-service.ts';
 import { TabletPage } from '../test/e2e/support/tablet-page.ts';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
+/** The paced taps' gap (BENCH_TAP_PACE_MS). */
+const PACE_MS = Number(process.env.BENCH_TAP_PACE_MS ?? 250);
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 
@@ -42,8 +44,8 @@ function jsSizes(): { firstScreen: number; all: number; files: string[] } {
  * count is on screen (`shown`).
  * `isMarked`: each tap is framed by performance marks `tap` and `shown` (for the trace, see `tapCpu`).
  */
-async function tapToCommit(page: Page, n: number, isMarked = false): Promise<{ committed: number[]; shown: number[]; opened: number[] }> {
-  return page.evaluate(async ([n, isMarked]) => {
+async function tapToCommit(page: Page, n: number, isMarked = false, gapMs = 0): Promise<{ committed: number[]; shown: number[]; opened: number[] }> {
+  return page.evaluate(async ([n, isMarked, gapMs]) => {
     const bench = (window as unknown as { __bench: { committed?: number; opened?: number; isTapping?: boolean } }).__bench;
     bench.isTapping = true;
     const button = (name: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === name || b.getAttribute('aria-label') === name)!;
@@ -52,7 +54,12 @@ async function tapToCommit(page: Page, n: number, isMarked = false): Promise<{ c
     const committed: number[] = [];
     const opened: number[] = [];
     for (let i = 0; i < n; i++) {
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
       button('+1 Good').click();
+      // Book is tapped once the +1 is on screen, as a person taps it: the frame that draws the +1
+      // (after the first rAF's callbacks) is done by the second. With one rAF, the Book tap met the
+      // drawing of the +1 in its own frame, which no one's finger can do.
+      await new Promise((r) => requestAnimationFrame(r));
       await new Promise((r) => requestAnimationFrame(r));
       const before = heading.textContent;
       const done = new Promise<number>((resolve) => {
@@ -76,7 +83,7 @@ async function tapToCommit(page: Page, n: number, isMarked = false): Promise<{ c
     }
     bench.isTapping = false;
     return { committed, shown, opened };
-  }, [n, isMarked] as const);
+  }, [n, isMarked, gapMs] as const);
 }
 
 /**
@@ -287,6 +294,14 @@ try {
     opened.push(...t.opened);
     floor.push(...(await bareCommit(tablet.page, 100)));
   }
+  // At an operator's pace: a count booked every quarter second (gloved hands book a few a second at
+  // most), so each tap meets what the previous one set going (its ack, the statuses it brought)
+  // done, as a tap does on the floor. The loop above books back to back, the worst case.
+  const paced: number[] = [];
+  for (let block = 0; block < 3; block++) {
+    paced.push(...(await tapToCommit(tablet.page, 100, false, PACE_MS)).committed);
+    floor.push(...(await bareCommit(tablet.page, 100)));
+  }
   const beside = await tablet.page.evaluate(() => (window as unknown as { __bench: { beside?: Record<string, number> } }).__bench.beside ?? {});
   if (process.env.BENCH_TAP_OFFLINE) await context.setOffline(false);
   if (tapCdp) await writeFile(process.env.BENCH_TAP_PROFILE!, JSON.stringify((await tapCdp.send('Profiler.stop')).profile));
@@ -341,7 +356,8 @@ try {
     ['first-screen JS (gzip)', kb(sizes.firstScreen), '< 60 kB', sizes.firstScreen < 60 * 1024],
     ['all JS (gzip)', kb(sizes.all), '', true],
     ['tap-to-IndexedDB-commit median (1,000 entries)', `${quantile(taps, 0.5).toFixed(1)} ms`, '', true],
-    ['tap-to-IndexedDB-commit p95', `${quantile(taps, 0.95).toFixed(1)} ms`, '< 10 ms', quantile(taps, 0.95) < 10],
+    ['tap-to-IndexedDB-commit p95, back to back', `${quantile(taps, 0.95).toFixed(1)} ms`, '< 10 ms', quantile(taps, 0.95) < 10],
+    [`tap-to-IndexedDB-commit p95, a tap every ${PACE_MS} ms (300 entries)`, `${quantile(paced, 0.95).toFixed(1)} ms`, '< 10 ms', quantile(paced, 0.95) < 10],
     ['cold start offline from SW cache, 4x CPU throttle (median of 5)', `${quantile(cold, 0.5).toFixed(0)} ms`, '< 1000 ms', quantile(cold, 0.5) < 1000],
     ['drain 10,000 queued entries to acknowledged', `${(drained - syncStart).toFixed(0)} ms (${missing} missing)`, '< 5000 ms', drained - syncStart < 5000 && missing === 0],
   ] as const;
@@ -350,6 +366,7 @@ try {
   for (const [name, value, budget, ok] of rows) console.log(`| ${name} | ${value} | ${budget} | ${ok ? 'yes' : 'NO'} |`);
   console.log(`cold starts: ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
   console.log(`tap-to-commit quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(taps, q).toFixed(1)}`).join(', ')} ms`);
+  console.log(`tap-to-commit at an operator's pace (300 taps, one every ${PACE_MS} ms) quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(paced, q).toFixed(1)}`).join(', ')} ms`);
   console.log(`tap-to-shown (the committed count on screen) quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(shown, q).toFixed(1)}`).join(', ')} ms`);
   console.log(`tap-to-transaction (the app's work before the disk's) quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(opened, q).toFixed(1)}`).join(', ')} ms`);
   console.log(`bare strict commit (floor, same page and disk, alternating blocks): ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(floor, q).toFixed(1)}`).join(', ')} ms`);

@@ -161,3 +161,41 @@ test('split: a time typed past the end of the stop is moved inside it and said s
   await expect(seconds).toHaveValue(String(Number(last.slice(2))));
   await expect(sheet.getByRole('button', { name: 'Next: reason of part 2' })).toBeEnabled();
 });
+
+test('Book while the disk is slow: a second tap books nothing, a +1 tapped meanwhile stays for the next count, and the count shows once committed', async ({ context, svc }) => {
+  const tablet = new TabletPage(await context.newPage());
+  await tablet.setUp(svc.url);
+  const page = tablet.page;
+  const good = page.getByLabel('Good', { exact: true });
+  await good.fill('3');
+  // Another transaction holds the store the tap's entry must write (as a slow disk would): the entry
+  // cannot commit until it is let go.
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('floorboard');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const w = window as unknown as { isHeld: boolean };
+    w.isHeld = true;
+    const tx = db.transaction('meta', 'readwrite');
+    const spin = () => {
+      if (w.isHeld) tx.objectStore('meta').get('seq').onsuccess = spin;
+    };
+    spin();
+  });
+  const book = page.getByRole('button', { name: 'Book count' });
+  await book.tap();
+  await book.tap();
+  await page.getByRole('button', { name: '+1 Good' }).tap();
+  await expect(good).toHaveValue('4');
+  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts at A1 · Good 0 · Reject 0');
+  await page.evaluate(() => ((window as unknown as { isHeld: boolean }).isHeld = false));
+
+  await expect(page.getByRole('heading', { name: /^Counts/ })).toHaveText('Counts at A1 · Good 3 · Reject 0');
+  await expect(good).toHaveValue('1');
+  const bookedCounts = async () => (await svc.events()).flatMap((s) => (s.event.type === 'count' ? [[s.event.good, s.event.reject]] : []));
+  await expect.poll(bookedCounts, { timeout: 15_000 }).toEqual([[3, 0]]);
+  await book.tap();
+  await expect.poll(bookedCounts, { timeout: 15_000 }).toEqual([[3, 0], [1, 0]]);
+});
