@@ -370,7 +370,7 @@ try {
   console.log(`tap-to-shown (the committed count on screen) quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(shown, q).toFixed(1)}`).join(', ')} ms`);
   console.log(`tap-to-transaction (the app's work before the disk's) quantiles: ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(opened, q).toFixed(1)}`).join(', ')} ms`);
   console.log(`bare strict commit (floor, same page and disk, alternating blocks): ${[0.5, 0.75, 0.9, 0.95, 0.99, 1].map((q) => `p${q * 100} ${quantile(floor, q).toFixed(1)}`).join(', ')} ms`);
-  console.log(`other writes during the 1,000 taps, by their stores: ${Object.entries(beside).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  console.log(`other writes during the taps (1,000 back to back, then 300 paced), by their stores: ${Object.entries(beside).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
   if (cpu) console.log(`tap main-thread CPU (300 traced taps): median ${quantile(cpu, 0.5).toFixed(2)} ms, p95 ${quantile(cpu, 0.95).toFixed(2)} ms, mean ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(2)} ms`);
 } finally {
   await context.close();
