@@ -10,7 +10,6 @@ import type { DashboardSession } from './dashboard/managers/session.svelte.ts';
 
 /** The store of a link that never records (a manager's board, a TV): nothing to load, nothing may be added. */
 const noOutbox: OutboxStore = {
-  append: () => Promise.reject(new FloorboardError('forbidden', 'this sign-in records no entries')),
   appendAll: () => Promise.reject(new FloorboardError('forbidden', 'this sign-in records no entries')),
   loadAll: async () => ({ records: [], invalid: [] }),
   commitOutcome: async () => undefined,

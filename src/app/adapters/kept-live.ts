@@ -25,6 +25,8 @@ export class KeptLive {
   }
 
   async put(key: KeptLiveKey, value: unknown): Promise<void> {
-    await this.db.put('cache', value, key);
+    // Relaxed (Chromium's default, said outright): a copy of what the service said, heard again on reconnect.
+    const tx = this.db.transaction('cache', 'readwrite', { durability: 'relaxed' });
+    await Promise.all([tx.store.put(value, key), tx.commit(), tx.done]);
   }
 }

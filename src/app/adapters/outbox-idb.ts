@@ -12,7 +12,7 @@ export const REFUSED = 'refused';
 
 /**
  * What runs after the first screen (acks, dismissals, quarantine, pruning) is in outbox-settle.ts,
- * loaded on first use: the first screen and a tap need only the start-up read and `append`.
+ * loaded on first use: the first screen and a tap need only the start-up read and `appendAll`.
  */
 const settling = () => import('./outbox-settle.ts');
 
@@ -64,21 +64,14 @@ export class OutboxIdb {
   }
 
   /**
-   * Assigns the next per-device seq, builds the event with it and commits it.
-   * Resolves only after the transaction completed (durable).
+   * Assigns the next per-device seqs, builds the events with them and commits them in one
+   * transaction with consecutive seqs (one tap's entry, or a lead's correction and its why: all of
+   * them are stored, or none). Resolves only after the transaction completed (durable).
    *
    * The tap waits for no read: once this tab knows the counter, the entry is written with the seq
    * it expects and the transaction is committed at once. Each seq is claimed with `add` in the same
    * transaction, so if another tab used it, the database refuses the whole transaction and the
    * entry is made again from the stored counter.
-   */
-  async append(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
-    return (await this.appendAll([build], clockOffsetMs))[0]!;
-  }
-
-  /**
-   * Several entries that belong together (a lead's correction and its why), committed in one
-   * transaction with consecutive seqs, as `append` commits one: all of them are stored, or none.
    */
   async appendAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null): Promise<OutboxRecord[]> {
     if (builds.length === 0) return [];

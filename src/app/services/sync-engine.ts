@@ -27,7 +27,7 @@ export interface SyncStatus {
 }
 
 /** What the engine needs from storage (the IndexedDB adapter in the app). */
-export type OutboxStore = Pick<OutboxIdb, 'append' | 'appendAll' | 'loadAll' | 'commitOutcome' | 'dismiss'>;
+export type OutboxStore = Pick<OutboxIdb, 'appendAll' | 'loadAll' | 'commitOutcome' | 'dismiss'>;
 
 export interface SyncEngineDeps {
   store: OutboxStore;
@@ -94,18 +94,22 @@ export class SyncEngine {
 
   /** Commits one entry durably, then shows it (and sends it when connected). */
   async record(build: (seq: number) => FloorEvent, clockOffsetMs: number | null): Promise<OutboxRecord> {
-    this.#lastRecordAt = this.deps.now();
-    const record = await this.deps.store.append(build, clockOffsetMs);
-    this.#box.add(record.event);
-    this.#emit();
-    this.#link?.pumpSoon();
-    return record;
+    return (await this.recordAll([build], clockOffsetMs))[0]!;
   }
+
+  /** Entries being committed now: the link holds incoming messages meanwhile (see `SyncLink`). */
+  #committing = 0;
 
   /** Commits entries that belong together in one transaction (all or none), then shows and sends them. */
   async recordAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null): Promise<OutboxRecord[]> {
     this.#lastRecordAt = this.deps.now();
-    const records = await this.deps.store.appendAll(builds, clockOffsetMs);
+    this.#committing++;
+    let records: OutboxRecord[];
+    try {
+      records = await this.deps.store.appendAll(builds, clockOffsetMs);
+    } finally {
+      this.#committing--;
+    }
     for (const r of records) this.#box.add(r.event);
     this.#emit();
     this.#link?.pumpSoon();
@@ -179,6 +183,7 @@ export class SyncEngine {
           },
           synced: (at) => (this.#lastSyncAt = at),
           lastRecordAt: () => this.#lastRecordAt,
+          isCommitting: () => this.#committing > 0,
           emit: () => this.#emit(),
         })),
       (error: unknown) => {

@@ -29,9 +29,9 @@ const lab = {
     try {
       // The first tap of a tab reads the counter; the next ones are the taps an operator makes in a row.
       const box = new OutboxIdb(db);
-      await box.append(count, null);
+      await box.appendAll([count], null);
       scopes.length = 0;
-      await box.append(count, null);
+      await box.appendAll([count], null);
       const tap = scopes.splice(0);
       for (const key of KEPT_LIVE_KEYS) await new KeptLive(db).put(key, { at: 1 });
       return { tap, kept: scopes.splice(0) };
@@ -59,7 +59,7 @@ const lab = {
     return {
       db,
       box,
-      append: async () => (await box.append(count, null)).seq,
+      append: async () => (await box.appendAll([count], null))[0]!.seq,
       /** A group of entries (a lead's change and its why); `isBroken`: its last one is no valid event. */
       appendGroup: async (n: number, isBroken = false) =>
         (await box.appendAll(Array.from({ length: n }, (_, i) => (seq: number) => (isBroken && i === n - 1 ? ({ ...count(seq), good: -1 } as FloorEvent) : count(seq))), null)).map((r) => r.seq),
