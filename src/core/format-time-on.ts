@@ -1,9 +1,15 @@
 import type { Formats } from './format.ts';
 
 /**
+ * Whether `ms` falls on another day than `day`, in the reader's zone: the one place that decides
+ * when a time needs its day and month (`timeOn`), or a heading says since which day.
+ */
+export const isOtherDay = (fm: Formats, ms: number, day: number): boolean => fm.date(ms) !== fm.date(day);
+
+/**
  * A time of day, with day and month when it falls on another day than `day` ("04.12., 22:10"
  * beside "06:30"): a stop that began the evening before must not read as this evening's.
- * A module of its own, not a member of `Formats`: the tablet's first screen carries only this one line
- * of it (`i18n.time(ms, day)`).
+ * A module of its own, not a member of `Formats`: the tablet's first screen carries only these two lines
+ * of it (`i18n.time(ms, day)`, `i18n.isOtherDay`).
  */
-export const timeOn = (fm: Formats, ms: number, day: number): string => (fm.date(ms) === fm.date(day) ? fm.time(ms) : `${fm.dayMonth(ms)}, ${fm.time(ms)}`);
+export const timeOn = (fm: Formats, ms: number, day: number): string => (isOtherDay(fm, ms, day) ? `${fm.dayMonth(ms)}, ${fm.time(ms)}` : fm.time(ms));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formats } from '../../src/core/format.ts';
-import { timeOn } from '../../src/core/format-time-on.ts';
+import { isOtherDay, timeOn } from '../../src/core/format-time-on.ts';
 
 // Intl puts a no-break space between number and unit ("9,1 %"); compare what a reader sees.
 const seen = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -67,6 +67,14 @@ describe('formats in the reader\'s language', () => {
     expect(seen(timeOn(formats('en', 'Europe/Berlin'), evening, morning))).toBe('12/04, 10:10 PM');
     // The day is the reader's zone's: 23:30 UTC is already the next day in Berlin.
     expect(timeOn(de, Date.UTC(2026, 11, 4, 23, 30), morning)).toBe('00:30');
+  });
+
+  it('decides "another day" in one place, the reader\'s zone\'s day, as timeOn does', () => {
+    const de = formats('de', 'Europe/Berlin');
+    const morning = Date.UTC(2026, 11, 5, 5, 30);
+    expect(isOtherDay(de, Date.UTC(2026, 11, 4, 21, 10), morning)).toBe(true);
+    expect(isOtherDay(de, Date.UTC(2026, 11, 4, 23, 30), morning)).toBe(false);
+    expect(isOtherDay(de, morning, morning)).toBe(false);
   });
 
   it('runs a clock in h:mm:ss, the same in every language', () => {

@@ -5,15 +5,7 @@ import { TabletPage } from './support/tablet-page.ts';
 import { DashboardPage } from './dashboard-pages.ts';
 import { writeColleaguePlant } from './support/colleague-plant.ts';
 import { keepScreenshot, seriousViolations } from './support/a11y.ts';
-
-/** The topic of an MQTT PUBLISH from the page (binary frame), or null for any other packet. */
-function publishTopic(m: string | Buffer): string | null {
-  if (typeof m === 'string' || m.length < 2 || m[0]! >> 4 !== 3) return null;
-  let i = 1;
-  while (m[i]! & 0x80) i++; // remaining length: 1 to 4 bytes
-  const length = m.readUInt16BE(i + 1);
-  return m.subarray(i + 3, i + 3 + length).toString('utf8');
-}
+import { publishTopic } from './support/mqtt-frames.ts';
 
 test('an admin revokes a signed-in tablet: it is dropped, says it must be enrolled again (en, de), keeps its entries, and sends them under their authors after a lead enrols it again', async ({ browser }) => {
   test.setTimeout(150_000);

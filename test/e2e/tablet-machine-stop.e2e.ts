@@ -211,9 +211,13 @@ test('a machine stop that already has its reason is split from the tablet: the l
   // The service's status agrees with what the tablet showed.
   await expect(classified.getByRole('listitem')).toHaveCount(2);
   await expect(classified.getByRole('listitem').nth(0)).toContainText('4 min · Setup');
+  // Each part's Split is named for its stop (two stops, two buttons a screen reader tells apart); on screen just "Split".
+  // Newest first: part 2 (from the split) above part 1 (from the stop's start).
+  const starts = [(split as { at: number }).at, (await svc.events()).find((s) => s.event.id === stopEvent)!.event.ts];
+  for (const [i, time] of starts.map((ts) => formats('en').time(ts)).entries()) await expect(classified.getByRole('listitem').nth(i).getByRole('button', { name: `Split stop from ${time}`, exact: true })).toHaveText('Split');
   await tablet.setLanguage('de');
   await expect(page.getByRole('heading', { name: 'Maschinenstopps mit Grund' })).toBeVisible();
-  await expect(page.getByTestId('machine-classified').getByRole('button', { name: 'Teilen' })).toHaveCount(2);
+  for (const [i, time] of starts.map((ts) => formats('de').time(ts)).entries()) await expect(classified.getByRole('listitem').nth(i).getByRole('button', { name: `Teilen: Stopp ab ${time}`, exact: true })).toHaveText('Teilen');
   await page.screenshot({ path: 'test-results/screenshots/tablet-split-classified-machine-stop-de.png' });
 });
 
@@ -270,7 +274,8 @@ test('UX walk: a stop that began on another day shows its day and month beside i
   const list = tablet.page.getByTestId('needs-reason');
   await expect(list.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
   await expect(list.getByRole('listitem')).toContainText(`${en.dayMonth(start)}, ${en.time(start)} ·`);
-  await list.getByRole('button', { name: 'Split' }).tap();
+  // Its Split is named for it, with the day too.
+  await list.getByRole('button', { name: `Split stop from ${en.dayMonth(start)}, ${en.time(start)}`, exact: true }).tap();
   await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${en.dayMonth(start)}, `);
   await tablet.page.screenshot({ path: 'test-results/screenshots/tablet-split-other-day-en.png' });
   await tablet.setLanguage('de');

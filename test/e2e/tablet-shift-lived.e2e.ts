@@ -1,4 +1,4 @@
-import type { Browser } from '@playwright/test';
+import type { Browser, WebSocketRoute } from '@playwright/test';
 import { test, expect } from './support/tablet-test.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { DashboardPage } from './dashboard-pages.ts';
@@ -6,6 +6,7 @@ import { Gateway } from './support/gateway.ts';
 import { writeColleaguePlant } from './support/colleague-plant.ts';
 import type { TestService } from './support/test-service.ts';
 import { formats } from '../../src/core/format.ts';
+import { mqttPackets, publishTopic } from './support/mqtt-frames.ts';
 
 // Issue "A shift as its people live it": what the operators and their lead see over a shift.
 test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
@@ -79,6 +80,44 @@ test('the stop panel says what is so: the open stop without a reason asks for it
   await expect(ask).toHaveCount(0);
   await tablet.setLanguage('de');
   await expect(page.getByText('Kein Stopp braucht einen Grund.', { exact: true })).toBeVisible();
+});
+
+test('before the station\'s first status has come, the stop panel claims nothing: "no stop needs a reason" only once the service told it (English, German)', async ({ context, svc }) => {
+  const page = await context.newPage();
+  // Between the tablet and the broker: the station's status (retained, so sent on each subscription)
+  // is held back until let go; everything else passes. A new connection (enrolment reloads) starts afresh.
+  const held: { route: WebSocketRoute | null; packets: Buffer[] } = { route: null, packets: [] };
+  let isHolding = true;
+  await page.routeWebSocket(/\/mqtt$/, (ws) => {
+    const server = ws.connectToServer();
+    const mine: Buffer[] = [];
+    Object.assign(held, { route: ws, packets: mine });
+    const packets = mqttPackets();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      for (const p of packets(m)) {
+        if (isHolding && publishTopic(p)?.endsWith('/station/a1/status')) mine.push(p);
+        else ws.send(p);
+      }
+    });
+  });
+  const tablet = new TabletPage(page);
+  await tablet.setUp(svc.url);
+  // Up and online, its later parts loaded ("My entries"), and still no word of the station's status.
+  await expect(page.getByRole('heading', { name: 'My entries this shift' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Needs a reason' })).toBeVisible();
+  expect(held.packets.length).toBeGreaterThan(0);
+  await expect(page.getByText('No stop needs a reason.', { exact: true })).toHaveCount(0);
+  await tablet.setLanguage('de');
+  const none = page.getByText('Kein Stopp braucht einen Grund.', { exact: true });
+  await expect(none).toHaveCount(0);
+
+  // The status comes: now the tablet knows that no stop of its station waits for a reason.
+  isHolding = false;
+  for (const p of held.packets) held.route!.send(p);
+  await expect(none).toBeVisible();
+  await tablet.setLanguage('en');
+  await expect(page.getByText('No stop needs a reason.', { exact: true })).toBeVisible();
 });
 
 test("the reason picker of a stop of another day gives its day and month: open since yesterday, and once it is over (English, German)", async ({ context, svc }) => {

@@ -1,6 +1,6 @@
 /**
  * English messages of the tablet's screens and sheets that load after its first screen (enrolment,
- * sign-in, error texts, handover, notes, andon calls, own entries, undo, split, keypad, network banner): loaded
+ * sign-in, error texts, handover, notes, andon calls, own entries, undo, reason picker, split, keypad, network banner): loaded
  * with them (`i18n.withMessages`), not in the shell (the first screen's JS budget).
  */
 export const enLater = {
@@ -95,9 +95,13 @@ export const enLater = {
   'split.part2': 'Part 2: {from}–{to} ({len}) gets the reason you choose next',
   'split.next': 'Next: reason of part 2',
   'split.noReason': 'no reason yet',
+  // The picker's words (and what its Cancel leaves): the picker loads with these (`i18n.withMessages`).
+  'stop.pickReason': 'Why did it stop?',
+  'split.pickPart2': 'Reason of part 2 (from {time})',
+  'stop.cancelledOpen': 'No reason given: the stop stays open.',
+  'stop.cancelledWaiting': 'No reason given: the stop still needs one.',
   'stop.pickReasonPast': 'Why did it stop? Stop {from}–{to} ({len})',
   'stop.pickReasonSince': 'Why did it stop? Stop since {time}',
-  'split.buttonFor': 'Split stop from {time}',
   'split.clamped': 'A split must fall inside the stop ({min} to {max}). Change the time, or use {at}.',
   'split.useNearest': 'Use {at}',
   'entries.title': 'My entries this shift',

@@ -26,13 +26,14 @@ export const en = {
   'stop.end': 'Restart',
   'stop.offShift': 'Break or no shift: no reason needed.',
   'stop.machineProducing': 'The machine has made parts since {time}. Is the stop over?',
-  'stop.pickReason': 'Why did it stop?',
   'stop.needsReason': 'Needs a reason',
   'stop.machineWithReason': 'Machine stops with a reason',
   'stop.noneNeedsReason': 'No stop needs a reason.',
   'stop.openNeedsReason': 'The stop going on now needs its reason: Give reason, above.',
   'stop.classify': 'Give reason',
   'stop.split': 'Split',
+  // The stop lists' Split buttons are named for their stop (several stops, several buttons).
+  'split.buttonFor': 'Split stop from {time}',
   'stop.small': 'small stop',
   'count.title': 'Counts at {station}',
   'count.good': 'Good',
@@ -66,9 +67,6 @@ export const en = {
   'saved': 'Saved on this tablet',
   // Starts with the button's visible "123" (WCAG 2.5.3, label in name).
   'keypad.open': '123: type {label} on the keypad',
-  'split.pickPart2': 'Reason of part 2 (from {time})',
-  'stop.cancelledOpen': 'No reason given: the stop stays open.',
-  'stop.cancelledWaiting': 'No reason given: the stop still needs one.',
 } as const;
 
 /** The tablet's own messages: its first screen's (these) and those loaded after it (en-later.ts). */

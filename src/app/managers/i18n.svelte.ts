@@ -1,7 +1,7 @@
 import { en, type MessageKey } from '../i18n/en.ts';
 import type { Locale } from '../adapters/cache-idb.ts';
 import { formats } from '../../core/format.ts';
-import { timeOn } from '../../core/format-time-on.ts';
+import { isOtherDay, timeOn } from '../../core/format-time-on.ts';
 
 type Label = { id: string; label: string; labels?: Record<string, string> };
 type Reason = Label & { children: readonly Label[] };
@@ -81,6 +81,8 @@ class I18nManager {
    * With `day`: with day and month too when `ms` falls on another day ("05.12., 12:00"), so a stop of yesterday never reads as today's.
    */
   time = (ms: number, day = ms): string => timeOn(formats(this.locale), ms, day);
+  /** Whether `ms` falls on another day than `day` (then `time(ms, day)` gives its day and month). */
+  isOtherDay = (ms: number, day: number): boolean => isOtherDay(formats(this.locale), ms, day);
 }
 
 export const i18n = new I18nManager();
