@@ -4,7 +4,7 @@
 // BENCH_TAP_CPU=1 adds the main-thread CPU time per tap, from a Chromium trace (see `tapCpu`).
 import { execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -295,6 +295,11 @@ const browser = profileDir ? null : await chromium.launch(launch);
 const context = profileDir ? await chromium.launchPersistentContext(profileDir, { ...launch, ...tabletOptions }) : await browser!.newContext(tabletOptions);
 console.log(`browser profile: ${profileDir ? 'on disk (as on a tablet)' : 'off the record (BENCH_INCOGNITO)'}`);
 try {
+  // BENCH_SERVICE_NICE=n: the service (this process's main thread, started before the browser,
+  // which keeps the usual priority) runs at nice n. On a plant the service has a machine of its
+  // own; here it shares two cores with the tablet's browser, and its work on the previous entry
+  // (ingest, fold, statuses) can take the core a commit needs.
+  if (process.env.BENCH_SERVICE_NICE) setPriority(Number(process.env.BENCH_SERVICE_NICE));
   await context.addInitScript(INIT);
   const tablet = new TabletPage(await context.newPage());
   await tablet.setUp(svc.url);

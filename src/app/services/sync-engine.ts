@@ -97,19 +97,10 @@ export class SyncEngine {
     return (await this.recordAll([build], clockOffsetMs))[0]!;
   }
 
-  /** Entries being committed now: the link holds incoming messages meanwhile (see `SyncLink`). */
-  #committing = 0;
-
   /** Commits entries that belong together in one transaction (all or none), then shows and sends them. */
   async recordAll(builds: readonly ((seq: number) => FloorEvent)[], clockOffsetMs: number | null): Promise<OutboxRecord[]> {
     this.#lastRecordAt = this.deps.now();
-    this.#committing++;
-    let records: OutboxRecord[];
-    try {
-      records = await this.deps.store.appendAll(builds, clockOffsetMs);
-    } finally {
-      this.#committing--;
-    }
+    const records = await this.deps.store.appendAll(builds, clockOffsetMs);
     for (const r of records) this.#box.add(r.event);
     this.#emit();
     this.#link?.pumpSoon();
@@ -183,7 +174,6 @@ export class SyncEngine {
           },
           synced: (at) => (this.#lastSyncAt = at),
           lastRecordAt: () => this.#lastRecordAt,
-          isCommitting: () => this.#committing > 0,
           emit: () => this.#emit(),
         })),
       (error: unknown) => {

@@ -37,8 +37,6 @@ export interface EngineSide {
   synced(at: number): void;
   /** When the operator last made an entry (acks wait for a quiet moment, see ACK_QUIET_MS). */
   lastRecordAt(): number;
-  /** True while an entry is being committed (messages wait meanwhile, see `#receive`). */
-  isCommitting(): boolean;
   emit(): void;
 }
 
@@ -135,7 +133,10 @@ export class SyncLink {
       if (!auth) return this.#setMode('needs-sign-in');
       this.#setMode('connecting');
       const link = await this.deps.open(this.deps.url, { ...auth, clientId: this.deps.clientId }, this.deps.ackTopic, {
-        onMessage: (topic, payload) => this.#receive(topic, payload),
+        onMessage: (topic, payload) => {
+          if (topic === this.deps.ackTopic) this.#onAck(payload);
+          else this.deps.live?.onMessage(topic, payload);
+        },
         onClose: () => this.#lost(),
         onRefused: (filters) => this.deps.live?.onRefused?.(filters),
       }, 8000, this.deps.live?.topics() ?? []);
@@ -214,32 +215,6 @@ export class SyncLink {
       });
     }
     this.#emit();
-  }
-
-  /** Messages that arrived while an entry was being committed, in order (see `#receive`). */
-  #held: [topic: string, payload: string][] = [];
-
-  /**
-   * Takes a message in, or holds it while the operator's entry is being committed: the commit's
-   * event would wait behind the message's handling (a status brings a fold and a redraw), and the
-   * tap with it. Held messages are taken in, in order, as soon as no commit is under way.
-   */
-  #receive(topic: string, payload: string): void {
-    if (this.#held.length > 0 || this.engine.isCommitting()) {
-      if (this.#held.push([topic, payload]) === 1) this.#takeHeldSoon();
-      return;
-    }
-    if (topic === this.deps.ackTopic) this.#onAck(payload);
-    else this.deps.live?.onMessage(topic, payload);
-  }
-
-  #takeHeldSoon(): void {
-    setTimeout(() => {
-      if (this.engine.isCommitting()) return this.#takeHeldSoon();
-      const held = this.#held;
-      this.#held = [];
-      for (const [topic, payload] of held) this.#receive(topic, payload);
-    }, 0);
   }
 
   #onAck(payload: string): void {
