@@ -16,19 +16,20 @@ const DEMO_PLANT = join(root, 'plants/demo.plant.yaml');
 const MIN = 60_000;
 
 /**
- * The demo plant, as `npm start` uses it, when a shift has been running for a while now. Outside
- * the demo's shifts (a weekend) or in a shift's first minutes the board has nothing to judge, so the
- * same plant then gets three 8 h shifts a day with one that began two hours ago.
+ * The demo plant, as `npm start` uses it, when a shift has been running for four hours now. Outside
+ * the demo's shifts (a weekend) or earlier in a shift, the same plant gets three 8 h shifts a day with
+ * one that began four hours ago: in a shift's first hours one long breakdown can still take a line's
+ * OEE below 30 %.
  */
 async function demoPlantNow(dir: string): Promise<string> {
   const text = await readFile(DEMO_PLANT, 'utf8');
   const plant = plantSchema.parse(parse(text));
   const now = Date.now();
   const shift = new WorkTime(plant.calendar).at(now).shift;
-  if (shift && now - shift.start > 45 * MIN && shift.end - now > 5 * MIN) return DEMO_PLANT;
+  if (shift && now - shift.start > 240 * MIN && shift.end - now > 5 * MIN) return DEMO_PLANT;
   const raw = parse(text) as { calendar: unknown };
   const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-  const start = now - 120 * MIN;
+  const start = now - 240 * MIN;
   const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
   raw.calendar = {
     timezone: 'UTC',

@@ -1,4 +1,5 @@
 import { localDateOf, localInstant } from '../oee/calendar.ts';
+import { qualityOf } from '../oee/figures.ts';
 
 /** The fields of an OEE bucket (GET /api/oee) the charts need; summed, never averaged. */
 export interface BucketSums {
@@ -26,7 +27,7 @@ export function ratiosOf(b: Omit<BucketSums, 'start' | 'end'>): { availability: 
   if (b.plannedMs <= 0 || coverageOf(b) === 0) return { availability: null, performance: null, quality: null, oee: null };
   const availability = b.runMs / b.plannedMs;
   const performance = b.runMs > 0 ? b.idealMs / b.runMs : null;
-  const quality = b.total > 0 ? b.good / b.total : null;
+  const quality = qualityOf(b.good, b.total);
   const oee = performance === null || quality === null ? 0 : availability * performance * quality;
   return { availability, performance, quality, oee };
 }

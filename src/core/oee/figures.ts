@@ -154,6 +154,15 @@ function restOf(reasons: ReadonlyMap<string, ReasonLoss>, top: readonly ReasonLo
 }
 
 /**
+ * Count-based quality, good / total, never below 0: scrap found late books parts counted in an
+ * earlier window as rejects now, so a window's net good count can fall below zero. Its OEE is then
+ * 0 %, not negative.
+ */
+export function qualityOf(good: number, total: number): number | null {
+  return total > 0 ? Math.max(0, good) / total : null;
+}
+
+/**
  * Derives every figure, ratio and flag from summed times and counts. `isShared`: `raw` is finalized
  * for another scope too, so the reason tallies are copied instead of handed out.
  */
@@ -198,7 +207,7 @@ function derive(raw: RawFigures, start: number, end: number, hasBounds: boolean,
   if (isScheduled) {
     availability = runMs / plannedMs;
     performance = runMs > 0 ? raw.idealMs / runMs : null;
-    quality = total > 0 ? raw.good / total : null;
+    quality = qualityOf(raw.good, total);
     // Nothing run or nothing made means nothing good made: OEE is 0, not unknown.
     oee = performance !== null && quality !== null ? availability * performance * quality : 0;
   }

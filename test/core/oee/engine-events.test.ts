@@ -57,6 +57,19 @@ describe('computeOee: counts, products and changeovers', () => {
     const t = total([m.count(at(7), 100), m.ev(at(9), { type: 'scrap', productId: 'p1', quantity: 20, reasonId: 'mech' })]);
     expect([t.good, t.reject, t.total, t.idealMs]).toEqual([80, 20, 100, 100_000]);
   });
+
+  it('gives a window quality and OEE of 0, not below, when scrap found in it exceeds what it counted', () => {
+    const m = new EventMaker();
+    // 100 parts before ten; after ten, 10 counted and then 30 of the earlier ones scrapped.
+    const events = [m.count(at(7), 100), m.count(at(11), 10), m.ev(at(12), { type: 'scrap', productId: 'p1', quantity: 30, reasonId: 'mech' })];
+    const late = total(events, { ...q, from: at(10), to: at(14), now: at(14) });
+    expect([late.good, late.reject, late.total]).toEqual([-20, 30, 10]);
+    expect(late.quality).toBe(0);
+    expect(late.oee).toBe(0);
+    // The day as a whole still nets out: 110 counted, 30 of them scrap.
+    const day = total(events);
+    expect([day.good, day.reject, day.quality]).toEqual([80, 30, 80 / 110]);
+  });
 });
 
 describe('computeOee: machine states, reasons and splits', () => {
