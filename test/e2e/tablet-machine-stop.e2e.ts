@@ -276,7 +276,8 @@ test('UX walk: a stop that began on another day shows its day and month beside i
   await expect(list.getByRole('listitem')).toContainText(`${en.dayMonth(start)}, ${en.time(start)} ·`);
   // Its Split is named for it, with the day too.
   await list.getByRole('button', { name: `Split stop from ${en.dayMonth(start)}, ${en.time(start)}`, exact: true }).tap();
-  await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${en.dayMonth(start)}, `);
+  // Its time with seconds in the language's own form, as the rest of the tablet's times ("9:05:30 AM", not "09:05:30 AM").
+  await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${en.dayMonth(start)}, ${new Intl.DateTimeFormat('en', { timeStyle: 'medium' }).format(start)}–`);
   await tablet.page.screenshot({ path: 'test-results/screenshots/tablet-split-other-day-en.png' });
   await tablet.setLanguage('de');
   await expect(tablet.page.getByTestId('split-sheet').getByRole('heading')).toContainText(`· ${formats('de').dayMonth(start)}, `);

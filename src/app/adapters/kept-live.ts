@@ -27,6 +27,9 @@ export class KeptLive {
   async put(key: KeptLiveKey, value: unknown): Promise<void> {
     // Relaxed (Chromium's default, said outright): a copy of what the service said, heard again on reconnect.
     const tx = this.db.transaction('cache', 'readwrite', { durability: 'relaxed' });
-    await Promise.all([tx.store.put(value, key), tx.commit(), tx.done]);
+    const put = tx.store.put(value, key);
+    // Nothing more comes: committed now, not when the event loop next turns.
+    tx.commit();
+    await Promise.all([put, tx.done]);
   }
 }

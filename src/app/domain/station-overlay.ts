@@ -107,9 +107,10 @@ export interface StationLiveView {
  * the fold: the ones they name, the open one, and those that ended after the earliest entry (an
  * entry from offline time may overlap them); the others are kept as the status has them. With a
  * correction or void waiting (it may name any event) all are replayed.
+ * `now` may be a getter: it is read only when something is laid on.
  * @example overlayStation({ plant, indexed, status, waiting: [], now }).status === status
  */
-export function overlayStation(input: { plant: Plant; indexed: IndexedLine; status: StationStatus; waiting: readonly FloorEvent[]; now: number; own?: readonly FloorEvent[] }): StationLiveView {
+export function overlayStation(input: { plant: Plant; indexed: IndexedLine; status: StationStatus; waiting: readonly FloorEvent[]; now: number | (() => number); own?: readonly FloorEvent[] }): StationLiveView {
   const unacknowledged = input.waiting.filter((e) => e.lineId === input.status.lineId && !isSeen(input.status.seen, e));
   const waiting = [...acknowledgedNotInStatus(input.status, input.waiting, input.own ?? []), ...unacknowledged];
   if (waiting.length === 0) return { status: input.status, hasWaiting: false };
@@ -125,7 +126,8 @@ export function overlayStation(input: { plant: Plant; indexed: IndexedLine; stat
   // The machine's signals reach the tablet only in the service's statuses (which say "no data"
   // themselves when its gateway goes silent): its silence is judged as of the status, so a tablet
   // offline never reads its own missing network as a silent machine.
-  const folded = fold.read(Math.max(input.now, status.updatedAt, newestTs(waiting)), status.updatedAt).stations.find((s) => s.stationId === status.stationId);
+  const now = typeof input.now === 'number' ? input.now : input.now();
+  const folded = fold.read(Math.max(now, status.updatedAt, newestTs(waiting)), status.updatedAt).stations.find((s) => s.stationId === status.stationId);
   if (!folded) return { status, hasWaiting: false };
   const hasWaiting = unacknowledged.length > 0;
   // The stops not replayed are as the status has them; the fold tells the rest.

@@ -59,7 +59,9 @@ class StationManager {
     // Laid on even with nothing waiting: an acknowledged entry may not be in the status yet.
     if (status && folds === null) return { status, hasWaiting: false, asOf: status.updatedAt };
     if (folds === null) return null;
-    if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: this.#now, own: this.events }), asOf: status.updatedAt };
+    // The clock as a getter: read only when something is laid on, so a screen showing the status as
+    // it came is not worked out again every second.
+    if (status) return { ...folds.overlayStation({ plant, indexed, status, waiting: sync.waiting, now: () => this.#now, own: this.events }), asOf: status.updatedAt };
     const own = folds.foldStationStates(plant, indexed, this.events, Math.max(this.#now, folds.newestTs(this.events))).stations.find((s) => s.stationId === stationId);
     return own ? { status: own, hasWaiting: sync.waiting.length > 0, asOf: null } : null;
   });

@@ -62,6 +62,17 @@ describe('a status that does not include an entry the service has already acknow
     expect(overlayStation({ plant, indexed: l1, status: stationStatusSchema.parse(JSON.parse(JSON.stringify(before))), waiting: [], now, own: mine }).status.good).toBe(15);
   });
 
+  it('reads the clock only when it lays something on (with nothing, the tablet\'s screen does not follow every tick)', () => {
+    let reads = 0;
+    const clock = () => (reads++, now);
+    const all = foldStationStates(plant, l1, mine, now).stations[0]!;
+    expect(overlayStation({ plant, indexed: l1, status: all, waiting: [], now: clock, own: mine }).status).toBe(all);
+    expect(reads).toBe(0);
+    const first = foldStationStates(plant, l1, [mine[0]!], now).stations[0]!;
+    expect(overlayStation({ plant, indexed: l1, status: first, waiting: [mine[2]!], now: clock, own: mine }).status.good).toBe(15);
+    expect(reads).toBe(1);
+  });
+
   it('never counts an acknowledged entry twice: once in the status, or when the status cannot say', () => {
     const all = foldStationStates(plant, l1, mine, now).stations[0]!;
     expect(overlayStation({ plant, indexed: l1, status: all, waiting: [], now, own: mine })).toEqual({ status: all, hasWaiting: false });
