@@ -161,6 +161,8 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
     await expect(material).toContainText('Material');
     const resolve = material.getByRole('button', { name: 'Erledigt' });
     await expect(resolve).toBeDisabled();
+    // The empty note field says why Resolve waits (it had no visible words at all).
+    await expect(material.getByRole('textbox')).toHaveAttribute('placeholder', 'Was wurde getan? Nötig für „Erledigt“');
     await material.getByRole('textbox').fill('Coil brought');
     await resolve.click();
     await expect(list.locator('tr[data-open="true"]')).toHaveCount(0);

@@ -65,3 +65,17 @@ test('the line view\'s headline OEE reads as the shift report of the same shift 
   await expect(page.getByTestId('report-oee')).toBeVisible({ timeout: 15_000 });
   expect(plain(await page.getByTestId('report-oee').textContent())).toBe(lineOee);
 });
+
+test('a window with no stop says so: the stop time alone (no "=" with nothing after it), and the reasons table names why it is empty (en, de)', async ({ browser }) => {
+  const shift = lastEndedShift();
+  svc = await TestService.start();
+  const { ev } = shiftMaker(shift.start);
+  await svc.storeHistory([1, 2, 3, 4, 5, 6, 7, 8].map((h) => ev(h * 60 - 5, { type: 'count', productId: 'widget', good: 400, reject: 0 })));
+  const d = await lineView(browser, contexts, svc.url, shift, 1200);
+  const page = d.page;
+  await expect(page.getByTestId('timeline-stop-time')).toHaveText('Stop time, as in the shift report: 0 sec', { timeout: 15_000 });
+  await expect(page.getByTestId('pareto-reason-empty')).toHaveText('No stops in this window.');
+  await page.getByTestId('dashboard-language').selectOption('de');
+  await expect(page.getByTestId('timeline-stop-time')).toHaveText('Stillstandszeit wie im Schichtbericht: 0 Sek.');
+  await expect(page.getByTestId('pareto-reason-empty')).toHaveText('Keine Stopps in diesem Zeitraum.');
+});

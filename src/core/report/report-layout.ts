@@ -158,7 +158,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
         time.format(h.ts),
         h.scope === 'line' ? t('report.handoverScope.line') : station(h.stationId),
         user(h.author),
-        [...h.topics.map((x) => t(`report.handoverTopic.${x}`)), h.text].filter(Boolean).join(' · '),
+        [...h.topics.map((x) => t(`handover.topic.${x}`)), h.text].filter(Boolean).join(' · '),
         h.acks.length ? h.acks.map((a) => `${user(a.author)} ${time.format(a.ts)}`).join(', ') : t('report.notAcked'),
       ]),
       empty: t('report.none'),

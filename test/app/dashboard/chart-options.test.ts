@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type uPlot from 'uplot';
 import { formats } from '../../../src/core/format.ts';
-import { fromZero, hourlyOptions } from '../../../src/app/dashboard/services/chart-options.ts';
+import { apqOptions, fromZero, hourlyOptions, showLonePoints, trendOptions } from '../../../src/app/dashboard/services/chart-options.ts';
 
 const opts = hourlyOptions(formats('en', 'UTC'), { good: 'Good', target: 'Target', cumGood: 'Cumulative good', cumTarget: 'Cumulative target' });
 /** A scale's range as uPlot asks it of the options: from the data's lowest and highest value. */
@@ -23,5 +23,19 @@ describe('production per hour chart', () => {
   it('shows 0 to 1 before anything is made', () => {
     expect(fromZero({} as uPlot, 0, 0, 'n')).toEqual([0, 1]);
     expect(fromZero({} as uPlot, null as unknown as number, null as unknown as number, 'n')).toEqual([0, 1]);
+  });
+});
+
+describe('percent charts', () => {
+  it('leave room for "100 %" on their axis (uPlot\'s 50 px cut the German label\'s "1")', () => {
+    for (const o of [apqOptions(formats('de', 'UTC'), { oee: 'OEE', a: 'V', p: 'L', q: 'Q' }, 85), trendOptions(formats('de', 'UTC'), ['A'])]) expect(o.axes![1]!.size).toBeGreaterThanOrEqual(60);
+  });
+
+  it('show a lone value as a point: the first hour of a shift drew no line at all', () => {
+    const u = (values: (number | null)[]) => ({ data: [[], values] }) as unknown as uPlot;
+    expect(showLonePoints(u([97, null, null, null]), 1)).toBe(true);
+    expect(showLonePoints(u([80, null, 90, 95]), 1)).toBe(true);
+    expect(showLonePoints(u([80, 85, 90, null]), 1)).toBe(false);
+    expect(showLonePoints(u([null, null]), 1)).toBe(false);
   });
 });

@@ -46,7 +46,9 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
   it('has every section, in order, and says "None" for an empty one', () => {
     const l = layoutShiftReport(report, translator(en), 'en');
     expect(l.tables.map((t) => t.id)).toEqual(['losses', 'reasons', 'stops', 'scrap', 'changeovers', 'notes', 'handovers', 'andon', 'corrections']);
-    expect(l.tables.find((t) => t.id === 'handovers')!.rows[0]).toEqual(['1:50 PM', 's1', 'op1', 'Material · Coil nearly empty', 'op1 2:10 PM']);
+    // A handover's topics in the words the tablet and the line view show them with (the report had its own: "Material", "Qualitätsbedenken").
+    expect(l.tables.find((t) => t.id === 'handovers')!.rows[0]).toEqual(['1:50 PM', 's1', 'op1', 'Material supply · Coil nearly empty', 'op1 2:10 PM']);
+    expect(layoutShiftReport(report, translator(de), 'de').tables.find((t) => t.id === 'handovers')!.rows[0]?.[3]).toBe('Materialversorgung · Coil nearly empty');
     expect(l.tables.find((t) => t.id === 'corrections')!.rows[0]?.[2]).toBe('Jam → Setup');
     const quiet = buildShiftReport({ plant, events: [], lineId: 'l2', shift, now: MONDAY + 15 * H });
     const empty = layoutShiftReport(quiet, translator(en), 'en');

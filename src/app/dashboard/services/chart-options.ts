@@ -56,6 +56,18 @@ export function hourlyOptions(f: ChartFormats, labels: { good: string; target: s
   };
 }
 
+/** The percent axes: wide enough for "100 %" (German writes a space before the sign; uPlot's 50 px cut its "1"). */
+const percentAxis = (f: ChartFormats): uPlot.Axis => ({ ...axis, size: 60, values: (_u, vals) => vals.map((v) => f.percent(v / 100)) });
+
+/**
+ * Whether a series has a value with no value beside it: a line needs two, so the first hour of a
+ * shift (one value, the rest still to come) drew nothing at all; such a series shows its points.
+ */
+export const showLonePoints = (u: uPlot, seriesIdx: number): boolean => {
+  const v = u.data[seriesIdx] ?? [];
+  return v.some((y, i) => y != null && v[i - 1] == null && v[i + 1] == null);
+};
+
 /** A, P, Q and OEE in percent over time (hour buckets, or minutes for long windows). */
 export function apqOptions(f: ChartFormats, labels: { oee: string; a: string; p: string; q: string }, targetPct: number | null, timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   const target: ((u: uPlot) => void)[] =
@@ -77,13 +89,13 @@ export function apqOptions(f: ChartFormats, labels: { oee: string; a: string; p:
         ];
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [timeAxis(f), { ...axis, values: (_u, vals) => vals.map((v) => f.percent(v / 100)) }],
+    axes: [timeAxis(f), percentAxis(f)],
     series: [
       timeSeries(timeLegend),
-      { label: labels.oee, value: pct(f), stroke: '#F8FAFC', width: 3, points: { show: false } },
-      { label: labels.a, value: pct(f), stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: false } },
-      { label: labels.p, value: pct(f), stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: false } },
-      { label: labels.q, value: pct(f), stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: false } },
+      { label: labels.oee, value: pct(f), stroke: '#F8FAFC', width: 3, points: { show: showLonePoints } },
+      { label: labels.a, value: pct(f), stroke: '#D55E00', width: 1.5, dash: [8, 4], points: { show: showLonePoints } },
+      { label: labels.p, value: pct(f), stroke: '#56B4E9', width: 1.5, dash: [2, 3], points: { show: showLonePoints } },
+      { label: labels.q, value: pct(f), stroke: '#009E73', width: 1.5, dash: [12, 3, 2, 3], points: { show: showLonePoints } },
     ],
     hooks: { draw: target },
   };
@@ -96,7 +108,7 @@ const lineDashes: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 
 export function trendOptions(f: ChartFormats, names: readonly string[], timeLegend?: TimeLegend): Omit<uPlot.Options, 'width' | 'height'> {
   return {
     scales: { x: { time: true }, y: { range: [0, 110] } },
-    axes: [timeAxis(f), { ...axis, values: (_u, vals) => vals.map((v) => f.percent(v / 100)) }],
+    axes: [timeAxis(f), percentAxis(f)],
     series: [timeSeries(timeLegend), ...names.map((label, i) => ({ label, value: pct(f), stroke: lineColours[i % 8]!, width: 2, dash: lineDashes[Math.floor(i / 8) % 8 === 0 ? i % 8 : (i + 3) % 8]!, spanGaps: false, points: { show: true, size: 5 } }))],
   };
 }
