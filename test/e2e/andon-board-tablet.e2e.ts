@@ -55,7 +55,7 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
     expect(seenAt - raise.ts, 'board shows the call after its raise').toBeLessThan(1000);
     test.info().annotations.push({ type: 'raise-to-board-ms', description: String(seenAt - raise.ts) });
     console.log(`andon: raised -> on the board in ${seenAt - raise.ts} ms`);
-    await expect(d.tile('line-a').getByTestId('andon-badge')).toHaveText(/^▲\s*Maintenance called · \d+ sec$/);
+    await expect(d.tile('line-a').getByTestId('andon-badge')).toHaveText(/^▲\s*Maintenance called · \d+ (sec|min)$/);
     const row = d.page.getByTestId(`call-${raise.id}`);
     await expect(row).toContainText('Maintenance');
     await expect(row).toContainText('Line A · A1');
@@ -90,7 +90,7 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
     // The lead acknowledges it on the board; the service stores who and from where.
     await row.getByRole('button', { name: /^Acknowledge: Maintenance, Line A · A1$/ }).click();
     await expect(row.getByTestId('call-acked')).toHaveText(/^acknowledged \S+( [AP]M)? by Lea Lead$/);
-    await expect(d.tile('line-a').getByTestId('andon-badge')).toHaveText(/^▲\s*Maintenance acknowledged · \d+ sec$/);
+    await expect(d.tile('line-a').getByTestId('andon-badge')).toHaveText(/^▲\s*Maintenance acknowledged · \d+ (sec|min)$/);
     await expect.poll(async () => (await svc.events()).map((s) => s.event).filter((e) => e.type === 'andon.ack')).toMatchObject([{ author: 'lead-a', from: 'board', callId: raise.id }]);
 
     // The tablet shows who acknowledged, in English and in German.
@@ -104,7 +104,7 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
 
     // Board and TV in German; the TV chimes on a new call only once its sound is on (off by default).
     await d.page.getByTestId('dashboard-language').selectOption('de');
-    await expect(d.tile('line-a').getByTestId('andon-badge')).toHaveText(/^▲\s*Instandhaltung quittiert · \d+ Sek\.$/);
+    await expect(d.tile('line-a').getByTestId('andon-badge')).toHaveText(/^▲\s*Instandhaltung quittiert · \d+ (Sek|Min)\.$/);
     await expect(row.getByTestId('call-acked')).toHaveText(/^quittiert \d{1,2}:\d{2} von Lea Lead$/);
     expect(await seriousViolations(d.page)).toEqual([]);
     await keepScreenshot(d.page, test.info(), 'andon-board-acked-de');
@@ -140,7 +140,7 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
     await d.page.unroute('**/api/andon/calls/*/ack');
     // Both acknowledged: the tile names the oldest and counts the other, whole on at most two lines.
     const badge = d.tile('line-a').getByTestId('andon-badge');
-    await expect(badge).toHaveText(/^▲\s*Instandhaltung quittiert · \d+ Sek\. \+1$/);
+    await expect(badge).toHaveText(/^▲\s*Instandhaltung quittiert · \d+ (Sek|Min)\. \+1$/);
     expect(await badge.evaluate((e) => e.scrollHeight <= 2 * parseFloat(getComputedStyle(e).lineHeight) + 1 && e.scrollHeight <= e.clientHeight + 1)).toBe(true);
     expect(await seriousViolations(d.page)).toEqual([]);
     await keepScreenshot(d.page, test.info(), 'andon-board-refused-de');
