@@ -32,6 +32,7 @@ export const deDash = {
   'dash.loss.reduced-yield': 'Anlaufverluste',
   'dash.reason.none': 'Noch kein Grund',
   'dash.reason.none-loss': 'Noch kein Grund ({loss})',
+  'dash.reason.setup': 'Umrüsten oder Einrichten',
   'dash.reason.flicker': 'Unter 1 s: kein Grund nötig',
   'dash.awaiting-reason': 'Grund fehlt',
   'dash.target': 'Ziel {value}',

@@ -33,6 +33,7 @@ export const enDash = {
   'dash.loss.reduced-yield': 'Reduced yield',
   'dash.reason.none': 'No reason yet',
   'dash.reason.none-loss': 'No reason yet ({loss})',
+  'dash.reason.setup': 'Changeover or setup',
   'dash.reason.flicker': 'Under 1 s: no reason needed',
   'dash.awaiting-reason': 'needs a reason',
   'dash.target': 'target {value}',

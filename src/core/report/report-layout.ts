@@ -4,6 +4,7 @@ import { auditChangeText, type AuditWords } from '../oee-stops/audit-text.ts';
 import type { BigLoss } from '../oee/report.ts';
 import { scrapRows } from './scrap-rows.ts';
 import { isFlicker } from '../station-state/awaiting.ts';
+import { unreasonedLabel } from '../reason-label.ts';
 import type { ShiftReportView } from './shift-report.schema.ts';
 import { WINDOW_SHIFT_ID } from './shift-report.ts';
 
@@ -72,7 +73,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
   const station = (id: string) => r.names.stations[id] ?? id;
   const lossLabel = (loss: string) => t(`dash.loss.${loss}`);
   const reason = (id: string | null, loss?: string) => {
-    if (id === null) return loss ? t('dash.reason.none-loss', { loss: lossLabel(loss) }) : t('dash.reason.none');
+    if (id === null) return unreasonedLabel(loss, t);
     const x = r.names.reasons[id];
     return x ? (x.labels[locale] ?? x.label) : id;
   };

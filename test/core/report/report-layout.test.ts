@@ -100,6 +100,26 @@ describe('shift report layout (the page, the print and the PDF all show this)', 
     expect(stops(layoutShiftReport(r, translator(de), 'de'))[0]).toBe('Unter 1 s: kein Grund nötig');
   });
 
+  it('names a changeover for what it is among the reasons, never "No reason yet" (it needs none), in English and German', () => {
+    const m = new EventMaker();
+    const at = (h: number, min = 0) => MONDAY + h * H + min * MIN;
+    const gw = { deviceId: 'gw-l1' };
+    const events = [
+      m.ev(at(7), { type: 'machine.state', state: 'running' }, gw),
+      m.ev(at(8), { type: 'changeover.start', toProductId: 'p2' }),
+      m.ev(at(8, 20), { type: 'changeover.end', productId: 'p2' }),
+      m.ev(at(9), { type: 'machine.state', state: 'fault' }, gw),
+      m.ev(at(9, 5), { type: 'machine.state', state: 'running' }, gw),
+    ];
+    const r = buildShiftReport({ plant, events, lineId: 'l1', shift, now: MONDAY + 15 * H });
+    const column = (l: ReturnType<typeof layoutShiftReport>, id: string, k: number) => l.tables.find((t) => t.id === id)!.rows.map((row) => row[k]);
+    const inEn = layoutShiftReport(r, translator(en), 'en');
+    expect(column(inEn, 'reasons', 0)).toEqual(['Changeover or setup', 'No reason yet (Equipment failure)']);
+    // The stops table leaves the changeover to the changeovers table.
+    expect(column(inEn, 'stops', 3)).toEqual(['No reason yet (Equipment failure)']);
+    expect(column(layoutShiftReport(r, translator(de), 'de'), 'reasons', 0)[0]).toBe('Umrüsten oder Einrichten');
+  });
+
   it('lists the top five reasons and one "Other" ("Andere") row for the rest, each a share of all time lost', () => {
     const m = new EventMaker();
     const at = (h: number, min = 0) => MONDAY + h * H + min * MIN;

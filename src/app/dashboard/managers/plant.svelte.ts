@@ -1,10 +1,12 @@
 import { lineMetas, type LineMeta } from '../../../core/charts/board.ts';
+import { unreasonedLabel } from '../../../core/reason-label.ts';
 import type { BigLoss } from '../../../core/oee/report.ts';
 import type { Plant } from '../../../core/plant.schema.ts';
 import type { LinePath } from '../../../core/topics.ts';
 import { i18n } from '../../managers/i18n.svelte.ts';
+import type { MessageKey } from '../../i18n/en.ts';
 import { api } from '../../services/api-client.ts';
-import { lossKey, reasonCategories, reasonIndex } from '../services/labels.ts';
+import { reasonCategories, reasonIndex } from '../services/labels.ts';
 
 /** The plant as the signed-in user may see it (the API scopes it), and labels in their language. */
 class DashboardPlantManager {
@@ -28,9 +30,9 @@ class DashboardPlantManager {
   /** A line's name, or its id when the plant does not have it (any more). */
   lineName = (lineId: string): string => this.meta(lineId)?.line.name ?? lineId;
 
-  /** A reason's label, or "no reason yet (<loss>)" for an unclassified stop. */
-  reasonLabel = (reasonId: string | null, loss?: BigLoss | 'planned' | string | null): string => {
-    if (reasonId === null) return loss ? i18n.t('dash.reason.none-loss', { loss: i18n.t(lossKey(loss as BigLoss)) }) : i18n.t('dash.reason.none');
+  /** A reason's label; a stop without one is named by the core's `unreasonedLabel`. */
+  reasonLabel = (reasonId: string | null, loss?: BigLoss | 'planned' | string | null, isLossNamed = true): string => {
+    if (reasonId === null) return unreasonedLabel(loss, (key, params) => i18n.t(key as MessageKey, params), isLossNamed);
     const r = this.#reasons.get(reasonId);
     return r ? i18n.reasonLabel(r) : reasonId;
   };

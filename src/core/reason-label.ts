@@ -1,0 +1,13 @@
+/** A message catalog lookup, as the dashboards and the report (page, PDF, email) have one. */
+type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/**
+ * What a stop without a reason is called, for every screen and report that lists stops or losses.
+ * A changeover or a machine in setup awaits no reason (`isAwaitingReason`), so it is named for what
+ * it is, never as missing one; any other stop is "no reason yet", with its loss when known (and
+ * `isLossNamed`: a board tile names the loss in its hint instead).
+ */
+export function unreasonedLabel(loss: string | null | undefined, t: Translate, isLossNamed = true): string {
+  if (loss === 'setup') return t('dash.reason.setup');
+  return loss && isLossNamed ? t('dash.reason.none-loss', { loss: t(`dash.loss.${loss}`) }) : t('dash.reason.none');
+}
