@@ -6,7 +6,7 @@ import { test, expect } from '@playwright/test';
 import { pino } from 'pino';
 import { parse } from 'yaml';
 import { plantSchema } from '../../src/core/index.ts';
-import { WorkTime } from '../../src/core/sim/work-time.ts';
+import { calendarWithShiftSoFar } from './support/test-service.ts';
 import { startService, type Service } from '../../src/server/start-service.ts';
 import { configSchema } from '../../src/server/config.ts';
 import { DashboardPage } from './dashboard-pages.ts';
@@ -23,18 +23,10 @@ const MIN = 60_000;
  */
 async function demoPlantNow(dir: string): Promise<string> {
   const text = await readFile(DEMO_PLANT, 'utf8');
-  const plant = plantSchema.parse(parse(text));
-  const now = Date.now();
-  const shift = new WorkTime(plant.calendar).at(now).shift;
-  if (shift && now - shift.start > 240 * MIN && shift.end - now > 5 * MIN) return DEMO_PLANT;
+  const calendar = calendarWithShiftSoFar(plantSchema.parse(parse(text)).calendar, 240 * MIN, 5 * MIN);
+  if (!calendar) return DEMO_PLANT;
   const raw = parse(text) as { calendar: unknown };
-  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-  const start = now - 240 * MIN;
-  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-  raw.calendar = {
-    timezone: 'UTC',
-    shifts: [0, 1, 2].map((i) => ({ id: `s${i}`, name: `Shift ${i}`, days, start: hhmm(start + i * 480 * MIN), end: hhmm(start + (i + 1) * 480 * MIN) })),
-  };
+  raw.calendar = calendar;
   const file = join(dir, 'demo-now.plant.json');
   await writeFile(file, JSON.stringify(raw));
   return file;

@@ -11,7 +11,9 @@ import { FIXTURE_PLANT, restartWithLineA, type TestService } from './support/tes
 import { TabletPage } from './support/tablet-page.ts';
 import { Gateway } from './support/gateway.ts';
 
-test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow' });
+// A shift that has run a quarter of an hour: the machine's stops of ten minutes ago are this shift's,
+// whatever the time of day (in a shift's first minutes they would be the last shift's, not asked here).
+test.use({ viewport: { width: 800, height: 1280 }, hasTouch: true, serviceWorkers: 'allow', shiftSoFarMs: 15 * 60_000 });
 
 /** The machine gateway reports the states of a station (a1 unless said), each `agoMs` ago; returns the event ids. */
 async function machineReports(svc: TestService, states: readonly { state: 'stopped' | 'running' | 'heartbeat'; agoMs: number }[], station = 'a1'): Promise<string[]> {

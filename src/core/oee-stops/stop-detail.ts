@@ -37,6 +37,11 @@ export interface StopDetail {
    * changeover; its time is counted once either way.
    */
   partOf: string | null;
+  /**
+   * The end of the stop it is a part of, split or not (its own end when never split): a part that
+   * lies wholly before a window still belongs to it when the stop it was split from reaches into it.
+   */
+  wholeEnd?: number;
 }
 
 /** Shift time minus breaks as sorted, disjoint pieces (a Plan's pieceStart and pieceEnd). */
@@ -153,6 +158,7 @@ function markChangeoverParts(stops: StopDetail[]): void {
 
 interface Piece extends Omit<StopDetail, 'loss' | 'reasonId' | 'isOffShift' | 'partOf'> {
   rootMs: number;
+  wholeEnd: number;
 }
 
 function materialize(log: StopLog, now: number, reasonLoss: ReadonlyMap<string, LossCategory>, smallStopMs: number): StopDetail[] {
@@ -160,7 +166,7 @@ function materialize(log: StopLog, now: number, reasonLoss: ReadonlyMap<string, 
   for (const r of log.rows) {
     const end = Math.min(r.end, now);
     if (end <= r.start) continue;
-    pieces.push({ id: r.id, start: r.start, end, isOpen: r.end > now, stationId: r.stationId, source: r.source, originEventId: r.originEventId, reasonEvent: r.given, rootMs: end - r.start, isSetup: r.isSetup });
+    pieces.push({ id: r.id, start: r.start, end, isOpen: r.end > now, stationId: r.stationId, source: r.source, originEventId: r.originEventId, reasonEvent: r.given, rootMs: end - r.start, wholeEnd: end, isSetup: r.isSetup });
   }
   const byId = new Map(pieces.map((p, i) => [p.id, i]));
   for (const sp of log.splits) {

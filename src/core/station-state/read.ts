@@ -122,7 +122,10 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
   // Judged where the signals could be heard (see `Monitoring.signalsHeardUntil`): the same rule as the spans above.
   const isSilent = d.lastSignalAt !== null && Math.min(now, signalsHeardUntil) - d.lastSignalAt > line.heartbeatTimeoutSec * 1000;
   const machineStationId = line.machineStationId ?? line.stations[0]?.id;
-  const awaiting = stops.filter((s) => isAwaitingReason(s) && s.end > w.from);
+  // A part of a stop that reaches into the window stays with it, however early it was split off:
+  // the tablet asked about the whole stop, so the part before the window still needs its answer.
+  const reaches = (s: StopDetail) => Math.max(s.end, s.wholeEnd ?? s.end) > w.from;
+  const awaiting = stops.filter((s) => isAwaitingReason(s) && reaches(s));
   const setups = stops.filter((s) => s.isSetup);
   const productId = d.product;
 
@@ -143,7 +146,7 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
     });
     const waiting = awaiting.filter((s) => s.stationId === st.id);
     const classified = mine
-      .filter((s): s is StopDetail & { reasonId: string } => !s.isOpen && s.reasonId !== null && s.end > w.from)
+      .filter((s): s is StopDetail & { reasonId: string } => !s.isOpen && s.reasonId !== null && reaches(s))
       .map(classifiedOf)
       .sort(compareClassified)
       .slice(0, MAX_CLASSIFIED_IN_STATUS);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { indexPlant } from '../../../src/core/plant-index.ts';
 import { foldStationStates } from '../../../src/core/station-state/index.ts';
-import { EventMaker, H, MIN, MONDAY } from '../oee/fixtures.ts';
+import { plantSchema } from '../../../src/core/plant.schema.ts';
+import { EventMaker, H, MIN, MONDAY, id } from '../oee/fixtures.ts';
 import { twoStationPlant } from './fixtures.ts';
 
 const T0 = MONDAY + 6 * H;
@@ -82,6 +83,21 @@ describe('station fold: states', () => {
     ]);
     expect(out.stations[1]!.awaiting).toEqual([]);
     expect(out.line.awaitingCount).toBe(2);
+  });
+
+  it('keeps every part of a stop that reaches into the shift, the part split off before the shift too: awaiting its reason, then classified', () => {
+    // A night shift before the early one: the time before T0 is the last shift's.
+    const base = twoStationPlant();
+    const night = { id: 'night', name: 'Night', days: base.calendar.shifts[0]!.days, start: '22:00', end: '06:00' };
+    const plant = plantSchema.parse({ ...base, calendar: { ...base.calendar, shifts: [...base.calendar.shifts, night] } });
+    const m = new EventMaker();
+    const [start, end] = m.stop(T0 - 10 * MIN, T0 + 2 * MIN, { lineId: 'l1' });
+    const split = m.ev(T0 + 3 * MIN, { type: 'stop.split', stopId: start.id, at: T0 - 8 * MIN, newStopId: id(7000), reasonId: 'setup' });
+    expect(fold([start, end, split], T0 + 5 * MIN, plant).stations[0]!.awaiting.map((a) => [a.stopId, a.start, a.end])).toEqual([[start.id, T0 - 10 * MIN, T0 - 8 * MIN]]);
+    const classify = m.ev(T0 + 6 * MIN, { type: 'stop.classify', stopId: start.id, reasonId: 'mech' });
+    const after = fold([start, end, split, classify], T0 + 7 * MIN, plant).stations[0]!;
+    expect(after.awaiting).toEqual([]);
+    expect(after.classified?.map((c) => [c.stopId, c.reasonId])).toEqual([[id(7000), 'setup'], [start.id, 'mech']]);
   });
 
   it('gives two stations their own counts, summing to the line', () => {

@@ -8,6 +8,8 @@ import { configSchema } from '../../../src/server/config.ts';
 import type { StoredEvent } from '../../../src/server/storage/storage.ts';
 import type { FloorEvent } from '../../../src/core/events.schema.ts';
 import { openSqliteStorage } from '../../../src/server/storage/sqlite-storage.ts';
+import { calendarSchema, type Calendar } from '../../../src/core/plant.schema.ts';
+import { currentWindow } from '../../../src/core/charts/windows.ts';
 import { TcpRelay } from './tcp-relay.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,10 +34,33 @@ export async function restartWithLineA(svc: TestService, settings: Record<string
   return file;
 }
 
+/**
+ * `calendar` if a shift of it has run for `soFarMs` now and goes on for `leftMs` more; otherwise three
+ * 8 h shifts a day in UTC, one begun `soFarMs` ago: for a test that needs a shift well under way.
+ */
+export function calendarWithShiftSoFar(calendar: Calendar, soFarMs: number, leftMs = 15 * 60_000): Calendar | null {
+  const now = Date.now();
+  const w = currentWindow(calendar, now);
+  if (w.kind === 'shift' && now - w.from >= soFarMs && w.to - now >= leftMs) return null;
+  const hours = 8 * 3600_000;
+  const first = now - soFarMs;
+  // Minutes only: the shift begins at the minute before, at least `soFarMs` ago.
+  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+  return calendarSchema.parse({
+    timezone: 'UTC',
+    shifts: [0, 1, 2].map((i) => ({ id: `s${i}`, name: `Shift ${i + 1}`, days: [...days], start: hhmm(first + i * hours), end: hhmm(first + (i + 1) * hours) })),
+  });
+}
+
+const calendarOf = async (plantFile: string): Promise<Calendar> => calendarSchema.parse((JSON.parse(await readFile(plantFile, 'utf8')) as { calendar: unknown }).calendar);
+
 export class TestService {
   service: Service | null = null;
   port = 0;
   #relay: TcpRelay | null = null;
+  /** The calendar every start puts in place of the plant file's, if any (see `start`). */
+  #calendar: Calendar | null = null;
   private constructor(
     readonly dataDir: string,
     readonly staticDir: string,
@@ -47,9 +72,13 @@ export class TestService {
    * seeds it with another plant (from its first start: no earlier version to keep in effect).
    * The plant's breaks are left out unless `keepBreaks`: a machine stopped in a break needs no
    * reason, so a test that stops a machine "now" would pass or fail by the time of day it runs.
+   * `shiftSoFarMs`: the test needs a shift that has run at least that long and has a while to go
+   * (its machine stopped minutes ago, in this shift); in a shift's first minutes or its last, the
+   * plant gets three 8 h shifts a day instead, one of them begun that long ago, for every start.
    */
-  static async start(staticDir = join(root, 'dist'), plantFile = FIXTURE_PLANT, { keepBreaks = false } = {}): Promise<TestService> {
+  static async start(staticDir = join(root, 'dist'), plantFile = FIXTURE_PLANT, { keepBreaks = false, shiftSoFarMs = 0 } = {}): Promise<TestService> {
     const t = new TestService(await mkdtemp(join(tmpdir(), 'floorboard-e2e-')), staticDir, keepBreaks);
+    if (shiftSoFarMs > 0) t.#calendar = calendarWithShiftSoFar(await calendarOf(plantFile), shiftSoFarMs);
     await t.up(plantFile);
     await t.#listen();
     return t;
@@ -72,6 +101,7 @@ export class TestService {
   /** Starts (or restarts) the service, optionally with another plant file. */
   async up(plantFile = FIXTURE_PLANT, overrides: ServiceOverrides = {}): Promise<void> {
     if (!this.keepsBreaks) plantFile = await this.#withoutBreaks(plantFile);
+    if (this.#calendar) plantFile = await this.#withCalendar(plantFile, this.#calendar);
     const config = configSchema.parse({
       port: 0, mqttTcpPort: 0, host: '127.0.0.1', plantFile, dataDir: this.dataDir,
       staticDir: this.staticDir, oeeIntervalMs: 1000, logLevel: 'silent',
@@ -88,6 +118,16 @@ export class TestService {
     // Under the file's own name: the plant's first version says where it was taken from.
     await mkdir(join(this.dataDir, 'no-breaks'), { recursive: true });
     const file = join(this.dataDir, 'no-breaks', basename(plantFile));
+    await writeFile(file, JSON.stringify(plant));
+    return file;
+  }
+
+  /** A copy of the plant file with `calendar` in place of its own (see `start`). */
+  async #withCalendar(plantFile: string, calendar: Calendar): Promise<string> {
+    const plant = JSON.parse(await readFile(plantFile, 'utf8')) as { calendar?: Calendar };
+    plant.calendar = calendar;
+    await mkdir(join(this.dataDir, 'calendar'), { recursive: true });
+    const file = join(this.dataDir, 'calendar', basename(plantFile));
     await writeFile(file, JSON.stringify(plant));
     return file;
   }
