@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { ulid } from 'ulid';
 import { topics } from '../../src/core/topics.ts';
 import { formats } from '../../src/core/format.ts';
+import { timeOn } from '../../src/core/format-time-on.ts';
 import { FIXTURE_PLANT, restartWithLineA, type TestService } from './support/test-service.ts';
 import { TabletPage } from './support/tablet-page.ts';
 import { Gateway } from './support/gateway.ts';
@@ -136,8 +137,9 @@ test('the reason picker of a stop that is over says which stop it is: its start,
   const { tablet, list } = await openWithOneStopListed(context, svc, 2);
   const page = tablet.page;
   const [start, end] = (await svc.events()).flatMap((s) => (s.event.type === 'machine.state' ? [s.event.ts] : []));
-  // The tablet writes times through core/format, in the language's own short form (browser and test share the zone).
-  const span = (locale: string) => `${formats(locale).time(start!)}–${formats(locale).time(end!)} (${formats(locale).duration(end! - start!)})`;
+  // The tablet writes times through core/format, in the language's own short form (browser and test share the zone),
+  // with day and month when of another day (run just after midnight, the stop began yesterday).
+  const span = (locale: string, fm = formats(locale)) => `${timeOn(fm, start!, Date.now())}–${timeOn(fm, end!, Date.now())} (${fm.duration(end! - start!)})`;
   await list.getByRole('button', { name: 'Give reason' }).tap();
   const picker = page.getByRole('group', { name: /^Why did it stop\?/ });
   await expect(picker.getByRole('heading')).toHaveText(`Why did it stop? Stop ${span('en')}`);
@@ -216,10 +218,10 @@ test('a machine stop that already has its reason is split from the tablet: the l
   // Each part's Split is named for its stop (two stops, two buttons a screen reader tells apart); on screen just "Split".
   // Newest first: part 2 (from the split) above part 1 (from the stop's start).
   const starts = [(split as { at: number }).at, (await svc.events()).find((s) => s.event.id === stopEvent)!.event.ts];
-  for (const [i, time] of starts.map((ts) => formats('en').time(ts)).entries()) await expect(classified.getByRole('listitem').nth(i).getByRole('button', { name: `Split stop from ${time}`, exact: true })).toHaveText('Split');
+  for (const [i, time] of starts.map((ts) => timeOn(formats('en'), ts, Date.now())).entries()) await expect(classified.getByRole('listitem').nth(i).getByRole('button', { name: `Split stop from ${time}`, exact: true })).toHaveText('Split');
   await tablet.setLanguage('de');
   await expect(page.getByRole('heading', { name: 'Maschinenstopps mit Grund' })).toBeVisible();
-  for (const [i, time] of starts.map((ts) => formats('de').time(ts)).entries()) await expect(classified.getByRole('listitem').nth(i).getByRole('button', { name: `Teilen: Stopp ab ${time}`, exact: true })).toHaveText('Teilen');
+  for (const [i, time] of starts.map((ts) => timeOn(formats('de'), ts, Date.now())).entries()) await expect(classified.getByRole('listitem').nth(i).getByRole('button', { name: `Teilen: Stopp ab ${time}`, exact: true })).toHaveText('Teilen');
   await page.screenshot({ path: 'test-results/screenshots/tablet-split-classified-machine-stop-de.png' });
 });
 
@@ -300,7 +302,7 @@ test("UX walk: the reason she gave to a machine's stop is in her entries, with t
   const start = (await svc.events()).find((s) => s.event.id === stopEvent)!.event.ts;
   const row = page.getByTestId('own-entries').locator('li[data-kind="reason"]');
   await expect(row).toHaveCount(1);
-  await expect(row).toContainText(`Reason · stop from ${formats('en').time(start)}: Jam`);
+  await expect(row).toContainText(`Reason · stop from ${timeOn(formats('en'), start, Date.now())}: Jam`);
   await tablet.waitSynced();
   await row.getByRole('button', { name: 'Undo' }).tap();
   await page.getByTestId('undo-sheet').getByRole('button', { name: 'Mistake' }).tap();
