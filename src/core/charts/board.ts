@@ -1,5 +1,6 @@
 import type { LineStatus, OeeSnapshot } from '../live.schema.ts';
 import type { Line } from '../plant.schema.ts';
+import type { BigLoss } from '../oee/report.ts';
 import { displayStateOfLine, stateSeverity, type DisplayState } from './states.ts';
 import { idealCycleMs, targetGood } from '../station-state/target.ts';
 
@@ -38,7 +39,7 @@ export interface BoardTile {
   good: number;
   /** Good parts the line should have made by now at its target OEE; null before any planned time. */
   target: number | null;
-  topLoss: { reasonId: string | null; loss: string; durationMs: number } | null;
+  topLoss: { reasonId: string | null; loss: BigLoss; durationMs: number } | null;
   hasLiveData: boolean;
   /** Both the line's status and its OEE snapshot have arrived: what sorting it by state or OEE needs. */
   hasSortKeys: boolean;

@@ -36,6 +36,14 @@ export const stateStyles: Record<DisplayState, StateStyle> = {
 };
 
 /**
+ * Whether a line or tile in this state names why under its badge: a stop (small or not) names its
+ * reason or "no reason yet", a planned stop what it is. Running, a changeover (it awaits no reason),
+ * no shift, no data and an unknown state name none: "no reason yet" there would be a false alarm.
+ * The board's tiles and the line view's header take it from here.
+ */
+export const isReasonShown = (state: DisplayState): boolean => state === 'stopped' || state === 'small-stop' || state === 'planned';
+
+/**
  * Worst first: the order a manager wants to see lines in when sorting by state (core/charts/board.ts
  * sortTiles says why). Losses now first, then lines running; a planned stop (a break, planned
  * maintenance) and no shift lose nothing, so they come after the lines that run.

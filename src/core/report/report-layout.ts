@@ -2,6 +2,7 @@ import { bigLossPareto, reasonPareto } from '../charts/pareto.ts';
 import { formats } from '../format.ts';
 import { auditChangeText, type AuditWords } from '../oee-stops/audit-text.ts';
 import type { BigLoss } from '../oee/report.ts';
+import type { LossCategory } from '../plant.schema.ts';
 import { scrapRows } from './scrap-rows.ts';
 import { isFlicker } from '../station-state/awaiting.ts';
 import { unreasonedLabel } from '../reason-label.ts';
@@ -72,7 +73,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
   const user = (id: string) => r.names.users[id] ?? id;
   const station = (id: string) => r.names.stations[id] ?? id;
   const lossLabel = (loss: string) => t(`dash.loss.${loss}`);
-  const reason = (id: string | null, loss?: string) => {
+  const reason = (id: string | null, loss?: LossCategory) => {
     if (id === null) return unreasonedLabel(loss, t);
     const x = r.names.reasons[id];
     return x ? (x.labels[locale] ?? x.label) : id;

@@ -11,8 +11,15 @@ import type { LossCategory } from '../plant.schema.ts';
  * @example isAwaitingReason({ reasonId: null, loss: 'minor-stop', start: 0, end: 5000, isOpen: false }) // true
  */
 export function isAwaitingReason(s: { reasonId: string | null; loss: LossCategory; isOffShift?: boolean; start: number; end: number; isOpen: boolean }): boolean {
-  return s.reasonId === null && s.loss !== 'setup' && s.loss !== 'planned' && s.isOffShift !== true && !isFlicker(s);
+  return s.reasonId === null && isReasonAsked(s.loss) && s.isOffShift !== true && !isFlicker(s);
 }
+
+/**
+ * Whether a stop booked to `loss` is asked for a reason: not a changeover or setup, not a planned
+ * stop (they are what they are). `isAwaitingReason` and what a stop without a reason is called
+ * (`unreasonedLabel`) both take it from here, so no screen calls a planned stop "no reason yet".
+ */
+export const isReasonAsked = (loss: LossCategory): boolean => loss !== 'setup' && loss !== 'planned';
 
 /** A closed stop under `FLICKER_MS`: listed as such ("Under 1 s: no reason needed"), asked about by nobody. */
 export function isFlicker(s: { start: number; end: number; isOpen: boolean }): boolean {

@@ -124,7 +124,7 @@ export function readLine(plant: Plant, indexed: IndexedLine, d: Derived, w: View
   const machineStationId = line.machineStationId ?? line.stations[0]?.id;
   // A part of a stop that reaches into the window stays with it, however early it was split off:
   // the tablet asked about the whole stop, so the part before the window still needs its answer.
-  const reaches = (s: StopDetail) => Math.max(s.end, s.wholeEnd ?? s.end) > w.from;
+  const reaches = (s: StopDetail) => (s.wholeEnd ?? s.end) > w.from;
   const awaiting = stops.filter((s) => isAwaitingReason(s) && reaches(s));
   const setups = stops.filter((s) => s.isSetup);
   const productId = d.product;

@@ -1,7 +1,6 @@
 import { lineMetas, type LineMeta } from '../../../core/charts/board.ts';
 import { unreasonedLabel } from '../../../core/reason-label.ts';
-import type { BigLoss } from '../../../core/oee/report.ts';
-import type { Plant } from '../../../core/plant.schema.ts';
+import type { LossCategory, Plant } from '../../../core/plant.schema.ts';
 import type { LinePath } from '../../../core/topics.ts';
 import { i18n } from '../../managers/i18n.svelte.ts';
 import type { MessageKey } from '../../i18n/en.ts';
@@ -31,7 +30,7 @@ class DashboardPlantManager {
   lineName = (lineId: string): string => this.meta(lineId)?.line.name ?? lineId;
 
   /** A reason's label; a stop without one is named by the core's `unreasonedLabel`. */
-  reasonLabel = (reasonId: string | null, loss?: BigLoss | 'planned' | string | null, isLossNamed = true): string => {
+  reasonLabel = (reasonId: string | null, loss?: LossCategory | null, isLossNamed = true): string => {
     if (reasonId === null) return unreasonedLabel(loss, (key, params) => i18n.t(key as MessageKey, params), isLossNamed);
     const r = this.#reasons.get(reasonId);
     return r ? i18n.reasonLabel(r) : reasonId;
