@@ -77,6 +77,9 @@ test('a long stop calls maintenance: the board shows it within 1 s, the lead ack
         await o.waitLive();
         if (sees) {
           await expect(o.page.getByTestId(`call-${raise.id}`)).toContainText('Maintenance');
+          // Worst first: line-a's fresh stop (under its 2-minute small-stop threshold) leads the board,
+          // as its call is open (someone asked for help), not after line-b, which sends no data.
+          await expect(o.page.locator('[data-testid^="tile-line-"]').first()).toHaveAttribute('data-testid', 'tile-line-a');
           await expect(o.page.getByTestId(`call-${raise.id}`).getByRole('button')).toHaveCount(0);
         } else {
           await expect(o.tile('line-c')).toBeVisible();

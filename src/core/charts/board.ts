@@ -26,6 +26,8 @@ export interface BoardTile {
   isOffShift: boolean;
   /** The open stop is still shorter than the small-stop threshold (the service republishes the status once it outgrows it). */
   isSmallStop: boolean;
+  /** The line's open andon calls (its retained andon topic): someone at the line asked for help. */
+  openCalls: number;
   oee: number | null;
   availability: number | null;
   performance: number | null;
@@ -48,8 +50,8 @@ export interface BoardTile {
 // The one target formula lives with the station fold; re-exported for the dashboards.
 export { idealCycleMs, targetGood } from '../station-state/target.ts';
 
-/** One tile from what the broker retained for a line (either part may still be missing). */
-export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: OeeSnapshot | undefined, now: number): BoardTile {
+/** One tile from what the broker retained for a line (either part may still be missing), and its number of open andon calls. */
+export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: OeeSnapshot | undefined, now: number, openCalls = 0): BoardTile {
   const { line } = meta;
   const targetOee = oee?.targetOee ?? line.targetOee;
   const isScheduled = oee?.isScheduled ?? true;
@@ -66,6 +68,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     reasonId: status?.reasonId ?? null,
     isAwaitingReason: status?.isAwaitingReason ?? false,
     isOffShift: status?.isOffShift ?? false,
+    openCalls,
     isSmallStop: status?.isSmallStop ?? false,
     oee: oee?.oee ?? null,
     availability: oee?.availability ?? null,
@@ -94,12 +97,14 @@ export type BoardSort = 'worst' | 'name' | 'oee';
  * engine books it as a minor stop and nobody is asked why yet, so it must not sit among the long
  * stops. The tile still shows "stopped" (it may yet be long, `displayStateOfLine`); once it outgrows
  * the threshold the service republishes the status within a second (`STATUS_REFRESH_MS` in
- * src/server/live/live-oee.ts) and the line ranks as stopped.
+ * src/server/live/live-oee.ts) and the line ranks as stopped. Unless the line has open andon
+ * calls: someone there asked for help, so it is no minor stop, and it ranks as stopped at once (it
+ * sat below lines with no data, its calls waiting).
  */
 export function rankState(t: BoardTile): DisplayState {
   if (t.state !== 'stopped') return t.state;
   if (t.isOffShift) return 'planned';
-  return t.isSmallStop ? 'small-stop' : 'stopped';
+  return t.isSmallStop && t.openCalls === 0 ? 'small-stop' : 'stopped';
 }
 
 /**
@@ -112,7 +117,8 @@ export function rankState(t: BoardTile): DisplayState {
  * whole output every minute and a person can act now; the shift's OEE lags (a line stopped for ten
  * minutes can still read 90 %), and a running line's low OEE is the shift's history, which the
  * `oee` sort shows. A stop in a break or off shift is no loss (`rankState`), so it does not count;
- * a stop still under the small-stop threshold ranks as a small stop, below lines stopped for longer.
+ * a stop still under the small-stop threshold ranks as a small stop, below lines stopped for longer,
+ * unless someone at the line called for help (open andon calls).
  */
 export function sortTiles(tiles: readonly BoardTile[], by: BoardSort): BoardTile[] {
   const gap = (t: BoardTile) => (t.oee === null ? -Infinity : t.targetOee - t.oee);

@@ -77,6 +77,17 @@ describe('sortTiles and groupByArea', () => {
     const shortOnBreak = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true, isOffShift: true }, snap('f', 0.99), 2000);
     expect(sortTiles([...tiles, shortOnBreak], 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a', 'f']);
   });
+  it('ranks a fresh stop with open andon calls among the stops at once: someone asked for help, so it is no minor stop (it sat below a line with no data)', () => {
+    const calling = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true }, snap('f', 0.99), 2000, 2);
+    const noData = boardTile(meta('g', 'y'), status('g', 'no-data'), snap('g', 0.9), 2000);
+    expect(calling.openCalls).toBe(2);
+    expect(sortTiles([...tiles, calling, noData], 'worst').map((t) => t.lineId)).toEqual(['c', 'f', 'g', 'd', 'b', 'a']);
+    // Calls do not make a running line a stop, nor a break a loss.
+    const runningCall = boardTile(meta('f', 'x'), status('f', 'running'), snap('f', 0.99), 2000, 1);
+    expect(sortTiles([...tiles, runningCall], 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a', 'f']);
+    const breakCall = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true, isOffShift: true }, snap('f', 0.99), 2000, 1);
+    expect(sortTiles([...tiles, breakCall], 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a', 'f']);
+  });
   it('knows the worst-first (or OEE) order only once every line has both its status and its snapshot; by name at once', () => {
     expect(isOrderKnown(tiles, 'worst')).toBe(true);
     // The first moments: the stopped line c is heard, the others not yet (or only their status):
