@@ -15,4 +15,3 @@ export const isOtherDay = (fm: Formats, ms: number, day: number): boolean => fm.
  */
 export const timeOn = (fm: Formats, ms: number, day: number, time: (ms: number) => string = fm.time): string =>
   isOtherDay(fm, ms, day) ? `${fm.dayMonth(ms)}, ${time(ms)}` : time(ms);
-

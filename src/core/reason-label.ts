@@ -1,5 +1,5 @@
 import type { LossCategory } from './plant.schema.ts';
-import { isReasonAsked } from './station-state/awaiting.ts';
+import { isFlicker, isReasonAsked } from './station-state/awaiting.ts';
 
 /** A message catalog lookup, as the dashboards and the report (page, PDF, email) have one. */
 type Translate = (key: string, params?: Record<string, string | number>) => string;
@@ -14,4 +14,14 @@ type Translate = (key: string, params?: Record<string, string | number>) => stri
 export function unreasonedLabel(loss: LossCategory | null | undefined, t: Translate, isLossNamed = true): string {
   if (loss && !isReasonAsked(loss)) return t(`dash.reason.${loss}`);
   return loss && isLossNamed ? t('dash.reason.none-loss', { loss: t(`dash.loss.${loss}`) }) : t('dash.reason.none');
+}
+
+/**
+ * What a listed stop without a reason is called (the line view's stop list, the shift report):
+ * one wholly in a break or off shift is no loss, one under a second a flicker nobody is asked
+ * about (`isFlicker`); any other is named by `unreasonedLabel`.
+ */
+export function unreasonedStopLabel(s: { loss: LossCategory; isOffShift?: boolean; start: number; end: number; isOpen: boolean }, t: Translate): string {
+  if (s.isOffShift === true) return t('dash.stops.off-shift');
+  return isFlicker(s) ? t('dash.reason.flicker') : unreasonedLabel(s.loss, t);
 }

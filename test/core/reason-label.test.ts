@@ -3,9 +3,9 @@ import { deDash } from '../../src/app/i18n/de-dash.ts';
 import { enDash } from '../../src/app/i18n/en-dash.ts';
 import { isReasonShown, displayStates } from '../../src/core/charts/states.ts';
 import { lossCategories } from '../../src/core/plant.schema.ts';
-import { unreasonedLabel } from '../../src/core/reason-label.ts';
+import { unreasonedLabel, unreasonedStopLabel } from '../../src/core/reason-label.ts';
 import { translator } from '../../src/core/report/report-layout.ts';
-import { isAwaitingReason } from '../../src/core/station-state/awaiting.ts';
+import { isAwaitingReason, isReasonAsked } from '../../src/core/station-state/awaiting.ts';
 
 const en = translator(enDash);
 const de = translator(deDash);
@@ -26,6 +26,26 @@ describe('what a stop without a reason is called (every screen and report)', () 
       const awaits = isAwaitingReason({ reasonId: null, loss, start: 0, end: 60_000, isOpen: true });
       expect(unreasonedLabel(loss, en).startsWith('No reason yet'), loss).toBe(awaits);
     }
+  });
+
+  it('has words of its own in both languages for every loss asked for no reason', () => {
+    for (const loss of lossCategories.filter((l) => !isReasonAsked(l))) {
+      expect(enDash, loss).toHaveProperty([`dash.reason.${loss}`]);
+      expect(deDash, loss).toHaveProperty([`dash.reason.${loss}`]);
+    }
+  });
+});
+
+describe('what a listed stop without a reason is called (the line view\'s stop list and the shift report, one rule)', () => {
+  const stop = { loss: 'breakdown' as const, start: 0, end: 60_000, isOpen: false };
+  it('names a stop in a break as no loss, one under a second as a flicker, any other by its loss', () => {
+    expect(unreasonedStopLabel({ ...stop, isOffShift: true }, en)).toBe('In a break or off shift: no loss');
+    expect(unreasonedStopLabel({ ...stop, end: 400 }, en)).toBe('Under 1 s: no reason needed');
+    expect(unreasonedStopLabel({ ...stop, end: 400 }, de)).toBe('Unter 1 s: kein Grund nötig');
+    expect(unreasonedStopLabel(stop, en)).toBe('No reason yet (Equipment failure)');
+    expect(unreasonedStopLabel({ ...stop, loss: 'setup' }, de)).toBe('Umrüsten oder Einrichten');
+    // An open stop is never a flicker, however young.
+    expect(unreasonedStopLabel({ ...stop, end: 400, isOpen: true }, en)).toBe('No reason yet (Equipment failure)');
   });
 });
 

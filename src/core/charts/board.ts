@@ -26,7 +26,10 @@ export interface BoardTile {
   isOffShift: boolean;
   /** The open stop is still shorter than the small-stop threshold (the service republishes the status once it outgrows it). */
   isSmallStop: boolean;
-  /** The line's open andon calls (its retained andon topic): someone at the line asked for help. */
+  /**
+   * The line's open andon calls about its open stop (`callsAboutStop`): someone at the line asked
+   * for help with it. 0 while the line runs.
+   */
   openCalls: number;
   oee: number | null;
   availability: number | null;
@@ -50,8 +53,18 @@ export interface BoardTile {
 // The one target formula lives with the station fold; re-exported for the dashboards.
 export { idealCycleMs, targetGood } from '../station-state/target.ts';
 
-/** One tile from what the broker retained for a line (either part may still be missing), and its number of open andon calls. */
-export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: OeeSnapshot | undefined, now: number, openCalls = 0): BoardTile {
+/**
+ * The open calls about a line's open stop: raised for it (a stop rule's call) or while it lasts (a
+ * button pressed at the line). An older call, say for material an hour ago, is not about this stop.
+ */
+export function callsAboutStop(status: Pick<LineStatus, 'stopId' | 'since'> | undefined, calls: readonly { stopId: string | null; raisedAt: number }[]): number {
+  if (!status?.stopId) return 0;
+  const { stopId, since } = status;
+  return calls.filter((c) => c.stopId === stopId || (since !== null && c.raisedAt >= since)).length;
+}
+
+/** One tile from what the broker retained for a line (either part may still be missing), with the line's open andon calls. */
+export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: OeeSnapshot | undefined, now: number, calls: readonly { stopId: string | null; raisedAt: number }[] = []): BoardTile {
   const { line } = meta;
   const targetOee = oee?.targetOee ?? line.targetOee;
   const isScheduled = oee?.isScheduled ?? true;
@@ -68,7 +81,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
     reasonId: status?.reasonId ?? null,
     isAwaitingReason: status?.isAwaitingReason ?? false,
     isOffShift: status?.isOffShift ?? false,
-    openCalls,
+    openCalls: callsAboutStop(status, calls),
     isSmallStop: status?.isSmallStop ?? false,
     oee: oee?.oee ?? null,
     availability: oee?.availability ?? null,
@@ -98,8 +111,8 @@ export type BoardSort = 'worst' | 'name' | 'oee';
  * stops. The tile still shows "stopped" (it may yet be long, `displayStateOfLine`); once it outgrows
  * the threshold the service republishes the status within a second (`STATUS_REFRESH_MS` in
  * src/server/live/live-oee.ts) and the line ranks as stopped. Unless the line has open andon
- * calls: someone there asked for help, so it is no minor stop, and it ranks as stopped at once (it
- * sat below lines with no data, its calls waiting).
+ * calls about this stop (`callsAboutStop`): someone there asked for help with it, so it is no minor
+ * stop, and it ranks as stopped at once (it sat below lines with no data, its calls waiting).
  */
 export function rankState(t: BoardTile): DisplayState {
   if (t.state !== 'stopped') return t.state;
@@ -118,7 +131,7 @@ export function rankState(t: BoardTile): DisplayState {
  * minutes can still read 90 %), and a running line's low OEE is the shift's history, which the
  * `oee` sort shows. A stop in a break or off shift is no loss (`rankState`), so it does not count;
  * a stop still under the small-stop threshold ranks as a small stop, below lines stopped for longer,
- * unless someone at the line called for help (open andon calls).
+ * unless someone at the line called for help with it (open andon calls about it).
  */
 export function sortTiles(tiles: readonly BoardTile[], by: BoardSort): BoardTile[] {
   const gap = (t: BoardTile) => (t.oee === null ? -Infinity : t.targetOee - t.oee);

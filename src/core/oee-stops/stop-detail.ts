@@ -152,6 +152,8 @@ function markChangeoverParts(stops: StopDetail[]): void {
     if (s.start < co.start || s.end > co.end) widened = true;
     co.start = Math.min(co.start, s.start);
     co.end = Math.max(co.end, s.end);
+    // The whole stop ends no earlier than any part of it (station-state read.ts relies on it).
+    if (co.wholeEnd !== undefined) co.wholeEnd = Math.max(co.wholeEnd, co.end);
   }
   if (widened) stops.sort(byStart);
 }

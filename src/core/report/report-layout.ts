@@ -4,8 +4,7 @@ import { auditChangeText, type AuditWords } from '../oee-stops/audit-text.ts';
 import type { BigLoss } from '../oee/report.ts';
 import type { LossCategory } from '../plant.schema.ts';
 import { scrapRows } from './scrap-rows.ts';
-import { isFlicker } from '../station-state/awaiting.ts';
-import { unreasonedLabel } from '../reason-label.ts';
+import { unreasonedLabel, unreasonedStopLabel } from '../reason-label.ts';
 import type { ShiftReportView } from './shift-report.schema.ts';
 import { WINDOW_SHIFT_ID } from './shift-report.ts';
 
@@ -122,7 +121,7 @@ export function layoutShiftReport(r: ShiftReportView, t: Translate, locale: stri
       head: [t('report.col.time'), t('report.col.station'), t('report.col.duration'), t('report.col.reason')],
       rows: r.stops
         .filter((s) => !s.isSetup)
-        .map((s) => [span(s.start, s.end) + (s.isOpen ? ` (${t('report.open')})` : ''), station(s.stationId), duration(s.durationMs), s.reasonId === null && isFlicker(s) ? t('dash.reason.flicker') : reason(s.reasonId, s.loss)]),
+        .map((s) => [span(s.start, s.end) + (s.isOpen ? ` (${t('report.open')})` : ''), station(s.stationId), duration(s.durationMs), s.reasonId === null ? unreasonedStopLabel(s, t) : reason(s.reasonId)]),
       empty: t('report.none'),
     },
     {

@@ -77,15 +77,23 @@ describe('sortTiles and groupByArea', () => {
     const shortOnBreak = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true, isOffShift: true }, snap('f', 0.99), 2000);
     expect(sortTiles([...tiles, shortOnBreak], 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a', 'f']);
   });
-  it('ranks a fresh stop with open andon calls among the stops at once: someone asked for help, so it is no minor stop (it sat below a line with no data)', () => {
-    const calling = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true }, snap('f', 0.99), 2000, 2);
-    const noData = boardTile(meta('g', 'y'), status('g', 'no-data'), snap('g', 0.9), 2000);
+  it('ranks a fresh stop with open andon calls about it among the stops at once: someone asked for help, so it is no minor stop (it sat below a line with no data)', () => {
+    const stop = { ...status('f', 'stopped', 1000), stopId: 'stop-1', isSmallStop: true };
+    const ruleCall = { stopId: 'stop-1', raisedAt: 3000 };
+    const buttonCall = { stopId: null, raisedAt: 1500 };
+    const calling = boardTile(meta('f', 'x'), stop, snap('f', 0.99), 5000, [ruleCall, buttonCall]);
+    const noData = boardTile(meta('g', 'y'), status('g', 'no-data'), snap('g', 0.9), 5000);
     expect(calling.openCalls).toBe(2);
     expect(sortTiles([...tiles, calling, noData], 'worst').map((t) => t.lineId)).toEqual(['c', 'f', 'g', 'd', 'b', 'a']);
+    // A call from before this stop (material, an hour ago) is not about it: the stop stays a small stop.
+    const older = boardTile(meta('f', 'x'), stop, snap('f', 0.99), 5000, [{ stopId: null, raisedAt: 500 }]);
+    expect(older.openCalls).toBe(0);
+    expect(sortTiles([...tiles, older, noData], 'worst').map((t) => t.lineId)).toEqual(['c', 'g', 'f', 'd', 'b', 'a']);
     // Calls do not make a running line a stop, nor a break a loss.
-    const runningCall = boardTile(meta('f', 'x'), status('f', 'running'), snap('f', 0.99), 2000, 1);
+    const runningCall = boardTile(meta('f', 'x'), status('f', 'running', 1000), snap('f', 0.99), 5000, [buttonCall]);
+    expect(runningCall.openCalls).toBe(0);
     expect(sortTiles([...tiles, runningCall], 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a', 'f']);
-    const breakCall = boardTile(meta('f', 'x'), { ...status('f', 'stopped'), isSmallStop: true, isOffShift: true }, snap('f', 0.99), 2000, 1);
+    const breakCall = boardTile(meta('f', 'x'), { ...stop, isOffShift: true }, snap('f', 0.99), 5000, [ruleCall]);
     expect(sortTiles([...tiles, breakCall], 'worst').map((t) => t.lineId)).toEqual(['c', 'd', 'b', 'a', 'f']);
   });
   it('knows the worst-first (or OEE) order only once every line has both its status and its snapshot; by name at once', () => {

@@ -11,13 +11,14 @@ export const SETTLE_MS = 3_000;
 
 /**
  * A line and which of its sort keys are known yet (its state, its OEE, both messages), and whether
- * it has open andon calls: a first call re-sorts at once (it can raise a fresh stop's rank, `rankState`).
+ * it has open andon calls about its stop: the first such call, and the last one's end, re-sort at
+ * once (they change a fresh stop's rank, `rankState`).
  */
 const known = (t: BoardTile) => `${t.lineId}:${t.state === 'unknown' ? 0 : 1}${t.oee === null ? 0 : 1}${t.hasSortKeys ? 1 : 0}${t.openCalls > 0 ? 1 : 0}`;
 
 /**
  * Keeps a board's tile order steady: it is recomputed when the sort, the filter or the set of
- * lines changes, a line's state or OEE first becomes known or its first andon call opens, and otherwise every RESORT_MS,
+ * lines changes, a line's state or OEE first becomes known, or a call about its stop opens or the last one closes; otherwise every RESORT_MS,
  * never on every live update. Values inside tiles stay live; only their positions wait. Call
  * from a component (it uses effects).
  */
