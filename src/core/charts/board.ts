@@ -1,7 +1,7 @@
 import type { LineStatus, OeeSnapshot } from '../live.schema.ts';
 import type { Line } from '../plant.schema.ts';
 import type { BigLoss } from '../oee/report.ts';
-import { displayStateOfLine, stateSeverity, type DisplayState } from './states.ts';
+import { displayStateOfLine, isWindowUnseen, stateSeverity, type DisplayState } from './states.ts';
 import { idealCycleMs, targetGood } from '../station-state/target.ts';
 
 /** Where a line sits in the plant, as the board groups it. */
@@ -70,7 +70,7 @@ export function boardTile(meta: LineMeta, status: LineStatus | undefined, oee: O
   const isScheduled = oee?.isScheduled ?? true;
   const top = oee?.topLosses[0];
   // Nothing of the window was seen: "no data", never 0 % or "running" (ADR 0009).
-  const hasNoData = oee !== undefined && oee.coverage === 0 && oee.noDataMs > 0;
+  const hasNoData = isWindowUnseen(oee);
   return {
     lineId: line.id,
     name: line.name,

@@ -60,6 +60,13 @@ export const stateSeverity: Record<DisplayState, number> = {
 };
 
 /**
+ * Nothing of the window was seen (ADR 0009): its monitored coverage is 0 and time went unseen. What
+ * `displayStateOfLine`'s `hasNoData` means, for the board's tiles and the line view alike.
+ */
+export const isWindowUnseen = (figures: { coverage: number | null; noDataMs: number } | undefined): boolean =>
+  figures !== undefined && figures.coverage === 0 && figures.noDataMs > 0;
+
+/**
  * A live line or station state (from a retained status topic) as a display state. An open stop is
  * `stopped` even while under the small-stop threshold: it may yet be long (the status flags it
  * `isSmallStop`; booked history shows small stops as such). `hasNoData`: nothing of the window was

@@ -1,6 +1,5 @@
 import type { BigLoss, OeeBucket, OeeFigures, ReasonLoss, ReasonRest } from './report.ts';
 
-export const bigLosses: readonly BigLoss[] = ['breakdown', 'setup', 'minor-stop', 'reduced-speed', 'process-defect', 'reduced-yield'];
 const TOP_REASONS = 5;
 
 /** Summable times and counts for one scope and bucket; ratios are only ever derived from these. */
